@@ -1,0 +1,127 @@
+// IncidentStore: where incidents live, behind a small interface.
+//
+// Writes happen inside RunInTransaction: everything a StoreTransaction does
+// commits together or not at all, and Record() writes the audit row, the
+// change-log row (a gapless sequence in commit order) and the idempotency row
+// of the mutation in that same transaction, with a NOTIFY carrying the
+// sequence delivered after commit.
+//
+// Errors: UNAVAILABLE when the database cannot be reached (retry later);
+// ABORTED when the transaction lost a race (retry the whole read-modify-write);
+// NOT_FOUND, ALREADY_EXISTS, INVALID_ARGUMENT as their names say.
+// Thread safety: an IncidentStore is safe to share; a StoreTransaction is used
+// by one thread within RunInTransaction only.
+#ifndef STATUSCAST_LIBS_INCIDENT_INCIDENT_STORE_H_
+#define STATUSCAST_LIBS_INCIDENT_INCIDENT_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
+#include "libs/incident/model.h"
+
+namespace statuscast {
+
+// The first result of a write, kept under its idempotency key.
+struct IdempotentResult {
+  std::string operation;
+  std::string fingerprint;  // of the request that wrote it
+  std::string incident_ref;
+  int64_t update_id = 0;  // 0 when the write posted no update
+  int64_t sequence = 0;
+};
+
+// One mutation, for the audit log, the change log and the idempotency table.
+struct MutationRecord {
+  std::string kind;  // "declared", "updated", "severity_changed", ...
+  int64_t incident_id = 0;
+  int64_t incident_version = 0;
+  int64_t update_id = 0;
+  std::string component_name;
+  std::string actor;
+  std::string request_id;
+  std::string idempotency_key;  // empty: not kept
+  std::string fingerprint;
+  std::string incident_ref;
+  std::string details;  // human-readable summary for the audit row
+  absl::Time at;
+};
+
+// One row of the change log.
+struct ChangeRecord {
+  int64_t sequence = 0;
+  std::string kind;
+  std::string incident_ref;  // empty for component changes
+  int64_t update_id = 0;
+  std::string component_name;
+  std::string actor;
+  absl::Time at;
+};
+
+struct IncidentQuery {
+  enum class Openness { kAny, kOpen, kClosed };
+  Openness openness = Openness::kAny;
+  std::vector<IncidentState> states;
+  std::vector<Severity> severities;
+  absl::optional<absl::Time> started_after;
+  absl::optional<absl::Time> started_before;
+  int page_size = 50;
+  // Resume after this (confirmed_start, id); from the page token.
+  absl::optional<absl::Time> after_start;
+  int64_t after_id = 0;
+};
+
+struct IncidentPage {
+  std::vector<Incident> incidents;
+  bool has_more = false;
+};
+
+class StoreTransaction {
+ public:
+  virtual ~StoreTransaction() = default;
+  // Serialises writers of the same key; the earlier result when there is one.
+  virtual absl::StatusOr<absl::optional<IdempotentResult>> FindIdempotent(
+      const std::string& key) = 0;
+  // Reads and locks an incident for the rest of the transaction (no timeline).
+  virtual absl::StatusOr<Incident> LockIncident(const std::string& ref) = 0;
+  // INVALID_ARGUMENT naming `field`[i] when a component is not in the catalog.
+  virtual absl::Status CheckComponentsExist(const std::vector<AffectedComponent>& affected,
+                                            const std::string& field) = 0;
+  // Assigns id and ref.
+  virtual absl::Status InsertIncident(Incident& incident) = 0;
+  // Writes the header fields and affected components.
+  virtual absl::Status SaveIncident(const Incident& incident) = 0;
+  virtual absl::StatusOr<int64_t> InsertUpdate(int64_t incident_id, const Update& update,
+                                               const std::string& idempotency_key) = 0;
+  virtual absl::Status InsertSeverityChange(int64_t incident_id, const SeverityChange& c) = 0;
+  virtual absl::Status SavePostmortem(int64_t incident_id, const Postmortem& p) = 0;
+  // ALREADY_EXISTS when the name is taken.
+  virtual absl::Status InsertComponent(Component& component) = 0;
+  // Audit + change log + idempotency + NOTIFY; returns the sequence.
+  virtual absl::StatusOr<int64_t> Record(const MutationRecord& m) = 0;
+};
+
+class IncidentStore {
+ public:
+  virtual ~IncidentStore() = default;
+  // Runs `fn` in one transaction; commits when it returns OK. Retries `fn`
+  // on serialization failures and deadlocks a few times.
+  virtual absl::Status RunInTransaction(
+      const std::function<absl::Status(StoreTransaction&)>& fn) = 0;
+  virtual absl::StatusOr<Incident> GetIncident(const std::string& ref, bool with_timeline) = 0;
+  virtual absl::StatusOr<Update> GetUpdate(int64_t update_id) = 0;
+  virtual absl::StatusOr<IncidentPage> ListIncidents(const IncidentQuery& query) = 0;
+  virtual absl::StatusOr<std::vector<Component>> ListComponents() = 0;
+  // Change-log rows with sequence > `after`, oldest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(int64_t after, int limit) = 0;
+  virtual absl::StatusOr<int64_t> HeadSequence() = 0;
+};
+
+}  // namespace statuscast
+
+#endif  // STATUSCAST_LIBS_INCIDENT_INCIDENT_STORE_H_

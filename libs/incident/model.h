@@ -1,0 +1,129 @@
+// The incident record as the domain sees it: plain values, no I/O.
+//
+// Enum values match statuscast.v1 (proto/statuscast/v1/incident.proto) one to
+// one, so the gRPC adapter converts with a cast.
+#ifndef STATUSCAST_LIBS_INCIDENT_MODEL_H_
+#define STATUSCAST_LIBS_INCIDENT_MODEL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
+
+namespace statuscast {
+
+enum class Severity { kUnspecified = 0, kSev1 = 1, kSev2 = 2, kSev3 = 3 };
+enum class IncidentState {
+  kUnspecified = 0,
+  kInvestigating = 1,
+  kIdentified = 2,
+  kMonitoring = 3,
+  kResolved = 4
+};
+enum class ComponentStatus {
+  kUnspecified = 0,
+  kOperational = 1,
+  kDegradedPerformance = 2,
+  kPartialOutage = 3,
+  kMajorOutage = 4,
+  kUnderMaintenance = 5
+};
+enum class Channel { kUnspecified = 0, kInAppBanner = 1, kStatusPage = 2, kPublic = 3 };
+enum class UpdateKind {
+  kUnspecified = 0,
+  kFirst = 1,
+  kProgress = 2,
+  kNoProgress = 3,
+  kResolution = 4,
+  kReopen = 5
+};
+enum class PromiseOutcome { kUnspecified = 0, kNone = 1, kKept = 2, kLate = 3 };
+
+// "SEV-1", "investigating", "major_outage", "in_app_banner": the names users see.
+const char* SeverityName(Severity s);
+const char* StateName(IncidentState s);
+const char* ComponentStatusName(ComponentStatus s);
+const char* ChannelName(Channel c);
+const char* UpdateKindName(UpdateKind k);
+// Parse the names above (also "sev1", "1"); false when unknown.
+bool ParseSeverity(const std::string& text, Severity* out);
+bool ParseState(const std::string& text, IncidentState* out);
+bool ParseComponentStatus(const std::string& text, ComponentStatus* out);
+bool ParseChannel(const std::string& text, Channel* out);
+
+struct Component {
+  std::string name;
+  std::string group;
+  std::string description;
+  ComponentStatus status = ComponentStatus::kOperational;  // derived
+  absl::Time created_at;
+};
+
+struct AffectedComponent {
+  std::string name;
+  ComponentStatus status = ComponentStatus::kUnspecified;
+  bool operator==(const AffectedComponent& o) const {
+    return name == o.name && status == o.status;
+  }
+};
+
+struct Update {
+  int64_t id = 0;
+  UpdateKind kind = UpdateKind::kUnspecified;
+  IncidentState state = IncidentState::kUnspecified;
+  std::string message;
+  std::string banner_text;
+  std::vector<Channel> channels;
+  absl::Time posted_at;
+  absl::optional<absl::Time> next_update_at;
+  std::string author;
+  Severity severity = Severity::kUnspecified;
+  PromiseOutcome kept_promise = PromiseOutcome::kUnspecified;
+};
+
+struct SeverityChange {
+  Severity from = Severity::kUnspecified;
+  Severity to = Severity::kUnspecified;
+  std::string reason;
+  std::string author;
+  absl::Time changed_at;
+  absl::optional<absl::Time> next_update_at_before;
+  absl::optional<absl::Time> next_update_at_after;
+};
+
+struct Postmortem {
+  std::string url;
+  std::string body;
+  absl::Time published_at;
+  std::string author;
+};
+
+struct Incident {
+  int64_t id = 0;  // internal row id; never shown
+  std::string ref;  // "INC-<n>"
+  std::string title;
+  Severity severity = Severity::kUnspecified;
+  IncidentState state = IncidentState::kUnspecified;
+  absl::Time confirmed_start;
+  absl::Time declared_at;
+  absl::optional<absl::Time> first_communication_at;
+  absl::optional<absl::Time> resolved_at;
+  absl::optional<absl::Time> next_update_at;
+  absl::optional<absl::Time> investigating_at;
+  absl::optional<absl::Time> identified_at;
+  absl::optional<absl::Time> monitoring_at;
+  absl::Time updated_at;
+  int64_t version = 0;
+  int32_t reopen_count = 0;
+  std::vector<AffectedComponent> affected;
+  absl::optional<Postmortem> postmortem;
+  // Filled only when the whole timeline is read.
+  std::vector<Update> updates;
+  std::vector<SeverityChange> severity_changes;
+};
+
+}  // namespace statuscast
+
+#endif  // STATUSCAST_LIBS_INCIDENT_MODEL_H_

@@ -1,0 +1,57 @@
+#include "libs/pgstore/migrator.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "libs/pgstore/pg_pool.h"
+
+namespace statuscast {
+namespace {
+// Arbitrary, fixed: "statuscast migrations".
+constexpr long long kMigrationLockKey = 0x5354415455534d47LL;
+}  // namespace
+
+absl::StatusOr<int> ApplyMigrations(const std::string& database_url,
+                                    const std::vector<Migration>& migrations) {
+  int applied = 0;
+  try {
+    pqxx::connection c(database_url);
+    {
+      pqxx::nontransaction n(c);
+      n.exec("SET client_min_messages = warning");
+      n.exec_params("SELECT pg_advisory_lock($1)", kMigrationLockKey);
+      n.exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text "
+          "NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+    }
+    int current = 0;
+    {
+      pqxx::nontransaction n(c);
+      current = n.exec1("SELECT coalesce(max(version), 0) FROM schema_migrations")[0].as<int>();
+    }
+    int newest_known = migrations.empty() ? 0 : migrations.back().version;
+    if (current > newest_known) {
+      pqxx::nontransaction n(c);
+      n.exec_params("SELECT pg_advisory_unlock($1)", kMigrationLockKey);
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the database schema is at version ", current, " but this binary knows only up to ",
+          newest_known, ": run a newer statuscast"));
+    }
+    for (const Migration& m : migrations) {
+      if (m.version <= current) continue;
+      pqxx::work w(c);
+      w.exec(m.sql);
+      w.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version,
+                    m.name);
+      w.commit();
+      ++applied;
+    }
+    pqxx::nontransaction n(c);
+    n.exec_params("SELECT pg_advisory_unlock($1)", kMigrationLockKey);
+  } catch (...) {
+    return PgPool::StatusFromCurrentException("applying database migrations");
+  }
+  return applied;
+}
+
+}  // namespace statuscast

@@ -1,0 +1,513 @@
+#include "libs/pgstore/pg_incident_store.h"
+
+#include <pqxx/pqxx>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "libs/base/field_violations.h"
+#include "libs/base/status_macros.h"
+
+namespace statuscast {
+namespace {
+
+#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
+
+constexpr char kIncidentColumns[] =
+    "i.id, i.ref, i.title, i.severity, i.state, " US("i.confirmed_start") ", " US(
+        "i.declared_at") ", " US("i.first_communication_at") ", " US("i.investigating_at") ", " US("i.identified_at") ", " US("i.monitoring_at") ", " US("i.resolved_at") ", " US("i.next_update_at") ", " US("i.updated_at") ", i.reopen_count, i.version, "
+    "p.url, p.body, " US("p.published_at") ", p.author";
+
+constexpr char kIncidentFrom[] =
+    " FROM incidents i LEFT JOIN postmortems p ON p.incident_id = i.id ";
+
+constexpr char kUpdateColumns[] =
+    "u.id, u.kind, u.state, u.severity, u.message, u.banner_text, u.channels, " US(
+        "u.posted_at") ", " US("u.next_update_at") ", u.author, u.kept_promise";
+
+constexpr char kSelectAffected[] =
+    "SELECT ic.incident_id, c.name, ic.status FROM incident_components ic "
+    "JOIN components c ON c.id = ic.component_id "
+    "WHERE ic.incident_id = ANY($1::int8[]) ORDER BY ic.incident_id, ic.position";
+
+constexpr char kSelectSeverityChanges[] =
+    "SELECT from_severity, to_severity, reason, author, " US("changed_at") ", " US(
+        "next_update_at_before") ", " US("next_update_at_after") " FROM severity_changes "
+    "WHERE incident_id = $1 ORDER BY id";
+
+constexpr char kInsertIncident[] =
+    "INSERT INTO incidents (ref, title, severity, state, confirmed_start, declared_at, "
+    "first_communication_at, investigating_at, identified_at, monitoring_at, resolved_at, "
+    "next_update_at, reopen_count, version, updated_at) VALUES ('INC-' || "
+    "nextval('incident_number_seq'), $1, $2, $3, $4::timestamptz, $5::timestamptz, "
+    "NULLIF($6, '')::timestamptz, NULLIF($7, '')::timestamptz, NULLIF($8, '')::timestamptz, "
+    "NULLIF($9, '')::timestamptz, NULLIF($10, '')::timestamptz, NULLIF($11, '')::timestamptz, "
+    "$12, $13, $14::timestamptz) RETURNING id, ref";
+
+constexpr char kUpdateIncident[] =
+    "UPDATE incidents SET title = $2, severity = $3, state = $4, "
+    "first_communication_at = NULLIF($5, '')::timestamptz, "
+    "investigating_at = NULLIF($6, '')::timestamptz, identified_at = NULLIF($7, '')::timestamptz, "
+    "monitoring_at = NULLIF($8, '')::timestamptz, resolved_at = NULLIF($9, '')::timestamptz, "
+    "next_update_at = NULLIF($10, '')::timestamptz, reopen_count = $11, version = $12, "
+    "updated_at = $13::timestamptz WHERE id = $1";
+
+constexpr char kDeleteAffected[] = "DELETE FROM incident_components WHERE incident_id = $1";
+constexpr char kInsertAffected[] =
+    "INSERT INTO incident_components (incident_id, component_id, position, status) "
+    "SELECT $1, id, $2, $3 FROM components WHERE name = $4";
+
+constexpr char kInsertUpdate[] =
+    "INSERT INTO incident_updates (incident_id, kind, state, severity, message, banner_text, "
+    "channels, posted_at, next_update_at, author, kept_promise, idempotency_key) VALUES ($1, $2, "
+    "$3, $4, $5, $6, $7, $8::timestamptz, NULLIF($9, '')::timestamptz, $10, $11, $12) "
+    "RETURNING id";
+
+constexpr char kInsertSeverityChange[] =
+    "INSERT INTO severity_changes (incident_id, from_severity, to_severity, reason, author, "
+    "changed_at, next_update_at_before, next_update_at_after) VALUES ($1, $2, $3, $4, $5, "
+    "$6::timestamptz, NULLIF($7, '')::timestamptz, NULLIF($8, '')::timestamptz)";
+
+constexpr char kUpsertPostmortem[] =
+    "INSERT INTO postmortems (incident_id, url, body, published_at, author) VALUES ($1, $2, $3, "
+    "$4::timestamptz, $5) ON CONFLICT (incident_id) DO UPDATE SET url = EXCLUDED.url, body = "
+    "EXCLUDED.body, published_at = EXCLUDED.published_at, author = EXCLUDED.author";
+
+constexpr char kInsertComponent[] =
+    "INSERT INTO components (name, group_name, description, created_at) VALUES ($1, $2, $3, "
+    "$4::timestamptz) ON CONFLICT (name) DO NOTHING RETURNING id";
+
+constexpr char kSelectComponents[] =
+    "SELECT c.name, c.group_name, c.description, " US("c.created_at") ", "
+    "coalesce((SELECT ic.status FROM incident_components ic JOIN incidents i ON i.id = "
+    "ic.incident_id WHERE ic.component_id = c.id AND i.state <> 'resolved' ORDER BY CASE "
+    "ic.status WHEN 'major_outage' THEN 5 WHEN 'partial_outage' THEN 4 WHEN "
+    "'degraded_performance' THEN 3 WHEN 'under_maintenance' THEN 2 ELSE 1 END DESC LIMIT 1), "
+    "'operational') FROM components c ORDER BY c.group_name, c.name";
+
+constexpr char kLockIdempotencyKey[] = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+constexpr char kSelectIdempotency[] =
+    "SELECT k.operation, k.fingerprint, coalesce(i.ref, ''), coalesce(k.update_id, 0), "
+    "k.sequence FROM idempotency_keys k LEFT JOIN incidents i ON i.id = k.incident_id "
+    "WHERE k.key = $1";
+constexpr char kInsertIdempotency[] =
+    "INSERT INTO idempotency_keys (key, operation, fingerprint, incident_id, update_id, sequence, "
+    "created_at) VALUES ($1, $2, $3, NULLIF($4::int8, 0), NULLIF($5::int8, 0), $6, "
+    "$7::timestamptz)";
+
+constexpr char kNextSequence[] =
+    "UPDATE change_sequence SET value = value + 1 RETURNING value";
+constexpr char kInsertChange[] =
+    "INSERT INTO change_log (sequence, at, kind, incident_id, incident_version, update_id, "
+    "component_name, actor) VALUES ($1, $2::timestamptz, $3, NULLIF($4::int8, 0), $5, "
+    "NULLIF($6::int8, 0), $7, $8)";
+constexpr char kInsertAudit[] =
+    "INSERT INTO audit_log (at, actor, action, incident_id, request_id, details) VALUES "
+    "($1::timestamptz, $2, $3, NULLIF($4::int8, 0), $5, $6)";
+constexpr char kNotify[] = "SELECT pg_notify($1, $2)";
+
+constexpr char kSelectChanges[] =
+    "SELECT cl.sequence, cl.kind, coalesce(i.ref, ''), coalesce(cl.update_id, 0), "
+    "cl.component_name, cl.actor, " US("cl.at") " FROM change_log cl LEFT JOIN incidents i ON "
+    "i.id = cl.incident_id WHERE cl.sequence > $1 ORDER BY cl.sequence LIMIT $2";
+constexpr char kHeadSequence[] = "SELECT value FROM change_sequence";
+
+// Filters with fixed parameters; an empty text means "no filter".
+constexpr char kListIncidentsWhere[] =
+    "WHERE ($1 = 'any' OR ($1 = 'open' AND i.state <> 'resolved') OR ($1 = 'closed' AND "
+    "i.state = 'resolved')) "
+    "AND ($2 = '' OR i.state = ANY(string_to_array($2, ','))) "
+    "AND ($3 = '' OR i.severity::text = ANY(string_to_array($3, ','))) "
+    "AND ($4 = '' OR i.confirmed_start >= NULLIF($4, '')::timestamptz) "
+    "AND ($5 = '' OR i.confirmed_start < NULLIF($5, '')::timestamptz) "
+    "AND ($6 = '' OR (i.confirmed_start, i.id) < (NULLIF($6, '')::timestamptz, $7::int8)) "
+    "ORDER BY i.confirmed_start DESC, i.id DESC LIMIT $8";
+
+absl::Time TimeAt(const pqxx::field& f) { return absl::FromUnixMicros(f.as<int64_t>()); }
+absl::optional<absl::Time> OptTimeAt(const pqxx::field& f) {
+  if (f.is_null()) return absl::nullopt;
+  return TimeAt(f);
+}
+
+template <typename Enum>
+Enum ParseOr(const std::string& text, bool (*parse)(const std::string&, Enum*)) {
+  Enum e{};
+  parse(text, &e);
+  return e;
+}
+
+UpdateKind ParseKind(const std::string& s) {
+  for (auto k : {UpdateKind::kFirst, UpdateKind::kProgress, UpdateKind::kNoProgress,
+                 UpdateKind::kResolution, UpdateKind::kReopen}) {
+    if (s == UpdateKindName(k)) return k;
+  }
+  return UpdateKind::kUnspecified;
+}
+
+const char* PromiseName(PromiseOutcome p) {
+  switch (p) {
+    case PromiseOutcome::kKept: return "kept";
+    case PromiseOutcome::kLate: return "late";
+    case PromiseOutcome::kNone: return "none";
+    default: return "unspecified";
+  }
+}
+
+PromiseOutcome ParsePromise(const std::string& s) {
+  if (s == "kept") return PromiseOutcome::kKept;
+  if (s == "late") return PromiseOutcome::kLate;
+  if (s == "none") return PromiseOutcome::kNone;
+  return PromiseOutcome::kUnspecified;
+}
+
+std::string ChannelsText(const std::vector<Channel>& channels) {
+  std::vector<std::string> names;
+  for (Channel c : channels) names.push_back(ChannelName(c));
+  return absl::StrJoin(names, ",");
+}
+
+Incident IncidentFromRow(const pqxx::row& r) {
+  Incident i;
+  i.id = r[0].as<int64_t>();
+  i.ref = r[1].as<std::string>();
+  i.title = r[2].as<std::string>();
+  i.severity = static_cast<Severity>(r[3].as<int>());
+  i.state = ParseOr<IncidentState>(r[4].as<std::string>(), ParseState);
+  i.confirmed_start = TimeAt(r[5]);
+  i.declared_at = TimeAt(r[6]);
+  i.first_communication_at = OptTimeAt(r[7]);
+  i.investigating_at = OptTimeAt(r[8]);
+  i.identified_at = OptTimeAt(r[9]);
+  i.monitoring_at = OptTimeAt(r[10]);
+  i.resolved_at = OptTimeAt(r[11]);
+  i.next_update_at = OptTimeAt(r[12]);
+  i.updated_at = TimeAt(r[13]);
+  i.reopen_count = r[14].as<int>();
+  i.version = r[15].as<int64_t>();
+  if (!r[16].is_null()) {
+    i.postmortem = Postmortem{r[16].as<std::string>(), r[17].as<std::string>(), TimeAt(r[18]),
+                              r[19].as<std::string>()};
+  }
+  return i;
+}
+
+Update UpdateFromRow(const pqxx::row& r) {
+  Update u;
+  u.id = r[0].as<int64_t>();
+  u.kind = ParseKind(r[1].as<std::string>());
+  u.state = ParseOr<IncidentState>(r[2].as<std::string>(), ParseState);
+  u.severity = static_cast<Severity>(r[3].as<int>());
+  u.message = r[4].as<std::string>();
+  u.banner_text = r[5].as<std::string>();
+  for (absl::string_view name : absl::StrSplit(r[6].as<std::string>(), ',', absl::SkipEmpty())) {
+    Channel c;
+    if (ParseChannel(std::string(name), &c)) u.channels.push_back(c);
+  }
+  u.posted_at = TimeAt(r[7]);
+  u.next_update_at = OptTimeAt(r[8]);
+  u.author = r[9].as<std::string>();
+  u.kept_promise = ParsePromise(r[10].as<std::string>());
+  return u;
+}
+
+template <typename Tx>
+void LoadAffected(Tx& tx, std::vector<Incident*> incidents) {
+  if (incidents.empty()) return;
+  std::vector<std::string> ids;
+  for (Incident* i : incidents) ids.push_back(absl::StrCat(i->id));
+  pqxx::result rows = tx.exec_params(kSelectAffected, absl::StrCat("{", absl::StrJoin(ids, ","), "}"));
+  for (const pqxx::row& r : rows) {
+    int64_t id = r[0].as<int64_t>();
+    for (Incident* i : incidents) {
+      if (i->id == id) {
+        i->affected.push_back({r[1].as<std::string>(),
+                               ParseOr<ComponentStatus>(r[2].as<std::string>(),
+                                                        ParseComponentStatus)});
+      }
+    }
+  }
+}
+
+class PgTransaction final : public StoreTransaction {
+ public:
+  explicit PgTransaction(pqxx::work& w) : w_(w) {}
+
+  absl::StatusOr<absl::optional<IdempotentResult>> FindIdempotent(
+      const std::string& key) override {
+    w_.exec_params(kLockIdempotencyKey, key);
+    pqxx::result r = w_.exec_params(kSelectIdempotency, key);
+    if (r.empty()) return absl::optional<IdempotentResult>();
+    IdempotentResult out;
+    out.operation = r[0][0].as<std::string>();
+    out.fingerprint = r[0][1].as<std::string>();
+    out.incident_ref = r[0][2].as<std::string>();
+    out.update_id = r[0][3].as<int64_t>();
+    out.sequence = r[0][4].as<int64_t>();
+    return absl::optional<IdempotentResult>(out);
+  }
+
+  absl::StatusOr<Incident> LockIncident(const std::string& ref) override {
+    pqxx::result r = w_.exec_params(
+        absl::StrCat("SELECT ", kIncidentColumns, kIncidentFrom, "WHERE i.ref = $1 FOR UPDATE OF i"),
+        ref);
+    if (r.empty()) {
+      return absl::NotFoundError(absl::StrCat("no incident ", ref,
+                                              " (references look like INC-12; statuscastctl "
+                                              "list shows them)"));
+    }
+    Incident i = IncidentFromRow(r[0]);
+    LoadAffected(w_, {&i});
+    return i;
+  }
+
+  absl::Status CheckComponentsExist(const std::vector<AffectedComponent>& affected,
+                                    const std::string& field) override {
+    std::set<std::string> known;
+    pqxx::result r = w_.exec("SELECT name FROM components");
+    for (const pqxx::row& row : r) known.insert(row[0].as<std::string>());
+    FieldViolations v;
+    for (size_t i = 0; i < affected.size(); ++i) {
+      if (!known.count(affected[i].name)) {
+        v.Add(absl::StrCat(field, "[", i, "].name"),
+              absl::StrCat("no component named \"", affected[i].name,
+                           "\"; create it first (statuscastctl components create ",
+                           affected[i].name, ")"));
+      }
+    }
+    return v.ToStatus();
+  }
+
+  absl::Status InsertIncident(Incident& i) override {
+    pqxx::row r = w_.exec_params1(
+        kInsertIncident, i.title, static_cast<int>(i.severity), StateName(i.state),
+        TimeParam(i.confirmed_start), TimeParam(i.declared_at),
+        NullableTimeParam(i.first_communication_at), NullableTimeParam(i.investigating_at),
+        NullableTimeParam(i.identified_at), NullableTimeParam(i.monitoring_at),
+        NullableTimeParam(i.resolved_at), NullableTimeParam(i.next_update_at), i.reopen_count,
+        i.version, TimeParam(i.updated_at));
+    i.id = r[0].as<int64_t>();
+    i.ref = r[1].as<std::string>();
+    return WriteAffected(i);
+  }
+
+  absl::Status SaveIncident(const Incident& i) override {
+    w_.exec_params(kUpdateIncident, i.id, i.title, static_cast<int>(i.severity),
+                   StateName(i.state), NullableTimeParam(i.first_communication_at),
+                   NullableTimeParam(i.investigating_at), NullableTimeParam(i.identified_at),
+                   NullableTimeParam(i.monitoring_at), NullableTimeParam(i.resolved_at),
+                   NullableTimeParam(i.next_update_at), i.reopen_count, i.version,
+                   TimeParam(i.updated_at));
+    return WriteAffected(i);
+  }
+
+  absl::StatusOr<int64_t> InsertUpdate(int64_t incident_id, const Update& u,
+                                       const std::string& idempotency_key) override {
+    pqxx::row r = w_.exec_params1(
+        kInsertUpdate, incident_id, UpdateKindName(u.kind), StateName(u.state),
+        static_cast<int>(u.severity), u.message, u.banner_text, ChannelsText(u.channels),
+        TimeParam(u.posted_at), NullableTimeParam(u.next_update_at), u.author,
+        PromiseName(u.kept_promise), idempotency_key);
+    return r[0].as<int64_t>();
+  }
+
+  absl::Status InsertSeverityChange(int64_t incident_id, const SeverityChange& c) override {
+    w_.exec_params(kInsertSeverityChange, incident_id, static_cast<int>(c.from),
+                   static_cast<int>(c.to), c.reason, c.author, TimeParam(c.changed_at),
+                   NullableTimeParam(c.next_update_at_before),
+                   NullableTimeParam(c.next_update_at_after));
+    return absl::OkStatus();
+  }
+
+  absl::Status SavePostmortem(int64_t incident_id, const Postmortem& p) override {
+    w_.exec_params(kUpsertPostmortem, incident_id, p.url, p.body, TimeParam(p.published_at),
+                   p.author);
+    return absl::OkStatus();
+  }
+
+  absl::Status InsertComponent(Component& c) override {
+    pqxx::result r =
+        w_.exec_params(kInsertComponent, c.name, c.group, c.description, TimeParam(c.created_at));
+    if (r.empty()) {
+      return absl::AlreadyExistsError(absl::StrCat("a component named \"", c.name,
+                                                   "\" already exists"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<int64_t> Record(const MutationRecord& m) override {
+    int64_t seq = w_.exec1(kNextSequence)[0].as<int64_t>();
+    w_.exec_params(kInsertChange, seq, TimeParam(m.at), m.kind, m.incident_id, m.incident_version,
+                   m.update_id, m.component_name, m.actor);
+    w_.exec_params(kInsertAudit, TimeParam(m.at), m.actor, m.kind, m.incident_id, m.request_id,
+                   m.details);
+    if (!m.idempotency_key.empty()) {
+      w_.exec_params(kInsertIdempotency, m.idempotency_key, m.kind, m.fingerprint, m.incident_id,
+                     m.update_id, seq, TimeParam(m.at));
+    }
+    w_.exec_params(kNotify, kChangeChannel, absl::StrCat(seq));
+    return seq;
+  }
+
+ private:
+  absl::Status WriteAffected(const Incident& i) {
+    w_.exec_params(kDeleteAffected, i.id);
+    for (size_t k = 0; k < i.affected.size(); ++k) {
+      w_.exec_params(kInsertAffected, i.id, static_cast<int>(k),
+                     ComponentStatusName(i.affected[k].status), i.affected[k].name);
+    }
+    return absl::OkStatus();
+  }
+
+  pqxx::work& w_;
+};
+
+}  // namespace
+
+absl::Status PgIncidentStore::RunInTransaction(
+    const std::function<absl::Status(StoreTransaction&)>& fn) {
+  return pool_.Run([&](pqxx::connection& c) -> absl::Status {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        pqxx::work w(c);
+        PgTransaction tx(w);
+        absl::Status s = fn(tx);
+        if (s.ok()) w.commit();
+        return s;
+      } catch (const pqxx::serialization_failure&) {
+        if (attempt >= 3) throw;
+      } catch (const pqxx::deadlock_detected&) {
+        if (attempt >= 3) throw;
+      }
+    }
+  });
+}
+
+absl::StatusOr<Incident> PgIncidentStore::GetIncident(const std::string& ref,
+                                                      bool with_timeline) {
+  Incident out;
+  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
+    pqxx::read_transaction tx(c);
+    pqxx::result r = tx.exec_params(
+        absl::StrCat("SELECT ", kIncidentColumns, kIncidentFrom, "WHERE i.ref = $1"), ref);
+    if (r.empty()) {
+      return absl::NotFoundError(absl::StrCat(
+          "no incident ", ref, " (references look like INC-12; statuscastctl list shows them)"));
+    }
+    out = IncidentFromRow(r[0]);
+    LoadAffected(tx, {&out});
+    if (with_timeline) {
+      for (const pqxx::row& u : tx.exec_params(
+               absl::StrCat("SELECT ", kUpdateColumns,
+                            " FROM incident_updates u WHERE u.incident_id = $1 ORDER BY u.id"),
+               out.id)) {
+        out.updates.push_back(UpdateFromRow(u));
+      }
+      for (const pqxx::row& s : tx.exec_params(kSelectSeverityChanges, out.id)) {
+        SeverityChange c;
+        c.from = static_cast<Severity>(s[0].as<int>());
+        c.to = static_cast<Severity>(s[1].as<int>());
+        c.reason = s[2].as<std::string>();
+        c.author = s[3].as<std::string>();
+        c.changed_at = TimeAt(s[4]);
+        c.next_update_at_before = OptTimeAt(s[5]);
+        c.next_update_at_after = OptTimeAt(s[6]);
+        out.severity_changes.push_back(c);
+      }
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<Update> PgIncidentStore::GetUpdate(int64_t update_id) {
+  Update out;
+  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
+    pqxx::read_transaction tx(c);
+    pqxx::result r = tx.exec_params(
+        absl::StrCat("SELECT ", kUpdateColumns, " FROM incident_updates u WHERE u.id = $1"),
+        update_id);
+    if (r.empty()) return absl::NotFoundError(absl::StrCat("no update ", update_id));
+    out = UpdateFromRow(r[0]);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<IncidentPage> PgIncidentStore::ListIncidents(const IncidentQuery& q) {
+  IncidentPage page;
+  const char* openness = q.openness == IncidentQuery::Openness::kOpen     ? "open"
+                         : q.openness == IncidentQuery::Openness::kClosed ? "closed"
+                                                                          : "any";
+  std::vector<std::string> states, severities;
+  for (IncidentState s : q.states) states.push_back(StateName(s));
+  for (Severity s : q.severities) severities.push_back(absl::StrCat(static_cast<int>(s)));
+  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
+    pqxx::read_transaction tx(c);
+    pqxx::result r = tx.exec_params(
+        absl::StrCat("SELECT ", kIncidentColumns, kIncidentFrom, kListIncidentsWhere), openness,
+        absl::StrJoin(states, ","), absl::StrJoin(severities, ","),
+        NullableTimeParam(q.started_after), NullableTimeParam(q.started_before),
+        NullableTimeParam(q.after_start), q.after_id, q.page_size + 1);
+    for (const pqxx::row& row : r) page.incidents.push_back(IncidentFromRow(row));
+    if (static_cast<int>(page.incidents.size()) > q.page_size) {
+      page.incidents.pop_back();
+      page.has_more = true;
+    }
+    std::vector<Incident*> ptrs;
+    for (Incident& i : page.incidents) ptrs.push_back(&i);
+    LoadAffected(tx, ptrs);
+    return absl::OkStatus();
+  }));
+  return page;
+}
+
+absl::StatusOr<std::vector<Component>> PgIncidentStore::ListComponents() {
+  std::vector<Component> out;
+  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
+    pqxx::read_transaction tx(c);
+    for (const pqxx::row& r : tx.exec(kSelectComponents)) {
+      Component comp;
+      comp.name = r[0].as<std::string>();
+      comp.group = r[1].as<std::string>();
+      comp.description = r[2].as<std::string>();
+      comp.created_at = TimeAt(r[3]);
+      comp.status = ParseOr<ComponentStatus>(r[4].as<std::string>(), ParseComponentStatus);
+      out.push_back(std::move(comp));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<ChangeRecord>> PgIncidentStore::ReadChanges(int64_t after, int limit) {
+  std::vector<ChangeRecord> out;
+  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
+    pqxx::read_transaction tx(c);
+    for (const pqxx::row& r : tx.exec_params(kSelectChanges, after, limit)) {
+      ChangeRecord ch;
+      ch.sequence = r[0].as<int64_t>();
+      ch.kind = r[1].as<std::string>();
+      ch.incident_ref = r[2].as<std::string>();
+      ch.update_id = r[3].as<int64_t>();
+      ch.component_name = r[4].as<std::string>();
+      ch.actor = r[5].as<std::string>();
+      ch.at = TimeAt(r[6]);
+      out.push_back(std::move(ch));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<int64_t> PgIncidentStore::HeadSequence() {
+  int64_t head = 0;
+  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
+    pqxx::read_transaction tx(c);
+    head = tx.exec1(kHeadSequence)[0].as<int64_t>();
+    return absl::OkStatus();
+  }));
+  return head;
+}
+
+}  // namespace statuscast

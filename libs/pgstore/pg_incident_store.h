@@ -1,0 +1,43 @@
+// PgIncidentStore: IncidentStore on PostgreSQL (schema in migrations/).
+//
+// Every statement is parameterised; the SQL sits in named constants in the
+// .cc. Writers are serialised per incident by SELECT ... FOR UPDATE, per
+// idempotency key by a transaction-scoped advisory lock, and in the change log
+// by the single change_sequence row (gapless, commit-ordered sequences).
+// NOTIFY statuscast_changes carries the sequence after commit.
+// Thread safety: safe to share.
+#ifndef STATUSCAST_LIBS_PGSTORE_PG_INCIDENT_STORE_H_
+#define STATUSCAST_LIBS_PGSTORE_PG_INCIDENT_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "libs/incident/incident_store.h"
+#include "libs/pgstore/pg_pool.h"
+
+namespace statuscast {
+
+// The channel NOTIFY uses; its payload is the change sequence.
+inline constexpr char kChangeChannel[] = "statuscast_changes";
+
+class PgIncidentStore final : public IncidentStore {
+ public:
+  // REQUIRES: `pool` outlives this store.
+  explicit PgIncidentStore(PgPool& pool) : pool_(pool) {}
+
+  absl::Status RunInTransaction(
+      const std::function<absl::Status(StoreTransaction&)>& fn) override;
+  absl::StatusOr<Incident> GetIncident(const std::string& ref, bool with_timeline) override;
+  absl::StatusOr<Update> GetUpdate(int64_t update_id) override;
+  absl::StatusOr<IncidentPage> ListIncidents(const IncidentQuery& query) override;
+  absl::StatusOr<std::vector<Component>> ListComponents() override;
+  absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(int64_t after, int limit) override;
+  absl::StatusOr<int64_t> HeadSequence() override;
+
+ private:
+  PgPool& pool_;
+};
+
+}  // namespace statuscast
+
+#endif  // STATUSCAST_LIBS_PGSTORE_PG_INCIDENT_STORE_H_

@@ -1,0 +1,319 @@
+#include "services/comms/incident_grpc_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/base/field_violations.h"
+#include "libs/base/log.h"
+#include "libs/base/status_macros.h"
+#include "libs/rpc/grpc_status.h"
+#include "services/comms/proto_convert.h"
+
+namespace statuscast {
+namespace {
+
+// Runs one unary call: request id, domain call, status mapping, log line.
+template <typename Fn>
+grpc::Status Handle(grpc::ServerContext* ctx, const char* method, const std::string& incident,
+                    Fn&& fn) {
+  const absl::Time start = absl::Now();
+  CallContext call;
+  call.request_id = RequestIdFor(ctx);
+  absl::Status status = fn(call);
+  LogFields fields = {{"method", method},
+                      {"request_id", call.request_id},
+                      {"code", absl::StatusCodeToString(status.code())},
+                      {"ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - start))}};
+  if (!incident.empty()) fields.push_back({"incident", incident});
+  if (!call.actor.empty()) fields.push_back({"actor", call.actor});
+  if (!status.ok()) fields.push_back({"error", std::string(status.message())});
+  LogEvent("rpc", fields);
+  return ToGrpcStatus(status);
+}
+
+void FillWrite(const WriteResult& r, v1::WriteIncidentResponse* resp) {
+  ToProto(r.incident, false, resp->mutable_incident());
+  if (r.update) ToProto(*r.update, resp->mutable_update());
+  resp->set_replayed(r.replayed);
+  resp->set_sequence(r.sequence);
+}
+
+WriteGuard Guard(const std::string& ref, int64_t version, const std::string& key) {
+  return WriteGuard{ref, version, key};
+}
+
+v1::IncidentEvent::Kind EventKind(const std::string& kind) {
+  if (kind == "declared") return v1::IncidentEvent::KIND_DECLARED;
+  if (kind == "updated") return v1::IncidentEvent::KIND_UPDATED;
+  if (kind == "severity_changed") return v1::IncidentEvent::KIND_SEVERITY_CHANGED;
+  if (kind == "resolved") return v1::IncidentEvent::KIND_RESOLVED;
+  if (kind == "reopened") return v1::IncidentEvent::KIND_REOPENED;
+  if (kind == "postmortem_published") return v1::IncidentEvent::KIND_POSTMORTEM_PUBLISHED;
+  if (kind == "component_created") return v1::IncidentEvent::KIND_COMPONENT_CREATED;
+  return v1::IncidentEvent::KIND_UNSPECIFIED;
+}
+
+}  // namespace
+
+grpc::Status IncidentGrpcService::CreateComponent(grpc::ServerContext* ctx,
+                                                  const v1::CreateComponentRequest* req,
+                                                  v1::Component* resp) {
+  return Handle(ctx, "CreateComponent", "", [&](CallContext& call) -> absl::Status {
+    Component c;
+    c.name = req->name();
+    c.group = req->group();
+    c.description = req->description();
+    call.actor = "api";
+    ASSIGN_OR_RETURN(Component created, commands_.CreateComponent(call, c));
+    ToProto(created, resp);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IncidentGrpcService::ListComponents(grpc::ServerContext* ctx,
+                                                 const v1::ListComponentsRequest*,
+                                                 v1::ListComponentsResponse* resp) {
+  return Handle(ctx, "ListComponents", "", [&](CallContext&) -> absl::Status {
+    ASSIGN_OR_RETURN(std::vector<Component> all, commands_.ListComponents());
+    for (const Component& c : all) ToProto(c, resp->add_components());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IncidentGrpcService::DeclareIncident(grpc::ServerContext* ctx,
+                                                  const v1::DeclareIncidentRequest* req,
+                                                  v1::WriteIncidentResponse* resp) {
+  return Handle(ctx, "DeclareIncident", "", [&](CallContext& call) -> absl::Status {
+    call.actor = req->author();
+    DeclareInput in;
+    in.title = req->title();
+    in.severity = static_cast<Severity>(req->severity());
+    in.affected = FromProto(req->affected_components());
+    in.confirmed_start = TimeFromProto(req->confirmed_start(), req->has_confirmed_start());
+    if (req->has_first_update()) in.first_update = FromProto(req->first_update());
+    in.author = req->author();
+    ASSIGN_OR_RETURN(WriteResult r, commands_.Declare(call, req->idempotency_key(), in));
+    FillWrite(r, resp);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IncidentGrpcService::PostUpdate(grpc::ServerContext* ctx,
+                                             const v1::PostUpdateRequest* req,
+                                             v1::WriteIncidentResponse* resp) {
+  return Handle(ctx, "PostUpdate", req->incident_ref(), [&](CallContext& call) -> absl::Status {
+    call.actor = req->author();
+    ASSIGN_OR_RETURN(
+        WriteResult r,
+        commands_.PostUpdate(call,
+                             Guard(req->incident_ref(), req->expected_version(),
+                                   req->idempotency_key()),
+                             FromProto(req->update()), FromProto(req->affected_components())));
+    FillWrite(r, resp);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IncidentGrpcService::ChangeSeverity(grpc::ServerContext* ctx,
+                                                 const v1::ChangeSeverityRequest* req,
+                                                 v1::WriteIncidentResponse* resp) {
+  return Handle(ctx, "ChangeSeverity", req->incident_ref(),
+                [&](CallContext& call) -> absl::Status {
+                  call.actor = req->author();
+                  ASSIGN_OR_RETURN(
+                      WriteResult r,
+                      commands_.ChangeSeverity(call,
+                                               Guard(req->incident_ref(), req->expected_version(),
+                                                     req->idempotency_key()),
+                                               static_cast<Severity>(req->severity()),
+                                               req->reason()));
+                  FillWrite(r, resp);
+                  return absl::OkStatus();
+                });
+}
+
+grpc::Status IncidentGrpcService::ResolveIncident(grpc::ServerContext* ctx,
+                                                  const v1::ResolveIncidentRequest* req,
+                                                  v1::WriteIncidentResponse* resp) {
+  return Handle(ctx, "ResolveIncident", req->incident_ref(),
+                [&](CallContext& call) -> absl::Status {
+                  call.actor = req->author();
+                  ASSIGN_OR_RETURN(
+                      WriteResult r,
+                      commands_.Resolve(call,
+                                        Guard(req->incident_ref(), req->expected_version(),
+                                              req->idempotency_key()),
+                                        req->message(), ChannelsFromProto(req->channels())));
+                  FillWrite(r, resp);
+                  return absl::OkStatus();
+                });
+}
+
+grpc::Status IncidentGrpcService::ReopenIncident(grpc::ServerContext* ctx,
+                                                 const v1::ReopenIncidentRequest* req,
+                                                 v1::WriteIncidentResponse* resp) {
+  return Handle(ctx, "ReopenIncident", req->incident_ref(),
+                [&](CallContext& call) -> absl::Status {
+                  call.actor = req->author();
+                  ASSIGN_OR_RETURN(
+                      WriteResult r,
+                      commands_.Reopen(call,
+                                       Guard(req->incident_ref(), req->expected_version(),
+                                             req->idempotency_key()),
+                                       req->reason(), FromProto(req->update())));
+                  FillWrite(r, resp);
+                  return absl::OkStatus();
+                });
+}
+
+grpc::Status IncidentGrpcService::PublishPostmortem(grpc::ServerContext* ctx,
+                                                    const v1::PublishPostmortemRequest* req,
+                                                    v1::WriteIncidentResponse* resp) {
+  return Handle(ctx, "PublishPostmortem", req->incident_ref(),
+                [&](CallContext& call) -> absl::Status {
+                  call.actor = req->author();
+                  ASSIGN_OR_RETURN(
+                      WriteResult r,
+                      commands_.PublishPostmortem(
+                          call,
+                          Guard(req->incident_ref(), req->expected_version(),
+                                req->idempotency_key()),
+                          req->url(), req->body()));
+                  FillWrite(r, resp);
+                  return absl::OkStatus();
+                });
+}
+
+grpc::Status IncidentGrpcService::GetIncident(grpc::ServerContext* ctx,
+                                              const v1::GetIncidentRequest* req,
+                                              v1::Incident* resp) {
+  return Handle(ctx, "GetIncident", req->incident_ref(), [&](CallContext&) -> absl::Status {
+    ASSIGN_OR_RETURN(Incident i, commands_.GetIncident(req->incident_ref()));
+    ToProto(i, true, resp);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IncidentGrpcService::ListIncidents(grpc::ServerContext* ctx,
+                                                const v1::ListIncidentsRequest* req,
+                                                v1::ListIncidentsResponse* resp) {
+  return Handle(ctx, "ListIncidents", "", [&](CallContext&) -> absl::Status {
+    IncidentQuery q;
+    q.openness = req->openness() == v1::ListIncidentsRequest::OPENNESS_OPEN
+                     ? IncidentQuery::Openness::kOpen
+                 : req->openness() == v1::ListIncidentsRequest::OPENNESS_CLOSED
+                     ? IncidentQuery::Openness::kClosed
+                     : IncidentQuery::Openness::kAny;
+    FieldViolations v;
+    if (req->openness() < 0 || req->openness() > 2) v.Add("openness", "is not a known value");
+    if (req->states_size() > 4) v.Add("states", "lists more than the four states");
+    if (req->severities_size() > 3) v.Add("severities", "lists more than the three severities");
+    for (int s : req->states()) {
+      if (s < 1 || s > 4) v.Add("states", "holds an unknown state");
+      q.states.push_back(static_cast<IncidentState>(s));
+    }
+    for (int s : req->severities()) {
+      if (s < 1 || s > 3) v.Add("severities", "holds an unknown severity");
+      q.severities.push_back(static_cast<Severity>(s));
+    }
+    if (req->page_token().size() > 200) v.Add("page_token", "is too long");
+    RETURN_IF_ERROR(v.ToStatus());
+    q.started_after = TimeFromProto(req->started_after(), req->has_started_after());
+    q.started_before = TimeFromProto(req->started_before(), req->has_started_before());
+    q.page_size = req->page_size();
+    std::string next;
+    ASSIGN_OR_RETURN(IncidentPage page, commands_.ListIncidents(q, req->page_token(), &next));
+    for (const Incident& i : page.incidents) ToProto(i, false, resp->add_incidents());
+    resp->set_next_page_token(next);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IncidentGrpcService::WatchIncidents(grpc::ServerContext* ctx,
+                                                 const v1::WatchIncidentsRequest* req,
+                                                 grpc::ServerWriter<v1::IncidentEvent>* writer) {
+  const std::string request_id = RequestIdFor(ctx);
+  if (watchers_.fetch_add(1) >= watch_.max_watchers) {
+    watchers_.fetch_sub(1);
+    LogEvent("watch_refused", {{"request_id", request_id}});
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        "too many WatchIncidents streams on this replica; retry with backoff");
+  }
+  LogEvent("watch_start", {{"request_id", request_id},
+                           {"after_sequence", absl::StrCat(req->after_sequence())}});
+  absl::Status status = Watch(ctx, *req, writer);
+  watchers_.fetch_sub(1);
+  LogEvent("watch_end", {{"request_id", request_id},
+                         {"code", absl::StatusCodeToString(status.code())}});
+  return ToGrpcStatus(status);
+}
+
+absl::Status IncidentGrpcService::Watch(grpc::ServerContext* ctx,
+                                        const v1::WatchIncidentsRequest& req,
+                                        grpc::ServerWriter<v1::IncidentEvent>* writer) {
+  IncidentStore& store = commands_.store();
+  int64_t seq = req.after_sequence();
+  if (seq < 0) return InvalidField("after_sequence", "must be 0 (from now) or a sequence seen");
+  ASSIGN_OR_RETURN(int64_t head, store.HeadSequence());
+  if (seq > head) {
+    return InvalidField("after_sequence",
+                        absl::StrCat("is ", seq, " but the newest change is ", head,
+                                     "; resume from a sequence this server sent"));
+  }
+  if (seq == 0) {
+    // The current state: every open incident, then a marker at the head.
+    IncidentQuery q;
+    q.openness = IncidentQuery::Openness::kOpen;
+    q.page_size = 200;
+    std::string token, next;
+    do {
+      ASSIGN_OR_RETURN(IncidentPage page, commands_.ListIncidents(q, token, &next));
+      for (const Incident& i : page.incidents) {
+        v1::IncidentEvent e;
+        e.set_sequence(head);
+        e.set_kind(v1::IncidentEvent::KIND_SNAPSHOT);
+        ToProto(i, false, e.mutable_incident());
+        if (!writer->Write(e)) return absl::CancelledError("watcher went away");
+      }
+      token = next;
+    } while (!token.empty());
+    v1::IncidentEvent end;
+    end.set_sequence(head);
+    end.set_kind(v1::IncidentEvent::KIND_SNAPSHOT_END);
+    if (!writer->Write(end)) return absl::CancelledError("watcher went away");
+    seq = head;
+  }
+  while (!ctx->IsCancelled() && !feed_.stopped()) {
+    absl::StatusOr<std::vector<ChangeRecord>> changes = store.ReadChanges(seq, 200);
+    if (!changes.ok()) {
+      // PostgreSQL is away: keep the stream, retry after a pause.
+      feed_.WaitBeyond(std::numeric_limits<int64_t>::max(), absl::Now() + watch_.poll_interval);
+      continue;
+    }
+    for (const ChangeRecord& c : *changes) {
+      v1::IncidentEvent e;
+      e.set_sequence(c.sequence);
+      e.set_kind(EventKind(c.kind));
+      e.mutable_at()->set_seconds(absl::ToUnixSeconds(c.at));
+      e.set_actor(c.actor);
+      if (!c.incident_ref.empty()) {
+        absl::StatusOr<Incident> i = store.GetIncident(c.incident_ref, false);
+        if (!i.ok()) break;  // retry this change on the next round
+        ToProto(*i, false, e.mutable_incident());
+        if (c.update_id != 0) {
+          absl::StatusOr<Update> u = store.GetUpdate(c.update_id);
+          if (!u.ok()) break;
+          ToProto(*u, e.mutable_update());
+        }
+      }
+      if (!c.component_name.empty()) e.mutable_component()->set_name(c.component_name);
+      if (!writer->Write(e)) return absl::CancelledError("watcher went away");
+      seq = c.sequence;
+    }
+    if (changes->empty()) feed_.WaitBeyond(seq, absl::Now() + watch_.poll_interval);
+  }
+  if (feed_.stopped()) {
+    return absl::UnavailableError("server is shutting down; resume from the last sequence");
+  }
+  return absl::CancelledError("watcher went away");
+}
+
+}  // namespace statuscast

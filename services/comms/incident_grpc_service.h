@@ -1,0 +1,68 @@
+// IncidentGrpcService: statuscast.v1.IncidentService over IncidentCommands.
+//
+// A thin adapter: proto in, domain call, absl::Status mapped by
+// ToGrpcStatus, one log line per call with its request id. WatchIncidents
+// follows the change log (ChangeFeed wakes it; it reads by sequence), so a
+// missed NOTIFY or a reconnect loses nothing.
+// Thread safety: gRPC calls it from many threads; it holds no mutable state
+// beyond the watcher count.
+#ifndef STATUSCAST_SERVICES_COMMS_INCIDENT_GRPC_SERVICE_H_
+#define STATUSCAST_SERVICES_COMMS_INCIDENT_GRPC_SERVICE_H_
+
+#include <atomic>
+
+#include "libs/incident/incident_commands.h"
+#include "libs/pgstore/change_feed.h"
+#include "statuscast/v1/incident.grpc.pb.h"
+
+namespace statuscast {
+
+struct WatchOptions {
+  int max_watchers = 64;
+  // How often a quiet watcher re-checks the log even without a hint.
+  absl::Duration poll_interval = absl::Seconds(2);
+};
+
+class IncidentGrpcService final : public v1::IncidentService::Service {
+ public:
+  // REQUIRES: commands and feed outlive this service.
+  IncidentGrpcService(IncidentCommands& commands, ChangeFeed& feed, WatchOptions watch)
+      : commands_(commands), feed_(feed), watch_(watch) {}
+
+  grpc::Status CreateComponent(grpc::ServerContext* ctx, const v1::CreateComponentRequest* req,
+                               v1::Component* resp) override;
+  grpc::Status ListComponents(grpc::ServerContext* ctx, const v1::ListComponentsRequest* req,
+                              v1::ListComponentsResponse* resp) override;
+  grpc::Status DeclareIncident(grpc::ServerContext* ctx, const v1::DeclareIncidentRequest* req,
+                               v1::WriteIncidentResponse* resp) override;
+  grpc::Status PostUpdate(grpc::ServerContext* ctx, const v1::PostUpdateRequest* req,
+                          v1::WriteIncidentResponse* resp) override;
+  grpc::Status ChangeSeverity(grpc::ServerContext* ctx, const v1::ChangeSeverityRequest* req,
+                              v1::WriteIncidentResponse* resp) override;
+  grpc::Status ResolveIncident(grpc::ServerContext* ctx, const v1::ResolveIncidentRequest* req,
+                               v1::WriteIncidentResponse* resp) override;
+  grpc::Status ReopenIncident(grpc::ServerContext* ctx, const v1::ReopenIncidentRequest* req,
+                              v1::WriteIncidentResponse* resp) override;
+  grpc::Status PublishPostmortem(grpc::ServerContext* ctx,
+                                 const v1::PublishPostmortemRequest* req,
+                                 v1::WriteIncidentResponse* resp) override;
+  grpc::Status GetIncident(grpc::ServerContext* ctx, const v1::GetIncidentRequest* req,
+                           v1::Incident* resp) override;
+  grpc::Status ListIncidents(grpc::ServerContext* ctx, const v1::ListIncidentsRequest* req,
+                             v1::ListIncidentsResponse* resp) override;
+  grpc::Status WatchIncidents(grpc::ServerContext* ctx, const v1::WatchIncidentsRequest* req,
+                              grpc::ServerWriter<v1::IncidentEvent>* writer) override;
+
+ private:
+  absl::Status Watch(grpc::ServerContext* ctx, const v1::WatchIncidentsRequest& req,
+                     grpc::ServerWriter<v1::IncidentEvent>* writer);
+
+  IncidentCommands& commands_;
+  ChangeFeed& feed_;
+  const WatchOptions watch_;
+  std::atomic<int> watchers_{0};
+};
+
+}  // namespace statuscast
+
+#endif  // STATUSCAST_SERVICES_COMMS_INCIDENT_GRPC_SERVICE_H_

@@ -1,0 +1,185 @@
+// statuscast-comms: owns incident state in PostgreSQL behind
+// statuscast.v1.IncidentService. main only validates configuration and wires
+// real things together; the logic lives in libs/.
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "libs/base/clock.h"
+#include "libs/base/flag_env.h"
+#include "libs/base/log.h"
+#include "libs/incident/incident_commands.h"
+#include "libs/pgstore/change_feed.h"
+#include "libs/pgstore/migrator.h"
+#include "libs/pgstore/pg_incident_store.h"
+#include "services/comms/incident_grpc_service.h"
+
+ABSL_FLAG(std::string, grpc_address, "127.0.0.1:7400",
+          "gRPC listen address (env STATUSCAST_COMMS_GRPC_ADDRESS)");
+ABSL_FLAG(std::string, database_url, "",
+          "PostgreSQL connection URL, required (env STATUSCAST_DATABASE_URL)");
+ABSL_FLAG(int, db_pool_size, 8, "PostgreSQL connections in the pool (env STATUSCAST_DB_POOL_SIZE)");
+ABSL_FLAG(std::string, cadence, "SEV-1=30m,SEV-2=60m",
+          "longest gap a next-update promise may reach, per severity; SEV-3 has none "
+          "(env STATUSCAST_CADENCE)");
+ABSL_FLAG(absl::Duration, first_communication_target, absl::Minutes(15),
+          "first update due this long after the confirmed start "
+          "(env STATUSCAST_FIRST_COMMUNICATION_TARGET)");
+ABSL_FLAG(absl::Duration, promise_grace, absl::Seconds(60),
+          "an update this late still keeps its promise (env STATUSCAST_PROMISE_GRACE)");
+ABSL_FLAG(std::string, log_format, "text", "text or json (env STATUSCAST_LOG_FORMAT)");
+ABSL_FLAG(int, max_watchers, 64,
+          "concurrent WatchIncidents streams per replica (env STATUSCAST_MAX_WATCHERS)");
+ABSL_FLAG(absl::Duration, watch_poll_interval, absl::Seconds(2),
+          "how often followers re-read the change log without a NOTIFY "
+          "(env STATUSCAST_WATCH_POLL_INTERVAL)");
+ABSL_FLAG(absl::Duration, startup_db_timeout, absl::Seconds(60),
+          "how long start-up waits for PostgreSQL before giving up "
+          "(env STATUSCAST_STARTUP_DB_TIMEOUT)");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "on SIGTERM, how long in-flight calls may finish (env STATUSCAST_SHUTDOWN_GRACE)");
+ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(30),
+          "server keepalive ping interval (env STATUSCAST_KEEPALIVE_TIME)");
+ABSL_FLAG(bool, migrate_only, false,
+          "apply database migrations and exit (env STATUSCAST_MIGRATE_ONLY)");
+
+namespace statuscast {
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "statuscast-comms: %s\n", message.c_str());
+  return 2;
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "statuscast-comms: incident state in PostgreSQL behind gRPC "
+      "statuscast.v1.IncidentService.\nEvery flag can also be set by the environment variable "
+      "named in its help.\nUsage: statuscast-comms --database_url=postgresql://...");
+  absl::Status env = ApplyEnvironmentToFlags({
+      {"grpc_address", "STATUSCAST_COMMS_GRPC_ADDRESS"},
+      {"database_url", "STATUSCAST_DATABASE_URL"},
+      {"db_pool_size", "STATUSCAST_DB_POOL_SIZE"},
+      {"cadence", "STATUSCAST_CADENCE"},
+      {"first_communication_target", "STATUSCAST_FIRST_COMMUNICATION_TARGET"},
+      {"promise_grace", "STATUSCAST_PROMISE_GRACE"},
+      {"log_format", "STATUSCAST_LOG_FORMAT"},
+      {"max_watchers", "STATUSCAST_MAX_WATCHERS"},
+      {"watch_poll_interval", "STATUSCAST_WATCH_POLL_INTERVAL"},
+      {"startup_db_timeout", "STATUSCAST_STARTUP_DB_TIMEOUT"},
+      {"shutdown_grace", "STATUSCAST_SHUTDOWN_GRACE"},
+      {"keepalive_time", "STATUSCAST_KEEPALIVE_TIME"},
+      {"migrate_only", "STATUSCAST_MIGRATE_ONLY"},
+  });
+  if (!env.ok()) return Fail(std::string(env.message()));
+  absl::ParseCommandLine(argc, argv);
+
+#ifdef NDEBUG
+  // Abseil's lock-order checking costs a fifth of the CPU under gRPC load.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+#endif
+
+  LogFormat log_format;
+  if (!ParseLogFormat(absl::GetFlag(FLAGS_log_format), &log_format)) {
+    return Fail("--log_format must be text or json");
+  }
+  SetLogFormat(log_format);
+  const std::string url = absl::GetFlag(FLAGS_database_url);
+  if (url.empty()) {
+    return Fail("--database_url (or STATUSCAST_DATABASE_URL) is required, e.g. "
+                "postgresql://statuscast@127.0.0.1:5432/statuscast");
+  }
+  if (absl::GetFlag(FLAGS_db_pool_size) < 1 || absl::GetFlag(FLAGS_db_pool_size) > 200) {
+    return Fail("--db_pool_size must be 1..200");
+  }
+  if (absl::GetFlag(FLAGS_max_watchers) < 0) return Fail("--max_watchers must be >= 0");
+  if (absl::GetFlag(FLAGS_watch_poll_interval) < absl::Milliseconds(50)) {
+    return Fail("--watch_poll_interval must be at least 50ms");
+  }
+  absl::StatusOr<CadencePolicy> policy =
+      CadencePolicy::Parse(absl::GetFlag(FLAGS_cadence),
+                           absl::GetFlag(FLAGS_first_communication_target),
+                           absl::GetFlag(FLAGS_promise_grace));
+  if (!policy.ok()) return Fail(absl::StrCat("--cadence: ", policy.status().message()));
+  setenv("PGCONNECT_TIMEOUT", "5", 0);
+
+  // Migrations: wait for PostgreSQL a while at start-up, then fail fast.
+  const absl::Time give_up = absl::Now() + absl::GetFlag(FLAGS_startup_db_timeout);
+  for (;;) {
+    absl::StatusOr<int> applied = ApplyMigrations(url, EmbeddedMigrations());
+    if (applied.ok()) {
+      LogEvent("migrations", {{"applied", absl::StrCat(*applied)}});
+      break;
+    }
+    if (applied.status().code() != absl::StatusCode::kUnavailable || absl::Now() > give_up) {
+      return Fail(absl::StrCat("database migrations failed: ", applied.status().message()));
+    }
+    LogEvent("waiting_for_database", {{"error", std::string(applied.status().message())}});
+    absl::SleepFor(absl::Seconds(1));
+  }
+  if (absl::GetFlag(FLAGS_migrate_only)) return 0;
+
+  // Block the stop signals before any thread starts; main waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  PgPool pool(url, absl::GetFlag(FLAGS_db_pool_size));
+  PgIncidentStore store(pool);
+  IncidentCommands commands(RealClock::Get(), store, IncidentRules(*policy, InputLimits()));
+  ChangeFeed feed(url, absl::GetFlag(FLAGS_watch_poll_interval));
+  feed.Start();
+  WatchOptions watch;
+  watch.max_watchers = absl::GetFlag(FLAGS_max_watchers);
+  watch.poll_interval = absl::GetFlag(FLAGS_watch_poll_interval);
+  IncidentGrpcService service(commands, feed, watch);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), grpc::InsecureServerCredentials(),
+                           &port);
+  builder.RegisterService(&service);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(
+                                 absl::GetFlag(FLAGS_keepalive_time))));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0) {
+    feed.Stop();
+    return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_grpc_address),
+                             " (in use? set --grpc_address)"));
+  }
+  LogEvent("listening", {{"grpc_address", absl::GetFlag(FLAGS_grpc_address)},
+                         {"port", absl::StrCat(port)}});
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  LogEvent("shutting_down", {{"signal", absl::StrCat(signal_number)}});
+  feed.Stop();  // ends WatchIncidents streams; clients resume elsewhere
+  server->Shutdown(std::chrono::system_clock::now() +
+                   absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
+  LogEvent("stopped", {});
+  return 0;
+}
+
+}  // namespace
+}  // namespace statuscast
+
+int main(int argc, char** argv) { return statuscast::Main(argc, argv); }

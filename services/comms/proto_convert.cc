@@ -1,0 +1,143 @@
+#include "services/comms/proto_convert.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+
+namespace statuscast {
+namespace {
+using google::protobuf::util::TimeUtil;
+
+void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
+  int64_t micros = absl::ToUnixMicros(t);
+  out->set_seconds(micros / 1000000 - (micros % 1000000 < 0 ? 1 : 0));
+  out->set_nanos(static_cast<int32_t>(((micros % 1000000) + 1000000) % 1000000) * 1000);
+}
+
+void SetTime(const absl::optional<absl::Time>& t, google::protobuf::Timestamp* out) {
+  if (t) SetTime(*t, out);
+}
+
+}  // namespace
+
+absl::optional<absl::Time> TimeFromProto(const google::protobuf::Timestamp& ts, bool present) {
+  if (!present) return absl::nullopt;
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+void ToProto(const Update& in, v1::Update* out) {
+  out->set_id(in.id);
+  out->set_kind(static_cast<v1::UpdateKind>(in.kind));
+  out->set_state(static_cast<v1::IncidentState>(in.state));
+  out->set_message(in.message);
+  out->set_banner_text(in.banner_text);
+  for (Channel c : in.channels) out->add_channels(static_cast<v1::Channel>(c));
+  SetTime(in.posted_at, out->mutable_posted_at());
+  if (in.next_update_at) SetTime(*in.next_update_at, out->mutable_next_update_at());
+  out->set_author(in.author);
+  out->set_severity(static_cast<v1::Severity>(in.severity));
+  out->set_kept_promise(static_cast<v1::PromiseOutcome>(in.kept_promise));
+}
+
+void ToProto(const Component& in, v1::Component* out) {
+  out->set_name(in.name);
+  out->set_group(in.group);
+  out->set_description(in.description);
+  out->set_status(static_cast<v1::ComponentStatus>(in.status));
+  SetTime(in.created_at, out->mutable_created_at());
+}
+
+void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
+  out->set_ref(in.ref);
+  out->set_title(in.title);
+  out->set_severity(static_cast<v1::Severity>(in.severity));
+  out->set_state(static_cast<v1::IncidentState>(in.state));
+  SetTime(in.confirmed_start, out->mutable_confirmed_start());
+  SetTime(in.declared_at, out->mutable_declared_at());
+  if (in.first_communication_at) {
+    SetTime(*in.first_communication_at, out->mutable_first_communication_at());
+    *out->mutable_first_communication_delay() = TimeUtil::MicrosecondsToDuration(
+        absl::ToInt64Microseconds(*in.first_communication_at - in.confirmed_start));
+  }
+  if (in.resolved_at) SetTime(*in.resolved_at, out->mutable_resolved_at());
+  if (in.next_update_at) SetTime(*in.next_update_at, out->mutable_next_update_at());
+  if (in.investigating_at) SetTime(*in.investigating_at, out->mutable_investigating_at());
+  if (in.identified_at) SetTime(*in.identified_at, out->mutable_identified_at());
+  if (in.monitoring_at) SetTime(*in.monitoring_at, out->mutable_monitoring_at());
+  SetTime(in.updated_at, out->mutable_updated_at());
+  out->set_version(in.version);
+  out->set_reopen_count(in.reopen_count);
+  for (const AffectedComponent& a : in.affected) {
+    auto* p = out->add_affected_components();
+    p->set_name(a.name);
+    p->set_status(static_cast<v1::ComponentStatus>(a.status));
+  }
+  auto set_postmortem = [](const Postmortem& pm, v1::Postmortem* p) {
+    p->set_url(pm.url);
+    p->set_body(pm.body);
+    SetTime(pm.published_at, p->mutable_published_at());
+    p->set_author(pm.author);
+  };
+  if (in.postmortem) set_postmortem(*in.postmortem, out->mutable_postmortem());
+  if (!with_timeline) return;
+  // Merge updates and severity changes by time (updates first on ties).
+  struct Item {
+    absl::Time at;
+    int order;
+    const Update* update;
+    const SeverityChange* change;
+  };
+  std::vector<Item> items;
+  for (const Update& u : in.updates) items.push_back({u.posted_at, 0, &u, nullptr});
+  for (const SeverityChange& c : in.severity_changes) items.push_back({c.changed_at, 1, nullptr, &c});
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    return a.at != b.at ? a.at < b.at : a.order < b.order;
+  });
+  for (const Item& item : items) {
+    v1::TimelineEvent* e = out->add_timeline();
+    SetTime(item.at, e->mutable_at());
+    if (item.update) {
+      ToProto(*item.update, e->mutable_update());
+    } else {
+      v1::SeverityChange* c = e->mutable_severity_change();
+      c->set_from(static_cast<v1::Severity>(item.change->from));
+      c->set_to(static_cast<v1::Severity>(item.change->to));
+      c->set_reason(item.change->reason);
+      c->set_author(item.change->author);
+      SetTime(item.change->changed_at, c->mutable_changed_at());
+      SetTime(item.change->next_update_at_before, c->mutable_next_update_at_before());
+      SetTime(item.change->next_update_at_after, c->mutable_next_update_at_after());
+    }
+  }
+  if (in.postmortem) {
+    v1::TimelineEvent* e = out->add_timeline();
+    SetTime(in.postmortem->published_at, e->mutable_at());
+    set_postmortem(*in.postmortem, e->mutable_postmortem());
+  }
+}
+
+std::vector<Channel> ChannelsFromProto(const google::protobuf::RepeatedField<int>& in) {
+  std::vector<Channel> out;
+  for (int c : in) out.push_back(static_cast<Channel>(c));
+  return out;
+}
+
+UpdateDraft FromProto(const v1::UpdateDraft& in) {
+  UpdateDraft d;
+  d.state = static_cast<IncidentState>(in.state());
+  d.message = in.message();
+  d.banner_text = in.banner_text();
+  d.channels = ChannelsFromProto(in.channels());
+  d.next_update_at = TimeFromProto(in.next_update_at(), in.has_next_update_at());
+  d.no_progress = in.no_progress();
+  return d;
+}
+
+std::vector<AffectedComponent> FromProto(
+    const google::protobuf::RepeatedPtrField<v1::AffectedComponent>& in) {
+  std::vector<AffectedComponent> out;
+  for (const auto& a : in) out.push_back({a.name(), static_cast<ComponentStatus>(a.status())});
+  return out;
+}
+
+}  // namespace statuscast

@@ -1,0 +1,74 @@
+#include "tests/support/comms_test_server.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "libs/incident/incident_commands.h"
+#include "libs/pgstore/change_feed.h"
+#include "libs/pgstore/pg_incident_store.h"
+#include "services/comms/incident_grpc_service.h"
+
+namespace statuscast::testing {
+
+CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& clock) {
+  pool_ = std::make_unique<PgPool>(database_url, 8);
+  store_ = std::make_unique<PgIncidentStore>(*pool_);
+  commands_ = std::make_unique<IncidentCommands>(clock, *store_,
+                                                 IncidentRules(CadencePolicy(), InputLimits()));
+  feed_ = std::make_unique<ChangeFeed>(database_url, absl::Milliseconds(500));
+  feed_->Start();
+  WatchOptions watch;
+  watch.poll_interval = absl::Milliseconds(200);
+  service_ = std::make_unique<IncidentGrpcService>(*commands_, *feed_, watch);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(service_.get());
+  server_ = builder.BuildAndStart();
+  address_ = absl::StrCat("127.0.0.1:", port);
+}
+
+CommsTestServer::~CommsTestServer() { Shutdown(); }
+
+void CommsTestServer::Shutdown() {
+  if (!server_) return;
+  feed_->Stop();
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  server_.reset();
+}
+
+std::unique_ptr<v1::IncidentService::Stub> CommsTestServer::NewStub() const {
+  return v1::IncidentService::NewStub(
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+}
+
+absl::Time At(int hour, int minute, int second) {
+  return absl::FromCivil(absl::CivilSecond(2026, 11, 27, hour, minute, second),
+                         absl::UTCTimeZone());
+}
+
+CallError Describe(const grpc::Status& status) {
+  CallError e{status.error_code(), status.error_message(), {}};
+  google::rpc::Status details;
+  if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
+    for (const auto& any : details.details()) {
+      google::rpc::BadRequest br;
+      if (any.UnpackTo(&br)) {
+        for (const auto& v : br.field_violations()) {
+          e.field_violations.push_back({v.field(), v.description()});
+        }
+      }
+    }
+  }
+  return e;
+}
+
+bool HasViolation(const CallError& e, const std::string& field, const std::string& text) {
+  for (const auto& [f, d] : e.field_violations) {
+    if (f == field && absl::StrContains(d, text)) return true;
+  }
+  return false;
+}
+
+}  // namespace statuscast::testing

@@ -1,0 +1,59 @@
+// CommsTestServer: statuscast-comms in-process on 127.0.0.1:<free port>, over
+// a real PostgreSQL database, with a clock the test controls.
+#ifndef STATUSCAST_TESTS_SUPPORT_COMMS_TEST_SERVER_H_
+#define STATUSCAST_TESTS_SUPPORT_COMMS_TEST_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "libs/base/clock.h"
+#include "statuscast/v1/incident.grpc.pb.h"
+
+namespace statuscast {
+class PgPool;
+class PgIncidentStore;
+class IncidentCommands;
+class ChangeFeed;
+class IncidentGrpcService;
+}  // namespace statuscast
+
+namespace statuscast::testing {
+
+class CommsTestServer {
+ public:
+  CommsTestServer(const std::string& database_url, const Clock& clock);
+  ~CommsTestServer();
+
+  const std::string& address() const { return address_; }
+  std::unique_ptr<v1::IncidentService::Stub> NewStub() const;
+  // Stops the gRPC server (ends watch streams).
+  void Shutdown();
+
+ private:
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<PgIncidentStore> store_;
+  std::unique_ptr<IncidentCommands> commands_;
+  std::unique_ptr<ChangeFeed> feed_;
+  std::unique_ptr<IncidentGrpcService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+};
+
+// The civil time 2026-11-27 hh:mm:ss UTC.
+absl::Time At(int hour, int minute, int second = 0);
+
+// Parts of a failed call, for assertions.
+struct CallError {
+  grpc::StatusCode code;
+  std::string message;
+  std::vector<std::pair<std::string, std::string>> field_violations;
+};
+CallError Describe(const grpc::Status& status);
+// True when `e` has a violation on `field` whose description contains `text`.
+bool HasViolation(const CallError& e, const std::string& field, const std::string& text = "");
+
+}  // namespace statuscast::testing
+
+#endif  // STATUSCAST_TESTS_SUPPORT_COMMS_TEST_SERVER_H_
