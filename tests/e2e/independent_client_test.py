@@ -1,0 +1,190 @@
+#!/usr/bin/python3
+"""A whole SEV-1 driven through statuscast-comms by an independent gRPC
+implementation (Debian's python3-grpcio, stubs generated from our .proto at
+test time): declare, two updates, escalation, resolve, postmortem.
+
+Usage: independent_client_test.py BUILD_DIR SOURCE_DIR   (needs
+STATUSCAST_TEST_DATABASE_URL, which scripts/test sets)
+"""
+import datetime
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import uuid
+
+BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
+del sys.argv[1:3]
+
+GOOGLEAPIS = "/usr/share/gocode/src/github.com/gogo/googleapis"
+GEN = tempfile.mkdtemp(prefix="statuscast-py-")
+from grpc_tools import protoc  # noqa: E402
+
+for proto in ("statuscast/v1/incident.proto",):
+    rc = protoc.main(["protoc", "-I", os.path.join(SOURCE_DIR, "proto"), "-I", GOOGLEAPIS,
+                      "-I", "/usr/include", "--python_out", GEN, "--grpc_python_out", GEN,
+                      os.path.join(SOURCE_DIR, "proto", proto)])
+    assert rc == 0, "protoc failed for " + proto
+for proto in ("google/rpc/status.proto", "google/rpc/error_details.proto"):
+    rc = protoc.main(["protoc", "-I", GOOGLEAPIS, "-I", "/usr/include", "--python_out", GEN,
+                      os.path.join(GOOGLEAPIS, proto)])
+    assert rc == 0, "protoc failed for " + proto
+sys.path.insert(0, GEN)
+
+import grpc  # noqa: E402
+from google.protobuf import timestamp_pb2  # noqa: E402
+from google.rpc import error_details_pb2, status_pb2  # noqa: E402
+from statuscast.v1 import incident_pb2 as pb  # noqa: E402
+from statuscast.v1 import incident_pb2_grpc as pb_grpc  # noqa: E402
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def ts(dt):
+    t = timestamp_pb2.Timestamp()
+    t.FromDatetime(dt)
+    return t
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+class IndependentClientTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        admin = os.environ["STATUSCAST_TEST_DATABASE_URL"]
+        cls.db = "statuscast_py_" + uuid.uuid4().hex[:12]
+        subprocess.run(["psql", admin, "-qc", "CREATE DATABASE " + cls.db], check=True)
+        url = admin.rsplit("/", 1)[0] + "/" + cls.db
+        port = free_port()
+        cls.log = open(os.path.join(GEN, "comms.log"), "w")
+        cls.proc = subprocess.Popen(
+            [os.path.join(BUILD_DIR, "services/comms/statuscast-comms"),
+             "--database_url=" + url, "--grpc_address=127.0.0.1:%d" % port,
+             "--log_format=json"], stderr=cls.log)
+        cls.channel = grpc.insecure_channel("127.0.0.1:%d" % port)
+        grpc.channel_ready_future(cls.channel).result(timeout=30)
+        cls.stub = pb_grpc.IncidentServiceStub(cls.channel)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.channel.close()
+        cls.proc.terminate()
+        code = cls.proc.wait(timeout=30)
+        cls.log.close()
+        assert code == 0, "statuscast-comms did not stop cleanly on SIGTERM: %d" % code
+        admin = os.environ["STATUSCAST_TEST_DATABASE_URL"]
+        subprocess.run(["psql", admin, "-qc", "DROP DATABASE " + cls.db + " WITH (FORCE)"],
+                       check=False)
+
+    def key(self):
+        return uuid.uuid4().hex
+
+    def test_a_whole_sev1(self):
+        s = self.stub
+        s.CreateComponent(pb.CreateComponentRequest(name="payments", group="shop"))
+        start = now() - datetime.timedelta(minutes=5)
+        declared = s.DeclareIncident(pb.DeclareIncidentRequest(
+            title="Payments failing", severity=pb.SEVERITY_SEV2,
+            affected_components=[pb.AffectedComponent(
+                name="payments", status=pb.COMPONENT_STATUS_PARTIAL_OUTAGE)],
+            confirmed_start=ts(start),
+            first_update=pb.UpdateDraft(
+                message="We're investigating failed payments affecting some customers; "
+                        "next update by 14:30 UTC.",
+                channels=[pb.CHANNEL_STATUS_PAGE, pb.CHANNEL_IN_APP_BANNER],
+                next_update_at=ts(now() + datetime.timedelta(minutes=50))),
+            author="py-responder", idempotency_key=self.key()))
+        inc = declared.incident
+        self.assertTrue(inc.ref.startswith("INC-"))
+        self.assertEqual(declared.update.kind, pb.UPDATE_KIND_FIRST)
+        self.assertGreaterEqual(inc.first_communication_delay.seconds, 300)
+
+        # Two updates.
+        r = s.PostUpdate(pb.PostUpdateRequest(
+            incident_ref=inc.ref, expected_version=inc.version, idempotency_key=self.key(),
+            author="py-responder",
+            update=pb.UpdateDraft(state=pb.INCIDENT_STATE_IDENTIFIED,
+                                  message="We've identified the cause.",
+                                  channels=[pb.CHANNEL_STATUS_PAGE],
+                                  next_update_at=ts(now() + datetime.timedelta(minutes=45)))))
+        self.assertEqual(r.update.kept_promise, pb.PROMISE_OUTCOME_KEPT)
+        r = s.PostUpdate(pb.PostUpdateRequest(
+            incident_ref=inc.ref, expected_version=r.incident.version,
+            idempotency_key=self.key(), author="py-responder",
+            update=pb.UpdateDraft(message="Still working on the fix; no ETA yet.",
+                                  no_progress=True, channels=[pb.CHANNEL_STATUS_PAGE],
+                                  next_update_at=ts(now() + datetime.timedelta(minutes=55)))))
+        self.assertEqual(r.update.kind, pb.UPDATE_KIND_NO_PROGRESS)
+
+        # Escalation tightens the promise to the SEV-1 cadence.
+        r = s.ChangeSeverity(pb.ChangeSeverityRequest(
+            incident_ref=inc.ref, expected_version=r.incident.version,
+            idempotency_key=self.key(), author="py-responder", severity=pb.SEVERITY_SEV1,
+            reason="all regions"))
+        self.assertEqual(r.incident.severity, pb.SEVERITY_SEV1)
+        promise = r.incident.next_update_at.ToDatetime()
+        self.assertLessEqual(promise, now() + datetime.timedelta(minutes=30, seconds=5))
+
+        # A stale version is ABORTED with an actionable message.
+        with self.assertRaises(grpc.RpcError) as err:
+            s.ResolveIncident(pb.ResolveIncidentRequest(
+                incident_ref=inc.ref, expected_version=1, idempotency_key=self.key(),
+                author="py-responder", message="Resolved."))
+        self.assertEqual(err.exception.code(), grpc.StatusCode.ABORTED)
+        self.assertIn("retry with expected_version", err.exception.details())
+
+        r = s.ResolveIncident(pb.ResolveIncidentRequest(
+            incident_ref=inc.ref, expected_version=r.incident.version,
+            idempotency_key=self.key(), author="py-responder",
+            message="Resolved: payments work again. We're sorry for the failed payments."))
+        self.assertEqual(r.incident.state, pb.INCIDENT_STATE_RESOLVED)
+        r = s.PublishPostmortem(pb.PublishPostmortemRequest(
+            incident_ref=inc.ref, expected_version=r.incident.version,
+            idempotency_key=self.key(), author="py-responder",
+            url="https://status.example.com/postmortems/" + inc.ref))
+        self.assertTrue(r.incident.postmortem.url.endswith(inc.ref))
+
+        full = s.GetIncident(pb.GetIncidentRequest(incident_ref=inc.ref))
+        kinds = [e.WhichOneof("event") for e in full.timeline]
+        self.assertEqual(kinds, ["update", "update", "update", "severity_change", "update",
+                                 "postmortem"])
+        self.assertEqual(full.timeline[-2].update.kind, pb.UPDATE_KIND_RESOLUTION)
+
+    def test_bad_fields_come_as_google_rpc_bad_request(self):
+        with self.assertRaises(grpc.RpcError) as err:
+            self.stub.DeclareIncident(pb.DeclareIncidentRequest(
+                severity=pb.SEVERITY_SEV1, author="py", idempotency_key=self.key()))
+        e = err.exception
+        self.assertEqual(e.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        trailers = dict(e.trailing_metadata())
+        status = status_pb2.Status.FromString(trailers["grpc-status-details-bin"])
+        bad = error_details_pb2.BadRequest()
+        self.assertTrue(status.details[0].Unpack(bad))
+        fields = {v.field for v in bad.field_violations}
+        self.assertIn("title", fields)
+        self.assertIn("affected_components", fields)
+
+    def test_health_and_reflection_are_served(self):
+        # Raw bytes keep this independent of any generated health/reflection code.
+        check = self.channel.unary_unary("/grpc.health.v1.Health/Check",
+                                         request_serializer=None, response_deserializer=None)
+        self.assertEqual(check(b""), b"\x08\x01")  # status: SERVING
+        reflect = self.channel.stream_stream(
+            "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+            request_serializer=None, response_deserializer=None)
+        replies = b"".join(reflect(iter([b"\x3a\x00"])))  # list_services: ""
+        self.assertIn(b"statuscast.v1.IncidentService", replies)
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
