@@ -1,0 +1,30 @@
+// Conversions between the linter's plain types and statuscast.v1 messages,
+// for the gRPC adapter and the command-line tool.
+#ifndef STATUSCAST_LIBS_LINT_LINT_PROTO_H_
+#define STATUSCAST_LIBS_LINT_LINT_PROTO_H_
+
+#include <vector>
+
+#include "libs/lint/linter.h"
+#include "statuscast/v1/incident.pb.h"
+#include "statuscast/v1/lint.pb.h"
+
+namespace statuscast {
+namespace lint {
+
+// The input a LintUpdateRequest describes (incident_ref is not resolved here).
+LintInput InputFromProto(const v1::LintUpdateRequest& request);
+
+// First -> kFirst; progress, no progress and reopen -> kUpdate;
+// resolution -> kResolution.
+Phase PhaseForUpdateKind(v1::UpdateKind kind);
+
+void FindingToProto(const Finding& finding, v1::LintFinding* out);
+
+// Findings and their counts by level.
+v1::LintUpdateResponse ResponseFromFindings(const std::vector<Finding>& findings);
+
+}  // namespace lint
+}  // namespace statuscast
+
+#endif  // STATUSCAST_LIBS_LINT_LINT_PROTO_H_

@@ -1,0 +1,142 @@
+#include "libs/lint/templates.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace statuscast {
+namespace lint {
+namespace {
+
+bool NeedsPromise(Severity s) { return s == Severity::kSev1 || s == Severity::kSev2; }
+
+// "We'll post the next update by 14:30 UTC." or, without a promise (SEV-3),
+// "We'll post an update when the status changes."
+std::string NextUpdateSentence(const TemplateInput& in) {
+  if (in.next_update_at) {
+    return absl::StrCat("We'll post the next update by ", FormatUtcClock(*in.next_update_at), ".");
+  }
+  return "We'll post an update when the status changes.";
+}
+
+std::string Or(const std::string& value, const char* placeholder) {
+  return value.empty() ? std::string(placeholder) : value;
+}
+
+std::string EndSentence(std::string s) {
+  if (!s.empty() && s.back() != '.' && s.back() != '!' && s.back() != '?') s.push_back('.');
+  return s;
+}
+
+}  // namespace
+
+std::string ScopePhrase(const std::vector<std::string>& components) {
+  if (components.empty()) return "some users";
+  if (components.size() == 1) return absl::StrCat("users of ", components[0]);
+  std::vector<std::string> head(components.begin(), components.end() - 1);
+  return absl::StrCat("users of ", absl::StrJoin(head, ", "), " and ", components.back());
+}
+
+absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& in) {
+  if (tone != Tone::kResolving && NeedsPromise(in.severity) && !in.next_update_at) {
+    return absl::InvalidArgumentError(
+        "next_update_at: is required for a SEV-1 or SEV-2 update (the next update promise)");
+  }
+  const std::string scope = ScopePhrase(in.affected_components);
+  const std::string feature = in.affected_components.empty()
+                                  ? std::string("some features")
+                                  : absl::StrJoin(in.affected_components, ", ");
+  FilledTemplate out;
+  out.headline = in.title;
+  switch (tone) {
+    case Tone::kAcknowledging:
+      out.message = absl::StrCat("We're investigating an issue affecting ", scope,
+                                 ". Our team is working on it. ", NextUpdateSentence(in));
+      break;
+    case Tone::kUpdating: {
+      std::string status;
+      switch (in.state) {
+        case State::kIdentified:
+          status = absl::StrCat("We've identified the cause of the issue affecting ", scope,
+                                " and are working on a fix.");
+          break;
+        case State::kMonitoring:
+          status = absl::StrCat("We've applied a fix for the issue affecting ", scope,
+                                " and are monitoring the results.");
+          break;
+        default:
+          status = absl::StrCat("We're continuing to investigate the issue affecting ", scope, ".");
+          break;
+      }
+      out.message = status;
+      if (!in.learned.empty()) absl::StrAppend(&out.message, " ", EndSentence(in.learned));
+      absl::StrAppend(&out.message, " ", NextUpdateSentence(in));
+      break;
+    }
+    case Tone::kNoProgress:
+      if (in.next_update_at) {
+        out.message =
+            absl::StrCat("We're still investigating the issue affecting ", scope,
+                         "; no ETA yet; next update by ", FormatUtcClock(*in.next_update_at), ".");
+      } else {
+        out.message = absl::StrCat("We're still investigating the issue affecting ", scope,
+                                   "; no ETA yet. ", NextUpdateSentence(in));
+      }
+      break;
+    case Tone::kResolving: {
+      out.message = absl::StrCat(
+          "Resolved: the issue affecting ", scope,
+          " is fixed and the service is working normally. ",
+          "What happened: ", EndSentence(Or(in.what_happened, "<the cause, in plain words>")),
+          " We know this affected ", Or(in.impact, "<what customers could not do>"),
+          ", and we're sorry. ",
+          EndSentence(
+              Or(in.prevention,
+                 "To prevent this from happening again, we're <the change we are making>")));
+      if (NeedsPromise(in.severity) || in.postmortem_planned) {
+        absl::StrAppend(&out.message, " A more detailed postmortem will be published next week.");
+      }
+      return out;
+    }
+  }
+  out.banner_text = absl::StrCat("We're experiencing issues with ", feature,
+                                 ". We're working on it; check the status page for updates.");
+  return out;
+}
+
+LintInput TemplateLintInput(Tone tone, const TemplateInput& in, const FilledTemplate& filled) {
+  LintInput li;
+  li.message = filled.message;
+  li.banner_text = filled.banner_text;
+  li.severity = in.severity;
+  li.affected_components = in.affected_components;
+  li.next_update_at = tone == Tone::kResolving ? absl::nullopt : in.next_update_at;
+  switch (tone) {
+    case Tone::kAcknowledging:
+      li.phase = Phase::kFirst;
+      li.state_before = State::kUnspecified;
+      li.state_after = State::kInvestigating;
+      break;
+    case Tone::kUpdating:
+      li.phase = Phase::kUpdate;
+      li.state_before = State::kInvestigating;
+      li.state_after = in.state;
+      break;
+    case Tone::kNoProgress:
+      li.phase = Phase::kUpdate;
+      li.state_before = in.state;
+      li.state_after = in.state;
+      break;
+    case Tone::kResolving:
+      li.phase = Phase::kResolution;
+      li.state_before = State::kMonitoring;
+      li.state_after = State::kResolved;
+      break;
+  }
+  li.channels = {Channel::kStatusPage};
+  if (!filled.banner_text.empty()) li.channels.push_back(Channel::kInAppBanner);
+  return li;
+}
+
+}  // namespace lint
+}  // namespace statuscast

@@ -1,0 +1,75 @@
+// Update templates: the acknowledging, updating, no-progress and resolving
+// messages, filled from the incident (scope from its affected components, the
+// next update time rendered "HH:MM UTC"). A filled template lints clean with
+// the default rules; TemplateLintInput gives the context to check that.
+//
+//   TemplateInput in;
+//   in.severity = Severity::kSev1;
+//   in.affected_components = {"checkout"};
+//   in.next_update_at = absl::FromUnixSeconds(...);
+//   ASSIGN_OR_RETURN(FilledTemplate t, FillTemplate(Tone::kAcknowledging, in));
+//
+// Thread safety: pure functions.
+#ifndef STATUSCAST_LIBS_LINT_TEMPLATES_H_
+#define STATUSCAST_LIBS_LINT_TEMPLATES_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
+#include "libs/lint/linter.h"
+
+namespace statuscast {
+namespace lint {
+
+enum class Tone {
+  // The first communication: calm, factual, brief.
+  kAcknowledging,
+  // During the investigation: what we have learned.
+  kUpdating,
+  // "We're still investigating; no ETA yet; next update by 14:30 UTC."
+  kNoProgress,
+  // The resolution message, with its five parts.
+  kResolving,
+};
+
+struct TemplateInput {
+  std::string title;  // Becomes the headline.
+  Severity severity = Severity::kUnspecified;
+  // The incident's state the update leaves it in (kUpdating words it).
+  State state = State::kInvestigating;
+  std::vector<std::string> affected_components;
+  // REQUIRES for SEV-1 and SEV-2 except kResolving.
+  absl::optional<absl::Time> next_update_at;
+  // Optional sentences; placeholders in <angle brackets> are used when empty.
+  std::string learned;        // kUpdating: what we have learned.
+  std::string what_happened;  // kResolving: in plain words.
+  std::string impact;         // kResolving: what customers could not do.
+  std::string prevention;     // kResolving: what prevents a recurrence.
+  // kResolving on a SEV-3: add the postmortem pointer anyway.
+  bool postmortem_planned = false;
+};
+
+struct FilledTemplate {
+  std::string headline;
+  std::string message;
+  // Empty for kResolving: resolving clears the banner.
+  std::string banner_text;
+};
+
+// INVALID_ARGUMENT "next_update_at: ..." when a SEV-1 or SEV-2 open-incident
+// template has no next update time.
+absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& input);
+
+// The lint context a filled template is posted with.
+LintInput TemplateLintInput(Tone tone, const TemplateInput& input, const FilledTemplate& filled);
+
+// "users of checkout and search" / "some users".
+std::string ScopePhrase(const std::vector<std::string>& components);
+
+}  // namespace lint
+}  // namespace statuscast
+
+#endif  // STATUSCAST_LIBS_LINT_TEMPLATES_H_

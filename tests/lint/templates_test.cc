@@ -1,0 +1,101 @@
+#include "libs/lint/templates.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lint_test_util.h"
+
+namespace statuscast {
+namespace lint {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+TemplateInput Incident(Severity sev, std::vector<std::string> components) {
+  TemplateInput in;
+  in.title = "Slow checkout";
+  in.severity = sev;
+  in.affected_components = std::move(components);
+  if (sev != Severity::kSev3) in.next_update_at = absl::FromUnixSeconds(1714573800);  // 14:30Z
+  return in;
+}
+
+TEST(TemplatesTest, NoProgressUpdateKeepsThePromiseWithoutAnEta) {
+  auto t = FillTemplate(Tone::kNoProgress, Incident(Severity::kSev1, {"checkout"}));
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->message,
+            "We're still investigating the issue affecting users of checkout; no ETA yet; next "
+            "update by 14:30 UTC.");
+}
+
+TEST(TemplatesTest, AcknowledgingNamesScopeAndNextUpdate) {
+  auto t = FillTemplate(Tone::kAcknowledging,
+                        Incident(Severity::kSev2, {"checkout", "search", "login"}));
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->message,
+            "We're investigating an issue affecting users of checkout, search and login. Our team "
+            "is working on it. We'll post the next update by 14:30 UTC.");
+  EXPECT_EQ(t->headline, "Slow checkout");
+  EXPECT_THAT(t->banner_text, HasSubstr("check the status page"));
+}
+
+TEST(TemplatesTest, ResolvingHasNoBannerAndPointsToPostmortemOnSev1) {
+  auto t = FillTemplate(Tone::kResolving, Incident(Severity::kSev1, {"checkout"}));
+  ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(t->banner_text.empty());
+  EXPECT_THAT(t->message, HasSubstr("postmortem"));
+  auto t3 = FillTemplate(Tone::kResolving, Incident(Severity::kSev3, {"checkout"}));
+  ASSERT_TRUE(t3.ok());
+  EXPECT_THAT(t3->message, ::testing::Not(HasSubstr("postmortem")));
+}
+
+TEST(TemplatesTest, Sev1WithoutNextUpdateTimeIsInvalidArgument) {
+  TemplateInput in = Incident(Severity::kSev1, {});
+  in.next_update_at.reset();
+  auto t = FillTemplate(Tone::kUpdating, in);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(t.status().message()), HasSubstr("next_update_at"));
+}
+
+TEST(TemplatesTest, EveryFilledTemplateLintsClean) {
+  const std::vector<std::vector<std::string>> scopes = {{}, {"checkout"}, {"api", "dashboard"}};
+  for (Tone tone : {Tone::kAcknowledging, Tone::kUpdating, Tone::kNoProgress, Tone::kResolving}) {
+    for (Severity sev : {Severity::kSev1, Severity::kSev2, Severity::kSev3}) {
+      for (State state : {State::kInvestigating, State::kIdentified, State::kMonitoring}) {
+        for (const auto& components : scopes) {
+          TemplateInput in = Incident(sev, components);
+          in.state = state;
+          if (tone == Tone::kUpdating) in.learned = "Requests to the payment page are timing out";
+          auto t = FillTemplate(tone, in);
+          ASSERT_TRUE(t.ok()) << t.status();
+          auto findings = LintOrFail(TemplateLintInput(tone, in, *t));
+          EXPECT_THAT(findings, IsEmpty())
+              << "tone " << static_cast<int>(tone) << " sev " << static_cast<int>(sev) << "\n"
+              << t->message << "\n"
+              << t->banner_text << "\n"
+              << Describe(findings);
+        }
+      }
+    }
+  }
+}
+
+TEST(TemplatesTest, ResolvingWithAuthorTextLintsClean) {
+  TemplateInput in = Incident(Severity::kSev2, {"payments"});
+  in.what_happened = "A configuration change stopped card payments from being approved";
+  in.impact = "your ability to complete purchases";
+  in.prevention = "We're adding an automatic check for this kind of change";
+  auto t = FillTemplate(Tone::kResolving, in);
+  ASSERT_TRUE(t.ok());
+  auto findings = LintOrFail(TemplateLintInput(Tone::kResolving, in, *t));
+  EXPECT_THAT(Blocking(findings), IsEmpty()) << t->message << "\n" << Describe(findings);
+}
+
+}  // namespace
+}  // namespace lint
+}  // namespace statuscast
