@@ -49,7 +49,7 @@ bool IsValidSeverity(Severity s) {
 }  // namespace
 
 bool IncidentRules::IsAllowedTransition(IncidentState from, IncidentState to) {
-  if (from == IncidentState::kResolved) return false;
+  if (from == IncidentState::kResolved || !IsKnownState(from) || !IsKnownState(to)) return false;
   if (to == from) return true;
   if (static_cast<int>(to) > static_cast<int>(from)) return true;
   return from == IncidentState::kMonitoring && to == IncidentState::kIdentified;
@@ -71,7 +71,12 @@ std::string DefaultBannerText(const std::string& message, size_t max_bytes) {
     // Step back to the start of a UTF-8 sequence.
     while (end > 0 && (static_cast<unsigned char>(message[end]) & 0xC0) == 0x80) --end;
   }
-  return std::string(absl::StripAsciiWhitespace(message.substr(0, end)));
+  std::string out(absl::StripAsciiWhitespace(message.substr(0, end)));
+  // A banner is one line: any tab or carriage return becomes a space.
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+  }
+  return out;
 }
 
 absl::Status IncidentRules::CheckWriteMeta(const std::string& author,
@@ -93,13 +98,32 @@ absl::Status IncidentRules::CheckWriteMeta(const std::string& author,
 
 absl::Status IncidentRules::CheckComponent(const Component& c) const {
   FieldViolations v;
-  if (!IsValidComponentName(c.name)) {
+  if (!IsValidComponentName(c.name) || c.name.size() > limits_.component_name_bytes) {
     v.Add("name",
           "must be 1-64 characters of lower-case letters, digits, '-', '_' or '.', starting with a "
           "letter or digit");
   }
   CheckString(c.group, "group", limits_.component_group_bytes, false, false, v);
   CheckString(c.description, "description", limits_.component_description_bytes, false, true, v);
+  if (c.banner_apps.size() > 20) v.Add("banner_apps", "has more than 20 entries");
+  for (size_t i = 0; i < c.banner_apps.size() && i < 20; ++i) {
+    if (!IsValidComponentName(c.banner_apps[i])) {
+      v.Add(absl::StrCat("banner_apps[", i, "]"),
+            "must be 1-64 characters of lower-case letters, digits, '-', '_' or '.'");
+    }
+  }
+  if (c.banner_paths.size() > 20) v.Add("banner_paths", "has more than 20 entries");
+  for (size_t i = 0; i < c.banner_paths.size() && i < 20; ++i) {
+    const std::string& p = c.banner_paths[i];
+    std::string problem = CheckText(p, 200, false);
+    if (p.empty() || (p[0] != '/' && p[0] != '*')) {
+      v.Add(absl::StrCat("banner_paths[", i, "]"),
+            "must be a path pattern starting with '/' or '*', e.g. /checkout/*");
+    } else if (!problem.empty() || p.find(',') != std::string::npos) {
+      v.Add(absl::StrCat("banner_paths[", i, "]"),
+            problem.empty() ? "must not contain ','" : problem);
+    }
+  }
   return v.ToStatus();
 }
 
@@ -399,7 +423,7 @@ absl::StatusOr<Postmortem> IncidentRules::ApplyPostmortem(Incident& incident,
                                                           const std::string& author,
                                                           absl::Time now) const {
   FieldViolations v;
-  if (url.empty() && body.empty()) {
+  if (absl::StripAsciiWhitespace(url).empty() && absl::StripAsciiWhitespace(body).empty()) {
     v.Add("url", "give a link to the postmortem, its body, or both");
   }
   if (!url.empty()) {

@@ -59,6 +59,9 @@ struct Component {
   std::string description;
   ComponentStatus status = ComponentStatus::kOperational;  // derived
   absl::Time created_at;
+  // Where its incident banner shows; empty means everywhere.
+  std::vector<std::string> banner_apps;
+  std::vector<std::string> banner_paths;  // fnmatch(3) patterns
 };
 
 struct AffectedComponent {
