@@ -1,5 +1,7 @@
 #include "libs/pgstore/pg_incident_store.h"
 
+#include "libs/pgstore/change_log.h"
+
 #include <pqxx/pqxx>
 #include <set>
 
@@ -75,8 +77,9 @@ constexpr char kUpsertPostmortem[] =
     "EXCLUDED.body, published_at = EXCLUDED.published_at, author = EXCLUDED.author";
 
 constexpr char kInsertComponent[] =
-    "INSERT INTO components (name, group_name, description, created_at) VALUES ($1, $2, $3, "
-    "$4::timestamptz) ON CONFLICT (name) DO NOTHING RETURNING id";
+    "INSERT INTO components (name, group_name, description, created_at, banner_apps, "
+    "banner_paths) VALUES ($1, $2, $3, $4::timestamptz, $5, $6) ON CONFLICT (name) DO NOTHING "
+    "RETURNING id";
 
 constexpr char kSelectComponents[] =
     "SELECT c.name, c.group_name, c.description, " US("c.created_at") ", "
@@ -84,28 +87,15 @@ constexpr char kSelectComponents[] =
     "ic.incident_id WHERE ic.component_id = c.id AND i.state <> 'resolved' ORDER BY CASE "
     "ic.status WHEN 'major_outage' THEN 5 WHEN 'partial_outage' THEN 4 WHEN "
     "'degraded_performance' THEN 3 WHEN 'under_maintenance' THEN 2 ELSE 1 END DESC LIMIT 1), "
-    "'operational') FROM components c ORDER BY c.group_name, c.name";
+    "'operational'), c.banner_apps, c.banner_paths FROM components c "
+    "ORDER BY c.group_name, c.name";
 
 constexpr char kLockIdempotencyKey[] = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 constexpr char kSelectIdempotency[] =
     "SELECT k.operation, k.fingerprint, coalesce(i.ref, ''), coalesce(k.update_id, 0), "
     "k.sequence FROM idempotency_keys k LEFT JOIN incidents i ON i.id = k.incident_id "
     "WHERE k.key = $1";
-constexpr char kInsertIdempotency[] =
-    "INSERT INTO idempotency_keys (key, operation, fingerprint, incident_id, update_id, sequence, "
-    "created_at) VALUES ($1, $2, $3, NULLIF($4::int8, 0), NULLIF($5::int8, 0), $6, "
-    "$7::timestamptz)";
 
-constexpr char kNextSequence[] =
-    "UPDATE change_sequence SET value = value + 1 RETURNING value";
-constexpr char kInsertChange[] =
-    "INSERT INTO change_log (sequence, at, kind, incident_id, incident_version, update_id, "
-    "component_name, actor) VALUES ($1, $2::timestamptz, $3, NULLIF($4::int8, 0), $5, "
-    "NULLIF($6::int8, 0), $7, $8)";
-constexpr char kInsertAudit[] =
-    "INSERT INTO audit_log (at, actor, action, incident_id, request_id, details) VALUES "
-    "($1::timestamptz, $2, $3, NULLIF($4::int8, 0), $5, $6)";
-constexpr char kNotify[] = "SELECT pg_notify($1, $2)";
 
 constexpr char kSelectChanges[] =
     "SELECT cl.sequence, cl.kind, coalesce(i.ref, ''), coalesce(cl.update_id, 0), "
@@ -327,7 +317,8 @@ class PgTransaction final : public StoreTransaction {
 
   absl::Status InsertComponent(Component& c) override {
     pqxx::result r =
-        w_.exec_params(kInsertComponent, c.name, c.group, c.description, TimeParam(c.created_at));
+        w_.exec_params(kInsertComponent, c.name, c.group, c.description, TimeParam(c.created_at),
+                       absl::StrJoin(c.banner_apps, ","), absl::StrJoin(c.banner_paths, ","));
     if (r.empty()) {
       return absl::AlreadyExistsError(absl::StrCat("a component named \"", c.name,
                                                    "\" already exists"));
@@ -335,19 +326,7 @@ class PgTransaction final : public StoreTransaction {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<int64_t> Record(const MutationRecord& m) override {
-    int64_t seq = w_.exec1(kNextSequence)[0].as<int64_t>();
-    w_.exec_params(kInsertChange, seq, TimeParam(m.at), m.kind, m.incident_id, m.incident_version,
-                   m.update_id, m.component_name, m.actor);
-    w_.exec_params(kInsertAudit, TimeParam(m.at), m.actor, m.kind, m.incident_id, m.request_id,
-                   m.details);
-    if (!m.idempotency_key.empty()) {
-      w_.exec_params(kInsertIdempotency, m.idempotency_key, m.kind, m.fingerprint, m.incident_id,
-                     m.update_id, seq, TimeParam(m.at));
-    }
-    w_.exec_params(kNotify, kChangeChannel, absl::StrCat(seq));
-    return seq;
-  }
+  absl::StatusOr<int64_t> Record(const MutationRecord& m) override { return RecordChange(w_, m); }
 
  private:
   absl::Status WriteAffected(const Incident& i) {
@@ -473,6 +452,8 @@ absl::StatusOr<std::vector<Component>> PgIncidentStore::ListComponents() {
       comp.description = r[2].as<std::string>();
       comp.created_at = TimeAt(r[3]);
       comp.status = ParseOr<ComponentStatus>(r[4].as<std::string>(), ParseComponentStatus);
+      comp.banner_apps = absl::StrSplit(r[5].as<std::string>(), ',', absl::SkipEmpty());
+      comp.banner_paths = absl::StrSplit(r[6].as<std::string>(), ',', absl::SkipEmpty());
       out.push_back(std::move(comp));
     }
     return absl::OkStatus();

@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "libs/pgstore/migrator.h"
 #include "tests/support/comms_test_server.h"
+#include "tests/support/pg_cluster.h"
 
 namespace statuscast {
 namespace {
@@ -20,61 +21,6 @@ namespace {
 using testing::At;
 using testing::CommsTestServer;
 using testing::Describe;
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// A PostgreSQL cluster of the test's own, so stopping it disturbs no other test.
-class OwnCluster {
- public:
-  OwnCluster() : port_(FreePort()) {
-    const char* bin = std::getenv("PG_BIN");
-    bin_ = bin ? bin : "/usr/lib/postgresql/15/bin";
-    char dir[] = "/tmp/statuscast-restart-XXXXXX";
-    dir_ = mkdtemp(dir);
-    data_ = dir_ + "/pg";
-    Run(absl::StrCat("chmod 755 ", dir_));
-    if (geteuid() == 0) Run(absl::StrCat("install -d -o postgres -g postgres -m 700 ", data_));
-    ok_ = Run(AsOwner(absl::StrCat(bin_, "/initdb -D ", data_,
-                                   " -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync "
-                                   ">/dev/null"))) &&
-          Start();
-  }
-  ~OwnCluster() {
-    Stop();
-    Run(absl::StrCat("rm -rf ", dir_));
-  }
-  bool ok() const { return ok_; }
-  bool Start() {
-    return Run(AsOwner(absl::StrCat(bin_, "/pg_ctl -D ", data_, " -l ", data_,
-                                    "/server.log -w -t 30 -o \"-p ", port_, " -k ", data_,
-                                    " -c listen_addresses=127.0.0.1 -c fsync=off\" start "
-                                    ">/dev/null")));
-  }
-  bool Stop() {
-    return Run(AsOwner(absl::StrCat(bin_, "/pg_ctl -D ", data_, " -m fast -w stop >/dev/null")));
-  }
-  std::string url() const { return absl::StrCat("postgresql://postgres@127.0.0.1:", port_, "/postgres"); }
-
- private:
-  std::string AsOwner(const std::string& cmd) const {
-    return geteuid() == 0 ? absl::StrCat("runuser -u postgres -- ", cmd) : cmd;
-  }
-  static bool Run(const std::string& cmd) { return std::system(cmd.c_str()) == 0; }
-
-  int port_;
-  std::string bin_, dir_, data_;
-  bool ok_ = false;
-};
 
 v1::DeclareIncidentRequest Sev3(const std::string& key) {
   v1::DeclareIncidentRequest req;
@@ -87,7 +33,7 @@ v1::DeclareIncidentRequest Sev3(const std::string& key) {
 }
 
 TEST(PostgresRestartTest, CallsFailUnavailableWhileDownAndRecoverWhenBack) {
-  OwnCluster pg;
+  testing::OwnPgCluster pg;
   ASSERT_TRUE(pg.ok());
   ASSERT_TRUE(ApplyMigrations(pg.url(), EmbeddedMigrations()).ok());
   FakeClock clock(At(9, 0));

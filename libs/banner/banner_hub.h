@@ -1,0 +1,158 @@
+// BannerHub: the current banner sets in memory, and their fan-out.
+//
+// The follower Publish()es each new BannerWorld. The hub keeps one rendered
+// set per target that someone watches or asked for (rendered once: the gRPC
+// message and its JSON mapping), and hands a new set to every subscriber of
+// a target whose content changed. Snapshots (Current) never touch
+// PostgreSQL.
+//
+// Versions: a set's version is the change-log sequence of the world it was
+// rendered from. A subscriber that resumes with last_version V gets no set
+// older than V, and no first set when this target's content has not changed
+// since V (as far as this replica has seen).
+//
+// Thread safety: all methods are safe from any thread. Sinks are called
+// while the hub's lock is held and must not block or call back into the hub;
+// after Unsubscribe(id) returns, that sink is never called again.
+#ifndef STATUSCAST_LIBS_BANNER_BANNER_HUB_H_
+#define STATUSCAST_LIBS_BANNER_BANNER_HUB_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "libs/banner/banner_world.h"
+#include "libs/base/clock.h"
+
+namespace statuscast {
+namespace v1 {
+class SubscribeResponse;
+class BannerSet;
+}  // namespace v1
+
+// A set for one target, rendered once for every transport.
+struct RenderedSet {
+  BannerTarget target;
+  int64_t version = 0;
+  // Of the banners' content only: equal sets on any replica have equal hashes.
+  std::string content_hash;
+  std::vector<BannerView> banners;
+  absl::Time generated_at;
+  absl::Time valid_until;
+  // statuscast.v1.SubscribeResponse{set: ...}.
+  std::shared_ptr<const v1::SubscribeResponse> grpc_message;
+  // protobuf JSON mapping of the BannerSet (one line).
+  std::string json;
+  // The world's earliest change-log commit time not yet sent to this target
+  // (for commit-to-send latency); unset when unknown.
+  absl::optional<absl::Time> oldest_commit;
+};
+
+// A transport's end of one subscription.
+class SetSink {
+ public:
+  virtual ~SetSink() = default;
+  // A new set for the sink's target. Must not block.
+  virtual void OnSet(std::shared_ptr<const RenderedSet> set) = 0;
+  // The server is going away: end the stream so the client reconnects.
+  virtual void OnClose() = 0;
+};
+
+struct BannerHubOptions {
+  std::string status_page_url = "http://127.0.0.1:8080";
+  // How long a set stays valid without a heartbeat.
+  absl::Duration validity = absl::Seconds(90);
+  // Targets nobody watches are forgotten beyond this many.
+  size_t max_cached_targets = 10000;
+};
+
+// Counters the hub keeps for metrics.
+struct BannerHubStats {
+  uint64_t sets_rendered = 0;
+  uint64_t sets_delivered = 0;
+  int64_t world_sequence = 0;
+  size_t targets = 0;
+  size_t subscribers = 0;
+};
+
+class BannerHub {
+ public:
+  BannerHub(const Clock& clock, BannerHubOptions options);
+  ~BannerHub();
+
+  // Installs a new world and notifies subscribers whose set changed.
+  // `commit_times` maps change-log sequences in (previous, world.sequence] to
+  // their commit time, for latency accounting (may be empty).
+  void Publish(std::shared_ptr<const BannerWorld> world,
+               const std::map<int64_t, absl::Time>& commit_times = {});
+  // Re-evaluates time-dependent sets (schedules) against the same world.
+  void Refresh();
+
+  // False until the first world arrives.
+  bool ready() const;
+  // The current set for `target` (nullptr before ready()).
+  std::shared_ptr<const RenderedSet> Current(const BannerTarget& target);
+
+  // Registers `sink` for `target` and delivers the current set to it unless
+  // the client already has it (see versions above). Returns an id for
+  // Unsubscribe.
+  uint64_t Subscribe(const BannerTarget& target, int64_t last_version,
+                     std::shared_ptr<SetSink> sink);
+  void Unsubscribe(uint64_t id);
+  // Calls OnClose on every sink and forgets them (graceful shutdown).
+  void CloseAll();
+
+  BannerHubStats stats() const;
+  int64_t sequence() const;
+  std::shared_ptr<const BannerWorld> world() const;
+  const BannerHubOptions& options() const { return options_; }
+
+ private:
+  struct Subscriber {
+    BannerTarget target;
+    // No set yet: this replica had no world, or is behind the client's
+    // last_version; decided on the next Publish at or beyond it.
+    bool waiting = false;
+    int64_t last_version = 0;
+    std::shared_ptr<SetSink> sink;
+  };
+  struct TargetEntry {
+    std::shared_ptr<const RenderedSet> set;
+    int64_t content_since = 0;  // sequence when this content was first seen
+    // The content changed at content_since by time alone (a schedule), so a
+    // client holding content_since may have the set from before or after.
+    bool changed_by_time = false;
+    size_t subscribers = 0;
+  };
+
+  std::shared_ptr<const RenderedSet> Render(const BannerTarget& target, int64_t version,
+                                            absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Re-renders every cached target and delivers changed sets.
+  void Reconcile(const std::map<int64_t, absl::Time>& commit_times, bool by_time)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether a client that saw `last_version` already has `entry`'s content.
+  static bool ClientHas(const TargetEntry& entry, int64_t last_version);
+  TargetEntry& Entry(const BannerTarget& target) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const Clock& clock_;
+  const BannerHubOptions options_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const BannerWorld> world_ ABSL_GUARDED_BY(mu_);
+  std::map<BannerTarget, TargetEntry> targets_ ABSL_GUARDED_BY(mu_);
+  std::map<uint64_t, Subscriber> subscribers_ ABSL_GUARDED_BY(mu_);
+  std::multimap<BannerTarget, uint64_t> by_target_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  BannerHubStats stats_ ABSL_GUARDED_BY(mu_);
+};
+
+// The banners of `set` as a BannerSet message (for GetBanners and tests).
+void ToProto(const RenderedSet& set, v1::BannerSet* out);
+
+}  // namespace statuscast
+
+#endif  // STATUSCAST_LIBS_BANNER_BANNER_HUB_H_

@@ -1,0 +1,31 @@
+// TransportMetrics: what the banner transports (gRPC, SSE, HTTP) report.
+//
+// An interface so transports stay free of the metrics library; the service
+// implements it with prometheus-cpp. Every method must be cheap and
+// thread-safe; a null TransportMetrics* means "not measured".
+#ifndef STATUSCAST_LIBS_BANNER_TRANSPORT_METRICS_H_
+#define STATUSCAST_LIBS_BANNER_TRANSPORT_METRICS_H_
+
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
+
+namespace statuscast {
+
+enum class Transport { kGrpc, kSse };
+
+class TransportMetrics {
+ public:
+  virtual ~TransportMetrics() = default;
+  virtual void SubscriberAdded(Transport t) = 0;
+  virtual void SubscriberRemoved(Transport t) = 0;
+  // A set was written to a subscriber; `commit_to_send` when known.
+  virtual void SetSent(Transport t, absl::optional<absl::Duration> commit_to_send) = 0;
+  // A pending set was replaced by a newer one before it could be written.
+  virtual void SetConflated(Transport t) = 0;
+  // One HTTP request answered (route is the path template, e.g. "/v1/banners").
+  virtual void HttpRequest(const char* route, int status_code, absl::Duration took) = 0;
+};
+
+}  // namespace statuscast
+
+#endif  // STATUSCAST_LIBS_BANNER_TRANSPORT_METRICS_H_

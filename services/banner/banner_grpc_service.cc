@@ -1,0 +1,247 @@
+#include "services/banner/banner_grpc_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/base/log.h"
+#include "libs/rpc/grpc_status.h"
+
+namespace statuscast {
+
+// The state of one Subscribe stream, shared by the reactor (owned by gRPC)
+// and the hub (which holds it as a SetSink). Once the reactor is done, the
+// stream ignores everything.
+class GrpcBannerStream final : public SetSink {
+ public:
+  GrpcBannerStream(grpc::ServerWriteReactor<v1::SubscribeResponse>* reactor,
+                   TransportMetrics* metrics)
+      : reactor_(reactor), metrics_(metrics) {}
+
+  void OnSet(std::shared_ptr<const RenderedSet> set) override {
+    absl::MutexLock lock(&mu_);
+    if (reactor_ == nullptr || finishing_) return;
+    last_version_ = std::max(last_version_, set->version);
+    valid_until_ = set->valid_until;
+    if (writing_) {
+      if (pending_ && metrics_) metrics_->SetConflated(Transport::kGrpc);
+      pending_ = std::move(set);
+      return;
+    }
+    WriteLocked(std::move(set));
+  }
+
+  void OnClose() override {
+    FinishWith(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                            "statuscast-banner is shutting down; reconnect and resume with "
+                            "last_version"));
+  }
+
+  // A heartbeat when the stream is quiet; extends the client's validity.
+  void Heartbeat(absl::Time valid_until) {
+    absl::MutexLock lock(&mu_);
+    if (reactor_ == nullptr || finishing_ || writing_) return;
+    heartbeat_.mutable_heartbeat()->set_version(last_version_);
+    heartbeat_.mutable_heartbeat()->mutable_valid_until()->set_seconds(
+        absl::ToUnixSeconds(valid_until));
+    writing_ = true;
+    in_flight_.reset();
+    reactor_->StartWrite(&heartbeat_);
+  }
+
+  void WriteDone(bool ok) {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (in_flight_ && ok && metrics_) {
+      absl::optional<absl::Duration> latency;
+      if (in_flight_->oldest_commit) latency = absl::Now() - *in_flight_->oldest_commit;
+      metrics_->SetSent(Transport::kGrpc, latency);
+    }
+    in_flight_.reset();
+    if (reactor_ == nullptr) return;
+    if (finishing_) {
+      if (!finished_) {
+        finished_ = true;
+        reactor_->Finish(final_status_);
+      }
+      return;
+    }
+    if (ok && pending_) WriteLocked(std::move(pending_));
+  }
+
+  void FinishWith(grpc::Status status) {
+    absl::MutexLock lock(&mu_);
+    if (reactor_ == nullptr || finishing_) return;
+    finishing_ = true;
+    final_status_ = std::move(status);
+    pending_.reset();
+    if (!writing_) {
+      finished_ = true;
+      reactor_->Finish(final_status_);
+    }
+  }
+
+  void Detach() {
+    absl::MutexLock lock(&mu_);
+    reactor_ = nullptr;
+    pending_.reset();
+    in_flight_.reset();
+  }
+
+  void set_last_version(int64_t v) {
+    absl::MutexLock lock(&mu_);
+    last_version_ = std::max(last_version_, v);
+  }
+
+  uint64_t hub_id = 0;
+
+ private:
+  void WriteLocked(std::shared_ptr<const RenderedSet> set) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    in_flight_ = std::move(set);
+    writing_ = true;
+    reactor_->StartWrite(in_flight_->grpc_message.get());
+  }
+
+  absl::Mutex mu_;
+  grpc::ServerWriteReactor<v1::SubscribeResponse>* reactor_ ABSL_GUARDED_BY(mu_);
+  TransportMetrics* const metrics_;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finishing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::Status final_status_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const RenderedSet> in_flight_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const RenderedSet> pending_ ABSL_GUARDED_BY(mu_);
+  v1::SubscribeResponse heartbeat_ ABSL_GUARDED_BY(mu_);
+  int64_t last_version_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Time valid_until_ ABSL_GUARDED_BY(mu_);
+};
+
+namespace {
+
+class SubscribeReactor final : public grpc::ServerWriteReactor<v1::SubscribeResponse> {
+ public:
+  SubscribeReactor(BannerGrpcService& service, BannerHub& hub, TransportMetrics* metrics,
+                   const v1::SubscribeRequest& request, const std::string& request_id)
+      : service_(service), hub_(hub), metrics_(metrics), request_id_(request_id) {
+    stream_ = std::make_shared<GrpcBannerStream>(this, metrics);
+    BannerTarget target{request.app(), request.path()};
+    absl::Status valid = ValidateTarget(target);
+    if (valid.ok() && request.last_version() < 0) {
+      valid = absl::InvalidArgumentError("last_version: must be 0 or a version this service sent");
+    }
+    if (!valid.ok()) {
+      LogEvent("subscribe_rejected", {{"transport", "grpc"}, {"request_id", request_id_},
+                                      {"error", std::string(valid.message())}});
+      stream_->FinishWith(ToGrpcStatus(valid));
+      return;
+    }
+    if (metrics_) metrics_->SubscriberAdded(Transport::kGrpc);
+    counted_ = true;
+    service_.Register(stream_);
+    stream_->set_last_version(request.last_version());
+    stream_->hub_id = hub_.Subscribe(target, request.last_version(), stream_);
+  }
+
+  void OnWriteDone(bool ok) override { stream_->WriteDone(ok); }
+
+  void OnCancel() override {
+    if (stream_->hub_id != 0) hub_.Unsubscribe(stream_->hub_id);
+    stream_->FinishWith(grpc::Status::CANCELLED);
+  }
+
+  void OnDone() override {
+    if (stream_->hub_id != 0) hub_.Unsubscribe(stream_->hub_id);
+    stream_->Detach();
+    service_.Forget(stream_.get());
+    if (counted_ && metrics_) metrics_->SubscriberRemoved(Transport::kGrpc);
+    delete this;
+  }
+
+ private:
+  BannerGrpcService& service_;
+  BannerHub& hub_;
+  TransportMetrics* const metrics_;
+  const std::string request_id_;
+  std::shared_ptr<GrpcBannerStream> stream_;
+  bool counted_ = false;
+};
+
+std::string RequestId(grpc::CallbackServerContext* context) {
+  auto it = context->client_metadata().find("x-request-id");
+  if (it != context->client_metadata().end() && it->second.size() <= 64) {
+    return std::string(it->second.data(), it->second.size());
+  }
+  return absl::StrCat(reinterpret_cast<uintptr_t>(context));
+}
+
+}  // namespace
+
+BannerGrpcService::BannerGrpcService(BannerHub& hub, TransportMetrics* metrics,
+                                     absl::Duration heartbeat_interval)
+    : hub_(hub), metrics_(metrics), heartbeat_interval_(heartbeat_interval) {}
+
+BannerGrpcService::~BannerGrpcService() { Stop(); }
+
+void BannerGrpcService::Register(std::shared_ptr<GrpcBannerStream> stream) {
+  absl::MutexLock lock(&mu_);
+  streams_.insert(std::move(stream));
+}
+
+void BannerGrpcService::Forget(GrpcBannerStream* stream) {
+  absl::MutexLock lock(&mu_);
+  for (auto it = streams_.begin(); it != streams_.end(); ++it) {
+    if (it->get() == stream) {
+      streams_.erase(it);
+      return;
+    }
+  }
+}
+
+void BannerGrpcService::Start() {
+  heartbeats_ = std::thread([this] {
+    absl::MutexLock lock(&mu_);
+    while (!stopping_) {
+      auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
+      if (mu_.AwaitWithTimeout(absl::Condition(&stopping), heartbeat_interval_)) break;
+      std::vector<std::shared_ptr<GrpcBannerStream>> streams(streams_.begin(), streams_.end());
+      mu_.Unlock();
+      const absl::Time valid_until = absl::Now() + hub_.options().validity;
+      for (auto& s : streams) s->Heartbeat(valid_until);
+      mu_.Lock();
+    }
+  });
+}
+
+void BannerGrpcService::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (heartbeats_.joinable()) heartbeats_.join();
+}
+
+grpc::ServerWriteReactor<v1::SubscribeResponse>* BannerGrpcService::Subscribe(
+    grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
+  return new SubscribeReactor(*this, hub_, metrics_, *request, RequestId(context));
+}
+
+grpc::ServerUnaryReactor* BannerGrpcService::GetBanners(grpc::CallbackServerContext* context,
+                                                        const v1::GetBannersRequest* request,
+                                                        v1::BannerSet* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  BannerTarget target{request->app(), request->path()};
+  absl::Status valid = ValidateTarget(target);
+  if (!valid.ok()) {
+    reactor->Finish(ToGrpcStatus(valid));
+    return reactor;
+  }
+  std::shared_ptr<const RenderedSet> set = hub_.Current(target);
+  if (!set) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                 "banner sets are not loaded yet (PostgreSQL unreachable since "
+                                 "start-up?); retry shortly"));
+    return reactor;
+  }
+  *response = set->grpc_message->set();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace statuscast

@@ -1,0 +1,56 @@
+// statuscast.v1.BannerService over the in-memory BannerHub, with the
+// callback API: no thread per stream. Each Subscribe stream has at most one
+// write in flight and only the newest set pending (conflation), so a slow
+// subscriber holds bounded memory and delays nobody. Heartbeats go out on
+// quiet streams from one timer thread.
+// Thread safety: gRPC calls it from its threads; Start/Stop from main.
+#ifndef STATUSCAST_SERVICES_BANNER_BANNER_GRPC_SERVICE_H_
+#define STATUSCAST_SERVICES_BANNER_BANNER_GRPC_SERVICE_H_
+
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
+#include "libs/banner/banner_hub.h"
+#include "libs/banner/transport_metrics.h"
+#include "statuscast/v1/banner.grpc.pb.h"
+
+namespace statuscast {
+
+class GrpcBannerStream;
+
+class BannerGrpcService final : public v1::BannerService::CallbackService {
+ public:
+  // REQUIRES: hub outlives this service; metrics may be null.
+  BannerGrpcService(BannerHub& hub, TransportMetrics* metrics, absl::Duration heartbeat_interval);
+  ~BannerGrpcService() override;
+
+  grpc::ServerWriteReactor<v1::SubscribeResponse>* Subscribe(
+      grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) override;
+  grpc::ServerUnaryReactor* GetBanners(grpc::CallbackServerContext* context,
+                                       const v1::GetBannersRequest* request,
+                                       v1::BannerSet* response) override;
+
+  // Starts the heartbeat thread.
+  void Start();
+  // Stops heartbeats (streams are ended through BannerHub::CloseAll).
+  void Stop();
+
+  // Registry used by streams.
+  void Register(std::shared_ptr<GrpcBannerStream> stream);
+  void Forget(GrpcBannerStream* stream);
+
+ private:
+  BannerHub& hub_;
+  TransportMetrics* const metrics_;
+  const absl::Duration heartbeat_interval_;
+  absl::Mutex mu_;
+  std::set<std::shared_ptr<GrpcBannerStream>> streams_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread heartbeats_;
+};
+
+}  // namespace statuscast
+
+#endif  // STATUSCAST_SERVICES_BANNER_BANNER_GRPC_SERVICE_H_

@@ -1,0 +1,261 @@
+// statuscast-banner: streams banner sets to frontends (gRPC and SSE), serves
+// snapshots, and exports metrics. It follows PostgreSQL's change log and
+// holds the current sets in memory. main only validates configuration and
+// wires real things together.
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <prometheus/exposer.h>
+#include <prometheus/registry.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "libs/banner/banner_follower.h"
+#include "libs/banner/banner_hub.h"
+#include "libs/base/clock.h"
+#include "libs/base/flag_env.h"
+#include "libs/base/log.h"
+#include "libs/http/http_server.h"
+#include "libs/metrics/prometheus_transport_metrics.h"
+#include "libs/pgstore/change_feed.h"
+#include "libs/pgstore/migrator.h"
+#include "libs/pgstore/pg_banner_store.h"
+#include "services/banner/banner_admin_service.h"
+#include "services/banner/banner_grpc_service.h"
+#include "services/banner/banner_http_routes.h"
+
+ABSL_FLAG(std::string, grpc_address, "127.0.0.1:7401",
+          "gRPC listen address for BannerService and BannerAdminService "
+          "(env STATUSCAST_BANNER_GRPC_ADDRESS)");
+ABSL_FLAG(std::string, http_address, "127.0.0.1:8080",
+          "HTTP listen address: SSE, JSON snapshot, status page, SDK "
+          "(env STATUSCAST_BANNER_HTTP_ADDRESS)");
+ABSL_FLAG(std::string, metrics_address, "127.0.0.1:9401",
+          "Prometheus /metrics listen address (env STATUSCAST_BANNER_METRICS_ADDRESS)");
+ABSL_FLAG(std::string, database_url, "",
+          "PostgreSQL connection URL, required (env STATUSCAST_DATABASE_URL)");
+ABSL_FLAG(int, db_pool_size, 4, "PostgreSQL connections in the pool (env STATUSCAST_DB_POOL_SIZE)");
+ABSL_FLAG(std::string, status_page_url, "http://127.0.0.1:8080",
+          "public base URL of the status page, for banner links (env STATUSCAST_STATUS_PAGE_URL)");
+ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(15),
+          "heartbeat on a quiet stream this often (env STATUSCAST_HEARTBEAT_INTERVAL)");
+ABSL_FLAG(absl::Duration, banner_validity, absl::Seconds(90),
+          "a client that hears nothing for this long hides its banners "
+          "(env STATUSCAST_BANNER_VALIDITY)");
+ABSL_FLAG(absl::Duration, reconcile_interval, absl::Seconds(30),
+          "reload from PostgreSQL this often even without a NOTIFY "
+          "(env STATUSCAST_RECONCILE_INTERVAL)");
+ABSL_FLAG(std::string, cors_origins, "*",
+          "comma-separated origins allowed to read banners from a browser; * for any "
+          "(env STATUSCAST_CORS_ORIGINS)");
+ABSL_FLAG(int, max_http_connections, 19000,
+          "HTTP connections held at most; beyond, 503 (env STATUSCAST_MAX_HTTP_CONNECTIONS)");
+ABSL_FLAG(int, http_threads, 2, "HTTP I/O threads (env STATUSCAST_HTTP_THREADS)");
+ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(30),
+          "gRPC keepalive ping interval (env STATUSCAST_KEEPALIVE_TIME)");
+ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(30),
+          "gRPC connections are closed after this long so streams rebalance across replicas "
+          "(env STATUSCAST_MAX_CONNECTION_AGE)");
+ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::Seconds(30),
+          "grace for streams on an aged connection (env STATUSCAST_MAX_CONNECTION_AGE_GRACE)");
+ABSL_FLAG(std::string, log_format, "text", "text or json (env STATUSCAST_LOG_FORMAT)");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "on SIGTERM, how long in-flight calls may finish (env STATUSCAST_SHUTDOWN_GRACE)");
+ABSL_FLAG(absl::Duration, startup_db_timeout, absl::Seconds(60),
+          "how long start-up waits for PostgreSQL before giving up "
+          "(env STATUSCAST_STARTUP_DB_TIMEOUT)");
+
+namespace statuscast {
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "statuscast-banner: %s\n", message.c_str());
+  return 2;
+}
+
+int MillisFlag(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
+
+bool SplitHostPort(const std::string& address, std::string* host, int* port) {
+  size_t colon = address.rfind(':');
+  if (colon == std::string::npos) return false;
+  *host = address.substr(0, colon);
+  return absl::SimpleAtoi(address.substr(colon + 1), port) && *port >= 0 && *port < 65536;
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "statuscast-banner: in-app banners over gRPC and Server-Sent Events, the public status "
+      "page, and Prometheus metrics.\nEvery flag can also be set by the environment variable "
+      "named in its help.\nUsage: statuscast-banner --database_url=postgresql://...");
+  absl::Status env = ApplyEnvironmentToFlags({
+      {"grpc_address", "STATUSCAST_BANNER_GRPC_ADDRESS"},
+      {"http_address", "STATUSCAST_BANNER_HTTP_ADDRESS"},
+      {"metrics_address", "STATUSCAST_BANNER_METRICS_ADDRESS"},
+      {"database_url", "STATUSCAST_DATABASE_URL"},
+      {"db_pool_size", "STATUSCAST_DB_POOL_SIZE"},
+      {"status_page_url", "STATUSCAST_STATUS_PAGE_URL"},
+      {"heartbeat_interval", "STATUSCAST_HEARTBEAT_INTERVAL"},
+      {"banner_validity", "STATUSCAST_BANNER_VALIDITY"},
+      {"reconcile_interval", "STATUSCAST_RECONCILE_INTERVAL"},
+      {"cors_origins", "STATUSCAST_CORS_ORIGINS"},
+      {"max_http_connections", "STATUSCAST_MAX_HTTP_CONNECTIONS"},
+      {"http_threads", "STATUSCAST_HTTP_THREADS"},
+      {"keepalive_time", "STATUSCAST_KEEPALIVE_TIME"},
+      {"max_connection_age", "STATUSCAST_MAX_CONNECTION_AGE"},
+      {"max_connection_age_grace", "STATUSCAST_MAX_CONNECTION_AGE_GRACE"},
+      {"log_format", "STATUSCAST_LOG_FORMAT"},
+      {"shutdown_grace", "STATUSCAST_SHUTDOWN_GRACE"},
+      {"startup_db_timeout", "STATUSCAST_STARTUP_DB_TIMEOUT"},
+  });
+  if (!env.ok()) return Fail(std::string(env.message()));
+  absl::ParseCommandLine(argc, argv);
+#ifdef NDEBUG
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+#endif
+
+  LogFormat log_format;
+  if (!ParseLogFormat(absl::GetFlag(FLAGS_log_format), &log_format)) {
+    return Fail("--log_format must be text or json");
+  }
+  SetLogFormat(log_format);
+  const std::string url = absl::GetFlag(FLAGS_database_url);
+  if (url.empty()) {
+    return Fail("--database_url (or STATUSCAST_DATABASE_URL) is required, e.g. "
+                "postgresql://statuscast@127.0.0.1:5432/statuscast");
+  }
+  std::string http_host;
+  int http_port = 0;
+  if (!SplitHostPort(absl::GetFlag(FLAGS_http_address), &http_host, &http_port)) {
+    return Fail("--http_address must be host:port, e.g. 127.0.0.1:8080");
+  }
+  if (absl::GetFlag(FLAGS_heartbeat_interval) < absl::Milliseconds(100) ||
+      absl::GetFlag(FLAGS_banner_validity) <= absl::GetFlag(FLAGS_heartbeat_interval)) {
+    return Fail("--heartbeat_interval must be >= 100ms and shorter than --banner_validity");
+  }
+  if (absl::GetFlag(FLAGS_max_connection_age_grace) <= absl::ZeroDuration()) {
+    return Fail("--max_connection_age_grace must be finite and positive, or aged streams never end");
+  }
+  if (absl::GetFlag(FLAGS_http_threads) < 1 || absl::GetFlag(FLAGS_http_threads) > 64) {
+    return Fail("--http_threads must be 1..64");
+  }
+  setenv("PGCONNECT_TIMEOUT", "5", 0);
+
+  const absl::Time give_up = absl::Now() + absl::GetFlag(FLAGS_startup_db_timeout);
+  for (;;) {
+    absl::StatusOr<int> applied = ApplyMigrations(url, EmbeddedMigrations());
+    if (applied.ok()) break;
+    if (applied.status().code() != absl::StatusCode::kUnavailable || absl::Now() > give_up) {
+      return Fail(absl::StrCat("database migrations failed: ", applied.status().message()));
+    }
+    LogEvent("waiting_for_database", {{"error", std::string(applied.status().message())}});
+    absl::SleepFor(absl::Seconds(1));
+  }
+
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  PrometheusTransportMetrics metrics(*registry);
+  std::unique_ptr<prometheus::Exposer> exposer;
+  try {
+    exposer = std::make_unique<prometheus::Exposer>(absl::GetFlag(FLAGS_metrics_address));
+  } catch (const std::exception& e) {
+    return Fail(absl::StrCat("cannot serve metrics on ", absl::GetFlag(FLAGS_metrics_address),
+                             ": ", e.what()));
+  }
+  exposer->RegisterCollectable(registry);
+
+  PgPool pool(url, absl::GetFlag(FLAGS_db_pool_size));
+  PgBannerStore store(pool);
+  BannerHubOptions hub_options;
+  hub_options.status_page_url = absl::GetFlag(FLAGS_status_page_url);
+  hub_options.validity = absl::GetFlag(FLAGS_banner_validity);
+  BannerHub hub(RealClock::Get(), hub_options);
+  ChangeFeed feed(url, absl::GetFlag(FLAGS_reconcile_interval));
+  feed.Start();
+  BannerFollowerOptions follower_options;
+  follower_options.reconcile_interval = absl::GetFlag(FLAGS_reconcile_interval);
+  BannerFollower follower(
+      hub, RealClock::Get(), [&store](int64_t after) { return store.LoadWorld(after); },
+      [&feed](int64_t seq, absl::Time deadline) { return feed.WaitBeyond(seq, deadline); },
+      follower_options);
+  if (absl::Status s = follower.SyncOnce(); !s.ok()) {
+    LogEvent("initial_sync_failed", {{"error", std::string(s.message())}});
+  }
+  follower.Start();
+
+  BannerGrpcService banner_service(hub, &metrics, absl::GetFlag(FLAGS_heartbeat_interval));
+  banner_service.Start();
+  BannerAdminService admin_service(store, RealClock::Get());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int grpc_port = 0;
+  builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), grpc::InsecureServerCredentials(),
+                           &grpc_port);
+  builder.RegisterService(&banner_service);
+  builder.RegisterService(&admin_service);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, MillisFlag(absl::GetFlag(FLAGS_keepalive_time)));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             MillisFlag(absl::GetFlag(FLAGS_max_connection_age)));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             MillisFlag(absl::GetFlag(FLAGS_max_connection_age_grace)));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || grpc_port == 0) {
+    return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_grpc_address),
+                             " (in use? set --grpc_address)"));
+  }
+
+  HttpServerOptions http_options;
+  http_options.address = http_host;
+  http_options.port = http_port;
+  http_options.io_threads = absl::GetFlag(FLAGS_http_threads);
+  http_options.cors_origins =
+      absl::StrSplit(absl::GetFlag(FLAGS_cors_origins), ',', absl::SkipWhitespace());
+  http_options.max_connections = static_cast<size_t>(absl::GetFlag(FLAGS_max_http_connections));
+  http_options.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
+  HttpServer http(hub, &metrics, http_options);
+  AddBannerServiceRoutes(http, hub, follower);
+  if (absl::Status s = http.Start(); !s.ok()) {
+    return Fail(absl::StrCat("cannot serve HTTP on ", absl::GetFlag(FLAGS_http_address), ": ",
+                             s.message()));
+  }
+  LogEvent("listening", {{"grpc_address", absl::GetFlag(FLAGS_grpc_address)},
+                         {"http_port", absl::StrCat(http.port())},
+                         {"metrics_address", absl::GetFlag(FLAGS_metrics_address)}});
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  LogEvent("shutting_down", {{"signal", absl::StrCat(signal_number)}});
+  // End every stream first so clients reconnect to another replica.
+  banner_service.Stop();
+  hub.CloseAll();
+  http.Stop();
+  server->Shutdown(std::chrono::system_clock::now() +
+                   absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
+  feed.Stop();
+  follower.Stop();
+  LogEvent("stopped", {});
+  return 0;
+}
+
+}  // namespace
+}  // namespace statuscast
+
+int main(int argc, char** argv) { return statuscast::Main(argc, argv); }

@@ -1,0 +1,166 @@
+#include "services/ctl/command_line.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "libs/base/flag_env.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1:7400",
+          "statuscast-comms gRPC address (env STATUSCAST_SERVER)");
+ABSL_FLAG(bool, json, false, "print the response as protobuf JSON");
+ABSL_FLAG(std::string, author, "", "who writes (env STATUSCAST_AUTHOR, else $USER)");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "how long to wait for each answer");
+ABSL_FLAG(std::string, idempotency_key, "", "reuse the key of an earlier attempt of a write");
+ABSL_FLAG(std::string, title, "", "incident title");
+ABSL_FLAG(std::string, severity, "", "SEV-1, SEV-2 or SEV-3 (list: comma separated)");
+ABSL_FLAG(std::string, components, "", "affected components: NAME[:STATUS],...");
+ABSL_FLAG(std::string, started, "", "confirmed start");
+ABSL_FLAG(std::string, message, "", "customer-facing message");
+ABSL_FLAG(std::string, banner, "", "short in-app banner text");
+ABSL_FLAG(std::string, channels, "", "in_app_banner,status_page,public");
+ABSL_FLAG(std::string, next, "", "when the next update comes");
+ABSL_FLAG(std::string, state, "", "incident state (list: comma separated)");
+ABSL_FLAG(std::string, reason, "", "why (severity change, reopen)");
+ABSL_FLAG(std::string, url, "", "postmortem link");
+ABSL_FLAG(std::string, body_file, "", "postmortem text file ('-' for stdin)");
+ABSL_FLAG(std::string, group, "", "component group");
+ABSL_FLAG(std::string, description, "", "component description");
+ABSL_FLAG(std::string, since, "", "list: confirmed start at or after");
+ABSL_FLAG(std::string, until, "", "list: confirmed start before");
+ABSL_FLAG(bool, no_progress, false, "mark the update as 'no progress'");
+ABSL_FLAG(bool, open, false, "list: open incidents only");
+ABSL_FLAG(bool, closed, false, "list: resolved incidents only");
+ABSL_FLAG(int, limit, 50, "list: at most this many incidents");
+ABSL_FLAG(int64_t, after, 0, "watch: resume after this change-log sequence");
+
+namespace statuscast {
+namespace ctl {
+namespace {
+
+const std::vector<std::string>& OurFlags() {
+  static const auto* kFlags = new std::vector<std::string>{
+      "server", "json",        "author",     "timeout",     "idempotency_key",
+      "title",  "severity",    "components", "started",     "message",
+      "banner", "channels",    "next",       "state",       "reason",
+      "url",    "body_file",   "group",      "description", "since",
+      "until",  "no_progress", "open",       "closed",      "limit",
+      "after"};
+  return *kFlags;
+}
+
+absl::CommandLineFlag* FindOurs(const std::string& name) {
+  const auto& ours = OurFlags();
+  if (std::find(ours.begin(), ours.end(), name) == ours.end()) return nullptr;
+  return absl::FindCommandLineFlag(name);
+}
+
+absl::Status Usage(const std::string& message) { return absl::InvalidArgumentError(message); }
+
+}  // namespace
+
+absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
+  // Start from the defaults (ParseCommandLine may run more than once in tests).
+  for (const std::string& name : OurFlags()) {
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    std::string error;
+    flag->ParseFrom(flag->DefaultValue(), &error);
+  }
+  absl::Status env =
+      ApplyEnvironmentToFlags({{"server", "STATUSCAST_SERVER"}, {"author", "STATUSCAST_AUTHOR"}});
+  if (!env.ok()) return Usage(std::string(env.message()));
+
+  CommandLine cl;
+  bool flags_done = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (flags_done || arg.size() < 2 || arg[0] != '-') {
+      cl.positional.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      flags_done = true;
+      continue;
+    }
+    std::string body = arg.substr(arg[1] == '-' ? 2 : 1);
+    size_t eq = body.find('=');
+    std::string name = absl::StrReplaceAll(body.substr(0, eq), {{"-", "_"}});
+    bool has_value = eq != std::string::npos;
+    std::string value = has_value ? body.substr(eq + 1) : "";
+    if (name == "help" || name == "h") {
+      cl.help = true;
+      continue;
+    }
+    absl::CommandLineFlag* flag = FindOurs(name);
+    bool negated = false;
+    if (flag == nullptr && absl::StartsWith(name, "no")) {
+      std::string positive = name.substr(name.size() > 2 && name[2] == '_' ? 3 : 2);
+      absl::CommandLineFlag* f = FindOurs(positive);
+      if (f != nullptr && f->IsOfType<bool>()) {
+        flag = f;
+        negated = true;
+        name = positive;
+      }
+    }
+    if (flag == nullptr) {
+      return Usage(absl::StrCat("unknown flag ", arg.substr(0, arg.find('=')),
+                                " (statuscastctl help lists them)"));
+    }
+    if (flag->IsOfType<bool>()) {
+      if (negated && has_value) {
+        return Usage(absl::StrCat("--no", name, " takes no value"));
+      }
+      if (!has_value) value = negated ? "false" : "true";
+    } else if (!has_value) {
+      if (i + 1 >= argc) return Usage(absl::StrCat("--", name, " needs a value"));
+      value = argv[++i];
+    }
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      return Usage(absl::StrCat("--", name, "=", value, ": ", error));
+    }
+    cl.options.given.insert(name);
+  }
+
+  CtlOptions& o = cl.options;
+  o.server = absl::GetFlag(FLAGS_server);
+  o.json = absl::GetFlag(FLAGS_json);
+  o.author = absl::GetFlag(FLAGS_author);
+  if (o.author.empty()) {
+    const char* user = std::getenv("USER");
+    o.author = user != nullptr && *user != '\0' ? user : "statuscastctl";
+  }
+  o.timeout = absl::GetFlag(FLAGS_timeout);
+  o.idempotency_key = absl::GetFlag(FLAGS_idempotency_key);
+  o.title = absl::GetFlag(FLAGS_title);
+  o.severity = absl::GetFlag(FLAGS_severity);
+  o.components = absl::GetFlag(FLAGS_components);
+  o.started = absl::GetFlag(FLAGS_started);
+  o.message = absl::GetFlag(FLAGS_message);
+  o.banner = absl::GetFlag(FLAGS_banner);
+  o.channels = absl::GetFlag(FLAGS_channels);
+  o.next = absl::GetFlag(FLAGS_next);
+  o.state = absl::GetFlag(FLAGS_state);
+  o.reason = absl::GetFlag(FLAGS_reason);
+  o.url = absl::GetFlag(FLAGS_url);
+  o.body_file = absl::GetFlag(FLAGS_body_file);
+  o.group = absl::GetFlag(FLAGS_group);
+  o.description = absl::GetFlag(FLAGS_description);
+  o.since = absl::GetFlag(FLAGS_since);
+  o.until = absl::GetFlag(FLAGS_until);
+  o.no_progress = absl::GetFlag(FLAGS_no_progress);
+  o.open = absl::GetFlag(FLAGS_open);
+  o.closed = absl::GetFlag(FLAGS_closed);
+  o.limit = absl::GetFlag(FLAGS_limit);
+  o.after = absl::GetFlag(FLAGS_after);
+  if (o.server.empty()) return Usage("--server is empty (give HOST:PORT)");
+  if (o.timeout <= absl::ZeroDuration()) return Usage("--timeout must be positive, e.g. 10s");
+  return cl;
+}
+
+}  // namespace ctl
+}  // namespace statuscast

@@ -1,0 +1,555 @@
+#include "services/ctl/commands.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/client_context.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "libs/base/clock.h"
+#include "services/ctl/inputs.h"
+#include "services/ctl/render.h"
+#include "services/ctl/rpc_errors.h"
+#include "services/ctl/usage.h"
+#include "services/ctl/watch.h"
+
+namespace statuscast {
+namespace ctl {
+namespace {
+
+constexpr int kMaxPageSize = 200;
+constexpr char kDefaultChannels[] = "status_page,in_app_banner";
+constexpr char kResolveChannels[] = "status_page";
+
+void ToProto(absl::Time t, google::protobuf::Timestamp* ts) {
+  int64_t s = absl::ToUnixSeconds(t);
+  ts->set_seconds(s);
+  ts->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(s))));
+}
+
+bool ServerAnswered(const grpc::ClientContext& ctx) {
+  return !ctx.GetServerInitialMetadata().empty() || !ctx.GetServerTrailingMetadata().empty();
+}
+
+std::string NewRequestId() {
+  std::random_device rd;
+  return absl::StrFormat("ctl-%08x%08x", rd(), rd());
+}
+
+bool IsOpenAfter(v1::IncidentState state) { return state != v1::INCIDENT_STATE_RESOLVED; }
+
+}  // namespace
+
+CommandRunner::CommandRunner(CtlOptions options, v1::IncidentService::StubInterface* stub,
+                             grpc::ChannelInterface* channel, const Clock* clock, std::ostream* out,
+                             std::ostream* err)
+    : options_(std::move(options)),
+      stub_(stub),
+      channel_(channel),
+      clock_(clock),
+      out_(out),
+      err_(err) {}
+
+int CommandRunner::Run(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    *err_ << ShortUsage();
+    return kExitUsage;
+  }
+  const std::string& cmd = args[0];
+  command_ = cmd;
+  if (cmd == "help") {
+    if (args.size() > 1 && !CommandUsage(args[1]).empty()) {
+      *out_ << CommandUsage(args[1]);
+    } else {
+      *out_ << UsageText();
+    }
+    return kExitOk;
+  }
+  std::vector<std::string> names = CommandNames();
+  if (std::find(names.begin(), names.end(), cmd) == names.end()) {
+    *err_ << "statuscastctl: unknown command \"" << cmd << "\"\n" << ShortUsage();
+    return kExitUsage;
+  }
+  std::vector<std::string> allowed = CommandFlags(cmd);
+  for (const char* global : {"server", "json", "author", "timeout"}) allowed.push_back(global);
+  bool writes = cmd != "show" && cmd != "list" && cmd != "watch" && cmd != "components";
+  if (writes) allowed.push_back("idempotency_key");
+  for (const std::string& flag : options_.given) {
+    if (std::find(allowed.begin(), allowed.end(), flag) == allowed.end()) {
+      return UsageError(cmd, absl::StrCat("--", flag, " does not apply to ", cmd));
+    }
+  }
+  if (cmd == "declare") return Declare(args);
+  if (cmd == "update") return Update(args);
+  if (cmd == "resolve") return Resolve(args);
+  if (cmd == "reopen") return Reopen(args);
+  if (cmd == "severity") return Severity(args);
+  if (cmd == "postmortem") return Postmortem(args);
+  if (cmd == "show") return Show(args);
+  if (cmd == "list") return List(args);
+  if (cmd == "components") return Components(args);
+  return Watch(args);
+}
+
+int CommandRunner::UsageError(const std::string& command, const std::string& message) {
+  *err_ << "statuscastctl: " << message << "\n";
+  std::string usage = CommandUsage(command);
+  *err_ << (usage.empty() ? ShortUsage() : usage);
+  return kExitUsage;
+}
+
+std::string CommandRunner::IdempotencyKey() {
+  if (idempotency_key_.empty()) {
+    idempotency_key_ =
+        options_.idempotency_key.empty() ? NewIdempotencyKey() : options_.idempotency_key;
+  }
+  return idempotency_key_;
+}
+
+void CommandRunner::PrintJson(const google::protobuf::Message& message) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.add_whitespace = false;
+  auto st = google::protobuf::util::MessageToJsonString(message, &json, opts);
+  if (!st.ok()) {
+    *err_ << "statuscastctl: cannot print JSON: " << st.ToString() << "\n";
+    return;
+  }
+  *out_ << json << "\n";
+}
+
+int CommandRunner::PrintWrite(const std::string& verb, const v1::WriteIncidentResponse& response) {
+  if (options_.json) {
+    PrintJson(response);
+  } else {
+    *out_ << RenderWriteResult(verb, response, clock_->Now());
+  }
+  return kExitOk;
+}
+
+template <typename Req, typename Resp>
+int CommandRunner::Call(grpc::Status (v1::IncidentService::StubInterface::*method)(
+                            grpc::ClientContext*, const Req&, Resp*),
+                        const Req& request, Resp* response, const std::string& action,
+                        const std::string& incident_ref, const std::string& idempotency_key) {
+  RpcCall call;
+  call.action = action;
+  call.server = options_.server;
+  call.incident_ref = incident_ref;
+  call.idempotency_key = idempotency_key;
+  call.request_id = NewRequestId();
+  call.timeout = absl::FormatDuration(options_.timeout);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(clock_->Now() + options_.timeout));
+  ctx.AddMetadata("x-request-id", call.request_id);
+  grpc::Status status = (stub_->*method)(&ctx, request, response);
+  if (status.ok()) return kExitOk;
+  call.server_answered = ServerAnswered(ctx);
+  RpcFailure failure = DescribeRpcFailure(status, call);
+  for (const std::string& line : failure.lines) *err_ << "statuscastctl: " << line << "\n";
+  return failure.exit_code;
+}
+
+bool CommandRunner::Fetch(const std::vector<std::string>& args, const std::string& command,
+                          v1::Incident* incident, int* code) {
+  if (args.size() < 2) {
+    *code = UsageError(command, absl::StrCat(command, " needs an incident reference, e.g. INC-12"));
+    return false;
+  }
+  absl::StatusOr<std::string> ref = ParseIncidentRef(args[1]);
+  if (!ref.ok()) {
+    *code = UsageError(command, std::string(ref.status().message()));
+    return false;
+  }
+  v1::GetIncidentRequest req;
+  req.set_incident_ref(*ref);
+  *code = Call(&v1::IncidentService::StubInterface::GetIncident, req, incident,
+               absl::StrCat("read ", *ref), "", "");
+  return *code == kExitOk;
+}
+
+bool CommandRunner::BuildDraft(v1::Severity severity, v1::IncidentState default_state,
+                               const std::string& default_channels, v1::UpdateDraft* draft,
+                               int* code) {
+  const CtlOptions& o = options_;
+  v1::IncidentState state = default_state;
+  if (!o.state.empty()) {
+    absl::StatusOr<v1::IncidentState> s = ParseStateInput(o.state);
+    if (!s.ok()) {
+      *code = UsageError(command_, absl::StrCat("--state: ", s.status().message()));
+      return false;
+    }
+    state = *s;
+  }
+  draft->set_state(state);
+  draft->set_message(o.message);
+  draft->set_banner_text(o.banner);
+  draft->set_no_progress(o.no_progress);
+  absl::StatusOr<std::vector<v1::Channel>> channels =
+      ParseChannelsInput(o.channels.empty() ? default_channels : o.channels);
+  if (!channels.ok()) {
+    *code = UsageError(command_, absl::StrCat("--channels: ", channels.status().message()));
+    return false;
+  }
+  for (v1::Channel c : *channels) draft->add_channels(c);
+  absl::Time now = clock_->Now();
+  if (!o.next.empty()) {
+    absl::StatusOr<absl::Time> next = ParseNextInput(o.next, now);
+    if (!next.ok()) {
+      *code = UsageError(command_, absl::StrCat("--next: ", next.status().message()));
+      return false;
+    }
+    ToProto(*next, draft->mutable_next_update_at());
+  } else if (DefaultPromiseLead(severity) > absl::ZeroDuration() && IsOpenAfter(state)) {
+    ToProto(now + DefaultPromiseLead(severity), draft->mutable_next_update_at());
+  }
+  return true;
+}
+
+int CommandRunner::Declare(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  if (args.size() > 1) return UsageError("declare", "declare takes no arguments, only flags");
+  if (o.title.empty()) return UsageError("declare", "--title is required");
+  if (o.severity.empty())
+    return UsageError("declare", "--severity is required (SEV-1, SEV-2 or SEV-3)");
+  if (o.components.empty()) {
+    return UsageError("declare",
+                      "--components is required: who is affected, e.g. checkout:major_outage");
+  }
+  if (o.message.empty()) {
+    for (const char* f : {"banner", "channels", "next", "state"}) {
+      if (o.given.count(f)) return UsageError("declare", absl::StrCat("--", f, " needs --message"));
+    }
+  }
+  v1::DeclareIncidentRequest req;
+  req.set_title(o.title);
+  absl::StatusOr<v1::Severity> sev = ParseSeverityInput(o.severity);
+  if (!sev.ok()) return UsageError("declare", absl::StrCat("--severity: ", sev.status().message()));
+  req.set_severity(*sev);
+  absl::StatusOr<std::vector<v1::AffectedComponent>> comps = ParseComponentsInput(o.components);
+  if (!comps.ok()) {
+    return UsageError("declare", absl::StrCat("--components: ", comps.status().message()));
+  }
+  for (const auto& c : *comps) *req.add_affected_components() = c;
+  if (!o.started.empty()) {
+    absl::StatusOr<absl::Time> started = ParseStartedInput(o.started, clock_->Now());
+    if (!started.ok()) {
+      return UsageError("declare", absl::StrCat("--started: ", started.status().message()));
+    }
+    ToProto(*started, req.mutable_confirmed_start());
+  }
+  if (!o.message.empty()) {
+    int code = kExitOk;
+    if (!BuildDraft(*sev, v1::INCIDENT_STATE_INVESTIGATING, kDefaultChannels,
+                    req.mutable_first_update(), &code)) {
+      return code;
+    }
+  }
+  req.set_author(o.author);
+  req.set_idempotency_key(IdempotencyKey());
+  v1::WriteIncidentResponse resp;
+  int code = Call(&v1::IncidentService::StubInterface::DeclareIncident, req, &resp,
+                  "declare the incident", "", req.idempotency_key());
+  if (code != kExitOk) return code;
+  return PrintWrite("declared", resp);
+}
+
+int CommandRunner::Update(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  if (args.size() > 2)
+    return UsageError("update", "update takes one incident reference; quote the --message");
+  if (o.message.empty()) {
+    return UsageError("update", "--message is required: what customers read");
+  }
+  std::vector<v1::AffectedComponent> comps;
+  if (!o.components.empty()) {
+    absl::StatusOr<std::vector<v1::AffectedComponent>> parsed = ParseComponentsInput(o.components);
+    if (!parsed.ok()) {
+      return UsageError("update", absl::StrCat("--components: ", parsed.status().message()));
+    }
+    comps = *parsed;
+  }
+  // Check what can be checked before talking to the server.
+  if (!o.state.empty()) {
+    absl::StatusOr<v1::IncidentState> state = ParseStateInput(o.state);
+    if (!state.ok())
+      return UsageError("update", absl::StrCat("--state: ", state.status().message()));
+    if (*state == v1::INCIDENT_STATE_RESOLVED) {
+      return UsageError("update",
+                        absl::StrCat("to resolve, run: statuscastctl resolve ",
+                                     args.size() > 1 ? args[1] : "INC-n",
+                                     " --message \"...\" (it records the resolution message)"));
+    }
+  }
+  v1::Incident inc;
+  int code = kExitOk;
+  if (!Fetch(args, "update", &inc, &code)) return code;
+  v1::PostUpdateRequest req;
+  req.set_incident_ref(inc.ref());
+  req.set_expected_version(inc.version());
+  if (!BuildDraft(inc.severity(), inc.state(), kDefaultChannels, req.mutable_update(), &code)) {
+    return code;
+  }
+  for (const auto& c : comps) *req.add_affected_components() = c;
+  req.set_author(o.author);
+  req.set_idempotency_key(IdempotencyKey());
+  v1::WriteIncidentResponse resp;
+  code = Call(&v1::IncidentService::StubInterface::PostUpdate, req, &resp,
+              absl::StrCat("post the update to ", inc.ref()), inc.ref(), req.idempotency_key());
+  if (code != kExitOk) return code;
+  return PrintWrite("updated", resp);
+}
+
+int CommandRunner::Resolve(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  if (args.size() > 2)
+    return UsageError("resolve", "resolve takes one incident reference; quote the --message");
+  if (o.message.empty()) {
+    return UsageError("resolve", "--message is required: the resolution message customers read");
+  }
+  absl::StatusOr<std::vector<v1::Channel>> channels =
+      ParseChannelsInput(o.channels.empty() ? kResolveChannels : o.channels);
+  if (!channels.ok())
+    return UsageError("resolve", absl::StrCat("--channels: ", channels.status().message()));
+  v1::Incident inc;
+  int code = kExitOk;
+  if (!Fetch(args, "resolve", &inc, &code)) return code;
+  v1::ResolveIncidentRequest req;
+  req.set_incident_ref(inc.ref());
+  req.set_expected_version(inc.version());
+  req.set_message(o.message);
+  for (v1::Channel c : *channels) req.add_channels(c);
+  req.set_author(o.author);
+  req.set_idempotency_key(IdempotencyKey());
+  v1::WriteIncidentResponse resp;
+  code = Call(&v1::IncidentService::StubInterface::ResolveIncident, req, &resp,
+              absl::StrCat("resolve ", inc.ref()), inc.ref(), req.idempotency_key());
+  if (code != kExitOk) return code;
+  return PrintWrite("resolved", resp);
+}
+
+int CommandRunner::Reopen(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  if (args.size() > 2)
+    return UsageError("reopen",
+                      "reopen takes one incident reference; quote --reason and --message");
+  if (o.reason.empty()) return UsageError("reopen", "--reason is required (it is recorded)");
+  if (o.message.empty()) return UsageError("reopen", "--message is required: what customers read");
+  v1::Incident inc;
+  int code = kExitOk;
+  if (!Fetch(args, "reopen", &inc, &code)) return code;
+  v1::ReopenIncidentRequest req;
+  req.set_incident_ref(inc.ref());
+  req.set_expected_version(inc.version());
+  req.set_reason(o.reason);
+  if (!BuildDraft(inc.severity(), v1::INCIDENT_STATE_INVESTIGATING, kDefaultChannels,
+                  req.mutable_update(), &code)) {
+    return code;
+  }
+  req.set_author(o.author);
+  req.set_idempotency_key(IdempotencyKey());
+  v1::WriteIncidentResponse resp;
+  code = Call(&v1::IncidentService::StubInterface::ReopenIncident, req, &resp,
+              absl::StrCat("reopen ", inc.ref()), inc.ref(), req.idempotency_key());
+  if (code != kExitOk) return code;
+  return PrintWrite("reopened", resp);
+}
+
+int CommandRunner::Severity(const std::vector<std::string>& args) {
+  if (args.size() != 3) {
+    return UsageError("severity", "severity takes an incident reference and the new severity");
+  }
+  absl::StatusOr<v1::Severity> sev = ParseSeverityInput(args[2]);
+  if (!sev.ok()) return UsageError("severity", std::string(sev.status().message()));
+  v1::Incident inc;
+  int code = kExitOk;
+  if (!Fetch(args, "severity", &inc, &code)) return code;
+  v1::ChangeSeverityRequest req;
+  req.set_incident_ref(inc.ref());
+  req.set_expected_version(inc.version());
+  req.set_severity(*sev);
+  req.set_reason(options_.reason);
+  req.set_author(options_.author);
+  req.set_idempotency_key(IdempotencyKey());
+  v1::WriteIncidentResponse resp;
+  code = Call(&v1::IncidentService::StubInterface::ChangeSeverity, req, &resp,
+              absl::StrCat("change the severity of ", inc.ref()), inc.ref(), req.idempotency_key());
+  if (code != kExitOk) return code;
+  std::string verb = *sev < inc.severity()   ? "escalated"
+                     : *sev > inc.severity() ? "de-escalated"
+                                             : "kept";
+  return PrintWrite(absl::StrCat(verb, " from ", SeverityLabel(inc.severity())), resp);
+}
+
+int CommandRunner::Postmortem(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  if (args.size() > 2) return UsageError("postmortem", "postmortem takes one incident reference");
+  if (o.url.empty() && o.body_file.empty()) {
+    return UsageError("postmortem", "give --url, --body-file, or both");
+  }
+  std::string body;
+  if (!o.body_file.empty()) {
+    std::stringstream buf;
+    if (o.body_file == "-") {
+      buf << std::cin.rdbuf();
+    } else {
+      std::ifstream in(o.body_file, std::ios::binary);
+      if (!in) {
+        *err_ << "statuscastctl: cannot read --body-file " << o.body_file << "\n";
+        return kExitUsage;
+      }
+      buf << in.rdbuf();
+    }
+    body = buf.str();
+    if (body.empty())
+      return UsageError("postmortem", absl::StrCat("--body-file ", o.body_file, " is empty"));
+  }
+  v1::Incident inc;
+  int code = kExitOk;
+  if (!Fetch(args, "postmortem", &inc, &code)) return code;
+  v1::PublishPostmortemRequest req;
+  req.set_incident_ref(inc.ref());
+  req.set_expected_version(inc.version());
+  req.set_url(o.url);
+  req.set_body(body);
+  req.set_author(o.author);
+  req.set_idempotency_key(IdempotencyKey());
+  v1::WriteIncidentResponse resp;
+  code =
+      Call(&v1::IncidentService::StubInterface::PublishPostmortem, req, &resp,
+           absl::StrCat("publish the postmortem of ", inc.ref()), inc.ref(), req.idempotency_key());
+  if (code != kExitOk) return code;
+  return PrintWrite("postmortem published", resp);
+}
+
+int CommandRunner::Show(const std::vector<std::string>& args) {
+  if (args.size() > 2) return UsageError("show", "show takes one incident reference");
+  v1::Incident inc;
+  int code = kExitOk;
+  if (!Fetch(args, "show", &inc, &code)) return code;
+  if (options_.json) {
+    PrintJson(inc);
+  } else {
+    *out_ << RenderIncident(inc, clock_->Now());
+  }
+  return kExitOk;
+}
+
+int CommandRunner::List(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  if (args.size() > 1) return UsageError("list", "list takes no arguments, only flags");
+  if (o.open && o.closed) return UsageError("list", "--open and --closed exclude each other");
+  if (o.limit < 1) return UsageError("list", "--limit must be at least 1");
+  v1::ListIncidentsRequest req;
+  if (o.open) req.set_openness(v1::ListIncidentsRequest::OPENNESS_OPEN);
+  if (o.closed) req.set_openness(v1::ListIncidentsRequest::OPENNESS_CLOSED);
+  if (!o.state.empty()) {
+    auto states = ParseStateList(o.state);
+    if (!states.ok())
+      return UsageError("list", absl::StrCat("--state: ", states.status().message()));
+    for (auto s : *states) req.add_states(s);
+  }
+  if (!o.severity.empty()) {
+    auto sevs = ParseSeverityList(o.severity);
+    if (!sevs.ok())
+      return UsageError("list", absl::StrCat("--severity: ", sevs.status().message()));
+    for (auto s : *sevs) req.add_severities(s);
+  }
+  absl::Time now = clock_->Now();
+  if (!o.since.empty()) {
+    auto t = ParsePastInput(o.since, now);
+    if (!t.ok()) return UsageError("list", absl::StrCat("--since: ", t.status().message()));
+    ToProto(*t, req.mutable_started_after());
+  }
+  if (!o.until.empty()) {
+    auto t = ParsePastInput(o.until, now);
+    if (!t.ok()) return UsageError("list", absl::StrCat("--until: ", t.status().message()));
+    ToProto(*t, req.mutable_started_before());
+  }
+  v1::ListIncidentsResponse all;
+  while (all.incidents_size() < o.limit) {
+    req.set_page_size(std::min(kMaxPageSize, o.limit - all.incidents_size()));
+    v1::ListIncidentsResponse page;
+    int code = Call(&v1::IncidentService::StubInterface::ListIncidents, req, &page,
+                    "list incidents", "", "");
+    if (code != kExitOk) return code;
+    for (auto& inc : *page.mutable_incidents()) {
+      if (all.incidents_size() >= o.limit) break;
+      *all.add_incidents() = std::move(inc);
+    }
+    all.set_next_page_token(page.next_page_token());
+    if (page.next_page_token().empty() || page.incidents_size() == 0) break;
+    req.set_page_token(page.next_page_token());
+  }
+  if (o.json) {
+    PrintJson(all);
+  } else {
+    *out_ << RenderIncidentTable(all, clock_->Now());
+    if (!all.next_page_token().empty() && all.incidents_size() >= o.limit) {
+      *out_ << "(more match: raise --limit)\n";
+    }
+  }
+  return kExitOk;
+}
+
+int CommandRunner::Components(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  std::string sub = args.size() > 1 ? args[1] : "list";
+  if (sub == "list") {
+    if (args.size() > 2) return UsageError("components", "components list takes no arguments");
+    if (o.given.count("group") || o.given.count("description")) {
+      return UsageError("components", "--group and --description go with components create");
+    }
+    v1::ListComponentsResponse resp;
+    int code = Call(&v1::IncidentService::StubInterface::ListComponents,
+                    v1::ListComponentsRequest(), &resp, "list components", "", "");
+    if (code != kExitOk) return code;
+    if (o.json) {
+      PrintJson(resp);
+    } else {
+      *out_ << RenderComponents(resp);
+    }
+    return kExitOk;
+  }
+  if (sub == "create") {
+    if (args.size() != 3) return UsageError("components", "components create takes one NAME");
+    v1::CreateComponentRequest req;
+    req.set_name(args[2]);
+    req.set_group(o.group);
+    req.set_description(o.description);
+    v1::Component resp;
+    int code = Call(&v1::IncidentService::StubInterface::CreateComponent, req, &resp,
+                    absl::StrCat("create component ", args[2]), "", "");
+    if (code != kExitOk) return code;
+    if (o.json) {
+      PrintJson(resp);
+    } else {
+      *out_ << "component " << resp.name() << " created"
+            << (resp.group().empty() ? "" : absl::StrCat(" in group ", resp.group())) << " ("
+            << ComponentStatusLabel(resp.status()) << ")\n";
+    }
+    return kExitOk;
+  }
+  return UsageError("components",
+                    absl::StrCat("unknown components command \"", sub, "\" (use list or create)"));
+}
+
+int CommandRunner::Watch(const std::vector<std::string>& args) {
+  if (args.size() > 1) return UsageError("watch", "watch takes no arguments, only flags");
+  if (options_.after < 0) return UsageError("watch", "--after must be 0 or a sequence number");
+  WatchOptions w;
+  w.server = options_.server;
+  w.after = options_.after;
+  w.json = options_.json;
+  w.connect_timeout = options_.timeout;
+  return RunWatch(stub_, channel_, *clock_, w, out_, err_);
+}
+
+}  // namespace ctl
+}  // namespace statuscast

@@ -1,0 +1,106 @@
+// The statuscastctl subcommands over a statuscast.v1.IncidentService stub.
+//
+// CommandRunner::Run takes the positional arguments (subcommand first) and
+// the options already read from flags and the environment, calls the server,
+// prints human text (or protobuf JSON with --json) to `out` and failures to
+// `err` as "statuscastctl: ...", and returns the process exit code
+// (rpc_errors.h). Writes that change an existing incident first read it with
+// GetIncident to learn its version, severity and state, so a responder never
+// types a version. Thread safety: one Run at a time per runner.
+#ifndef STATUSCAST_SERVICES_CTL_COMMANDS_H_
+#define STATUSCAST_SERVICES_CTL_COMMANDS_H_
+
+#include <cstdint>
+#include <iosfwd>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "statuscast/v1/incident.grpc.pb.h"
+
+namespace grpc {
+class ChannelInterface;
+}  // namespace grpc
+
+namespace statuscast {
+class Clock;
+
+namespace ctl {
+
+// Every option statuscastctl knows; empty strings mean "not given".
+struct CtlOptions {
+  // Global.
+  std::string server = "127.0.0.1:7400";
+  bool json = false;
+  std::string author;
+  absl::Duration timeout = absl::Seconds(10);
+  std::string idempotency_key;
+  // Per command.
+  std::string title, severity, components, started, message, banner, channels, next, state, reason,
+      url, body_file, group, description, since, until;
+  bool no_progress = false, open = false, closed = false;
+  int limit = 50;
+  int64_t after = 0;
+  // The flags given on the command line (canonical names, e.g. "no_progress"),
+  // to reject ones that do not apply to the subcommand.
+  std::set<std::string> given;
+};
+
+class CommandRunner {
+ public:
+  // `channel` is used only by watch to tell "never reached" from "lost";
+  // it may be null. All pointers must outlive the runner.
+  CommandRunner(CtlOptions options, v1::IncidentService::StubInterface* stub,
+                grpc::ChannelInterface* channel, const Clock* clock, std::ostream* out,
+                std::ostream* err);
+
+  int Run(const std::vector<std::string>& args);
+
+ private:
+  int Declare(const std::vector<std::string>& args);
+  int Update(const std::vector<std::string>& args);
+  int Resolve(const std::vector<std::string>& args);
+  int Reopen(const std::vector<std::string>& args);
+  int Severity(const std::vector<std::string>& args);
+  int Postmortem(const std::vector<std::string>& args);
+  int Show(const std::vector<std::string>& args);
+  int List(const std::vector<std::string>& args);
+  int Components(const std::vector<std::string>& args);
+  int Watch(const std::vector<std::string>& args);
+
+  // Reads the incident named by args[1]; false after reporting a failure
+  // (exit code in *code).
+  bool Fetch(const std::vector<std::string>& args, const std::string& command,
+             v1::Incident* incident, int* code);
+  // The draft of a customer-facing update from --message, --banner,
+  // --channels, --next, --state, --no-progress; the promise defaults to the
+  // severity's cadence for SEV-1/SEV-2 when the update leaves it open.
+  bool BuildDraft(v1::Severity severity, v1::IncidentState default_state,
+                  const std::string& default_channels, v1::UpdateDraft* draft, int* code);
+
+  template <typename Req, typename Resp>
+  int Call(grpc::Status (v1::IncidentService::StubInterface::*method)(grpc::ClientContext*,
+                                                                      const Req&, Resp*),
+           const Req& request, Resp* response, const std::string& action,
+           const std::string& incident_ref, const std::string& idempotency_key);
+
+  int UsageError(const std::string& command, const std::string& message);
+  int PrintWrite(const std::string& verb, const v1::WriteIncidentResponse& response);
+  void PrintJson(const google::protobuf::Message& message);
+  std::string IdempotencyKey();
+
+  CtlOptions options_;
+  v1::IncidentService::StubInterface* stub_;
+  grpc::ChannelInterface* channel_;
+  const Clock* clock_;
+  std::ostream* out_;
+  std::ostream* err_;
+  std::string idempotency_key_;
+  std::string command_;  // the subcommand being run
+};
+
+}  // namespace ctl
+}  // namespace statuscast
+
+#endif  // STATUSCAST_SERVICES_CTL_COMMANDS_H_

@@ -1,0 +1,506 @@
+#include "services/ctl/render.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/types/optional.h"
+#include "libs/incident/model.h"
+
+namespace statuscast {
+namespace ctl {
+namespace {
+
+constexpr size_t kWidth = 100;       // wrap timeline text at this column
+constexpr size_t kTimeWidth = 20;    // "2026-11-27 14:02 UTC"
+constexpr size_t kLabelWidth = 13;   // "investigating"
+constexpr size_t kHeaderLabel = 16;  // "confirmed start "
+
+size_t Utf8Length(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Left-aligns `s` in `width` columns (counting code points, not bytes).
+std::string Pad(const std::string& s, size_t width) {
+  size_t len = Utf8Length(s);
+  return len >= width ? s : s + std::string(width - len, ' ');
+}
+
+// At most `max` code points, ending in "..." when cut.
+std::string Truncate(const std::string& s, size_t max) {
+  if (Utf8Length(s) <= max) return s;
+  size_t keep = max > 3 ? max - 3 : 0, n = 0, i = 0;
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      if (n == keep) break;
+      ++n;
+    }
+  }
+  return s.substr(0, i) + "...";
+}
+
+// One line of text (newlines become spaces), for single-line output.
+std::string OneLine(const std::string& s) {
+  std::string out;
+  for (char c : s) out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+  return out;
+}
+
+// Splits text into lines of at most `width` code points, breaking at spaces
+// (a longer word gets a line of its own); newlines start a new line.
+std::vector<std::string> Wrap(const std::string& text, size_t width) {
+  std::vector<std::string> lines;
+  for (absl::string_view para : absl::StrSplit(text, '\n')) {
+    std::string line;
+    for (absl::string_view word : absl::StrSplit(para, ' ', absl::SkipEmpty())) {
+      std::string w(word);
+      if (!line.empty() && Utf8Length(line) + 1 + Utf8Length(w) > width) {
+        lines.push_back(line);
+        line.clear();
+      }
+      absl::StrAppend(&line, line.empty() ? "" : " ", w);
+    }
+    lines.push_back(line);
+  }
+  while (lines.size() > 1 && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+absl::optional<absl::Time> OptTime(bool has, const google::protobuf::Timestamp& ts) {
+  if (!has) return absl::nullopt;
+  return TimeFromProto(ts);
+}
+
+std::string ChannelList(const google::protobuf::RepeatedField<int>& channels) {
+  std::vector<std::string> names;
+  for (int c : channels) names.push_back(ChannelLabel(static_cast<v1::Channel>(c)));
+  return absl::StrJoin(names, ", ");
+}
+
+bool HasChannel(const google::protobuf::RepeatedField<int>& channels, v1::Channel c) {
+  return std::find(channels.begin(), channels.end(), c) != channels.end();
+}
+
+bool IsOpen(const v1::Incident& inc) { return inc.state() != v1::INCIDENT_STATE_RESOLVED; }
+
+// Appends a timeline entry: time, label, text wrapped in the third column,
+// `tail` after the text when it fits on the last line (else on its own),
+// then `meta` lines, indented under the text.
+void AppendEntry(std::string* out, absl::Time at, const std::string& label, const std::string& text,
+                 const std::string& tail, const std::vector<std::string>& meta) {
+  const size_t indent = 2 + kTimeWidth + 2 + kLabelWidth + 2;
+  const size_t text_width = kWidth - indent;
+  const std::string pad(indent, ' ');
+  std::vector<std::string> lines = Wrap(text, text_width);
+  if (!tail.empty()) {
+    if (Utf8Length(lines.back()) + 2 + Utf8Length(tail) <= text_width && !lines.back().empty()) {
+      absl::StrAppend(&lines.back(), "  ", tail);
+    } else if (lines.back().empty()) {
+      lines.back() = tail;
+    } else {
+      lines.push_back(tail);
+    }
+  }
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i == 0) {
+      absl::StrAppend(out, "  ", FormatUtc(at), "  ", Pad(label, kLabelWidth), "  ", lines[i],
+                      "\n");
+    } else {
+      absl::StrAppend(out, pad, lines[i], "\n");
+    }
+  }
+  for (const std::string& m : meta) absl::StrAppend(out, pad, m, "\n");
+}
+
+void AppendHeader(std::string* out, const std::string& label, const std::string& value) {
+  absl::StrAppend(out, "  ", Pad(label, kHeaderLabel), " ", value, "\n");
+}
+
+absl::optional<absl::Time> StateSince(const v1::Incident& inc) {
+  switch (inc.state()) {
+    case v1::INCIDENT_STATE_INVESTIGATING:
+      return OptTime(inc.has_investigating_at(), inc.investigating_at());
+    case v1::INCIDENT_STATE_IDENTIFIED:
+      return OptTime(inc.has_identified_at(), inc.identified_at());
+    case v1::INCIDENT_STATE_MONITORING:
+      return OptTime(inc.has_monitoring_at(), inc.monitoring_at());
+    case v1::INCIDENT_STATE_RESOLVED:
+      return OptTime(inc.has_resolved_at(), inc.resolved_at());
+    default:
+      return absl::nullopt;
+  }
+}
+
+std::string FirstCommunication(const v1::Incident& inc, absl::Time now) {
+  absl::Time start = TimeFromProto(inc.confirmed_start());
+  const std::string target = absl::StrCat("target ", FormatSpan(kFirstCommunicationTarget));
+  if (inc.has_first_communication_at()) {
+    absl::Time first = TimeFromProto(inc.first_communication_at());
+    absl::Duration delay = first - start;
+    if (inc.has_first_communication_delay()) {
+      delay = absl::Seconds(inc.first_communication_delay().seconds()) +
+              absl::Nanoseconds(inc.first_communication_delay().nanos());
+    }
+    return absl::StrCat(FormatUtc(first), ", ", FormatSpan(delay), " after start",
+                        delay > kFirstCommunicationTarget ? ": LATE" : "", " (", target, ")");
+  }
+  if (!IsOpen(inc)) return "none was posted";
+  absl::Duration since = now - start;
+  if (since > kFirstCommunicationTarget) {
+    return absl::StrCat("NONE YET, ", FormatSpan(since), " since start: LATE (", target,
+                        ", was due ", FormatUtcNear(start + kFirstCommunicationTarget, now), ")");
+  }
+  return absl::StrCat("none yet: due by ", FormatUtcNear(start + kFirstCommunicationTarget, now),
+                      " (in ", FormatSpan(start + kFirstCommunicationTarget - now), ")");
+}
+
+void AppendUpdate(std::string* out, const v1::Update& u, const v1::Incident& inc,
+                  absl::optional<absl::Time>* standing) {
+  absl::Time posted = TimeFromProto(u.posted_at());
+  std::vector<std::string> marks;
+  switch (u.kind()) {
+    case v1::UPDATE_KIND_FIRST:
+      marks.push_back(absl::StrCat("first update, ",
+                                   FormatSpan(posted - TimeFromProto(inc.confirmed_start())),
+                                   " after start"));
+      break;
+    case v1::UPDATE_KIND_NO_PROGRESS:
+      marks.push_back("no progress");
+      break;
+    case v1::UPDATE_KIND_RESOLUTION:
+      marks.push_back("resolution");
+      break;
+    case v1::UPDATE_KIND_REOPEN:
+      marks.push_back("reopened");
+      break;
+    default:
+      break;
+  }
+  if (u.kept_promise() == v1::PROMISE_OUTCOME_KEPT) {
+    marks.push_back("kept");
+  } else if (u.kept_promise() == v1::PROMISE_OUTCOME_LATE) {
+    marks.push_back(standing->has_value() && posted > **standing
+                        ? absl::StrCat("LATE by ", FormatSpan(posted - **standing))
+                        : "LATE");
+  }
+  std::string tail;
+  if (u.has_next_update_at()) {
+    tail =
+        absl::StrCat("next update by ", FormatUtcNear(TimeFromProto(u.next_update_at()), posted));
+  }
+  if (!marks.empty()) {
+    absl::StrAppend(&tail, tail.empty() ? "" : "  ", "[", absl::StrJoin(marks, ", "), "]");
+  }
+  std::string meta = absl::StrCat("by ", u.author().empty() ? "?" : u.author());
+  if (u.channels_size() > 0) absl::StrAppend(&meta, " to ", ChannelList(u.channels()));
+  std::vector<std::string> metas = {meta};
+  if (HasChannel(u.channels(), v1::CHANNEL_IN_APP_BANNER) && !u.banner_text().empty()) {
+    metas.push_back(absl::StrCat("banner: \"", Truncate(OneLine(u.banner_text()), 50), "\""));
+  }
+  AppendEntry(out, posted, StateLabel(u.state()), u.message(), tail, metas);
+  *standing = OptTime(u.has_next_update_at(), u.next_update_at());
+}
+
+void AppendSeverityChange(std::string* out, absl::Time at, const v1::SeverityChange& c,
+                          absl::optional<absl::Time>* standing) {
+  std::string text = absl::StrCat(SeverityLabel(c.from()), " -> ", SeverityLabel(c.to()));
+  if (!c.reason().empty()) absl::StrAppend(&text, ": ", c.reason());
+  std::string tail;
+  if (c.has_next_update_at_after() &&
+      (!c.has_next_update_at_before() ||
+       TimeFromProto(c.next_update_at_before()) != TimeFromProto(c.next_update_at_after()))) {
+    tail = absl::StrCat("next update now by ",
+                        FormatUtcNear(TimeFromProto(c.next_update_at_after()), at));
+  }
+  AppendEntry(out, at, "severity", text, tail,
+              {absl::StrCat("by ", c.author().empty() ? "?" : c.author())});
+  if (c.has_next_update_at_after()) *standing = TimeFromProto(c.next_update_at_after());
+}
+
+void AppendPostmortem(std::string* out, absl::Time at, const v1::Postmortem& p) {
+  std::string text = p.url();
+  if (!p.body().empty()) {
+    absl::StrAppend(&text, text.empty() ? "" : "  ",
+                    absl::StrFormat("(write-up, %d characters)", Utf8Length(p.body())));
+  }
+  AppendEntry(out, at, "postmortem", text, "",
+              {absl::StrCat("by ", p.author().empty() ? "?" : p.author())});
+}
+
+// The NEXT UPDATE cell of `list`.
+std::string PromiseCell(const v1::Incident& inc, absl::Time now) {
+  if (!IsOpen(inc)) return "resolved";
+  if (!inc.has_next_update_at()) {
+    if (!inc.has_first_communication_at()) return "NO UPDATE YET";
+    return inc.severity() == v1::SEVERITY_SEV3 ? "on state change" : "none";
+  }
+  absl::Time next = TimeFromProto(inc.next_update_at());
+  if (now > next) return absl::StrCat("OVERDUE ", FormatSpan(now - next));
+  return absl::StrCat("in ", FormatSpan(next - now), " (", FormatUtcNear(next, now), ")");
+}
+
+std::string Table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], Utf8Length(row[i]));
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      absl::StrAppend(&line, i + 1 == row.size() ? row[i] : Pad(row[i], widths[i] + 2));
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    absl::StrAppend(&out, line, "\n");
+  }
+  return out;
+}
+
+const char* EventKindLabel(v1::IncidentEvent::Kind k) {
+  switch (k) {
+    case v1::IncidentEvent::KIND_SNAPSHOT:
+      return "open";
+    case v1::IncidentEvent::KIND_SNAPSHOT_END:
+      return "live";
+    case v1::IncidentEvent::KIND_DECLARED:
+      return "declared";
+    case v1::IncidentEvent::KIND_UPDATED:
+      return "updated";
+    case v1::IncidentEvent::KIND_SEVERITY_CHANGED:
+      return "severity";
+    case v1::IncidentEvent::KIND_RESOLVED:
+      return "resolved";
+    case v1::IncidentEvent::KIND_REOPENED:
+      return "reopened";
+    case v1::IncidentEvent::KIND_POSTMORTEM_PUBLISHED:
+      return "postmortem";
+    case v1::IncidentEvent::KIND_COMPONENT_CREATED:
+      return "component";
+    default:
+      return "event";
+  }
+}
+
+}  // namespace
+
+absl::Time TimeFromProto(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+std::string FormatUtc(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M UTC", t, absl::UTCTimeZone());
+}
+
+std::string FormatUtcNear(absl::Time t, absl::Time now) {
+  absl::TimeZone utc = absl::UTCTimeZone();
+  if (absl::ToCivilDay(t, utc) == absl::ToCivilDay(now, utc)) {
+    return absl::FormatTime("%H:%M UTC", t, utc);
+  }
+  return FormatUtc(t);
+}
+
+std::string FormatSpan(absl::Duration d) {
+  if (d < absl::ZeroDuration()) return absl::StrCat("-", FormatSpan(-d));
+  int64_t s = absl::ToInt64Seconds(d);
+  if (s < 60) return absl::StrFormat("%ds", s);
+  int64_t m = (s + 30) / 60;  // nearest minute: 58m59s reads as 59m
+  if (m < 60) return absl::StrFormat("%dm", m);
+  int64_t h = m / 60;
+  if (h < 48) return absl::StrFormat("%dh%02dm", h, m % 60);
+  return absl::StrFormat("%dd%02dh", h / 24, h % 24);
+}
+
+const char* SeverityLabel(v1::Severity s) { return SeverityName(static_cast<Severity>(s)); }
+const char* StateLabel(v1::IncidentState s) { return StateName(static_cast<IncidentState>(s)); }
+const char* ComponentStatusLabel(v1::ComponentStatus s) {
+  return ComponentStatusName(static_cast<ComponentStatus>(s));
+}
+const char* ChannelLabel(v1::Channel c) { return ChannelName(static_cast<Channel>(c)); }
+
+std::string DescribePromise(const v1::Incident& inc, absl::Time now) {
+  if (!IsOpen(inc)) {
+    return inc.has_resolved_at()
+               ? absl::StrCat("resolved at ", FormatUtc(TimeFromProto(inc.resolved_at())))
+               : "resolved";
+  }
+  if (!inc.has_next_update_at()) {
+    if (!inc.has_first_communication_at()) return "no customer update posted yet";
+    if (inc.severity() == v1::SEVERITY_SEV3) return "next update on state change (SEV-3)";
+    return "no next update promised";
+  }
+  absl::Time next = TimeFromProto(inc.next_update_at());
+  if (now > next) {
+    return absl::StrCat("OVERDUE by ", FormatSpan(now - next), " (promised ",
+                        FormatUtcNear(next, now), ")");
+  }
+  if (next - now < absl::Seconds(1)) {
+    return absl::StrCat("next update due now (by ", FormatUtcNear(next, now), ")");
+  }
+  return absl::StrCat("next update due in ", FormatSpan(next - now), " (by ",
+                      FormatUtcNear(next, now), ")");
+}
+
+std::string RenderIncident(const v1::Incident& inc, absl::Time now) {
+  std::string out = absl::StrCat(inc.ref(), "  ", inc.title(), "\n");
+  AppendHeader(&out, "severity", SeverityLabel(inc.severity()));
+  absl::Time start = TimeFromProto(inc.confirmed_start());
+  std::string state = StateLabel(inc.state());
+  absl::optional<absl::Time> since = StateSince(inc);
+  if (!IsOpen(inc) && since) {
+    absl::StrAppend(&state, " at ", FormatUtc(*since), ", ", FormatSpan(*since - start),
+                    " after start");
+  } else if (since) {
+    absl::StrAppend(&state, " since ", FormatUtc(*since));
+  }
+  AppendHeader(&out, "state", state);
+  AppendHeader(&out, "confirmed start", FormatUtc(start));
+  if (inc.has_declared_at())
+    AppendHeader(&out, "declared", FormatUtc(TimeFromProto(inc.declared_at())));
+  AppendHeader(&out, "first update", FirstCommunication(inc, now));
+  if (inc.affected_components_size() == 0) {
+    AppendHeader(&out, "components", "none named");
+  } else {
+    size_t name_width = 0;
+    for (const auto& c : inc.affected_components())
+      name_width = std::max(name_width, Utf8Length(c.name()));
+    for (int i = 0; i < inc.affected_components_size(); ++i) {
+      const auto& c = inc.affected_components(i);
+      AppendHeader(&out, i == 0 ? "components" : "",
+                   absl::StrCat(Pad(c.name(), name_width), "  ", ComponentStatusLabel(c.status())));
+    }
+  }
+  if (inc.reopen_count() > 0) {
+    AppendHeader(
+        &out, "reopened",
+        inc.reopen_count() == 1 ? std::string("once") : absl::StrCat(inc.reopen_count(), " times"));
+  }
+  if (inc.has_postmortem()) {
+    const v1::Postmortem& p = inc.postmortem();
+    std::string what = p.url().empty() ? "(written up in full)" : p.url();
+    if (p.has_published_at()) {
+      absl::StrAppend(&what, " (published ", FormatUtc(TimeFromProto(p.published_at())), ")");
+    }
+    AppendHeader(&out, "postmortem", what);
+  }
+
+  absl::StrAppend(&out, "\n");
+  if (inc.timeline_size() == 0) {
+    absl::StrAppend(&out, "  no updates yet\n");
+  }
+  absl::optional<absl::Time> standing;
+  for (const v1::TimelineEvent& ev : inc.timeline()) {
+    absl::Time at = TimeFromProto(ev.at());
+    switch (ev.event_case()) {
+      case v1::TimelineEvent::kUpdate:
+        AppendUpdate(&out, ev.update(), inc, &standing);
+        break;
+      case v1::TimelineEvent::kSeverityChange:
+        AppendSeverityChange(&out, at, ev.severity_change(), &standing);
+        break;
+      case v1::TimelineEvent::kPostmortem:
+        AppendPostmortem(&out, at, ev.postmortem());
+        break;
+      default:
+        break;
+    }
+  }
+  absl::StrAppend(&out, "\n", DescribePromise(inc, now), "\n");
+  return out;
+}
+
+std::string RenderIncidentTable(const v1::ListIncidentsResponse& list, absl::Time now) {
+  if (list.incidents_size() == 0) return "no incidents match\n";
+  std::vector<std::vector<std::string>> rows = {
+      {"REF", "SEV", "STATE", "STARTED", "NEXT UPDATE", "TITLE"}};
+  for (const v1::Incident& inc : list.incidents()) {
+    rows.push_back({inc.ref(), SeverityLabel(inc.severity()), StateLabel(inc.state()),
+                    FormatUtc(TimeFromProto(inc.confirmed_start())), PromiseCell(inc, now),
+                    Truncate(OneLine(inc.title()), 60)});
+  }
+  return Table(rows);
+}
+
+std::string RenderComponents(const v1::ListComponentsResponse& list) {
+  if (list.components_size() == 0) {
+    return "no components yet (add one: statuscastctl components create NAME)\n";
+  }
+  std::vector<std::vector<std::string>> rows = {{"NAME", "GROUP", "STATUS", "DESCRIPTION"}};
+  for (const v1::Component& c : list.components()) {
+    rows.push_back({c.name(), c.group().empty() ? "-" : c.group(), ComponentStatusLabel(c.status()),
+                    Truncate(OneLine(c.description()), 60)});
+  }
+  return Table(rows);
+}
+
+std::string RenderWriteResult(const std::string& verb, const v1::WriteIncidentResponse& r,
+                              absl::Time now) {
+  const v1::Incident& inc = r.incident();
+  std::string out =
+      absl::StrCat(inc.ref(), " ", verb, ": ", SeverityLabel(inc.severity()), ", ",
+                   StateLabel(inc.state()), "  \"", Truncate(OneLine(inc.title()), 60), "\"\n");
+  if (r.replayed()) {
+    absl::StrAppend(&out,
+                    "  (this repeats an earlier identical request; nothing new was written)\n");
+  }
+  if (r.has_update() && r.update().channels_size() > 0) {
+    absl::StrAppend(&out, "  update posted to ", ChannelList(r.update().channels()), "\n");
+  }
+  if (inc.has_postmortem() && verb == "postmortem published") {
+    absl::StrAppend(&out, "  postmortem ",
+                    inc.postmortem().url().empty() ? "(body)" : inc.postmortem().url(), "\n");
+  }
+  if (IsOpen(inc) && !inc.has_first_communication_at()) {
+    absl::StrAppend(&out, "  first customer update: ", FirstCommunication(inc, now), "\n",
+                    "  post it: statuscastctl update ", inc.ref(), " --message \"...\"\n");
+  } else {
+    absl::StrAppend(&out, "  ", DescribePromise(inc, now), "\n");
+  }
+  return out;
+}
+
+std::string RenderEvent(const v1::IncidentEvent& e, absl::Time now) {
+  std::string when = e.has_at() ? FormatUtc(TimeFromProto(e.at())) : std::string(kTimeWidth, ' ');
+  std::string head = absl::StrCat(when, "  ", Pad(absl::StrCat("#", e.sequence()), 8),
+                                  Pad(EventKindLabel(e.kind()), 11));
+  if (e.kind() == v1::IncidentEvent::KIND_SNAPSHOT_END) {
+    return absl::StrCat(head, "open incidents above; live changes follow\n");
+  }
+  if (e.kind() == v1::IncidentEvent::KIND_COMPONENT_CREATED) {
+    const v1::Component& c = e.component();
+    return absl::StrCat(head, c.name(), c.group().empty() ? "" : absl::StrCat(" (", c.group(), ")"),
+                        e.actor().empty() ? "" : absl::StrCat("  by ", e.actor()), "\n");
+  }
+  const v1::Incident& inc = e.incident();
+  std::string line = absl::StrCat(head, Pad(inc.ref(), 8), SeverityLabel(inc.severity()), "  ",
+                                  Pad(StateLabel(inc.state()), kLabelWidth), "  ");
+  std::string detail;
+  switch (e.kind()) {
+    case v1::IncidentEvent::KIND_SNAPSHOT:
+    case v1::IncidentEvent::KIND_DECLARED:
+    case v1::IncidentEvent::KIND_SEVERITY_CHANGED:
+    case v1::IncidentEvent::KIND_POSTMORTEM_PUBLISHED:
+      detail = Truncate(OneLine(inc.title()), 50);
+      break;
+    default:
+      detail = e.has_update() ? Truncate(OneLine(e.update().message()), 50)
+                              : Truncate(OneLine(inc.title()), 50);
+  }
+  absl::StrAppend(&line, detail);
+  if (e.kind() == v1::IncidentEvent::KIND_POSTMORTEM_PUBLISHED && !inc.postmortem().url().empty()) {
+    absl::StrAppend(&line, "  ", inc.postmortem().url());
+  }
+  absl::StrAppend(&line, "  | ", DescribePromise(inc, now));
+  if (!e.actor().empty() && e.kind() != v1::IncidentEvent::KIND_SNAPSHOT) {
+    absl::StrAppend(&line, "  by ", e.actor());
+  }
+  return line + "\n";
+}
+
+}  // namespace ctl
+}  // namespace statuscast

@@ -1,0 +1,165 @@
+#include "services/ctl/usage.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace statuscast {
+namespace ctl {
+namespace {
+
+struct CommandHelp {
+  const char* name;
+  const char* synopsis;  // may hold several lines, each indented by 14
+  const char* summary;
+  const char* example;
+  std::vector<std::string> flags;
+};
+
+const std::vector<CommandHelp>& Commands() {
+  static const auto* kCommands = new std::vector<CommandHelp>{
+      {"declare",
+       "--title T --severity SEV --components C[:STATUS],... [--started WHEN]\n"
+       "              [--message M [--banner B] [--channels CH,...] [--next WHEN] [--state S]]",
+       "Declare an incident; with --message, post the first customer update too.",
+       "statuscastctl declare --title \"Card payments failing\" --severity SEV-1 \\\n"
+       "                  --components checkout:major_outage,payments --started=-20m \\\n"
+       "                  --message \"We're investigating failed card payments at checkout.\"",
+       {"title", "severity", "components", "started", "message", "banner", "channels", "next",
+        "state"}},
+      {"update",
+       "INC-n --message M [--state S] [--next WHEN] [--banner B] [--channels CH,...]\n"
+       "              [--no-progress] [--components C[:STATUS],...]",
+       "Post a customer-facing update; it keeps the standing promise and makes the next.",
+       "statuscastctl update INC-12 --state identified --message \"We found the cause...\"",
+       {"message", "state", "next", "banner", "channels", "no_progress", "components"}},
+      {"resolve",
+       "INC-n --message M [--channels CH,...]",
+       "Resolve with the resolution message (fix, cause, apology, prevention, postmortem).",
+       "statuscastctl resolve INC-12 --message \"Card payments work again since 15:32 UTC...\"",
+       {"message", "channels"}},
+      {"reopen",
+       "INC-n --reason R --message M [--state S] [--next WHEN] [--banner B]\n"
+       "              [--channels CH,...]",
+       "Reopen a resolved incident with a customer update (recorded with the reason).",
+       "statuscastctl reopen INC-12 --reason \"errors are back\" --message \"Payments fail "
+       "again...\"",
+       {"reason", "message", "state", "next", "banner", "channels"}},
+      {"severity",
+       "INC-n SEV [--reason R]",
+       "Change the severity; escalating tightens the standing promise.",
+       "statuscastctl severity INC-12 SEV-1 --reason \"all regions affected\"",
+       {"reason"}},
+      {"postmortem",
+       "INC-n --url URL [--body-file FILE|-]",
+       "Publish the postmortem (a link, its text, or both).",
+       "statuscastctl postmortem INC-12 --url https://status.example.com/pm/inc-12",
+       {"url", "body_file"}},
+      {"show",
+       "INC-n",
+       "The incident and its timeline, with each promise and whether it was kept.",
+       "statuscastctl show INC-12",
+       {}},
+      {"list",
+       "[--open|--closed] [--state S,...] [--severity SEV,...] [--since WHEN] [--until WHEN]\n"
+       "              [--limit N]",
+       "Incidents, newest confirmed start first (default 50).",
+       "statuscastctl list --open --severity SEV-1,SEV-2",
+       {"open", "closed", "state", "severity", "since", "until", "limit"}},
+      {"components",
+       "list\n"
+       "              create NAME [--group G] [--description D]",
+       "The component catalog with each component's current status; add a component.",
+       "statuscastctl components create checkout --group web --description \"Checkout flow\"",
+       {"group", "description"}},
+      {"watch",
+       "[--after SEQ]",
+       "Stream changes: open incidents, then one line per change. Reconnects by itself\n"
+       "              and resumes after the last sequence shown. Ctrl-C stops.",
+       "statuscastctl watch --after 1234",
+       {"after"}},
+  };
+  return *kCommands;
+}
+
+std::string Describe(const CommandHelp& c) {
+  return absl::StrCat("  ", c.name, std::string(12 - std::string(c.name).size(), ' '), c.synopsis,
+                      "\n              ", c.summary, "\n              e.g. ", c.example, "\n");
+}
+
+}  // namespace
+
+std::vector<std::string> CommandNames() {
+  std::vector<std::string> names;
+  for (const CommandHelp& c : Commands()) names.push_back(c.name);
+  return names;
+}
+
+std::vector<std::string> CommandFlags(const std::string& command) {
+  for (const CommandHelp& c : Commands()) {
+    if (command == c.name) return c.flags;
+  }
+  return {};
+}
+
+std::string CommandUsage(const std::string& command) {
+  for (const CommandHelp& c : Commands()) {
+    if (command == c.name)
+      return absl::StrCat("usage: statuscastctl ", c.name, " ", c.synopsis, "\n", "  ", c.summary,
+                          "\n  e.g. ", c.example, "\n");
+  }
+  return "";
+}
+
+std::string ShortUsage() {
+  std::string names;
+  for (const CommandHelp& c : Commands())
+    absl::StrAppend(&names, names.empty() ? "" : ", ", c.name);
+  return absl::StrCat("usage: statuscastctl COMMAND [ARGS] [--flags]\n  commands: ", names,
+                      "\n  statuscastctl help (or help COMMAND) explains each.\n");
+}
+
+std::string UsageText() {
+  std::string out =
+      "statuscastctl: tell customers what is happening during an incident, through\n"
+      "statuscast-comms. All times are UTC.\n"
+      "\n"
+      "usage: statuscastctl COMMAND [ARGS] [--flags]\n"
+      "\n";
+  for (const CommandHelp& c : Commands()) absl::StrAppend(&out, Describe(c), "\n");
+  absl::StrAppend(
+      &out,
+      "Values\n"
+      "  INC-n       an incident reference: INC-12 (or 12)\n"
+      "  SEV         SEV-1 (update every 30m), SEV-2 (every 60m), SEV-3 (on state change);\n"
+      "              also sev1 or 1\n"
+      "  S           investigating, identified, monitoring, resolved\n"
+      "  C[:STATUS]  a component and its status: operational, degraded_performance,\n"
+      "              partial_outage (the default), major_outage, under_maintenance\n"
+      "  CH          in_app_banner, status_page, public; default status_page,in_app_banner\n"
+      "              (resolve: status_page)\n"
+      "  --next      when the next update comes: 30m (from now), 14:30 (UTC), or RFC3339\n"
+      "              2026-11-27T14:30:00Z. SEV-1/SEV-2 default: 29m / 59m from now\n"
+      "  --started   when the problem was confirmed: -20m (ago), 13:56 (UTC), RFC3339;\n"
+      "              default now\n"
+      "  --since/--until  24h (ago), 2026-11-27, -20m, RFC3339\n"
+      "\n"
+      "Global flags\n"
+      "  --server HOST:PORT   statuscast-comms (env STATUSCAST_SERVER; default 127.0.0.1:7400)\n"
+      "  --author NAME        who writes (env STATUSCAST_AUTHOR, else $USER)\n"
+      "  --json               print the server's answer as protobuf JSON, one object per line\n"
+      "  --timeout 10s        how long to wait for each answer\n"
+      "  --idempotency_key K  the key of an earlier attempt, to retry a write safely\n"
+      "                       (printed when an answer did not come)\n"
+      "Flags take '-' or '_' alike (--no-progress, --body_file) and '--flag value' or\n"
+      "'--flag=value'.\n"
+      "\n"
+      "Exit codes\n"
+      "  0  done\n"
+      "  1  the server refused (the message says why) or the call failed\n"
+      "  2  usage error; nothing was sent\n"
+      "  3  statuscast-comms unreachable, unavailable or too slow: retry (a write with the\n"
+      "     printed --idempotency_key)\n");
+  return out;
+}
+
+}  // namespace ctl
+}  // namespace statuscast

@@ -1,0 +1,232 @@
+#include "services/ctl/render.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace statuscast {
+namespace ctl {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+absl::Time At(const char* hhmm) {
+  absl::Time t;
+  std::string err;
+  EXPECT_TRUE(absl::ParseTime("%Y-%m-%d %H:%M", absl::StrCat("2026-11-27 ", hhmm),
+                              absl::UTCTimeZone(), &t, &err))
+      << err;
+  return t;
+}
+
+void Set(google::protobuf::Timestamp* ts, absl::Time t) { ts->set_seconds(absl::ToUnixSeconds(t)); }
+
+v1::Update* AddUpdate(v1::Incident* inc, const char* at, v1::UpdateKind kind,
+                      v1::IncidentState state, const char* message, const char* next,
+                      v1::PromiseOutcome outcome) {
+  v1::TimelineEvent* ev = inc->add_timeline();
+  Set(ev->mutable_at(), At(at));
+  v1::Update* u = ev->mutable_update();
+  u->set_kind(kind);
+  u->set_state(state);
+  u->set_message(message);
+  Set(u->mutable_posted_at(), At(at));
+  if (next != nullptr) Set(u->mutable_next_update_at(), At(next));
+  u->set_author("alice");
+  u->add_channels(v1::CHANNEL_STATUS_PAGE);
+  u->add_channels(v1::CHANNEL_IN_APP_BANNER);
+  u->set_banner_text("Card payments are failing.");
+  u->set_severity(v1::SEVERITY_SEV1);
+  u->set_kept_promise(outcome);
+  return u;
+}
+
+// A SEV-1 whose second update kept the first promise and whose standing
+// promise (14:58) is not kept by 15:02.
+v1::Incident PaymentsIncident() {
+  v1::Incident inc;
+  inc.set_ref("INC-12");
+  inc.set_title("Card payments failing at checkout");
+  inc.set_severity(v1::SEVERITY_SEV1);
+  inc.set_state(v1::INCIDENT_STATE_IDENTIFIED);
+  Set(inc.mutable_confirmed_start(), At("13:56"));
+  Set(inc.mutable_declared_at(), At("13:58"));
+  Set(inc.mutable_first_communication_at(), At("14:02"));
+  inc.mutable_first_communication_delay()->set_seconds(6 * 60);
+  Set(inc.mutable_investigating_at(), At("14:02"));
+  Set(inc.mutable_identified_at(), At("14:28"));
+  Set(inc.mutable_next_update_at(), At("14:58"));
+  inc.set_version(3);
+  auto* c = inc.add_affected_components();
+  c->set_name("checkout");
+  c->set_status(v1::COMPONENT_STATUS_MAJOR_OUTAGE);
+  c = inc.add_affected_components();
+  c->set_name("payments");
+  c->set_status(v1::COMPONENT_STATUS_DEGRADED_PERFORMANCE);
+  AddUpdate(&inc, "14:02", v1::UPDATE_KIND_FIRST, v1::INCIDENT_STATE_INVESTIGATING,
+            "We're investigating failed card payments at checkout.", "14:30",
+            v1::PROMISE_OUTCOME_UNSPECIFIED);
+  AddUpdate(&inc, "14:28", v1::UPDATE_KIND_PROGRESS, v1::INCIDENT_STATE_IDENTIFIED,
+            "We found the cause: a certificate expired at our card processor's gateway. We are "
+            "rolling out a renewed one now.",
+            "14:58", v1::PROMISE_OUTCOME_KEPT);
+  return inc;
+}
+
+TEST(RenderIncidentTest, TimelineWithKeptPromiseAndOverdueStandingOne) {
+  const std::string expected =
+      "INC-12  Card payments failing at checkout\n"
+      "  severity         SEV-1\n"
+      "  state            identified since 2026-11-27 14:28 UTC\n"
+      "  confirmed start  2026-11-27 13:56 UTC\n"
+      "  declared         2026-11-27 13:58 UTC\n"
+      "  first update     2026-11-27 14:02 UTC, 6m after start (target 15m)\n"
+      "  components       checkout  major_outage\n"
+      "                   payments  degraded_performance\n"
+      "\n"
+      "  2026-11-27 14:02 UTC  investigating  We're investigating failed card payments at "
+      "checkout.\n"
+      "                                       next update by 14:30 UTC  [first update, 6m after "
+      "start]\n"
+      "                                       by alice to status_page, in_app_banner\n"
+      "                                       banner: \"Card payments are failing.\"\n"
+      "  2026-11-27 14:28 UTC  identified     We found the cause: a certificate expired at our "
+      "card\n"
+      "                                       processor's gateway. We are rolling out a renewed "
+      "one now.\n"
+      "                                       next update by 14:58 UTC  [kept]\n"
+      "                                       by alice to status_page, in_app_banner\n"
+      "                                       banner: \"Card payments are failing.\"\n"
+      "\n"
+      "OVERDUE by 4m (promised 14:58 UTC)\n";
+  EXPECT_EQ(RenderIncident(PaymentsIncident(), At("15:02")), expected);
+}
+
+TEST(RenderIncidentTest, PromiseStillStandingSaysWhenItIsDue) {
+  std::string out = RenderIncident(PaymentsIncident(), At("14:46"));
+  EXPECT_THAT(out, HasSubstr("\nnext update due in 12m (by 14:58 UTC)\n"));
+  EXPECT_THAT(out, Not(HasSubstr("OVERDUE")));
+}
+
+TEST(RenderIncidentTest, LateUpdateSaysByHowMuch) {
+  v1::Incident inc = PaymentsIncident();
+  inc.mutable_timeline(1)->mutable_update()->set_kept_promise(v1::PROMISE_OUTCOME_LATE);
+  Set(inc.mutable_timeline(1)->mutable_update()->mutable_posted_at(), At("14:34"));
+  EXPECT_THAT(RenderIncident(inc, At("14:40")), HasSubstr("[LATE by 4m]"));
+}
+
+TEST(RenderIncidentTest, SeverityChangeAndPostmortemAndResolution) {
+  v1::Incident inc = PaymentsIncident();
+  v1::TimelineEvent* ev = inc.add_timeline();
+  Set(ev->mutable_at(), At("14:40"));
+  auto* sc = ev->mutable_severity_change();
+  sc->set_from(v1::SEVERITY_SEV2);
+  sc->set_to(v1::SEVERITY_SEV1);
+  sc->set_reason("all regions affected");
+  sc->set_author("bob");
+  Set(sc->mutable_next_update_at_before(), At("15:28"));
+  Set(sc->mutable_next_update_at_after(), At("15:10"));
+  AddUpdate(&inc, "15:05", v1::UPDATE_KIND_RESOLUTION, v1::INCIDENT_STATE_RESOLVED,
+            "Card payments work again.", nullptr, v1::PROMISE_OUTCOME_KEPT);
+  inc.set_state(v1::INCIDENT_STATE_RESOLVED);
+  Set(inc.mutable_resolved_at(), At("15:05"));
+  inc.clear_next_update_at();
+  inc.mutable_postmortem()->set_url("https://status.example.com/pm/inc-12");
+  Set(inc.mutable_postmortem()->mutable_published_at(), At("16:00"));
+  std::string out = RenderIncident(inc, At("17:00"));
+  EXPECT_THAT(out,
+              HasSubstr("state            resolved at 2026-11-27 15:05 UTC, 1h09m after start\n"));
+  EXPECT_THAT(out, HasSubstr("  2026-11-27 14:40 UTC  severity       SEV-2 -> SEV-1: all regions "
+                             "affected\n"
+                             "                                       next update now by 15:10 UTC\n"
+                             "                                       by bob\n"));
+  EXPECT_THAT(out, HasSubstr("resolved       Card payments work again.  [resolution, kept]\n"));
+  EXPECT_THAT(out, HasSubstr("postmortem       https://status.example.com/pm/inc-12 (published "
+                             "2026-11-27 16:00 UTC)\n"));
+  EXPECT_THAT(out, ::testing::EndsWith("\nresolved at 2026-11-27 15:05 UTC\n"));
+}
+
+TEST(RenderIncidentTest, NoFirstUpdatePastTheTargetIsLoud) {
+  v1::Incident inc = PaymentsIncident();
+  inc.clear_timeline();
+  inc.clear_first_communication_at();
+  inc.clear_first_communication_delay();
+  inc.clear_next_update_at();
+  std::string out = RenderIncident(inc, At("14:20"));
+  EXPECT_THAT(out, HasSubstr("first update     NONE YET, 24m since start: LATE (target 15m, was "
+                             "due 14:11 UTC)\n"));
+  EXPECT_THAT(out, HasSubstr("no customer update posted yet"));
+}
+
+TEST(DescribePromiseTest, Sev3PromisesNothing) {
+  v1::Incident inc = PaymentsIncident();
+  inc.set_severity(v1::SEVERITY_SEV3);
+  inc.clear_next_update_at();
+  EXPECT_EQ(DescribePromise(inc, At("15:00")), "next update on state change (SEV-3)");
+}
+
+TEST(DescribePromiseTest, PromiseOnAnotherDayShowsTheDate) {
+  v1::Incident inc = PaymentsIncident();
+  Set(inc.mutable_next_update_at(), At("23:50"));
+  absl::Time now = At("23:50") + absl::Minutes(20);
+  EXPECT_EQ(DescribePromise(inc, now), "OVERDUE by 20m (promised 2026-11-27 23:50 UTC)");
+}
+
+TEST(FormatTest, SpansAndTimes) {
+  EXPECT_EQ(FormatSpan(absl::Seconds(45)), "45s");
+  EXPECT_EQ(FormatSpan(absl::Minutes(12) + absl::Seconds(29)), "12m");
+  EXPECT_EQ(FormatSpan(absl::Minutes(58) + absl::Seconds(59)), "59m");
+  EXPECT_EQ(FormatSpan(absl::Minutes(65)), "1h05m");
+  EXPECT_EQ(FormatSpan(absl::Hours(51)), "2d03h");
+  EXPECT_EQ(FormatUtc(At("14:02")), "2026-11-27 14:02 UTC");
+  EXPECT_EQ(FormatUtcNear(At("14:30"), At("09:00")), "14:30 UTC");
+}
+
+TEST(RenderIncidentTableTest, AlignedRowsWithPromiseColumn) {
+  v1::ListIncidentsResponse list;
+  *list.add_incidents() = PaymentsIncident();
+  v1::Incident minor = PaymentsIncident();
+  minor.set_ref("INC-9");
+  minor.set_title("Slow search");
+  minor.set_severity(v1::SEVERITY_SEV3);
+  minor.set_state(v1::INCIDENT_STATE_RESOLVED);
+  minor.clear_next_update_at();
+  *list.add_incidents() = minor;
+  EXPECT_EQ(RenderIncidentTable(list, At("15:02")),
+            "REF     SEV    STATE       STARTED               NEXT UPDATE  TITLE\n"
+            "INC-12  SEV-1  identified  2026-11-27 13:56 UTC  OVERDUE 4m   Card payments failing "
+            "at checkout\n"
+            "INC-9   SEV-3  resolved    2026-11-27 13:56 UTC  resolved     Slow search\n");
+  EXPECT_EQ(RenderIncidentTable(v1::ListIncidentsResponse(), At("15:02")), "no incidents match\n");
+}
+
+TEST(RenderWriteResultTest, SaysWhatWasPostedAndWhatIsPromised) {
+  v1::WriteIncidentResponse r;
+  *r.mutable_incident() = PaymentsIncident();
+  *r.mutable_update() = r.incident().timeline(1).update();
+  EXPECT_EQ(RenderWriteResult("updated", r, At("14:28")),
+            "INC-12 updated: SEV-1, identified  \"Card payments failing at checkout\"\n"
+            "  update posted to status_page, in_app_banner\n"
+            "  next update due in 30m (by 14:58 UTC)\n");
+}
+
+TEST(RenderEventTest, OneLinePerChange) {
+  v1::IncidentEvent e;
+  e.set_sequence(1234);
+  e.set_kind(v1::IncidentEvent::KIND_UPDATED);
+  Set(e.mutable_at(), At("14:28"));
+  e.set_actor("alice");
+  *e.mutable_incident() = PaymentsIncident();
+  e.mutable_incident()->clear_timeline();
+  *e.mutable_update() = PaymentsIncident().timeline(1).update();
+  EXPECT_EQ(RenderEvent(e, At("14:28")),
+            "2026-11-27 14:28 UTC  #1234   updated    INC-12  SEV-1  identified     We found the "
+            "cause: a certificate expired at ou...  | next update due in 30m (by 14:58 UTC)  by "
+            "alice\n");
+}
+
+}  // namespace
+}  // namespace ctl
+}  // namespace statuscast
