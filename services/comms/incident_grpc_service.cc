@@ -61,6 +61,8 @@ grpc::Status IncidentGrpcService::CreateComponent(grpc::ServerContext* ctx,
     c.name = req->name();
     c.group = req->group();
     c.description = req->description();
+    c.banner_apps.assign(req->banner_apps().begin(), req->banner_apps().end());
+    c.banner_paths.assign(req->banner_paths().begin(), req->banner_paths().end());
     call.actor = "api";
     ASSIGN_OR_RETURN(Component created, commands_.CreateComponent(call, c));
     ToProto(created, resp);

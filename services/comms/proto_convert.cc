@@ -45,6 +45,8 @@ void ToProto(const Component& in, v1::Component* out) {
   out->set_description(in.description);
   out->set_status(static_cast<v1::ComponentStatus>(in.status));
   SetTime(in.created_at, out->mutable_created_at());
+  for (const std::string& a : in.banner_apps) out->add_banner_apps(a);
+  for (const std::string& p : in.banner_paths) out->add_banner_paths(p);
 }
 
 void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
