@@ -1,0 +1,57 @@
+#include "libs/cadence/reminders.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/cadence/compliance.h"
+
+namespace statuscast {
+namespace {
+std::string Minutes(absl::Duration d) {
+  int64_t m = absl::ToInt64Minutes(d + absl::Seconds(30));
+  return m < 1 ? "under a minute" : absl::StrCat(m, "m");
+}
+}  // namespace
+
+const char* ReminderKindName(ReminderKind k) {
+  switch (k) {
+    case ReminderKind::kDueSoon: return "due_soon";
+    case ReminderKind::kMissed: return "missed";
+    case ReminderKind::kFirstDueSoon: return "first_due_soon";
+    case ReminderKind::kFirstLate: return "first_late";
+  }
+  return "unknown";
+}
+
+std::vector<PlannedReminder> PlanReminders(const Incident& incident, absl::Time now,
+                                           const CadencePolicy& policy, absl::Duration lead) {
+  std::vector<PlannedReminder> out;
+  if (incident.state == IncidentState::kResolved) return out;
+  const std::string who = absl::StrCat(incident.ref, " ", SeverityName(incident.severity), ": ");
+  if (!incident.first_communication_at) {
+    const absl::Time due = incident.confirmed_start + policy.first_communication_target;
+    if (now > due + policy.promise_grace) {
+      out.push_back({ReminderKind::kFirstLate, due,
+                     absl::StrCat(who, "the first customer communication is LATE: it was due by ",
+                                  FormatUtcMinute(due), " (", Minutes(now - due), " ago)")});
+    } else if (now >= due - lead) {
+      out.push_back({ReminderKind::kFirstDueSoon, due,
+                     absl::StrCat(who, "the first customer communication is due by ",
+                                  FormatUtcMinute(due), " (in ", Minutes(due - now), ")")});
+    }
+    return out;
+  }
+  if (!incident.next_update_at) return out;
+  const absl::Time due = *incident.next_update_at;
+  if (now > due + policy.promise_grace) {
+    out.push_back({ReminderKind::kMissed, due,
+                   absl::StrCat(who, "the promised update of ", FormatUtcMinute(due),
+                                " was MISSED (", Minutes(now - due),
+                                " ago); post now, even with no progress")});
+  } else if (now >= due - lead) {
+    out.push_back({ReminderKind::kDueSoon, due,
+                   absl::StrCat(who, "next update due by ", FormatUtcMinute(due), " (in ",
+                                Minutes(std::max(due - now, absl::ZeroDuration())), ")")});
+  }
+  return out;
+}
+
+}  // namespace statuscast

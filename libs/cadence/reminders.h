@@ -1,0 +1,33 @@
+// Reminder planning: what a communicator should be told about an open
+// incident right now. Pure: the same incident and `now` give the same
+// reminders, and each has a key (kind, due) so it is raised once.
+#ifndef STATUSCAST_LIBS_CADENCE_REMINDERS_H_
+#define STATUSCAST_LIBS_CADENCE_REMINDERS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "libs/incident/cadence_policy.h"
+#include "libs/incident/model.h"
+
+namespace statuscast {
+
+enum class ReminderKind { kDueSoon = 1, kMissed = 2, kFirstDueSoon = 3, kFirstLate = 4 };
+const char* ReminderKindName(ReminderKind k);
+
+struct PlannedReminder {
+  ReminderKind kind;
+  absl::Time due;
+  std::string text;  // "INC-3 SEV-1: next update due by 14:30 UTC (in 5m)"
+};
+
+// Reminders in force at `now` for `incident` (open incidents only; needs the
+// timeline): due-soon from `lead` before the standing promise (or the first
+// communication target), missed once it passed by more than the grace.
+std::vector<PlannedReminder> PlanReminders(const Incident& incident, absl::Time now,
+                                           const CadencePolicy& policy, absl::Duration lead);
+
+}  // namespace statuscast
+
+#endif  // STATUSCAST_LIBS_CADENCE_REMINDERS_H_
