@@ -28,7 +28,10 @@
 #include "libs/metrics/prometheus_transport_metrics.h"
 #include "libs/pgstore/change_feed.h"
 #include "libs/pgstore/migrator.h"
+#include "libs/metrics/compliance_metrics.h"
 #include "libs/pgstore/pg_banner_store.h"
+#include "libs/pgstore/pg_incident_store.h"
+#include "services/banner/compliance_refresher.h"
 #include "services/banner/banner_admin_service.h"
 #include "services/banner/banner_grpc_service.h"
 #include "services/banner/banner_http_routes.h"
@@ -70,6 +73,20 @@ ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::Seconds(30),
 ABSL_FLAG(std::string, log_format, "text", "text or json (env STATUSCAST_LOG_FORMAT)");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "on SIGTERM, how long in-flight calls may finish (env STATUSCAST_SHUTDOWN_GRACE)");
+ABSL_FLAG(std::string, cadence, "SEV-1=30m,SEV-2=60m",
+          "cadence per severity, as statuscast-comms uses it, for compliance metrics "
+          "(env STATUSCAST_CADENCE)");
+ABSL_FLAG(absl::Duration, first_communication_target, absl::Minutes(15),
+          "first update due this long after the confirmed start "
+          "(env STATUSCAST_FIRST_COMMUNICATION_TARGET)");
+ABSL_FLAG(absl::Duration, promise_grace, absl::Seconds(60),
+          "an update this late still keeps its promise (env STATUSCAST_PROMISE_GRACE)");
+ABSL_FLAG(absl::Duration, postmortem_due, absl::Hours(24 * 5),
+          "a resolved SEV-1/SEV-2 without a published postmortem after this counts as missing "
+          "(env STATUSCAST_POSTMORTEM_DUE)");
+ABSL_FLAG(absl::Duration, compliance_refresh_interval, absl::Seconds(15),
+          "re-derive compliance metrics from PostgreSQL this often "
+          "(env STATUSCAST_COMPLIANCE_REFRESH_INTERVAL)");
 ABSL_FLAG(absl::Duration, startup_db_timeout, absl::Seconds(60),
           "how long start-up waits for PostgreSQL before giving up "
           "(env STATUSCAST_STARTUP_DB_TIMEOUT)");
@@ -115,6 +132,11 @@ int Main(int argc, char** argv) {
       {"log_format", "STATUSCAST_LOG_FORMAT"},
       {"shutdown_grace", "STATUSCAST_SHUTDOWN_GRACE"},
       {"startup_db_timeout", "STATUSCAST_STARTUP_DB_TIMEOUT"},
+      {"cadence", "STATUSCAST_CADENCE"},
+      {"first_communication_target", "STATUSCAST_FIRST_COMMUNICATION_TARGET"},
+      {"promise_grace", "STATUSCAST_PROMISE_GRACE"},
+      {"postmortem_due", "STATUSCAST_POSTMORTEM_DUE"},
+      {"compliance_refresh_interval", "STATUSCAST_COMPLIANCE_REFRESH_INTERVAL"},
   });
   if (!env.ok()) return Fail(std::string(env.message()));
   absl::ParseCommandLine(argc, argv);
@@ -146,6 +168,14 @@ int Main(int argc, char** argv) {
   }
   if (absl::GetFlag(FLAGS_http_threads) < 1 || absl::GetFlag(FLAGS_http_threads) > 64) {
     return Fail("--http_threads must be 1..64");
+  }
+  absl::StatusOr<CadencePolicy> policy =
+      CadencePolicy::Parse(absl::GetFlag(FLAGS_cadence),
+                           absl::GetFlag(FLAGS_first_communication_target),
+                           absl::GetFlag(FLAGS_promise_grace));
+  if (!policy.ok()) return Fail(absl::StrCat("--cadence: ", policy.status().message()));
+  if (absl::GetFlag(FLAGS_compliance_refresh_interval) < absl::Seconds(1)) {
+    return Fail("--compliance_refresh_interval must be at least 1s");
   }
   setenv("PGCONNECT_TIMEOUT", "5", 0);
 
@@ -179,6 +209,7 @@ int Main(int argc, char** argv) {
 
   PgPool pool(url, absl::GetFlag(FLAGS_db_pool_size));
   PgBannerStore store(pool);
+  PgIncidentStore incidents(pool);
   BannerHubOptions hub_options;
   hub_options.status_page_url = absl::GetFlag(FLAGS_status_page_url);
   hub_options.validity = absl::GetFlag(FLAGS_banner_validity);
@@ -195,6 +226,15 @@ int Main(int argc, char** argv) {
     LogEvent("initial_sync_failed", {{"error", std::string(s.message())}});
   }
   follower.Start();
+
+  auto compliance_metrics = std::make_shared<ComplianceMetrics>();
+  ComplianceOptions compliance_options;
+  compliance_options.postmortem_due = absl::GetFlag(FLAGS_postmortem_due);
+  ComplianceRefresher compliance(incidents, hub, *compliance_metrics, RealClock::Get(), *policy,
+                                 compliance_options,
+                                 absl::GetFlag(FLAGS_compliance_refresh_interval));
+  exposer->RegisterCollectable(compliance_metrics);
+  compliance.Start();
 
   BannerGrpcService banner_service(hub, &metrics, absl::GetFlag(FLAGS_heartbeat_interval));
   banner_service.Start();
@@ -251,6 +291,7 @@ int Main(int argc, char** argv) {
                    absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
   feed.Stop();
   follower.Stop();
+  compliance.Stop();
   LogEvent("stopped", {});
   return 0;
 }
