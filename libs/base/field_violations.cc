@@ -23,6 +23,16 @@ absl::Status FieldViolations::ToStatus() const {
   return status;
 }
 
+absl::Status FieldViolations::ToStatusWith(absl::StatusCode code,
+                                           const std::string& message) const {
+  std::string payload;
+  for (const FieldViolation& v : items_)
+    absl::StrAppend(&payload, v.field, "\t", v.description, "\n");
+  absl::Status status(code, message);
+  status.SetPayload(kPayloadKey, absl::Cord(payload));
+  return status;
+}
+
 absl::Status InvalidField(std::string field, std::string description) {
   FieldViolations v;
   v.Add(std::move(field), std::move(description));

@@ -32,6 +32,9 @@ class FieldViolations {
   bool empty() const { return items_.empty(); }
   // OK when empty; otherwise INVALID_ARGUMENT "field: description; ...".
   absl::Status ToStatus() const;
+  // A status with `code` and `message` that carries the violations too (e.g.
+  // FAILED_PRECONDITION naming the text a policy refused). REQUIRES: !empty().
+  absl::Status ToStatusWith(absl::StatusCode code, const std::string& message) const;
 
  private:
   std::vector<FieldViolation> items_;

@@ -5,9 +5,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "libs/base/field_violations.h"
 #include "libs/base/status_macros.h"
+#include "libs/base/text_limits.h"
 
 namespace statuscast {
 namespace {
@@ -25,6 +27,61 @@ void AddDraft(std::vector<std::string>& f, const UpdateDraft& d) {
   f.push_back(ch);
   f.push_back(TimeField(d.next_update_at));
   f.push_back(d.no_progress ? "np" : "");
+  // Appended only when set, so fingerprints of older requests stay the same.
+  if (d.third_party_confirmed) f.push_back("tp");
+}
+
+void AddOverride(std::vector<std::string>& f, const std::string& reason) {
+  if (!reason.empty()) f.push_back(absl::StrCat("override:", reason));
+}
+
+lint::Phase PhaseFor(UpdateKind kind) {
+  switch (kind) {
+    case UpdateKind::kFirst:
+      return lint::Phase::kFirst;
+    case UpdateKind::kProgress:
+    case UpdateKind::kNoProgress:
+    case UpdateKind::kReopen:
+      return lint::Phase::kUpdate;
+    case UpdateKind::kResolution:
+      return lint::Phase::kResolution;
+    default:
+      return lint::Phase::kUnspecified;
+  }
+}
+
+std::vector<std::string> ComponentNames(const std::vector<AffectedComponent>& affected) {
+  std::vector<std::string> names;
+  for (const AffectedComponent& a : affected) names.push_back(a.name);
+  return names;
+}
+
+// Tabs and newlines would break the field-violation payload; messages read
+// better on one line anyway.
+std::string OneLine(std::string s) {
+  for (char& c : s) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return s;
+}
+
+// `[eta-clock] "fixed in 30 minutes" (bytes 40-59): why. Suggested: "..."`
+std::string DescribeFinding(const lint::Finding& f) {
+  std::string out = absl::StrCat("[", f.rule_id, "] ");
+  if (f.begin == f.end) {
+    absl::StrAppend(&out, "(missing) ");
+  } else {
+    absl::StrAppend(&out, "\"", f.excerpt, "\" (bytes ", f.begin, "-", f.end, "): ");
+  }
+  absl::StrAppend(&out, f.explanation);
+  if (!f.suggestion.empty()) absl::StrAppend(&out, " Suggested: \"", f.suggestion, "\"");
+  return OneLine(out);
+}
+
+size_t ErrorCount(const std::vector<lint::Finding>& findings) {
+  size_t n = 0;
+  for (const lint::Finding& f : findings) n += f.level == lint::Level::kError;
+  return n;
 }
 
 void AddAffected(std::vector<std::string>& f, const std::vector<AffectedComponent>& a) {
@@ -102,15 +159,23 @@ absl::StatusOr<WriteResult> IncidentCommands::Declare(const CallContext& ctx,
                                                       const std::string& idempotency_key,
                                                       const DeclareInput& in) {
   RETURN_IF_ERROR(rules_.CheckWriteMeta(in.author, idempotency_key, false, 0));
+  RETURN_IF_ERROR(CheckOverrideReason(in.lint_override_reason));
   std::vector<std::string> f = {in.title, absl::StrCat(static_cast<int>(in.severity)),
                                 TimeField(in.confirmed_start), in.author};
   AddAffected(f, in.affected);
   if (in.first_update) AddDraft(f, *in.first_update);
+  AddOverride(f, in.lint_override_reason);
   const std::string fingerprint = Fingerprint(f);
   const absl::Time now = Now();
 
   absl::optional<Update> first;
   ASSIGN_OR_RETURN(Incident incident, rules_.Declare(in, now, &first));
+  std::string lint_note;
+  if (first) {
+    RETURN_IF_ERROR(LintPosted(incident, IncidentState::kUnspecified, in.first_update->banner_text,
+                               in.first_update->third_party_confirmed, in.lint_override_reason,
+                               "first_update.", *first, &lint_note));
+  }
   WriteResult result;
   absl::optional<IdempotentResult> earlier;
   RETURN_IF_ERROR(store_.RunInTransaction([&](StoreTransaction& tx) -> absl::Status {
@@ -134,7 +199,7 @@ absl::StatusOr<WriteResult> IncidentCommands::Declare(const CallContext& ctx,
     m.idempotency_key = idempotency_key;
     m.fingerprint = fingerprint;
     m.details = absl::StrCat("declared ", SeverityName(inc.severity), " \"", inc.title, "\"",
-                             update ? " with its first update" : "");
+                             update ? " with its first update" : "", lint_note);
     m.at = now;
     ASSIGN_OR_RETURN(result.sequence, tx.Record(m));
     result.incident = std::move(inc);
@@ -194,9 +259,11 @@ absl::StatusOr<WriteResult> IncidentCommands::PostUpdate(
     const std::vector<AffectedComponent>& affected) {
   RETURN_IF_ERROR(rules_.CheckWriteMeta(ctx.actor, guard.idempotency_key, true,
                                         guard.expected_version));
+  RETURN_IF_ERROR(CheckOverrideReason(guard.lint_override_reason));
   std::vector<std::string> f = {guard.incident_ref, absl::StrCat(guard.expected_version)};
   AddDraft(f, draft);
   AddAffected(f, affected);
+  AddOverride(f, guard.lint_override_reason);
   return Mutate(ctx, guard, "updated", Fingerprint(f),
                 [&](Incident& inc, absl::Time now, StoreTransaction& tx,
                     MutationRecord& m) -> absl::StatusOr<absl::optional<Update>> {
@@ -205,9 +272,14 @@ absl::StatusOr<WriteResult> IncidentCommands::PostUpdate(
                   if (!affected.empty()) {
                     RETURN_IF_ERROR(tx.CheckComponentsExist(affected, "affected_components"));
                   }
+                  std::string note;
+                  RETURN_IF_ERROR(LintPosted(inc, before, draft.banner_text,
+                                             draft.third_party_confirmed,
+                                             guard.lint_override_reason, "update.", u, &note));
                   m.kind = "updated";
-                  m.details = absl::StrCat("posted a ", UpdateKindName(u.kind), " update (",
-                                           StateName(before), " -> ", StateName(u.state), ")");
+                  m.details =
+                      absl::StrCat("posted a ", UpdateKindName(u.kind), " update (",
+                                   StateName(before), " -> ", StateName(u.state), ")", note);
                   return absl::optional<Update>(std::move(u));
                 });
 }
@@ -236,18 +308,26 @@ absl::StatusOr<WriteResult> IncidentCommands::ChangeSeverity(const CallContext& 
 absl::StatusOr<WriteResult> IncidentCommands::Resolve(const CallContext& ctx,
                                                       const WriteGuard& guard,
                                                       const std::string& message,
-                                                      const std::vector<Channel>& channels) {
+                                                      const std::vector<Channel>& channels,
+                                                      bool third_party_confirmed) {
   RETURN_IF_ERROR(rules_.CheckWriteMeta(ctx.actor, guard.idempotency_key, true,
                                         guard.expected_version));
+  RETURN_IF_ERROR(CheckOverrideReason(guard.lint_override_reason));
   std::vector<std::string> f = {guard.incident_ref, absl::StrCat(guard.expected_version), message};
   for (Channel c : channels) f.push_back(ChannelName(c));
+  if (third_party_confirmed) f.push_back("tp");
+  AddOverride(f, guard.lint_override_reason);
   return Mutate(ctx, guard, "resolved", Fingerprint(f),
                 [&](Incident& inc, absl::Time now, StoreTransaction&,
                     MutationRecord& m) -> absl::StatusOr<absl::optional<Update>> {
+                  IncidentState before = inc.state;
                   ASSIGN_OR_RETURN(Update u,
                                    rules_.ApplyResolve(inc, message, channels, ctx.actor, now));
+                  std::string note;
+                  RETURN_IF_ERROR(LintPosted(inc, before, "", third_party_confirmed,
+                                             guard.lint_override_reason, "", u, &note));
                   m.kind = "resolved";
-                  m.details = "resolved with a resolution message";
+                  m.details = absl::StrCat("resolved with a resolution message", note);
                   return absl::optional<Update>(std::move(u));
                 });
 }
@@ -258,16 +338,23 @@ absl::StatusOr<WriteResult> IncidentCommands::Reopen(const CallContext& ctx,
                                                      const UpdateDraft& draft) {
   RETURN_IF_ERROR(rules_.CheckWriteMeta(ctx.actor, guard.idempotency_key, true,
                                         guard.expected_version));
+  RETURN_IF_ERROR(CheckOverrideReason(guard.lint_override_reason));
   std::vector<std::string> f = {guard.incident_ref, absl::StrCat(guard.expected_version), reason};
   AddDraft(f, draft);
-  return Mutate(ctx, guard, "reopened", Fingerprint(f),
-                [&](Incident& inc, absl::Time now, StoreTransaction&,
-                    MutationRecord& m) -> absl::StatusOr<absl::optional<Update>> {
-                  ASSIGN_OR_RETURN(Update u, rules_.ApplyReopen(inc, reason, draft, ctx.actor, now));
-                  m.kind = "reopened";
-                  m.details = absl::StrCat("reopened: ", reason);
-                  return absl::optional<Update>(std::move(u));
-                });
+  AddOverride(f, guard.lint_override_reason);
+  return Mutate(
+      ctx, guard, "reopened", Fingerprint(f),
+      [&](Incident& inc, absl::Time now, StoreTransaction&,
+          MutationRecord& m) -> absl::StatusOr<absl::optional<Update>> {
+        IncidentState before = inc.state;
+        ASSIGN_OR_RETURN(Update u, rules_.ApplyReopen(inc, reason, draft, ctx.actor, now));
+        std::string note;
+        RETURN_IF_ERROR(LintPosted(inc, before, draft.banner_text, draft.third_party_confirmed,
+                                   guard.lint_override_reason, "update.", u, &note));
+        m.kind = "reopened";
+        m.details = absl::StrCat("reopened: ", reason, note);
+        return absl::optional<Update>(std::move(u));
+      });
 }
 
 absl::StatusOr<WriteResult> IncidentCommands::PublishPostmortem(const CallContext& ctx,
@@ -289,6 +376,146 @@ absl::StatusOr<WriteResult> IncidentCommands::PublishPostmortem(const CallContex
                                           : absl::StrCat("published a postmortem at ", url);
                   return absl::optional<Update>();
                 });
+}
+
+absl::Status IncidentCommands::CheckOverrideReason(const std::string& reason) const {
+  if (reason.empty()) return absl::OkStatus();
+  std::string problem = CheckText(reason, rules_.limits().reason_bytes, true);
+  if (!problem.empty()) return InvalidField("lint_override_reason", problem);
+  return absl::OkStatus();
+}
+
+absl::Status IncidentCommands::LintPosted(const Incident& inc, IncidentState state_before,
+                                          const std::string& banner_text,
+                                          bool third_party_confirmed,
+                                          const std::string& override_reason,
+                                          const std::string& field_prefix, Update& u,
+                                          std::string* audit_note) const {
+  u.lint_override_reason = override_reason;
+  if (!override_reason.empty()) {
+    *audit_note = absl::StrCat("; lint override: ", OneLine(override_reason));
+  }
+  if (linter_ == nullptr) return absl::OkStatus();
+  lint::LintInput in;
+  in.message = u.message;
+  in.banner_text = banner_text;
+  in.phase = PhaseFor(u.kind);
+  in.severity = static_cast<lint::Severity>(inc.severity);
+  in.state_before = static_cast<lint::State>(state_before);
+  in.state_after = static_cast<lint::State>(u.state);
+  for (Channel c : u.channels) in.channels.push_back(static_cast<lint::Channel>(c));
+  in.third_party_confirmed = third_party_confirmed;
+  in.next_update_at = u.next_update_at;
+  in.affected_components = ComponentNames(inc.affected);
+  ASSIGN_OR_RETURN(std::vector<lint::Finding> findings, linter_->Lint(in));
+  const size_t errors = ErrorCount(findings);
+  if (errors > 0 && override_reason.empty() && lint_policy_.RejectsErrorsAt(inc.severity)) {
+    FieldViolations v;
+    std::vector<std::string> described;
+    for (const lint::Finding& f : findings) {
+      if (f.level != lint::Level::kError) continue;
+      std::string field = absl::StrCat(
+          field_prefix, f.field == lint::TextField::kBannerText ? "banner_text" : "message");
+      v.Add(field, DescribeFinding(f));
+      described.push_back(DescribeFinding(f));
+    }
+    return v.ToStatusWith(
+        absl::StatusCode::kFailedPrecondition,
+        absl::StrCat(inc.ref.empty() ? "the first update" : inc.ref + "'s update", " has ", errors,
+                     errors == 1 ? " lint error" : " lint errors", ", and ",
+                     SeverityName(inc.severity),
+                     " updates with lint errors are not posted: ", absl::StrJoin(described, "; "),
+                     ". Fix the text, or post it anyway with lint_override_reason "
+                     "(statuscastctl: --override \"why\"); nothing was written"));
+  }
+  if (errors > 0 && !override_reason.empty()) {
+    *audit_note =
+        absl::StrCat("; posted despite ", errors, errors == 1 ? " lint error" : " lint errors",
+                     ", override: ", OneLine(override_reason));
+  }
+  u.lint_findings = std::move(findings);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<lint::Finding>> IncidentCommands::LintDraft(
+    const std::string& incident_ref, lint::LintInput in) {
+  if (linter_ == nullptr) {
+    return absl::FailedPreconditionError("this server has no linter configured");
+  }
+  FieldViolations v;
+  if (in.message.size() > lint::kMaxLintTextBytes) {
+    v.Add("message",
+          absl::StrCat("is ", in.message.size(), " bytes; the limit is ", lint::kMaxLintTextBytes));
+  }
+  if (in.banner_text.size() > lint::kMaxLintTextBytes) {
+    v.Add("banner_text", absl::StrCat("is ", in.banner_text.size(), " bytes; the limit is ",
+                                      lint::kMaxLintTextBytes));
+  }
+  if (incident_ref.size() > 64) v.Add("incident_ref", "is not an incident reference (like INC-12)");
+  RETURN_IF_ERROR(v.ToStatus());
+  if (!incident_ref.empty()) {
+    ASSIGN_OR_RETURN(Incident inc, store_.GetIncident(incident_ref, false));
+    if (in.severity == lint::Severity::kUnspecified) {
+      in.severity = static_cast<lint::Severity>(inc.severity);
+    }
+    if (in.state_before == lint::State::kUnspecified) {
+      in.state_before = static_cast<lint::State>(inc.state);
+    }
+    // An update that names no state keeps the incident's (while open).
+    if (in.state_after == lint::State::kUnspecified && inc.state != IncidentState::kResolved) {
+      in.state_after = static_cast<lint::State>(inc.state);
+    }
+    if (in.affected_components.empty()) in.affected_components = ComponentNames(inc.affected);
+    if (in.phase == lint::Phase::kUnspecified) {
+      in.phase = in.state_after == lint::State::kResolved ? lint::Phase::kResolution
+                 : inc.first_communication_at             ? lint::Phase::kUpdate
+                                                          : lint::Phase::kFirst;
+    }
+  }
+  return linter_->Lint(in);
+}
+
+absl::StatusOr<FilledUpdate> IncidentCommands::FillTemplate(
+    const std::string& incident_ref, lint::Tone tone, absl::optional<absl::Time> next_update_at,
+    const lint::TemplateInput& extras) {
+  if (incident_ref.empty()) return InvalidField("incident_ref", "is required (e.g. INC-12)");
+  ASSIGN_OR_RETURN(Incident inc, store_.GetIncident(incident_ref, false));
+  const absl::Time now = Now();
+  lint::TemplateInput in = extras;
+  in.title = inc.title;
+  in.severity = static_cast<lint::Severity>(inc.severity);
+  in.state = inc.state == IncidentState::kResolved || inc.state == IncidentState::kUnspecified
+                 ? lint::State::kInvestigating
+                 : static_cast<lint::State>(inc.state);
+  in.affected_components = ComponentNames(inc.affected);
+  in.next_update_at.reset();
+  absl::optional<absl::Duration> cadence = rules_.policy().IntervalFor(inc.severity);
+  if (tone != lint::Tone::kResolving && cadence) {
+    if (next_update_at) {
+      if (*next_update_at <= now) {
+        return InvalidField("next_update_at", "must be in the future");
+      }
+      if (*next_update_at - now > *cadence) {
+        return InvalidField("next_update_at",
+                            absl::StrCat("is beyond the ", SeverityName(inc.severity), " cadence (",
+                                         absl::FormatDuration(*cadence), " from now)"));
+      }
+      in.next_update_at = *next_update_at;
+    } else {
+      // A minute short of the cadence, so posting it a little later still fits.
+      in.next_update_at = now + *cadence - absl::Minutes(1);
+    }
+    // The message states it to the minute; promise exactly what it says.
+    in.next_update_at = absl::FromUnixSeconds(absl::ToUnixSeconds(*in.next_update_at) / 60 * 60);
+    if (*in.next_update_at <= now) *in.next_update_at += absl::Minutes(1);
+  }
+  FilledUpdate out;
+  ASSIGN_OR_RETURN(out.text, lint::FillTemplate(tone, in));
+  out.next_update_at = in.next_update_at;
+  if (linter_ != nullptr) {
+    ASSIGN_OR_RETURN(out.findings, linter_->Lint(lint::TemplateLintInput(tone, in, out.text)));
+  }
+  return out;
 }
 
 absl::StatusOr<Incident> IncidentCommands::GetIncident(const std::string& ref) {

@@ -6,8 +6,17 @@
 // (ABORTED when stale), applies IncidentRules at the clock's now, saves, and
 // records audit + change log. Reads go to the store.
 //
+// Every customer-facing update (a declaration's first update, PostUpdate,
+// Resolve, Reopen) is linted inside that transaction, in the incident's
+// context. Its findings go back with the result and are stored with the
+// update. When the LintPolicy rejects error-level findings at the incident's
+// severity, such an update fails with FAILED_PRECONDITION (the findings in the
+// message and as field violations on the text) and nothing is written, unless
+// the write carries a lint override reason, which is then recorded on the
+// update and in the audit row.
+//
 // Thread safety: safe to call from many threads; the store serialises.
-// REQUIRES: clock and store outlive this object.
+// REQUIRES: clock, store and linter (when given) outlive this object.
 #ifndef STATUSCAST_LIBS_INCIDENT_INCIDENT_COMMANDS_H_
 #define STATUSCAST_LIBS_INCIDENT_INCIDENT_COMMANDS_H_
 
@@ -18,6 +27,9 @@
 #include "libs/base/clock.h"
 #include "libs/incident/incident_rules.h"
 #include "libs/incident/incident_store.h"
+#include "libs/incident/lint_policy.h"
+#include "libs/lint/linter.h"
+#include "libs/lint/templates.h"
 
 namespace statuscast {
 
@@ -32,6 +44,8 @@ struct WriteGuard {
   std::string incident_ref;  // empty for declare
   int64_t expected_version = 0;
   std::string idempotency_key;
+  // Posts an update despite error-level lint findings; recorded.
+  std::string lint_override_reason;
 };
 
 struct WriteResult {
@@ -41,10 +55,26 @@ struct WriteResult {
   int64_t sequence = 0;
 };
 
+// A template filled from an incident (FillTemplate).
+struct FilledUpdate {
+  lint::FilledTemplate text;
+  // The promise the text states (unset for resolving and SEV-3).
+  absl::optional<absl::Time> next_update_at;
+  // The linter's findings on the text in the incident's context.
+  std::vector<lint::Finding> findings;
+};
+
 class IncidentCommands {
  public:
-  IncidentCommands(const Clock& clock, IncidentStore& store, IncidentRules rules)
-      : clock_(clock), store_(store), rules_(std::move(rules)) {}
+  // `linter` null: updates are not linted, and LintDraft and FillTemplate's
+  // check are unavailable.
+  IncidentCommands(const Clock& clock, IncidentStore& store, IncidentRules rules,
+                   const lint::Linter* linter = nullptr, LintPolicy lint_policy = LintPolicy())
+      : clock_(clock),
+        store_(store),
+        rules_(std::move(rules)),
+        linter_(linter),
+        lint_policy_(std::move(lint_policy)) {}
 
   absl::StatusOr<Component> CreateComponent(const CallContext& ctx, Component c);
   absl::StatusOr<std::vector<Component>> ListComponents();
@@ -58,18 +88,37 @@ class IncidentCommands {
                                              Severity to, const std::string& reason);
   absl::StatusOr<WriteResult> Resolve(const CallContext& ctx, const WriteGuard& guard,
                                       const std::string& message,
-                                      const std::vector<Channel>& channels);
+                                      const std::vector<Channel>& channels,
+                                      bool third_party_confirmed = false);
   absl::StatusOr<WriteResult> Reopen(const CallContext& ctx, const WriteGuard& guard,
                                      const std::string& reason, const UpdateDraft& draft);
   absl::StatusOr<WriteResult> PublishPostmortem(const CallContext& ctx, const WriteGuard& guard,
                                                 const std::string& url, const std::string& body);
 
   absl::StatusOr<Incident> GetIncident(const std::string& ref);
+
+  // Lints a draft without posting it. With a non-empty `incident_ref`, the
+  // context `input` leaves unspecified comes from the incident: severity,
+  // state before (and after, when the update keeps the state), affected
+  // components, and the phase (first communication or not). NOT_FOUND for an
+  // unknown incident; INVALID_ARGUMENT (field "message" or "banner_text") for
+  // a text over lint::kMaxLintTextBytes; FAILED_PRECONDITION without a linter.
+  absl::StatusOr<std::vector<lint::Finding>> LintDraft(const std::string& incident_ref,
+                                                       lint::LintInput input);
+
+  // The template of `tone` filled from the incident. `next_update_at` unset
+  // means the severity's cadence from now minus a minute (SEV-1/SEV-2); it
+  // must be in the future and within the cadence. `extras` supplies the
+  // optional sentences (learned, what_happened, impact, prevention).
+  absl::StatusOr<FilledUpdate> FillTemplate(const std::string& incident_ref, lint::Tone tone,
+                                            absl::optional<absl::Time> next_update_at,
+                                            const lint::TemplateInput& extras);
   // `page_token` is from a previous page's next_page_token; empty at start.
   absl::StatusOr<IncidentPage> ListIncidents(IncidentQuery query, const std::string& page_token,
                                              std::string* next_page_token);
 
   const IncidentRules& rules() const { return rules_; }
+  const LintPolicy& lint_policy() const { return lint_policy_; }
   IncidentStore& store() { return store_; }
 
  private:
@@ -83,10 +132,21 @@ class IncidentCommands {
   absl::StatusOr<WriteResult> Replay(const IdempotentResult& r, const std::string& operation,
                                      const std::string& fingerprint);
   absl::Time Now() const;
+  // Lints `u`, just posted to `inc` (whose state was `state_before`), applies
+  // the policy, and on success leaves the findings and the override reason
+  // on `u` and a note for the audit row in `*audit_note`. `field_prefix`
+  // names the request's text fields in violations ("update.", "").
+  absl::Status LintPosted(const Incident& inc, IncidentState state_before,
+                          const std::string& banner_text, bool third_party_confirmed,
+                          const std::string& override_reason, const std::string& field_prefix,
+                          Update& u, std::string* audit_note) const;
+  absl::Status CheckOverrideReason(const std::string& reason) const;
 
   const Clock& clock_;
   IncidentStore& store_;
   const IncidentRules rules_;
+  const lint::Linter* const linter_;
+  const LintPolicy lint_policy_;
 };
 
 // A stable fingerprint of a request's fields, to tell a retry from a

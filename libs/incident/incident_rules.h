@@ -56,6 +56,8 @@ struct UpdateDraft {
   std::vector<Channel> channels;
   absl::optional<absl::Time> next_update_at;
   bool no_progress = false;
+  // A third party named in the message is confirmed at fault (for the linter).
+  bool third_party_confirmed = false;
 };
 
 struct DeclareInput {
@@ -65,6 +67,8 @@ struct DeclareInput {
   absl::optional<absl::Time> confirmed_start;
   absl::optional<UpdateDraft> first_update;
   std::string author;
+  // Posts the first update despite error-level lint findings; recorded.
+  std::string lint_override_reason;
 };
 
 class IncidentRules {

@@ -11,6 +11,7 @@
 
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "libs/lint/linter.h"
 
 namespace statuscast {
 
@@ -84,6 +85,10 @@ struct Update {
   std::string author;
   Severity severity = Severity::kUnspecified;
   PromiseOutcome kept_promise = PromiseOutcome::kUnspecified;
+  // The linter's findings when it was posted, and the author's reason for
+  // posting despite error-level ones (empty when none was given).
+  std::vector<lint::Finding> lint_findings;
+  std::string lint_override_reason;
 };
 
 struct SeverityChange {

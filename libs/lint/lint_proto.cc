@@ -1,5 +1,10 @@
 #include "libs/lint/lint_proto.h"
 
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
 namespace statuscast {
 namespace lint {
 
@@ -46,6 +51,49 @@ void FindingToProto(const Finding& finding, v1::LintFinding* out) {
   out->set_excerpt(finding.excerpt);
   out->set_explanation(finding.explanation);
   out->set_suggestion(finding.suggestion);
+}
+
+Finding FindingFromProto(const v1::LintFinding& p) {
+  Finding f;
+  f.rule_id = p.rule_id();
+  f.level = static_cast<Level>(p.level());
+  f.field = static_cast<TextField>(p.field());
+  f.begin = p.span_start() < 0 ? 0 : static_cast<size_t>(p.span_start());
+  f.end = p.span_end() < 0 ? 0 : static_cast<size_t>(p.span_end());
+  f.excerpt = p.excerpt();
+  f.explanation = p.explanation();
+  f.suggestion = p.suggestion();
+  return f;
+}
+
+std::string FindingsToJson(const std::vector<Finding>& findings) {
+  std::string out = "[";
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    v1::LintFinding p;
+    FindingToProto(findings[i], &p);
+    std::string json;
+    // Printing a message we built cannot fail.
+    (void)google::protobuf::util::MessageToJsonString(p, &json, options);
+    absl::StrAppend(&out, i == 0 ? "" : ",", json);
+  }
+  return out + "]";
+}
+
+absl::StatusOr<std::vector<Finding>> FindingsFromJson(const std::string& json) {
+  v1::LintUpdateResponse wrapper;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;  // written by a newer release
+  auto status = google::protobuf::util::JsonStringToMessage(
+      absl::StrCat("{\"findings\":", json.empty() ? "[]" : json, "}"), &wrapper, options);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "stored lint findings are not a JSON array of LintFinding: ", status.ToString()));
+  }
+  std::vector<Finding> out;
+  for (const v1::LintFinding& p : wrapper.findings()) out.push_back(FindingFromProto(p));
+  return out;
 }
 
 v1::LintUpdateResponse ResponseFromFindings(const std::vector<Finding>& findings) {

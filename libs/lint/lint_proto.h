@@ -3,8 +3,10 @@
 #ifndef STATUSCAST_LIBS_LINT_LINT_PROTO_H_
 #define STATUSCAST_LIBS_LINT_LINT_PROTO_H_
 
+#include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "libs/lint/linter.h"
 #include "statuscast/v1/incident.pb.h"
 #include "statuscast/v1/lint.pb.h"
@@ -20,6 +22,13 @@ LintInput InputFromProto(const v1::LintUpdateRequest& request);
 Phase PhaseForUpdateKind(v1::UpdateKind kind);
 
 void FindingToProto(const Finding& finding, v1::LintFinding* out);
+Finding FindingFromProto(const v1::LintFinding& finding);
+
+// A JSON array of LintFinding in protobuf's JSON mapping ("[]" when empty),
+// the form findings are stored in; and back (INVALID_ARGUMENT when `json` is
+// not such an array).
+std::string FindingsToJson(const std::vector<Finding>& findings);
+absl::StatusOr<std::vector<Finding>> FindingsFromJson(const std::string& json);
 
 // Findings and their counts by level.
 v1::LintUpdateResponse ResponseFromFindings(const std::vector<Finding>& findings);

@@ -65,13 +65,25 @@ void ComplianceMetrics::Update(std::shared_ptr<const ComplianceSnapshot> snapsho
   snapshot_ = std::move(snapshot);
 }
 
+void ComplianceMetrics::SetDatabaseHealthy(bool healthy) {
+  absl::MutexLock lock(&mu_);
+  database_healthy_ = healthy;
+}
+
 std::vector<MetricFamily> ComplianceMetrics::Collect() const {
   std::shared_ptr<const ComplianceSnapshot> snap;
+  bool healthy;
   {
     absl::MutexLock lock(&mu_);
     snap = snapshot_;
+    healthy = database_healthy_;
   }
   std::vector<MetricFamily> out;
+  MetricFamily health = Family("statuscast_banner_database_healthy",
+                               "1 when the last read of PostgreSQL for compliance figures worked.",
+                               MetricType::Gauge);
+  health.metric.push_back(Value(MetricType::Gauge, healthy ? 1 : 0));
+  out.push_back(std::move(health));
   if (!snap) return out;
 
   std::map<Severity, std::vector<double>> first_delay, intervals;

@@ -14,6 +14,8 @@
 //   statuscast_banner_stale_seconds_max                      gauge
 //   statuscast_postmortems{severity,status}                  gauge (published|missing)
 //   statuscast_compliance_last_refresh_timestamp_seconds     gauge
+//   statuscast_banner_database_healthy                       gauge (1: the last
+//                                                            read of PostgreSQL worked)
 //
 // Update() replaces the snapshot; Collect() (a scrape) reads it and never
 // touches PostgreSQL. Thread safety: both are safe from any thread.
@@ -42,11 +44,13 @@ struct ComplianceSnapshot {
 class ComplianceMetrics final : public prometheus::Collectable {
  public:
   void Update(std::shared_ptr<const ComplianceSnapshot> snapshot);
+  void SetDatabaseHealthy(bool healthy);
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   mutable absl::Mutex mu_;
   std::shared_ptr<const ComplianceSnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
+  bool database_healthy_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace statuscast

@@ -1,7 +1,5 @@
 #include "libs/pgstore/pg_incident_store.h"
 
-#include "libs/pgstore/change_log.h"
-
 #include <pqxx/pqxx>
 #include <set>
 
@@ -10,6 +8,8 @@
 #include "absl/strings/str_split.h"
 #include "libs/base/field_violations.h"
 #include "libs/base/status_macros.h"
+#include "libs/lint/lint_proto.h"
+#include "libs/pgstore/change_log.h"
 
 namespace statuscast {
 namespace {
@@ -26,7 +26,8 @@ constexpr char kIncidentFrom[] =
 
 constexpr char kUpdateColumns[] =
     "u.id, u.kind, u.state, u.severity, u.message, u.banner_text, u.channels, " US(
-        "u.posted_at") ", " US("u.next_update_at") ", u.author, u.kept_promise";
+        "u.posted_at") ", " US("u.next_update_at") ", u.author, u.kept_promise, "
+        "u.lint_findings::text, u.lint_override_reason";
 
 constexpr char kSelectAffected[] =
     "SELECT ic.incident_id, c.name, ic.status FROM incident_components ic "
@@ -62,9 +63,9 @@ constexpr char kInsertAffected[] =
 
 constexpr char kInsertUpdate[] =
     "INSERT INTO incident_updates (incident_id, kind, state, severity, message, banner_text, "
-    "channels, posted_at, next_update_at, author, kept_promise, idempotency_key) VALUES ($1, $2, "
-    "$3, $4, $5, $6, $7, $8::timestamptz, NULLIF($9, '')::timestamptz, $10, $11, $12) "
-    "RETURNING id";
+    "channels, posted_at, next_update_at, author, kept_promise, idempotency_key, lint_findings, "
+    "lint_override_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, "
+    "NULLIF($9, '')::timestamptz, $10, $11, $12, $13::jsonb, $14) RETURNING id";
 
 constexpr char kInsertSeverityChange[] =
     "INSERT INTO severity_changes (incident_id, from_severity, to_severity, reason, author, "
@@ -198,6 +199,12 @@ Update UpdateFromRow(const pqxx::row& r) {
   u.next_update_at = OptTimeAt(r[8]);
   u.author = r[9].as<std::string>();
   u.kept_promise = ParsePromise(r[10].as<std::string>());
+  // Findings we cannot read (a newer release's shape) are left out rather than
+  // failing the read of the whole timeline.
+  absl::StatusOr<std::vector<lint::Finding>> findings =
+      lint::FindingsFromJson(r[11].as<std::string>());
+  if (findings.ok()) u.lint_findings = std::move(*findings);
+  u.lint_override_reason = r[12].as<std::string>();
   return u;
 }
 
@@ -293,11 +300,12 @@ class PgTransaction final : public StoreTransaction {
 
   absl::StatusOr<int64_t> InsertUpdate(int64_t incident_id, const Update& u,
                                        const std::string& idempotency_key) override {
-    pqxx::row r = w_.exec_params1(
-        kInsertUpdate, incident_id, UpdateKindName(u.kind), StateName(u.state),
-        static_cast<int>(u.severity), u.message, u.banner_text, ChannelsText(u.channels),
-        TimeParam(u.posted_at), NullableTimeParam(u.next_update_at), u.author,
-        PromiseName(u.kept_promise), idempotency_key);
+    pqxx::row r = w_.exec_params1(kInsertUpdate, incident_id, UpdateKindName(u.kind),
+                                  StateName(u.state), static_cast<int>(u.severity), u.message,
+                                  u.banner_text, ChannelsText(u.channels), TimeParam(u.posted_at),
+                                  NullableTimeParam(u.next_update_at), u.author,
+                                  PromiseName(u.kept_promise), idempotency_key,
+                                  lint::FindingsToJson(u.lint_findings), u.lint_override_reason);
     return r[0].as<int64_t>();
   }
 

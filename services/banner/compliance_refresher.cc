@@ -67,6 +67,7 @@ void ComplianceRefresher::Start() {
     while (!stopping_) {
       mu_.Unlock();
       absl::Status s = RefreshOnce();
+      metrics_.SetDatabaseHealthy(s.ok());
       if (!s.ok()) LogEvent("compliance_refresh_failed", {{"error", std::string(s.message())}});
       mu_.Lock();
       mu_.AwaitWithTimeout(absl::Condition(&stopping), interval_);

@@ -29,6 +29,7 @@
 #include "libs/pgstore/change_feed.h"
 #include "libs/pgstore/migrator.h"
 #include "libs/metrics/compliance_metrics.h"
+#include "libs/metrics/grpc_request_metrics.h"
 #include "libs/pgstore/pg_banner_store.h"
 #include "libs/pgstore/pg_incident_store.h"
 #include "services/banner/compliance_refresher.h"
@@ -248,6 +249,9 @@ int Main(int argc, char** argv) {
                            &grpc_port);
   builder.RegisterService(&banner_service);
   builder.RegisterService(&admin_service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(GrpcRequestMetrics(*registry));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, MillisFlag(absl::GetFlag(FLAGS_keepalive_time)));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);

@@ -4,6 +4,7 @@
 #include "libs/base/field_violations.h"
 #include "libs/base/log.h"
 #include "libs/base/status_macros.h"
+#include "libs/lint/lint_proto.h"
 #include "libs/rpc/grpc_status.h"
 #include "services/comms/proto_convert.h"
 
@@ -34,10 +35,29 @@ void FillWrite(const WriteResult& r, v1::WriteIncidentResponse* resp) {
   if (r.update) ToProto(*r.update, resp->mutable_update());
   resp->set_replayed(r.replayed);
   resp->set_sequence(r.sequence);
+  if (r.update) {
+    for (const lint::Finding& f : r.update->lint_findings) {
+      lint::FindingToProto(f, resp->add_lint_findings());
+    }
+  }
 }
 
-WriteGuard Guard(const std::string& ref, int64_t version, const std::string& key) {
-  return WriteGuard{ref, version, key};
+WriteGuard Guard(const std::string& ref, int64_t version, const std::string& key,
+                 const std::string& lint_override_reason) {
+  return WriteGuard{ref, version, key, lint_override_reason};
+}
+
+// Enum fields of a LintUpdateRequest outside their known values.
+void CheckLintEnums(const v1::LintUpdateRequest& req, FieldViolations& v) {
+  if (req.phase() < 0 || req.phase() > 3) v.Add("phase", "is not a known phase");
+  if (req.severity() < 0 || req.severity() > 3) v.Add("severity", "is not a known severity");
+  if (req.state_before() < 0 || req.state_before() > 4)
+    v.Add("state_before", "is not a known state");
+  if (req.state_after() < 0 || req.state_after() > 4) v.Add("state_after", "is not a known state");
+  for (int c : req.channels()) {
+    if (c < 1 || c > 3) v.Add("channels", "holds an unknown channel");
+  }
+  if (req.affected_components_size() > 200) v.Add("affected_components", "lists more than 200");
 }
 
 v1::IncidentEvent::Kind EventKind(const std::string& kind) {
@@ -92,6 +112,7 @@ grpc::Status IncidentGrpcService::DeclareIncident(grpc::ServerContext* ctx,
     in.confirmed_start = TimeFromProto(req->confirmed_start(), req->has_confirmed_start());
     if (req->has_first_update()) in.first_update = FromProto(req->first_update());
     in.author = req->author();
+    in.lint_override_reason = req->lint_override_reason();
     ASSIGN_OR_RETURN(WriteResult r, commands_.Declare(call, req->idempotency_key(), in));
     FillWrite(r, resp);
     return absl::OkStatus();
@@ -107,7 +128,7 @@ grpc::Status IncidentGrpcService::PostUpdate(grpc::ServerContext* ctx,
         WriteResult r,
         commands_.PostUpdate(call,
                              Guard(req->incident_ref(), req->expected_version(),
-                                   req->idempotency_key()),
+                                   req->idempotency_key(), req->lint_override_reason()),
                              FromProto(req->update()), FromProto(req->affected_components())));
     FillWrite(r, resp);
     return absl::OkStatus();
@@ -120,13 +141,12 @@ grpc::Status IncidentGrpcService::ChangeSeverity(grpc::ServerContext* ctx,
   return Handle(ctx, "ChangeSeverity", req->incident_ref(),
                 [&](CallContext& call) -> absl::Status {
                   call.actor = req->author();
-                  ASSIGN_OR_RETURN(
-                      WriteResult r,
-                      commands_.ChangeSeverity(call,
-                                               Guard(req->incident_ref(), req->expected_version(),
-                                                     req->idempotency_key()),
-                                               static_cast<Severity>(req->severity()),
-                                               req->reason()));
+                  ASSIGN_OR_RETURN(WriteResult r,
+                                   commands_.ChangeSeverity(
+                                       call,
+                                       Guard(req->incident_ref(), req->expected_version(),
+                                             req->idempotency_key(), ""),
+                                       static_cast<Severity>(req->severity()), req->reason()));
                   FillWrite(r, resp);
                   return absl::OkStatus();
                 });
@@ -142,8 +162,9 @@ grpc::Status IncidentGrpcService::ResolveIncident(grpc::ServerContext* ctx,
                       WriteResult r,
                       commands_.Resolve(call,
                                         Guard(req->incident_ref(), req->expected_version(),
-                                              req->idempotency_key()),
-                                        req->message(), ChannelsFromProto(req->channels())));
+                                              req->idempotency_key(), req->lint_override_reason()),
+                                        req->message(), ChannelsFromProto(req->channels()),
+                                        req->third_party_confirmed()));
                   FillWrite(r, resp);
                   return absl::OkStatus();
                 });
@@ -159,7 +180,7 @@ grpc::Status IncidentGrpcService::ReopenIncident(grpc::ServerContext* ctx,
                       WriteResult r,
                       commands_.Reopen(call,
                                        Guard(req->incident_ref(), req->expected_version(),
-                                             req->idempotency_key()),
+                                             req->idempotency_key(), req->lint_override_reason()),
                                        req->reason(), FromProto(req->update())));
                   FillWrite(r, resp);
                   return absl::OkStatus();
@@ -172,13 +193,12 @@ grpc::Status IncidentGrpcService::PublishPostmortem(grpc::ServerContext* ctx,
   return Handle(ctx, "PublishPostmortem", req->incident_ref(),
                 [&](CallContext& call) -> absl::Status {
                   call.actor = req->author();
-                  ASSIGN_OR_RETURN(
-                      WriteResult r,
-                      commands_.PublishPostmortem(
-                          call,
-                          Guard(req->incident_ref(), req->expected_version(),
-                                req->idempotency_key()),
-                          req->url(), req->body()));
+                  ASSIGN_OR_RETURN(WriteResult r,
+                                   commands_.PublishPostmortem(
+                                       call,
+                                       Guard(req->incident_ref(), req->expected_version(),
+                                             req->idempotency_key(), ""),
+                                       req->url(), req->body()));
                   FillWrite(r, resp);
                   return absl::OkStatus();
                 });
@@ -225,6 +245,74 @@ grpc::Status IncidentGrpcService::ListIncidents(grpc::ServerContext* ctx,
     ASSIGN_OR_RETURN(IncidentPage page, commands_.ListIncidents(q, req->page_token(), &next));
     for (const Incident& i : page.incidents) ToProto(i, false, resp->add_incidents());
     resp->set_next_page_token(next);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IncidentGrpcService::LintUpdate(grpc::ServerContext* ctx,
+                                             const v1::LintUpdateRequest* req,
+                                             v1::LintUpdateResponse* resp) {
+  return Handle(ctx, "LintUpdate", req->incident_ref(), [&](CallContext&) -> absl::Status {
+    FieldViolations v;
+    CheckLintEnums(*req, v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(std::vector<lint::Finding> findings,
+                     commands_.LintDraft(req->incident_ref(), lint::InputFromProto(*req)));
+    *resp = lint::ResponseFromFindings(findings);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status IncidentGrpcService::FillTemplate(grpc::ServerContext* ctx,
+                                               const v1::FillTemplateRequest* req,
+                                               v1::FillTemplateResponse* resp) {
+  return Handle(ctx, "FillTemplate", req->incident_ref(), [&](CallContext&) -> absl::Status {
+    lint::Tone tone;
+    switch (req->tone()) {
+      case v1::TEMPLATE_TONE_ACKNOWLEDGING:
+        tone = lint::Tone::kAcknowledging;
+        break;
+      case v1::TEMPLATE_TONE_UPDATING:
+        tone = lint::Tone::kUpdating;
+        break;
+      case v1::TEMPLATE_TONE_NO_PROGRESS:
+        tone = lint::Tone::kNoProgress;
+        break;
+      case v1::TEMPLATE_TONE_RESOLVING:
+        tone = lint::Tone::kResolving;
+        break;
+      default:
+        return InvalidField("tone",
+                            "is required: acknowledging, updating, no_progress or resolving");
+    }
+    lint::TemplateInput extras;
+    extras.learned = req->learned();
+    extras.what_happened = req->what_happened();
+    extras.impact = req->impact();
+    extras.prevention = req->prevention();
+    FieldViolations v;
+    for (const auto& [field, text] : std::vector<std::pair<const char*, const std::string*>>{
+             {"learned", &req->learned()},
+             {"what_happened", &req->what_happened()},
+             {"impact", &req->impact()},
+             {"prevention", &req->prevention()}}) {
+      if (text->size() > 1000)
+        v.Add(field, absl::StrCat("is ", text->size(), " bytes; the limit is 1000"));
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(FilledUpdate filled,
+                     commands_.FillTemplate(
+                         req->incident_ref(), tone,
+                         TimeFromProto(req->next_update_at(), req->has_next_update_at()), extras));
+    resp->set_message(filled.text.message);
+    resp->set_banner_text(filled.text.banner_text);
+    resp->set_headline(filled.text.headline);
+    if (filled.next_update_at) {
+      resp->mutable_next_update_at()->set_seconds(absl::ToUnixSeconds(*filled.next_update_at));
+    }
+    for (const lint::Finding& f : filled.findings) {
+      lint::FindingToProto(f, resp->add_lint_findings());
+    }
     return absl::OkStatus();
   });
 }

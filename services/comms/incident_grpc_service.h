@@ -52,6 +52,10 @@ class IncidentGrpcService final : public v1::IncidentService::Service {
                              v1::ListIncidentsResponse* resp) override;
   grpc::Status WatchIncidents(grpc::ServerContext* ctx, const v1::WatchIncidentsRequest* req,
                               grpc::ServerWriter<v1::IncidentEvent>* writer) override;
+  grpc::Status LintUpdate(grpc::ServerContext* ctx, const v1::LintUpdateRequest* req,
+                          v1::LintUpdateResponse* resp) override;
+  grpc::Status FillTemplate(grpc::ServerContext* ctx, const v1::FillTemplateRequest* req,
+                            v1::FillTemplateResponse* resp) override;
 
  private:
   absl::Status Watch(grpc::ServerContext* ctx, const v1::WatchIncidentsRequest& req,

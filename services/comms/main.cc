@@ -4,6 +4,8 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <prometheus/exposer.h>
+#include <prometheus/registry.h>
 #include <signal.h>
 
 #include <cstdio>
@@ -13,16 +15,24 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "libs/base/clock.h"
 #include "libs/base/flag_env.h"
 #include "libs/base/log.h"
 #include "libs/incident/incident_commands.h"
+#include "libs/incident/lint_policy.h"
+#include "libs/lint/linter.h"
 #include "libs/pgstore/change_feed.h"
 #include "libs/pgstore/migrator.h"
 #include "libs/pgstore/pg_incident_store.h"
+#include "libs/metrics/grpc_request_metrics.h"
+#include "libs/pgstore/pg_reminder_store.h"
+#include "services/comms/compliance_grpc_service.h"
 #include "services/comms/incident_grpc_service.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:7400",
@@ -51,6 +61,24 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "on SIGTERM, how long in-flight calls may finish (env STATUSCAST_SHUTDOWN_GRACE)");
 ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(30),
           "server keepalive ping interval (env STATUSCAST_KEEPALIVE_TIME)");
+ABSL_FLAG(std::string, lint_reject, statuscast::kDefaultLintReject,
+          "severities at which an update with an error-level lint finding is refused "
+          "(FAILED_PRECONDITION, nothing written) unless it carries a lint override reason; "
+          "at other severities errors only warn. Comma-separated (SEV-1,SEV-2), \"all\" or "
+          "\"none\" (env STATUSCAST_LINT_REJECT)");
+ABSL_FLAG(std::string, lint_rules, "",
+          "extra lint rule files (LintRuleSet text format), comma-separated, applied after the "
+          "built-in rules (env STATUSCAST_LINT_RULES)");
+ABSL_FLAG(std::string, metrics_address, "127.0.0.1:9400",
+          "Prometheus /metrics listen address; empty turns it off "
+          "(env STATUSCAST_COMMS_METRICS_ADDRESS)");
+ABSL_FLAG(absl::Duration, reminder_lead, absl::Minutes(5),
+          "remind this long before a promised update falls due (env STATUSCAST_REMINDER_LEAD)");
+ABSL_FLAG(absl::Duration, reminder_check_interval, absl::Seconds(10),
+          "how often reminders are checked (env STATUSCAST_REMINDER_CHECK_INTERVAL)");
+ABSL_FLAG(absl::Duration, postmortem_due, absl::Hours(24 * 5),
+          "a resolved SEV-1/SEV-2 without a published postmortem after this counts as missing "
+          "(env STATUSCAST_POSTMORTEM_DUE)");
 ABSL_FLAG(bool, migrate_only, false,
           "apply database migrations and exit (env STATUSCAST_MIGRATE_ONLY)");
 
@@ -81,6 +109,12 @@ int Main(int argc, char** argv) {
       {"shutdown_grace", "STATUSCAST_SHUTDOWN_GRACE"},
       {"keepalive_time", "STATUSCAST_KEEPALIVE_TIME"},
       {"migrate_only", "STATUSCAST_MIGRATE_ONLY"},
+      {"metrics_address", "STATUSCAST_COMMS_METRICS_ADDRESS"},
+      {"reminder_lead", "STATUSCAST_REMINDER_LEAD"},
+      {"reminder_check_interval", "STATUSCAST_REMINDER_CHECK_INTERVAL"},
+      {"postmortem_due", "STATUSCAST_POSTMORTEM_DUE"},
+      {"lint_reject", "STATUSCAST_LINT_REJECT"},
+      {"lint_rules", "STATUSCAST_LINT_RULES"},
   });
   if (!env.ok()) return Fail(std::string(env.message()));
   absl::ParseCommandLine(argc, argv);
@@ -112,6 +146,25 @@ int Main(int argc, char** argv) {
                            absl::GetFlag(FLAGS_first_communication_target),
                            absl::GetFlag(FLAGS_promise_grace));
   if (!policy.ok()) return Fail(absl::StrCat("--cadence: ", policy.status().message()));
+  absl::StatusOr<LintPolicy> lint_policy = LintPolicy::Parse(absl::GetFlag(FLAGS_lint_reject));
+  if (!lint_policy.ok()) {
+    return Fail(absl::StrCat("--lint_reject: ", lint_policy.status().message()));
+  }
+  std::vector<std::string> lint_rule_files =
+      absl::StrSplit(absl::GetFlag(FLAGS_lint_rules), ',', absl::SkipWhitespace());
+  for (std::string& f : lint_rule_files) f = std::string(absl::StripAsciiWhitespace(f));
+  absl::StatusOr<std::unique_ptr<lint::Linter>> linter = lint::Linter::Default(lint_rule_files);
+  if (!linter.ok()) {
+    // Name the file at fault even when the linter's message does not.
+    std::string message(linter.status().message());
+    for (const std::string& f : lint_rule_files) {
+      if (!lint::Linter::Default({f}).ok()) {
+        if (!absl::StrContains(message, f)) message = absl::StrCat(f, ": ", message);
+        break;
+      }
+    }
+    return Fail(absl::StrCat("--lint_rules: ", message));
+  }
   setenv("PGCONNECT_TIMEOUT", "5", 0);
 
   // Migrations: wait for PostgreSQL a while at start-up, then fail fast.
@@ -139,13 +192,36 @@ int Main(int argc, char** argv) {
 
   PgPool pool(url, absl::GetFlag(FLAGS_db_pool_size));
   PgIncidentStore store(pool);
-  IncidentCommands commands(RealClock::Get(), store, IncidentRules(*policy, InputLimits()));
+  IncidentCommands commands(RealClock::Get(), store, IncidentRules(*policy, InputLimits()),
+                            linter->get(), *lint_policy);
   ChangeFeed feed(url, absl::GetFlag(FLAGS_watch_poll_interval));
   feed.Start();
   WatchOptions watch;
   watch.max_watchers = absl::GetFlag(FLAGS_max_watchers);
   watch.poll_interval = absl::GetFlag(FLAGS_watch_poll_interval);
   IncidentGrpcService service(commands, feed, watch);
+  PgReminderStore reminders(pool);
+  ComplianceOptions compliance_options;
+  compliance_options.postmortem_due = absl::GetFlag(FLAGS_postmortem_due);
+  ReminderOptions reminder_options;
+  reminder_options.lead = absl::GetFlag(FLAGS_reminder_lead);
+  reminder_options.check_interval = absl::GetFlag(FLAGS_reminder_check_interval);
+  ComplianceGrpcService compliance(store, reminders, RealClock::Get(), *policy,
+                                   compliance_options, reminder_options);
+  compliance.Start();
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<prometheus::Exposer> exposer;
+  if (!absl::GetFlag(FLAGS_metrics_address).empty()) {
+    try {
+      exposer = std::make_unique<prometheus::Exposer>(absl::GetFlag(FLAGS_metrics_address));
+    } catch (const std::exception& e) {
+      feed.Stop();
+      return Fail(absl::StrCat("cannot serve metrics on ", absl::GetFlag(FLAGS_metrics_address),
+                               " (in use? set --metrics_address): ", e.what()));
+    }
+    exposer->RegisterCollectable(registry);
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -154,6 +230,10 @@ int Main(int argc, char** argv) {
   builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), grpc::InsecureServerCredentials(),
                            &port);
   builder.RegisterService(&service);
+  builder.RegisterService(&compliance);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(GrpcRequestMetrics(*registry));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
                              static_cast<int>(absl::ToInt64Milliseconds(
                                  absl::GetFlag(FLAGS_keepalive_time))));
@@ -167,12 +247,15 @@ int Main(int argc, char** argv) {
                              " (in use? set --grpc_address)"));
   }
   LogEvent("listening", {{"grpc_address", absl::GetFlag(FLAGS_grpc_address)},
-                         {"port", absl::StrCat(port)}});
+                         {"port", absl::StrCat(port)},
+                         {"lint_reject", lint_policy->Describe()},
+                         {"lint_rules", absl::StrCat((*linter)->RuleIds().size())}});
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   LogEvent("shutting_down", {{"signal", absl::StrCat(signal_number)}});
-  feed.Stop();  // ends WatchIncidents streams; clients resume elsewhere
+  feed.Stop();        // ends WatchIncidents streams; clients resume elsewhere
+  compliance.Stop();  // ends reminder streams
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
   LogEvent("stopped", {});

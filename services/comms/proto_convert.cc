@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "libs/lint/lint_proto.h"
+
 namespace statuscast {
 namespace {
 using google::protobuf::util::TimeUtil;
@@ -37,6 +39,8 @@ void ToProto(const Update& in, v1::Update* out) {
   out->set_author(in.author);
   out->set_severity(static_cast<v1::Severity>(in.severity));
   out->set_kept_promise(static_cast<v1::PromiseOutcome>(in.kept_promise));
+  for (const lint::Finding& f : in.lint_findings) lint::FindingToProto(f, out->add_lint_findings());
+  out->set_lint_override_reason(in.lint_override_reason);
 }
 
 void ToProto(const Component& in, v1::Component* out) {
@@ -132,6 +136,7 @@ UpdateDraft FromProto(const v1::UpdateDraft& in) {
   d.channels = ChannelsFromProto(in.channels());
   d.next_update_at = TimeFromProto(in.next_update_at(), in.has_next_update_at());
   d.no_progress = in.no_progress();
+  d.third_party_confirmed = in.third_party_confirmed();
   return d;
 }
 

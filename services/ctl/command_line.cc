@@ -37,6 +37,26 @@ ABSL_FLAG(bool, open, false, "list: open incidents only");
 ABSL_FLAG(bool, closed, false, "list: resolved incidents only");
 ABSL_FLAG(int, limit, 50, "list: at most this many incidents");
 ABSL_FLAG(int64_t, after, 0, "watch: resume after this change-log sequence");
+ABSL_FLAG(std::string, file, "", "lint: the draft file ('-' for stdin)");
+ABSL_FLAG(std::string, phase, "", "lint: first, update or resolution");
+ABSL_FLAG(std::string, incident, "", "lint: take the context from this incident");
+ABSL_FLAG(std::string, override, "", "post despite lint errors, for this reason (recorded)");
+ABSL_FLAG(std::string, tone, "", "template: acknowledging, updating, no_progress, resolving");
+ABSL_FLAG(bool, post, false, "template: post the filled template");
+ABSL_FLAG(bool, local, false, "lint: use the built-in rules here, without the server");
+ABSL_FLAG(std::string, banner_server, "127.0.0.1:7401",
+          "statuscast-banner gRPC address (env STATUSCAST_BANNER_SERVER)");
+ABSL_FLAG(std::string, text, "", "banner text");
+ABSL_FLAG(std::string, level, "", "banner level: info, maintenance, minor, major, critical");
+ABSL_FLAG(std::string, apps, "", "banner: apps it shows in, comma separated");
+ABSL_FLAG(std::string, paths, "", "banner: page-path patterns, comma separated");
+ABSL_FLAG(std::string, starts, "", "banner: when it starts showing");
+ABSL_FLAG(std::string, ends, "", "banner: when it stops showing");
+ABSL_FLAG(std::string, link, "", "banner: where it links to");
+ABSL_FLAG(std::string, app, "", "killswitch: one app instead of every app");
+ABSL_FLAG(std::string, banner_apps, "", "components create: apps its incident banner shows in");
+ABSL_FLAG(std::string, banner_paths, "",
+          "components create: page-path patterns its incident banner shows on");
 
 namespace statuscast {
 namespace ctl {
@@ -44,12 +64,15 @@ namespace {
 
 const std::vector<std::string>& OurFlags() {
   static const auto* kFlags = new std::vector<std::string>{
-      "server", "json",        "author",     "timeout",     "idempotency_key",
-      "title",  "severity",    "components", "started",     "message",
-      "banner", "channels",    "next",       "state",       "reason",
-      "url",    "body_file",   "group",      "description", "since",
-      "until",  "no_progress", "open",       "closed",      "limit",
-      "after"};
+      "server", "json",        "author",      "timeout",       "idempotency_key",
+      "title",  "severity",    "components",  "started",       "message",
+      "banner", "channels",    "next",        "state",         "reason",
+      "url",    "body_file",   "group",       "description",   "since",
+      "until",  "no_progress", "open",        "closed",        "limit",
+      "after",  "file",        "phase",       "incident",      "override",
+      "tone",   "post",        "local",       "banner_server", "text",
+      "level",  "apps",        "paths",       "starts",        "ends",
+      "link",   "app",         "banner_apps", "banner_paths"};
   return *kFlags;
 }
 
@@ -70,8 +93,9 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
     std::string error;
     flag->ParseFrom(flag->DefaultValue(), &error);
   }
-  absl::Status env =
-      ApplyEnvironmentToFlags({{"server", "STATUSCAST_SERVER"}, {"author", "STATUSCAST_AUTHOR"}});
+  absl::Status env = ApplyEnvironmentToFlags({{"server", "STATUSCAST_SERVER"},
+                                              {"author", "STATUSCAST_AUTHOR"},
+                                              {"banner_server", "STATUSCAST_BANNER_SERVER"}});
   if (!env.ok()) return Usage(std::string(env.message()));
 
   CommandLine cl;
@@ -157,6 +181,25 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
   o.closed = absl::GetFlag(FLAGS_closed);
   o.limit = absl::GetFlag(FLAGS_limit);
   o.after = absl::GetFlag(FLAGS_after);
+  o.file = absl::GetFlag(FLAGS_file);
+  o.phase = absl::GetFlag(FLAGS_phase);
+  o.incident = absl::GetFlag(FLAGS_incident);
+  o.override_reason = absl::GetFlag(FLAGS_override);
+  o.tone = absl::GetFlag(FLAGS_tone);
+  o.post = absl::GetFlag(FLAGS_post);
+  o.local = absl::GetFlag(FLAGS_local);
+  o.banner_server = absl::GetFlag(FLAGS_banner_server);
+  o.text = absl::GetFlag(FLAGS_text);
+  o.level = absl::GetFlag(FLAGS_level);
+  o.apps = absl::GetFlag(FLAGS_apps);
+  o.paths = absl::GetFlag(FLAGS_paths);
+  o.starts = absl::GetFlag(FLAGS_starts);
+  o.ends = absl::GetFlag(FLAGS_ends);
+  o.link = absl::GetFlag(FLAGS_link);
+  o.app = absl::GetFlag(FLAGS_app);
+  o.banner_apps = absl::GetFlag(FLAGS_banner_apps);
+  o.banner_paths = absl::GetFlag(FLAGS_banner_paths);
+  if (o.banner_server.empty()) return Usage("--banner_server is empty (give HOST:PORT)");
   if (o.server.empty()) return Usage("--server is empty (give HOST:PORT)");
   if (o.timeout <= absl::ZeroDuration()) return Usage("--timeout must be positive, e.g. 10s");
   return cl;

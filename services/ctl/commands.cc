@@ -8,11 +8,16 @@
 #include <iostream>
 #include <random>
 #include <sstream>
+#include <tuple>
+#include <type_traits>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "libs/base/clock.h"
+#include "libs/lint/lint_proto.h"
+#include "libs/lint/linter.h"
 #include "services/ctl/inputs.h"
 #include "services/ctl/render.h"
 #include "services/ctl/rpc_errors.h"
@@ -54,7 +59,8 @@ CommandRunner::CommandRunner(CtlOptions options, v1::IncidentService::StubInterf
       channel_(channel),
       clock_(clock),
       out_(out),
-      err_(err) {}
+      err_(err),
+      in_(&std::cin) {}
 
 int CommandRunner::Run(const std::vector<std::string>& args) {
   if (args.empty()) {
@@ -78,7 +84,8 @@ int CommandRunner::Run(const std::vector<std::string>& args) {
   }
   std::vector<std::string> allowed = CommandFlags(cmd);
   for (const char* global : {"server", "json", "author", "timeout"}) allowed.push_back(global);
-  bool writes = cmd != "show" && cmd != "list" && cmd != "watch" && cmd != "components";
+  bool writes = cmd != "show" && cmd != "list" && cmd != "watch" && cmd != "components" &&
+                cmd != "lint" && cmd != "banner" && cmd != "killswitch";
   if (writes) allowed.push_back("idempotency_key");
   for (const std::string& flag : options_.given) {
     if (std::find(allowed.begin(), allowed.end(), flag) == allowed.end()) {
@@ -94,6 +101,10 @@ int CommandRunner::Run(const std::vector<std::string>& args) {
   if (cmd == "show") return Show(args);
   if (cmd == "list") return List(args);
   if (cmd == "components") return Components(args);
+  if (cmd == "lint") return Lint(args);
+  if (cmd == "template") return Template(args);
+  if (cmd == "banner") return Banner(args);
+  if (cmd == "killswitch") return KillSwitch(args);
   return Watch(args);
 }
 
@@ -128,7 +139,8 @@ int CommandRunner::PrintWrite(const std::string& verb, const v1::WriteIncidentRe
   if (options_.json) {
     PrintJson(response);
   } else {
-    *out_ << RenderWriteResult(verb, response, clock_->Now());
+    *out_ << RenderWriteResult(verb, response, clock_->Now())
+          << RenderLintNotes(response.lint_findings());
   }
   return kExitOk;
 }
@@ -138,9 +150,22 @@ int CommandRunner::Call(grpc::Status (v1::IncidentService::StubInterface::*metho
                             grpc::ClientContext*, const Req&, Resp*),
                         const Req& request, Resp* response, const std::string& action,
                         const std::string& incident_ref, const std::string& idempotency_key) {
+  return CallOn(stub_, method, request, response, action, incident_ref, idempotency_key);
+}
+
+template <typename Stub, typename Req, typename Resp>
+int CommandRunner::CallOn(Stub* stub,
+                          grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                          const Req& request, Resp* response, const std::string& action,
+                          const std::string& incident_ref, const std::string& idempotency_key) {
   RpcCall call;
   call.action = action;
   call.server = options_.server;
+  if constexpr (std::is_same_v<Stub, v1::BannerAdminService::StubInterface>) {
+    call.server = options_.banner_server;
+    call.service = "statuscast-banner";
+    call.server_flag = "--banner_server or STATUSCAST_BANNER_SERVER";
+  }
   call.incident_ref = incident_ref;
   call.idempotency_key = idempotency_key;
   call.request_id = NewRequestId();
@@ -148,7 +173,7 @@ int CommandRunner::Call(grpc::Status (v1::IncidentService::StubInterface::*metho
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(clock_->Now() + options_.timeout));
   ctx.AddMetadata("x-request-id", call.request_id);
-  grpc::Status status = (stub_->*method)(&ctx, request, response);
+  grpc::Status status = (stub->*method)(&ctx, request, response);
   if (status.ok()) return kExitOk;
   call.server_answered = ServerAnswered(ctx);
   RpcFailure failure = DescribeRpcFailure(status, call);
@@ -253,6 +278,7 @@ int CommandRunner::Declare(const std::vector<std::string>& args) {
   }
   req.set_author(o.author);
   req.set_idempotency_key(IdempotencyKey());
+  req.set_lint_override_reason(o.override_reason);
   v1::WriteIncidentResponse resp;
   int code = Call(&v1::IncidentService::StubInterface::DeclareIncident, req, &resp,
                   "declare the incident", "", req.idempotency_key());
@@ -299,6 +325,7 @@ int CommandRunner::Update(const std::vector<std::string>& args) {
   for (const auto& c : comps) *req.add_affected_components() = c;
   req.set_author(o.author);
   req.set_idempotency_key(IdempotencyKey());
+  req.set_lint_override_reason(o.override_reason);
   v1::WriteIncidentResponse resp;
   code = Call(&v1::IncidentService::StubInterface::PostUpdate, req, &resp,
               absl::StrCat("post the update to ", inc.ref()), inc.ref(), req.idempotency_key());
@@ -327,6 +354,7 @@ int CommandRunner::Resolve(const std::vector<std::string>& args) {
   for (v1::Channel c : *channels) req.add_channels(c);
   req.set_author(o.author);
   req.set_idempotency_key(IdempotencyKey());
+  req.set_lint_override_reason(o.override_reason);
   v1::WriteIncidentResponse resp;
   code = Call(&v1::IncidentService::StubInterface::ResolveIncident, req, &resp,
               absl::StrCat("resolve ", inc.ref()), inc.ref(), req.idempotency_key());
@@ -354,6 +382,7 @@ int CommandRunner::Reopen(const std::vector<std::string>& args) {
   }
   req.set_author(o.author);
   req.set_idempotency_key(IdempotencyKey());
+  req.set_lint_override_reason(o.override_reason);
   v1::WriteIncidentResponse resp;
   code = Call(&v1::IncidentService::StubInterface::ReopenIncident, req, &resp,
               absl::StrCat("reopen ", inc.ref()), inc.ref(), req.idempotency_key());
@@ -503,8 +532,10 @@ int CommandRunner::Components(const std::vector<std::string>& args) {
   std::string sub = args.size() > 1 ? args[1] : "list";
   if (sub == "list") {
     if (args.size() > 2) return UsageError("components", "components list takes no arguments");
-    if (o.given.count("group") || o.given.count("description")) {
-      return UsageError("components", "--group and --description go with components create");
+    for (const char* f : {"group", "description", "banner_apps", "banner_paths"}) {
+      if (o.given.count(f)) {
+        return UsageError("components", absl::StrCat("--", f, " goes with components create"));
+      }
     }
     v1::ListComponentsResponse resp;
     int code = Call(&v1::IncidentService::StubInterface::ListComponents,
@@ -523,6 +554,8 @@ int CommandRunner::Components(const std::vector<std::string>& args) {
     req.set_name(args[2]);
     req.set_group(o.group);
     req.set_description(o.description);
+    for (const std::string& a : ParseNameList(o.banner_apps)) req.add_banner_apps(a);
+    for (const std::string& p : ParseNameList(o.banner_paths)) req.add_banner_paths(p);
     v1::Component resp;
     int code = Call(&v1::IncidentService::StubInterface::CreateComponent, req, &resp,
                     absl::StrCat("create component ", args[2]), "", "");
@@ -533,6 +566,17 @@ int CommandRunner::Components(const std::vector<std::string>& args) {
       *out_ << "component " << resp.name() << " created"
             << (resp.group().empty() ? "" : absl::StrCat(" in group ", resp.group())) << " ("
             << ComponentStatusLabel(resp.status()) << ")\n";
+      if (resp.banner_apps_size() > 0 || resp.banner_paths_size() > 0) {
+        *out_ << "  its incident banner shows in "
+              << (resp.banner_apps_size() > 0
+                      ? absl::StrCat("apps ", absl::StrJoin(resp.banner_apps(), ","))
+                      : std::string("every app"))
+              << " on "
+              << (resp.banner_paths_size() > 0
+                      ? absl::StrCat("pages ", absl::StrJoin(resp.banner_paths(), ","))
+                      : std::string("every page"))
+              << "\n";
+      }
     }
     return kExitOk;
   }
@@ -549,6 +593,384 @@ int CommandRunner::Watch(const std::vector<std::string>& args) {
   w.json = options_.json;
   w.connect_timeout = options_.timeout;
   return RunWatch(stub_, channel_, *clock_, w, out_, err_);
+}
+
+namespace {
+
+std::string StripTrailingNewlines(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+bool Unreachable(const grpc::Status& status, const grpc::ClientContext& ctx) {
+  return (status.error_code() == grpc::StatusCode::UNAVAILABLE && !ServerAnswered(ctx)) ||
+         status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+         status.error_code() == grpc::StatusCode::UNIMPLEMENTED;
+}
+
+}  // namespace
+
+int CommandRunner::Lint(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  if (args.size() > 1) {
+    return UsageError("lint", "lint reads the draft from stdin or --file, not from arguments");
+  }
+  std::stringstream buf;
+  if (!o.file.empty() && o.file != "-") {
+    std::ifstream in(o.file, std::ios::binary);
+    if (!in) {
+      *err_ << "statuscastctl: cannot read --file " << o.file << "\n";
+      return kExitUsage;
+    }
+    buf << in.rdbuf();
+  } else {
+    buf << in_->rdbuf();
+  }
+  const std::string text = StripTrailingNewlines(buf.str());
+  if (text.empty()) return UsageError("lint", "nothing to lint: the draft is empty");
+  v1::LintUpdateRequest req;
+  req.set_message(text);
+  req.set_banner_text(o.banner);
+  if (!o.phase.empty()) {
+    absl::StatusOr<v1::LintPhase> phase = ParseLintPhaseInput(o.phase);
+    if (!phase.ok()) return UsageError("lint", absl::StrCat("--phase: ", phase.status().message()));
+    req.set_phase(*phase);
+  }
+  if (!o.severity.empty()) {
+    absl::StatusOr<v1::Severity> sev = ParseSeverityInput(o.severity);
+    if (!sev.ok()) return UsageError("lint", absl::StrCat("--severity: ", sev.status().message()));
+    req.set_severity(*sev);
+  }
+  if (!o.state.empty()) {
+    absl::StatusOr<v1::IncidentState> state = ParseStateInput(o.state);
+    if (!state.ok()) return UsageError("lint", absl::StrCat("--state: ", state.status().message()));
+    req.set_state_after(*state);
+  }
+  if (!o.channels.empty()) {
+    absl::StatusOr<std::vector<v1::Channel>> channels = ParseChannelsInput(o.channels);
+    if (!channels.ok()) {
+      return UsageError("lint", absl::StrCat("--channels: ", channels.status().message()));
+    }
+    for (v1::Channel c : *channels) req.add_channels(c);
+  }
+  if (!o.components.empty()) {
+    absl::StatusOr<std::vector<v1::AffectedComponent>> comps = ParseComponentsInput(o.components);
+    if (!comps.ok()) {
+      return UsageError("lint", absl::StrCat("--components: ", comps.status().message()));
+    }
+    for (const auto& c : *comps) req.add_affected_components(c.name());
+  }
+  if (!o.next.empty()) {
+    absl::StatusOr<absl::Time> next = ParseNextInput(o.next, clock_->Now());
+    if (!next.ok()) return UsageError("lint", absl::StrCat("--next: ", next.status().message()));
+    ToProto(*next, req.mutable_next_update_at());
+  }
+  if (!o.incident.empty()) {
+    absl::StatusOr<std::string> ref = ParseIncidentRef(o.incident);
+    if (!ref.ok()) return UsageError("lint", absl::StrCat("--incident: ", ref.status().message()));
+    req.set_incident_ref(*ref);
+  }
+  v1::LintUpdateResponse resp;
+  bool local = o.local;
+  if (!local) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(clock_->Now() + options_.timeout));
+    ctx.AddMetadata("x-request-id", NewRequestId());
+    grpc::Status status = stub_->LintUpdate(&ctx, req, &resp);
+    if (!status.ok()) {
+      if (req.incident_ref().empty() && Unreachable(status, ctx)) {
+        // The built-in rules still answer, without the server's extra rules.
+        *err_ << "statuscastctl: statuscast-comms at " << o.server
+              << " did not answer; linted with the built-in rules only\n";
+        local = true;
+      } else {
+        RpcCall call;
+        call.action = "lint the draft";
+        call.server = o.server;
+        call.server_answered = ServerAnswered(ctx);
+        call.timeout = absl::FormatDuration(o.timeout);
+        RpcFailure failure = DescribeRpcFailure(status, call);
+        for (const std::string& line : failure.lines) *err_ << "statuscastctl: " << line << "\n";
+        return failure.exit_code;
+      }
+    }
+  }
+  if (local) {
+    if (!req.incident_ref().empty()) {
+      return UsageError("lint", "--local cannot read --incident; give --severity and --phase");
+    }
+    absl::StatusOr<std::unique_ptr<lint::Linter>> linter = lint::Linter::Default();
+    if (!linter.ok()) {
+      *err_ << "statuscastctl: " << linter.status().message() << "\n";
+      return kExitFailed;
+    }
+    absl::StatusOr<std::vector<lint::Finding>> findings =
+        (*linter)->Lint(lint::InputFromProto(req));
+    if (!findings.ok()) {
+      *err_ << "statuscastctl: cannot lint: " << findings.status().message() << "\n";
+      return kExitFailed;
+    }
+    resp = lint::ResponseFromFindings(*findings);
+  }
+  if (o.json) {
+    PrintJson(resp);
+  } else {
+    *out_ << RenderLintFindings(req.message(), req.banner_text(), resp);
+  }
+  return resp.error_count() > 0 ? kExitFailed : kExitOk;
+}
+
+int CommandRunner::Template(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  if (args.size() > 2) return UsageError("template", "template takes one incident reference");
+  if (o.tone.empty()) {
+    return UsageError("template",
+                      "--tone is required: acknowledging, updating, no_progress or resolving");
+  }
+  absl::StatusOr<v1::TemplateTone> tone = ParseToneInput(o.tone);
+  if (!tone.ok()) return UsageError("template", absl::StrCat("--tone: ", tone.status().message()));
+  if (!o.post) {
+    for (const char* f : {"override", "channels", "idempotency_key"}) {
+      if (o.given.count(f)) return UsageError("template", absl::StrCat("--", f, " needs --post"));
+    }
+  }
+  v1::Incident inc;
+  int code = kExitOk;
+  if (!Fetch(args, "template", &inc, &code)) return code;
+  v1::FillTemplateRequest req;
+  req.set_incident_ref(inc.ref());
+  req.set_tone(*tone);
+  if (!o.next.empty()) {
+    absl::StatusOr<absl::Time> next = ParseNextInput(o.next, clock_->Now());
+    if (!next.ok())
+      return UsageError("template", absl::StrCat("--next: ", next.status().message()));
+    ToProto(*next, req.mutable_next_update_at());
+  }
+  v1::FillTemplateResponse filled;
+  code = Call(&v1::IncidentService::StubInterface::FillTemplate, req, &filled,
+              absl::StrCat("fill the template for ", inc.ref()), inc.ref(), "");
+  if (code != kExitOk) return code;
+  if (!o.post) {
+    if (o.json) {
+      PrintJson(filled);
+      return kExitOk;
+    }
+    *out_ << filled.message() << "\n";
+    if (!filled.banner_text().empty()) *out_ << "\nbanner: " << filled.banner_text() << "\n";
+    if (filled.has_next_update_at()) {
+      *out_ << "promises the next update by "
+            << FormatUtcNear(TimeFromProto(filled.next_update_at()), clock_->Now()) << "\n";
+    }
+    if (!filled.lint_findings().empty()) *out_ << RenderLintNotes(filled.lint_findings());
+    *out_ << "post it: statuscastctl template " << inc.ref() << " --tone " << o.tone << " --post\n";
+    return kExitOk;
+  }
+  v1::WriteIncidentResponse resp;
+  if (*tone == v1::TEMPLATE_TONE_RESOLVING) {
+    absl::StatusOr<std::vector<v1::Channel>> channels =
+        ParseChannelsInput(o.channels.empty() ? kResolveChannels : o.channels);
+    if (!channels.ok()) {
+      return UsageError("template", absl::StrCat("--channels: ", channels.status().message()));
+    }
+    v1::ResolveIncidentRequest r;
+    r.set_incident_ref(inc.ref());
+    r.set_expected_version(inc.version());
+    r.set_message(filled.message());
+    for (v1::Channel c : *channels) r.add_channels(c);
+    r.set_author(o.author);
+    r.set_idempotency_key(IdempotencyKey());
+    r.set_lint_override_reason(o.override_reason);
+    code = Call(&v1::IncidentService::StubInterface::ResolveIncident, r, &resp,
+                absl::StrCat("resolve ", inc.ref()), inc.ref(), r.idempotency_key());
+    if (code != kExitOk) return code;
+    return PrintWrite("resolved", resp);
+  }
+  absl::StatusOr<std::vector<v1::Channel>> channels =
+      ParseChannelsInput(o.channels.empty() ? kDefaultChannels : o.channels);
+  if (!channels.ok()) {
+    return UsageError("template", absl::StrCat("--channels: ", channels.status().message()));
+  }
+  v1::PostUpdateRequest r;
+  r.set_incident_ref(inc.ref());
+  r.set_expected_version(inc.version());
+  v1::UpdateDraft* d = r.mutable_update();
+  d->set_state(inc.state() == v1::INCIDENT_STATE_RESOLVED ? v1::INCIDENT_STATE_INVESTIGATING
+                                                          : inc.state());
+  d->set_message(filled.message());
+  d->set_banner_text(filled.banner_text());
+  for (v1::Channel c : *channels) d->add_channels(c);
+  if (filled.has_next_update_at()) *d->mutable_next_update_at() = filled.next_update_at();
+  d->set_no_progress(*tone == v1::TEMPLATE_TONE_NO_PROGRESS);
+  r.set_author(o.author);
+  r.set_idempotency_key(IdempotencyKey());
+  r.set_lint_override_reason(o.override_reason);
+  code = Call(&v1::IncidentService::StubInterface::PostUpdate, r, &resp,
+              absl::StrCat("post the update to ", inc.ref()), inc.ref(), r.idempotency_key());
+  if (code != kExitOk) return code;
+  return PrintWrite("updated", resp);
+}
+
+bool CommandRunner::ApplyBannerFlags(v1::ManualBanner* b, int* code) {
+  const CtlOptions& o = options_;
+  const absl::Time now = clock_->Now();
+  if (o.given.count("text")) b->set_text(o.text);
+  if (o.given.count("link")) b->set_link(o.link);
+  if (o.given.count("level")) {
+    absl::StatusOr<v1::BannerLevel> level = ParseBannerLevelInput(o.level);
+    if (!level.ok()) {
+      *code = UsageError("banner", absl::StrCat("--level: ", level.status().message()));
+      return false;
+    }
+    b->set_level(*level);
+  }
+  v1::BannerTarget* t = b->mutable_target();
+  if (o.given.count("apps")) {
+    t->clear_apps();
+    for (const std::string& a : ParseNameList(o.apps)) t->add_apps(a);
+  }
+  if (o.given.count("paths")) {
+    t->clear_path_patterns();
+    for (const std::string& p : ParseNameList(o.paths)) t->add_path_patterns(p);
+  }
+  if (o.given.count("components")) {
+    t->clear_components();
+    for (const std::string& c : ParseNameList(o.components)) t->add_components(c);
+  }
+  for (const auto& [flag, value, field] :
+       {std::make_tuple("starts", &o.starts, b->mutable_starts_at()),
+        std::make_tuple("ends", &o.ends, b->mutable_ends_at())}) {
+    if (!o.given.count(flag)) continue;
+    absl::StatusOr<absl::Time> when = ParseWhenInput(*value, now);
+    if (!when.ok()) {
+      *code = UsageError("banner", absl::StrCat("--", flag, ": ", when.status().message()));
+      return false;
+    }
+    ToProto(*when, field);
+  }
+  if (!o.given.count("starts") && b->starts_at().seconds() == 0 && b->starts_at().nanos() == 0) {
+    b->clear_starts_at();
+  }
+  if (!o.given.count("ends") && b->ends_at().seconds() == 0 && b->ends_at().nanos() == 0) {
+    b->clear_ends_at();
+  }
+  return true;
+}
+
+int CommandRunner::Banner(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  if (banner_stub_ == nullptr) {
+    *err_ << "statuscastctl: no connection to statuscast-banner\n";
+    return kExitFailed;
+  }
+  const std::string sub = args.size() > 1 ? args[1] : "list";
+  const bool edits = sub == "create" || sub == "edit";
+  if (!edits) {
+    for (const char* f :
+         {"text", "level", "apps", "paths", "components", "starts", "ends", "link"}) {
+      if (o.given.count(f)) {
+        return UsageError("banner", absl::StrCat("--", f, " goes with banner create or edit"));
+      }
+    }
+  }
+  if (sub == "list") {
+    if (args.size() > 2) return UsageError("banner", "banner list takes no arguments");
+    v1::ListBannersResponse resp;
+    int code = CallOn(banner_stub_, &v1::BannerAdminService::StubInterface::ListBanners,
+                      v1::ListBannersRequest(), &resp, "list banners", "", "");
+    if (code != kExitOk) return code;
+    if (o.json) {
+      PrintJson(resp);
+    } else {
+      *out_ << RenderBanners(resp, clock_->Now());
+    }
+    return kExitOk;
+  }
+  v1::ManualBanner result;
+  int code = kExitOk;
+  if (sub == "create") {
+    if (args.size() != 2) return UsageError("banner", "banner create takes only flags");
+    if (o.text.empty()) return UsageError("banner", "--text is required: what users read");
+    v1::CreateBannerRequest req;
+    v1::ManualBanner* b = req.mutable_banner();
+    b->set_level(v1::BANNER_LEVEL_INFO);
+    b->set_enabled(true);
+    if (!ApplyBannerFlags(b, &code)) return code;
+    req.set_author(o.author);
+    code = CallOn(banner_stub_, &v1::BannerAdminService::StubInterface::CreateBanner, req, &result,
+                  "create the banner", "", "");
+  } else if (sub == "edit" || sub == "disable") {
+    int64_t id = 0;
+    if (args.size() != 3 || !absl::SimpleAtoi(args[2], &id) || id <= 0) {
+      return UsageError("banner", absl::StrCat("banner ", sub, " takes one banner ID (a number)"));
+    }
+    if (sub == "disable") {
+      v1::DisableBannerRequest req;
+      req.set_id(id);
+      req.set_author(o.author);
+      code = CallOn(banner_stub_, &v1::BannerAdminService::StubInterface::DisableBanner, req,
+                    &result, absl::StrCat("disable banner ", id), "", "");
+    } else {
+      v1::ListBannersResponse all;
+      code = CallOn(banner_stub_, &v1::BannerAdminService::StubInterface::ListBanners,
+                    v1::ListBannersRequest(), &all, "read the banners", "", "");
+      if (code != kExitOk) return code;
+      v1::UpdateBannerRequest req;
+      bool found = false;
+      for (const v1::ManualBanner& b : all.banners()) {
+        if (b.id() == id) {
+          *req.mutable_banner() = b;
+          found = true;
+        }
+      }
+      if (!found) {
+        *err_ << "statuscastctl: no banner " << id << " (statuscastctl banner list shows them)\n";
+        return kExitFailed;
+      }
+      if (!ApplyBannerFlags(req.mutable_banner(), &code)) return code;
+      req.set_author(o.author);
+      code = CallOn(banner_stub_, &v1::BannerAdminService::StubInterface::UpdateBanner, req,
+                    &result, absl::StrCat("edit banner ", id), "", "");
+    }
+  } else {
+    return UsageError("banner", absl::StrCat("unknown banner command \"", sub,
+                                             "\" (use list, create, edit or disable)"));
+  }
+  if (code != kExitOk) return code;
+  if (o.json) {
+    PrintJson(result);
+  } else {
+    *out_ << RenderBannerLine(result, clock_->Now());
+  }
+  return kExitOk;
+}
+
+int CommandRunner::KillSwitch(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  if (banner_stub_ == nullptr) {
+    *err_ << "statuscastctl: no connection to statuscast-banner\n";
+    return kExitFailed;
+  }
+  if (args.size() != 2 || (args[1] != "on" && args[1] != "off")) {
+    return UsageError("killswitch", "killswitch takes on or off");
+  }
+  if (o.reason.empty()) return UsageError("killswitch", "--reason is required (it is recorded)");
+  v1::SetKillSwitchRequest req;
+  req.set_scope(o.app.empty() ? "*" : o.app);
+  req.set_engaged(args[1] == "on");
+  req.set_reason(o.reason);
+  req.set_author(o.author);
+  v1::KillSwitch resp;
+  int code = CallOn(banner_stub_, &v1::BannerAdminService::StubInterface::SetKillSwitch, req, &resp,
+                    absl::StrCat("turn the kill switch ", args[1]), "", "");
+  if (code != kExitOk) return code;
+  if (o.json) {
+    PrintJson(resp);
+  } else {
+    *out_ << "kill switch " << (resp.engaged() ? "ON" : "off") << " for "
+          << (resp.scope() == "*" ? std::string("every app") : resp.scope())
+          << (resp.engaged() ? ": its banners are hidden now" : ": its banners show again") << "\n";
+  }
+  return kExitOk;
 }
 
 }  // namespace ctl

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "statuscast/v1/banner.grpc.pb.h"
 #include "statuscast/v1/incident.grpc.pb.h"
 
 namespace grpc {
@@ -39,7 +40,11 @@ struct CtlOptions {
   // Per command.
   std::string title, severity, components, started, message, banner, channels, next, state, reason,
       url, body_file, group, description, since, until;
-  bool no_progress = false, open = false, closed = false;
+  // lint, template, --override; banner, killswitch, components create.
+  std::string file, phase, incident, override_reason, tone,
+      banner_server = "127.0.0.1:7401", text, level, apps, paths, starts, ends, link, app,
+      banner_apps, banner_paths;
+  bool no_progress = false, open = false, closed = false, post = false, local = false;
   int limit = 50;
   int64_t after = 0;
   // The flags given on the command line (canonical names, e.g. "no_progress"),
@@ -57,6 +62,12 @@ class CommandRunner {
 
   int Run(const std::vector<std::string>& args);
 
+  // banner and killswitch talk to statuscast-banner through this stub;
+  // without one they fail. It must outlive the runner.
+  void set_banner_stub(v1::BannerAdminService::StubInterface* stub) { banner_stub_ = stub; }
+  // Where lint reads a draft from when --file is not given (default stdin).
+  void set_input(std::istream* in) { in_ = in; }
+
  private:
   int Declare(const std::vector<std::string>& args);
   int Update(const std::vector<std::string>& args);
@@ -68,6 +79,12 @@ class CommandRunner {
   int List(const std::vector<std::string>& args);
   int Components(const std::vector<std::string>& args);
   int Watch(const std::vector<std::string>& args);
+  int Lint(const std::vector<std::string>& args);
+  int Template(const std::vector<std::string>& args);
+  int Banner(const std::vector<std::string>& args);
+  int KillSwitch(const std::vector<std::string>& args);
+  // The ManualBanner fields the banner flags give, over `banner`.
+  bool ApplyBannerFlags(v1::ManualBanner* banner, int* code);
 
   // Reads the incident named by args[1]; false after reporting a failure
   // (exit code in *code).
@@ -79,6 +96,10 @@ class CommandRunner {
   bool BuildDraft(v1::Severity severity, v1::IncidentState default_state,
                   const std::string& default_channels, v1::UpdateDraft* draft, int* code);
 
+  template <typename Stub, typename Req, typename Resp>
+  int CallOn(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+             const Req& request, Resp* response, const std::string& action,
+             const std::string& incident_ref, const std::string& idempotency_key);
   template <typename Req, typename Resp>
   int Call(grpc::Status (v1::IncidentService::StubInterface::*method)(grpc::ClientContext*,
                                                                       const Req&, Resp*),
@@ -98,6 +119,8 @@ class CommandRunner {
   std::ostream* err_;
   std::string idempotency_key_;
   std::string command_;  // the subcommand being run
+  v1::BannerAdminService::StubInterface* banner_stub_ = nullptr;
+  std::istream* in_;
 };
 
 }  // namespace ctl

@@ -341,6 +341,47 @@ absl::Duration DefaultPromiseLead(v1::Severity severity) {
   }
 }
 
+absl::StatusOr<v1::TemplateTone> ParseToneInput(const std::string& text) {
+  std::string s = absl::AsciiStrToLower(Trimmed(text));
+  for (char& c : s) {
+    if (c == '-' || c == ' ') c = '_';
+  }
+  if (s == "acknowledging" || s == "acknowledge" || s == "first") {
+    return v1::TEMPLATE_TONE_ACKNOWLEDGING;
+  }
+  if (s == "updating" || s == "update") return v1::TEMPLATE_TONE_UPDATING;
+  if (s == "no_progress" || s == "noprogress") return v1::TEMPLATE_TONE_NO_PROGRESS;
+  if (s == "resolving" || s == "resolve" || s == "resolution") return v1::TEMPLATE_TONE_RESOLVING;
+  return Invalid(absl::StrCat("unknown tone \"", text,
+                              "\" (use acknowledging, updating, no_progress or resolving)"));
+}
+
+absl::StatusOr<v1::LintPhase> ParseLintPhaseInput(const std::string& text) {
+  std::string s = absl::AsciiStrToLower(Trimmed(text));
+  if (s == "first" || s == "acknowledging") return v1::LINT_PHASE_FIRST;
+  if (s == "update" || s == "updating") return v1::LINT_PHASE_UPDATE;
+  if (s == "resolution" || s == "resolve" || s == "resolving") return v1::LINT_PHASE_RESOLUTION;
+  return Invalid(absl::StrCat("unknown phase \"", text, "\" (use first, update or resolution)"));
+}
+
+absl::StatusOr<v1::BannerLevel> ParseBannerLevelInput(const std::string& text) {
+  std::string s = absl::AsciiStrToLower(Trimmed(text));
+  if (s == "info") return v1::BANNER_LEVEL_INFO;
+  if (s == "maintenance") return v1::BANNER_LEVEL_MAINTENANCE;
+  if (s == "minor") return v1::BANNER_LEVEL_MINOR;
+  if (s == "major") return v1::BANNER_LEVEL_MAJOR;
+  if (s == "critical") return v1::BANNER_LEVEL_CRITICAL;
+  return Invalid(absl::StrCat("unknown banner level \"", text,
+                              "\" (use info, maintenance, minor, major or critical)"));
+}
+
+std::vector<std::string> ParseNameList(const std::string& text) { return SplitList(text); }
+
+absl::StatusOr<absl::Time> ParseWhenInput(const std::string& text, absl::Time now) {
+  if (absl::AsciiStrToLower(Trimmed(text)) == "now") return now;
+  return ParseNextInput(text, now);
+}
+
 std::string NewIdempotencyKey() {
   std::random_device rd;
   uint64_t hi = (static_cast<uint64_t>(rd()) << 32) ^ rd();

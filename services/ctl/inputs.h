@@ -13,7 +13,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "statuscast/v1/banner.pb.h"
 #include "statuscast/v1/incident.pb.h"
+#include "statuscast/v1/lint.pb.h"
 
 namespace statuscast {
 namespace ctl {
@@ -66,6 +68,23 @@ absl::StatusOr<absl::Time> ParseNextInput(const std::string& text, absl::Time no
 // here and the server never push it beyond the cadence. Zero for SEV-3 (no
 // promise is made).
 absl::Duration DefaultPromiseLead(v1::Severity severity);
+
+// "acknowledging", "updating", "no_progress" (also "no-progress"),
+// "resolving".
+absl::StatusOr<v1::TemplateTone> ParseToneInput(const std::string& text);
+
+// "first", "update", "resolution" (lint --phase).
+absl::StatusOr<v1::LintPhase> ParseLintPhaseInput(const std::string& text);
+
+// "info", "maintenance", "minor", "major", "critical" (banner --level).
+absl::StatusOr<v1::BannerLevel> ParseBannerLevelInput(const std::string& text);
+
+// "a, b,,c" -> {"a", "b", "c"}: a comma-separated list, blanks dropped.
+std::vector<std::string> ParseNameList(const std::string& text);
+
+// When a banner starts or ends: "now", or any form ParseNextInput takes
+// ("2h" from now, "14:30" UTC, RFC3339).
+absl::StatusOr<absl::Time> ParseWhenInput(const std::string& text, absl::Time now);
 
 // A fresh random 128-bit idempotency key, 32 hex digits.
 std::string NewIdempotencyKey();

@@ -35,8 +35,12 @@ int main(int argc, char** argv) {
   std::shared_ptr<grpc::Channel> channel =
       grpc::CreateCustomChannel(cl->options.server, grpc::InsecureChannelCredentials(), args);
   auto stub = statuscast::v1::IncidentService::NewStub(channel);
+  // Connects only when a banner command uses it.
+  auto banner_stub = statuscast::v1::BannerAdminService::NewStub(grpc::CreateCustomChannel(
+      cl->options.banner_server, grpc::InsecureChannelCredentials(), args));
   CommandRunner runner(cl->options, stub.get(), channel.get(), &statuscast::RealClock::Get(),
                        &std::cout, &std::cerr);
+  runner.set_banner_stub(banner_stub.get());
   int code = runner.Run(cl->positional);
   std::cout.flush();
   return code;

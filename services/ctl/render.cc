@@ -287,6 +287,59 @@ const char* EventKindLabel(v1::IncidentEvent::Kind k) {
   }
 }
 
+const char* LintLevelLabel(v1::LintLevel l) {
+  switch (l) {
+    case v1::LINT_LEVEL_ERROR:
+      return "error";
+    case v1::LINT_LEVEL_WARNING:
+      return "warning";
+    default:
+      return "info";
+  }
+}
+
+const char* BannerLevelLabel(v1::BannerLevel l) {
+  switch (l) {
+    case v1::BANNER_LEVEL_INFO:
+      return "info";
+    case v1::BANNER_LEVEL_MAINTENANCE:
+      return "maintenance";
+    case v1::BANNER_LEVEL_MINOR:
+      return "minor";
+    case v1::BANNER_LEVEL_MAJOR:
+      return "major";
+    case v1::BANNER_LEVEL_CRITICAL:
+      return "critical";
+    default:
+      return "?";
+  }
+}
+
+// "apps shop; paths /checkout*; components checkout" or "everywhere".
+std::string DescribeTarget(const v1::BannerTarget& t) {
+  std::vector<std::string> parts;
+  if (t.apps_size() > 0) parts.push_back(absl::StrCat("apps ", absl::StrJoin(t.apps(), ",")));
+  if (t.path_patterns_size() > 0) {
+    parts.push_back(absl::StrCat("paths ", absl::StrJoin(t.path_patterns(), ",")));
+  }
+  if (t.components_size() > 0) {
+    parts.push_back(absl::StrCat("components ", absl::StrJoin(t.components(), ",")));
+  }
+  return parts.empty() ? "everywhere" : absl::StrJoin(parts, "; ");
+}
+
+// "from 14:00 UTC until 16:00 UTC", "until ...", "always".
+std::string DescribeSchedule(const v1::ManualBanner& b, absl::Time now) {
+  std::string out;
+  if (b.has_starts_at())
+    out = absl::StrCat("from ", FormatUtcNear(TimeFromProto(b.starts_at()), now));
+  if (b.has_ends_at()) {
+    absl::StrAppend(&out, out.empty() ? "" : " ", "until ",
+                    FormatUtcNear(TimeFromProto(b.ends_at()), now));
+  }
+  return out.empty() ? "always" : out;
+}
+
 }  // namespace
 
 absl::Time TimeFromProto(const google::protobuf::Timestamp& ts) {
@@ -461,6 +514,132 @@ std::string RenderWriteResult(const std::string& verb, const v1::WriteIncidentRe
   } else {
     absl::StrAppend(&out, "  ", DescribePromise(inc, now), "\n");
   }
+  return out;
+}
+
+MarkedSpan MarkSpan(const std::string& text, size_t begin, size_t end, size_t width) {
+  begin = std::min(begin, text.size());
+  end = std::min(std::max(end, begin), text.size());
+  size_t line_start = begin == 0 ? 0 : text.rfind('\n', begin - 1);
+  line_start = line_start == std::string::npos ? 0 : (begin == 0 ? 0 : line_start + 1);
+  size_t line_end = text.find('\n', line_start);
+  if (line_end == std::string::npos) line_end = text.size();
+  if (begin > line_end) begin = line_end;  // a span starting at the newline itself
+  end = std::min(end, line_end);
+  MarkedSpan out;
+  out.line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + line_start, '\n'));
+  // Code point starts of the line, as byte offsets, plus the end.
+  std::vector<size_t> cps;
+  for (size_t i = line_start; i < line_end; ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) cps.push_back(i);
+  }
+  const size_t total = cps.size();
+  cps.push_back(line_end);
+  auto cp_index = [&](size_t byte) {
+    return static_cast<size_t>(std::lower_bound(cps.begin(), cps.end() - 1, byte) - cps.begin());
+  };
+  const size_t col = cp_index(begin);
+  const size_t len = end > begin ? std::max<size_t>(1, cp_index(end) - col) : 1;
+  out.column = col + 1;
+  size_t ws = 0, we = total;
+  if (total > width) {
+    ws = col > 20 ? col - 20 : 0;
+    we = std::min(total, ws + width);
+  }
+  std::string shown = text.substr(cps[ws], cps[we] - cps[ws]);
+  for (char& c : shown) {
+    if (c == '\t' || c == '\r') c = ' ';
+  }
+  const std::string lead = ws > 0 ? "..." : "";
+  out.text_line = absl::StrCat(lead, shown, we < total ? "..." : "");
+  size_t marks = std::max<size_t>(1, std::min(len, we > col ? we - col : 1));
+  out.underline = std::string(lead.size() + (col - ws), ' ') + std::string(marks, '^');
+  return out;
+}
+
+std::string RenderLintFindings(const std::string& message, const std::string& banner_text,
+                               const v1::LintUpdateResponse& response) {
+  std::string out;
+  for (const v1::LintFinding& f : response.findings()) {
+    const bool banner = f.field() == v1::LINT_FIELD_BANNER_TEXT;
+    const std::string& text = banner ? banner_text : message;
+    const bool missing = f.span_start() == f.span_end();
+    MarkedSpan m = MarkSpan(text, static_cast<size_t>(std::max(0, f.span_start())),
+                            static_cast<size_t>(std::max(0, f.span_end())));
+    absl::StrAppend(
+        &out, LintLevelLabel(f.level()), " [", f.rule_id(), "] ", banner ? "banner text, " : "",
+        missing ? "missing from the text" : absl::StrCat("line ", m.line, ", column ", m.column),
+        "\n");
+    if (!text.empty()) absl::StrAppend(&out, "    ", m.text_line, "\n    ", m.underline, "\n");
+    absl::StrAppend(&out, "  why: ", OneLine(f.explanation()), "\n");
+    if (!f.suggestion().empty()) {
+      absl::StrAppend(&out, "  ", missing ? "add" : "rewrite", ": ", OneLine(f.suggestion()), "\n");
+    }
+    absl::StrAppend(&out, "\n");
+  }
+  const int n = response.findings_size();
+  if (n == 0) return "no problems found\n";
+  std::vector<std::string> parts;
+  auto count = [&parts](int k, const char* one, const char* many) {
+    if (k > 0) parts.push_back(absl::StrCat(k, " ", k == 1 ? one : many));
+  };
+  count(response.error_count(), "error", "errors");
+  count(response.warning_count(), "warning", "warnings");
+  count(response.info_count(), "info", "infos");
+  absl::StrAppend(&out, n, n == 1 ? " problem: " : " problems: ", absl::StrJoin(parts, ", "), "\n");
+  return out;
+}
+
+std::string RenderLintNotes(const google::protobuf::RepeatedPtrField<v1::LintFinding>& findings) {
+  if (findings.empty()) return "";
+  std::string out = "  lint:\n";
+  for (const v1::LintFinding& f : findings) {
+    absl::StrAppend(&out, "    ", LintLevelLabel(f.level()), " [", f.rule_id(), "] ");
+    if (f.span_start() != f.span_end()) {
+      absl::StrAppend(&out, "\"", Truncate(OneLine(f.excerpt()), 60), "\"");
+    } else {
+      absl::StrAppend(&out, "(missing)");
+    }
+    if (!f.suggestion().empty()) {
+      absl::StrAppend(&out, " -> ", Truncate(OneLine(f.suggestion()), 80));
+    }
+    absl::StrAppend(&out, "\n");
+  }
+  return out;
+}
+
+std::string RenderBannerLine(const v1::ManualBanner& b, absl::Time now) {
+  return absl::StrCat("banner ", b.id(), " (", BannerLevelLabel(b.level()), ", ",
+                      b.enabled() ? "enabled" : "disabled", ", version ", b.content_version(),
+                      "): ", Truncate(OneLine(b.text()), 70), "\n  shown ",
+                      DescribeTarget(b.target()), ", ", DescribeSchedule(b, now), "\n");
+}
+
+std::string RenderBanners(const v1::ListBannersResponse& list, absl::Time now) {
+  std::string out;
+  if (list.banners_size() == 0) {
+    out = "no manual banners (add one: statuscastctl banner create --text T --level maintenance)\n";
+  } else {
+    std::vector<std::vector<std::string>> rows = {
+        {"ID", "LEVEL", "STATE", "WHERE", "WHEN", "TEXT"}};
+    for (const v1::ManualBanner& b : list.banners()) {
+      rows.push_back({absl::StrCat(b.id()), BannerLevelLabel(b.level()),
+                      b.enabled() ? "enabled" : "disabled", DescribeTarget(b.target()),
+                      DescribeSchedule(b, now), Truncate(OneLine(b.text()), 50)});
+    }
+    out = Table(rows);
+  }
+  bool any = false;
+  for (const v1::KillSwitch& k : list.kill_switches()) {
+    if (!k.engaged()) continue;
+    if (!any) absl::StrAppend(&out, "\n");
+    any = true;
+    absl::StrAppend(&out, "KILL SWITCH ON for ", k.scope() == "*" ? "every app" : k.scope(),
+                    ": every banner hidden since ",
+                    k.has_set_at() ? FormatUtc(TimeFromProto(k.set_at())) : "?", " by ",
+                    k.set_by().empty() ? "?" : k.set_by(), " (", OneLine(k.reason()), ")\n");
+  }
+  if (!any) absl::StrAppend(&out, "kill switches: all off\n");
   return out;
 }
 

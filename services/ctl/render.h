@@ -10,7 +10,9 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "statuscast/v1/banner.pb.h"
 #include "statuscast/v1/incident.pb.h"
+#include "statuscast/v1/lint.pb.h"
 
 namespace statuscast {
 namespace ctl {
@@ -59,6 +61,34 @@ std::string RenderWriteResult(const std::string& verb, const v1::WriteIncidentRe
 
 // `watch`: one line per event.
 std::string RenderEvent(const v1::IncidentEvent& event, absl::Time now);
+
+// The line of `text` holding bytes [begin, end), and under it a "^^^" mark
+// of the span (a single ^ after the text for an empty span: something
+// missing). A line wider than `width` code points is cut around the span,
+// with "..." where it was cut. `line` and `column` are 1-based (code points).
+struct MarkedSpan {
+  std::string text_line;
+  std::string underline;
+  size_t line = 1;
+  size_t column = 1;
+};
+MarkedSpan MarkSpan(const std::string& text, size_t begin, size_t end, size_t width = 90);
+
+// `lint`: each finding with its level, rule id, where it is, the text line
+// with the span underlined, why it matters and a suggested rewrite; then a
+// summary ("3 problems: 2 errors, 1 warning" or "no problems found").
+std::string RenderLintFindings(const std::string& message, const std::string& banner_text,
+                               const v1::LintUpdateResponse& response);
+
+// After a write: what the linter said, one finding per line ("" when none).
+std::string RenderLintNotes(const google::protobuf::RepeatedPtrField<v1::LintFinding>& findings);
+
+// `banner list`: manual banners (id, level, state, target, schedule, text)
+// and the kill switches.
+std::string RenderBanners(const v1::ListBannersResponse& list, absl::Time now);
+
+// After a banner write: "banner 12 (maintenance, enabled, version 3): text".
+std::string RenderBannerLine(const v1::ManualBanner& banner, absl::Time now);
 
 }  // namespace ctl
 }  // namespace statuscast

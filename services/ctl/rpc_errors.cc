@@ -1,7 +1,10 @@
 #include "services/ctl/rpc_errors.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -94,6 +97,7 @@ std::string FlagForField(const std::string& field) {
       {"started_after", "--since"},
       {"started_before", "--until"},
       {"after_sequence", "--after"},
+      {"lint_override_reason", "--override"},
   };
   for (const auto& [name, flag] : kMap) {
     if (last == name) return flag;
@@ -108,19 +112,19 @@ RpcFailure DescribeRpcFailure(const grpc::Status& status, const RpcCall& call) {
     case grpc::StatusCode::UNAVAILABLE:
       f.exit_code = kExitUnreachable;
       if (call.server_answered) {
-        f.lines.push_back(absl::StrCat("statuscast-comms at ", call.server,
+        f.lines.push_back(absl::StrCat(call.service, " at ", call.server,
                                        " cannot serve requests right now: ", msg,
                                        " (retry in a moment)"));
       } else {
-        f.lines.push_back(absl::StrCat("cannot reach statuscast-comms at ", call.server, ": ", msg,
-                                       " (is it running? set --server or STATUSCAST_SERVER)"));
+        f.lines.push_back(absl::StrCat("cannot reach ", call.service, " at ", call.server, ": ",
+                                       msg, " (is it running? set ", call.server_flag, ")"));
       }
       AddRetryHint(call, call.server_answered, &f);
       return f;
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       f.exit_code = kExitUnreachable;
-      f.lines.push_back(absl::StrCat("no answer from statuscast-comms at ", call.server, " within ",
-                                     call.timeout, " (--timeout) to ", call.action));
+      f.lines.push_back(absl::StrCat("no answer from ", call.service, " at ", call.server,
+                                     " within ", call.timeout, " (--timeout) to ", call.action));
       AddRetryHint(call, true, &f);
       return f;
     case grpc::StatusCode::ABORTED:
@@ -137,8 +141,7 @@ RpcFailure DescribeRpcFailure(const grpc::Status& status, const RpcCall& call) {
       return f;
     case grpc::StatusCode::UNIMPLEMENTED:
       f.lines.push_back(absl::StrCat("cannot ", call.action, ": the server at ", call.server,
-                                     " does not offer it (", msg,
-                                     "); is --server pointing at statuscast-comms?"));
+                                     " does not offer it (", msg, "); is it ", call.service, "?"));
       return f;
     default:
       break;
@@ -151,7 +154,31 @@ RpcFailure DescribeRpcFailure(const grpc::Status& status, const RpcCall& call) {
     repeated = repeated && absl::StrContains(msg, absl::StrCat(field, ": ", description));
   }
   std::string line = absl::StrCat("cannot ", call.action, ":");
-  if (!repeated) absl::StrAppend(&line, " ", msg.empty() ? "failed" : msg);
+  // A message that quotes every violation's description (e.g. a lint refusal
+  // listing its findings) is shortened to what surrounds them; the violation
+  // lines below carry the rest.
+  size_t first = std::string::npos, last_end = 0;
+  bool all_quoted = !violations.empty() && !repeated;
+  for (const auto& [field, description] : violations) {
+    size_t at = description.empty() ? std::string::npos : msg.find(description);
+    if (at == std::string::npos) {
+      all_quoted = false;
+      break;
+    }
+    first = std::min(first, at);
+    last_end = std::max(last_end, at + description.size());
+  }
+  if (all_quoted) {
+    std::string head(absl::StripTrailingAsciiWhitespace(msg.substr(0, first)));
+    while (!head.empty() && (head.back() == ':' || head.back() == ';')) head.pop_back();
+    std::string tail(absl::StripAsciiWhitespace(msg.substr(last_end)));
+    while (!tail.empty() && (tail.front() == '.' || tail.front() == ';' || tail.front() == ' ')) {
+      tail.erase(0, 1);
+    }
+    absl::StrAppend(&line, " ", head, tail.empty() ? "" : ". ", tail);
+  } else if (!repeated) {
+    absl::StrAppend(&line, " ", msg.empty() ? "failed" : msg);
+  }
   switch (status.error_code()) {
     case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::NOT_FOUND:

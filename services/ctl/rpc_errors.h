@@ -34,6 +34,9 @@ struct RpcCall {
   // comes from the service, e.g. its database is down).
   bool server_answered = false;
   std::string timeout = "10s";  // as the user gave it, e.g. "10s"
+  // Which service was called, and the flag that points at it.
+  std::string service = "statuscast-comms";
+  std::string server_flag = "--server or STATUSCAST_SERVER";
 };
 
 struct RpcFailure {

@@ -24,25 +24,27 @@ const std::vector<CommandHelp>& Commands() {
        "                  --components checkout:major_outage,payments --started=-20m \\\n"
        "                  --message \"We're investigating failed card payments at checkout.\"",
        {"title", "severity", "components", "started", "message", "banner", "channels", "next",
-        "state"}},
+        "state", "override"}},
       {"update",
        "INC-n --message M [--state S] [--next WHEN] [--banner B] [--channels CH,...]\n"
-       "              [--no-progress] [--components C[:STATUS],...]",
-       "Post a customer-facing update; it keeps the standing promise and makes the next.",
+       "              [--no-progress] [--components C[:STATUS],...] [--override REASON]",
+       "Post a customer-facing update; it keeps the standing promise and makes the next.\n"
+       "              The server lints it and shows what it found; when its policy refuses\n"
+       "              lint errors, --override \"why\" posts anyway (the reason is recorded).",
        "statuscastctl update INC-12 --state identified --message \"We found the cause...\"",
-       {"message", "state", "next", "banner", "channels", "no_progress", "components"}},
+       {"message", "state", "next", "banner", "channels", "no_progress", "components", "override"}},
       {"resolve",
-       "INC-n --message M [--channels CH,...]",
+       "INC-n --message M [--channels CH,...] [--override REASON]",
        "Resolve with the resolution message (fix, cause, apology, prevention, postmortem).",
        "statuscastctl resolve INC-12 --message \"Card payments work again since 15:32 UTC...\"",
-       {"message", "channels"}},
+       {"message", "channels", "override"}},
       {"reopen",
        "INC-n --reason R --message M [--state S] [--next WHEN] [--banner B]\n"
        "              [--channels CH,...]",
        "Reopen a resolved incident with a customer update (recorded with the reason).",
        "statuscastctl reopen INC-12 --reason \"errors are back\" --message \"Payments fail "
        "again...\"",
-       {"reason", "message", "state", "next", "banner", "channels"}},
+       {"reason", "message", "state", "next", "banner", "channels", "override"}},
       {"severity",
        "INC-n SEV [--reason R]",
        "Change the severity; escalating tightens the standing promise.",
@@ -66,10 +68,49 @@ const std::vector<CommandHelp>& Commands() {
        {"open", "closed", "state", "severity", "since", "until", "limit"}},
       {"components",
        "list\n"
-       "              create NAME [--group G] [--description D]",
-       "The component catalog with each component's current status; add a component.",
-       "statuscastctl components create checkout --group web --description \"Checkout flow\"",
-       {"group", "description"}},
+       "              create NAME [--group G] [--description D] [--banner-apps APP,...]\n"
+       "                          [--banner-paths PATTERN,...]",
+       "The component catalog with each component's current status; add a component\n"
+       "              and where its incident banner shows (default: every app and page).",
+       "statuscastctl components create checkout --banner-apps shop --banner-paths "
+       "'/checkout*,/cart'",
+       {"group", "description", "banner_apps", "banner_paths"}},
+      {"lint",
+       "[--file FILE|-] [--severity SEV] [--phase first|update|resolution] [--incident INC-n]\n"
+       "              [--state S] [--next WHEN] [--components C,...] [--banner B] [--local]",
+       "Check a draft update (stdin or --file) before customers read it: each problem\n"
+       "              with its span marked, why, and a rewrite. Exit 1 when an error is found.\n"
+       "              --incident takes severity, state and components from the incident;\n"
+       "              without a server (or with --local) the built-in rules run here.",
+       "echo \"We're investigating failed checkouts.\" | statuscastctl lint --severity SEV-1 "
+       "--phase first",
+       {"file", "severity", "phase", "incident", "state", "next", "components", "banner",
+        "channels", "local"}},
+      {"template",
+       "INC-n --tone acknowledging|updating|no_progress|resolving [--next WHEN] [--post]\n"
+       "              [--channels CH,...] [--override REASON]",
+       "An update filled from the incident (scope, next update time); it lints clean.\n"
+       "              --post posts it (no_progress as a no-progress update; resolving resolves).",
+       "statuscastctl template INC-12 --tone no_progress --post",
+       {"tone", "next", "post", "channels", "override"}},
+      {"banner",
+       "list\n"
+       "              create --text T [--level L] [--apps A,...] [--paths P,...] [--components "
+       "C,...]\n"
+       "                     [--starts WHEN] [--ends WHEN] [--link URL]\n"
+       "              edit ID [the flags of create]\n"
+       "              disable ID",
+       "Manual banners (maintenance notices and the like) on statuscast-banner\n"
+       "              (--banner_server, env STATUSCAST_BANNER_SERVER, default 127.0.0.1:7401).\n"
+       "              L: info (default), maintenance, minor, major, critical.",
+       "statuscastctl banner create --text \"Maintenance tonight 22:00-23:00 UTC\" "
+       "--level maintenance --apps shop --paths '/checkout*'",
+       {"banner_server", "text", "level", "apps", "paths", "components", "starts", "ends", "link"}},
+      {"killswitch",
+       "on|off [--app APP] --reason R",
+       "Hide every banner (or one app's) at once, and show them again.",
+       "statuscastctl killswitch on --app shop --reason \"banner loop on checkout\"",
+       {"banner_server", "app", "reason"}},
       {"watch",
        "[--after SEQ]",
        "Stream changes: open incidents, then one line per change. Reconnects by itself\n"
@@ -144,6 +185,8 @@ std::string UsageText() {
       "\n"
       "Global flags\n"
       "  --server HOST:PORT   statuscast-comms (env STATUSCAST_SERVER; default 127.0.0.1:7400)\n"
+      "  --banner_server H:P  statuscast-banner, for banner and killswitch\n"
+      "                       (env STATUSCAST_BANNER_SERVER; default 127.0.0.1:7401)\n"
       "  --author NAME        who writes (env STATUSCAST_AUTHOR, else $USER)\n"
       "  --json               print the server's answer as protobuf JSON, one object per line\n"
       "  --timeout 10s        how long to wait for each answer\n"
@@ -155,6 +198,7 @@ std::string UsageText() {
       "Exit codes\n"
       "  0  done\n"
       "  1  the server refused (the message says why) or the call failed\n"
+      "     (lint: an error-level finding)\n"
       "  2  usage error; nothing was sent\n"
       "  3  statuscast-comms unreachable, unavailable or too slow: retry (a write with the\n"
       "     printed --idempotency_key)\n");

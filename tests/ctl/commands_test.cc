@@ -42,6 +42,13 @@ class FakeIncidentService final : public v1::IncidentService::Service {
     last_post = *req;
     if (!post_status.ok()) return post_status;
     *resp->mutable_incident() = incident;
+    v1::LintFinding* f = resp->add_lint_findings();
+    f->set_rule_id("passive-voice");
+    f->set_level(v1::LINT_LEVEL_WARNING);
+    f->set_span_start(0);
+    f->set_span_end(4);
+    f->set_excerpt("were made");
+    f->set_suggestion("we made");
     return grpc::Status::OK;
   }
   grpc::Status DeclareIncident(grpc::ServerContext*, const v1::DeclareIncidentRequest* req,
@@ -75,6 +82,36 @@ class FakeIncidentService final : public v1::IncidentService::Service {
     }
     return grpc::Status::OK;
   }
+  grpc::Status LintUpdate(grpc::ServerContext*, const v1::LintUpdateRequest* req,
+                          v1::LintUpdateResponse* resp) override {
+    absl::MutexLock lock(&mu);
+    last_lint = *req;
+    v1::LintFinding* f = resp->add_findings();
+    f->set_rule_id("eta-clock");
+    f->set_level(v1::LINT_LEVEL_ERROR);
+    f->set_span_start(0);
+    f->set_span_end(3);
+    f->set_explanation("No clocks.");
+    resp->set_error_count(1);
+    return grpc::Status::OK;
+  }
+  grpc::Status FillTemplate(grpc::ServerContext*, const v1::FillTemplateRequest* req,
+                            v1::FillTemplateResponse* resp) override {
+    absl::MutexLock lock(&mu);
+    last_fill = *req;
+    resp->set_message("We're still investigating; no ETA yet; next update by 14:59 UTC.");
+    resp->mutable_next_update_at()->set_seconds(1234567);
+    return grpc::Status::OK;
+  }
+  grpc::Status CreateComponent(grpc::ServerContext*, const v1::CreateComponentRequest* req,
+                               v1::Component* resp) override {
+    absl::MutexLock lock(&mu);
+    last_component = *req;
+    resp->set_name(req->name());
+    resp->mutable_banner_apps()->CopyFrom(req->banner_apps());
+    resp->mutable_banner_paths()->CopyFrom(req->banner_paths());
+    return grpc::Status::OK;
+  }
   grpc::Status WatchIncidents(grpc::ServerContext*, const v1::WatchIncidentsRequest* req,
                               grpc::ServerWriter<v1::IncidentEvent>* writer) override {
     int call;
@@ -102,8 +139,53 @@ class FakeIncidentService final : public v1::IncidentService::Service {
   grpc::Status post_status;
   v1::PostUpdateRequest last_post;
   v1::DeclareIncidentRequest last_declare;
+  v1::LintUpdateRequest last_lint;
+  v1::FillTemplateRequest last_fill;
+  v1::CreateComponentRequest last_component;
   std::vector<v1::ListIncidentsRequest> list_requests;
   std::vector<int64_t> watch_afters;
+};
+
+class FakeBannerAdmin final : public v1::BannerAdminService::Service {
+ public:
+  grpc::Status CreateBanner(grpc::ServerContext*, const v1::CreateBannerRequest* req,
+                            v1::ManualBanner* resp) override {
+    absl::MutexLock lock(&mu);
+    last_create = *req;
+    *resp = req->banner();
+    resp->set_id(5);
+    return grpc::Status::OK;
+  }
+  grpc::Status UpdateBanner(grpc::ServerContext*, const v1::UpdateBannerRequest* req,
+                            v1::ManualBanner* resp) override {
+    absl::MutexLock lock(&mu);
+    last_update = *req;
+    *resp = req->banner();
+    return grpc::Status::OK;
+  }
+  grpc::Status ListBanners(grpc::ServerContext*, const v1::ListBannersRequest*,
+                           v1::ListBannersResponse* resp) override {
+    v1::ManualBanner* b = resp->add_banners();
+    b->set_id(5);
+    b->set_text("Old text");
+    b->set_level(v1::BANNER_LEVEL_INFO);
+    b->set_enabled(true);
+    b->mutable_target()->add_apps("shop");
+    return grpc::Status::OK;
+  }
+  grpc::Status SetKillSwitch(grpc::ServerContext*, const v1::SetKillSwitchRequest* req,
+                             v1::KillSwitch* resp) override {
+    absl::MutexLock lock(&mu);
+    last_kill = *req;
+    resp->set_scope(req->scope());
+    resp->set_engaged(req->engaged());
+    return grpc::Status::OK;
+  }
+
+  absl::Mutex mu;
+  v1::CreateBannerRequest last_create;
+  v1::UpdateBannerRequest last_update;
+  v1::SetKillSwitchRequest last_kill;
 };
 
 class CommandsTest : public ::testing::Test {
@@ -118,10 +200,12 @@ class CommandsTest : public ::testing::Test {
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
     builder.RegisterService(&service_);
+    builder.RegisterService(&banner_admin_);
     server_ = builder.BuildAndStart();
     address_ = "127.0.0.1:" + std::to_string(port);
     channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
     stub_ = v1::IncidentService::NewStub(channel_);
+    banner_stub_ = v1::BannerAdminService::NewStub(channel_);
   }
   void TearDown() override { server_->Shutdown(); }
 
@@ -131,10 +215,15 @@ class CommandsTest : public ::testing::Test {
     out_.str("");
     err_.str("");
     CommandRunner runner(options, stub_.get(), channel_.get(), &clock_, &out_, &err_);
+    runner.set_banner_stub(banner_stub_.get());
+    runner.set_input(&in_);
     return runner.Run(args);
   }
 
   FakeIncidentService service_;
+  FakeBannerAdmin banner_admin_;
+  std::unique_ptr<v1::BannerAdminService::Stub> banner_stub_;
+  std::istringstream in_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -234,6 +323,136 @@ TEST_F(CommandsTest, WatchResumesAfterTheLastSequenceItPrintedAndStopsOnCtrlC) {
   EXPECT_THAT(err_.str(), HasSubstr("watch disconnected (replica going away); reconnecting in 1s, "
                                     "then resuming after sequence 8"));
   EXPECT_THAT(err_.str(), HasSubstr("reconnected to " + address_ + "; resuming after sequence 8"));
+}
+
+constexpr char kIssueExample[] =
+    "We sincerely apologize for any inconvenience. AWS is having issues; should be fixed in 30 "
+    "minutes.\n";
+
+TEST_F(CommandsTest, LintSendsTheDraftAndContextAndExitsOneOnAnError) {
+  in_.str("ETA soon.\n");
+  CtlOptions o;
+  o.severity = "SEV-1";
+  o.phase = "update";
+  o.incident = "12";
+  EXPECT_EQ(Run({"lint"}, o), kExitFailed) << err_.str();
+  EXPECT_THAT(out_.str(),
+              HasSubstr("error [eta-clock] line 1, column 1\n    ETA soon.\n    ^^^\n"));
+  absl::MutexLock lock(&service_.mu);
+  EXPECT_EQ(service_.last_lint.message(), "ETA soon.");
+  EXPECT_EQ(service_.last_lint.severity(), v1::SEVERITY_SEV1);
+  EXPECT_EQ(service_.last_lint.phase(), v1::LINT_PHASE_UPDATE);
+  EXPECT_EQ(service_.last_lint.incident_ref(), "INC-12");
+}
+
+TEST_F(CommandsTest, LintWithoutAServerNamesTheIssuesThreeProblemsWithTheBuiltInRules) {
+  in_.str(kIssueExample);
+  CtlOptions o;
+  o.local = true;
+  EXPECT_EQ(Run({"lint"}, o), kExitFailed) << err_.str();
+  const std::string out = out_.str();
+  for (const char* rule : {"[performative-apology]", "[third-party-blame]", "[eta-clock]"}) {
+    EXPECT_THAT(out, HasSubstr(rule));
+  }
+  EXPECT_THAT(out, HasSubstr("3 problems: 2 errors, 1 warning"));
+  EXPECT_THAT(out, HasSubstr("rewrite: "));
+  EXPECT_THAT(out, HasSubstr("^^^^"));
+}
+
+TEST_F(CommandsTest, LintFallsBackToTheBuiltInRulesWhenTheServerIsDown) {
+  server_->Shutdown();
+  in_.str("All good here.");
+  CtlOptions o;
+  o.json = true;
+  EXPECT_EQ(Run({"lint"}, o), kExitOk) << err_.str();
+  EXPECT_THAT(err_.str(), HasSubstr("linted with the built-in rules only"));
+  EXPECT_EQ(out_.str(), "{}\n");
+}
+
+TEST_F(CommandsTest, UpdatePrintsTheLintFindingsAndSendsTheOverride) {
+  CtlOptions o;
+  o.message = "Mistakes were made.";
+  o.override_reason = "quoting the customer";
+  o.given = {"message", "override"};
+  ASSERT_EQ(Run({"update", "INC-12"}, o), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(),
+              HasSubstr("  lint:\n    warning [passive-voice] \"were made\" -> we made\n"));
+  absl::MutexLock lock(&service_.mu);
+  EXPECT_EQ(service_.last_post.lint_override_reason(), "quoting the customer");
+}
+
+TEST_F(CommandsTest, TemplatePrintsTheMessageAndPostsItAsANoProgressUpdate) {
+  CtlOptions o;
+  o.tone = "no-progress";
+  o.given = {"tone"};
+  ASSERT_EQ(Run({"template", "INC-12"}, o), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(),
+              HasSubstr("We're still investigating; no ETA yet; next update by 14:59 UTC.\n"));
+  o.post = true;
+  o.given.insert("post");
+  ASSERT_EQ(Run({"template", "INC-12"}, o), kExitOk) << err_.str();
+  absl::MutexLock lock(&service_.mu);
+  EXPECT_EQ(service_.last_fill.tone(), v1::TEMPLATE_TONE_NO_PROGRESS);
+  EXPECT_TRUE(service_.last_post.update().no_progress());
+  EXPECT_EQ(service_.last_post.update().message(),
+            "We're still investigating; no ETA yet; next update by 14:59 UTC.");
+  EXPECT_EQ(service_.last_post.update().next_update_at().seconds(), 1234567);
+  EXPECT_EQ(service_.last_post.update().state(), v1::INCIDENT_STATE_IDENTIFIED);
+}
+
+TEST_F(CommandsTest, BannerCreateEditAndKillSwitchSendWhatTheFlagsSay) {
+  CtlOptions o;
+  o.text = "Maintenance tonight";
+  o.level = "maintenance";
+  o.apps = "shop, admin";
+  o.paths = "/checkout*";
+  o.ends = "2h";
+  o.given = {"text", "level", "apps", "paths", "ends"};
+  ASSERT_EQ(Run({"banner", "create"}, o), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("banner 5 (maintenance, enabled"));
+  {
+    absl::MutexLock lock(&banner_admin_.mu);
+    const v1::ManualBanner& b = banner_admin_.last_create.banner();
+    EXPECT_EQ(b.text(), "Maintenance tonight");
+    EXPECT_EQ(b.level(), v1::BANNER_LEVEL_MAINTENANCE);
+    EXPECT_EQ(b.target().apps_size(), 2);
+    EXPECT_EQ(b.target().path_patterns(0), "/checkout*");
+    EXPECT_FALSE(b.has_starts_at());
+    EXPECT_EQ(b.ends_at().seconds(), absl::ToUnixSeconds(clock_.Now() + absl::Hours(2)));
+    EXPECT_EQ(banner_admin_.last_create.author(), "alice");
+  }
+  CtlOptions edit;
+  edit.text = "New text";
+  edit.given = {"text"};
+  ASSERT_EQ(Run({"banner", "edit", "5"}, edit), kExitOk) << err_.str();
+  {
+    absl::MutexLock lock(&banner_admin_.mu);
+    EXPECT_EQ(banner_admin_.last_update.banner().text(), "New text");
+    EXPECT_EQ(banner_admin_.last_update.banner().target().apps(0), "shop");  // kept
+  }
+  CtlOptions kill;
+  kill.app = "shop";
+  kill.reason = "banner loop";
+  kill.given = {"app", "reason"};
+  ASSERT_EQ(Run({"killswitch", "on"}, kill), kExitOk) << err_.str();
+  EXPECT_EQ(out_.str(), "kill switch ON for shop: its banners are hidden now\n");
+  absl::MutexLock lock(&banner_admin_.mu);
+  EXPECT_EQ(banner_admin_.last_kill.scope(), "shop");
+  EXPECT_TRUE(banner_admin_.last_kill.engaged());
+  EXPECT_EQ(Run({"killswitch", "maybe"}, kill), kExitUsage);
+}
+
+TEST_F(CommandsTest, ComponentsCreateSendsWhereItsBannerShows) {
+  CtlOptions o;
+  o.banner_apps = "shop";
+  o.banner_paths = "/checkout*,/cart";
+  o.given = {"banner_apps", "banner_paths"};
+  ASSERT_EQ(Run({"components", "create", "checkout"}, o), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(),
+              HasSubstr("its incident banner shows in apps shop on pages /checkout*,/cart"));
+  absl::MutexLock lock(&service_.mu);
+  ASSERT_EQ(service_.last_component.banner_paths_size(), 2);
+  EXPECT_EQ(service_.last_component.banner_paths(1), "/cart");
 }
 
 }  // namespace

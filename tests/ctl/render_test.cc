@@ -227,6 +227,96 @@ TEST(RenderEventTest, OneLinePerChange) {
             "alice\n");
 }
 
+TEST(MarkSpanTest, UnderlinesTheSpanOnItsLine) {
+  const std::string text = "First line.\nAWS is down; fixed in 30 minutes.";
+  size_t begin = text.find("fixed in 30 minutes");
+  MarkedSpan m = MarkSpan(text, begin, begin + std::string("fixed in 30 minutes").size());
+  EXPECT_EQ(m.line, 2u);
+  EXPECT_EQ(m.column, 14u);
+  EXPECT_EQ(m.text_line, "AWS is down; fixed in 30 minutes.");
+  EXPECT_EQ(m.underline, "             ^^^^^^^^^^^^^^^^^^^");
+}
+
+TEST(MarkSpanTest, CountsCodePointsAndMarksAnEmptySpanAfterTheText) {
+  const std::string text = "Caf\xc3\xa9 down; ETA soon";
+  size_t begin = text.find("ETA");
+  MarkedSpan m = MarkSpan(text, begin, begin + 3);
+  EXPECT_EQ(m.column, 12u);
+  EXPECT_EQ(m.underline, "           ^^^");
+  MarkedSpan missing = MarkSpan(text, text.size(), text.size());
+  EXPECT_EQ(missing.underline, std::string(19, ' ') + "^");
+}
+
+TEST(MarkSpanTest, CutsALongLineAroundTheSpan) {
+  const std::string text = std::string(100, 'a') + " ETA " + std::string(100, 'b');
+  MarkedSpan m = MarkSpan(text, 101, 104, 40);
+  EXPECT_EQ(m.text_line, "..." + std::string(19, 'a') + " ETA " + std::string(16, 'b') + "...");
+  EXPECT_EQ(m.underline, std::string(3 + 20, ' ') + "^^^");
+  EXPECT_EQ(m.column, 102u);
+}
+
+TEST(RenderLintFindingsTest, ShowsEachFindingWithItsSpanWhyAndRewrite) {
+  const std::string text = "We sincerely apologize. AWS is having issues.";
+  v1::LintUpdateResponse resp;
+  v1::LintFinding* f = resp.add_findings();
+  f->set_rule_id("third-party-blame");
+  f->set_level(v1::LINT_LEVEL_ERROR);
+  f->set_field(v1::LINT_FIELD_MESSAGE);
+  f->set_span_start(24);
+  f->set_span_end(44);
+  f->set_excerpt("AWS is having issues");
+  f->set_explanation("Name a vendor only once confirmed.");
+  f->set_suggestion("an upstream provider is having issues");
+  v1::LintFinding* g = resp.add_findings();
+  g->set_rule_id("first-comm-missing-part");
+  g->set_level(v1::LINT_LEVEL_WARNING);
+  g->set_span_start(45);
+  g->set_span_end(45);
+  g->set_explanation("Say when the next update comes.");
+  g->set_suggestion("Next update by 14:30 UTC.");
+  resp.set_error_count(1);
+  resp.set_warning_count(1);
+  EXPECT_EQ(RenderLintFindings(text, "", resp),
+            "error [third-party-blame] line 1, column 25\n"
+            "    We sincerely apologize. AWS is having issues.\n"
+            "                            ^^^^^^^^^^^^^^^^^^^^\n"
+            "  why: Name a vendor only once confirmed.\n"
+            "  rewrite: an upstream provider is having issues\n"
+            "\n"
+            "warning [first-comm-missing-part] missing from the text\n"
+            "    We sincerely apologize. AWS is having issues.\n"
+            "                                                 ^\n"
+            "  why: Say when the next update comes.\n"
+            "  add: Next update by 14:30 UTC.\n"
+            "\n"
+            "2 problems: 1 error, 1 warning\n");
+  EXPECT_EQ(RenderLintFindings(text, "", v1::LintUpdateResponse()), "no problems found\n");
+}
+
+TEST(RenderBannersTest, ListsBannersAndEngagedKillSwitches) {
+  v1::ListBannersResponse list;
+  v1::ManualBanner* b = list.add_banners();
+  b->set_id(3);
+  b->set_level(v1::BANNER_LEVEL_MAINTENANCE);
+  b->set_enabled(true);
+  b->set_text("Maintenance tonight");
+  b->mutable_target()->add_apps("shop");
+  b->mutable_target()->add_path_patterns("/checkout*");
+  Set(b->mutable_ends_at(), At("23:00"));
+  v1::KillSwitch* k = list.add_kill_switches();
+  k->set_scope("shop");
+  k->set_engaged(true);
+  k->set_reason("banner loop");
+  k->set_set_by("alice");
+  Set(k->mutable_set_at(), At("14:00"));
+  std::string out = RenderBanners(list, At("14:05"));
+  EXPECT_THAT(out,
+              HasSubstr("3   maintenance  enabled  apps shop; paths /checkout*  until 23:00 UTC  "
+                        "Maintenance tonight"));
+  EXPECT_THAT(out, HasSubstr("KILL SWITCH ON for shop: every banner hidden since "
+                             "2026-11-27 14:00 UTC by alice (banner loop)"));
+}
+
 }  // namespace
 }  // namespace ctl
 }  // namespace statuscast

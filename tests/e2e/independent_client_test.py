@@ -23,7 +23,8 @@ GOOGLEAPIS = "/usr/share/gocode/src/github.com/gogo/googleapis"
 GEN = tempfile.mkdtemp(prefix="statuscast-py-")
 from grpc_tools import protoc  # noqa: E402
 
-for proto in ("statuscast/v1/incident.proto",):
+for proto in ("statuscast/v1/incident_enums.proto", "statuscast/v1/lint.proto",
+              "statuscast/v1/incident.proto"):
     rc = protoc.main(["protoc", "-I", os.path.join(SOURCE_DIR, "proto"), "-I", GOOGLEAPIS,
                       "-I", "/usr/include", "--python_out", GEN, "--grpc_python_out", GEN,
                       os.path.join(SOURCE_DIR, "proto", proto)])
@@ -71,7 +72,7 @@ class IndependentClientTest(unittest.TestCase):
         cls.proc = subprocess.Popen(
             [os.path.join(BUILD_DIR, "services/comms/statuscast-comms"),
              "--database_url=" + url, "--grpc_address=127.0.0.1:%d" % port,
-             "--log_format=json"], stderr=cls.log)
+             "--metrics_address=", "--log_format=json"], stderr=cls.log)
         cls.channel = grpc.insecure_channel("127.0.0.1:%d" % port)
         grpc.channel_ready_future(cls.channel).result(timeout=30)
         cls.stub = pb_grpc.IncidentServiceStub(cls.channel)
@@ -94,6 +95,9 @@ class IndependentClientTest(unittest.TestCase):
         s = self.stub
         s.CreateComponent(pb.CreateComponentRequest(name="payments", group="shop"))
         start = now() - datetime.timedelta(minutes=5)
+        # The server lints every update and, by default, refuses SEV-1/SEV-2
+        # updates with lint errors: the first update states its promise.
+        first_promise = (now() + datetime.timedelta(minutes=50)).replace(second=0, microsecond=0)
         declared = s.DeclareIncident(pb.DeclareIncidentRequest(
             title="Payments failing", severity=pb.SEVERITY_SEV2,
             affected_components=[pb.AffectedComponent(
@@ -101,9 +105,9 @@ class IndependentClientTest(unittest.TestCase):
             confirmed_start=ts(start),
             first_update=pb.UpdateDraft(
                 message="We're investigating failed payments affecting some customers; "
-                        "next update by 14:30 UTC.",
+                        "next update by " + first_promise.strftime("%H:%M") + " UTC.",
                 channels=[pb.CHANNEL_STATUS_PAGE, pb.CHANNEL_IN_APP_BANNER],
-                next_update_at=ts(now() + datetime.timedelta(minutes=50))),
+                next_update_at=ts(first_promise)),
             author="py-responder", idempotency_key=self.key()))
         inc = declared.incident
         self.assertTrue(inc.ref.startswith("INC-"))
@@ -147,8 +151,13 @@ class IndependentClientTest(unittest.TestCase):
         r = s.ResolveIncident(pb.ResolveIncidentRequest(
             incident_ref=inc.ref, expected_version=r.incident.version,
             idempotency_key=self.key(), author="py-responder",
-            message="Resolved: payments work again. We're sorry for the failed payments."))
+            message="Resolved: payments work normally again. What happened: a configuration "
+                    "change stopped card payments from completing. We're sorry for the failed "
+                    "payments. To prevent this from happening again, we now test such changes "
+                    "against live traffic first. A more detailed postmortem will be published "
+                    "next week."))
         self.assertEqual(r.incident.state, pb.INCIDENT_STATE_RESOLVED)
+        self.assertEqual([f.rule_id for f in r.lint_findings], [])
         r = s.PublishPostmortem(pb.PublishPostmortemRequest(
             incident_ref=inc.ref, expected_version=r.incident.version,
             idempotency_key=self.key(), author="py-responder",
@@ -160,6 +169,18 @@ class IndependentClientTest(unittest.TestCase):
         self.assertEqual(kinds, ["update", "update", "update", "severity_change", "update",
                                  "postmortem"])
         self.assertEqual(full.timeline[-2].update.kind, pb.UPDATE_KIND_RESOLUTION)
+
+    def test_lint_update_names_the_problems_with_their_spans(self):
+        from statuscast.v1 import lint_pb2
+        text = ("We sincerely apologize for any inconvenience. AWS is having issues; "
+                "should be fixed in 30 minutes.")
+        r = self.stub.LintUpdate(lint_pb2.LintUpdateRequest(message=text))
+        rules = sorted(f.rule_id for f in r.findings)
+        self.assertEqual(rules, ["eta-clock", "performative-apology", "third-party-blame"])
+        self.assertEqual(r.error_count, 2)
+        for f in r.findings:
+            self.assertEqual(text.encode()[f.span_start:f.span_end].decode(), f.excerpt)
+            self.assertTrue(f.suggestion)
 
     def test_bad_fields_come_as_google_rpc_bad_request(self):
         with self.assertRaises(grpc.RpcError) as err:

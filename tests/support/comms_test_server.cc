@@ -4,18 +4,27 @@
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
 #include "libs/incident/incident_commands.h"
+#include "libs/lint/linter.h"
 #include "libs/pgstore/change_feed.h"
 #include "libs/pgstore/pg_incident_store.h"
 #include "services/comms/incident_grpc_service.h"
 
 namespace statuscast::testing {
 
-CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& clock) {
+CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& clock,
+                                 CommsTestOptions options) {
   pool_ = std::make_unique<PgPool>(database_url, 8);
   store_ = std::make_unique<PgIncidentStore>(*pool_);
-  commands_ = std::make_unique<IncidentCommands>(clock, *store_,
-                                                 IncidentRules(CadencePolicy(), InputLimits()));
+  absl::StatusOr<std::unique_ptr<lint::Linter>> linter = lint::Linter::Default();
+  EXPECT_TRUE(linter.ok()) << linter.status();
+  if (linter.ok()) linter_ = std::move(*linter);
+  absl::StatusOr<LintPolicy> policy = LintPolicy::Parse(options.lint_reject);
+  EXPECT_TRUE(policy.ok()) << policy.status();
+  commands_ = std::make_unique<IncidentCommands>(
+      clock, *store_, IncidentRules(CadencePolicy(), InputLimits()), linter_.get(),
+      policy.ok() ? *policy : LintPolicy());
   feed_ = std::make_unique<ChangeFeed>(database_url, absl::Milliseconds(500));
   feed_->Start();
   WatchOptions watch;

@@ -17,13 +17,25 @@ class PgIncidentStore;
 class IncidentCommands;
 class ChangeFeed;
 class IncidentGrpcService;
+namespace lint {
+class Linter;
+}  // namespace lint
 }  // namespace statuscast
 
 namespace statuscast::testing {
 
+struct CommsTestOptions {
+  // The server lints every update with the default rules. This is its
+  // --lint_reject policy: empty warns only (findings are returned and
+  // stored, nothing is refused), so tests about other behaviour need not
+  // write perfect prose; a lint test opts in with e.g. "SEV-1,SEV-2".
+  std::string lint_reject;
+};
+
 class CommsTestServer {
  public:
-  CommsTestServer(const std::string& database_url, const Clock& clock);
+  CommsTestServer(const std::string& database_url, const Clock& clock,
+                  CommsTestOptions options = CommsTestOptions());
   ~CommsTestServer();
 
   const std::string& address() const { return address_; }
@@ -34,6 +46,7 @@ class CommsTestServer {
  private:
   std::unique_ptr<PgPool> pool_;
   std::unique_ptr<PgIncidentStore> store_;
+  std::unique_ptr<lint::Linter> linter_;
   std::unique_ptr<IncidentCommands> commands_;
   std::unique_ptr<ChangeFeed> feed_;
   std::unique_ptr<IncidentGrpcService> service_;

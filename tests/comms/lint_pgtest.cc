@@ -1,0 +1,387 @@
+// The communication linter in statuscast.v1.IncidentService: LintUpdate,
+// FillTemplate, and every posted update linted, stored, and refused or
+// overridden by policy. Real gRPC, real PostgreSQL, a fake clock.
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/support/comms_test_server.h"
+#include "tests/support/test_database.h"
+
+namespace statuscast {
+namespace {
+
+using testing::At;
+using testing::CallError;
+using testing::CommsTestOptions;
+using testing::CommsTestServer;
+using testing::Describe;
+using testing::HasViolation;
+using testing::TestDatabase;
+
+constexpr char kBadMessage[] =
+    "We sincerely apologize for any inconvenience. AWS is having issues; should be fixed in 30 "
+    "minutes.";
+
+void SetTs(absl::Time t, google::protobuf::Timestamp* ts) {
+  ts->set_seconds(absl::ToUnixSeconds(t));
+}
+
+bool HasRule(const google::protobuf::RepeatedPtrField<v1::LintFinding>& findings,
+             const std::string& rule, v1::LintLevel level = v1::LINT_LEVEL_UNSPECIFIED) {
+  for (const v1::LintFinding& f : findings) {
+    if (f.rule_id() == rule && (level == v1::LINT_LEVEL_UNSPECIFIED || f.level() == level)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Rules(const google::protobuf::RepeatedPtrField<v1::LintFinding>& findings) {
+  std::string out;
+  for (const v1::LintFinding& f : findings) absl::StrAppend(&out, f.rule_id(), " ");
+  return out;
+}
+
+CommsTestOptions RejectAtSev1AndSev2() {
+  CommsTestOptions o;
+  o.lint_reject = "SEV-1,SEV-2";
+  return o;
+}
+
+class LintServiceTest : public ::testing::Test {
+ protected:
+  LintServiceTest()
+      : clock_(At(14, 0)),
+        server_(db_.url(), clock_, RejectAtSev1AndSev2()),
+        stub_(server_.NewStub()) {}
+
+  void SetUp() override {
+    ASSERT_TRUE(db_.ok());
+    grpc::ClientContext ctx;
+    v1::CreateComponentRequest req;
+    req.set_name("checkout");
+    v1::Component resp;
+    ASSERT_TRUE(stub_->CreateComponent(&ctx, req, &resp).ok());
+  }
+
+  std::string NewKey() { return absl::StrCat("key-", ++keys_); }
+
+  // A SEV-1 (or other severity) whose first update lints clean.
+  v1::DeclareIncidentRequest DeclareRequest(v1::Severity severity, bool with_update = true) {
+    v1::DeclareIncidentRequest req;
+    req.set_title("Checkout is failing");
+    req.set_severity(severity);
+    auto* a = req.add_affected_components();
+    a->set_name("checkout");
+    a->set_status(v1::COMPONENT_STATUS_MAJOR_OUTAGE);
+    SetTs(clock_.Now() - absl::Minutes(5), req.mutable_confirmed_start());
+    if (with_update) {
+      auto* u = req.mutable_first_update();
+      u->add_channels(v1::CHANNEL_STATUS_PAGE);
+      if (severity == v1::SEVERITY_SEV3) {
+        u->set_message(
+            "We're investigating failed checkouts affecting some users. Our team is working on "
+            "it. We'll post an update when the status changes.");
+      } else {
+        u->set_message(
+            "We're investigating failed checkouts affecting some users. Our team is working on "
+            "it. We'll post the next update by 14:29 UTC.");
+        SetTs(At(14, 29), u->mutable_next_update_at());
+      }
+    }
+    req.set_author("alice");
+    req.set_idempotency_key(NewKey());
+    return req;
+  }
+
+  v1::WriteIncidentResponse Declare(v1::Severity severity, bool with_update = true) {
+    grpc::ClientContext ctx;
+    v1::WriteIncidentResponse resp;
+    grpc::Status s = stub_->DeclareIncident(&ctx, DeclareRequest(severity, with_update), &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  }
+
+  v1::PostUpdateRequest UpdateRequest(const v1::Incident& inc, const std::string& message) {
+    v1::PostUpdateRequest req;
+    req.set_incident_ref(inc.ref());
+    req.set_expected_version(inc.version());
+    req.set_idempotency_key(NewKey());
+    req.set_author("bob");
+    req.mutable_update()->set_message(message);
+    req.mutable_update()->set_state(inc.state());
+    req.mutable_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
+    if (inc.severity() == v1::SEVERITY_SEV1) {
+      SetTs(clock_.Now() + absl::Minutes(29), req.mutable_update()->mutable_next_update_at());
+    }
+    return req;
+  }
+
+  grpc::Status Post(const v1::PostUpdateRequest& req, v1::WriteIncidentResponse* resp) {
+    grpc::ClientContext ctx;
+    return stub_->PostUpdate(&ctx, req, resp);
+  }
+
+  v1::Incident Get(const std::string& ref) {
+    grpc::ClientContext ctx;
+    v1::GetIncidentRequest req;
+    req.set_incident_ref(ref);
+    v1::Incident inc;
+    grpc::Status s = stub_->GetIncident(&ctx, req, &inc);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return inc;
+  }
+
+  grpc::Status Lint(const v1::LintUpdateRequest& req, v1::LintUpdateResponse* resp) {
+    grpc::ClientContext ctx;
+    return stub_->LintUpdate(&ctx, req, resp);
+  }
+
+  grpc::Status Fill(const v1::FillTemplateRequest& req, v1::FillTemplateResponse* resp) {
+    grpc::ClientContext ctx;
+    return stub_->FillTemplate(&ctx, req, resp);
+  }
+
+  TestDatabase db_;
+  FakeClock clock_;
+  CommsTestServer server_;
+  std::unique_ptr<v1::IncidentService::Stub> stub_;
+  int keys_ = 0;
+};
+
+TEST_F(LintServiceTest, LintUpdateNamesTheThreeProblemsOfTheIssueExample) {
+  v1::LintUpdateRequest req;
+  req.set_message(kBadMessage);
+  v1::LintUpdateResponse resp;
+  ASSERT_TRUE(Lint(req, &resp).ok());
+  EXPECT_TRUE(HasRule(resp.findings(), "performative-apology")) << Rules(resp.findings());
+  EXPECT_TRUE(HasRule(resp.findings(), "third-party-blame", v1::LINT_LEVEL_ERROR));
+  EXPECT_TRUE(HasRule(resp.findings(), "eta-clock", v1::LINT_LEVEL_ERROR));
+  EXPECT_EQ(resp.error_count(), 2);
+  for (const v1::LintFinding& f : resp.findings()) {
+    EXPECT_LT(f.span_start(), f.span_end()) << f.rule_id();
+    EXPECT_EQ(std::string(kBadMessage).substr(f.span_start(), f.span_end() - f.span_start()),
+              f.excerpt());
+    EXPECT_FALSE(f.suggestion().empty()) << f.rule_id();
+  }
+}
+
+TEST_F(LintServiceTest, LintUpdateTakesTheMissingContextFromTheIncident) {
+  // Declared without a first update: the next one is the first communication.
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1, false).incident();
+  v1::LintUpdateRequest req;
+  req.set_message("We're looking into it.");
+  v1::LintUpdateResponse alone;
+  ASSERT_TRUE(Lint(req, &alone).ok());
+  EXPECT_FALSE(HasRule(alone.findings(), "first-comm-missing-part")) << Rules(alone.findings());
+
+  req.set_incident_ref(inc.ref());
+  v1::LintUpdateResponse in_context;
+  ASSERT_TRUE(Lint(req, &in_context).ok());
+  EXPECT_TRUE(HasRule(in_context.findings(), "first-comm-missing-part", v1::LINT_LEVEL_ERROR))
+      << Rules(in_context.findings());
+  EXPECT_GT(in_context.error_count(), 0);
+}
+
+TEST_F(LintServiceTest, LintUpdateRejectsAnUnknownIncidentAndOverlongText) {
+  v1::LintUpdateRequest req;
+  req.set_incident_ref("INC-404");
+  req.set_message("We're investigating.");
+  v1::LintUpdateResponse resp;
+  CallError e = Describe(Lint(req, &resp));
+  EXPECT_EQ(e.code, grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(absl::StrContains(e.message, "no incident INC-404")) << e.message;
+
+  req.clear_incident_ref();
+  req.set_message(std::string(64 * 1024 + 1, 'a'));
+  e = Describe(Lint(req, &resp));
+  EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasViolation(e, "message", "the limit is 65536")) << e.message;
+
+  req.set_message("ok");
+  req.set_severity(static_cast<v1::Severity>(9));
+  e = Describe(Lint(req, &resp));
+  EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasViolation(e, "severity")) << e.message;
+}
+
+TEST_F(LintServiceTest, ACleanFirstUpdateIsPostedWithNoFindings) {
+  v1::WriteIncidentResponse r = Declare(v1::SEVERITY_SEV1);
+  EXPECT_EQ(r.lint_findings_size(), 0) << Rules(r.lint_findings());
+  EXPECT_EQ(r.update().lint_findings_size(), 0);
+}
+
+TEST_F(LintServiceTest, AnErrorRejectsASev1UpdateAndWritesNothing) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
+  clock_.Advance(absl::Minutes(5));
+  v1::WriteIncidentResponse resp;
+  CallError e = Describe(Post(UpdateRequest(inc, kBadMessage), &resp));
+  EXPECT_EQ(e.code, grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(e.message, "SEV-1 updates with lint errors are not posted"))
+      << e.message;
+  EXPECT_TRUE(absl::StrContains(e.message, "[eta-clock]")) << e.message;
+  EXPECT_TRUE(absl::StrContains(e.message, "lint_override_reason")) << e.message;
+  EXPECT_TRUE(HasViolation(e, "update.message", "[eta-clock] \"should be fixed in 30 minutes\""))
+      << e.message;
+  EXPECT_TRUE(HasViolation(e, "update.message", "[third-party-blame]")) << e.message;
+  v1::Incident now = Get(inc.ref());
+  EXPECT_EQ(now.version(), inc.version());
+  EXPECT_EQ(now.timeline_size(), 1);
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM audit_log WHERE action = 'updated'"), "0");
+}
+
+TEST_F(LintServiceTest, AnErrorInTheFirstUpdateRejectsTheDeclarationToo) {
+  v1::DeclareIncidentRequest req = DeclareRequest(v1::SEVERITY_SEV2);
+  req.mutable_first_update()->set_message(kBadMessage);
+  grpc::ClientContext ctx;
+  v1::WriteIncidentResponse resp;
+  CallError e = Describe(stub_->DeclareIncident(&ctx, req, &resp));
+  EXPECT_EQ(e.code, grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(e.message, "the first update has")) << e.message;
+  EXPECT_TRUE(HasViolation(e, "first_update.message", "[eta-clock]")) << e.message;
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM incidents"), "0");
+}
+
+TEST_F(LintServiceTest, AnOverridePostsDespiteErrorsAndRecordsTheReason) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
+  clock_.Advance(absl::Minutes(5));
+  v1::PostUpdateRequest req = UpdateRequest(inc, kBadMessage);
+  req.set_lint_override_reason("AWS confirmed the outage on their status page");
+  v1::WriteIncidentResponse resp;
+  grpc::Status s = Post(req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(HasRule(resp.lint_findings(), "eta-clock", v1::LINT_LEVEL_ERROR))
+      << Rules(resp.lint_findings());
+  EXPECT_EQ(resp.update().lint_override_reason(), "AWS confirmed the outage on their status page");
+
+  // Stored with the update and shown on the timeline.
+  v1::Incident full = Get(inc.ref());
+  ASSERT_EQ(full.timeline_size(), 2);
+  const v1::Update& u = full.timeline(1).update();
+  EXPECT_EQ(u.lint_override_reason(), "AWS confirmed the outage on their status page");
+  ASSERT_EQ(u.lint_findings_size(), resp.lint_findings_size());
+  for (int i = 0; i < u.lint_findings_size(); ++i) {
+    EXPECT_EQ(u.lint_findings(i).SerializeAsString(), resp.lint_findings(i).SerializeAsString());
+  }
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM audit_log WHERE action = 'updated' AND details LIKE "
+                      "'%despite 2 lint errors, override: AWS confirmed%'"),
+            "1");
+
+  // A retry under the same key replays the stored findings.
+  v1::WriteIncidentResponse again;
+  ASSERT_TRUE(Post(req, &again).ok());
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.lint_findings_size(), resp.lint_findings_size());
+}
+
+TEST_F(LintServiceTest, ASev3UpdateWithErrorsIsPostedWithWarningsStored) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV3).incident();
+  clock_.Advance(absl::Minutes(5));
+  v1::WriteIncidentResponse resp;
+  grpc::Status s = Post(UpdateRequest(inc, kBadMessage), &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(HasRule(resp.lint_findings(), "eta-clock", v1::LINT_LEVEL_ERROR));
+  EXPECT_TRUE(resp.update().lint_override_reason().empty());
+  EXPECT_TRUE(HasRule(Get(inc.ref()).timeline(1).update().lint_findings(), "eta-clock"));
+}
+
+TEST_F(LintServiceTest, AWeakResolutionIsRejectedAndTheResolvingTemplatePasses) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
+  clock_.Advance(absl::Minutes(20));
+  v1::ResolveIncidentRequest req;
+  req.set_incident_ref(inc.ref());
+  req.set_expected_version(inc.version());
+  req.set_idempotency_key(NewKey());
+  req.set_author("alice");
+  req.set_message("Resolved.");
+  grpc::ClientContext ctx;
+  v1::WriteIncidentResponse resp;
+  CallError e = Describe(stub_->ResolveIncident(&ctx, req, &resp));
+  EXPECT_EQ(e.code, grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(HasViolation(e, "message", "[resolution-missing-part]")) << e.message;
+
+  v1::FillTemplateRequest fill;
+  fill.set_incident_ref(inc.ref());
+  fill.set_tone(v1::TEMPLATE_TONE_RESOLVING);
+  fill.set_what_happened("A configuration change stopped payments from completing");
+  fill.set_impact("checking out");
+  fill.set_prevention(
+      "To prevent this from happening again, we now test such changes against live traffic");
+  v1::FillTemplateResponse filled;
+  ASSERT_TRUE(Fill(fill, &filled).ok());
+  EXPECT_EQ(filled.lint_findings_size(), 0) << Rules(filled.lint_findings());
+  EXPECT_TRUE(filled.banner_text().empty());
+  req.set_message(filled.message());
+  req.set_idempotency_key(NewKey());
+  grpc::ClientContext ctx2;
+  grpc::Status s = stub_->ResolveIncident(&ctx2, req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.lint_findings_size(), 0) << Rules(resp.lint_findings());
+}
+
+TEST_F(LintServiceTest, ANoProgressTemplateLintsCleanAndPostsUnderTheStrictPolicy) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
+  clock_.Advance(absl::Minutes(25));  // 14:25
+  v1::FillTemplateRequest fill;
+  fill.set_incident_ref(inc.ref());
+  fill.set_tone(v1::TEMPLATE_TONE_NO_PROGRESS);
+  v1::FillTemplateResponse filled;
+  grpc::Status s = Fill(fill, &filled);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  // The default promise: the SEV-1 cadence from now, minus a minute.
+  EXPECT_EQ(filled.next_update_at().seconds(), absl::ToUnixSeconds(At(14, 54)));
+  EXPECT_TRUE(absl::StrContains(filled.message(), "14:54 UTC")) << filled.message();
+  EXPECT_TRUE(absl::StrContains(filled.message(), "checkout")) << filled.message();
+  EXPECT_EQ(filled.lint_findings_size(), 0) << Rules(filled.lint_findings());
+
+  v1::LintUpdateRequest lint;
+  lint.set_incident_ref(inc.ref());
+  lint.set_message(filled.message());
+  *lint.mutable_next_update_at() = filled.next_update_at();
+  v1::LintUpdateResponse linted;
+  ASSERT_TRUE(Lint(lint, &linted).ok());
+  EXPECT_EQ(linted.error_count(), 0) << Rules(linted.findings());
+
+  v1::PostUpdateRequest req = UpdateRequest(inc, filled.message());
+  req.mutable_update()->set_no_progress(true);
+  *req.mutable_update()->mutable_next_update_at() = filled.next_update_at();
+  v1::WriteIncidentResponse resp;
+  s = Post(req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.update().kind(), v1::UPDATE_KIND_NO_PROGRESS);
+  EXPECT_EQ(resp.lint_findings_size(), 0) << Rules(resp.lint_findings());
+}
+
+TEST_F(LintServiceTest, FillTemplateRejectsBadInput) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
+  v1::FillTemplateRequest fill;
+  fill.set_incident_ref("INC-404");
+  fill.set_tone(v1::TEMPLATE_TONE_UPDATING);
+  v1::FillTemplateResponse filled;
+  EXPECT_EQ(Describe(Fill(fill, &filled)).code, grpc::StatusCode::NOT_FOUND);
+  fill.set_incident_ref(inc.ref());
+  fill.clear_tone();
+  CallError e = Describe(Fill(fill, &filled));
+  EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasViolation(e, "tone", "is required")) << e.message;
+  fill.set_tone(v1::TEMPLATE_TONE_UPDATING);
+  SetTs(clock_.Now() + absl::Hours(2), fill.mutable_next_update_at());
+  e = Describe(Fill(fill, &filled));
+  EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasViolation(e, "next_update_at", "beyond the SEV-1 cadence")) << e.message;
+}
+
+TEST_F(LintServiceTest, AnOverlongOverrideReasonIsRefused) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
+  v1::PostUpdateRequest req = UpdateRequest(inc, kBadMessage);
+  req.set_lint_override_reason(std::string(1001, 'x'));
+  v1::WriteIncidentResponse resp;
+  CallError e = Describe(Post(req, &resp));
+  EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasViolation(e, "lint_override_reason", "the limit is 1000")) << e.message;
+}
+
+}  // namespace
+}  // namespace statuscast
