@@ -118,6 +118,7 @@ class IncidentCommands {
                                              std::string* next_page_token);
 
   const IncidentRules& rules() const { return rules_; }
+  const Clock& clock() const { return clock_; }
   const LintPolicy& lint_policy() const { return lint_policy_; }
   IncidentStore& store() { return store_; }
 

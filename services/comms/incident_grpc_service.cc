@@ -6,6 +6,7 @@
 #include "libs/base/status_macros.h"
 #include "libs/lint/lint_proto.h"
 #include "libs/rpc/grpc_status.h"
+#include "services/comms/compliance_grpc_service.h"
 #include "services/comms/proto_convert.h"
 
 namespace statuscast {
@@ -210,6 +211,9 @@ grpc::Status IncidentGrpcService::GetIncident(grpc::ServerContext* ctx,
   return Handle(ctx, "GetIncident", req->incident_ref(), [&](CallContext&) -> absl::Status {
     ASSIGN_OR_RETURN(Incident i, commands_.GetIncident(req->incident_ref()));
     ToProto(i, true, resp);
+    const absl::Time now = commands_.clock().Now();
+    ToProto(EvaluateIncident(i, now, commands_.rules().policy(), compliance_), now,
+            resp->mutable_compliance());
     return absl::OkStatus();
   });
 }

@@ -11,6 +11,7 @@
 
 #include <atomic>
 
+#include "libs/cadence/compliance.h"
 #include "libs/incident/incident_commands.h"
 #include "libs/pgstore/change_feed.h"
 #include "statuscast/v1/incident.grpc.pb.h"
@@ -26,8 +27,9 @@ struct WatchOptions {
 class IncidentGrpcService final : public v1::IncidentService::Service {
  public:
   // REQUIRES: commands and feed outlive this service.
-  IncidentGrpcService(IncidentCommands& commands, ChangeFeed& feed, WatchOptions watch)
-      : commands_(commands), feed_(feed), watch_(watch) {}
+  IncidentGrpcService(IncidentCommands& commands, ChangeFeed& feed, WatchOptions watch,
+                      ComplianceOptions compliance = ComplianceOptions())
+      : commands_(commands), feed_(feed), watch_(watch), compliance_(compliance) {}
 
   grpc::Status CreateComponent(grpc::ServerContext* ctx, const v1::CreateComponentRequest* req,
                                v1::Component* resp) override;
@@ -64,6 +66,7 @@ class IncidentGrpcService final : public v1::IncidentService::Service {
   IncidentCommands& commands_;
   ChangeFeed& feed_;
   const WatchOptions watch_;
+  const ComplianceOptions compliance_;
   std::atomic<int> watchers_{0};
 };
 

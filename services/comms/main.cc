@@ -199,10 +199,10 @@ int Main(int argc, char** argv) {
   WatchOptions watch;
   watch.max_watchers = absl::GetFlag(FLAGS_max_watchers);
   watch.poll_interval = absl::GetFlag(FLAGS_watch_poll_interval);
-  IncidentGrpcService service(commands, feed, watch);
-  PgReminderStore reminders(pool);
   ComplianceOptions compliance_options;
   compliance_options.postmortem_due = absl::GetFlag(FLAGS_postmortem_due);
+  IncidentGrpcService service(commands, feed, watch, compliance_options);
+  PgReminderStore reminders(pool);
   ReminderOptions reminder_options;
   reminder_options.lead = absl::GetFlag(FLAGS_reminder_lead);
   reminder_options.check_interval = absl::GetFlag(FLAGS_reminder_check_interval);

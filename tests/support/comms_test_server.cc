@@ -9,6 +9,8 @@
 #include "libs/lint/linter.h"
 #include "libs/pgstore/change_feed.h"
 #include "libs/pgstore/pg_incident_store.h"
+#include "libs/pgstore/pg_reminder_store.h"
+#include "services/comms/compliance_grpc_service.h"
 #include "services/comms/incident_grpc_service.h"
 
 namespace statuscast::testing {
@@ -34,6 +36,13 @@ CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& c
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(service_.get());
+  reminders_ = std::make_unique<PgReminderStore>(*pool_);
+  ReminderOptions reminder;
+  reminder.poll_interval = absl::Milliseconds(100);
+  compliance_ = std::make_unique<ComplianceGrpcService>(*store_, *reminders_, clock,
+                                                        CadencePolicy(), ComplianceOptions(),
+                                                        reminder);
+  builder.RegisterService(compliance_.get());
   server_ = builder.BuildAndStart();
   address_ = absl::StrCat("127.0.0.1:", port);
 }
@@ -43,12 +52,18 @@ CommsTestServer::~CommsTestServer() { Shutdown(); }
 void CommsTestServer::Shutdown() {
   if (!server_) return;
   feed_->Stop();
+  compliance_->Stop();
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server_.reset();
 }
 
 std::unique_ptr<v1::IncidentService::Stub> CommsTestServer::NewStub() const {
   return v1::IncidentService::NewStub(
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+}
+
+std::unique_ptr<v1::ComplianceService::Stub> CommsTestServer::NewComplianceStub() const {
+  return v1::ComplianceService::NewStub(
       grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "libs/base/clock.h"
+#include "statuscast/v1/compliance.grpc.pb.h"
 #include "statuscast/v1/incident.grpc.pb.h"
 
 namespace statuscast {
@@ -17,6 +18,8 @@ class PgIncidentStore;
 class IncidentCommands;
 class ChangeFeed;
 class IncidentGrpcService;
+class ComplianceGrpcService;
+class PgReminderStore;
 namespace lint {
 class Linter;
 }  // namespace lint
@@ -40,6 +43,10 @@ class CommsTestServer {
 
   const std::string& address() const { return address_; }
   std::unique_ptr<v1::IncidentService::Stub> NewStub() const;
+  std::unique_ptr<v1::ComplianceService::Stub> NewComplianceStub() const;
+  // The compliance service (its reminder raiser is not started: tests call
+  // RaiseDueReminders at the times they choose).
+  ComplianceGrpcService& compliance() { return *compliance_; }
   // Stops the gRPC server (ends watch streams).
   void Shutdown();
 
@@ -50,6 +57,8 @@ class CommsTestServer {
   std::unique_ptr<IncidentCommands> commands_;
   std::unique_ptr<ChangeFeed> feed_;
   std::unique_ptr<IncidentGrpcService> service_;
+  std::unique_ptr<PgReminderStore> reminders_;
+  std::unique_ptr<ComplianceGrpcService> compliance_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
 };
