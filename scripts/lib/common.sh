@@ -13,7 +13,7 @@ STATUSCAST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   golang-github-gogo-googleapis-dev
   postgresql-15 postgresql-client-15
-  python3-grpcio python3-grpc-tools curl prometheus
+  python3-grpcio python3-grpc-tools python3-yaml curl prometheus docker-compose
 )
 
 log() { printf '\033[1m[statuscast]\033[0m %s\n' "$*" >&2; }
@@ -35,13 +35,14 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# build [build-dir] [build-type]
+# build [build-dir] [build-type] [ninja targets...]   (no targets: everything)
 build() {
   local dir="${1:-$STATUSCAST_ROOT/build}" type="${2:-RelWithDebInfo}"
+  shift 2 || shift $#
   log "building in ${dir#"$STATUSCAST_ROOT"/} ($type, -j2)"
   cmake -S "$STATUSCAST_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" >"$dir.configure.log" 2>&1 \
     || { cat "$dir.configure.log" >&2; die "cmake configure failed"; }
-  ninja -C "$dir" -j2
+  ninja -C "$dir" -j2 "$@"
 }
 
 free_port() {
