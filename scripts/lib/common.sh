@@ -40,8 +40,9 @@ build() {
   local dir="${1:-$STATUSCAST_ROOT/build}" type="${2:-RelWithDebInfo}"
   shift 2 || shift $#
   log "building in ${dir#"$STATUSCAST_ROOT"/} ($type, -j2)"
-  cmake -S "$STATUSCAST_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" >"$dir.configure.log" 2>&1 \
-    || { cat "$dir.configure.log" >&2; die "cmake configure failed"; }
+  mkdir -p "$dir"
+  cmake -S "$STATUSCAST_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" >"$dir/configure.log" 2>&1 \
+    || { cat "$dir/configure.log" >&2; die "cmake configure failed"; }
   ninja -C "$dir" -j2 "$@"
 }
 
