@@ -1,0 +1,464 @@
+// statuscast-bench-subscriber: holds many banner subscriptions in one
+// process, one TCP connection each, and records when each set arrives.
+//
+//   --mode=grpc  statuscast.v1.BannerService/Subscribe with the callback API;
+//                one channel per subscriber with a local subchannel pool, so
+//                no two subscribers share a connection.
+//   --mode=sse   GET /v1/banners/stream over raw non-blocking sockets and
+//                epoll (HTTP/1.1, chunked), one connection per subscriber.
+//
+// Every arrival is stamped with absl::Now() (CLOCK_REALTIME) as soon as the
+// bytes are read, the clock the driver uses for commit times; all processes
+// run on one machine. A subscriber records its first set, then each
+// transition: a set whose emptiness differs from the previous set's (the
+// banner appears: transition 1; it disappears: transition 2; ...).
+//
+// Protocol with bench/run:
+//   stdout, every 100 ms when something changed:
+//     status started=N ready=N t1=N t2=N t3=N t4=N failed=N max_bytes=N
+//   SIGUSR1: writes --out, one line per subscriber
+//     "<index> <first_ns> <t1_ns> <t2_ns> <t3_ns> <t4_ns>" (0: not yet),
+//     then prints "dumped <path>".
+//   SIGTERM/SIGINT: exits at once (no teardown of thousands of channels).
+//
+// Not a library: a load tool, kept to one file.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <grpcpp/grpcpp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "statuscast/v1/banner.grpc.pb.h"
+
+ABSL_FLAG(std::string, mode, "grpc", "grpc or sse");
+ABSL_FLAG(std::string, target, "127.0.0.1:7401", "host:port of the gRPC or HTTP server");
+ABSL_FLAG(int, count, 1000, "subscribers (connections) this process holds");
+ABSL_FLAG(int, first_index, 0, "index of this process's first subscriber, for the output");
+ABSL_FLAG(std::string, app, "shop", "app to subscribe to");
+ABSL_FLAG(std::string, path, "/checkout", "page path to subscribe to");
+ABSL_FLAG(int, window, 200, "subscriptions opened but without their first set, at most");
+ABSL_FLAG(std::string, out, "/tmp/subscriber.txt", "where SIGUSR1 writes the arrival times");
+
+namespace statuscast::bench {
+namespace {
+
+constexpr int kMaxTransitions = 4;
+
+int64_t NowNanos() { return absl::ToUnixNanos(absl::Now()); }
+
+// Arrival times of one subscriber. Written by the thread that reads its
+// stream (one read at a time), read by the dumper; hence relaxed atomics.
+struct Record {
+  std::atomic<int64_t> first{0};
+  std::atomic<int64_t> transition[kMaxTransitions] = {};
+  int transitions = 0;
+  bool last_nonempty = false;
+};
+
+struct Counters {
+  std::atomic<int> started{0};
+  std::atomic<int> ready{0};
+  std::atomic<int> transitions[kMaxTransitions] = {};
+  std::atomic<int> failed{0};
+  std::atomic<size_t> max_bytes{0};
+};
+
+Counters counters;
+std::vector<Record> records;
+std::atomic<bool> error_logged{false};
+
+// Called on every set (not heartbeat) a subscriber receives.
+void OnSet(Record& r, int64_t now, bool nonempty, size_t bytes) {
+  size_t seen = counters.max_bytes.load(std::memory_order_relaxed);
+  while (bytes > seen && !counters.max_bytes.compare_exchange_weak(seen, bytes)) {
+  }
+  if (r.first.load(std::memory_order_relaxed) == 0) {
+    r.first.store(now, std::memory_order_relaxed);
+    r.last_nonempty = nonempty;
+    counters.ready.fetch_add(1);
+    return;
+  }
+  if (nonempty == r.last_nonempty) return;
+  r.last_nonempty = nonempty;
+  if (r.transitions < kMaxTransitions) {
+    r.transition[r.transitions].store(now, std::memory_order_relaxed);
+    counters.transitions[r.transitions].fetch_add(1);
+    ++r.transitions;
+  }
+}
+
+void OnFailure(const std::string& why) {
+  counters.failed.fetch_add(1);
+  if (!error_logged.exchange(true)) std::fprintf(stderr, "first failure: %s\n", why.c_str());
+}
+
+// Opens subscriptions while fewer than --window are waiting for their first set.
+template <typename Open>
+void OpenAll(int count, Open open) {
+  const int window = absl::GetFlag(FLAGS_window);
+  for (int i = 0; i < count; ++i) {
+    const absl::Time give_up = absl::Now() + absl::Seconds(120);
+    while (counters.started.load() - counters.ready.load() - counters.failed.load() >= window) {
+      if (absl::Now() > give_up) {
+        std::fprintf(stderr, "no progress opening subscriptions for 120 s\n");
+        return;
+      }
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+    counters.started.fetch_add(1);
+    open(i);
+  }
+}
+
+// ---- gRPC ----
+
+class GrpcSubscriber final : public grpc::ClientReadReactor<v1::SubscribeResponse> {
+ public:
+  GrpcSubscriber(const std::shared_ptr<grpc::Channel>& channel, Record* record)
+      : stub_(v1::BannerService::NewStub(channel)), record_(record) {
+    request_.set_app(absl::GetFlag(FLAGS_app));
+    request_.set_path(absl::GetFlag(FLAGS_path));
+    stub_->async()->Subscribe(&context_, &request_, this);
+    StartRead(&response_);
+    StartCall();
+  }
+
+  void OnReadDone(bool ok) override {
+    const int64_t now = NowNanos();
+    if (!ok) return;  // OnDone follows with the status.
+    if (response_.has_set()) {
+      OnSet(*record_, now, response_.set().banners_size() > 0, response_.ByteSizeLong());
+    }
+    StartRead(&response_);
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    OnFailure(
+        absl::StrCat("gRPC stream ended: ", status.error_code(), " ", status.error_message()));
+  }
+
+ private:
+  std::unique_ptr<v1::BannerService::Stub> stub_;
+  grpc::ClientContext context_;
+  v1::SubscribeRequest request_;
+  v1::SubscribeResponse response_;
+  Record* record_;
+};
+
+void RunGrpc(int count) {
+  static std::vector<std::unique_ptr<GrpcSubscriber>> subscribers;
+  subscribers.reserve(count);
+  const std::string target = absl::GetFlag(FLAGS_target);
+  OpenAll(count, [&](int i) {
+    grpc::ChannelArguments args;
+    // Without this, channels with equal arguments share one connection.
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+    auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+    subscribers.push_back(std::make_unique<GrpcSubscriber>(channel, &records[i]));
+  });
+  for (;;) pause();  // Callbacks run on gRPC's threads; signals end us.
+}
+
+// ---- SSE ----
+
+// One SSE connection: HTTP/1.1 response header, chunked framing, then SSE
+// lines. A `data:` line is one set (the JSON is one line).
+struct SseConnection {
+  enum class State { kConnecting, kHeader, kChunkSize, kChunkData, kChunkEnd, kPlainBody };
+  int fd = -1;
+  int index = 0;
+  State state = State::kConnecting;
+  std::string pending;  // bytes not yet parsed (header, chunk-size line)
+  std::string line;     // the SSE line being assembled
+  size_t chunk_left = 0;
+};
+
+bool ParseHostPort(const std::string& hostport, sockaddr_in* addr) {
+  size_t colon = hostport.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::memset(addr, 0, sizeof(*addr));
+  addr->sin_family = AF_INET;
+  addr->sin_port = htons(static_cast<uint16_t>(std::stoi(hostport.substr(colon + 1))));
+  return inet_pton(AF_INET, hostport.substr(0, colon).c_str(), &addr->sin_addr) == 1;
+}
+
+void SseLine(SseConnection& c, int64_t now) {
+  if (!c.line.empty() && c.line.back() == '\r') c.line.pop_back();
+  if (c.line.rfind("data:", 0) == 0) {
+    const bool nonempty = c.line.find("\"banners\":[]") == std::string::npos;
+    OnSet(records[c.index], now, nonempty, c.line.size());
+  }
+  c.line.clear();
+}
+
+void SseBytes(SseConnection& c, const char* data, size_t n, int64_t now) {
+  for (size_t i = 0; i < n; ++i) {
+    if (data[i] == '\n') {
+      SseLine(c, now);
+    } else {
+      c.line.push_back(data[i]);
+    }
+  }
+}
+
+// Returns false when the connection is unusable.
+bool SseParse(SseConnection& c, const char* data, size_t n, int64_t now) {
+  c.pending.append(data, n);
+  for (;;) {
+    switch (c.state) {
+      case SseConnection::State::kConnecting:
+        return false;
+      case SseConnection::State::kHeader: {
+        size_t end = c.pending.find("\r\n\r\n");
+        if (end == std::string::npos) return c.pending.size() < 16384;
+        std::string header = c.pending.substr(0, end);
+        if (header.rfind("HTTP/1.1 200", 0) != 0) {
+          OnFailure("SSE: " + header.substr(0, header.find('\r')));
+          return false;
+        }
+        for (char& ch : header)
+          ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        c.state = header.find("transfer-encoding: chunked") != std::string::npos
+                      ? SseConnection::State::kChunkSize
+                      : SseConnection::State::kPlainBody;
+        c.pending.erase(0, end + 4);
+        break;
+      }
+      case SseConnection::State::kChunkSize: {
+        size_t end = c.pending.find("\r\n");
+        if (end == std::string::npos) return c.pending.size() < 64;
+        c.chunk_left = std::stoul(c.pending.substr(0, end), nullptr, 16);
+        c.pending.erase(0, end + 2);
+        if (c.chunk_left == 0) return false;  // the server ended the stream
+        c.state = SseConnection::State::kChunkData;
+        break;
+      }
+      case SseConnection::State::kChunkData: {
+        if (c.pending.empty()) return true;
+        size_t take = std::min(c.chunk_left, c.pending.size());
+        SseBytes(c, c.pending.data(), take, now);
+        c.pending.erase(0, take);
+        c.chunk_left -= take;
+        if (c.chunk_left == 0) c.state = SseConnection::State::kChunkEnd;
+        break;
+      }
+      case SseConnection::State::kChunkEnd:
+        if (c.pending.size() < 2) return true;
+        c.pending.erase(0, 2);
+        c.state = SseConnection::State::kChunkSize;
+        break;
+      case SseConnection::State::kPlainBody:
+        SseBytes(c, c.pending.data(), c.pending.size(), now);
+        c.pending.clear();
+        return true;
+    }
+  }
+}
+
+void RunSse(int count) {
+  sockaddr_in addr;
+  if (!ParseHostPort(absl::GetFlag(FLAGS_target), &addr)) {
+    std::fprintf(stderr, "--target must be IPv4 host:port for sse\n");
+    std::exit(2);
+  }
+  const std::string request = absl::StrCat(
+      "GET /v1/banners/stream?app=", absl::GetFlag(FLAGS_app), "&path=", absl::GetFlag(FLAGS_path),
+      " HTTP/1.1\r\nHost: ", absl::GetFlag(FLAGS_target),
+      "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n");
+  const int epoll = epoll_create1(EPOLL_CLOEXEC);
+  std::vector<SseConnection> connections(count);
+
+  auto close_connection = [&](SseConnection& c) {
+    if (c.fd < 0) return;
+    epoll_ctl(epoll, EPOLL_CTL_DEL, c.fd, nullptr);
+    close(c.fd);
+    c.fd = -1;
+  };
+
+  // The event loop runs on its own thread so the opener can pace itself.
+  std::thread loop([&] {
+    std::vector<epoll_event> events(1024);
+    std::vector<char> buffer(1 << 16);
+    for (;;) {
+      int n = epoll_wait(epoll, events.data(), static_cast<int>(events.size()), 100);
+      for (int i = 0; i < n; ++i) {
+        SseConnection& c = connections[events[i].data.u32];
+        if (c.fd < 0) continue;
+        if (c.state == SseConnection::State::kConnecting) {
+          int err = 0;
+          socklen_t len = sizeof(err);
+          getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+          if (err != 0 || send(c.fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+                              static_cast<ssize_t>(request.size())) {
+            OnFailure(absl::StrCat("SSE connect: ", std::strerror(err != 0 ? err : errno)));
+            close_connection(c);
+            continue;
+          }
+          c.state = SseConnection::State::kHeader;
+          epoll_event ev{};
+          ev.events = EPOLLIN;
+          ev.data.u32 = static_cast<uint32_t>(c.index);
+          epoll_ctl(epoll, EPOLL_CTL_MOD, c.fd, &ev);
+          continue;
+        }
+        for (;;) {
+          ssize_t got = recv(c.fd, buffer.data(), buffer.size(), 0);
+          if (got > 0) {
+            if (!SseParse(c, buffer.data(), static_cast<size_t>(got), NowNanos())) {
+              OnFailure("SSE stream ended or malformed");
+              close_connection(c);
+              break;
+            }
+            continue;
+          }
+          if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+          if (got < 0 && errno == EINTR) continue;
+          OnFailure(got == 0 ? "SSE: server closed the connection"
+                             : absl::StrCat("SSE recv: ", std::strerror(errno)));
+          close_connection(c);
+          break;
+        }
+      }
+    }
+  });
+
+  OpenAll(count, [&](int i) {
+    SseConnection& c = connections[i];
+    c.index = i;
+    c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (c.fd < 0) {
+      OnFailure(absl::StrCat("socket: ", std::strerror(errno)));
+      return;
+    }
+    int one = 1;
+    setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    epoll_event ev{};
+    ev.events = EPOLLOUT;
+    ev.data.u32 = static_cast<uint32_t>(i);
+    if (connect(c.fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 &&
+        errno != EINPROGRESS) {
+      OnFailure(absl::StrCat("connect: ", std::strerror(errno)));
+      close(c.fd);
+      c.fd = -1;
+      return;
+    }
+    epoll_ctl(epoll, EPOLL_CTL_ADD, c.fd, &ev);
+  });
+  loop.join();
+}
+
+// ---- reporting ----
+
+void Dump(const std::string& path) {
+  const int first_index = absl::GetFlag(FLAGS_first_index);
+  std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "w");
+  if (f == nullptr) {
+    std::fprintf(stderr, "cannot write %s\n", tmp.c_str());
+    return;
+  }
+  for (size_t i = 0; i < records.size(); ++i) {
+    const Record& r = records[i];
+    std::fprintf(f, "%zu %lld", first_index + i,
+                 static_cast<long long>(r.first.load(std::memory_order_relaxed)));
+    for (int k = 0; k < kMaxTransitions; ++k) {
+      std::fprintf(f, " %lld",
+                   static_cast<long long>(r.transition[k].load(std::memory_order_relaxed)));
+    }
+    std::fputc('\n', f);
+  }
+  std::fclose(f);
+  std::rename(tmp.c_str(), path.c_str());
+  std::printf("dumped %s\n", path.c_str());
+  std::fflush(stdout);
+}
+
+void StatusLoop() {
+  std::string last;
+  for (;;) {
+    std::string line =
+        absl::StrCat("status started=", counters.started.load(), " ready=", counters.ready.load(),
+                     " t1=", counters.transitions[0].load(), " t2=", counters.transitions[1].load(),
+                     " t3=", counters.transitions[2].load(), " t4=", counters.transitions[3].load(),
+                     " failed=", counters.failed.load(), " max_bytes=", counters.max_bytes.load());
+    if (line != last) {
+      std::printf("%s\n", line.c_str());
+      std::fflush(stdout);
+      last = line;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+}
+
+int Main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  // gRPC locks absl mutexes everywhere; lock-order checking costs the client
+  // CPU that the server under test would otherwise get (TOOLCHAIN.md).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const int count = absl::GetFlag(FLAGS_count);
+  const std::string mode = absl::GetFlag(FLAGS_mode);
+  if (count < 1 || (mode != "grpc" && mode != "sse")) {
+    std::fprintf(stderr, "--count must be positive and --mode grpc or sse\n");
+    return 2;
+  }
+  records = std::vector<Record>(count);
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGUSR1);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  std::thread([signals] {
+    for (;;) {
+      int sig = 0;
+      sigwait(&signals, &sig);
+      if (sig == SIGUSR1) {
+        Dump(absl::GetFlag(FLAGS_out));
+      } else {
+        std::fflush(stdout);
+        _exit(0);
+      }
+    }
+  }).detach();
+  std::thread(StatusLoop).detach();
+
+  if (mode == "grpc") {
+    RunGrpc(count);
+  } else {
+    RunSse(count);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace statuscast::bench
+
+int main(int argc, char** argv) { return statuscast::bench::Main(argc, argv); }
