@@ -30,13 +30,14 @@ ABSL_FLAG(std::string, url, "", "postmortem link");
 ABSL_FLAG(std::string, body_file, "", "postmortem text file ('-' for stdin)");
 ABSL_FLAG(std::string, group, "", "component group");
 ABSL_FLAG(std::string, description, "", "component description");
-ABSL_FLAG(std::string, since, "", "list: confirmed start at or after");
-ABSL_FLAG(std::string, until, "", "list: confirmed start before");
+ABSL_FLAG(std::string, since, "", "list, report: confirmed start at or after");
+ABSL_FLAG(std::string, until, "", "list, report: confirmed start before");
 ABSL_FLAG(bool, no_progress, false, "mark the update as 'no progress'");
 ABSL_FLAG(bool, open, false, "list: open incidents only");
 ABSL_FLAG(bool, closed, false, "list: resolved incidents only");
 ABSL_FLAG(int, limit, 50, "list: at most this many incidents");
 ABSL_FLAG(int64_t, after, 0, "watch: resume after this change-log sequence");
+ABSL_FLAG(bool, reminders_only, false, "watch: show only the reminders");
 ABSL_FLAG(std::string, file, "", "lint: the draft file ('-' for stdin)");
 ABSL_FLAG(std::string, phase, "", "lint: first, update or resolution");
 ABSL_FLAG(std::string, incident, "", "lint: take the context from this incident");
@@ -72,7 +73,7 @@ const std::vector<std::string>& OurFlags() {
       "after",  "file",        "phase",       "incident",      "override",
       "tone",   "post",        "local",       "banner_server", "text",
       "level",  "apps",        "paths",       "starts",        "ends",
-      "link",   "app",         "banner_apps", "banner_paths"};
+      "link",   "app",         "banner_apps", "banner_paths",  "reminders_only"};
   return *kFlags;
 }
 
@@ -181,6 +182,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
   o.closed = absl::GetFlag(FLAGS_closed);
   o.limit = absl::GetFlag(FLAGS_limit);
   o.after = absl::GetFlag(FLAGS_after);
+  o.reminders_only = absl::GetFlag(FLAGS_reminders_only);
   o.file = absl::GetFlag(FLAGS_file);
   o.phase = absl::GetFlag(FLAGS_phase);
   o.incident = absl::GetFlag(FLAGS_incident);

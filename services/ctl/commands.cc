@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/types/optional.h"
 #include "libs/base/clock.h"
 #include "libs/lint/lint_proto.h"
 #include "libs/lint/linter.h"
@@ -85,7 +86,7 @@ int CommandRunner::Run(const std::vector<std::string>& args) {
   std::vector<std::string> allowed = CommandFlags(cmd);
   for (const char* global : {"server", "json", "author", "timeout"}) allowed.push_back(global);
   bool writes = cmd != "show" && cmd != "list" && cmd != "watch" && cmd != "components" &&
-                cmd != "lint" && cmd != "banner" && cmd != "killswitch";
+                cmd != "lint" && cmd != "banner" && cmd != "killswitch" && cmd != "report";
   if (writes) allowed.push_back("idempotency_key");
   for (const std::string& flag : options_.given) {
     if (std::find(allowed.begin(), allowed.end(), flag) == allowed.end()) {
@@ -105,6 +106,7 @@ int CommandRunner::Run(const std::vector<std::string>& args) {
   if (cmd == "template") return Template(args);
   if (cmd == "banner") return Banner(args);
   if (cmd == "killswitch") return KillSwitch(args);
+  if (cmd == "report") return Report(args);
   return Watch(args);
 }
 
@@ -587,12 +589,59 @@ int CommandRunner::Components(const std::vector<std::string>& args) {
 int CommandRunner::Watch(const std::vector<std::string>& args) {
   if (args.size() > 1) return UsageError("watch", "watch takes no arguments, only flags");
   if (options_.after < 0) return UsageError("watch", "--after must be 0 or a sequence number");
+  if (options_.reminders_only && options_.given.count("after")) {
+    return UsageError("watch", "--after resumes the incident stream; --reminders-only has none");
+  }
+  if (options_.reminders_only && compliance_stub_ == nullptr) {
+    *err_ << "statuscastctl: no connection to the ComplianceService\n";
+    return kExitFailed;
+  }
   WatchOptions w;
   w.server = options_.server;
   w.after = options_.after;
   w.json = options_.json;
   w.connect_timeout = options_.timeout;
-  return RunWatch(stub_, channel_, *clock_, w, out_, err_);
+  w.incidents = !options_.reminders_only;
+  w.reminders = compliance_stub_ != nullptr;
+  return RunWatch(stub_, compliance_stub_, channel_, *clock_, w, out_, err_);
+}
+
+int CommandRunner::Report(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  if (args.size() > 1) return UsageError("report", "report takes no arguments, only flags");
+  if (compliance_stub_ == nullptr) {
+    *err_ << "statuscastctl: no connection to the ComplianceService\n";
+    return kExitFailed;
+  }
+  const absl::Time now = clock_->Now();
+  v1::ComplianceReportRequest req;
+  absl::optional<absl::Time> since, until;
+  if (!o.since.empty()) {
+    auto t = ParsePastInput(o.since, now);
+    if (!t.ok()) return UsageError("report", absl::StrCat("--since: ", t.status().message()));
+    since = *t;
+    ToProto(*t, req.mutable_started_after());
+  }
+  if (!o.until.empty()) {
+    auto t = ParsePastInput(o.until, now);
+    if (!t.ok()) return UsageError("report", absl::StrCat("--until: ", t.status().message()));
+    until = *t;
+    ToProto(*t, req.mutable_started_before());
+  }
+  if (since && until && *since >= *until) {
+    return UsageError("report", absl::StrCat("--since (", FormatUtc(*since),
+                                             ") must be before --until (", FormatUtc(*until), ")"));
+  }
+  v1::ComplianceReport resp;
+  int code = CallOn(compliance_stub_, &v1::ComplianceService::StubInterface::GetComplianceReport,
+                    req, &resp, "read the compliance report", "", "");
+  if (code != kExitOk) return code;
+  if (o.json) {
+    PrintJson(resp);
+  } else {
+    *out_ << RenderComplianceReport(resp, since, until, clock_->Now());
+  }
+  return kExitOk;
 }
 
 namespace {

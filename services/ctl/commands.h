@@ -1,4 +1,6 @@
-// The statuscastctl subcommands over a statuscast.v1.IncidentService stub.
+// The statuscastctl subcommands over a statuscast.v1.IncidentService stub
+// (and the ComplianceService served at the same address, for report and
+// watch's reminders).
 //
 // CommandRunner::Run takes the positional arguments (subcommand first) and
 // the options already read from flags and the environment, calls the server,
@@ -18,6 +20,7 @@
 
 #include "absl/time/time.h"
 #include "statuscast/v1/banner.grpc.pb.h"
+#include "statuscast/v1/compliance.grpc.pb.h"
 #include "statuscast/v1/incident.grpc.pb.h"
 
 namespace grpc {
@@ -44,7 +47,8 @@ struct CtlOptions {
   std::string file, phase, incident, override_reason, tone,
       banner_server = "127.0.0.1:7401", text, level, apps, paths, starts, ends, link, app,
       banner_apps, banner_paths;
-  bool no_progress = false, open = false, closed = false, post = false, local = false;
+  bool no_progress = false, open = false, closed = false, post = false, local = false,
+       reminders_only = false;
   int limit = 50;
   int64_t after = 0;
   // The flags given on the command line (canonical names, e.g. "no_progress"),
@@ -65,6 +69,10 @@ class CommandRunner {
   // banner and killswitch talk to statuscast-banner through this stub;
   // without one they fail. It must outlive the runner.
   void set_banner_stub(v1::BannerAdminService::StubInterface* stub) { banner_stub_ = stub; }
+  // report and watch's reminders use this stub (statuscast-comms serves
+  // ComplianceService on the IncidentService address); without one report
+  // fails and watch follows incidents only. It must outlive the runner.
+  void set_compliance_stub(v1::ComplianceService::StubInterface* stub) { compliance_stub_ = stub; }
   // Where lint reads a draft from when --file is not given (default stdin).
   void set_input(std::istream* in) { in_ = in; }
 
@@ -79,6 +87,7 @@ class CommandRunner {
   int List(const std::vector<std::string>& args);
   int Components(const std::vector<std::string>& args);
   int Watch(const std::vector<std::string>& args);
+  int Report(const std::vector<std::string>& args);
   int Lint(const std::vector<std::string>& args);
   int Template(const std::vector<std::string>& args);
   int Banner(const std::vector<std::string>& args);
@@ -120,6 +129,7 @@ class CommandRunner {
   std::string idempotency_key_;
   std::string command_;  // the subcommand being run
   v1::BannerAdminService::StubInterface* banner_stub_ = nullptr;
+  v1::ComplianceService::StubInterface* compliance_stub_ = nullptr;
   std::istream* in_;
 };
 

@@ -35,12 +35,15 @@ int main(int argc, char** argv) {
   std::shared_ptr<grpc::Channel> channel =
       grpc::CreateCustomChannel(cl->options.server, grpc::InsecureChannelCredentials(), args);
   auto stub = statuscast::v1::IncidentService::NewStub(channel);
+  // statuscast-comms serves the ComplianceService on the same address.
+  auto compliance_stub = statuscast::v1::ComplianceService::NewStub(channel);
   // Connects only when a banner command uses it.
   auto banner_stub = statuscast::v1::BannerAdminService::NewStub(grpc::CreateCustomChannel(
       cl->options.banner_server, grpc::InsecureChannelCredentials(), args));
   CommandRunner runner(cl->options, stub.get(), channel.get(), &statuscast::RealClock::Get(),
                        &std::cout, &std::cerr);
   runner.set_banner_stub(banner_stub.get());
+  runner.set_compliance_stub(compliance_stub.get());
   int code = runner.Run(cl->positional);
   std::cout.flush();
   return code;

@@ -10,7 +10,9 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "statuscast/v1/banner.pb.h"
+#include "statuscast/v1/compliance.pb.h"
 #include "statuscast/v1/incident.pb.h"
 #include "statuscast/v1/lint.pb.h"
 
@@ -39,13 +41,41 @@ const char* ChannelLabel(v1::Channel c);
 //   "due in 12m (by 14:30 UTC)", "OVERDUE by 4m (promised 14:30 UTC)",
 //   "resolved at 2026-11-27 15:40 UTC", "on state change (SEV-3)",
 //   "none yet: no update posted".
+// When the incident carries the server's compliance view (GetIncident fills
+// it), whether it is overdue, and by how much, are the server's (which
+// allows a grace after each promise): "next update due now (promised 14:30
+// UTC, within the grace)" until then.
 std::string DescribePromise(const v1::Incident& incident, absl::Time now);
 
 // `show`: header (ref, title, severity, state, times, first communication and
 // its delay against the 15-minute target, components, postmortem), the
 // timeline (updates with their promises and whether each kept the one
-// before, severity changes, postmortem) and the standing promise last.
+// before, severity changes, postmortem), the Promises section when the
+// incident carries its compliance (RenderPromises) and the standing promise
+// last.
 std::string RenderIncident(const v1::Incident& incident, absl::Time now);
+
+// The "Promises" section of `show`: a count line, the first communication's
+// delay against the target, one line per ledger entry with the server's
+// description ("  14:02 UTC  promised 14:30 UTC, posted 14:28 UTC  [kept]"),
+// update gaps beyond the cadence, a missing resolution update or postmortem,
+// and, when overdue, a line starting "!! OVERDUE by 4m: next update" with the
+// command that posts a "no progress" update.
+std::string RenderPromises(const v1::IncidentCompliance& compliance, absl::Time now);
+
+// `report`: the range, a table by severity (incidents, late first
+// communications, promises kept / missed / pending, gaps beyond the cadence,
+// postmortems published / missing), what is overdue now, then a short block
+// per incident with its ledger. `since` / `until` as asked (nullopt: open).
+std::string RenderComplianceReport(const v1::ComplianceReport& report,
+                                   absl::optional<absl::Time> since,
+                                   absl::optional<absl::Time> until, absl::Time now);
+
+// `watch`: a reminder, marked "REMINDER", e.g.
+//   "2026-11-27 14:25 UTC  REMINDER  INC-3 SEV-1: next update due by 14:30 UTC (in 5m)"
+// and, for a missed promise or a late first communication, the suggested
+// message and the command that posts it, on lines of their own.
+std::string RenderReminder(const v1::Reminder& reminder, absl::Time now);
 
 // `list`: one aligned row per incident, newest first as given.
 std::string RenderIncidentTable(const v1::ListIncidentsResponse& list, absl::Time now);

@@ -57,7 +57,9 @@ const std::vector<CommandHelp>& Commands() {
        {"url", "body_file"}},
       {"show",
        "INC-n",
-       "The incident and its timeline, with each promise and whether it was kept.",
+       "The incident and its timeline, then its promises: the first update's delay\n"
+       "              against the target, every \"next update by\" promise kept, MISSED or\n"
+       "              pending, gaps beyond the cadence, and whether an update is OVERDUE now.",
        "statuscastctl show INC-12",
        {}},
       {"list",
@@ -111,12 +113,22 @@ const std::vector<CommandHelp>& Commands() {
        "Hide every banner (or one app's) at once, and show them again.",
        "statuscastctl killswitch on --app shop --reason \"banner loop on checkout\"",
        {"banner_server", "app", "reason"}},
+      {"report",
+       "[--since WHEN] [--until WHEN]",
+       "Communication compliance of the incidents confirmed in the range (default: all):\n"
+       "              by severity, late first updates, promises kept / missed / pending, gaps\n"
+       "              beyond the cadence, postmortems published / missing; what is overdue\n"
+       "              now; then each incident's promise ledger.",
+       "statuscastctl report --since 7d",
+       {"since", "until"}},
       {"watch",
-       "[--after SEQ]",
-       "Stream changes: open incidents, then one line per change. Reconnects by itself\n"
-       "              and resumes after the last sequence shown. Ctrl-C stops.",
-       "statuscastctl watch --after 1234",
-       {"after"}},
+       "[--after SEQ] [--reminders-only]",
+       "Stream changes: open incidents, then one line per change, and REMINDER lines\n"
+       "              before a promised update falls due and when it is missed (with the\n"
+       "              command that posts a \"no progress\" update). Reconnects by itself and\n"
+       "              resumes after the last change and reminder shown. Ctrl-C stops.",
+       "statuscastctl watch --reminders-only",
+       {"after", "reminders_only"}},
   };
   return *kCommands;
 }

@@ -112,7 +112,7 @@ class FakeIncidentService final : public v1::IncidentService::Service {
     resp->mutable_banner_paths()->CopyFrom(req->banner_paths());
     return grpc::Status::OK;
   }
-  grpc::Status WatchIncidents(grpc::ServerContext*, const v1::WatchIncidentsRequest* req,
+  grpc::Status WatchIncidents(grpc::ServerContext* ctx, const v1::WatchIncidentsRequest* req,
                               grpc::ServerWriter<v1::IncidentEvent>* writer) override {
     int call;
     {
@@ -130,6 +130,11 @@ class FakeIncidentService final : public v1::IncidentService::Service {
       }
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "replica going away");
     }
+    if (wait_after_first_watch) {
+      // Live and quiet: the reminder stream ends the watch.
+      while (!ctx->IsCancelled()) absl::SleepFor(absl::Milliseconds(10));
+      return grpc::Status::CANCELLED;
+    }
     std::raise(SIGINT);  // the responder presses Ctrl-C
     return grpc::Status::OK;
   }
@@ -144,6 +149,94 @@ class FakeIncidentService final : public v1::IncidentService::Service {
   v1::CreateComponentRequest last_component;
   std::vector<v1::ListIncidentsRequest> list_requests;
   std::vector<int64_t> watch_afters;
+  bool wait_after_first_watch = false;
+};
+
+v1::Reminder MakeReminder(int64_t id, v1::Reminder::Kind kind, const std::string& text) {
+  v1::Reminder r;
+  r.set_id(id);
+  r.set_kind(kind);
+  r.set_incident_ref("INC-3");
+  r.set_severity(v1::SEVERITY_SEV1);
+  r.mutable_due()->set_seconds(1795876200);
+  r.mutable_raised_at()->set_seconds(1795875900);
+  r.set_text(text);
+  r.set_suggested_message(
+      "We're still investigating the issue; no ETA yet; next update by "
+      "14:59 UTC.");
+  return r;
+}
+
+class FakeComplianceService final : public v1::ComplianceService::Service {
+ public:
+  grpc::Status GetComplianceReport(grpc::ServerContext*, const v1::ComplianceReportRequest* req,
+                                   v1::ComplianceReport* resp) override {
+    absl::MutexLock lock(&mu);
+    last_report = *req;
+    resp->mutable_generated_at()->set_seconds(1795876200);
+    for (v1::Severity s : {v1::SEVERITY_SEV1, v1::SEVERITY_SEV2, v1::SEVERITY_SEV3}) {
+      v1::SeverityTotals* t = resp->add_by_severity();
+      t->set_severity(s);
+      if (s == v1::SEVERITY_SEV1) {
+        t->set_incidents(1);
+        t->set_first_communications(1);
+        t->set_promises_kept(1);
+        t->set_promises_missed(1);
+      }
+    }
+    resp->set_overdue_now(1);
+    resp->mutable_largest_overdue()->set_seconds(240);
+    v1::IncidentCompliance* c = resp->add_incidents();
+    c->set_incident_ref("INC-3");
+    c->set_severity(v1::SEVERITY_SEV1);
+    c->set_state(v1::INCIDENT_STATE_INVESTIGATING);
+    c->mutable_first_communication_delay()->set_seconds(360);
+    v1::PromiseEntry* p = c->add_ledger();
+    p->mutable_made_at()->set_seconds(1795874520);
+    p->mutable_due()->set_seconds(1795876200);
+    p->set_status(v1::PROMISE_STATUS_MISSED);
+    p->set_description("promised 14:30 UTC OVERDUE by 4m");
+    c->set_overdue(true);
+    c->mutable_overdue_by()->set_seconds(240);
+    c->set_overdue_what("next update");
+    return grpc::Status::OK;
+  }
+  // Scripted: the first stream sends reminders 4 and 5 and breaks, the
+  // second (after 5) sends 6 and breaks, the third (after 6) sees Ctrl-C.
+  // Unscripted: live and quiet until cancelled.
+  grpc::Status WatchReminders(grpc::ServerContext* ctx, const v1::WatchRemindersRequest* req,
+                              grpc::ServerWriter<v1::Reminder>* writer) override {
+    int call;
+    {
+      absl::MutexLock lock(&mu);
+      reminder_afters.push_back(req->after_id());
+      call = static_cast<int>(reminder_afters.size());
+    }
+    if (!scripted) {
+      while (!ctx->IsCancelled()) absl::SleepFor(absl::Milliseconds(10));
+      return grpc::Status::CANCELLED;
+    }
+    if (call == 1) {
+      writer->Write(MakeReminder(4, v1::Reminder::KIND_DUE_SOON,
+                                 "INC-3 SEV-1: next update due by 14:30 UTC (in 5m)"));
+      writer->Write(MakeReminder(5, v1::Reminder::KIND_MISSED,
+                                 "INC-3 SEV-1: the promised update of 14:30 UTC was MISSED (1m "
+                                 "ago); post now, even with no progress"));
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "replica going away");
+    }
+    if (call == 2) {
+      writer->Write(MakeReminder(6, v1::Reminder::KIND_DUE_SOON,
+                                 "INC-4 SEV-2: next update due by 15:00 UTC (in 5m)"));
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "replica going away");
+    }
+    std::raise(SIGINT);  // the responder presses Ctrl-C
+    return grpc::Status::OK;
+  }
+
+  absl::Mutex mu;
+  bool scripted = false;
+  v1::ComplianceReportRequest last_report;
+  std::vector<int64_t> reminder_afters;
 };
 
 class FakeBannerAdmin final : public v1::BannerAdminService::Service {
@@ -201,11 +294,13 @@ class CommandsTest : public ::testing::Test {
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
     builder.RegisterService(&service_);
     builder.RegisterService(&banner_admin_);
+    builder.RegisterService(&compliance_);
     server_ = builder.BuildAndStart();
     address_ = "127.0.0.1:" + std::to_string(port);
     channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
     stub_ = v1::IncidentService::NewStub(channel_);
     banner_stub_ = v1::BannerAdminService::NewStub(channel_);
+    compliance_stub_ = v1::ComplianceService::NewStub(channel_);
   }
   void TearDown() override { server_->Shutdown(); }
 
@@ -216,12 +311,15 @@ class CommandsTest : public ::testing::Test {
     err_.str("");
     CommandRunner runner(options, stub_.get(), channel_.get(), &clock_, &out_, &err_);
     runner.set_banner_stub(banner_stub_.get());
+    runner.set_compliance_stub(compliance_stub_.get());
     runner.set_input(&in_);
     return runner.Run(args);
   }
 
   FakeIncidentService service_;
   FakeBannerAdmin banner_admin_;
+  FakeComplianceService compliance_;
+  std::unique_ptr<v1::ComplianceService::Stub> compliance_stub_;
   std::unique_ptr<v1::BannerAdminService::Stub> banner_stub_;
   std::istringstream in_;
   std::unique_ptr<grpc::Server> server_;
@@ -323,6 +421,116 @@ TEST_F(CommandsTest, WatchResumesAfterTheLastSequenceItPrintedAndStopsOnCtrlC) {
   EXPECT_THAT(err_.str(), HasSubstr("watch disconnected (replica going away); reconnecting in 1s, "
                                     "then resuming after sequence 8"));
   EXPECT_THAT(err_.str(), HasSubstr("reconnected to " + address_ + "; resuming after sequence 8"));
+}
+
+TEST_F(CommandsTest, WatchRemindersOnlyResumesAfterTheLastReminderIdAndStopsOnCtrlC) {
+  compliance_.scripted = true;
+  CtlOptions o;
+  o.reminders_only = true;
+  o.given = {"reminders_only"};
+  EXPECT_EQ(Run({"watch"}, o), kExitOk) << err_.str();
+  {
+    absl::MutexLock lock(&compliance_.mu);
+    EXPECT_THAT(compliance_.reminder_afters, ::testing::ElementsAre(0, 5, 6));
+  }
+  {
+    absl::MutexLock lock(&service_.mu);
+    EXPECT_TRUE(service_.watch_afters.empty());
+  }
+  EXPECT_EQ(out_.str(),
+            "2026-11-28 14:25 UTC  REMINDER  INC-3 SEV-1: next update due by 14:30 UTC (in 5m)\n"
+            "2026-11-28 14:25 UTC  REMINDER  INC-3 SEV-1: the promised update of 14:30 UTC was "
+            "MISSED (1m ago); post now, even with no progress\n"
+            "                                suggested: We're still investigating the issue; no "
+            "ETA yet; next update by 14:59 UTC.\n"
+            "                                post it:   statuscastctl template INC-3 --tone "
+            "no_progress --post\n"
+            "2026-11-28 14:25 UTC  REMINDER  INC-4 SEV-2: next update due by 15:00 UTC (in 5m)\n");
+  EXPECT_THAT(err_.str(), HasSubstr("reminders disconnected (replica going away); reconnecting "
+                                    "in 1s, then resuming reminders after reminder 5\n"));
+  EXPECT_THAT(err_.str(),
+              HasSubstr("reconnected to " + address_ + "; resuming reminders after reminder 6\n"));
+}
+
+TEST_F(CommandsTest, WatchFollowsIncidentsAndRemindersOnTheSameConnection) {
+  compliance_.scripted = true;
+  service_.wait_after_first_watch = true;
+  EXPECT_EQ(Run({"watch"}), kExitOk) << err_.str();
+  {
+    absl::MutexLock lock(&compliance_.mu);
+    EXPECT_THAT(compliance_.reminder_afters, ::testing::ElementsAre(0, 5, 6));
+  }
+  {
+    absl::MutexLock lock(&service_.mu);
+    EXPECT_THAT(service_.watch_afters, ::testing::ElementsAre(0, 8));
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("#8"));
+  EXPECT_THAT(out_.str(), HasSubstr("REMINDER  INC-4 SEV-2: next update due by 15:00 UTC"));
+  EXPECT_THAT(out_.str(), HasSubstr("post it:   statuscastctl template INC-3 --tone no_progress "
+                                    "--post\n"));
+  EXPECT_THAT(err_.str(), HasSubstr("watch disconnected (replica going away); reconnecting in 1s, "
+                                    "then resuming after sequence 8"));
+  EXPECT_THAT(err_.str(), HasSubstr("resuming reminders after reminder 6"));
+}
+
+TEST_F(CommandsTest, ShowPrintsThePromisesAndTheServersOverdueVerdict) {
+  {
+    absl::MutexLock lock(&service_.mu);
+    service_.incident.mutable_next_update_at()->set_seconds(1795876200);
+    service_.incident.mutable_first_communication_at()->set_seconds(1795874520);
+    v1::IncidentCompliance* c = service_.incident.mutable_compliance();
+    c->set_incident_ref("INC-12");
+    c->set_state(v1::INCIDENT_STATE_IDENTIFIED);
+    v1::PromiseEntry* p = c->add_ledger();
+    p->mutable_made_at()->set_seconds(1795874520);
+    p->mutable_due()->set_seconds(1795876200);
+    p->set_status(v1::PROMISE_STATUS_MISSED);
+    p->set_description("promised 14:30 UTC OVERDUE by 4m");
+    c->set_overdue(true);
+    c->mutable_overdue_by()->set_seconds(240);
+    c->set_overdue_what("next update");
+  }
+  clock_.Set(absl::FromUnixSeconds(1795876200 + 240));
+  ASSERT_EQ(Run({"show", "INC-12"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("\nPromises: 1 missed\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("  14:02 UTC  promised 14:30 UTC OVERDUE by 4m  [MISSED]\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("  !! OVERDUE by 4m: next update (promised 14:30 UTC)\n"));
+  EXPECT_THAT(out_.str(), ::testing::EndsWith("\nOVERDUE by 4m (promised 14:30 UTC)\n"));
+}
+
+TEST_F(CommandsTest, ReportSendsTheRangeAndPrintsTotalsAndLedgers) {
+  CtlOptions o;
+  o.since = "7d";
+  o.given = {"since"};
+  ASSERT_EQ(Run({"report"}, o), kExitOk) << err_.str();
+  {
+    absl::MutexLock lock(&compliance_.mu);
+    EXPECT_EQ(compliance_.last_report.started_after().seconds(),
+              absl::ToUnixSeconds(clock_.Now() - absl::Hours(24 * 7)));
+    EXPECT_FALSE(compliance_.last_report.has_started_before());
+  }
+  EXPECT_THAT(out_.str(), HasSubstr("SEV-1     1          0 of 1       1         1       0"));
+  EXPECT_THAT(out_.str(), HasSubstr("!! OVERDUE NOW: 1 incident, the largest by 4m\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("\nINC-3  SEV-1  investigating  promises: 1 missed\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("  promised 14:30 UTC OVERDUE by 4m  [MISSED]\n"));
+
+  o.json = true;
+  ASSERT_EQ(Run({"report"}, o), kExitOk) << err_.str();
+  v1::ComplianceReport parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(out_.str(), &parsed).ok());
+  EXPECT_EQ(parsed.incidents(0).ledger(0).description(), "promised 14:30 UTC OVERDUE by 4m");
+
+  o = CtlOptions();
+  o.since = "1h";
+  o.until = "2h";
+  o.given = {"since", "until"};
+  EXPECT_EQ(Run({"report"}, o), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("must be before --until"));
+  o = CtlOptions();
+  o.after = 3;
+  o.given = {"after"};
+  EXPECT_EQ(Run({"report"}, o), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--after does not apply to report"));
 }
 
 constexpr char kIssueExample[] =

@@ -317,6 +317,214 @@ TEST(RenderBannersTest, ListsBannersAndEngagedKillSwitches) {
                              "2026-11-27 14:00 UTC by alice (banner loop)"));
 }
 
+void SetSpan(google::protobuf::Duration* d, absl::Duration span) {
+  d->set_seconds(absl::ToInt64Seconds(span));
+}
+
+v1::PromiseEntry* AddPromise(v1::IncidentCompliance* c, const char* made, const char* due,
+                             v1::PromiseStatus status, const char* kept, const char* description) {
+  v1::PromiseEntry* p = c->add_ledger();
+  Set(p->mutable_made_at(), At(made));
+  Set(p->mutable_due(), At(due));
+  p->set_status(status);
+  if (kept != nullptr) {
+    Set(p->mutable_kept_at(), At(kept));
+    SetSpan(p->mutable_lateness(), At(kept) - At(due));
+  }
+  p->set_description(description);
+  return p;
+}
+
+v1::UpdateGap* AddGap(v1::IncidentCompliance* c, const char* from, const char* to,
+                      v1::Severity severity, absl::Duration allowed) {
+  v1::UpdateGap* g = c->add_gaps();
+  Set(g->mutable_from(), At(from));
+  Set(g->mutable_to(), At(to));
+  g->set_severity(severity);
+  SetSpan(g->mutable_allowed(), allowed);
+  g->set_within_cadence(At(to) - At(from) <= allowed + absl::Minutes(1));
+  return g;
+}
+
+// The server's view of PaymentsIncident at 15:02: the first promise kept,
+// the standing one (14:58) missed and overdue by 4m.
+v1::IncidentCompliance PaymentsCompliance() {
+  v1::IncidentCompliance c;
+  c.set_incident_ref("INC-12");
+  c.set_severity(v1::SEVERITY_SEV1);
+  c.set_state(v1::INCIDENT_STATE_IDENTIFIED);
+  SetSpan(c.mutable_first_communication_delay(), absl::Minutes(6));
+  AddPromise(&c, "14:02", "14:30", v1::PROMISE_STATUS_KEPT, "14:28",
+             "promised 14:30 UTC, posted 14:28 UTC");
+  AddPromise(&c, "14:28", "14:58", v1::PROMISE_STATUS_MISSED, nullptr,
+             "promised 14:58 UTC OVERDUE by 4m");
+  AddGap(&c, "14:02", "14:28", v1::SEVERITY_SEV1, absl::Minutes(30));
+  c.set_overdue(true);
+  SetSpan(c.mutable_overdue_by(), absl::Minutes(4));
+  c.set_overdue_what("next update");
+  return c;
+}
+
+TEST(RenderIncidentTest, PromisesSectionFromTheServersLedger) {
+  v1::Incident inc = PaymentsIncident();
+  *inc.mutable_compliance() = PaymentsCompliance();
+  const std::string out = RenderIncident(inc, At("15:02"));
+  EXPECT_THAT(out,
+              ::testing::EndsWith(
+                  "                                       banner: \"Card payments are "
+                  "failing.\"\n"
+                  "\n"
+                  "Promises: 1 kept, 1 missed\n"
+                  "  first update   6m after start (target 15m)\n"
+                  "  14:02 UTC  promised 14:30 UTC, posted 14:28 UTC  [kept]\n"
+                  "  14:28 UTC  promised 14:58 UTC OVERDUE by 4m  [MISSED]\n"
+                  "  update gaps    1, within the cadence\n"
+                  "  !! OVERDUE by 4m: next update (promised 14:58 UTC)\n"
+                  "     post one now: statuscastctl template INC-12 --tone no_progress --post\n"
+                  "\n"
+                  "OVERDUE by 4m (promised 14:58 UTC)\n"));
+}
+
+TEST(RenderIncidentTest, PromiseWithinTheGraceIsNotOverdueWhenTheServerSaysSo) {
+  v1::Incident inc = PaymentsIncident();
+  v1::IncidentCompliance* c = inc.mutable_compliance();
+  *c = PaymentsCompliance();
+  c->set_overdue(false);
+  c->clear_overdue_by();
+  c->clear_overdue_what();
+  c->mutable_ledger(1)->set_status(v1::PROMISE_STATUS_PENDING);
+  c->mutable_ledger(1)->set_description("promised 14:58 UTC, due 30s ago (within grace)");
+  const std::string out = RenderIncident(inc, At("14:58") + absl::Seconds(30));
+  EXPECT_THAT(out, HasSubstr("  14:28 UTC  promised 14:58 UTC, due 30s ago (within grace)  "
+                             "[pending]\n"));
+  EXPECT_THAT(
+      out, ::testing::EndsWith("\nnext update due now (promised 14:58 UTC, within the grace)\n"));
+  EXPECT_THAT(out, Not(HasSubstr("OVERDUE")));
+}
+
+TEST(RenderIncidentTest, LateFirstCommunicationAndGapBeyondTheCadence) {
+  v1::IncidentCompliance c;
+  c.set_incident_ref("INC-9");
+  c.set_severity(v1::SEVERITY_SEV2);
+  c.set_state(v1::INCIDENT_STATE_RESOLVED);
+  SetSpan(c.mutable_first_communication_delay(), absl::Minutes(21));
+  c.set_first_communication_late(true);
+  AddPromise(&c, "10:20", "11:19", v1::PROMISE_STATUS_MISSED, "11:40",
+             "promised 11:19 UTC MISSED (posted 11:40 UTC, 21m late)");
+  AddGap(&c, "10:20", "11:40", v1::SEVERITY_SEV2, absl::Minutes(60));
+  c.set_postmortem_expected(true);
+  c.set_postmortem_overdue(true);
+  EXPECT_EQ(RenderPromises(c, At("12:00") + absl::Hours(24 * 6)),
+            "Promises: 1 missed\n"
+            "  first update   21m after start: LATE (target 15m)\n"
+            "  2026-11-27 10:20 UTC  promised 11:19 UTC MISSED (posted 11:40 UTC, 21m late)  "
+            "[MISSED]\n"
+            "  update gaps    1 BEYOND the cadence, 0 within\n"
+            "                 2026-11-27 10:20 UTC to 2026-11-27 11:40 UTC: 1h20m, SEV-2 allowed "
+            "1h00m\n"
+            "  resolution     NO resolution update was posted\n"
+            "  postmortem     NOT PUBLISHED, overdue\n");
+}
+
+TEST(RenderComplianceReportTest, TableBySeverityOverdueNowAndEachLedger) {
+  v1::ComplianceReport r;
+  Set(r.mutable_generated_at(), At("15:02"));
+  v1::SeverityTotals* t = r.add_by_severity();
+  t->set_severity(v1::SEVERITY_SEV1);
+  t->set_incidents(2);
+  t->set_first_communications(2);
+  t->set_first_communications_late(1);
+  t->set_promises_kept(3);
+  t->set_promises_missed(1);
+  t->set_promises_pending(1);
+  t->set_gaps_within_cadence(3);
+  t->set_gaps_beyond_cadence(1);
+  t->set_postmortems_published(1);
+  t = r.add_by_severity();
+  t->set_severity(v1::SEVERITY_SEV2);
+  t = r.add_by_severity();
+  t->set_severity(v1::SEVERITY_SEV3);
+  t->set_incidents(1);
+  t->set_first_communications(1);
+  r.set_overdue_now(1);
+  SetSpan(r.mutable_largest_overdue(), absl::Minutes(4));
+  *r.add_incidents() = PaymentsCompliance();
+  v1::IncidentCompliance* quiet = r.add_incidents();
+  quiet->set_incident_ref("INC-13");
+  quiet->set_severity(v1::SEVERITY_SEV3);
+  quiet->set_state(v1::INCIDENT_STATE_MONITORING);
+  SetSpan(quiet->mutable_first_communication_delay(), absl::Minutes(3));
+  EXPECT_EQ(
+      RenderComplianceReport(r, At("00:00"), absl::nullopt, At("15:02")),
+      "Incidents confirmed since 2026-11-27 00:00 UTC: communication compliance as of "
+      "2026-11-27 15:02 UTC\n"
+      "\n"
+      "SEVERITY  INCIDENTS  FIRST COMMS  PROMISES                   GAPS            POSTMORTEMS\n"
+      "                     LATE         KEPT      MISSED  PENDING  BEYOND CADENCE  PUBLISHED    "
+      "MISSING\n"
+      "SEV-1     2          1 of 2       3         1       1        1 of 4          1            "
+      "0\n"
+      "SEV-2     0          -            0         0       0        -               0            "
+      "0\n"
+      "SEV-3     1          0 of 1       0         0       0        -               -            "
+      "-\n"
+      "all       3          1 of 3       3         1       1        1 of 4          1            "
+      "0\n"
+      "\n"
+      "!! OVERDUE NOW: 1 incident, the largest by 4m\n"
+      "\n"
+      "INC-12  SEV-1  identified  promises: 1 kept, 1 missed\n"
+      "  first update   6m after start (target 15m)\n"
+      "  14:02 UTC  promised 14:30 UTC, posted 14:28 UTC  [kept]\n"
+      "  14:28 UTC  promised 14:58 UTC OVERDUE by 4m  [MISSED]\n"
+      "  update gaps    1, within the cadence\n"
+      "  !! OVERDUE by 4m: next update (promised 14:58 UTC)\n"
+      "     post one now: statuscastctl template INC-12 --tone no_progress --post\n"
+      "\n"
+      "INC-13  SEV-3  monitoring  promises: none (SEV-3: updates on state change)\n"
+      "  first update   3m after start (target 15m)\n");
+  v1::ComplianceReport empty;
+  Set(empty.mutable_generated_at(), At("15:02"));
+  EXPECT_THAT(RenderComplianceReport(empty, absl::nullopt, absl::nullopt, At("15:02")),
+              ::testing::EndsWith("overdue now: none\n\nno incidents in this range\n"));
+}
+
+TEST(RenderReminderTest, DueSoonIsOneLineAndMissedSaysWhatToPost) {
+  v1::Reminder r;
+  r.set_id(41);
+  r.set_kind(v1::Reminder::KIND_DUE_SOON);
+  r.set_incident_ref("INC-3");
+  r.set_severity(v1::SEVERITY_SEV1);
+  Set(r.mutable_due(), At("14:30"));
+  Set(r.mutable_raised_at(), At("14:25"));
+  r.set_text("INC-3 SEV-1: next update due by 14:30 UTC (in 5m)");
+  r.set_suggested_message(
+      "We're still investigating the issue; no ETA yet; next update by "
+      "14:54 UTC.");
+  EXPECT_EQ(RenderReminder(r, At("14:25")),
+            "2026-11-27 14:25 UTC  REMINDER  INC-3 SEV-1: next update due by 14:30 UTC (in 5m)\n");
+  r.set_id(42);
+  r.set_kind(v1::Reminder::KIND_MISSED);
+  Set(r.mutable_raised_at(), At("14:31"));
+  r.set_text(
+      "INC-3 SEV-1: the promised update of 14:30 UTC was MISSED (1m ago); post now, even "
+      "with no progress");
+  EXPECT_EQ(RenderReminder(r, At("14:31")),
+            "2026-11-27 14:31 UTC  REMINDER  INC-3 SEV-1: the promised update of 14:30 UTC was "
+            "MISSED (1m ago); post now, even with no progress\n"
+            "                                suggested: We're still investigating the issue; no "
+            "ETA yet; next update by 14:54 UTC.\n"
+            "                                post it:   statuscastctl template INC-3 --tone "
+            "no_progress --post\n");
+  r.set_kind(v1::Reminder::KIND_FIRST_COMMUNICATION_LATE);
+  r.set_text(
+      "INC-3 SEV-1: the first customer communication is LATE: it was due by 14:30 UTC "
+      "(1m ago)");
+  EXPECT_THAT(RenderReminder(r, At("14:31")),
+              ::testing::EndsWith("(1m ago)\n                                post it:   "
+                                  "statuscastctl template INC-3 --tone acknowledging --post\n"));
+}
+
 }  // namespace
 }  // namespace ctl
 }  // namespace statuscast
