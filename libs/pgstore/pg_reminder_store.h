@@ -38,8 +38,9 @@ class PgReminderStore {
                                                 const std::string& suggested_message);
   // Reminders with id > after_id, oldest first.
   absl::StatusOr<std::vector<StoredReminder>> ReadAfter(int64_t after_id, int limit);
-  // Reminders of still-open incidents raised since `since` (a new watcher's
-  // starting point), and the newest id overall.
+  // Reminders raised since `since` that still stand (a new watcher's
+  // starting point): the incident is open and the promise (or the first
+  // communication) they are about is still unanswered. Also the newest id.
   absl::StatusOr<std::vector<StoredReminder>> RecentForOpen(absl::Time since, int64_t* newest_id);
 
  private:
