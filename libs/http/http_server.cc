@@ -3,6 +3,10 @@
 // snapshot, SSE text) live in plain files beside it.
 #include "libs/http/http_server.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -13,12 +17,14 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <random>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -32,6 +38,7 @@
 #include "libs/base/clock.h"
 #include "libs/base/log.h"
 #include "libs/http/banner_endpoints.h"
+#include "libs/http/client_limits.h"
 #include "libs/http/cors_policy.h"
 #include "libs/http/request_target.h"
 
@@ -49,6 +56,9 @@ constexpr char kUnknownRoute[] = "unknown";
 // Connections beyond max_connections + this are closed without an answer
 // (the 503 costs a read; a flood must not grow without bound).
 constexpr size_t kOverloadAnswerSlack = 256;
+// Retry-After on a 429 for one stream too many: a slot frees when one of
+// the address's streams ends, which a client cannot know; a few seconds.
+constexpr int kStreamCapRetryAfterSeconds = 5;
 
 std::string ToStd(beast::string_view v) { return std::string(v.data(), v.size()); }
 
@@ -66,7 +76,48 @@ int64_t Jittered(int64_t base_ms) {
   return base_ms + static_cast<int64_t>(rng() % static_cast<uint64_t>(base_ms / 2 + 1));
 }
 
-class Connection;
+// What the server and the hub's sink see of a connection, whatever its
+// stream (plain TCP or TLS).
+class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
+ public:
+  virtual ~ConnectionBase() = default;
+  // From Stop: end gracefully (SSE: a last chunk; idle keep-alive: close).
+  virtual void BeginShutdown() = 0;
+  // From Stop after the grace period.
+  virtual void Abort() = 0;
+  // Stop's thread, or the strand: once only, and never from a sink callback.
+  virtual void Unsubscribe() = 0;
+  // On the strand, from SseSink.
+  virtual void Deliver(std::shared_ptr<const RenderedSet> set) = 0;
+  virtual void CloseStream() = 0;
+};
+
+struct Peer {
+  // The limiting key: the IPv4 address, or the /64 of an IPv6 one (one host
+  // commonly holds a whole /64).
+  std::string key = "unknown";
+  bool loopback = false;
+};
+
+Peer PeerOf(const tcp::socket& socket) {
+  Peer p;
+  beast::error_code ec;
+  const tcp::endpoint remote = socket.remote_endpoint(ec);
+  if (ec) return p;
+  net::ip::address a = remote.address();
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+    a = net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6());
+  }
+  p.loopback = a.is_loopback();
+  if (a.is_v4()) {
+    p.key = a.to_v4().to_string();
+    return p;
+  }
+  net::ip::address_v6::bytes_type bytes = a.to_v6().to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  p.key = net::ip::address_v6(bytes).to_string() + "/64";
+  return p;
+}
 
 // Everything the connections share; HttpServer::Impl is this.
 class ServerCore {
@@ -81,13 +132,17 @@ class ServerCore {
         metrics_(metrics),
         options_(std::move(options)),
         cors_(options_.cors_origins),
-        clock_(options_.clock != nullptr ? *options_.clock : RealClock::Get()) {}
+        clock_(options_.clock != nullptr ? *options_.clock : RealClock::Get()),
+        limits_(ClientLimitOptions{options_.rate_per_ip, options_.burst_per_ip,
+                                   options_.max_streams_per_ip}) {}
 
   absl::Status Start();
   void Stop();
+  // Builds ssl_ctx_ when the options name a certificate and key.
+  absl::Status LoadTls();
   void DoAccept();
 
-  void Register(uint64_t id, std::weak_ptr<Connection> c) {
+  void Register(uint64_t id, std::weak_ptr<ConnectionBase> c) {
     absl::MutexLock lock(&mu_);
     live_[id] = std::move(c);
   }
@@ -98,8 +153,8 @@ class ServerCore {
     }
     connections_.fetch_sub(1);
   }
-  std::vector<std::shared_ptr<Connection>> LiveConnections() {
-    std::vector<std::shared_ptr<Connection>> out;
+  std::vector<std::shared_ptr<ConnectionBase>> LiveConnections() {
+    std::vector<std::shared_ptr<ConnectionBase>> out;
     absl::MutexLock lock(&mu_);
     for (auto& [id, weak] : live_) {
       if (auto c = weak.lock()) out.push_back(std::move(c));
@@ -112,7 +167,11 @@ class ServerCore {
   const HttpServerOptions options_;
   const CorsPolicy cors_;
   const Clock& clock_;
+  ClientLimits limits_;
   std::map<std::string, Route> routes_;  // fixed after Start
+  // Set by Start when serving HTTPS; outlives every connection (they are
+  // gone when Stop returns).
+  std::unique_ptr<net::ssl::context> ssl_ctx_;
 
   // Destroyed explicitly in Stop (handlers own connections, which use the
   // members above).
@@ -128,48 +187,53 @@ class ServerCore {
   bool stopped_ = false;
 
   absl::Mutex mu_;
-  std::map<uint64_t, std::weak_ptr<Connection>> live_ ABSL_GUARDED_BY(mu_);
+  std::map<uint64_t, std::weak_ptr<ConnectionBase>> live_ ABSL_GUARDED_BY(mu_);
 };
 
 // The hub's end of one SSE stream: hands sets to the connection's strand.
 class SseSink final : public SetSink {
  public:
-  SseSink(std::weak_ptr<Connection> connection, net::any_io_executor strand)
+  SseSink(std::weak_ptr<ConnectionBase> connection, net::any_io_executor strand)
       : connection_(std::move(connection)), strand_(std::move(strand)) {}
   void OnSet(std::shared_ptr<const RenderedSet> set) override;
   void OnClose() override;
 
  private:
-  const std::weak_ptr<Connection> connection_;
+  const std::weak_ptr<ConnectionBase> connection_;
   const net::any_io_executor strand_;
 };
 
-// One TCP connection: HTTP/1.1 requests with keep-alive until one of them
-// turns it into an SSE stream. All members are used on the strand only,
-// except sub_id_ (Stop may unsubscribe from its own thread).
-class Connection : public std::enable_shared_from_this<Connection> {
+// One TCP connection, over TLS when kTls (after a handshake): HTTP/1.1
+// requests with keep-alive until one of them turns it into an SSE stream.
+// All members are used on the strand only, except sub_id_ (Stop may
+// unsubscribe from its own thread).
+template <bool kTls>
+class Connection final : public ConnectionBase {
  public:
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
   Connection(ServerCore* server, tcp::socket&& socket, bool over_limit)
       : server_(server),
         id_(server->next_connection_id_.fetch_add(1)),
-        stream_(std::move(socket)),
+        peer_(PeerOf(socket)),
+        limited_(server->options_.limit_loopback || !peer_.loopback),
+        stream_(MakeStream(server, std::move(socket))),
         timer_(stream_.get_executor()),
         over_limit_(over_limit) {}
 
-  ~Connection() {
+  ~Connection() override {
+    ReleaseStreamSlot();
     Unsubscribe();
     server_->Unregister(id_);
   }
 
   void Start() {
     server_->Register(id_, weak_from_this());
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&Connection::DoRead, shared_from_this()));
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Connection::Begin, Self()));
   }
 
-  // From Stop: end gracefully (SSE: a last chunk; idle keep-alive: close).
-  void BeginShutdown() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
+  void BeginShutdown() override {
+    net::post(stream_.get_executor(), [self = Self()] {
       if (self->sse_) {
         self->CloseStream();
       } else if (self->reading_) {
@@ -177,21 +241,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
     });
   }
-  // From Stop after the grace period.
-  void Abort() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
+  void Abort() override {
+    net::post(stream_.get_executor(), [self = Self()] {
       if (self->sse_) return self->FinishStream("shutdown");
       self->CloseSocket();
     });
   }
-  // Stop's thread, or the strand: once only, and never from a sink callback.
-  void Unsubscribe() {
+  void Unsubscribe() override {
     uint64_t id = sub_id_.exchange(0);
     if (id != 0) server_->hub_.Unsubscribe(id);
   }
 
-  // On the strand, from SseSink.
-  void Deliver(std::shared_ptr<const RenderedSet> set) {
+  void Deliver(std::shared_ptr<const RenderedSet> set) override {
     if (!sse_ || finished_ || closing_) return;
     if (writing_) {
       if (pending_ != nullptr && server_->metrics_ != nullptr) {
@@ -203,7 +264,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     WriteSet(std::move(set));
   }
-  void CloseStream() {
+  void CloseStream() override {
     if (!sse_ || finished_ || closing_) return;
     closing_ = true;
     pending_.reset();
@@ -211,6 +272,45 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
  private:
+  // --- Connection --------------------------------------------------------
+
+  static Stream MakeStream(ServerCore* server, tcp::socket&& socket) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *server->ssl_ctx_);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  std::shared_ptr<Connection> Self() {
+    return std::static_pointer_cast<Connection>(shared_from_this());
+  }
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  void Begin() {
+    if constexpr (kTls) {
+      // The handshake gets the time a request has; Stop closes it as it
+      // would an idle read.
+      Tcp().expires_after(ToChrono(server_->options_.request_timeout));
+      reading_ = true;
+      stream_.async_handshake(net::ssl::stream_base::server,
+                              beast::bind_front_handler(&Connection::OnHandshake, Self()));
+    } else {
+      DoRead();
+    }
+  }
+
+  void OnHandshake(beast::error_code ec) {
+    reading_ = false;
+    if (ec) {
+      if (!server_->stopping_.load()) {
+        LogEvent("http_tls_handshake_failed", {{"client", peer_.key}, {"error", ec.message()}});
+      }
+      return CloseSocket();
+    }
+    DoRead();
+  }
+
   // --- Requests ---------------------------------------------------------
 
   void DoRead() {
@@ -218,10 +318,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_->options_.max_header_bytes));
     parser_->body_limit(server_->options_.max_body_bytes);
-    stream_.expires_after(ToChrono(server_->options_.request_timeout));
+    Tcp().expires_after(ToChrono(server_->options_.request_timeout));
     reading_ = true;
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Connection::OnRead, shared_from_this()));
+                     beast::bind_front_handler(&Connection::OnRead, Self()));
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
@@ -312,6 +412,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
                          .WithHeader("Retry-After", "1"),
                      false, version, false);
     }
+    if (limited_ && server_->limits_.rate_limited()) {
+      const ClientLimits::Verdict verdict =
+          server_->limits_.AllowRequest(peer_.key, server_->clock_.Now());
+      if (!verdict.allowed) {
+        const int64_t seconds = std::max<int64_t>(
+            1, absl::ToInt64Seconds(absl::Ceil(verdict.retry_after, absl::Seconds(1))));
+        return Respond(HttpResponse::Error(429, absl::StrCat("too many requests from this "
+                                                             "address; retry after ",
+                                                             seconds, " s"))
+                           .WithHeader("Retry-After", std::to_string(seconds)),
+                       false, version, keep_alive);
+      }
+    }
     if (kind == Kind::kNone) {
       return Respond(HttpResponse::Error(404, "no such resource: " + request.path), false, version,
                      keep_alive);
@@ -343,6 +456,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
           r.WithHeader("Cache-Control", "no-cache");
           return Respond(std::move(r), true, version, keep_alive);
         }
+        if (limited_ && !server_->limits_.AcquireStream(peer_.key)) {
+          return Respond(
+              HttpResponse::Error(429, absl::StrCat("too many open streams from this address "
+                                                    "(at most ",
+                                                    server_->options_.max_streams_per_ip, ")"))
+                  .WithHeader("Retry-After", std::to_string(kStreamCapRetryAfterSeconds)),
+              false, version, keep_alive);
+        }
+        stream_slot_ = limited_;
         return StartStream(banner_target, last_version, version);
       }
       case Kind::kCustom: {
@@ -402,10 +524,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     status_ = r.status;
     response_ = res;
-    stream_.expires_after(ToChrono(server_->options_.request_timeout));
-    http::async_write(
-        stream_, *res,
-        beast::bind_front_handler(&Connection::OnWritten, shared_from_this(), keep_alive));
+    Tcp().expires_after(ToChrono(server_->options_.request_timeout));
+    http::async_write(stream_, *res,
+                      beast::bind_front_handler(&Connection::OnWritten, Self(), keep_alive));
   }
 
   void OnWritten(bool keep_alive, beast::error_code ec, std::size_t) {
@@ -429,11 +550,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
   }
 
+  void ReleaseStreamSlot() {
+    if (!stream_slot_) return;
+    stream_slot_ = false;
+    server_->limits_.ReleaseStream(peer_.key);
+  }
+
+  // TLS connections are closed without a close_notify: responses are
+  // length-delimited or chunked, so a client cannot mistake the end (but an
+  // HTTP/1.0 SSE stream, which ends with the connection anyway).
   void CloseSocket() {
     beast::error_code ignored;
     timer_.cancel();
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+    Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Tcp().socket().close(ignored);
   }
 
   // --- Server-Sent Events ----------------------------------------------
@@ -444,7 +574,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     write_started_ = SteadyClock::now();
     last_version_ = last_version;
     chunked_ = version >= 11;
-    stream_.expires_never();
+    Tcp().expires_never();
     last_write_ = SteadyClock::now();
 
     sse_header_.version(version);
@@ -470,12 +600,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     sub_id_.store(server_->hub_.Subscribe(target, last_version, std::move(sink)));
     if (server_->stopping_.load()) closing_ = true;
 
-    http::async_write_header(
-        stream_, *sse_serializer_,
-        beast::bind_front_handler(&Connection::OnStreamHeaderWritten, shared_from_this()));
+    http::async_write_header(stream_, *sse_serializer_,
+                             beast::bind_front_handler(&Connection::OnStreamHeaderWritten, Self()));
     // Reading shows promptly when the client goes away; it sends nothing else.
     stream_.async_read_some(net::buffer(probe_),
-                            beast::bind_front_handler(&Connection::OnProbe, shared_from_this()));
+                            beast::bind_front_handler(&Connection::OnProbe, Self()));
     ArmHeartbeat(server_->options_.heartbeat_interval);
   }
 
@@ -491,7 +620,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (finished_) return;
     if (ec) return FinishStream(ec == net::error::eof ? "client_closed" : "read_error");
     stream_.async_read_some(net::buffer(probe_),
-                            beast::bind_front_handler(&Connection::OnProbe, shared_from_this()));
+                            beast::bind_front_handler(&Connection::OnProbe, Self()));
   }
 
   void WriteSet(std::shared_ptr<const RenderedSet> set) {
@@ -515,7 +644,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WriteBuffers(Buffers buffers, bool is_set) {
     writing_ = true;
     write_started_ = SteadyClock::now();
-    auto done = beast::bind_front_handler(&Connection::OnStreamWritten, shared_from_this(), is_set);
+    auto done = beast::bind_front_handler(&Connection::OnStreamWritten, Self(), is_set);
     if (chunked_) {
       chunk_.emplace(http::make_chunk(buffers));
       net::async_write(stream_, *chunk_, std::move(done));
@@ -548,7 +677,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void ArmHeartbeat(absl::Duration after) {
     timer_.expires_after(ToChrono(after));
-    timer_.async_wait(beast::bind_front_handler(&Connection::OnHeartbeat, shared_from_this()));
+    timer_.async_wait(beast::bind_front_handler(&Connection::OnHeartbeat, Self()));
   }
 
   void OnHeartbeat(beast::error_code ec) {
@@ -567,7 +696,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return ArmHeartbeat(server_->options_.heartbeat_interval);
     }
     timer_.expires_at(last_write_ + interval);
-    timer_.async_wait(beast::bind_front_handler(&Connection::OnHeartbeat, shared_from_this()));
+    timer_.async_wait(beast::bind_front_handler(&Connection::OnHeartbeat, Self()));
   }
 
   void WriteLastChunk() {
@@ -575,11 +704,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (!chunked_) return FinishStream("closed");
     writing_ = true;
     write_started_ = SteadyClock::now();
-    net::async_write(stream_, last_chunk_,
-                     [self = shared_from_this()](beast::error_code, std::size_t) {
-                       self->writing_ = false;
-                       self->FinishStream("closed");
-                     });
+    net::async_write(stream_, last_chunk_, [self = Self()](beast::error_code, std::size_t) {
+      self->writing_ = false;
+      self->FinishStream("closed");
+    });
   }
 
   // Ends the subscription; the socket closes through the caller or the
@@ -590,6 +718,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     pending_.reset();
     timer_.cancel();
     Unsubscribe();
+    ReleaseStreamSlot();
     if (subscribed_ && server_->metrics_ != nullptr) {
       server_->metrics_->SubscriberRemoved(Transport::kSse);
     }
@@ -601,7 +730,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   ServerCore* const server_;
   const uint64_t id_;
-  beast::tcp_stream stream_;
+  const Peer peer_;
+  const bool limited_;  // the per-address limits apply
+  Stream stream_;
   beast::flat_buffer buffer_;
   net::steady_timer timer_;
   const bool over_limit_;
@@ -616,6 +747,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool sse_ = false;
   bool chunked_ = false;
   bool subscribed_ = false;
+  bool stream_slot_ = false;  // holds one of peer_'s stream slots
   bool writing_ = false;
   bool closing_ = false;
   bool finished_ = false;
@@ -660,6 +792,7 @@ absl::Status ServerCore::Start() {
     return absl::InvalidArgumentError(
         absl::StrCat("http port ", options_.port, " is out of range"));
   }
+  if (absl::Status tls = LoadTls(); !tls.ok()) return tls;
   const int threads = options_.io_threads > 0 ? options_.io_threads : 1;
   ioc_ = std::make_unique<net::io_context>(threads);
   // The acceptor, its retry timer and Stop's close share one strand.
@@ -670,6 +803,7 @@ absl::Status ServerCore::Start() {
     acceptor_.reset();
     accept_retry_.reset();
     ioc_.reset();
+    ssl_ctx_.reset();
     return absl::UnavailableError(
         absl::StrCat("http ", what, " ", options_.address, ":", options_.port, ": ", ec.message()));
   };
@@ -684,7 +818,49 @@ absl::Status ServerCore::Start() {
   started_ = true;
   DoAccept();
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { ioc_->run(); });
-  LogEvent("http_listening", {{"address", options_.address}, {"port", std::to_string(port_)}});
+  LogEvent("http_listening", {{"address", options_.address},
+                              {"port", std::to_string(port_)},
+                              {"tls", ssl_ctx_ != nullptr ? "on" : "off"}});
+  return absl::OkStatus();
+}
+
+absl::Status ServerCore::LoadTls() {
+  const std::string& cert = options_.tls_cert_file;
+  const std::string& key = options_.tls_key_file;
+  if (cert.empty() && key.empty()) return absl::OkStatus();
+  if (cert.empty() || key.empty()) {
+    return absl::InvalidArgumentError(
+        "http TLS needs both a certificate file and a private key file");
+  }
+  auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                   net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                   net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+  // Idle SSE streams are most connections: free their TLS buffers between
+  // writes (tens of KiB each).
+  SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+  // An encrypted key fails instead of prompting on the terminal.
+  ctx->set_password_callback(
+      [](std::size_t, net::ssl::context::password_purpose) { return std::string(); });
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(cert, ec);
+  if (ec) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        absl::StrCat("http TLS certificate file ", cert, ": ", ec.message()));
+  }
+  ctx->use_private_key_file(key, net::ssl::context::pem, ec);
+  if (ec) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        absl::StrCat("http TLS private key file ", key, ": ", ec.message()));
+  }
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(absl::StrCat("http TLS private key file ", key,
+                                                   " does not match the certificate in ", cert));
+  }
+  ssl_ctx_ = std::move(ctx);
   return absl::OkStatus();
 }
 
@@ -706,8 +882,12 @@ void ServerCore::DoAccept() {
       beast::error_code ignored;
       socket.close(ignored);
       connections_.fetch_sub(1);
+    } else if (ssl_ctx_ != nullptr) {
+      std::make_shared<Connection<true>>(this, std::move(socket), n > options_.max_connections)
+          ->Start();
     } else {
-      std::make_shared<Connection>(this, std::move(socket), n > options_.max_connections)->Start();
+      std::make_shared<Connection<false>>(this, std::move(socket), n > options_.max_connections)
+          ->Start();
     }
     DoAccept();
   });
@@ -728,7 +908,7 @@ void ServerCore::Stop() {
   while (connections_.load() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
   if (connections_.load() > 0) {
     // Stuck clients: no more sets for them, then their sockets close.
-    std::vector<std::shared_ptr<Connection>> stuck = LiveConnections();
+    std::vector<std::shared_ptr<ConnectionBase>> stuck = LiveConnections();
     for (auto& c : stuck) {
       c->Unsubscribe();
       c->Abort();

@@ -14,6 +14,15 @@
 // X-Request-Id, and one log line ("http" event) per request; SSE streams log
 // when they end. Bad parameters get a 4xx with {"error": ...} naming them.
 //
+// TLS: with tls_cert_file and tls_key_file set the port speaks HTTPS only
+// (TLS 1.2 or newer), for snapshots and SSE alike; a plaintext request gets
+// the connection closed.
+//
+// Fairness: per client address, a request rate limit (token bucket) and a
+// cap on open SSE streams answer 429 with Retry-After and a JSON error
+// (libs/http/client_limits.h). Off unless set in the options; loopback
+// peers are exempt unless limit_loopback.
+//
 // Slow SSE clients are conflated: at most one write in flight per stream and
 // only the newest set pending, so a client that stops reading holds bounded
 // memory and delays nobody; a write stuck beyond sse_write_timeout drops it.
@@ -64,7 +73,22 @@ struct HttpServerOptions {
   absl::Duration sse_write_timeout = absl::Seconds(60);
   // Stop() waits this long for streams to end before closing sockets.
   absl::Duration shutdown_grace = absl::Seconds(2);
-  // For commit-to-send latency; nullptr: the real clock.
+  // HTTPS: PEM certificate chain (leaf first) and unencrypted PEM private
+  // key; both or neither. Start() fails (INVALID_ARGUMENT) when a file
+  // cannot be read, holds no certificate or key, or they do not match.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Per client address (IPv4 address, IPv6 /64): requests per second and
+  // the burst allowed above it (0: no limit); beyond, 429 + Retry-After.
+  double rate_per_ip = 0;
+  double burst_per_ip = 0;
+  // Open SSE streams per client address (0: no limit); beyond, 429.
+  size_t max_streams_per_ip = 0;
+  // Loopback peers (127.0.0.0/8, ::1) are exempt from both limits unless
+  // this is set: they are local tools (benchmarks, probes) or a proxy on the
+  // same host, behind which every client shares one address anyway.
+  bool limit_loopback = false;
+  // For commit-to-send latency and the rate limit; nullptr: the real clock.
   const Clock* clock = nullptr;
 };
 
@@ -82,7 +106,8 @@ class HttpServer {
   void AddRoute(std::string path, HttpHandler handler);
 
   // Binds, listens and starts the I/O threads. Fails (UNAVAILABLE) when the
-  // address cannot be bound, INVALID_ARGUMENT on a bad address.
+  // address cannot be bound, INVALID_ARGUMENT on a bad address or a bad TLS
+  // certificate or key (the message names the file).
   absl::Status Start();
   // The bound port (after Start; useful with options.port == 0).
   int port() const;

@@ -9,11 +9,11 @@ PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 STATUSCAST_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
-  libpqxx-dev libpq-dev prometheus-cpp-dev libboost1.81-dev libre2-dev
+  libpqxx-dev libpq-dev prometheus-cpp-dev libboost1.81-dev libre2-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   golang-github-gogo-googleapis-dev
   postgresql-15 postgresql-client-15
-  python3-grpcio python3-grpc-tools python3-yaml curl prometheus docker-compose
+  python3-grpcio python3-grpc-tools python3-yaml curl prometheus docker-compose chromium
 )
 
 log() { printf '\033[1m[statuscast]\033[0m %s\n' "$*" >&2; }

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "libs/auth/grpc_auth.h"
 #include "libs/base/field_violations.h"
 #include "libs/base/log.h"
 #include "libs/base/status_macros.h"
@@ -91,15 +92,24 @@ absl::Status CheckAuthor(const std::string& author) {
   return absl::OkStatus();
 }
 
+// Runs one call: request id, token check for `needed`, then fn(AdminCall)
+// whose actor is the token's name, or (access control off) the request's
+// author, which must then be given.
 template <typename Fn>
-grpc::Status Handle(grpc::ServerContext* ctx, const char* method, const std::string& author,
-                    Fn&& fn) {
+grpc::Status Handle(TokenVerifier* verifier, grpc::ServerContext* ctx, const char* method,
+                    Scope needed, const std::string& author, const Clock& clock, Fn&& fn) {
   const std::string request_id = RequestIdFor(ctx);
-  absl::Status s = CheckAuthor(author);
-  if (s.ok()) s = fn(request_id);
+  absl::StatusOr<Principal> who = AuthorizeCall(verifier, *ctx, needed, method);
+  absl::Status s = who.status();
+  std::string actor;
+  if (who.ok()) {
+    actor = ActorFor(*who, author);
+    if (!who->authenticated) s = CheckAuthor(author);
+    if (s.ok()) s = fn(AdminCall{actor, request_id, clock.Now()});
+  }
   LogEvent("rpc", {{"method", method},
                    {"request_id", request_id},
-                   {"actor", author},
+                   {"actor", actor},
                    {"code", absl::StatusCodeToString(s.code())},
                    {"error", std::string(s.message())}});
   return ToGrpcStatus(s);
@@ -157,66 +167,70 @@ absl::Status ValidateKillSwitch(const KillSwitchRecord& k) {
 grpc::Status BannerAdminService::CreateBanner(grpc::ServerContext* ctx,
                                               const v1::CreateBannerRequest* req,
                                               v1::ManualBanner* resp) {
-  return Handle(ctx, "CreateBanner", req->author(), [&](const std::string& rid) -> absl::Status {
-    ManualBannerRecord b = FromProto(req->banner());
-    b.enabled = true;
-    RETURN_IF_ERROR(ValidateManualBanner(b));
-    ASSIGN_OR_RETURN(ManualBannerRecord created,
-                     store_.CreateBanner(b, AdminCall{req->author(), rid, clock_.Now()}));
-    ToProto(created, resp);
-    return absl::OkStatus();
-  });
+  return Handle(verifier_, ctx, "CreateBanner", Scope::kWrite, req->author(), clock_,
+                [&](const AdminCall& call) -> absl::Status {
+                  ManualBannerRecord b = FromProto(req->banner());
+                  b.enabled = true;
+                  RETURN_IF_ERROR(ValidateManualBanner(b));
+                  ASSIGN_OR_RETURN(ManualBannerRecord created, store_.CreateBanner(b, call));
+                  ToProto(created, resp);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status BannerAdminService::UpdateBanner(grpc::ServerContext* ctx,
                                               const v1::UpdateBannerRequest* req,
                                               v1::ManualBanner* resp) {
-  return Handle(ctx, "UpdateBanner", req->author(), [&](const std::string& rid) -> absl::Status {
-    ManualBannerRecord b = FromProto(req->banner());
-    if (b.id <= 0) return InvalidField("banner.id", "is required (statuscastctl banner list)");
-    RETURN_IF_ERROR(ValidateManualBanner(b));
-    ASSIGN_OR_RETURN(ManualBannerRecord updated,
-                     store_.UpdateBanner(b, AdminCall{req->author(), rid, clock_.Now()}));
-    ToProto(updated, resp);
-    return absl::OkStatus();
-  });
+  return Handle(verifier_, ctx, "UpdateBanner", Scope::kWrite, req->author(), clock_,
+                [&](const AdminCall& call) -> absl::Status {
+                  ManualBannerRecord b = FromProto(req->banner());
+                  if (b.id <= 0)
+                    return InvalidField("banner.id", "is required (statuscastctl banner list)");
+                  RETURN_IF_ERROR(ValidateManualBanner(b));
+                  ASSIGN_OR_RETURN(ManualBannerRecord updated, store_.UpdateBanner(b, call));
+                  ToProto(updated, resp);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status BannerAdminService::DisableBanner(grpc::ServerContext* ctx,
                                                const v1::DisableBannerRequest* req,
                                                v1::ManualBanner* resp) {
-  return Handle(ctx, "DisableBanner", req->author(), [&](const std::string& rid) -> absl::Status {
-    if (req->id() <= 0) return InvalidField("id", "is required (statuscastctl banner list)");
-    ASSIGN_OR_RETURN(ManualBannerRecord b,
-                     store_.DisableBanner(req->id(), AdminCall{req->author(), rid, clock_.Now()}));
-    ToProto(b, resp);
-    return absl::OkStatus();
-  });
+  return Handle(verifier_, ctx, "DisableBanner", Scope::kWrite, req->author(), clock_,
+                [&](const AdminCall& call) -> absl::Status {
+                  if (req->id() <= 0)
+                    return InvalidField("id", "is required (statuscastctl banner list)");
+                  ASSIGN_OR_RETURN(ManualBannerRecord b, store_.DisableBanner(req->id(), call));
+                  ToProto(b, resp);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status BannerAdminService::ListBanners(grpc::ServerContext* ctx,
                                              const v1::ListBannersRequest*,
                                              v1::ListBannersResponse* resp) {
-  return Handle(ctx, "ListBanners", "reader", [&](const std::string&) -> absl::Status {
-    ASSIGN_OR_RETURN(std::vector<ManualBannerRecord> banners, store_.ListBanners());
-    for (const auto& b : banners) ToProto(b, resp->add_banners());
-    ASSIGN_OR_RETURN(std::vector<KillSwitchRecord> switches, store_.ListKillSwitches());
-    for (const auto& k : switches) ToProto(k, resp->add_kill_switches());
-    return absl::OkStatus();
-  });
+  return Handle(verifier_, ctx, "ListBanners", Scope::kRead, "reader", clock_,
+                [&](const AdminCall&) -> absl::Status {
+                  ASSIGN_OR_RETURN(std::vector<ManualBannerRecord> banners, store_.ListBanners());
+                  for (const auto& b : banners) ToProto(b, resp->add_banners());
+                  ASSIGN_OR_RETURN(std::vector<KillSwitchRecord> switches,
+                                   store_.ListKillSwitches());
+                  for (const auto& k : switches) ToProto(k, resp->add_kill_switches());
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status BannerAdminService::SetKillSwitch(grpc::ServerContext* ctx,
                                                const v1::SetKillSwitchRequest* req,
                                                v1::KillSwitch* resp) {
-  return Handle(ctx, "SetKillSwitch", req->author(), [&](const std::string& rid) -> absl::Status {
-    KillSwitchRecord k{req->scope(), req->engaged(), req->reason(), "", absl::Time()};
-    RETURN_IF_ERROR(ValidateKillSwitch(k));
-    ASSIGN_OR_RETURN(KillSwitchRecord set,
-                     store_.SetKillSwitch(k, AdminCall{req->author(), rid, clock_.Now()}));
-    ToProto(set, resp);
-    return absl::OkStatus();
-  });
+  return Handle(verifier_, ctx, "SetKillSwitch", Scope::kAdmin, req->author(), clock_,
+                [&](const AdminCall& call) -> absl::Status {
+                  KillSwitchRecord k{req->scope(), req->engaged(), req->reason(), "", absl::Time()};
+                  RETURN_IF_ERROR(ValidateKillSwitch(k));
+                  ASSIGN_OR_RETURN(KillSwitchRecord set, store_.SetKillSwitch(k, call));
+                  ToProto(set, resp);
+                  return absl::OkStatus();
+                });
 }
 
 }  // namespace statuscast

@@ -18,7 +18,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "libs/auth/pg_token_store.h"
+#include "libs/auth/token_verifier.h"
 #include "libs/banner/banner_follower.h"
 #include "libs/banner/banner_hub.h"
 #include "libs/base/clock.h"
@@ -32,17 +35,44 @@
 #include "libs/metrics/grpc_request_metrics.h"
 #include "libs/pgstore/pg_banner_store.h"
 #include "libs/pgstore/pg_incident_store.h"
+#include "libs/rpc/server_credentials.h"
 #include "services/banner/compliance_refresher.h"
 #include "services/banner/banner_admin_service.h"
 #include "services/banner/banner_grpc_service.h"
 #include "services/banner/banner_http_routes.h"
+#include "services/banner/status_page_publisher.h"
+#include "services/banner/status_page_routes.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:7401",
           "gRPC listen address for BannerService and BannerAdminService "
           "(env STATUSCAST_BANNER_GRPC_ADDRESS)");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain for gRPC over TLS; with --tls_key. Empty: plaintext "
+          "(env STATUSCAST_TLS_CERT)");
+ABSL_FLAG(std::string, tls_key, "",
+          "PEM private key (unencrypted) of --tls_cert (env STATUSCAST_TLS_KEY)");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificate(s): require mutual TLS on the gRPC port. BannerService shares the "
+          "port with BannerAdminService, so its clients then need certificates too "
+          "(env STATUSCAST_TLS_CLIENT_CA)");
 ABSL_FLAG(std::string, http_address, "127.0.0.1:8080",
           "HTTP listen address: SSE, JSON snapshot, status page, SDK "
           "(env STATUSCAST_BANNER_HTTP_ADDRESS)");
+ABSL_FLAG(std::string, http_tls_cert, "",
+          "PEM certificate chain: serve HTTPS only on --http_address; with --http_tls_key "
+          "(env STATUSCAST_HTTP_TLS_CERT)");
+ABSL_FLAG(std::string, http_tls_key, "",
+          "PEM private key (unencrypted) of --http_tls_cert (env STATUSCAST_HTTP_TLS_KEY)");
+ABSL_FLAG(double, http_rate_per_ip, 20,
+          "HTTP requests per second per client address (IPv6: per /64) after the burst; "
+          "beyond, 429. 0: no limit. Loopback clients are exempt "
+          "(env STATUSCAST_HTTP_RATE_PER_IP)");
+ABSL_FLAG(int, http_burst_per_ip, 100,
+          "HTTP requests a client address may make at once above --http_rate_per_ip "
+          "(env STATUSCAST_HTTP_BURST_PER_IP)");
+ABSL_FLAG(int, http_max_streams_per_ip, 100,
+          "open SSE streams per client address; beyond, 429. 0: no limit. Loopback clients are "
+          "exempt (env STATUSCAST_HTTP_MAX_STREAMS_PER_IP)");
 ABSL_FLAG(std::string, metrics_address, "127.0.0.1:9401",
           "Prometheus /metrics listen address (env STATUSCAST_BANNER_METRICS_ADDRESS)");
 ABSL_FLAG(std::string, database_url, "",
@@ -50,6 +80,12 @@ ABSL_FLAG(std::string, database_url, "",
 ABSL_FLAG(int, db_pool_size, 4, "PostgreSQL connections in the pool (env STATUSCAST_DB_POOL_SIZE)");
 ABSL_FLAG(std::string, status_page_url, "http://127.0.0.1:8080",
           "public base URL of the status page, for banner links (env STATUSCAST_STATUS_PAGE_URL)");
+ABSL_FLAG(std::string, status_page_title, "Service status",
+          "the public status page's name (page title, JSON summary, Atom feed) "
+          "(env STATUSCAST_STATUS_PAGE_TITLE)");
+ABSL_FLAG(int, status_page_incident_routes, 10000,
+          "incident pages /incidents/INC-1 .. INC-<this> are routed "
+          "(env STATUSCAST_STATUS_PAGE_INCIDENT_ROUTES)");
 ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(15),
           "heartbeat on a quiet stream this often (env STATUSCAST_HEARTBEAT_INTERVAL)");
 ABSL_FLAG(absl::Duration, banner_validity, absl::Seconds(90),
@@ -88,6 +124,11 @@ ABSL_FLAG(absl::Duration, postmortem_due, absl::Hours(24 * 5),
 ABSL_FLAG(absl::Duration, compliance_refresh_interval, absl::Seconds(15),
           "re-derive compliance metrics from PostgreSQL this often "
           "(env STATUSCAST_COMPLIANCE_REFRESH_INTERVAL)");
+ABSL_FLAG(std::string, auth, "required",
+          "required: BannerAdminService calls need a bearer token from statuscast-comms' "
+          "TokenService (same database) and the token's name is recorded; disabled: no tokens, "
+          "request author fields are trusted. BannerService, SSE, snapshots and the status "
+          "page are always public (env STATUSCAST_AUTH)");
 ABSL_FLAG(absl::Duration, startup_db_timeout, absl::Seconds(60),
           "how long start-up waits for PostgreSQL before giving up "
           "(env STATUSCAST_STARTUP_DB_TIMEOUT)");
@@ -116,11 +157,22 @@ int Main(int argc, char** argv) {
       "named in its help.\nUsage: statuscast-banner --database_url=postgresql://...");
   absl::Status env = ApplyEnvironmentToFlags({
       {"grpc_address", "STATUSCAST_BANNER_GRPC_ADDRESS"},
+      {"tls_cert", "STATUSCAST_TLS_CERT"},
+      {"tls_key", "STATUSCAST_TLS_KEY"},
+      {"tls_client_ca", "STATUSCAST_TLS_CLIENT_CA"},
       {"http_address", "STATUSCAST_BANNER_HTTP_ADDRESS"},
+      {"http_tls_cert", "STATUSCAST_HTTP_TLS_CERT"},
+      {"http_tls_key", "STATUSCAST_HTTP_TLS_KEY"},
+      {"http_rate_per_ip", "STATUSCAST_HTTP_RATE_PER_IP"},
+      {"http_burst_per_ip", "STATUSCAST_HTTP_BURST_PER_IP"},
+      {"http_max_streams_per_ip", "STATUSCAST_HTTP_MAX_STREAMS_PER_IP"},
       {"metrics_address", "STATUSCAST_BANNER_METRICS_ADDRESS"},
       {"database_url", "STATUSCAST_DATABASE_URL"},
+      {"auth", "STATUSCAST_AUTH"},
       {"db_pool_size", "STATUSCAST_DB_POOL_SIZE"},
       {"status_page_url", "STATUSCAST_STATUS_PAGE_URL"},
+      {"status_page_title", "STATUSCAST_STATUS_PAGE_TITLE"},
+      {"status_page_incident_routes", "STATUSCAST_STATUS_PAGE_INCIDENT_ROUTES"},
       {"heartbeat_interval", "STATUSCAST_HEARTBEAT_INTERVAL"},
       {"banner_validity", "STATUSCAST_BANNER_VALIDITY"},
       {"reconcile_interval", "STATUSCAST_RECONCILE_INTERVAL"},
@@ -150,6 +202,24 @@ int Main(int argc, char** argv) {
     return Fail("--log_format must be text or json");
   }
   SetLogFormat(log_format);
+  ServerTlsFlags tls_flags;
+  tls_flags.cert.path = absl::GetFlag(FLAGS_tls_cert);
+  tls_flags.key.path = absl::GetFlag(FLAGS_tls_key);
+  tls_flags.client_ca.path = absl::GetFlag(FLAGS_tls_client_ca);
+  absl::StatusOr<ServerTls> tls = LoadServerTls(tls_flags);
+  if (!tls.ok()) return Fail(std::string(tls.status().message()));
+  const PemFileFlag http_tls_cert{"--http_tls_cert", absl::GetFlag(FLAGS_http_tls_cert)};
+  const PemFileFlag http_tls_key{"--http_tls_key", absl::GetFlag(FLAGS_http_tls_key)};
+  if (absl::StatusOr<KeyPairPem> pair = LoadKeyPair(http_tls_cert, http_tls_key); !pair.ok()) {
+    return Fail(std::string(pair.status().message()));
+  }
+  if (!(absl::GetFlag(FLAGS_http_rate_per_ip) >= 0)) return Fail("--http_rate_per_ip must be >= 0");
+  if (absl::GetFlag(FLAGS_http_rate_per_ip) > 0 && absl::GetFlag(FLAGS_http_burst_per_ip) < 1) {
+    return Fail("--http_burst_per_ip must be >= 1 when --http_rate_per_ip is set");
+  }
+  if (absl::GetFlag(FLAGS_http_max_streams_per_ip) < 0) {
+    return Fail("--http_max_streams_per_ip must be >= 0");
+  }
   const std::string url = absl::GetFlag(FLAGS_database_url);
   if (url.empty()) {
     return Fail("--database_url (or STATUSCAST_DATABASE_URL) is required, e.g. "
@@ -177,6 +247,17 @@ int Main(int argc, char** argv) {
   if (!policy.ok()) return Fail(absl::StrCat("--cadence: ", policy.status().message()));
   if (absl::GetFlag(FLAGS_compliance_refresh_interval) < absl::Seconds(1)) {
     return Fail("--compliance_refresh_interval must be at least 1s");
+  }
+  if (absl::GetFlag(FLAGS_status_page_title).empty()) {
+    return Fail("--status_page_title must not be empty, e.g. \"Example Inc. status\"");
+  }
+  if (absl::GetFlag(FLAGS_status_page_incident_routes) < 1 ||
+      absl::GetFlag(FLAGS_status_page_incident_routes) > 1000000) {
+    return Fail("--status_page_incident_routes must be 1..1000000");
+  }
+  const std::string auth = absl::GetFlag(FLAGS_auth);
+  if (auth != "required" && auth != "disabled") {
+    return Fail("--auth (or STATUSCAST_AUTH) must be required or disabled");
   }
   setenv("PGCONNECT_TIMEOUT", "5", 0);
 
@@ -237,15 +318,29 @@ int Main(int argc, char** argv) {
   exposer->RegisterCollectable(compliance_metrics);
   compliance.Start();
 
+  StatusPageConfig status_page_config;
+  status_page_config.title = absl::GetFlag(FLAGS_status_page_title);
+  status_page_config.base_url =
+      std::string(absl::StripSuffix(absl::GetFlag(FLAGS_status_page_url), "/"));
+  status_page_config.policy = *policy;
+  status_page_config.compliance = compliance_options;
+  StatusPagePublisher status_page(
+      incidents, RealClock::Get(), status_page_config,
+      [&feed](int64_t seq, absl::Time deadline) { return feed.WaitBeyond(seq, deadline); });
+  status_page.Start();
+
   BannerGrpcService banner_service(hub, &metrics, absl::GetFlag(FLAGS_heartbeat_interval));
   banner_service.Start();
-  BannerAdminService admin_service(store, RealClock::Get());
+  PgTokenStore tokens(pool);
+  TokenVerifier verifier(tokens, RealClock::Get());
+  BannerAdminService admin_service(store, RealClock::Get(),
+                                   auth == "required" ? &verifier : nullptr);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int grpc_port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), grpc::InsecureServerCredentials(),
+  builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), ServerCredentialsFor(*tls),
                            &grpc_port);
   builder.RegisterService(&banner_service);
   builder.RegisterService(&admin_service);
@@ -274,14 +369,23 @@ int Main(int argc, char** argv) {
       absl::StrSplit(absl::GetFlag(FLAGS_cors_origins), ',', absl::SkipWhitespace());
   http_options.max_connections = static_cast<size_t>(absl::GetFlag(FLAGS_max_http_connections));
   http_options.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
+  http_options.tls_cert_file = http_tls_cert.path;
+  http_options.tls_key_file = http_tls_key.path;
+  http_options.rate_per_ip = absl::GetFlag(FLAGS_http_rate_per_ip);
+  http_options.burst_per_ip = absl::GetFlag(FLAGS_http_burst_per_ip);
+  http_options.max_streams_per_ip =
+      static_cast<size_t>(absl::GetFlag(FLAGS_http_max_streams_per_ip));
   HttpServer http(hub, &metrics, http_options);
   AddBannerServiceRoutes(http, hub, follower);
+  AddStatusPageRoutes(http, status_page, absl::GetFlag(FLAGS_status_page_incident_routes));
   if (absl::Status s = http.Start(); !s.ok()) {
     return Fail(absl::StrCat("cannot serve HTTP on ", absl::GetFlag(FLAGS_http_address), ": ",
                              s.message()));
   }
   LogEvent("listening", {{"grpc_address", absl::GetFlag(FLAGS_grpc_address)},
                          {"http_port", absl::StrCat(http.port())},
+                         {"grpc_tls", tls->ModeName()},
+                         {"http_tls", http_tls_cert.path.empty() ? "off" : "on"},
                          {"metrics_address", absl::GetFlag(FLAGS_metrics_address)}});
 
   int signal_number = 0;
@@ -294,6 +398,7 @@ int Main(int argc, char** argv) {
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
   feed.Stop();
+  status_page.Stop();
   follower.Stop();
   compliance.Stop();
   LogEvent("stopped", {});

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "absl/strings/str_cat.h"
+#include "libs/auth/grpc_auth.h"
 #include "libs/base/field_violations.h"
 #include "libs/base/log.h"
 #include "libs/base/status_macros.h"
@@ -118,11 +119,13 @@ absl::StatusOr<std::vector<Incident>> LoadIncidentsWithTimeline(IncidentStore& s
 }
 
 ComplianceGrpcService::ComplianceGrpcService(IncidentStore& store, PgReminderStore& reminders,
-                                             const Clock& clock, CadencePolicy policy,
-                                             ComplianceOptions options, ReminderOptions reminder)
+                                             const Clock& clock, TokenVerifier* verifier,
+                                             CadencePolicy policy, ComplianceOptions options,
+                                             ReminderOptions reminder)
     : store_(store),
       reminders_(reminders),
       clock_(clock),
+      verifier_(verifier),
       policy_(policy),
       options_(options),
       reminder_(reminder) {}
@@ -133,6 +136,11 @@ grpc::Status ComplianceGrpcService::GetIncidentCompliance(
     grpc::ServerContext* ctx, const v1::GetIncidentComplianceRequest* req,
     v1::IncidentCompliance* resp) {
   RequestIdFor(ctx);
+  if (absl::StatusOr<Principal> who =
+          AuthorizeCall(verifier_, *ctx, Scope::kRead, "GetIncidentCompliance");
+      !who.ok()) {
+    return ToGrpcStatus(who.status());
+  }
   if (req->incident_ref().empty()) {
     return ToGrpcStatus(InvalidField("incident_ref", "is required (e.g. INC-12)"));
   }
@@ -147,6 +155,11 @@ grpc::Status ComplianceGrpcService::GetComplianceReport(grpc::ServerContext* ctx
                                                         const v1::ComplianceReportRequest* req,
                                                         v1::ComplianceReport* resp) {
   RequestIdFor(ctx);
+  if (absl::StatusOr<Principal> who =
+          AuthorizeCall(verifier_, *ctx, Scope::kRead, "GetComplianceReport");
+      !who.ok()) {
+    return ToGrpcStatus(who.status());
+  }
   IncidentQuery q;
   q.started_after = FromTs(req->started_after(), req->has_started_after());
   q.started_before = FromTs(req->started_before(), req->has_started_before());
@@ -231,6 +244,11 @@ grpc::Status ComplianceGrpcService::WatchReminders(grpc::ServerContext* ctx,
                                                    const v1::WatchRemindersRequest* req,
                                                    grpc::ServerWriter<v1::Reminder>* writer) {
   const std::string request_id = RequestIdFor(ctx);
+  if (absl::StatusOr<Principal> who =
+          AuthorizeCall(verifier_, *ctx, Scope::kRead, "WatchReminders");
+      !who.ok()) {
+    return ToGrpcStatus(who.status());
+  }
   if (req->after_id() < 0) {
     return ToGrpcStatus(InvalidField("after_id", "must be 0 or a reminder id already seen"));
   }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
+#include "libs/auth/token_verifier.h"
 #include "libs/base/clock.h"
 #include "libs/cadence/compliance.h"
 #include "libs/incident/incident_store.h"
@@ -29,10 +30,13 @@ struct ReminderOptions {
   absl::Duration poll_interval = absl::Seconds(1);
 };
 
+// Every method needs a token with scope read; a null verifier turns access
+// control off (--auth=disabled).
 class ComplianceGrpcService final : public v1::ComplianceService::Service {
  public:
   ComplianceGrpcService(IncidentStore& store, PgReminderStore& reminders, const Clock& clock,
-                        CadencePolicy policy, ComplianceOptions options, ReminderOptions reminder);
+                        TokenVerifier* verifier, CadencePolicy policy, ComplianceOptions options,
+                        ReminderOptions reminder);
   ~ComplianceGrpcService() override;
 
   grpc::Status GetIncidentCompliance(grpc::ServerContext* ctx,
@@ -55,6 +59,7 @@ class ComplianceGrpcService final : public v1::ComplianceService::Service {
   IncidentStore& store_;
   PgReminderStore& reminders_;
   const Clock& clock_;
+  TokenVerifier* const verifier_;
   const CadencePolicy policy_;
   const ComplianceOptions options_;
   const ReminderOptions reminder_;

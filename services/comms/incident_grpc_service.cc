@@ -1,6 +1,7 @@
 #include "services/comms/incident_grpc_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "libs/auth/grpc_auth.h"
 #include "libs/base/field_violations.h"
 #include "libs/base/log.h"
 #include "libs/base/status_macros.h"
@@ -12,14 +13,21 @@
 namespace statuscast {
 namespace {
 
-// Runs one unary call: request id, domain call, status mapping, log line.
+// Runs one unary call: request id, token check for `needed`, domain call,
+// status mapping, log line. With a token, call.actor is the token's name
+// when fn starts (see KeepTokenActorOr).
 template <typename Fn>
-grpc::Status Handle(grpc::ServerContext* ctx, const char* method, const std::string& incident,
-                    Fn&& fn) {
+grpc::Status Handle(TokenVerifier* verifier, grpc::ServerContext* ctx, const char* method,
+                    Scope needed, const std::string& incident, Fn&& fn) {
   const absl::Time start = absl::Now();
   CallContext call;
   call.request_id = RequestIdFor(ctx);
-  absl::Status status = fn(call);
+  absl::StatusOr<Principal> who = AuthorizeCall(verifier, *ctx, needed, method);
+  absl::Status status = who.status();
+  if (who.ok()) {
+    call.actor = ActorFor(*who, "");
+    status = fn(call);
+  }
   LogFields fields = {{"method", method},
                       {"request_id", call.request_id},
                       {"code", absl::StatusCodeToString(status.code())},
@@ -29,6 +37,12 @@ grpc::Status Handle(grpc::ServerContext* ctx, const char* method, const std::str
   if (!status.ok()) fields.push_back({"error", std::string(status.message())});
   LogEvent("rpc", fields);
   return ToGrpcStatus(status);
+}
+
+// The actor of a write: the token's name when the call came with one, else
+// (access control off) the request's author field.
+void KeepTokenActorOr(CallContext& call, const std::string& requested_author) {
+  if (call.actor.empty()) call.actor = requested_author;
 }
 
 void FillWrite(const WriteResult& r, v1::WriteIncidentResponse* resp) {
@@ -77,71 +91,76 @@ v1::IncidentEvent::Kind EventKind(const std::string& kind) {
 grpc::Status IncidentGrpcService::CreateComponent(grpc::ServerContext* ctx,
                                                   const v1::CreateComponentRequest* req,
                                                   v1::Component* resp) {
-  return Handle(ctx, "CreateComponent", "", [&](CallContext& call) -> absl::Status {
-    Component c;
-    c.name = req->name();
-    c.group = req->group();
-    c.description = req->description();
-    c.banner_apps.assign(req->banner_apps().begin(), req->banner_apps().end());
-    c.banner_paths.assign(req->banner_paths().begin(), req->banner_paths().end());
-    call.actor = "api";
-    ASSIGN_OR_RETURN(Component created, commands_.CreateComponent(call, c));
-    ToProto(created, resp);
-    return absl::OkStatus();
-  });
+  return Handle(verifier_, ctx, "CreateComponent", Scope::kAdmin, "",
+                [&](CallContext& call) -> absl::Status {
+                  Component c;
+                  c.name = req->name();
+                  c.group = req->group();
+                  c.description = req->description();
+                  c.banner_apps.assign(req->banner_apps().begin(), req->banner_apps().end());
+                  c.banner_paths.assign(req->banner_paths().begin(), req->banner_paths().end());
+                  KeepTokenActorOr(call, "api");
+                  ASSIGN_OR_RETURN(Component created, commands_.CreateComponent(call, c));
+                  ToProto(created, resp);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status IncidentGrpcService::ListComponents(grpc::ServerContext* ctx,
                                                  const v1::ListComponentsRequest*,
                                                  v1::ListComponentsResponse* resp) {
-  return Handle(ctx, "ListComponents", "", [&](CallContext&) -> absl::Status {
-    ASSIGN_OR_RETURN(std::vector<Component> all, commands_.ListComponents());
-    for (const Component& c : all) ToProto(c, resp->add_components());
-    return absl::OkStatus();
-  });
+  return Handle(verifier_, ctx, "ListComponents", Scope::kRead, "",
+                [&](CallContext&) -> absl::Status {
+                  ASSIGN_OR_RETURN(std::vector<Component> all, commands_.ListComponents());
+                  for (const Component& c : all) ToProto(c, resp->add_components());
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status IncidentGrpcService::DeclareIncident(grpc::ServerContext* ctx,
                                                   const v1::DeclareIncidentRequest* req,
                                                   v1::WriteIncidentResponse* resp) {
-  return Handle(ctx, "DeclareIncident", "", [&](CallContext& call) -> absl::Status {
-    call.actor = req->author();
-    DeclareInput in;
-    in.title = req->title();
-    in.severity = static_cast<Severity>(req->severity());
-    in.affected = FromProto(req->affected_components());
-    in.confirmed_start = TimeFromProto(req->confirmed_start(), req->has_confirmed_start());
-    if (req->has_first_update()) in.first_update = FromProto(req->first_update());
-    in.author = req->author();
-    in.lint_override_reason = req->lint_override_reason();
-    ASSIGN_OR_RETURN(WriteResult r, commands_.Declare(call, req->idempotency_key(), in));
-    FillWrite(r, resp);
-    return absl::OkStatus();
-  });
+  return Handle(
+      verifier_, ctx, "DeclareIncident", Scope::kWrite, "", [&](CallContext& call) -> absl::Status {
+        KeepTokenActorOr(call, req->author());
+        DeclareInput in;
+        in.title = req->title();
+        in.severity = static_cast<Severity>(req->severity());
+        in.affected = FromProto(req->affected_components());
+        in.confirmed_start = TimeFromProto(req->confirmed_start(), req->has_confirmed_start());
+        if (req->has_first_update()) in.first_update = FromProto(req->first_update());
+        in.author = call.actor;
+        in.lint_override_reason = req->lint_override_reason();
+        ASSIGN_OR_RETURN(WriteResult r, commands_.Declare(call, req->idempotency_key(), in));
+        FillWrite(r, resp);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status IncidentGrpcService::PostUpdate(grpc::ServerContext* ctx,
                                              const v1::PostUpdateRequest* req,
                                              v1::WriteIncidentResponse* resp) {
-  return Handle(ctx, "PostUpdate", req->incident_ref(), [&](CallContext& call) -> absl::Status {
-    call.actor = req->author();
-    ASSIGN_OR_RETURN(
-        WriteResult r,
-        commands_.PostUpdate(call,
-                             Guard(req->incident_ref(), req->expected_version(),
-                                   req->idempotency_key(), req->lint_override_reason()),
-                             FromProto(req->update()), FromProto(req->affected_components())));
-    FillWrite(r, resp);
-    return absl::OkStatus();
-  });
+  return Handle(
+      verifier_, ctx, "PostUpdate", Scope::kWrite, req->incident_ref(),
+      [&](CallContext& call) -> absl::Status {
+        KeepTokenActorOr(call, req->author());
+        ASSIGN_OR_RETURN(
+            WriteResult r,
+            commands_.PostUpdate(call,
+                                 Guard(req->incident_ref(), req->expected_version(),
+                                       req->idempotency_key(), req->lint_override_reason()),
+                                 FromProto(req->update()), FromProto(req->affected_components())));
+        FillWrite(r, resp);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status IncidentGrpcService::ChangeSeverity(grpc::ServerContext* ctx,
                                                  const v1::ChangeSeverityRequest* req,
                                                  v1::WriteIncidentResponse* resp) {
-  return Handle(ctx, "ChangeSeverity", req->incident_ref(),
+  return Handle(verifier_, ctx, "ChangeSeverity", Scope::kWrite, req->incident_ref(),
                 [&](CallContext& call) -> absl::Status {
-                  call.actor = req->author();
+                  KeepTokenActorOr(call, req->author());
                   ASSIGN_OR_RETURN(WriteResult r,
                                    commands_.ChangeSeverity(
                                        call,
@@ -156,9 +175,9 @@ grpc::Status IncidentGrpcService::ChangeSeverity(grpc::ServerContext* ctx,
 grpc::Status IncidentGrpcService::ResolveIncident(grpc::ServerContext* ctx,
                                                   const v1::ResolveIncidentRequest* req,
                                                   v1::WriteIncidentResponse* resp) {
-  return Handle(ctx, "ResolveIncident", req->incident_ref(),
+  return Handle(verifier_, ctx, "ResolveIncident", Scope::kWrite, req->incident_ref(),
                 [&](CallContext& call) -> absl::Status {
-                  call.actor = req->author();
+                  KeepTokenActorOr(call, req->author());
                   ASSIGN_OR_RETURN(
                       WriteResult r,
                       commands_.Resolve(call,
@@ -174,9 +193,9 @@ grpc::Status IncidentGrpcService::ResolveIncident(grpc::ServerContext* ctx,
 grpc::Status IncidentGrpcService::ReopenIncident(grpc::ServerContext* ctx,
                                                  const v1::ReopenIncidentRequest* req,
                                                  v1::WriteIncidentResponse* resp) {
-  return Handle(ctx, "ReopenIncident", req->incident_ref(),
+  return Handle(verifier_, ctx, "ReopenIncident", Scope::kWrite, req->incident_ref(),
                 [&](CallContext& call) -> absl::Status {
-                  call.actor = req->author();
+                  KeepTokenActorOr(call, req->author());
                   ASSIGN_OR_RETURN(
                       WriteResult r,
                       commands_.Reopen(call,
@@ -191,9 +210,9 @@ grpc::Status IncidentGrpcService::ReopenIncident(grpc::ServerContext* ctx,
 grpc::Status IncidentGrpcService::PublishPostmortem(grpc::ServerContext* ctx,
                                                     const v1::PublishPostmortemRequest* req,
                                                     v1::WriteIncidentResponse* resp) {
-  return Handle(ctx, "PublishPostmortem", req->incident_ref(),
+  return Handle(verifier_, ctx, "PublishPostmortem", Scope::kWrite, req->incident_ref(),
                 [&](CallContext& call) -> absl::Status {
-                  call.actor = req->author();
+                  KeepTokenActorOr(call, req->author());
                   ASSIGN_OR_RETURN(WriteResult r,
                                    commands_.PublishPostmortem(
                                        call,
@@ -208,123 +227,137 @@ grpc::Status IncidentGrpcService::PublishPostmortem(grpc::ServerContext* ctx,
 grpc::Status IncidentGrpcService::GetIncident(grpc::ServerContext* ctx,
                                               const v1::GetIncidentRequest* req,
                                               v1::Incident* resp) {
-  return Handle(ctx, "GetIncident", req->incident_ref(), [&](CallContext&) -> absl::Status {
-    ASSIGN_OR_RETURN(Incident i, commands_.GetIncident(req->incident_ref()));
-    ToProto(i, true, resp);
-    const absl::Time now = commands_.clock().Now();
-    ToProto(EvaluateIncident(i, now, commands_.rules().policy(), compliance_), now,
-            resp->mutable_compliance());
-    return absl::OkStatus();
-  });
+  return Handle(verifier_, ctx, "GetIncident", Scope::kRead, req->incident_ref(),
+                [&](CallContext&) -> absl::Status {
+                  ASSIGN_OR_RETURN(Incident i, commands_.GetIncident(req->incident_ref()));
+                  ToProto(i, true, resp);
+                  const absl::Time now = commands_.clock().Now();
+                  ToProto(EvaluateIncident(i, now, commands_.rules().policy(), compliance_), now,
+                          resp->mutable_compliance());
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status IncidentGrpcService::ListIncidents(grpc::ServerContext* ctx,
                                                 const v1::ListIncidentsRequest* req,
                                                 v1::ListIncidentsResponse* resp) {
-  return Handle(ctx, "ListIncidents", "", [&](CallContext&) -> absl::Status {
-    IncidentQuery q;
-    q.openness = req->openness() == v1::ListIncidentsRequest::OPENNESS_OPEN
-                     ? IncidentQuery::Openness::kOpen
-                 : req->openness() == v1::ListIncidentsRequest::OPENNESS_CLOSED
-                     ? IncidentQuery::Openness::kClosed
-                     : IncidentQuery::Openness::kAny;
-    FieldViolations v;
-    if (req->openness() < 0 || req->openness() > 2) v.Add("openness", "is not a known value");
-    if (req->states_size() > 4) v.Add("states", "lists more than the four states");
-    if (req->severities_size() > 3) v.Add("severities", "lists more than the three severities");
-    for (int s : req->states()) {
-      if (s < 1 || s > 4) v.Add("states", "holds an unknown state");
-      q.states.push_back(static_cast<IncidentState>(s));
-    }
-    for (int s : req->severities()) {
-      if (s < 1 || s > 3) v.Add("severities", "holds an unknown severity");
-      q.severities.push_back(static_cast<Severity>(s));
-    }
-    if (req->page_token().size() > 200) v.Add("page_token", "is too long");
-    RETURN_IF_ERROR(v.ToStatus());
-    q.started_after = TimeFromProto(req->started_after(), req->has_started_after());
-    q.started_before = TimeFromProto(req->started_before(), req->has_started_before());
-    q.page_size = req->page_size();
-    std::string next;
-    ASSIGN_OR_RETURN(IncidentPage page, commands_.ListIncidents(q, req->page_token(), &next));
-    for (const Incident& i : page.incidents) ToProto(i, false, resp->add_incidents());
-    resp->set_next_page_token(next);
-    return absl::OkStatus();
-  });
+  return Handle(
+      verifier_, ctx, "ListIncidents", Scope::kRead, "", [&](CallContext&) -> absl::Status {
+        IncidentQuery q;
+        q.openness = req->openness() == v1::ListIncidentsRequest::OPENNESS_OPEN
+                         ? IncidentQuery::Openness::kOpen
+                     : req->openness() == v1::ListIncidentsRequest::OPENNESS_CLOSED
+                         ? IncidentQuery::Openness::kClosed
+                         : IncidentQuery::Openness::kAny;
+        FieldViolations v;
+        if (req->openness() < 0 || req->openness() > 2) v.Add("openness", "is not a known value");
+        if (req->states_size() > 4) v.Add("states", "lists more than the four states");
+        if (req->severities_size() > 3) v.Add("severities", "lists more than the three severities");
+        for (int s : req->states()) {
+          if (s < 1 || s > 4) v.Add("states", "holds an unknown state");
+          q.states.push_back(static_cast<IncidentState>(s));
+        }
+        for (int s : req->severities()) {
+          if (s < 1 || s > 3) v.Add("severities", "holds an unknown severity");
+          q.severities.push_back(static_cast<Severity>(s));
+        }
+        if (req->page_token().size() > 200) v.Add("page_token", "is too long");
+        RETURN_IF_ERROR(v.ToStatus());
+        q.started_after = TimeFromProto(req->started_after(), req->has_started_after());
+        q.started_before = TimeFromProto(req->started_before(), req->has_started_before());
+        q.page_size = req->page_size();
+        std::string next;
+        ASSIGN_OR_RETURN(IncidentPage page, commands_.ListIncidents(q, req->page_token(), &next));
+        for (const Incident& i : page.incidents) ToProto(i, false, resp->add_incidents());
+        resp->set_next_page_token(next);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status IncidentGrpcService::LintUpdate(grpc::ServerContext* ctx,
                                              const v1::LintUpdateRequest* req,
                                              v1::LintUpdateResponse* resp) {
-  return Handle(ctx, "LintUpdate", req->incident_ref(), [&](CallContext&) -> absl::Status {
-    FieldViolations v;
-    CheckLintEnums(*req, v);
-    RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(std::vector<lint::Finding> findings,
-                     commands_.LintDraft(req->incident_ref(), lint::InputFromProto(*req)));
-    *resp = lint::ResponseFromFindings(findings);
-    return absl::OkStatus();
-  });
+  return Handle(verifier_, ctx, "LintUpdate", Scope::kRead, req->incident_ref(),
+                [&](CallContext&) -> absl::Status {
+                  FieldViolations v;
+                  CheckLintEnums(*req, v);
+                  RETURN_IF_ERROR(v.ToStatus());
+                  ASSIGN_OR_RETURN(
+                      std::vector<lint::Finding> findings,
+                      commands_.LintDraft(req->incident_ref(), lint::InputFromProto(*req)));
+                  *resp = lint::ResponseFromFindings(findings);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status IncidentGrpcService::FillTemplate(grpc::ServerContext* ctx,
                                                const v1::FillTemplateRequest* req,
                                                v1::FillTemplateResponse* resp) {
-  return Handle(ctx, "FillTemplate", req->incident_ref(), [&](CallContext&) -> absl::Status {
-    lint::Tone tone;
-    switch (req->tone()) {
-      case v1::TEMPLATE_TONE_ACKNOWLEDGING:
-        tone = lint::Tone::kAcknowledging;
-        break;
-      case v1::TEMPLATE_TONE_UPDATING:
-        tone = lint::Tone::kUpdating;
-        break;
-      case v1::TEMPLATE_TONE_NO_PROGRESS:
-        tone = lint::Tone::kNoProgress;
-        break;
-      case v1::TEMPLATE_TONE_RESOLVING:
-        tone = lint::Tone::kResolving;
-        break;
-      default:
-        return InvalidField("tone",
-                            "is required: acknowledging, updating, no_progress or resolving");
-    }
-    lint::TemplateInput extras;
-    extras.learned = req->learned();
-    extras.what_happened = req->what_happened();
-    extras.impact = req->impact();
-    extras.prevention = req->prevention();
-    FieldViolations v;
-    for (const auto& [field, text] : std::vector<std::pair<const char*, const std::string*>>{
-             {"learned", &req->learned()},
-             {"what_happened", &req->what_happened()},
-             {"impact", &req->impact()},
-             {"prevention", &req->prevention()}}) {
-      if (text->size() > 1000)
-        v.Add(field, absl::StrCat("is ", text->size(), " bytes; the limit is 1000"));
-    }
-    RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(FilledUpdate filled,
-                     commands_.FillTemplate(
-                         req->incident_ref(), tone,
-                         TimeFromProto(req->next_update_at(), req->has_next_update_at()), extras));
-    resp->set_message(filled.text.message);
-    resp->set_banner_text(filled.text.banner_text);
-    resp->set_headline(filled.text.headline);
-    if (filled.next_update_at) {
-      resp->mutable_next_update_at()->set_seconds(absl::ToUnixSeconds(*filled.next_update_at));
-    }
-    for (const lint::Finding& f : filled.findings) {
-      lint::FindingToProto(f, resp->add_lint_findings());
-    }
-    return absl::OkStatus();
-  });
+  return Handle(
+      verifier_, ctx, "FillTemplate", Scope::kRead, req->incident_ref(),
+      [&](CallContext&) -> absl::Status {
+        lint::Tone tone;
+        switch (req->tone()) {
+          case v1::TEMPLATE_TONE_ACKNOWLEDGING:
+            tone = lint::Tone::kAcknowledging;
+            break;
+          case v1::TEMPLATE_TONE_UPDATING:
+            tone = lint::Tone::kUpdating;
+            break;
+          case v1::TEMPLATE_TONE_NO_PROGRESS:
+            tone = lint::Tone::kNoProgress;
+            break;
+          case v1::TEMPLATE_TONE_RESOLVING:
+            tone = lint::Tone::kResolving;
+            break;
+          default:
+            return InvalidField("tone",
+                                "is required: acknowledging, updating, no_progress or resolving");
+        }
+        lint::TemplateInput extras;
+        extras.learned = req->learned();
+        extras.what_happened = req->what_happened();
+        extras.impact = req->impact();
+        extras.prevention = req->prevention();
+        FieldViolations v;
+        for (const auto& [field, text] : std::vector<std::pair<const char*, const std::string*>>{
+                 {"learned", &req->learned()},
+                 {"what_happened", &req->what_happened()},
+                 {"impact", &req->impact()},
+                 {"prevention", &req->prevention()}}) {
+          if (text->size() > 1000)
+            v.Add(field, absl::StrCat("is ", text->size(), " bytes; the limit is 1000"));
+        }
+        RETURN_IF_ERROR(v.ToStatus());
+        ASSIGN_OR_RETURN(
+            FilledUpdate filled,
+            commands_.FillTemplate(req->incident_ref(), tone,
+                                   TimeFromProto(req->next_update_at(), req->has_next_update_at()),
+                                   extras));
+        resp->set_message(filled.text.message);
+        resp->set_banner_text(filled.text.banner_text);
+        resp->set_headline(filled.text.headline);
+        if (filled.next_update_at) {
+          resp->mutable_next_update_at()->set_seconds(absl::ToUnixSeconds(*filled.next_update_at));
+        }
+        for (const lint::Finding& f : filled.findings) {
+          lint::FindingToProto(f, resp->add_lint_findings());
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status IncidentGrpcService::WatchIncidents(grpc::ServerContext* ctx,
                                                  const v1::WatchIncidentsRequest* req,
                                                  grpc::ServerWriter<v1::IncidentEvent>* writer) {
   const std::string request_id = RequestIdFor(ctx);
+  absl::StatusOr<Principal> who = AuthorizeCall(verifier_, *ctx, Scope::kRead, "WatchIncidents");
+  if (!who.ok()) {
+    LogEvent("watch_refused", {{"request_id", request_id},
+                               {"code", absl::StatusCodeToString(who.status().code())},
+                               {"error", std::string(who.status().message())}});
+    return ToGrpcStatus(who.status());
+  }
   if (watchers_.fetch_add(1) >= watch_.max_watchers) {
     watchers_.fetch_sub(1);
     LogEvent("watch_refused", {{"request_id", request_id}});

@@ -4,6 +4,9 @@
 // ToGrpcStatus, one log line per call with its request id. WatchIncidents
 // follows the change log (ChangeFeed wakes it; it reads by sequence), so a
 // missed NOTIFY or a reconnect loses nothing.
+// Access control: every method first checks the caller's token for the scope
+// it needs (see token.proto); with a token, the token's name is the actor and
+// author, and request author fields are ignored.
 // Thread safety: gRPC calls it from many threads; it holds no mutable state
 // beyond the watcher count.
 #ifndef STATUSCAST_SERVICES_COMMS_INCIDENT_GRPC_SERVICE_H_
@@ -11,6 +14,7 @@
 
 #include <atomic>
 
+#include "libs/auth/token_verifier.h"
 #include "libs/cadence/compliance.h"
 #include "libs/incident/incident_commands.h"
 #include "libs/pgstore/change_feed.h"
@@ -26,10 +30,15 @@ struct WatchOptions {
 
 class IncidentGrpcService final : public v1::IncidentService::Service {
  public:
-  // REQUIRES: commands and feed outlive this service.
-  IncidentGrpcService(IncidentCommands& commands, ChangeFeed& feed, WatchOptions watch,
-                      ComplianceOptions compliance = ComplianceOptions())
-      : commands_(commands), feed_(feed), watch_(watch), compliance_(compliance) {}
+  // REQUIRES: commands, feed and verifier outlive this service. A null
+  // verifier turns access control off (--auth=disabled).
+  IncidentGrpcService(IncidentCommands& commands, ChangeFeed& feed, TokenVerifier* verifier,
+                      WatchOptions watch, ComplianceOptions compliance = ComplianceOptions())
+      : commands_(commands),
+        feed_(feed),
+        verifier_(verifier),
+        watch_(watch),
+        compliance_(compliance) {}
 
   grpc::Status CreateComponent(grpc::ServerContext* ctx, const v1::CreateComponentRequest* req,
                                v1::Component* resp) override;
@@ -65,6 +74,7 @@ class IncidentGrpcService final : public v1::IncidentService::Service {
 
   IncidentCommands& commands_;
   ChangeFeed& feed_;
+  TokenVerifier* const verifier_;
   const WatchOptions watch_;
   const ComplianceOptions compliance_;
   std::atomic<int> watchers_{0};

@@ -21,6 +21,9 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "libs/auth/pg_token_store.h"
+#include "libs/auth/token_issuer.h"
+#include "libs/auth/token_verifier.h"
 #include "libs/base/clock.h"
 #include "libs/base/flag_env.h"
 #include "libs/base/log.h"
@@ -32,11 +35,21 @@
 #include "libs/pgstore/pg_incident_store.h"
 #include "libs/metrics/grpc_request_metrics.h"
 #include "libs/pgstore/pg_reminder_store.h"
+#include "libs/rpc/server_credentials.h"
 #include "services/comms/compliance_grpc_service.h"
 #include "services/comms/incident_grpc_service.h"
+#include "services/comms/token_grpc_service.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:7400",
           "gRPC listen address (env STATUSCAST_COMMS_GRPC_ADDRESS)");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain for gRPC over TLS; with --tls_key. Empty: plaintext "
+          "(env STATUSCAST_TLS_CERT)");
+ABSL_FLAG(std::string, tls_key, "",
+          "PEM private key (unencrypted) of --tls_cert (env STATUSCAST_TLS_KEY)");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificate(s): require mutual TLS, every client presents a certificate this "
+          "CA signed; recommended for this internal API (env STATUSCAST_TLS_CLIENT_CA)");
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL connection URL, required (env STATUSCAST_DATABASE_URL)");
 ABSL_FLAG(int, db_pool_size, 8, "PostgreSQL connections in the pool (env STATUSCAST_DB_POOL_SIZE)");
@@ -81,6 +94,17 @@ ABSL_FLAG(absl::Duration, postmortem_due, absl::Hours(24 * 5),
           "(env STATUSCAST_POSTMORTEM_DUE)");
 ABSL_FLAG(bool, migrate_only, false,
           "apply database migrations and exit (env STATUSCAST_MIGRATE_ONLY)");
+ABSL_FLAG(std::string, auth, "required",
+          "required: every call needs a bearer token (statuscast.v1.TokenService) and the "
+          "token's name is recorded as author and actor; disabled: no tokens, request author "
+          "fields are trusted (only for a closed network) (env STATUSCAST_AUTH)");
+ABSL_FLAG(std::string, create_token, "",
+          "create an API token with this name, print its secret to stdout and exit (after "
+          "applying migrations); the way to make the first admin token. Command line only");
+ABSL_FLAG(std::string, token_scope, "",
+          "scope of --create_token: read, write or admin. Command line only");
+ABSL_FLAG(absl::Duration, token_ttl, statuscast::kDefaultTokenTtl,
+          "lifetime of --create_token, at most 8760h. Command line only");
 
 namespace statuscast {
 namespace {
@@ -90,13 +114,44 @@ int Fail(const std::string& message) {
   return 2;
 }
 
+// --create_token: the secret alone on stdout (for scripts), the rest on stderr.
+int CreateToken(const std::string& url, Scope scope) {
+  PgPool pool(url, 1);
+  PgTokenStore store(pool);
+  TokenIssuer issuer(store, RealClock::Get());
+  TokenExpiry expiry;
+  expiry.ttl = absl::GetFlag(FLAGS_token_ttl);
+  absl::StatusOr<IssuedToken> issued =
+      issuer.Create(absl::GetFlag(FLAGS_create_token), scope, expiry, "bootstrap", "bootstrap");
+  if (!issued.ok()) {
+    std::fprintf(stderr, "statuscast-comms: --create_token: %s\n",
+                 std::string(issued.status().message()).c_str());
+    return 1;
+  }
+  std::printf("%s\n", issued->secret.c_str());
+  std::fprintf(stderr,
+               "statuscast-comms: created token \"%s\" (scope %s, expires %s). Its secret, "
+               "printed above, is shown only now: export STATUSCAST_TOKEN=<secret> for "
+               "statuscastctl, or send \"authorization: Bearer <secret>\".\n",
+               issued->token.name.c_str(), ScopeName(scope),
+               absl::FormatTime("%Y-%m-%d %H:%M UTC", issued->token.expires_at,
+                                absl::UTCTimeZone())
+                   .c_str());
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "statuscast-comms: incident state in PostgreSQL behind gRPC "
       "statuscast.v1.IncidentService.\nEvery flag can also be set by the environment variable "
-      "named in its help.\nUsage: statuscast-comms --database_url=postgresql://...");
+      "named in its help.\nUsage: statuscast-comms --database_url=postgresql://...\n"
+      "The first admin token: statuscast-comms --database_url=... --create_token=NAME "
+      "--token_scope=admin");
   absl::Status env = ApplyEnvironmentToFlags({
       {"grpc_address", "STATUSCAST_COMMS_GRPC_ADDRESS"},
+      {"tls_cert", "STATUSCAST_TLS_CERT"},
+      {"tls_key", "STATUSCAST_TLS_KEY"},
+      {"tls_client_ca", "STATUSCAST_TLS_CLIENT_CA"},
       {"database_url", "STATUSCAST_DATABASE_URL"},
       {"db_pool_size", "STATUSCAST_DB_POOL_SIZE"},
       {"cadence", "STATUSCAST_CADENCE"},
@@ -115,6 +170,7 @@ int Main(int argc, char** argv) {
       {"postmortem_due", "STATUSCAST_POSTMORTEM_DUE"},
       {"lint_reject", "STATUSCAST_LINT_REJECT"},
       {"lint_rules", "STATUSCAST_LINT_RULES"},
+      {"auth", "STATUSCAST_AUTH"},
   });
   if (!env.ok()) return Fail(std::string(env.message()));
   absl::ParseCommandLine(argc, argv);
@@ -129,6 +185,12 @@ int Main(int argc, char** argv) {
     return Fail("--log_format must be text or json");
   }
   SetLogFormat(log_format);
+  ServerTlsFlags tls_flags;
+  tls_flags.cert.path = absl::GetFlag(FLAGS_tls_cert);
+  tls_flags.key.path = absl::GetFlag(FLAGS_tls_key);
+  tls_flags.client_ca.path = absl::GetFlag(FLAGS_tls_client_ca);
+  absl::StatusOr<ServerTls> tls = LoadServerTls(tls_flags);
+  if (!tls.ok()) return Fail(std::string(tls.status().message()));
   const std::string url = absl::GetFlag(FLAGS_database_url);
   if (url.empty()) {
     return Fail("--database_url (or STATUSCAST_DATABASE_URL) is required, e.g. "
@@ -165,6 +227,15 @@ int Main(int argc, char** argv) {
     }
     return Fail(absl::StrCat("--lint_rules: ", message));
   }
+  const std::string auth = absl::GetFlag(FLAGS_auth);
+  if (auth != "required" && auth != "disabled") {
+    return Fail("--auth (or STATUSCAST_AUTH) must be required or disabled");
+  }
+  absl::optional<Scope> token_scope;
+  if (!absl::GetFlag(FLAGS_create_token).empty()) {
+    token_scope = ParseScope(absl::GetFlag(FLAGS_token_scope));
+    if (!token_scope) return Fail("--create_token needs --token_scope=read, write or admin");
+  }
   setenv("PGCONNECT_TIMEOUT", "5", 0);
 
   // Migrations: wait for PostgreSQL a while at start-up, then fail fast.
@@ -182,6 +253,7 @@ int Main(int argc, char** argv) {
     absl::SleepFor(absl::Seconds(1));
   }
   if (absl::GetFlag(FLAGS_migrate_only)) return 0;
+  if (token_scope) return CreateToken(url, *token_scope);
 
   // Block the stop signals before any thread starts; main waits for them.
   sigset_t stop_signals;
@@ -201,12 +273,17 @@ int Main(int argc, char** argv) {
   watch.poll_interval = absl::GetFlag(FLAGS_watch_poll_interval);
   ComplianceOptions compliance_options;
   compliance_options.postmortem_due = absl::GetFlag(FLAGS_postmortem_due);
-  IncidentGrpcService service(commands, feed, watch, compliance_options);
+  PgTokenStore tokens(pool);
+  TokenIssuer token_issuer(tokens, RealClock::Get());
+  TokenVerifier verifier(tokens, RealClock::Get());
+  TokenVerifier* const token_verifier = auth == "required" ? &verifier : nullptr;
+  IncidentGrpcService service(commands, feed, token_verifier, watch, compliance_options);
+  TokenGrpcService token_service(token_issuer, token_verifier);
   PgReminderStore reminders(pool);
   ReminderOptions reminder_options;
   reminder_options.lead = absl::GetFlag(FLAGS_reminder_lead);
   reminder_options.check_interval = absl::GetFlag(FLAGS_reminder_check_interval);
-  ComplianceGrpcService compliance(store, reminders, RealClock::Get(), *policy,
+  ComplianceGrpcService compliance(store, reminders, RealClock::Get(), token_verifier, *policy,
                                    compliance_options, reminder_options);
   compliance.Start();
 
@@ -227,10 +304,10 @@ int Main(int argc, char** argv) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), grpc::InsecureServerCredentials(),
-                           &port);
+  builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), ServerCredentialsFor(*tls), &port);
   builder.RegisterService(&service);
   builder.RegisterService(&compliance);
+  builder.RegisterService(&token_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(GrpcRequestMetrics(*registry));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -248,6 +325,8 @@ int Main(int argc, char** argv) {
   }
   LogEvent("listening", {{"grpc_address", absl::GetFlag(FLAGS_grpc_address)},
                          {"port", absl::StrCat(port)},
+                         {"tls", tls->ModeName()},
+                         {"auth", auth},
                          {"lint_reject", lint_policy->Describe()},
                          {"lint_rules", absl::StrCat((*linter)->RuleIds().size())}});
 

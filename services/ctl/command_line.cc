@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "libs/base/flag_env.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:7400",
@@ -15,6 +16,10 @@ ABSL_FLAG(std::string, server, "127.0.0.1:7400",
 ABSL_FLAG(bool, json, false, "print the response as protobuf JSON");
 ABSL_FLAG(std::string, author, "", "who writes (env STATUSCAST_AUTHOR, else $USER)");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "how long to wait for each answer");
+ABSL_FLAG(std::string, token, "",
+          "API token sent with every call, \"sct_...\" (env STATUSCAST_TOKEN)");
+ABSL_FLAG(std::string, scope, "", "token create: read, write or admin");
+ABSL_FLAG(std::string, ttl, "", "token create: lifetime, e.g. 720h or 30d (default 90 days)");
 ABSL_FLAG(std::string, idempotency_key, "", "reuse the key of an earlier attempt of a write");
 ABSL_FLAG(std::string, title, "", "incident title");
 ABSL_FLAG(std::string, severity, "", "SEV-1, SEV-2 or SEV-3 (list: comma separated)");
@@ -73,7 +78,8 @@ const std::vector<std::string>& OurFlags() {
       "after",  "file",        "phase",       "incident",      "override",
       "tone",   "post",        "local",       "banner_server", "text",
       "level",  "apps",        "paths",       "starts",        "ends",
-      "link",   "app",         "banner_apps", "banner_paths",  "reminders_only"};
+      "link",   "app",         "banner_apps", "banner_paths",  "reminders_only",
+      "token",  "scope",       "ttl"};
   return *kFlags;
 }
 
@@ -96,6 +102,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
   }
   absl::Status env = ApplyEnvironmentToFlags({{"server", "STATUSCAST_SERVER"},
                                               {"author", "STATUSCAST_AUTHOR"},
+                                              {"token", "STATUSCAST_TOKEN"},
                                               {"banner_server", "STATUSCAST_BANNER_SERVER"}});
   if (!env.ok()) return Usage(std::string(env.message()));
 
@@ -161,6 +168,14 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
   }
   o.timeout = absl::GetFlag(FLAGS_timeout);
   o.idempotency_key = absl::GetFlag(FLAGS_idempotency_key);
+  o.token = std::string(absl::StripAsciiWhitespace(absl::GetFlag(FLAGS_token)));
+  for (char c : o.token) {
+    if (c <= ' ' || c > '~') {
+      return Usage("--token (or STATUSCAST_TOKEN) must be one API token, \"sct_...\"");
+    }
+  }
+  o.scope = absl::GetFlag(FLAGS_scope);
+  o.ttl = absl::GetFlag(FLAGS_ttl);
   o.title = absl::GetFlag(FLAGS_title);
   o.severity = absl::GetFlag(FLAGS_severity);
   o.components = absl::GetFlag(FLAGS_components);

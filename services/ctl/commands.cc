@@ -22,6 +22,7 @@
 #include "services/ctl/inputs.h"
 #include "services/ctl/render.h"
 #include "services/ctl/rpc_errors.h"
+#include "services/ctl/token_commands.h"
 #include "services/ctl/usage.h"
 #include "services/ctl/watch.h"
 
@@ -84,9 +85,12 @@ int CommandRunner::Run(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   std::vector<std::string> allowed = CommandFlags(cmd);
-  for (const char* global : {"server", "json", "author", "timeout"}) allowed.push_back(global);
+  for (const char* global : {"server", "json", "author", "timeout", "token"}) {
+    allowed.push_back(global);
+  }
   bool writes = cmd != "show" && cmd != "list" && cmd != "watch" && cmd != "components" &&
-                cmd != "lint" && cmd != "banner" && cmd != "killswitch" && cmd != "report";
+                cmd != "lint" && cmd != "banner" && cmd != "killswitch" && cmd != "report" &&
+                cmd != "token";
   if (writes) allowed.push_back("idempotency_key");
   for (const std::string& flag : options_.given) {
     if (std::find(allowed.begin(), allowed.end(), flag) == allowed.end()) {
@@ -107,6 +111,9 @@ int CommandRunner::Run(const std::vector<std::string>& args) {
   if (cmd == "banner") return Banner(args);
   if (cmd == "killswitch") return KillSwitch(args);
   if (cmd == "report") return Report(args);
+  if (cmd == "token") {
+    return RunTokenCommand(options_, token_stub_, *clock_, args, CommandUsage("token"), out_, err_);
+  }
   return Watch(args);
 }
 

@@ -22,6 +22,7 @@
 #include "statuscast/v1/banner.grpc.pb.h"
 #include "statuscast/v1/compliance.grpc.pb.h"
 #include "statuscast/v1/incident.grpc.pb.h"
+#include "statuscast/v1/token.grpc.pb.h"
 
 namespace grpc {
 class ChannelInterface;
@@ -40,6 +41,10 @@ struct CtlOptions {
   std::string author;
   absl::Duration timeout = absl::Seconds(10);
   std::string idempotency_key;
+  // Sent as "authorization: Bearer <token>" (by the channel, bearer_token.h).
+  std::string token;
+  // token create.
+  std::string scope, ttl;
   // Per command.
   std::string title, severity, components, started, message, banner, channels, next, state, reason,
       url, body_file, group, description, since, until;
@@ -73,6 +78,9 @@ class CommandRunner {
   // ComplianceService on the IncidentService address); without one report
   // fails and watch follows incidents only. It must outlive the runner.
   void set_compliance_stub(v1::ComplianceService::StubInterface* stub) { compliance_stub_ = stub; }
+  // token talks to statuscast-comms' TokenService through this stub;
+  // without one it fails. It must outlive the runner.
+  void set_token_stub(v1::TokenService::StubInterface* stub) { token_stub_ = stub; }
   // Where lint reads a draft from when --file is not given (default stdin).
   void set_input(std::istream* in) { in_ = in; }
 
@@ -130,6 +138,7 @@ class CommandRunner {
   std::string command_;  // the subcommand being run
   v1::BannerAdminService::StubInterface* banner_stub_ = nullptr;
   v1::ComplianceService::StubInterface* compliance_stub_ = nullptr;
+  v1::TokenService::StubInterface* token_stub_ = nullptr;
   std::istream* in_;
 };
 

@@ -139,6 +139,22 @@ RpcFailure DescribeRpcFailure(const grpc::Status& status, const RpcCall& call) {
                                        " (nothing was written; re-run this command)"));
       }
       return f;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      if (absl::StartsWith(msg, "no token")) {
+        f.lines.push_back(
+            "no token: set STATUSCAST_TOKEN or --token; create one with statuscast-comms "
+            "--create_token (or ask an admin for one: statuscastctl token create)");
+      } else {
+        f.lines.push_back(absl::StrCat(call.service, " at ", call.server,
+                                       " refused the token (--token or STATUSCAST_TOKEN): ", msg));
+      }
+      return f;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      f.lines.push_back(absl::StrCat("cannot ", call.action, ": ", msg));
+      f.lines.push_back(
+          "ask an admin for a token with that scope (statuscastctl token create NAME --scope "
+          "...)");
+      return f;
     case grpc::StatusCode::UNIMPLEMENTED:
       f.lines.push_back(absl::StrCat("cannot ", call.action, ": the server at ", call.server,
                                      " does not offer it (", msg, "); is it ", call.service, "?"));

@@ -3,7 +3,8 @@
 // The message tells a responder what to do next, following the gRPC code:
 // UNAVAILABLE / DEADLINE_EXCEEDED: retry (writes: with the same idempotency
 // key, printed), ABORTED: someone else changed the incident, re-run;
-// anything else: the server's message plus one line per google.rpc.BadRequest
+// UNAUTHENTICATED: how to get or fix the token; PERMISSION_DENIED: the scope
+// needed; anything else: the server's message plus one line per google.rpc.BadRequest
 // field violation, with the flag to change. Thread safety: pure functions.
 #ifndef STATUSCAST_SERVICES_CTL_RPC_ERRORS_H_
 #define STATUSCAST_SERVICES_CTL_RPC_ERRORS_H_

@@ -129,6 +129,15 @@ const std::vector<CommandHelp>& Commands() {
        "              resumes after the last change and reminder shown. Ctrl-C stops.",
        "statuscastctl watch --reminders-only",
        {"after", "reminders_only"}},
+      {"token",
+       "create NAME --scope read|write|admin [--ttl 720h]\n"
+       "              list\n"
+       "              revoke NAME",
+       "API tokens (needs an admin token). create prints the secret alone on stdout,\n"
+       "              once; --ttl defaults to 90 days, at most 8760h. The first admin token:\n"
+       "              statuscast-comms --create_token=NAME --token_scope=admin.",
+       "export STATUSCAST_TOKEN=$(statuscastctl token create ci-deploy --scope write)",
+       {"scope", "ttl"}},
   };
   return *kCommands;
 }
@@ -199,7 +208,10 @@ std::string UsageText() {
       "  --server HOST:PORT   statuscast-comms (env STATUSCAST_SERVER; default 127.0.0.1:7400)\n"
       "  --banner_server H:P  statuscast-banner, for banner and killswitch\n"
       "                       (env STATUSCAST_BANNER_SERVER; default 127.0.0.1:7401)\n"
-      "  --author NAME        who writes (env STATUSCAST_AUTHOR, else $USER)\n"
+      "  --token sct_...      API token sent with every call (env STATUSCAST_TOKEN);\n"
+      "                       servers that require tokens record its name as the author\n"
+      "  --author NAME        who writes (env STATUSCAST_AUTHOR, else $USER), when the\n"
+      "                       server does not require tokens\n"
       "  --json               print the server's answer as protobuf JSON, one object per line\n"
       "  --timeout 10s        how long to wait for each answer\n"
       "  --idempotency_key K  the key of an earlier attempt, to retry a write safely\n"

@@ -114,8 +114,8 @@ TEST_F(ComplianceServiceTest, RemindersComeBeforeTheDueTimeAndWhenMissedOnceEach
   PgPool pool(db_.url(), 2);
   PgIncidentStore store(pool);
   PgReminderStore reminders(pool);
-  ComplianceGrpcService restarted(store, reminders, clock_, CadencePolicy(), ComplianceOptions(),
-                                  ReminderOptions());
+  ComplianceGrpcService restarted(store, reminders, clock_, /*verifier=*/nullptr, CadencePolicy(),
+                                  ComplianceOptions(), ReminderOptions());
   absl::StatusOr<int> again = restarted.RaiseDueReminders();
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(*again, 0);

@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """A whole SEV-1 driven through statuscast-comms by an independent gRPC
 implementation (Debian's python3-grpcio, stubs generated from our .proto at
-test time): declare, two updates, escalation, resolve, postmortem.
+test time): declare, two updates, escalation, resolve, postmortem. The server
+runs with its default --auth=required; the client authenticates as a real one
+would, with a bearer token made by `statuscast-comms --create_token`.
 
 Usage: independent_client_test.py BUILD_DIR SOURCE_DIR   (needs
 STATUSCAST_TEST_DATABASE_URL, which scripts/test sets)
 """
+import collections
 import datetime
 import os
 import socket
@@ -24,6 +27,7 @@ GEN = tempfile.mkdtemp(prefix="statuscast-py-")
 from grpc_tools import protoc  # noqa: E402
 
 for proto in ("statuscast/v1/incident_enums.proto", "statuscast/v1/lint.proto",
+              "statuscast/v1/compliance.proto",
               "statuscast/v1/incident.proto"):
     rc = protoc.main(["protoc", "-I", os.path.join(SOURCE_DIR, "proto"), "-I", GOOGLEAPIS,
                       "-I", "/usr/include", "--python_out", GEN, "--grpc_python_out", GEN,
@@ -56,6 +60,47 @@ def ts(dt):
     return t
 
 
+def create_token(url, name, scope):
+    """The secret `statuscast-comms --create_token` prints (alone on stdout)."""
+    r = subprocess.run(
+        [os.path.join(BUILD_DIR, "services/comms/statuscast-comms"), "--database_url=" + url,
+         "--create_token=" + name, "--token_scope=" + scope, "--token_ttl=1h"],
+        capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    secret = r.stdout.strip()
+    assert secret.startswith("sct_") and "\n" not in secret, r.stdout
+    assert "shown only now" in r.stderr, r.stderr
+    return secret
+
+
+class _CallDetails(collections.namedtuple(
+        "_CallDetails", ("method", "timeout", "metadata", "credentials", "wait_for_ready",
+                         "compression")), grpc.ClientCallDetails):
+    pass
+
+
+class BearerToken(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):
+    """Adds "authorization: Bearer <token>" to every call."""
+
+    def __init__(self, token):
+        self.token = token
+
+    def _with_token(self, d):
+        metadata = list(d.metadata or []) + [("authorization", "Bearer " + self.token)]
+        return _CallDetails(d.method, d.timeout, metadata, d.credentials,
+                            getattr(d, "wait_for_ready", None), getattr(d, "compression", None))
+
+    def intercept_unary_unary(self, continuation, details, request):
+        return continuation(self._with_token(details), request)
+
+    def intercept_unary_stream(self, continuation, details, request):
+        return continuation(self._with_token(details), request)
+
+
+def with_token(channel, token):
+    return grpc.intercept_channel(channel, BearerToken(token))
+
+
 def now():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
@@ -67,15 +112,22 @@ class IndependentClientTest(unittest.TestCase):
         cls.db = "statuscast_py_" + uuid.uuid4().hex[:12]
         subprocess.run(["psql", admin, "-qc", "CREATE DATABASE " + cls.db], check=True)
         url = admin.rsplit("/", 1)[0] + "/" + cls.db
+        # Tokens before the server starts, as an operator bootstraps one.
+        cls.token = create_token(url, "py-client", "admin")
+        cls.read_token = create_token(url, "py-reader", "read")
         port = free_port()
         cls.log = open(os.path.join(GEN, "comms.log"), "w")
         cls.proc = subprocess.Popen(
             [os.path.join(BUILD_DIR, "services/comms/statuscast-comms"),
              "--database_url=" + url, "--grpc_address=127.0.0.1:%d" % port,
              "--metrics_address=", "--log_format=json"], stderr=cls.log)
-        cls.channel = grpc.insecure_channel("127.0.0.1:%d" % port)
+        # The raw channel carries no token (health, reflection, refusals).
+        cls.address = "127.0.0.1:%d" % port
+        cls.channel = grpc.insecure_channel(cls.address)
         grpc.channel_ready_future(cls.channel).result(timeout=30)
-        cls.stub = pb_grpc.IncidentServiceStub(cls.channel)
+        cls.stub = pb_grpc.IncidentServiceStub(with_token(cls.channel, cls.token))
+        cls.reader = pb_grpc.IncidentServiceStub(with_token(cls.channel, cls.read_token))
+        cls.anonymous = pb_grpc.IncidentServiceStub(cls.channel)
 
     @classmethod
     def tearDownClass(cls):
@@ -111,6 +163,8 @@ class IndependentClientTest(unittest.TestCase):
             author="py-responder", idempotency_key=self.key()))
         inc = declared.incident
         self.assertTrue(inc.ref.startswith("INC-"))
+        # The author is the token's name, not the request's author field.
+        self.assertEqual(declared.update.author, "py-client")
         self.assertEqual(declared.update.kind, pb.UPDATE_KIND_FIRST)
         self.assertGreaterEqual(inc.first_communication_delay.seconds, 300)
 
@@ -196,8 +250,81 @@ class IndependentClientTest(unittest.TestCase):
         self.assertIn("title", fields)
         self.assertIn("affected_components", fields)
 
+    def test_a_call_without_a_token_is_refused(self):
+        with self.assertRaises(grpc.RpcError) as err:
+            self.anonymous.ListComponents(pb.ListComponentsRequest())
+        self.assertEqual(err.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+        self.assertIn("set STATUSCAST_TOKEN or --token", err.exception.details())
+        with self.assertRaises(grpc.RpcError) as err:
+            pb_grpc.IncidentServiceStub(with_token(self.channel, "sct_forged")).ListComponents(
+                pb.ListComponentsRequest())
+        self.assertEqual(err.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+        self.assertIn("unknown token", err.exception.details())
+
+    def test_a_read_token_cannot_post_an_update(self):
+        self.stub.CreateComponent(pb.CreateComponentRequest(name="search"))
+        declared = self.stub.DeclareIncident(pb.DeclareIncidentRequest(
+            title="Search slow", severity=pb.SEVERITY_SEV3,
+            affected_components=[pb.AffectedComponent(
+                name="search", status=pb.COMPONENT_STATUS_DEGRADED_PERFORMANCE)],
+            first_update=pb.UpdateDraft(message="We're investigating slow search results.",
+                                        channels=[pb.CHANNEL_STATUS_PAGE]),
+            idempotency_key=self.key()))
+        inc = declared.incident
+        with self.assertRaises(grpc.RpcError) as err:
+            self.reader.PostUpdate(pb.PostUpdateRequest(
+                incident_ref=inc.ref, expected_version=inc.version, idempotency_key=self.key(),
+                author="py-reader",
+                update=pb.UpdateDraft(state=pb.INCIDENT_STATE_IDENTIFIED,
+                                      message="We've found the cause.",
+                                      channels=[pb.CHANNEL_STATUS_PAGE])))
+        self.assertEqual(err.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+        self.assertEqual(err.exception.details(),
+                         'PostUpdate needs a token with scope write; token "py-reader" has '
+                         'scope read')
+        # Reading is allowed, and nothing was posted.
+        full = self.reader.GetIncident(pb.GetIncidentRequest(incident_ref=inc.ref))
+        self.assertEqual(len(full.timeline), 1)
+        self.assertEqual(full.version, inc.version)
+
+    def ctl(self, *args, token=None):
+        env = dict(os.environ, STATUSCAST_SERVER=self.address)
+        env.pop("STATUSCAST_TOKEN", None)
+        if token:
+            env["STATUSCAST_TOKEN"] = token
+        return subprocess.run([os.path.join(BUILD_DIR, "services/ctl/statuscastctl")] + list(args),
+                              env=env, capture_output=True, text=True, timeout=30)
+
+    def test_statuscastctl_sends_the_token_and_manages_tokens(self):
+        r = self.ctl("components", "list")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("no token: set STATUSCAST_TOKEN or --token; create one with "
+                      "statuscast-comms --create_token", r.stderr)
+        self.assertEqual(self.ctl("components", "list", token=self.read_token).returncode, 0)
+        r = self.ctl("token", "list", token=self.read_token)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn('ListTokens needs a token with scope admin; token "py-reader" has scope '
+                      'read', r.stderr)
+        r = self.ctl("token", "create", "py-ctl", "--scope", "write", "--ttl", "1h",
+                     token=self.token)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        secret = r.stdout.strip()
+        self.assertTrue(secret.startswith("sct_"), r.stdout)
+        r = self.ctl("--token", secret, "list")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.ctl("token", "list", token=self.token)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("py-ctl", r.stdout)
+        self.assertNotIn("sct_", r.stdout)
+        self.assertEqual(self.ctl("token", "revoke", "py-ctl", token=self.token).returncode, 0)
+        r = self.ctl("list", token=secret)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn('refused the token (--token or STATUSCAST_TOKEN): token "py-ctl" was '
+                      'revoked', r.stderr)
+
     def test_health_and_reflection_are_served(self):
         # Raw bytes keep this independent of any generated health/reflection code.
+        # Both answer without a token.
         check = self.channel.unary_unary("/grpc.health.v1.Health/Check",
                                          request_serializer=None, response_deserializer=None)
         self.assertEqual(check(b""), b"\x08\x01")  # status: SERVING

@@ -28,7 +28,7 @@ GEN = tempfile.mkdtemp(prefix="statuscast-metrics-")
 from grpc_tools import protoc  # noqa: E402
 
 for proto in ("statuscast/v1/incident.proto", "statuscast/v1/lint.proto",
-              "statuscast/v1/incident_enums.proto"):
+              "statuscast/v1/incident_enums.proto", "statuscast/v1/compliance.proto"):
     path = os.path.join(SOURCE_DIR, "proto", proto)
     if not os.path.exists(path):
         continue
@@ -92,7 +92,10 @@ class MetricsTest(unittest.TestCase):
         url = admin.rsplit("/", 1)[0] + "/" + cls.db
         cls.comms_port, cls.banner_grpc, cls.banner_http = free_port(), free_port(), free_port()
         cls.banner_metrics, cls.comms_metrics = free_port(), free_port()
-        env = dict(os.environ, STATUSCAST_DATABASE_URL=url, STATUSCAST_PROMISE_GRACE="1s")
+        # Not about access control (tests/comms/auth_pgtest.cc and
+        # independent_client_test.py are): both services without tokens.
+        env = dict(os.environ, STATUSCAST_DATABASE_URL=url, STATUSCAST_PROMISE_GRACE="1s",
+                   STATUSCAST_AUTH="disabled")
         cls.logs = open(os.path.join(GEN, "services.log"), "w")
         comms_args = [os.path.join(BUILD_DIR, "services/comms/statuscast-comms"),
                       "--grpc_address=127.0.0.1:%d" % cls.comms_port]

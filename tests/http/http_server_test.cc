@@ -266,6 +266,77 @@ TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   EXPECT_NE(raw.find("HTTP/1.1 200", first + 1), std::string::npos) << raw;
 }
 
+// --- Per-address limits ------------------------------------------------------
+
+TEST_F(HttpServerTest, RateLimitAnswers429WithRetryAfterOnceTheBurstIsSpent) {
+  Publish(1, {"x"});
+  HttpServerOptions options;
+  options.limit_loopback = true;
+  options.rate_per_ip = 1;
+  options.burst_per_ip = 3;
+  StartServer(options);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Request(port_, "GET", kShopCheckout).status, 200) << i;
+
+  RawResponse limited = Request(port_, "GET", kShopCheckout);
+  EXPECT_EQ(limited.status, 429) << limited.raw;
+  EXPECT_EQ(limited.Header("retry-after"), "1");
+  EXPECT_EQ(limited.Header("content-type"), "application/json");
+  EXPECT_EQ(limited.body, "{\"error\":\"too many requests from this address; retry after 1 s\"}");
+  // Every route counts, and so does an unknown one.
+  EXPECT_EQ(Request(port_, "GET", "/hello").status, 429);
+  EXPECT_EQ(Request(port_, "GET", "/nope").status, 429);
+  EXPECT_EQ(metrics_.Requests("/v1/banners", 429), 1);
+
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(Request(port_, "GET", kShopCheckout).status, 200);
+  EXPECT_EQ(Request(port_, "GET", kShopCheckout).status, 429);
+}
+
+TEST_F(HttpServerTest, StreamCapPerAddressAnswers429AndSparesOtherAddresses) {
+  Publish(1, {"x"});
+  HttpServerOptions options;
+  options.limit_loopback = true;
+  options.max_streams_per_ip = 2;
+  StartServer(options);
+  auto a = Stream(kStreamShopCheckout);
+  auto b = Stream(kStreamShopCheckout);
+  ASSERT_TRUE(WaitForSet(*a, 1));
+  ASSERT_TRUE(WaitForSet(*b, 1));
+
+  RawResponse third = Request(port_, "GET", kStreamShopCheckout);
+  EXPECT_EQ(third.status, 429) << third.raw;
+  EXPECT_EQ(third.Header("retry-after"), "5");
+  EXPECT_THAT(third.body, HasSubstr("too many open streams from this address (at most 2)"));
+  // Snapshots are not streams.
+  EXPECT_EQ(Request(port_, "GET", kShopCheckout).status, 200);
+  // Another address (all of 127/8 is loopback) has its own streams.
+  auto other = Stream(kStreamShopCheckout, {"--interface", "127.0.0.2"});
+  ASSERT_TRUE(WaitForSet(*other, 1)) << other->output();
+
+  // A stream that ends frees its slot.
+  a->Kill();
+  for (int i = 0; i < 500 && hub_.stats().subscribers > 2; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(hub_.stats().subscribers, 2u);
+  auto c = Stream(kStreamShopCheckout);
+  EXPECT_TRUE(WaitForSet(*c, 1)) << c->output();
+}
+
+TEST_F(HttpServerTest, LoopbackPeersAreExemptUnlessLimitLoopback) {
+  Publish(1, {"x"});
+  HttpServerOptions options;
+  options.rate_per_ip = 1;
+  options.burst_per_ip = 1;
+  options.max_streams_per_ip = 1;
+  StartServer(options);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Request(port_, "GET", kShopCheckout).status, 200) << i;
+  auto a = Stream(kStreamShopCheckout);
+  auto b = Stream(kStreamShopCheckout);
+  EXPECT_TRUE(WaitForSet(*a, 1));
+  EXPECT_TRUE(WaitForSet(*b, 1));
+}
+
 // --- CORS ------------------------------------------------------------------
 
 TEST_F(HttpServerTest, CorsHeadersOnlyForAllowedOrigins) {

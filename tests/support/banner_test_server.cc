@@ -1,6 +1,8 @@
 #include "tests/support/banner_test_server.h"
 
 #include "absl/strings/str_cat.h"
+#include "libs/auth/pg_token_store.h"
+#include "libs/auth/token_verifier.h"
 #include "libs/banner/banner_follower.h"
 #include "libs/pgstore/change_feed.h"
 #include "libs/pgstore/pg_banner_store.h"
@@ -9,7 +11,8 @@
 
 namespace statuscast::testing {
 
-BannerTestServer::BannerTestServer(const std::string& database_url, absl::Duration heartbeat) {
+BannerTestServer::BannerTestServer(const std::string& database_url, absl::Duration heartbeat,
+                                   bool require_tokens) {
   pool_ = std::make_unique<PgPool>(database_url, 4);
   store_ = std::make_unique<PgBannerStore>(*pool_);
   BannerHubOptions options;
@@ -31,7 +34,10 @@ BannerTestServer::BannerTestServer(const std::string& database_url, absl::Durati
   follower_->Start();
   service_ = std::make_unique<BannerGrpcService>(*hub_, &metrics_, heartbeat);
   service_->Start();
-  admin_ = std::make_unique<BannerAdminService>(*store_, RealClock::Get());
+  token_store_ = std::make_unique<PgTokenStore>(*pool_);
+  verifier_ = std::make_unique<TokenVerifier>(*token_store_, RealClock::Get());
+  admin_ = std::make_unique<BannerAdminService>(*store_, RealClock::Get(),
+                                                require_tokens ? verifier_.get() : nullptr);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

@@ -21,6 +21,8 @@ class ChangeFeed;
 class BannerFollower;
 class BannerGrpcService;
 class BannerAdminService;
+class PgTokenStore;
+class TokenVerifier;
 }  // namespace statuscast
 
 namespace statuscast::testing {
@@ -41,8 +43,11 @@ class CountingMetrics final : public TransportMetrics {
 
 class BannerTestServer {
  public:
+  // require_tokens: BannerAdminService checks tokens (--auth=required); off
+  // by default, as --auth=disabled.
   explicit BannerTestServer(const std::string& database_url,
-                            absl::Duration heartbeat = absl::Seconds(5));
+                            absl::Duration heartbeat = absl::Seconds(5),
+                            bool require_tokens = false);
   ~BannerTestServer();
 
   const std::string& address() const { return address_; }
@@ -61,6 +66,8 @@ class BannerTestServer {
   std::unique_ptr<ChangeFeed> feed_;
   std::unique_ptr<BannerFollower> follower_;
   std::unique_ptr<BannerGrpcService> service_;
+  std::unique_ptr<PgTokenStore> token_store_;
+  std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<BannerAdminService> admin_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;

@@ -5,6 +5,9 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
+#include "libs/auth/pg_token_store.h"
+#include "libs/auth/token_issuer.h"
+#include "libs/auth/token_verifier.h"
 #include "libs/incident/incident_commands.h"
 #include "libs/lint/linter.h"
 #include "libs/pgstore/change_feed.h"
@@ -12,6 +15,7 @@
 #include "libs/pgstore/pg_reminder_store.h"
 #include "services/comms/compliance_grpc_service.h"
 #include "services/comms/incident_grpc_service.h"
+#include "services/comms/token_grpc_service.h"
 
 namespace statuscast::testing {
 
@@ -29,9 +33,14 @@ CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& c
       policy.ok() ? *policy : LintPolicy());
   feed_ = std::make_unique<ChangeFeed>(database_url, absl::Milliseconds(500));
   feed_->Start();
+  token_store_ = std::make_unique<PgTokenStore>(*pool_);
+  issuer_ = std::make_unique<TokenIssuer>(*token_store_, clock);
+  verifier_ = std::make_unique<TokenVerifier>(*token_store_, clock);
+  TokenVerifier* verifier = options.require_tokens ? verifier_.get() : nullptr;
+  token_service_ = std::make_unique<TokenGrpcService>(*issuer_, verifier);
   WatchOptions watch;
   watch.poll_interval = absl::Milliseconds(200);
-  service_ = std::make_unique<IncidentGrpcService>(*commands_, *feed_, watch);
+  service_ = std::make_unique<IncidentGrpcService>(*commands_, *feed_, verifier, watch);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -39,10 +48,10 @@ CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& c
   reminders_ = std::make_unique<PgReminderStore>(*pool_);
   ReminderOptions reminder;
   reminder.poll_interval = absl::Milliseconds(100);
-  compliance_ = std::make_unique<ComplianceGrpcService>(*store_, *reminders_, clock,
-                                                        CadencePolicy(), ComplianceOptions(),
-                                                        reminder);
+  compliance_ = std::make_unique<ComplianceGrpcService>(
+      *store_, *reminders_, clock, verifier, CadencePolicy(), ComplianceOptions(), reminder);
   builder.RegisterService(compliance_.get());
+  builder.RegisterService(token_service_.get());
   server_ = builder.BuildAndStart();
   address_ = absl::StrCat("127.0.0.1:", port);
 }
@@ -65,6 +74,15 @@ std::unique_ptr<v1::IncidentService::Stub> CommsTestServer::NewStub() const {
 std::unique_ptr<v1::ComplianceService::Stub> CommsTestServer::NewComplianceStub() const {
   return v1::ComplianceService::NewStub(
       grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+}
+
+std::unique_ptr<v1::TokenService::Stub> CommsTestServer::NewTokenStub() const {
+  return v1::TokenService::NewStub(
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+}
+
+void SetToken(grpc::ClientContext& ctx, const std::string& secret) {
+  ctx.AddMetadata("authorization", "Bearer " + secret);
 }
 
 absl::Time At(int hour, int minute, int second) {

@@ -11,6 +11,7 @@
 #include "libs/base/clock.h"
 #include "statuscast/v1/compliance.grpc.pb.h"
 #include "statuscast/v1/incident.grpc.pb.h"
+#include "statuscast/v1/token.grpc.pb.h"
 
 namespace statuscast {
 class PgPool;
@@ -20,6 +21,10 @@ class ChangeFeed;
 class IncidentGrpcService;
 class ComplianceGrpcService;
 class PgReminderStore;
+class PgTokenStore;
+class TokenIssuer;
+class TokenVerifier;
+class TokenGrpcService;
 namespace lint {
 class Linter;
 }  // namespace lint
@@ -33,6 +38,10 @@ struct CommsTestOptions {
   // stored, nothing is refused), so tests about other behaviour need not
   // write perfect prose; a lint test opts in with e.g. "SEV-1,SEV-2".
   std::string lint_reject;
+  // --auth=required: every call needs a token (make them with tokens()).
+  // Off by default, as --auth=disabled, so suites about other behaviour need
+  // none and their author fields count.
+  bool require_tokens = false;
 };
 
 class CommsTestServer {
@@ -44,6 +53,11 @@ class CommsTestServer {
   const std::string& address() const { return address_; }
   std::unique_ptr<v1::IncidentService::Stub> NewStub() const;
   std::unique_ptr<v1::ComplianceService::Stub> NewComplianceStub() const;
+  std::unique_ptr<v1::TokenService::Stub> NewTokenStub() const;
+  // Creates tokens directly (with the test's clock), e.g. the first admin.
+  TokenIssuer& tokens() { return *issuer_; }
+  // The verifier the services use, also when require_tokens is off.
+  TokenVerifier& verifier() { return *verifier_; }
   // The compliance service (its reminder raiser is not started: tests call
   // RaiseDueReminders at the times they choose).
   ComplianceGrpcService& compliance() { return *compliance_; }
@@ -59,6 +73,10 @@ class CommsTestServer {
   std::unique_ptr<IncidentGrpcService> service_;
   std::unique_ptr<PgReminderStore> reminders_;
   std::unique_ptr<ComplianceGrpcService> compliance_;
+  std::unique_ptr<PgTokenStore> token_store_;
+  std::unique_ptr<TokenIssuer> issuer_;
+  std::unique_ptr<TokenVerifier> verifier_;
+  std::unique_ptr<TokenGrpcService> token_service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
 };
@@ -75,6 +93,9 @@ struct CallError {
 CallError Describe(const grpc::Status& status);
 // True when `e` has a violation on `field` whose description contains `text`.
 bool HasViolation(const CallError& e, const std::string& field, const std::string& text = "");
+
+// Sends `secret` as "authorization: Bearer <secret>" on the call.
+void SetToken(grpc::ClientContext& ctx, const std::string& secret);
 
 }  // namespace statuscast::testing
 

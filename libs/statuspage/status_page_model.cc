@@ -1,0 +1,233 @@
+#include "libs/statuspage/status_page_model.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "libs/statuspage/markup.h"
+
+namespace statuscast {
+namespace {
+
+std::string ShortDuration(absl::Duration d) {
+  if (d < absl::ZeroDuration()) d = -d;
+  int64_t minutes = absl::ToInt64Minutes(d + absl::Seconds(30));
+  if (minutes < 1) return absl::StrCat(absl::ToInt64Seconds(d), "s");
+  if (minutes < 60) return absl::StrCat(minutes, "m");
+  return absl::StrCat(minutes / 60, "h", minutes % 60 == 0 ? "" : absl::StrCat(minutes % 60, "m"));
+}
+
+std::vector<PublicStateMark> StateMarks(const Incident& inc) {
+  std::vector<PublicStateMark> marks;
+  auto add = [&marks](IncidentState s, const absl::optional<absl::Time>& at) {
+    if (at) marks.push_back({s, *at});
+  };
+  add(IncidentState::kInvestigating, inc.investigating_at);
+  add(IncidentState::kIdentified, inc.identified_at);
+  add(IncidentState::kMonitoring, inc.monitoring_at);
+  add(IncidentState::kResolved, inc.resolved_at);
+  std::stable_sort(marks.begin(), marks.end(),
+                   [](const PublicStateMark& a, const PublicStateMark& b) { return a.at < b.at; });
+  return marks;
+}
+
+PublicIncident ToPublic(const StatusPageConfig& config, const Incident& inc, absl::Time now) {
+  PublicIncident p;
+  p.ref = inc.ref;
+  p.title = inc.title;
+  p.impact = ImpactForSeverity(inc.severity);
+  // A resolved incident keeps the impact it reached at its worst.
+  for (const SeverityChange& c : inc.severity_changes) {
+    p.impact = std::max({p.impact, ImpactForSeverity(c.from), ImpactForSeverity(c.to)});
+  }
+  p.state = inc.state;
+  p.started_at = inc.confirmed_start;
+  p.created_at = inc.declared_at;
+  p.updated_at = inc.updated_at;
+  p.monitoring_at = inc.monitoring_at;
+  p.resolved_at = inc.state == IncidentState::kResolved ? inc.resolved_at : absl::nullopt;
+  if (inc.state != IncidentState::kResolved) p.next_update_at = inc.next_update_at;
+  p.affected = inc.affected;
+  p.states = StateMarks(inc);
+  p.shortlink = absl::StrCat(config.base_url, "/incidents/", inc.ref);
+
+  std::vector<const Update*> shown;
+  for (const Update& u : inc.updates) {
+    if (IsPublicUpdate(u)) shown.push_back(&u);
+  }
+  std::stable_sort(shown.begin(), shown.end(),
+                   [](const Update* a, const Update* b) { return a->posted_at < b->posted_at; });
+  for (size_t i = 0; i < shown.size(); ++i) {
+    PublicUpdate u;
+    u.number = static_cast<int>(i + 1);
+    u.state = shown[i]->state;
+    u.body = shown[i]->message;
+    u.posted_at = shown[i]->posted_at;
+    u.next_update_at = shown[i]->next_update_at;
+    p.updates.push_back(std::move(u));
+  }
+  std::reverse(p.updates.begin(), p.updates.end());
+
+  IncidentCompliance c = EvaluateIncident(inc, now, config.policy, config.compliance);
+  for (const PromiseEntry& e : c.ledger) {
+    PublicPromise promise;
+    promise.due = e.due;
+    promise.status = e.status;
+    promise.posted_at = e.kept_at;
+    promise.from_escalation = e.from_escalation;
+    promise.text = LedgerText(e);
+    p.ledger.push_back(std::move(promise));
+  }
+
+  if (inc.postmortem) {
+    p.postmortem_url = SafeHttpUrl(inc.postmortem->url);
+    p.postmortem_body = inc.postmortem->body;
+    p.postmortem_published_at = inc.postmortem->published_at;
+  }
+  return p;
+}
+
+}  // namespace
+
+const char* IndicatorName(Indicator i) {
+  switch (i) {
+    case Indicator::kMinor:
+      return "minor";
+    case Indicator::kMajor:
+      return "major";
+    case Indicator::kCritical:
+      return "critical";
+    default:
+      return "none";
+  }
+}
+
+Indicator ImpactForSeverity(Severity s) {
+  switch (s) {
+    case Severity::kSev1:
+      return Indicator::kCritical;
+    case Severity::kSev2:
+      return Indicator::kMajor;
+    case Severity::kSev3:
+      return Indicator::kMinor;
+    default:
+      return Indicator::kNone;
+  }
+}
+
+Indicator IndicatorForComponentStatus(ComponentStatus s) {
+  switch (s) {
+    case ComponentStatus::kMajorOutage:
+      return Indicator::kMajor;
+    case ComponentStatus::kPartialOutage:
+    case ComponentStatus::kDegradedPerformance:
+      return Indicator::kMinor;
+    default:
+      return Indicator::kNone;
+  }
+}
+
+std::string IndicatorDescription(Indicator i, bool maintenance) {
+  switch (i) {
+    case Indicator::kMinor:
+      return "Minor Service Outage";
+    case Indicator::kMajor:
+      return "Partial System Outage";
+    case Indicator::kCritical:
+      return "Major System Outage";
+    default:
+      return maintenance ? "Service Under Maintenance" : "All Systems Operational";
+  }
+}
+
+bool IsPublicUpdate(const Update& u) {
+  return std::any_of(u.channels.begin(), u.channels.end(),
+                     [](Channel c) { return c == Channel::kStatusPage || c == Channel::kPublic; });
+}
+
+std::string LedgerText(const PromiseEntry& p) {
+  std::string out = absl::StrCat("next update by ", FormatUtcMinute(p.due), " \xE2\x80\x94 ");
+  switch (p.status) {
+    case PromiseStatus::kKept:
+      absl::StrAppend(&out, "posted ", FormatUtcMinute(p.kept_at ? *p.kept_at : p.due));
+      break;
+    case PromiseStatus::kMissed:
+      if (p.kept_at) {
+        absl::StrAppend(&out, "posted ", FormatUtcMinute(*p.kept_at), ", ",
+                        ShortDuration(p.lateness), " late");
+      } else {
+        absl::StrAppend(&out, "overdue");
+      }
+      break;
+    case PromiseStatus::kPending:
+      absl::StrAppend(&out, "pending");
+      break;
+  }
+  if (p.from_escalation) absl::StrAppend(&out, " (brought forward by an escalation)");
+  return out;
+}
+
+const PublicIncident* StatusPageModel::Find(const std::string& ref) const {
+  for (const auto* list : {&open_incidents, &resolved_incidents}) {
+    for (const PublicIncident& i : *list) {
+      if (i.ref == ref) return &i;
+    }
+  }
+  return nullptr;
+}
+
+StatusPageModel BuildStatusPageModel(const StatusPageConfig& config,
+                                     const std::vector<Incident>& incidents,
+                                     const std::vector<Component>& components, absl::Time now) {
+  StatusPageModel m;
+  m.title = config.title;
+  m.base_url = config.base_url;
+  m.history_window = config.history_window;
+  m.updated_at = absl::UnixEpoch();
+
+  bool maintenance = false;
+  Indicator indicator = Indicator::kNone;
+  for (const Component& c : components) {
+    PublicComponent pc;
+    pc.name = c.name;
+    pc.group = c.group;
+    pc.description = c.description;
+    pc.status = c.status;
+    pc.created_at = c.created_at;
+    maintenance |= c.status == ComponentStatus::kUnderMaintenance;
+    indicator = std::max(indicator, IndicatorForComponentStatus(c.status));
+    m.updated_at = std::max(m.updated_at, c.created_at);
+    m.components.push_back(std::move(pc));
+  }
+  std::sort(m.components.begin(), m.components.end(),
+            [](const PublicComponent& a, const PublicComponent& b) {
+              return std::tie(a.group, a.name) < std::tie(b.group, b.name);
+            });
+
+  const absl::Time window_start = now - config.history_window;
+  for (const Incident& inc : incidents) {
+    const bool open = inc.state != IncidentState::kResolved;
+    if (!open && (!inc.resolved_at || *inc.resolved_at < window_start)) continue;
+    PublicIncident p = ToPublic(config, inc, now);
+    m.updated_at = std::max(m.updated_at, inc.updated_at);
+    if (open) {
+      indicator = std::max(indicator, ImpactForSeverity(inc.severity));  // as it is now
+      m.open_incidents.push_back(std::move(p));
+    } else {
+      m.resolved_incidents.push_back(std::move(p));
+    }
+  }
+  std::sort(m.open_incidents.begin(), m.open_incidents.end(),
+            [](const PublicIncident& a, const PublicIncident& b) {
+              return std::tie(b.started_at, b.ref) < std::tie(a.started_at, a.ref);
+            });
+  std::sort(m.resolved_incidents.begin(), m.resolved_incidents.end(),
+            [](const PublicIncident& a, const PublicIncident& b) {
+              return std::tie(*b.resolved_at, b.ref) < std::tie(*a.resolved_at, a.ref);
+            });
+  m.indicator = indicator;
+  m.description = IndicatorDescription(indicator, maintenance);
+  return m;
+}
+
+}  // namespace statuscast

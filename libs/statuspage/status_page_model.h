@@ -1,0 +1,146 @@
+// StatusPageModel: what the public status page shows, built from incident
+// records, with only public fields.
+//
+// The page is the canonical public record of every incident: state with its
+// timestamps, affected components, each customer-facing update, and whether
+// each promised update came on time (the ledger). What never reaches the
+// model, so no renderer can leak it: authors, audit data, severity-change
+// reasons, lint findings and override reasons, internal row ids, and updates
+// sent only to the in-app banner (an update is public when its channels
+// include status_page or public).
+//
+//   StatusPageModel m = BuildStatusPageModel(config, incidents, components, now);
+//   std::string html = RenderStatusPageHtml(m);
+//
+// Thread safety: plain values and a pure function.
+#ifndef STATUSCAST_LIBS_STATUSPAGE_STATUS_PAGE_MODEL_H_
+#define STATUSCAST_LIBS_STATUSPAGE_STATUS_PAGE_MODEL_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
+#include "libs/cadence/compliance.h"
+#include "libs/incident/cadence_policy.h"
+#include "libs/incident/model.h"
+
+namespace statuscast {
+
+struct StatusPageConfig {
+  // The page's name, e.g. "Example Inc. status".
+  std::string title = "Service status";
+  // Public base URL without a trailing slash, e.g. "https://status.example.com";
+  // incident links become <base_url>/incidents/INC-3.
+  std::string base_url;
+  // Resolved incidents shown: those resolved within this window.
+  absl::Duration history_window = absl::Hours(24 * 90);
+  // For the promise ledger (as statuscast-comms enforces it).
+  CadencePolicy policy;
+  ComplianceOptions compliance;
+};
+
+// The common status-page indicator (Statuspage's status.indicator and
+// incident impact).
+enum class Indicator { kNone = 0, kMinor = 1, kMajor = 2, kCritical = 3 };
+// "none", "minor", "major", "critical".
+const char* IndicatorName(Indicator i);
+// SEV-1 critical, SEV-2 major, SEV-3 minor.
+Indicator ImpactForSeverity(Severity s);
+// major_outage major, partial_outage and degraded_performance minor, else none.
+Indicator IndicatorForComponentStatus(ComponentStatus s);
+// "All Systems Operational", "Minor Service Outage", "Partial System Outage",
+// "Major System Outage" ("Service Under Maintenance" for none with a
+// component under maintenance).
+std::string IndicatorDescription(Indicator i, bool maintenance);
+
+struct PublicComponent {
+  std::string name;
+  std::string group;
+  std::string description;
+  ComponentStatus status = ComponentStatus::kOperational;
+  absl::Time created_at;
+};
+
+struct PublicUpdate {
+  int number = 0;  // 1-based among the incident's public updates
+  IncidentState state = IncidentState::kUnspecified;
+  std::string body;
+  absl::Time posted_at;
+  absl::optional<absl::Time> next_update_at;
+};
+
+// One promise of the ledger, as the public reads it.
+struct PublicPromise {
+  absl::Time due;
+  PromiseStatus status = PromiseStatus::kPending;
+  absl::optional<absl::Time> posted_at;
+  bool from_escalation = false;
+  // "next update by 14:30 UTC — posted 14:28 UTC"; see LedgerText.
+  std::string text;
+};
+
+struct PublicStateMark {
+  IncidentState state = IncidentState::kUnspecified;
+  absl::Time at;
+};
+
+struct PublicIncident {
+  std::string ref;  // "INC-3"
+  std::string title;
+  // From the worst severity the incident reached (a de-escalation late in
+  // an outage does not shrink what customers lived through).
+  Indicator impact = Indicator::kNone;
+  IncidentState state = IncidentState::kUnspecified;
+  absl::Time started_at;  // confirmed start
+  absl::Time created_at;  // declared
+  absl::Time updated_at;
+  absl::optional<absl::Time> monitoring_at;
+  absl::optional<absl::Time> resolved_at;
+  absl::optional<absl::Time> next_update_at;  // open incidents only
+  std::vector<AffectedComponent> affected;
+  std::vector<PublicStateMark> states;  // in time order
+  std::vector<PublicUpdate> updates;    // newest first
+  std::vector<PublicPromise> ledger;    // in time order
+  // Only an absolute http(s) URL; "" when none (or unsafe).
+  std::string postmortem_url;
+  std::string postmortem_body;
+  absl::optional<absl::Time> postmortem_published_at;
+  std::string shortlink;  // <base_url>/incidents/INC-3
+};
+
+struct StatusPageModel {
+  std::string title;
+  std::string base_url;
+  // The newest change the page reflects (not the render time, so an
+  // unchanged page renders byte for byte the same).
+  absl::Time updated_at;
+  Indicator indicator = Indicator::kNone;
+  std::string description;
+  std::vector<PublicComponent> components;         // by group, then name
+  std::vector<PublicIncident> open_incidents;      // newest start first
+  std::vector<PublicIncident> resolved_incidents;  // newest resolution first
+  absl::Duration history_window;
+
+  // The incident with `ref` among open and resolved ones, or nullptr.
+  const PublicIncident* Find(const std::string& ref) const;
+};
+
+// REQUIRES: every incident carries its full timeline (updates and severity
+// changes). Incidents resolved before now - history_window are left out.
+StatusPageModel BuildStatusPageModel(const StatusPageConfig& config,
+                                     const std::vector<Incident>& incidents,
+                                     const std::vector<Component>& components, absl::Time now);
+
+// Whether an update goes to the status page (channels status_page or public).
+bool IsPublicUpdate(const Update& u);
+
+// "next update by 14:30 UTC — posted 14:28 UTC",
+// "next update by 14:30 UTC — posted 14:41 UTC, 11m late",
+// "next update by 14:30 UTC — overdue", "next update by 14:30 UTC — pending";
+// " (brought forward by an escalation)" appended when it was.
+std::string LedgerText(const PromiseEntry& p);
+
+}  // namespace statuscast
+
+#endif  // STATUSCAST_LIBS_STATUSPAGE_STATUS_PAGE_MODEL_H_

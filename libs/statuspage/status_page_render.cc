@@ -1,0 +1,484 @@
+#include "libs/statuspage/status_page_render.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "libs/statuspage/markup.h"
+
+namespace statuscast {
+namespace {
+
+// Page-wide markers the live-refresh script and the tests rely on.
+constexpr char kLiveId[] = "sc-live";
+
+std::string Capitalized(std::string s) {
+  for (char& c : s) {
+    if (c == '_') c = ' ';
+  }
+  if (!s.empty()) s[0] = absl::ascii_toupper(static_cast<unsigned char>(s[0]));
+  return s;
+}
+
+std::string StateLabel(IncidentState s) { return Capitalized(StateName(s)); }
+std::string ComponentStatusLabel(ComponentStatus s) { return Capitalized(ComponentStatusName(s)); }
+
+std::string UtcDateTime(absl::Time t) { return FormatUtcMinute(t, /*with_date=*/true); }
+
+// <time datetime="2026-11-27T14:28:00Z">text</time>
+std::string TimeTag(absl::Time t, const std::string& text) {
+  return absl::StrCat("<time datetime=\"", Rfc3339(t), "\">", HtmlEscape(text), "</time>");
+}
+
+std::string ImpactLabel(Indicator i) {
+  switch (i) {
+    case Indicator::kCritical:
+      return "Critical impact";
+    case Indicator::kMajor:
+      return "Major impact";
+    case Indicator::kMinor:
+      return "Minor impact";
+    default:
+      return "No impact";
+  }
+}
+
+std::string DurationWords(absl::Duration d) {
+  int64_t minutes = absl::ToInt64Minutes(d + absl::Seconds(30));
+  if (minutes < 60) return absl::StrCat(minutes, " min");
+  if (minutes % 60 == 0) return absl::StrCat(minutes / 60, " h");
+  return absl::StrCat(minutes / 60, " h ", minutes % 60, " min");
+}
+
+constexpr char kStyle[] = R"css(
+:root{color-scheme:light;--fg:#1b1f24;--muted:#4a5361;--line:#d5dae1;--bg:#f6f7f9}
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+header,main,footer{max-width:52rem;margin:0 auto;padding:0 1rem}
+header{padding-top:1.5rem}
+h1{font-size:1.6rem;margin:0 0 1rem}
+h1 a{color:inherit;text-decoration:none}
+h2{font-size:1.2rem;margin:2rem 0 .75rem}
+h3{font-size:1.1rem;margin:0}
+h4{font-size:.95rem;margin:1rem 0 .25rem;color:var(--muted)}
+a{color:#0b4fa8}
+.overall{padding:1rem 1.25rem;border-radius:.5rem;font-weight:600;font-size:1.15rem;color:#fff}
+.overall p{margin:0}
+.ind-none{background:#1e7a3c}.ind-minor{background:#8a5a00}.ind-major{background:#b23c00}.ind-critical{background:#a0171c}
+.card{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:1rem 1.25rem;margin:0 0 1rem}
+.incident{border-left:6px solid #8a5a00}
+.incident.impact-major{border-left-color:#b23c00}.incident.impact-critical{border-left-color:#a0171c}
+.meta{color:var(--muted);margin:.25rem 0}
+.badge{display:inline-block;padding:0 .5rem;border-radius:1rem;background:#e8ecf1;color:var(--fg);font-weight:600;font-size:.85rem}
+.next{font-weight:600;margin:.5rem 0}
+.states{list-style:none;padding:0;margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;color:var(--muted);font-size:.9rem}
+.timeline{list-style:none;padding:0;margin:0}
+.timeline li{border-top:1px solid var(--line);padding:.5rem 0}
+.timeline .when{margin:0;font-size:.9rem;color:var(--muted)}
+.timeline .state{color:var(--fg)}
+.timeline .body{margin:.25rem 0 0;white-space:pre-wrap}
+.ledger{margin:0;padding-left:1.25rem;font-size:.9rem}
+.promise-missed{color:#a0171c}
+.components{list-style:none;padding:0;margin:0}
+.components li{display:flex;justify-content:space-between;gap:1rem;padding:.6rem 1.25rem;border-top:1px solid var(--line)}
+.components li:first-child{border-top:0}
+.components .group{font-size:.8rem;color:var(--muted);margin-left:.5rem}
+.cs-operational{color:#1e7a3c}.cs-degraded_performance,.cs-partial_outage{color:#8a5a00}
+.cs-major_outage{color:#a0171c}.cs-under_maintenance{color:#1f4e8c}
+.cstatus{font-weight:600}
+.history{list-style:none;padding:0;margin:0}
+.history li{padding:.5rem 0;border-top:1px solid var(--line)}.history li:first-child{border-top:0;padding-top:0}
+.empty{color:var(--muted)}
+footer{color:var(--muted);font-size:.9rem;padding-bottom:2rem;margin-top:2rem}
+)css";
+
+// Swaps #sc-live in place when the page changed: polls this page with
+// If-None-Match (304s cost nothing), so it follows updates within seconds.
+constexpr char kLiveScript[] = R"js(
+(function(){var tag=null,busy=false,live=document.getElementById('sc-live');
+function tick(){if(busy||document.hidden)return;busy=true;var h={};if(tag)h['If-None-Match']=tag;
+fetch(location.pathname,{headers:h,cache:'no-store'}).then(function(r){if(r.status!==200)return;
+tag=r.headers.get('ETag');return r.text().then(function(t){var n=new DOMParser().parseFromString(t,'text/html').getElementById('sc-live');
+live=document.getElementById('sc-live');if(n&&live&&n.getAttribute('data-version')!==live.getAttribute('data-version')){live.replaceWith(document.importNode(n,true));}});
+}).catch(function(){}).then(function(){busy=false;});}
+document.documentElement.setAttribute('data-live','on');setInterval(tick,2000);tick();})();
+)js";
+
+std::string PageHead(const StatusPageModel& m, const std::string& title) {
+  return absl::StrCat(
+      "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<title>",
+      HtmlEscape(title),
+      "</title>\n"
+      "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"/feed.atom\" title=\"",
+      HtmlEscape(m.title),
+      " updates\">\n"
+      "<noscript><meta http-equiv=\"refresh\" content=\"60\"></noscript>\n"
+      "<style>",
+      kStyle, "</style>\n</head>\n<body>\n<header><h1><a href=\"/\">", HtmlEscape(m.title),
+      "</a></h1></header>\n");
+}
+
+std::string PageFoot(const StatusPageModel& m) {
+  return absl::StrCat(
+      "<footer><p>All times are UTC. <a href=\"/v1/status.json\">JSON summary</a> \xC2\xB7 "
+      "<a href=\"/feed.atom\">Atom feed</a></p></footer>\n<script>",
+      kLiveScript, "</script>\n</body>\n</html>\n");
+}
+
+std::string AffectedList(const PublicIncident& i) {
+  std::vector<std::string> parts;
+  for (const AffectedComponent& a : i.affected) {
+    parts.push_back(
+        absl::StrCat(HtmlEscape(a.name), " (", HtmlEscape(ComponentStatusLabel(a.status)), ")"));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+std::string IncidentMeta(const PublicIncident& i) {
+  std::string out =
+      absl::StrCat("<p class=\"meta\"><span class=\"badge\">", HtmlEscape(StateLabel(i.state)),
+                   "</span> ", HtmlEscape(ImpactLabel(i.impact)), " \xC2\xB7 Started ",
+                   TimeTag(i.started_at, UtcDateTime(i.started_at)));
+  if (i.resolved_at) {
+    absl::StrAppend(&out, " \xC2\xB7 Resolved ",
+                    TimeTag(*i.resolved_at, UtcDateTime(*i.resolved_at)), " (",
+                    HtmlEscape(DurationWords(*i.resolved_at - i.started_at)), ")");
+  }
+  if (!i.affected.empty()) absl::StrAppend(&out, " \xC2\xB7 Affects ", AffectedList(i));
+  absl::StrAppend(&out, "</p>\n");
+  return out;
+}
+
+std::string PostmortemLink(const PublicIncident& i) {
+  if (i.postmortem_url.empty()) return "";
+  return absl::StrCat("<a class=\"postmortem\" href=\"", HtmlEscape(i.postmortem_url),
+                      "\">Postmortem</a>");
+}
+
+// The full record of one incident: states, every public update, the ledger.
+std::string IncidentBody(const PublicIncident& i) {
+  std::string out = IncidentMeta(i);
+  if (i.next_update_at) {
+    absl::StrAppend(&out, "<p class=\"next\">Next update by ",
+                    TimeTag(*i.next_update_at, FormatUtcMinute(*i.next_update_at)), "</p>\n");
+  }
+  if (!i.states.empty()) {
+    absl::StrAppend(&out, "<ol class=\"states\" aria-label=\"State changes\">");
+    for (const PublicStateMark& s : i.states) {
+      absl::StrAppend(&out, "<li>", HtmlEscape(StateLabel(s.state)), " ",
+                      TimeTag(s.at, UtcDateTime(s.at)), "</li>");
+    }
+    absl::StrAppend(&out, "</ol>\n");
+  }
+  absl::StrAppend(&out, "<h4>Updates</h4>\n");
+  if (i.updates.empty()) {
+    absl::StrAppend(&out, "<p class=\"empty\">No public update yet.</p>\n");
+  } else {
+    absl::StrAppend(&out, "<ol class=\"timeline\" reversed>\n");
+    for (const PublicUpdate& u : i.updates) {
+      absl::StrAppend(&out, "<li id=\"", HtmlEscape(i.ref), "-update-", u.number,
+                      "\"><p class=\"when\"><strong class=\"state\">",
+                      HtmlEscape(StateLabel(u.state)), "</strong> \xC2\xB7 ",
+                      TimeTag(u.posted_at, UtcDateTime(u.posted_at)), "</p><p class=\"body\">",
+                      HtmlEscape(u.body), "</p></li>\n");
+    }
+    absl::StrAppend(&out, "</ol>\n");
+  }
+  if (!i.ledger.empty()) {
+    absl::StrAppend(&out, "<h4>Update promises</h4>\n<ul class=\"ledger\">\n");
+    for (const PublicPromise& p : i.ledger) {
+      absl::StrAppend(&out, "<li class=\"promise-", PromiseStatusName(p.status), "\">",
+                      HtmlEscape(p.text), "</li>\n");
+    }
+    absl::StrAppend(&out, "</ul>\n");
+  }
+  if (!i.postmortem_url.empty()) {
+    absl::StrAppend(&out, "<p>", PostmortemLink(i), "</p>\n");
+  }
+  return out;
+}
+
+std::string OverallBlock(const StatusPageModel& m) {
+  return absl::StrCat("<section class=\"overall ind-", IndicatorName(m.indicator),
+                      "\" aria-label=\"Overall status\"><p id=\"overall-status\">",
+                      HtmlEscape(m.description), "</p></section>\n");
+}
+
+std::string LiveOpen(const std::string& main_html) {
+  return absl::StrCat("<main id=\"", kLiveId, "\" data-version=\"",
+                      ContentEtag(main_html).substr(1, 19), "\">\n");
+}
+
+std::string Wrap(const StatusPageModel& m, const std::string& title, const std::string& main_html) {
+  std::string main_with_time =
+      absl::StrCat(main_html, "<p class=\"meta\">Last change ",
+                   TimeTag(m.updated_at, UtcDateTime(m.updated_at)), "</p>\n");
+  return absl::StrCat(PageHead(m, title), LiveOpen(main_with_time), main_with_time, "</main>\n",
+                      PageFoot(m));
+}
+
+// ---- JSON ----
+
+std::string JsonTime(const absl::optional<absl::Time>& t) {
+  return t ? JsonString(Rfc3339(*t)) : "null";
+}
+
+std::string PageJson(const StatusPageModel& m) {
+  return absl::StrCat(
+      "{\"id\":\"statuscast\",\"name\":", JsonString(m.title), ",\"url\":", JsonString(m.base_url),
+      ",\"time_zone\":\"Etc/UTC\",\"updated_at\":", JsonString(Rfc3339(m.updated_at)), "}");
+}
+
+std::string IncidentJson(const PublicIncident& i) {
+  std::vector<std::string> updates;
+  for (const PublicUpdate& u : i.updates) {
+    updates.push_back(absl::StrCat("{\"id\":", JsonString(absl::StrCat(i.ref, "-", u.number)),
+                                   ",\"status\":", JsonString(StateName(u.state)), ",\"body\":",
+                                   JsonString(u.body), ",\"incident_id\":", JsonString(i.ref),
+                                   ",\"created_at\":", JsonString(Rfc3339(u.posted_at)),
+                                   ",\"updated_at\":", JsonString(Rfc3339(u.posted_at)),
+                                   ",\"display_at\":", JsonString(Rfc3339(u.posted_at)),
+                                   ",\"next_update_at\":", JsonTime(u.next_update_at), "}"));
+  }
+  std::vector<std::string> components;
+  for (const AffectedComponent& a : i.affected) {
+    components.push_back(
+        absl::StrCat("{\"id\":", JsonString(a.name), ",\"name\":", JsonString(a.name),
+                     ",\"status\":", JsonString(ComponentStatusName(a.status)), "}"));
+  }
+  std::vector<std::string> ledger;
+  for (const PublicPromise& p : i.ledger) {
+    ledger.push_back(absl::StrCat("{\"due_at\":", JsonString(Rfc3339(p.due)),
+                                  ",\"status\":", JsonString(PromiseStatusName(p.status)),
+                                  ",\"posted_at\":", JsonTime(p.posted_at),
+                                  ",\"text\":", JsonString(p.text), "}"));
+  }
+  return absl::StrCat(
+      "{\"id\":", JsonString(i.ref), ",\"name\":", JsonString(i.title),
+      ",\"status\":", JsonString(StateName(i.state)),
+      ",\"impact\":", JsonString(IndicatorName(i.impact)),
+      ",\"created_at\":", JsonString(Rfc3339(i.created_at)),
+      ",\"updated_at\":", JsonString(Rfc3339(i.updated_at)),
+      ",\"started_at\":", JsonString(Rfc3339(i.started_at)),
+      ",\"monitoring_at\":", JsonTime(i.monitoring_at),
+      ",\"resolved_at\":", JsonTime(i.resolved_at), ",\"shortlink\":", JsonString(i.shortlink),
+      ",\"page_id\":\"statuscast\"", ",\"next_update_at\":", JsonTime(i.next_update_at),
+      ",\"postmortem_url\":", i.postmortem_url.empty() ? "null" : JsonString(i.postmortem_url),
+      ",\"postmortem_published_at\":", JsonTime(i.postmortem_published_at),
+      ",\"incident_updates\":[", absl::StrJoin(updates, ","), "]", ",\"components\":[",
+      absl::StrJoin(components, ","), "]", ",\"update_promises\":[", absl::StrJoin(ledger, ","),
+      "]}");
+}
+
+// Statuspage models a group as a component with "group": true whose
+// children name it in group_id.
+std::string ComponentsJson(const StatusPageModel& m) {
+  std::map<std::string, std::vector<std::string>> groups;
+  std::map<std::string, ComponentStatus> group_status;
+  for (const PublicComponent& c : m.components) {
+    if (c.group.empty()) continue;
+    groups[c.group].push_back(c.name);
+    ComponentStatus& s = group_status[c.group];
+    if (s == ComponentStatus::kUnspecified ||
+        (c.status != ComponentStatus::kUnderMaintenance &&
+         (s == ComponentStatus::kUnderMaintenance ||
+          static_cast<int>(c.status) > static_cast<int>(s)))) {
+      s = c.status;
+    }
+  }
+  std::vector<std::string> out;
+  int position = 1;
+  const std::string updated = JsonString(Rfc3339(m.updated_at));
+  for (const PublicComponent& c : m.components) {
+    out.push_back(absl::StrCat(
+        "{\"id\":", JsonString(c.name), ",\"name\":", JsonString(c.name),
+        ",\"status\":", JsonString(ComponentStatusName(c.status)),
+        ",\"description\":", c.description.empty() ? "null" : JsonString(c.description),
+        ",\"created_at\":", JsonString(Rfc3339(c.created_at)), ",\"updated_at\":", updated,
+        ",\"position\":", position++, ",\"showcase\":true,\"only_show_if_degraded\":false",
+        ",\"group\":false,\"group_id\":",
+        c.group.empty() ? "null" : JsonString(absl::StrCat("group:", c.group)),
+        ",\"page_id\":\"statuscast\"}"));
+  }
+  for (const auto& [group, members] : groups) {
+    std::vector<std::string> ids;
+    for (const std::string& n : members) ids.push_back(JsonString(n));
+    out.push_back(absl::StrCat(
+        "{\"id\":", JsonString(absl::StrCat("group:", group)), ",\"name\":", JsonString(group),
+        ",\"status\":", JsonString(ComponentStatusName(group_status[group])),
+        ",\"description\":null,\"created_at\":", updated, ",\"updated_at\":", updated,
+        ",\"position\":", position++, ",\"showcase\":false,\"only_show_if_degraded\":false",
+        ",\"group\":true,\"group_id\":null,\"page_id\":\"statuscast\",\"components\":[",
+        absl::StrJoin(ids, ","), "]}"));
+  }
+  return absl::StrCat("[", absl::StrJoin(out, ","), "]");
+}
+
+}  // namespace
+
+std::string ContentEtag(const std::string& body) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : body) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "\"sp-%016llx\"", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string RenderStatusPageHtml(const StatusPageModel& m) {
+  std::string main = OverallBlock(m);
+
+  absl::StrAppend(&main,
+                  "<section aria-labelledby=\"h-open\">\n<h2 id=\"h-open\">Open incidents</h2>\n");
+  if (m.open_incidents.empty()) {
+    absl::StrAppend(&main, "<p class=\"empty\">No open incidents.</p>\n");
+  }
+  for (const PublicIncident& i : m.open_incidents) {
+    absl::StrAppend(&main, "<article class=\"card incident impact-", IndicatorName(i.impact),
+                    "\" id=\"", HtmlEscape(i.ref), "\" aria-labelledby=\"", HtmlEscape(i.ref),
+                    "-title\">\n<h3 id=\"", HtmlEscape(i.ref), "-title\"><a href=\"/incidents/",
+                    HtmlEscape(i.ref), "\">", HtmlEscape(i.title), "</a></h3>\n", IncidentBody(i),
+                    "</article>\n");
+  }
+  absl::StrAppend(&main, "</section>\n");
+
+  absl::StrAppend(
+      &main,
+      "<section aria-labelledby=\"h-components\">\n<h2 id=\"h-components\">Components</h2>\n<div "
+      "class=\"card\" style=\"padding:0\"><ul class=\"components\">\n");
+  if (m.components.empty()) absl::StrAppend(&main, "<li class=\"empty\">No components yet.</li>\n");
+  for (const PublicComponent& c : m.components) {
+    absl::StrAppend(&main, "<li><span><span class=\"name\">", HtmlEscape(c.name), "</span>",
+                    c.group.empty()
+                        ? ""
+                        : absl::StrCat("<span class=\"group\">", HtmlEscape(c.group), "</span>"),
+                    "</span><span class=\"cstatus cs-", ComponentStatusName(c.status), "\">",
+                    HtmlEscape(ComponentStatusLabel(c.status)), "</span></li>\n");
+  }
+  absl::StrAppend(&main, "</ul></div>\n</section>\n");
+
+  const int64_t days = absl::ToInt64Hours(m.history_window) / 24;
+  absl::StrAppend(
+      &main,
+      "<section aria-labelledby=\"h-history\">\n<h2 id=\"h-history\">Resolved incidents, last ",
+      days, " days</h2>\n");
+  if (m.resolved_incidents.empty()) {
+    absl::StrAppend(&main, "<p class=\"empty\">No incidents in the last ", days, " days.</p>\n");
+  } else {
+    absl::StrAppend(&main, "<div class=\"card\"><ul class=\"history\">\n");
+    for (const PublicIncident& i : m.resolved_incidents) {
+      absl::StrAppend(&main, "<li id=\"", HtmlEscape(i.ref), "\"><a href=\"/incidents/",
+                      HtmlEscape(i.ref), "\">", HtmlEscape(i.title), "</a>", IncidentMeta(i));
+      if (!i.postmortem_url.empty())
+        absl::StrAppend(&main, "<p class=\"meta\">", PostmortemLink(i), "</p>");
+      absl::StrAppend(&main, "</li>\n");
+    }
+    absl::StrAppend(&main, "</ul></div>\n");
+  }
+  absl::StrAppend(&main, "</section>\n");
+  return Wrap(m, m.title, main);
+}
+
+absl::optional<std::string> RenderIncidentPageHtml(const StatusPageModel& m,
+                                                   const std::string& ref) {
+  const PublicIncident* i = m.Find(ref);
+  if (i == nullptr) return absl::nullopt;
+  std::string main = absl::StrCat(
+      "<p><a href=\"/\">\xE2\x86\x90 Current status</a></p>\n<article class=\"card incident "
+      "impact-",
+      IndicatorName(i->impact), "\" id=\"", HtmlEscape(i->ref), "\">\n<h2 style=\"margin-top:0\">",
+      HtmlEscape(i->title), "</h2>\n", IncidentBody(*i));
+  if (!i->postmortem_body.empty()) {
+    absl::StrAppend(&main, "<h4>Postmortem</h4>\n<p class=\"body\" style=\"white-space:pre-wrap\">",
+                    HtmlEscape(i->postmortem_body), "</p>\n");
+  }
+  absl::StrAppend(&main, "</article>\n");
+  return Wrap(m, absl::StrCat(i->title, " \xC2\xB7 ", m.title), main);
+}
+
+std::string RenderSummaryJson(const StatusPageModel& m) {
+  std::vector<std::string> incidents;
+  for (const PublicIncident& i : m.open_incidents) incidents.push_back(IncidentJson(i));
+  return absl::StrCat("{\"page\":", PageJson(m),
+                      ",\"status\":{\"indicator\":", JsonString(IndicatorName(m.indicator)),
+                      ",\"description\":", JsonString(m.description),
+                      "},\"components\":", ComponentsJson(m), ",\"incidents\":[",
+                      absl::StrJoin(incidents, ","), "],\"scheduled_maintenances\":[]}");
+}
+
+std::string RenderIncidentsJson(const StatusPageModel& m) {
+  std::vector<std::string> incidents;
+  for (const PublicIncident& i : m.open_incidents) incidents.push_back(IncidentJson(i));
+  for (const PublicIncident& i : m.resolved_incidents) incidents.push_back(IncidentJson(i));
+  return absl::StrCat("{\"page\":", PageJson(m), ",\"incidents\":[", absl::StrJoin(incidents, ","),
+                      "]}");
+}
+
+std::string RenderAtomFeed(const StatusPageModel& m, size_t max_entries) {
+  struct Entry {
+    const PublicIncident* incident;
+    const PublicUpdate* update;
+  };
+  std::vector<Entry> entries;
+  for (const auto* list : {&m.open_incidents, &m.resolved_incidents}) {
+    for (const PublicIncident& i : *list) {
+      for (const PublicUpdate& u : i.updates) entries.push_back({&i, &u});
+    }
+  }
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return std::make_tuple(b.update->posted_at, b.incident->ref, b.update->number) <
+           std::make_tuple(a.update->posted_at, a.incident->ref, a.update->number);
+  });
+  if (entries.size() > max_entries) entries.resize(max_entries);
+
+  std::string out = absl::StrCat(
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n"
+      "<id>",
+      XmlEscape(m.base_url),
+      "/feed.atom</id>\n"
+      "<title>",
+      XmlEscape(m.title),
+      "</title>\n"
+      "<subtitle>Incident updates</subtitle>\n"
+      "<updated>",
+      Rfc3339(m.updated_at),
+      "</updated>\n"
+      "<link rel=\"self\" type=\"application/atom+xml\" href=\"",
+      XmlEscape(m.base_url),
+      "/feed.atom\"/>\n"
+      "<link rel=\"alternate\" type=\"text/html\" href=\"",
+      XmlEscape(m.base_url),
+      "/\"/>\n"
+      "<author><name>",
+      XmlEscape(m.title), "</name></author>\n");
+  for (const Entry& e : entries) {
+    const PublicIncident& i = *e.incident;
+    const PublicUpdate& u = *e.update;
+    std::string text = absl::StrCat(StateLabel(u.state), " \xE2\x80\x94 ", UtcDateTime(u.posted_at),
+                                    "\n\n", u.body);
+    if (u.next_update_at)
+      absl::StrAppend(&text, "\n\nNext update by ", UtcDateTime(*u.next_update_at));
+    absl::StrAppend(&out, "<entry>\n<id>", XmlEscape(i.shortlink), "#update-", u.number,
+                    "</id>\n<title>", XmlEscape(absl::StrCat(StateLabel(u.state), ": ", i.title)),
+                    "</title>\n<updated>", Rfc3339(u.posted_at), "</updated>\n<published>",
+                    Rfc3339(u.posted_at),
+                    "</published>\n<link rel=\"alternate\" type=\"text/html\" href=\"",
+                    XmlEscape(i.shortlink), "\"/>\n<category term=\"", StateName(u.state),
+                    "\"/>\n<content type=\"text\">", XmlEscape(text), "</content>\n</entry>\n");
+  }
+  absl::StrAppend(&out, "</feed>\n");
+  return out;
+}
+
+}  // namespace statuscast

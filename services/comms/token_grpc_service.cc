@@ -1,0 +1,96 @@
+#include "services/comms/token_grpc_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/auth/grpc_auth.h"
+#include "libs/base/log.h"
+#include "libs/base/status_macros.h"
+#include "libs/rpc/grpc_status.h"
+
+namespace statuscast {
+namespace {
+
+void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
+  int64_t micros = absl::ToUnixMicros(t);
+  out->set_seconds(micros / 1000000);
+  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+}
+
+// Runs one call: request id, admin token check, fn(actor, request id), log.
+template <typename Fn>
+grpc::Status Handle(TokenVerifier* verifier, grpc::ServerContext* ctx, const char* method,
+                    const std::string& token_name, Fn&& fn) {
+  const std::string request_id = RequestIdFor(ctx);
+  absl::StatusOr<Principal> who = AuthorizeCall(verifier, *ctx, Scope::kAdmin, method);
+  absl::Status s = who.status();
+  std::string actor;
+  if (who.ok()) {
+    actor = ActorFor(*who, "unauthenticated");
+    s = fn(actor, request_id);
+  }
+  LogEvent("rpc", {{"method", method},
+                   {"request_id", request_id},
+                   {"actor", actor},
+                   {"token", token_name},
+                   {"code", absl::StatusCodeToString(s.code())},
+                   {"error", std::string(s.message())}});
+  return ToGrpcStatus(s);
+}
+
+}  // namespace
+
+void ToProto(const TokenRecord& t, v1::ApiToken* out) {
+  out->set_name(t.name);
+  out->set_scope(static_cast<v1::TokenScope>(static_cast<int>(t.scope)));
+  SetTime(t.created_at, out->mutable_created_at());
+  SetTime(t.expires_at, out->mutable_expires_at());
+  if (t.revoked_at) SetTime(*t.revoked_at, out->mutable_revoked_at());
+  out->set_created_by(t.created_by);
+}
+
+grpc::Status TokenGrpcService::CreateToken(grpc::ServerContext* ctx,
+                                           const v1::CreateTokenRequest* req,
+                                           v1::CreateTokenResponse* resp) {
+  return Handle(
+      verifier_, ctx, "CreateToken", req->name(),
+      [&](const std::string& actor, const std::string& rid) -> absl::Status {
+        absl::optional<Scope> scope;
+        if (req->scope() >= v1::TOKEN_SCOPE_READ && req->scope() <= v1::TOKEN_SCOPE_ADMIN) {
+          scope = static_cast<Scope>(static_cast<int>(req->scope()));
+        }
+        TokenExpiry expiry;
+        if (req->has_expires_at()) {
+          expiry.at = absl::FromUnixSeconds(req->expires_at().seconds()) +
+                      absl::Nanoseconds(req->expires_at().nanos());
+        } else if (req->has_ttl()) {
+          expiry.ttl = absl::Seconds(req->ttl().seconds()) + absl::Nanoseconds(req->ttl().nanos());
+        }
+        ASSIGN_OR_RETURN(IssuedToken issued,
+                         issuer_.Create(req->name(), scope, expiry, actor, rid));
+        ToProto(issued.token, resp->mutable_token());
+        resp->set_secret(issued.secret);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status TokenGrpcService::ListTokens(grpc::ServerContext* ctx, const v1::ListTokensRequest*,
+                                          v1::ListTokensResponse* resp) {
+  return Handle(verifier_, ctx, "ListTokens", "",
+                [&](const std::string&, const std::string&) -> absl::Status {
+                  ASSIGN_OR_RETURN(std::vector<TokenRecord> all, issuer_.List());
+                  for (const TokenRecord& t : all) ToProto(t, resp->add_tokens());
+                  return absl::OkStatus();
+                });
+}
+
+grpc::Status TokenGrpcService::RevokeToken(grpc::ServerContext* ctx,
+                                           const v1::RevokeTokenRequest* req, v1::ApiToken* resp) {
+  return Handle(verifier_, ctx, "RevokeToken", req->name(),
+                [&](const std::string& actor, const std::string& rid) -> absl::Status {
+                  ASSIGN_OR_RETURN(TokenRecord t, issuer_.Revoke(req->name(), actor, rid));
+                  if (verifier_ != nullptr) verifier_->ForgetCached();
+                  ToProto(t, resp);
+                  return absl::OkStatus();
+                });
+}
+
+}  // namespace statuscast
