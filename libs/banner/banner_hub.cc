@@ -3,17 +3,12 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/str_cat.h"
+#include "libs/base/proto_time.h"
 #include "libs/incident/incident_commands.h"
 #include "statuscast/v1/banner.pb.h"
 
 namespace statuscast {
 namespace {
-
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  int64_t micros = absl::ToUnixMicros(t);
-  out->set_seconds(micros / 1000000);
-  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
 
 std::string HashOf(const std::vector<BannerView>& banners) {
   std::vector<std::string> f;

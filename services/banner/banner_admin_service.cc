@@ -6,22 +6,13 @@
 #include "libs/auth/grpc_auth.h"
 #include "libs/base/field_violations.h"
 #include "libs/base/log.h"
+#include "libs/base/proto_time.h"
 #include "libs/base/status_macros.h"
 #include "libs/base/text_limits.h"
 #include "libs/rpc/grpc_status.h"
 
 namespace statuscast {
 namespace {
-
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  int64_t micros = absl::ToUnixMicros(t);
-  out->set_seconds(micros / 1000000);
-  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
-absl::optional<absl::Time> FromTs(const google::protobuf::Timestamp& ts, bool present) {
-  if (!present) return absl::nullopt;
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
 
 bool IsName(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
@@ -55,8 +46,8 @@ ManualBannerRecord FromProto(const v1::ManualBanner& p) {
   b.target.path_patterns.assign(p.target().path_patterns().begin(),
                                 p.target().path_patterns().end());
   b.target.components.assign(p.target().components().begin(), p.target().components().end());
-  b.starts_at = FromTs(p.starts_at(), p.has_starts_at());
-  b.ends_at = FromTs(p.ends_at(), p.has_ends_at());
+  b.starts_at = TimeFromProto(p.starts_at(), p.has_starts_at());
+  b.ends_at = TimeFromProto(p.ends_at(), p.has_ends_at());
   b.enabled = p.enabled();
   return b;
 }

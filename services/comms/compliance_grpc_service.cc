@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "absl/strings/str_cat.h"
+#include "libs/base/proto_time.h"
 #include "libs/auth/grpc_auth.h"
 #include "libs/base/field_violations.h"
 #include "libs/base/log.h"
@@ -12,21 +13,6 @@
 
 namespace statuscast {
 namespace {
-
-using google::protobuf::util::TimeUtil;
-
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  int64_t micros = absl::ToUnixMicros(t);
-  out->set_seconds(micros / 1000000);
-  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
-void SetDuration(absl::Duration d, google::protobuf::Duration* out) {
-  *out = TimeUtil::MicrosecondsToDuration(absl::ToInt64Microseconds(d));
-}
-absl::optional<absl::Time> FromTs(const google::protobuf::Timestamp& ts, bool present) {
-  if (!present) return absl::nullopt;
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
 
 v1::Reminder::Kind KindFor(const std::string& name) {
   if (name == "due_soon") return v1::Reminder::KIND_DUE_SOON;
@@ -161,8 +147,8 @@ grpc::Status ComplianceGrpcService::GetComplianceReport(grpc::ServerContext* ctx
     return ToGrpcStatus(who.status());
   }
   IncidentQuery q;
-  q.started_after = FromTs(req->started_after(), req->has_started_after());
-  q.started_before = FromTs(req->started_before(), req->has_started_before());
+  q.started_after = TimeFromProto(req->started_after(), req->has_started_after());
+  q.started_before = TimeFromProto(req->started_before(), req->has_started_before());
   if (q.started_after && q.started_before && *q.started_after >= *q.started_before) {
     return ToGrpcStatus(InvalidField("started_before", "must be after started_after"));
   }

@@ -1,5 +1,7 @@
 #include "services/comms/proto_convert.h"
 
+#include "libs/base/proto_time.h"
+
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
@@ -10,22 +12,11 @@ namespace statuscast {
 namespace {
 using google::protobuf::util::TimeUtil;
 
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  int64_t micros = absl::ToUnixMicros(t);
-  out->set_seconds(micros / 1000000 - (micros % 1000000 < 0 ? 1 : 0));
-  out->set_nanos(static_cast<int32_t>(((micros % 1000000) + 1000000) % 1000000) * 1000);
-}
-
 void SetTime(const absl::optional<absl::Time>& t, google::protobuf::Timestamp* out) {
-  if (t) SetTime(*t, out);
+  if (t) statuscast::SetTime(*t, out);
 }
 
 }  // namespace
-
-absl::optional<absl::Time> TimeFromProto(const google::protobuf::Timestamp& ts, bool present) {
-  if (!present) return absl::nullopt;
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
 
 void ToProto(const Update& in, v1::Update* out) {
   out->set_id(in.id);

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "libs/base/proto_time.h"
 #include "libs/incident/incident_rules.h"
 #include "libs/incident/model.h"
 #include "statuscast/v1/incident.pb.h"
@@ -19,7 +20,6 @@ UpdateDraft FromProto(const v1::UpdateDraft& in);
 std::vector<AffectedComponent> FromProto(
     const google::protobuf::RepeatedPtrField<v1::AffectedComponent>& in);
 std::vector<Channel> ChannelsFromProto(const google::protobuf::RepeatedField<int>& in);
-absl::optional<absl::Time> TimeFromProto(const google::protobuf::Timestamp& ts, bool present);
 
 }  // namespace statuscast
 

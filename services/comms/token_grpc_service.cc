@@ -1,5 +1,7 @@
 #include "services/comms/token_grpc_service.h"
 
+#include "libs/base/proto_time.h"
+
 #include "absl/strings/str_cat.h"
 #include "libs/auth/grpc_auth.h"
 #include "libs/base/log.h"
@@ -8,12 +10,6 @@
 
 namespace statuscast {
 namespace {
-
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  int64_t micros = absl::ToUnixMicros(t);
-  out->set_seconds(micros / 1000000);
-  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
 
 // Runs one call: request id, admin token check, fn(actor, request id), log.
 template <typename Fn>
