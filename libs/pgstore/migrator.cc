@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "libs/base/log.h"
 #include "libs/pgstore/pg_pool.h"
 
 namespace statuscast {
@@ -52,6 +53,23 @@ absl::StatusOr<int> ApplyMigrations(const std::string& database_url,
     return PgPool::StatusFromCurrentException("applying database migrations");
   }
   return applied;
+}
+
+absl::StatusOr<int> ApplyMigrationsWhenReachable(const std::string& database_url,
+                                                 absl::Duration timeout) {
+  const absl::Time give_up = absl::Now() + timeout;
+  for (;;) {
+    absl::StatusOr<int> applied = ApplyMigrations(database_url, EmbeddedMigrations());
+    if (applied.ok()) {
+      LogEvent("migrations", {{"applied", absl::StrCat(*applied)}});
+      return applied;
+    }
+    if (applied.status().code() != absl::StatusCode::kUnavailable || absl::Now() > give_up) {
+      return applied.status();
+    }
+    LogEvent("waiting_for_database", {{"error", std::string(applied.status().message())}});
+    absl::SleepFor(absl::Seconds(1));
+  }
 }
 
 }  // namespace statuscast

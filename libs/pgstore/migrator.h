@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace statuscast {
 
@@ -28,6 +29,12 @@ const std::vector<Migration>& EmbeddedMigrations();
 // when the database is newer than this binary knows.
 absl::StatusOr<int> ApplyMigrations(const std::string& database_url,
                                     const std::vector<Migration>& migrations);
+
+// Start-up: applies migrations, retrying while PostgreSQL is unreachable
+// (logging each wait) until `timeout` has passed; then returns the error.
+// Errors other than UNAVAILABLE are returned at once.
+absl::StatusOr<int> ApplyMigrationsWhenReachable(const std::string& database_url,
+                                                 absl::Duration timeout);
 
 }  // namespace statuscast
 

@@ -261,15 +261,10 @@ int Main(int argc, char** argv) {
   }
   setenv("PGCONNECT_TIMEOUT", "5", 0);
 
-  const absl::Time give_up = absl::Now() + absl::GetFlag(FLAGS_startup_db_timeout);
-  for (;;) {
-    absl::StatusOr<int> applied = ApplyMigrations(url, EmbeddedMigrations());
-    if (applied.ok()) break;
-    if (applied.status().code() != absl::StatusCode::kUnavailable || absl::Now() > give_up) {
-      return Fail(absl::StrCat("database migrations failed: ", applied.status().message()));
-    }
-    LogEvent("waiting_for_database", {{"error", std::string(applied.status().message())}});
-    absl::SleepFor(absl::Seconds(1));
+  if (absl::StatusOr<int> applied =
+          ApplyMigrationsWhenReachable(url, absl::GetFlag(FLAGS_startup_db_timeout));
+      !applied.ok()) {
+    return Fail(absl::StrCat("database migrations failed: ", applied.status().message()));
   }
 
   sigset_t stop_signals;

@@ -239,18 +239,10 @@ int Main(int argc, char** argv) {
   setenv("PGCONNECT_TIMEOUT", "5", 0);
 
   // Migrations: wait for PostgreSQL a while at start-up, then fail fast.
-  const absl::Time give_up = absl::Now() + absl::GetFlag(FLAGS_startup_db_timeout);
-  for (;;) {
-    absl::StatusOr<int> applied = ApplyMigrations(url, EmbeddedMigrations());
-    if (applied.ok()) {
-      LogEvent("migrations", {{"applied", absl::StrCat(*applied)}});
-      break;
-    }
-    if (applied.status().code() != absl::StatusCode::kUnavailable || absl::Now() > give_up) {
-      return Fail(absl::StrCat("database migrations failed: ", applied.status().message()));
-    }
-    LogEvent("waiting_for_database", {{"error", std::string(applied.status().message())}});
-    absl::SleepFor(absl::Seconds(1));
+  if (absl::StatusOr<int> applied =
+          ApplyMigrationsWhenReachable(url, absl::GetFlag(FLAGS_startup_db_timeout));
+      !applied.ok()) {
+    return Fail(absl::StrCat("database migrations failed: ", applied.status().message()));
   }
   if (absl::GetFlag(FLAGS_migrate_only)) return 0;
   if (token_scope) return CreateToken(url, *token_scope);
