@@ -231,7 +231,9 @@ TEST_F(BannerServiceTest, ASev1WithTheBannerChannelReachesSubscribersWithinASeco
   EXPECT_EQ(b.link(), "https://status.example.com/incidents/" + inc.ref());
   EXPECT_EQ(b.content_version(), 1);
   EXPECT_TRUE(b.dismissible());
-  EXPECT_GT(set->valid_until().seconds(), set->generated_at().seconds());
+  // The test server's validity is 900 ms: compare to the nanosecond.
+  EXPECT_GT(set->valid_until().seconds() * 1000000000LL + set->valid_until().nanos(),
+            set->generated_at().seconds() * 1000000000LL + set->generated_at().nanos());
   // The latency is recorded when the server's write completes.
   for (int i = 0; i < 100 && banner_.metrics().with_latency.load() == 0; ++i) {
     absl::SleepFor(absl::Milliseconds(10));
