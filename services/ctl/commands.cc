@@ -180,7 +180,7 @@ int CommandRunner::CallOn(Stub* stub,
   call.request_id = NewRequestId();
   call.timeout = absl::FormatDuration(options_.timeout);
   grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(clock_->Now() + options_.timeout));
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
   ctx.AddMetadata("x-request-id", call.request_id);
   grpc::Status status = (stub->*method)(&ctx, request, response);
   if (status.ok()) return kExitOk;
@@ -730,7 +730,7 @@ int CommandRunner::Lint(const std::vector<std::string>& args) {
   bool local = o.local;
   if (!local) {
     grpc::ClientContext ctx;
-    ctx.set_deadline(absl::ToChronoTime(clock_->Now() + options_.timeout));
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
     ctx.AddMetadata("x-request-id", NewRequestId());
     grpc::Status status = stub_->LintUpdate(&ctx, req, &resp);
     if (!status.ok()) {

@@ -161,7 +161,7 @@ class TokenCommand {
     call.request_id = absl::StrFormat("ctl-%08x%08x", rd(), rd());
     call.timeout = absl::FormatDuration(o_.timeout);
     grpc::ClientContext ctx;
-    ctx.set_deadline(absl::ToChronoTime(clock_.Now() + o_.timeout));
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + o_.timeout));
     ctx.AddMetadata("x-request-id", call.request_id);
     grpc::Status status = (stub_->*method)(&ctx, req, resp);
     if (status.ok()) return kExitOk;

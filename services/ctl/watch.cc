@@ -155,7 +155,7 @@ grpc::Status Follow(Session& session, grpc::ChannelInterface* channel, const Clo
       // Wait for the server to be back before resuming, so that the user
       // hears about it when it happens.
       while (!session.Done() && !channel->WaitForConnected(
-                                    absl::ToChronoTime(clock.Now() + absl::Milliseconds(250)))) {
+                                    absl::ToChronoTime(absl::Now() + absl::Milliseconds(250)))) {
       }
       if (session.Done()) break;
       session.Warn({absl::StrCat(
@@ -217,7 +217,7 @@ int RunWatch(v1::IncidentService::StubInterface* stub,
   call.server = options.server;
   call.timeout = absl::FormatDuration(options.connect_timeout);
   if (channel != nullptr &&
-      !channel->WaitForConnected(absl::ToChronoTime(clock.Now() + options.connect_timeout))) {
+      !channel->WaitForConnected(absl::ToChronoTime(absl::Now() + options.connect_timeout))) {
     if (g_interrupted.load()) return kExitOk;
     RpcFailure f = DescribeRpcFailure(
         grpc::Status(
