@@ -73,13 +73,19 @@ class Session {
   }
 
  private:
+  // Polls with a relative sleep: a signal handler cannot wake a condition,
+  // and a timed wait on the mutex would take an absolute wall-clock deadline
+  // that a stepped (or faked) clock can push far away.
   void Loop() {
-    absl::MutexLock lock(&mu_);
-    while (!done_) {
-      mu_.AwaitWithTimeout(absl::Condition(&done_), absl::Milliseconds(100));
-      if (Done()) {
-        for (grpc::ClientContext* ctx : contexts_) ctx->TryCancel();
+    while (true) {
+      {
+        absl::MutexLock lock(&mu_);
+        if (done_) return;
+        if (Done()) {
+          for (grpc::ClientContext* ctx : contexts_) ctx->TryCancel();
+        }
       }
+      absl::SleepFor(absl::Milliseconds(100));
     }
   }
 
