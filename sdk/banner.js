@@ -3,7 +3,13 @@
  * app and page, live over Server-Sent Events, with a JSON snapshot fallback.
  * Attributes: app (required), path (default location.pathname), src (the
  * banner service; default the origin this script came from), poll-interval
- * and stream-timeout (seconds). Plain JavaScript, no dependencies. */
+ * and stream-timeout (seconds). Plain JavaScript, no dependencies.
+ * Screen readers hear each banner once, from one of two live regions that
+ * exist before anything is said (polite; assertive for critical), and again
+ * when a showing banner's text changes. When the focused banner goes
+ * (dismissed, resolved), focus moves to the next banner's close button; after
+ * the last one, back to where it was before the banner, else to the next
+ * focusable element after it. */
 (function () {
   'use strict';
   if (typeof window === 'undefined' || !window.customElements || customElements.get('statuscast-banner')) return;
@@ -13,7 +19,9 @@
   var LABELS = { info: 'Notice', maintenance: 'Maintenance', minor: 'Degraded service',
     major: 'Service disruption', critical: 'Major outage' };
   var CSS =
-    ':host{display:block}:host([hidden]){display:none}' +
+    // No :host([hidden]){display:none}: the live regions must stay in the
+    // accessibility tree while nothing shows (the empty host has no height).
+    ':host{display:block}' +
     '.b{display:flex;align-items:center;gap:.75em;padding:.6em 1em;font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;border-bottom:1px solid rgba(0,0,0,.2)}' +
     '.t{flex:1}.l{font-weight:700;margin-right:.5em}a{color:inherit;font-weight:600;text-decoration:underline}' +
     'button{flex:none;font:inherit;font-size:1.3em;line-height:1;width:1.8em;height:1.8em;border:0;border-radius:4px;background:transparent;color:inherit;cursor:pointer}' +
@@ -38,9 +46,14 @@
     constructor() {
       super();
       this._root = this.attachShadow({ mode: 'open' });
-      this._root.innerHTML = '<style>' + CSS + '</style><div class="sr" aria-live="polite"></div><div></div>';
-      this._live = this._root.children[1];
-      this._box = this._root.children[2];
+      this._root.innerHTML = '<style>' + CSS + '</style><div class="sr" role="status"></div>' +
+        '<div class="sr" role="alert"></div><div></div>';
+      this._polite = this._root.children[1];
+      this._loud = this._root.children[2];
+      this._box = this._root.children[3];
+      var self = this;
+      // Where focus came from, to return it there after the last dismissal.
+      this.addEventListener('focusin', function (e) { if (e.relatedTarget !== self) self._prev = e.relatedTarget; });
       this._set = null; this._version = '0'; this._etag = ''; this._expires = 0; this._confirmed = 0;
       this._shown = ''; this._attempt = 0; this._onStorage = this._render.bind(this, true);
     }
@@ -146,37 +159,58 @@
       while (keys.length > 50) delete d[keys.shift()];
       try { localStorage.setItem(STORE, JSON.stringify(d)); } catch (e) { /* private mode */ }
       this._render();
-      var next = this._box.querySelector('button');
-      if (next) next.focus();
     }
 
+    _refocus() {
+      var next = this._box.querySelector('button'), p = this._prev, all, i;
+      if (next) return next.focus();
+      if (p && p.isConnected && p.getClientRects().length) { p.focus(); if (document.activeElement === p) return; }
+      all = document.querySelectorAll('a[href],button,input,select,textarea,[tabindex]');
+      for (i = 0; i < all.length; i++) {
+        if (this.compareDocumentPosition(all[i]) & 4 && all[i].tabIndex >= 0 && all[i].getClientRects().length) {
+          all[i].focus();
+          if (document.activeElement === all[i]) return;
+        }
+      }
+    }
+
+    // Patches the banners in place (by id), so a showing banner keeps its
+    // element and focus; says what is new or changed, and clears what was
+    // said once there is nothing new, so a dismissed banner's text goes too.
     _render(force) {
-      var d = dismissed(), self = this;
+      var d = dismissed(), self = this, box = this._box, old = {}, polite = [], loud = [], had = this._root.activeElement;
       var list = this._set && !this._expired ? this._set.banners || [] : [];
       list = list.filter(function (b) { return d[b.id] !== String(b.contentVersion); });
       var key = JSON.stringify(list.map(function (b) { return [b.id, b.contentVersion, b.text, b.level, b.link]; }));
       if (key === this._shown && !force) return;
-      var fresh = list.filter(function (b) { return self._shown.indexOf(JSON.stringify(b.id)) < 0; });
       this._shown = key;
-      this._box.textContent = '';
-      list.forEach(function (b) {
-        var lv = level(b), el = document.createElement('div'), link = safeLink(b.link);
+      [].forEach.call(box.children, function (el) { old[el.getAttribute('data-id')] = el; });
+      list.forEach(function (b, i) {
+        var lv = level(b), el = old[b.id], link = safeLink(b.link), said = LABELS[lv] + ': ' + b.text;
+        delete old[b.id];
+        if (!el) {
+          el = document.createElement('div');
+          el.setAttribute('data-id', b.id);
+          el.innerHTML = '<span class="t"><span class="l"></span><span class="m"></span></span>' +
+            '<a target="_top">Status page</a><button type="button">\u00d7</button>';
+          el.querySelector('button').onclick = function () { self._dismiss(el._b); };
+          el.onkeydown = function (e) { if (e.key === 'Escape') { e.preventDefault(); self._dismiss(el._b); } };
+        }
+        if (el._said !== said) (lv === 'critical' ? loud : polite).push(el._said ? LABELS[lv] + ', updated: ' + b.text : said);
+        el._said = said; el._b = b;
         el.className = 'b ' + lv;
-        el.setAttribute('role', lv === 'critical' ? 'alert' : 'status');
-        el.setAttribute('aria-live', lv === 'critical' ? 'assertive' : 'polite');
-        el.setAttribute('data-id', b.id);
-        el.innerHTML = '<span class="t"><span class="l"></span><span class="m"></span></span>' +
-          (link ? '<a target="_top">Status page</a>' : '') + '<button type="button">\u00d7</button>';
         el.querySelector('.l').textContent = LABELS[lv] + ':';
         el.querySelector('.m').textContent = b.text;
-        if (link) el.querySelector('a').href = link;
-        var close = el.querySelector('button');
-        close.setAttribute('aria-label', 'Dismiss: ' + b.text);
-        close.onclick = function () { self._dismiss(b); };
-        el.onkeydown = function (e) { if (e.key === 'Escape') { e.preventDefault(); self._dismiss(b); } };
-        self._box.appendChild(el);
+        var a = el.querySelector('a');
+        a.hidden = !link;
+        if (link) a.href = link; else a.removeAttribute('href');
+        el.querySelector('button').setAttribute('aria-label', 'Dismiss: ' + b.text);
+        if (box.children[i] !== el) box.insertBefore(el, box.children[i] || null);
       });
-      if (fresh.length) this._live.textContent = fresh.map(function (b) { return LABELS[level(b)] + ': ' + b.text; }).join('. ');
+      Object.keys(old).forEach(function (id) { box.removeChild(old[id]); });
+      if (had && !this._root.activeElement) this._refocus();
+      this._polite.textContent = polite.join('. ');
+      this._loud.textContent = loud.join('. ');
       this.hidden = list.length === 0;
       this.dispatchEvent(new CustomEvent('statuscast-banners', { detail: { banners: list } }));
     }

@@ -17,6 +17,7 @@ namespace {
 
 // Page-wide markers the live-refresh script and the tests rely on.
 constexpr char kLiveId[] = "sc-live";
+constexpr char kAnnounceId[] = "sc-announce";
 
 std::string Capitalized(std::string s) {
   for (char& c : s) {
@@ -66,7 +67,8 @@ h1{font-size:1.6rem;margin:0 0 1rem}
 h1 a{color:inherit;text-decoration:none}
 h2{font-size:1.2rem;margin:2rem 0 .75rem}
 h3{font-size:1.1rem;margin:0}
-h4{font-size:.95rem;margin:1rem 0 .25rem;color:var(--muted)}
+.sub{font-size:.95rem;margin:1rem 0 .25rem;color:var(--muted)}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 a{color:#0b4fa8}
 .overall{padding:1rem 1.25rem;border-radius:.5rem;font-weight:600;font-size:1.15rem;color:#fff}
 .overall p{margin:0}
@@ -98,41 +100,86 @@ a{color:#0b4fa8}
 footer{color:var(--muted);font-size:.9rem;padding-bottom:2rem;margin-top:2rem}
 )css";
 
-// Swaps #sc-live in place when the page changed: polls this page with
-// If-None-Match (304s cost nothing), so it follows updates within seconds.
+// Brings #sc-live up to date in place when the page changed: polls this page
+// with If-None-Match (304s cost nothing), so it follows updates within
+// seconds. It patches the DOM rather than replacing <main>: elements keyed by
+// id (incidents, updates) are matched by id, the rest by position and tag,
+// so an unchanged element keeps the keyboard focus (WCAG 2.4.3). What changed
+// ("INC-12 updated: identified") is announced in the polite #sc-announce.
 constexpr char kLiveScript[] = R"js(
-(function(){var tag=null,busy=false,live=document.getElementById('sc-live');
+(function(){var tag=null,busy=false,say=document.getElementById('sc-announce');
+function key(n){return n.nodeType===1?n.id:'';}
+function morph(a,b){var want={},c,d,ac=a.firstChild,bc;
+for(c=b.firstChild;c;c=c.nextSibling)if(key(c))want[key(c)]=1;
+for(bc=b.firstChild;bc;bc=bc.nextSibling){while(ac&&key(ac)&&!want[key(ac)]){d=ac;ac=ac.nextSibling;a.removeChild(d);}
+if(ac&&ac.nodeName===bc.nodeName&&key(ac)===key(bc)){patch(ac,bc);ac=ac.nextSibling;}else a.insertBefore(document.importNode(bc,true),ac);}
+while(ac){d=ac;ac=ac.nextSibling;a.removeChild(d);}}
+function patch(a,b){var i,n;if(a.nodeType!==1){if(a.nodeValue!==b.nodeValue)a.nodeValue=b.nodeValue;return;}
+for(i=a.attributes.length-1;i>=0;i--){n=a.attributes[i].name;if(!b.hasAttribute(n))a.removeAttribute(n);}
+for(i=0;i<b.attributes.length;i++){n=b.attributes[i];if(a.getAttribute(n.name)!==n.value)a.setAttribute(n.name,n.value);}
+morph(a,b);}
+function facts(r){var f={i:{},o:''},o=r.querySelector('#overall-status');if(o)f.o=o.textContent;
+r.querySelectorAll('article.incident[id]').forEach(function(a){var s=a.querySelector('.badge');
+f.i[a.id]={s:s?s.textContent.toLowerCase():'',n:a.querySelectorAll('.timeline li').length};});return f;}
+function summary(o,n,d){var out=[],k;for(k in n.i){if(!o.i[k])out.push(k+' opened: '+n.i[k].s);
+else if(o.i[k].s!==n.i[k].s||o.i[k].n!==n.i[k].n)out.push(k+' updated: '+n.i[k].s);}
+for(k in o.i)if(!n.i[k]&&d.getElementById(k))out.push(k+' resolved');
+if(o.o!==n.o&&n.o)out.push(n.o);return out.join('. ');}
 function tick(){if(busy||document.hidden)return;busy=true;var h={};if(tag)h['If-None-Match']=tag;
 fetch(location.pathname,{headers:h,cache:'no-store'}).then(function(r){if(r.status!==200)return;
-tag=r.headers.get('ETag');return r.text().then(function(t){var n=new DOMParser().parseFromString(t,'text/html').getElementById('sc-live');
-live=document.getElementById('sc-live');if(n&&live&&n.getAttribute('data-version')!==live.getAttribute('data-version')){live.replaceWith(document.importNode(n,true));}});
+tag=r.headers.get('ETag');return r.text().then(function(t){var d=new DOMParser().parseFromString(t,'text/html'),n=d.getElementById('sc-live'),
+live=document.getElementById('sc-live'),icon=d.querySelector('link[rel=icon]'),mine=document.querySelector('link[rel=icon]'),s;
+if(!n||!live||n.getAttribute('data-version')===live.getAttribute('data-version'))return;
+s=summary(facts(live),facts(n),d);patch(live,n);document.title=d.title;if(icon&&mine)mine.href=icon.href;
+if(s&&say){say.textContent='';setTimeout(function(){say.textContent=s;},100);}});
 }).catch(function(){}).then(function(){busy=false;});}
 document.documentElement.setAttribute('data-live','on');setInterval(tick,2000);tick();})();
 )js";
 
-std::string PageHead(const StatusPageModel& m, const std::string& title) {
+// A dot in the overall status colour, inline so it costs no request.
+std::string FaviconLink(Indicator i) {
+  const char* fill = "%231e7a3c";
+  if (i == Indicator::kMinor) fill = "%238a5a00";
+  if (i == Indicator::kMajor) fill = "%23b23c00";
+  if (i == Indicator::kCritical) fill = "%23a0171c";
+  return absl::StrCat(
+      "<link rel=\"icon\" href=\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' "
+      "viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='7' fill='",
+      fill, "'/%3E%3C/svg%3E\">\n");
+}
+
+// No <meta http-equiv="refresh">: a page that reloads itself takes the reader's
+// place and focus away (WCAG 2.2.1); without JavaScript the footer offers a
+// reload link instead.
+std::string PageHead(const StatusPageModel& m, const std::string& title,
+                     const std::string& description) {
   return absl::StrCat(
       "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<title>",
       HtmlEscape(title),
       "</title>\n"
+      "<meta name=\"description\" content=\"",
+      HtmlEscape(description), "\">\n", FaviconLink(m.indicator),
       "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"/feed.atom\" title=\"",
       HtmlEscape(m.title),
       " updates\">\n"
-      "<noscript><meta http-equiv=\"refresh\" content=\"60\"></noscript>\n"
       "<style>",
       kStyle, "</style>\n</head>\n<body>\n<header><h1><a href=\"/\">", HtmlEscape(m.title),
       "</a></h1></header>\n");
 }
 
-std::string PageFoot(const StatusPageModel& m) {
+std::string PageFoot(const std::string& self_path) {
   return absl::StrCat(
-      "<footer><p>All times are UTC. <a href=\"/v1/status.json\">JSON summary</a> \xC2\xB7 "
+      "<div id=\"", kAnnounceId,
+      "\" class=\"sr\" role=\"status\"></div>\n"
+      "<footer><noscript><p>This page does not update itself without JavaScript: <a href=\"",
+      HtmlEscape(self_path),
+      "\">reload it</a> for the latest status.</p></noscript>\n"
+      "<p>All times are UTC. <a href=\"/v1/status.json\">JSON summary</a> \xC2\xB7 "
       "<a href=\"/feed.atom\">Atom feed</a></p></footer>\n<script>",
       kLiveScript, "</script>\n</body>\n</html>\n");
 }
-
 std::string AffectedList(const PublicIncident& i) {
   std::vector<std::string> parts;
   for (const AffectedComponent& a : i.affected) {
@@ -164,7 +211,11 @@ std::string PostmortemLink(const PublicIncident& i) {
 }
 
 // The full record of one incident: states, every public update, the ledger.
-std::string IncidentBody(const PublicIncident& i) {
+// Its sub-headings are one level below the incident's title (`title_level`),
+// so the outline never skips a level.
+std::string IncidentBody(const PublicIncident& i, int title_level) {
+  const std::string sub_open = absl::StrCat("<h", title_level + 1, " class=\"sub\">");
+  const std::string sub_close = absl::StrCat("</h", title_level + 1, ">\n");
   std::string out = IncidentMeta(i);
   if (i.next_update_at) {
     absl::StrAppend(&out, "<p class=\"next\">Next update by ",
@@ -178,7 +229,7 @@ std::string IncidentBody(const PublicIncident& i) {
     }
     absl::StrAppend(&out, "</ol>\n");
   }
-  absl::StrAppend(&out, "<h4>Updates</h4>\n");
+  absl::StrAppend(&out, sub_open, "Updates", sub_close);
   if (i.updates.empty()) {
     absl::StrAppend(&out, "<p class=\"empty\">No public update yet.</p>\n");
   } else {
@@ -193,7 +244,7 @@ std::string IncidentBody(const PublicIncident& i) {
     absl::StrAppend(&out, "</ol>\n");
   }
   if (!i.ledger.empty()) {
-    absl::StrAppend(&out, "<h4>Update promises</h4>\n<ul class=\"ledger\">\n");
+    absl::StrAppend(&out, sub_open, "Update promises", sub_close, "<ul class=\"ledger\">\n");
     for (const PublicPromise& p : i.ledger) {
       absl::StrAppend(&out, "<li class=\"promise-", PromiseStatusName(p.status), "\">",
                       HtmlEscape(p.text), "</li>\n");
@@ -217,12 +268,14 @@ std::string LiveOpen(const std::string& main_html) {
                       ContentEtag(main_html).substr(1, 19), "\">\n");
 }
 
-std::string Wrap(const StatusPageModel& m, const std::string& title, const std::string& main_html) {
+// `self_path` is where this page is served, for the no-JavaScript reload link.
+std::string Wrap(const StatusPageModel& m, const std::string& title, const std::string& description,
+                 const std::string& self_path, const std::string& main_html) {
   std::string main_with_time =
       absl::StrCat(main_html, "<p class=\"meta\">Last change ",
                    TimeTag(m.updated_at, UtcDateTime(m.updated_at)), "</p>\n");
-  return absl::StrCat(PageHead(m, title), LiveOpen(main_with_time), main_with_time, "</main>\n",
-                      PageFoot(m));
+  return absl::StrCat(PageHead(m, title, description), LiveOpen(main_with_time), main_with_time,
+                      "</main>\n", PageFoot(self_path));
 }
 
 // ---- JSON ----
@@ -347,8 +400,8 @@ std::string RenderStatusPageHtml(const StatusPageModel& m) {
     absl::StrAppend(&main, "<article class=\"card incident impact-", IndicatorName(i.impact),
                     "\" id=\"", HtmlEscape(i.ref), "\" aria-labelledby=\"", HtmlEscape(i.ref),
                     "-title\">\n<h3 id=\"", HtmlEscape(i.ref), "-title\"><a href=\"/incidents/",
-                    HtmlEscape(i.ref), "\">", HtmlEscape(i.title), "</a></h3>\n", IncidentBody(i),
-                    "</article>\n");
+                    HtmlEscape(i.ref), "\">", HtmlEscape(i.title), "</a></h3>\n",
+                    IncidentBody(i, 3), "</article>\n");
   }
   absl::StrAppend(&main, "</section>\n");
 
@@ -386,7 +439,12 @@ std::string RenderStatusPageHtml(const StatusPageModel& m) {
     absl::StrAppend(&main, "</ul></div>\n");
   }
   absl::StrAppend(&main, "</section>\n");
-  return Wrap(m, m.title, main);
+  return Wrap(m, m.title,
+              absl::StrCat("Live status of ", m.title, ": ", m.description,
+                           ". Open incidents with every update, components, and the incidents "
+                           "of the last ",
+                           days, " days."),
+              "/", main);
 }
 
 absl::optional<std::string> RenderIncidentPageHtml(const StatusPageModel& m,
@@ -397,13 +455,19 @@ absl::optional<std::string> RenderIncidentPageHtml(const StatusPageModel& m,
       "<p><a href=\"/\">\xE2\x86\x90 Current status</a></p>\n<article class=\"card incident "
       "impact-",
       IndicatorName(i->impact), "\" id=\"", HtmlEscape(i->ref), "\">\n<h2 style=\"margin-top:0\">",
-      HtmlEscape(i->title), "</h2>\n", IncidentBody(*i));
+      HtmlEscape(i->title), "</h2>\n", IncidentBody(*i, 2));
   if (!i->postmortem_body.empty()) {
-    absl::StrAppend(&main, "<h4>Postmortem</h4>\n<p class=\"body\" style=\"white-space:pre-wrap\">",
-                    HtmlEscape(i->postmortem_body), "</p>\n");
+    absl::StrAppend(
+        &main,
+        "<h3 class=\"sub\">Postmortem</h3>\n<p class=\"body\" style=\"white-space:pre-wrap\">",
+        HtmlEscape(i->postmortem_body), "</p>\n");
   }
   absl::StrAppend(&main, "</article>\n");
-  return Wrap(m, absl::StrCat(i->title, " \xC2\xB7 ", m.title), main);
+  return Wrap(m, absl::StrCat(i->title, " \xC2\xB7 ", m.title),
+              absl::StrCat(i->ref, " on ", m.title, ": ", i->title, ". ", StateLabel(i->state),
+                           ", ", ImpactLabel(i->impact), ". Every public update",
+                           i->next_update_at ? " and when the next one is due." : "."),
+              absl::StrCat("/incidents/", i->ref), main);
 }
 
 std::string RenderSummaryJson(const StatusPageModel& m) {

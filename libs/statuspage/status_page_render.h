@@ -1,5 +1,7 @@
 // Renderers of the public status page: HTML pages that work without
-// JavaScript (and refresh themselves in place when it is on), a JSON summary
+// JavaScript (they never reload themselves; a link offers it) and, with it,
+// patch themselves in place, keeping focus and announcing what changed in a
+// polite live region (#sc-announce), a JSON summary
 // shaped like the common status-page summary (Statuspage's
 // /api/v2/summary.json), and an Atom feed of the public updates.
 //

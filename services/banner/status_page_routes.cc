@@ -109,6 +109,16 @@ void AddStatusPageRoutes(HttpServer& server, StatusPagePublisher& publisher,
   server.AddRoute("/sdk/banner.js", [](const HttpRequest& req) {
     return Serve(req, *sdk, "text/javascript; charset=utf-8", "public, max-age=300");
   });
+
+  // The pages carry their icon inline; this answers browsers that ask anyway
+  // (e.g. for the JSON or the feed) without a 404.
+  server.AddRoute("/favicon.ico", [](const HttpRequest&) {
+    HttpResponse r;
+    r.status = 204;
+    r.content_type.clear();
+    r.WithHeader("Cache-Control", "public, max-age=86400");
+    return r;
+  });
 }
 
 }  // namespace statuscast

@@ -15,6 +15,9 @@ if (!process.env.STATUSCAST_TEST_DATABASE_URL) fail('STATUSCAST_TEST_DATABASE_UR
 if (!fs.existsSync(path.join(here, 'node_modules', 'playwright-core'))) {
   fail(`playwright-core is not installed: run "npm ci" in ${here} (scripts/test does)`);
 }
+if (!fs.existsSync(path.join(here, 'node_modules', 'axe-core'))) {
+  fail(`axe-core is not installed: run "npm ci" in ${here} (scripts/test does)`);
+}
 if (!fs.existsSync('/usr/lib/chromium/chromium')) fail('Debian chromium is not installed (apt-get install chromium)');
 
 const files = fs.readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort();

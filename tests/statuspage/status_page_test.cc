@@ -450,10 +450,44 @@ TEST(StatusPageTest, AnUnchangedModelRendersTheSameBytes) {
 TEST(StatusPageTest, PageWorksWithoutJavaScriptAndRefreshesInPlaceWithIt) {
   StatusPageModel m = BuildStatusPageModel(Config(), {}, {}, At("14:40"));
   const std::string html = RenderStatusPageHtml(m);
-  EXPECT_THAT(html, HasSubstr("<noscript><meta http-equiv=\"refresh\" content=\"60\"></noscript>"));
+  // Never reloads itself (WCAG 2.2.1): without JavaScript it offers a link.
+  EXPECT_THAT(html, Not(HasSubstr("http-equiv")));
+  EXPECT_THAT(html, HasSubstr("<noscript><p>This page does not update itself without JavaScript: "
+                              "<a href=\"/\">reload it</a>"));
   EXPECT_THAT(html, HasSubstr("<main id=\"sc-live\" data-version=\"sp-"));
+  EXPECT_THAT(html, HasSubstr("<div id=\"sc-announce\" class=\"sr\" role=\"status\"></div>"));
   EXPECT_THAT(html, HasSubstr("No open incidents."));
   EXPECT_THAT(html, HasSubstr("All Systems Operational"));
+}
+
+TEST(StatusPageTest, PagesHaveADescriptionAndAnInlineIconInTheOverallColour) {
+  StatusPageModel calm = BuildStatusPageModel(Config(), {}, {}, At("14:40"));
+  EXPECT_THAT(RenderStatusPageHtml(calm),
+              HasSubstr("<meta name=\"description\" content=\"Live status of Example status: All "
+                        "Systems Operational. "));
+  EXPECT_THAT(RenderStatusPageHtml(calm), HasSubstr("fill='%231e7a3c'"));
+  StatusPageModel m = BuildStatusPageModel(Config(), {OpenSev1()}, Catalog(), At("14:40"));
+  absl::optional<std::string> page = RenderIncidentPageHtml(m, "INC-7");
+  ASSERT_TRUE(page.has_value());
+  EXPECT_THAT(*page, HasSubstr("<meta name=\"description\" content=\"INC-7 on Example status: "
+                               "Checkout failing. Identified, Critical impact. "));
+  EXPECT_THAT(*page, HasSubstr("<link rel=\"icon\" href=\"data:image/svg+xml,"));
+  EXPECT_THAT(*page, HasSubstr("fill='%23a0171c'"));
+  EXPECT_THAT(*page, HasSubstr("<a href=\"/incidents/INC-7\">reload it</a>"));
+}
+
+TEST(StatusPageTest, HeadingsDescendOneLevelAtATime) {
+  StatusPageModel m = BuildStatusPageModel(Config(), {OpenSev1()}, Catalog(), At("14:40"));
+  // The status page: h2 section, h3 incident, h4 parts of it.
+  const std::string html = RenderStatusPageHtml(m);
+  EXPECT_THAT(html, HasSubstr("<h3 id=\"INC-7-title\">"));
+  EXPECT_THAT(html, HasSubstr("<h4 class=\"sub\">Updates</h4>"));
+  // The incident page: h2 incident, h3 parts of it.
+  absl::optional<std::string> page = RenderIncidentPageHtml(m, "INC-7");
+  ASSERT_TRUE(page.has_value());
+  EXPECT_THAT(*page, HasSubstr("<h3 class=\"sub\">Updates</h3>"));
+  EXPECT_THAT(*page, HasSubstr("<h3 class=\"sub\">Update promises</h3>"));
+  EXPECT_THAT(*page, Not(HasSubstr("<h4")));
 }
 
 }  // namespace
