@@ -13,6 +13,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -29,6 +30,8 @@ ABSL_FLAG(std::string, banner_app, "shop", "app where the component's banner sho
 ABSL_FLAG(std::string, banner_path, "/checkout*", "page-path pattern where it shows");
 ABSL_FLAG(std::string, ref, "", "incident to resolve");
 ABSL_FLAG(int64_t, expected_version, 0, "incident version the resolve expects");
+ABSL_FLAG(std::string, token, "",
+          "bearer token sent with every call, as statuscastctl does (env STATUSCAST_TOKEN)");
 
 namespace statuscast::bench {
 namespace {
@@ -51,9 +54,20 @@ int Report(const grpc::Status& status, const v1::WriteIncidentResponse& r, absl:
   return 0;
 }
 
+std::string Token() {
+  std::string token = absl::GetFlag(FLAGS_token);
+  if (token.empty()) {
+    const char* env = std::getenv("STATUSCAST_TOKEN");
+    if (env != nullptr) token = env;
+  }
+  return token;
+}
+
 std::unique_ptr<grpc::ClientContext> Context() {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  static const std::string token = Token();
+  if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
   return context;
 }
 

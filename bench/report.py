@@ -137,6 +137,41 @@ def main():
     out.append(f"| idle, {idle_s:.0f} s with every subscriber connected | {ours_idle:.0f} ms | "
                f"{base_idle:.0f} ms | {ratio(ours_idle, base_idle)} |")
     out.append("")
+
+    # The goals of the fan-out work, each beside its figure and the baseline.
+    cores = int(m.get("nproc", "2"))
+    n_all = n_g + n_s
+    ours_cpu1 = cpu("ours_cpu1_ticks")
+    base_cpu1 = cpu("base_cpu1_ticks")
+    per_set = ours_cpu1 * 1000 / n_all if n_all else float("nan")   # microseconds
+    per_set_b = base_cpu1 * 1000 / n_b if n_b else float("nan")
+    og1, _ = latencies(ours_grpc, 2, commit[1])
+    os1, _ = latencies(ours_sse, 2, commit[1])
+    all1 = sorted(og1 + os1)
+    bv1, _ = latencies(base_grpc, 2, push[1]) if push[1] else ([], 0)
+    p99_all, p99_base = percentile(all1, 99), percentile(bv1, 99)
+
+    def verdict(ok):
+        return "met" if ok else "NOT met"
+
+    out.append("| goal | figure | baseline (same run) | ratio | target | |")
+    out.append("|---|---|---|---|---|---|")
+    out.append(f"| server CPU per delivered set (declare) | {per_set:.1f} us | {per_set_b:.1f} us | "
+               f"{ratio(per_set, per_set_b)} | <= 25 us | {verdict(per_set <= 25)} |")
+    proj = per_set * n_all / 1000 / cores
+    out.append(f"| projection: {n_all} subscribers on {cores} cores, clients elsewhere "
+               f"(CPU / cores) | {proj:.0f} ms | | | ~250 ms | {verdict(proj <= 250)} |")
+    out.append(f"| last of {n_all} mixed subscribers, p99 (declare) | {fmt_ms(p99_all)} | "
+               f"{fmt_ms(p99_base)} ({n_b} gRPC alone) | {ratio(p99_all, p99_base)} | "
+               f"<= baseline | {verdict(p99_all <= p99_base)} |")
+    out.append(f"| idle CPU, {idle_s:.0f} s, all connected | {ours_idle:.0f} ms | {base_idle:.0f} ms | "
+               f"{ratio(ours_idle, base_idle)} | <= 2x | "
+               f"{verdict(base_idle > 0 and ours_idle <= 2 * base_idle)} |")
+    out.append(f"| memory per idle gRPC stream | {per_g:.1f} KiB | {per_b:.1f} KiB | "
+               f"{ratio(per_g, per_b)} | <= 16 KiB | {verdict(per_g <= 16)} |")
+    out.append(f"| memory per idle SSE stream | {per_s:.1f} KiB | | | <= 5 KiB | "
+               f"{verdict(per_s <= 5)} |")
+    out.append("")
     out.append("Commit times: the moment the DeclareIncident / ResolveIncident RPC returned "
                "(absl::Now()). The change_log row's `at` was "
                f"{(commit[1] - int(m.get('declare_log_at_ns', commit[1]))) / 1e6:.1f} ms and "
