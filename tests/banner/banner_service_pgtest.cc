@@ -231,9 +231,13 @@ TEST_F(BannerServiceTest, ASev1WithTheBannerChannelReachesSubscribersWithinASeco
   EXPECT_EQ(b.link(), "https://status.example.com/incidents/" + inc.ref());
   EXPECT_EQ(b.content_version(), 1);
   EXPECT_TRUE(b.dismissible());
-  // The test server's validity is 900 ms: compare to the nanosecond.
-  EXPECT_GT(set->valid_until().seconds() * 1000000000LL + set->valid_until().nanos(),
-            set->generated_at().seconds() * 1000000000LL + set->generated_at().nanos());
+  // Valid for exactly the configured validity (900 ms here), to the nanosecond.
+  auto at = [](const google::protobuf::Timestamp& t) {
+    return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+  };
+  ASSERT_EQ(banner_.validity(), absl::Milliseconds(900));
+  EXPECT_EQ(at(set->valid_until()) - at(set->generated_at()), banner_.validity())
+      << absl::FormatDuration(at(set->valid_until()) - at(set->generated_at()));
   // The latency is recorded when the server's write completes.
   for (int i = 0; i < 100 && banner_.metrics().with_latency.load() == 0; ++i) {
     absl::SleepFor(absl::Milliseconds(10));
@@ -300,10 +304,32 @@ TEST_F(BannerServiceTest, TheKillSwitchHidesEveryBannerAtOnceAndReleasingBringsT
   EXPECT_TRUE(sub.WaitFor([&, i = 0](const v1::BannerSet& s) mutable {
     return ++i > n && s.banners_size() == 1;
   }));
-  // A per-app switch hides only that app.
+  // A per-app switch hides that app's banners, and only that app's: a
+  // manual banner shown on both apps leaves the switched one and stays on
+  // the other.
+  {
+    grpc::ClientContext ctx;
+    v1::CreateBannerRequest req;
+    req.set_author("sre");
+    req.mutable_banner()->set_text("Maintenance tonight 22:00-23:00 UTC.");
+    req.mutable_banner()->set_level(v1::BANNER_LEVEL_MAINTENANCE);
+    req.mutable_banner()->mutable_target()->add_apps("shop");
+    req.mutable_banner()->mutable_target()->add_apps("blog");
+    v1::ManualBanner created;
+    ASSERT_TRUE(admin_->CreateBanner(&ctx, req, &created).ok());
+  }
+  Subscription blog(*stub_, "blog", "/checkout");
+  ASSERT_TRUE(blog.WaitFor([](const v1::BannerSet& s) { return s.banners_size() == 1; }));
+  ASSERT_TRUE(sub.WaitFor([](const v1::BannerSet& s) { return s.banners_size() == 2; }));
   ASSERT_TRUE(KillSwitch("blog", true).ok());
+  n = blog.sets();
+  EXPECT_TRUE(blog.WaitFor([&, i = 0](const v1::BannerSet& s) mutable {
+    return ++i > n && s.banners_size() == 0;
+  })) << "the switched app's banner did not disappear within 1 s";
+  EXPECT_EQ(Get("blog", "/checkout").banners_size(), 0);
   banner_.follower().SyncOnce();
-  EXPECT_EQ(Get("shop", "/checkout").banners_size(), 1);
+  EXPECT_EQ(Get("shop", "/checkout").banners_size(), 2);
+  EXPECT_EQ(Get("blog", "/checkout").banners_size(), 0);
 }
 
 TEST_F(BannerServiceTest, AResumeWithTheCurrentVersionSendsNoDuplicateSet) {
