@@ -192,6 +192,7 @@ int Main(int argc, char** argv) {
       {"compliance_refresh_interval", "STATUSCAST_COMPLIANCE_REFRESH_INTERVAL"},
   });
   if (!env.ok()) return Fail(std::string(env.message()));
+  ShowMainFlagsInHelp(__FILE__);
   absl::ParseCommandLine(argc, argv);
 #ifdef NDEBUG
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);

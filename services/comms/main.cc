@@ -173,6 +173,7 @@ int Main(int argc, char** argv) {
       {"auth", "STATUSCAST_AUTH"},
   });
   if (!env.ok()) return Fail(std::string(env.message()));
+  ShowMainFlagsInHelp(__FILE__);
   absl::ParseCommandLine(argc, argv);
 
 #ifdef NDEBUG
