@@ -8,6 +8,19 @@
 #include "absl/strings/str_cat.h"
 
 namespace statuscast {
+namespace {
+
+// Whether `help` says "(env NAME" followed by ")" or "," (not a longer name).
+bool NamesVariable(const std::string& help, const std::string& env) {
+  const std::string needle = absl::StrCat("(env ", env);
+  for (size_t at = help.find(needle); at != std::string::npos; at = help.find(needle, at + 1)) {
+    const size_t end = at + needle.size();
+    if (end < help.size() && (help[end] == ')' || help[end] == ',')) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 absl::Status ApplyEnvironmentToFlags(
     const std::vector<std::pair<std::string, std::string>>& flag_env) {
@@ -16,7 +29,7 @@ absl::Status ApplyEnvironmentToFlags(
     if (listed == nullptr) {
       return absl::InternalError(absl::StrCat("no flag --", flag_name, " for ", env));
     }
-    if (!absl::StrContains(listed->Help(), absl::StrCat("(env ", env, ")"))) {
+    if (!NamesVariable(listed->Help(), env)) {
       return absl::InternalError(
           absl::StrCat("the help of --", flag_name, " does not name its variable (env ", env, ")"));
     }

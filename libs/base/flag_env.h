@@ -4,7 +4,7 @@
 // variable is set; call it before absl::ParseCommandLine so the command line
 // still wins. A variable that does not parse stops start-up with a message
 // naming the variable. Each listed flag's help must name its variable as
-// "(env NAME)", so that --help cannot name a different one.
+// "(env NAME)" or "(env NAME, ...)", so that --help cannot name another one.
 //
 // ShowMainFlagsInHelp() makes --help and --helpshort list the flags defined
 // in the service's main.cc (Abseil's default looks for a file named after the

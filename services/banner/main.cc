@@ -152,7 +152,7 @@ bool SplitHostPort(const std::string& address, std::string* host, int* port) {
 
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "statuscast-banner: in-app banners over gRPC and Server-Sent Events, the public status "
+      "in-app banners over gRPC and Server-Sent Events, the public status "
       "page, and Prometheus metrics.\nEvery flag can also be set by the environment variable "
       "named in its help.\nUsage: statuscast-banner --database_url=postgresql://...");
   absl::Status env = ApplyEnvironmentToFlags({
