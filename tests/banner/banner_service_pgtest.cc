@@ -332,6 +332,52 @@ TEST_F(BannerServiceTest, TheKillSwitchHidesEveryBannerAtOnceAndReleasingBringsT
   EXPECT_EQ(Get("blog", "/checkout").banners_size(), 0);
 }
 
+// statuscastctl watch shows every change; banner and kill-switch changes
+// reach watchers with their own kinds and say what changed.
+TEST_F(BannerServiceTest, WatchersSeeBannerAndKillSwitchChangesInWords) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  auto reader = comms_stub_->WatchIncidents(&ctx, v1::WatchIncidentsRequest());
+  v1::IncidentEvent e;
+  do {
+    ASSERT_TRUE(reader->Read(&e));
+  } while (e.kind() != v1::IncidentEvent::KIND_SNAPSHOT_END);
+
+  v1::ManualBanner created;
+  {
+    grpc::ClientContext c;
+    v1::CreateBannerRequest req;
+    req.set_author("sre");
+    req.mutable_banner()->set_text("Maintenance tonight 22:00-23:00 UTC.");
+    req.mutable_banner()->set_level(v1::BANNER_LEVEL_MAINTENANCE);
+    req.mutable_banner()->mutable_target()->add_apps("shop");
+    ASSERT_TRUE(admin_->CreateBanner(&c, req, &created).ok());
+  }
+  {
+    grpc::ClientContext c;
+    v1::DisableBannerRequest req;
+    req.set_id(created.id());
+    req.set_author("sre");
+    v1::ManualBanner disabled;
+    ASSERT_TRUE(admin_->DisableBanner(&c, req, &disabled).ok());
+  }
+  ASSERT_TRUE(KillSwitch("shop", true).ok());
+
+  std::vector<v1::IncidentEvent> seen;
+  while (seen.size() < 3 && reader->Read(&e)) seen.push_back(e);
+  ctx.TryCancel();
+  ASSERT_EQ(seen.size(), 3u);
+  const std::string banner = absl::StrCat("banner ", created.id(), " (maintenance): ",
+                                          "Maintenance tonight 22:00-23:00 UTC.");
+  EXPECT_EQ(seen[0].kind(), v1::IncidentEvent::KIND_BANNER_CREATED);
+  EXPECT_EQ(seen[0].summary(), banner);
+  EXPECT_EQ(seen[1].kind(), v1::IncidentEvent::KIND_BANNER_DISABLED);
+  EXPECT_EQ(seen[1].summary(), banner);
+  EXPECT_EQ(seen[2].kind(), v1::IncidentEvent::KIND_KILL_SWITCH);
+  EXPECT_EQ(seen[2].summary(), "ON for shop: test");
+  for (const auto& event : seen) EXPECT_EQ(event.actor(), "sre");
+}
+
 TEST_F(BannerServiceTest, AResumeWithTheCurrentVersionSendsNoDuplicateSet) {
   DeclareSev1("Checkout is failing.");
   ASSERT_TRUE(banner_.follower().SyncOnce().ok());
