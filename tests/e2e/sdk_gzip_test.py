@@ -35,8 +35,10 @@ def curl(url, *args):
                        check=True)
         with open(head, "rb") as f:
             lines = f.read().decode("latin-1").split("\r\n")
-        with open(body, "rb") as f:
-            data = f.read()
+        data = b""
+        if os.path.exists(body):  # curl writes no file for an empty body (304)
+            with open(body, "rb") as f:
+                data = f.read()
     status = int(lines[0].split()[1])
     headers = {}
     for line in lines[1:]:
