@@ -345,14 +345,16 @@ TEST_F(IncidentServiceTest, TheChangeLogIsGaplessAndInCommitOrder) {
   };
   std::atomic<int64_t> ticket{0};
   std::vector<std::vector<Call>> calls(4);
+  std::vector<std::vector<v1::DeclareIncidentRequest>> requests(4);
+  for (auto& r : requests) {
+    for (int k = 0; k < 5; ++k) r.push_back(DeclareSev1Request());
+  }
   std::vector<std::thread> writers;
   for (int w = 0; w < 4; ++w) {
     writers.emplace_back([&, w] {
       auto stub = server_.NewStub();
-      for (int k = 0; k < 5; ++k) {
+      for (const v1::DeclareIncidentRequest& req : requests[w]) {
         grpc::ClientContext ctx;
-        v1::DeclareIncidentRequest req = DeclareSev1Request();
-        req.set_idempotency_key(absl::StrCat("writer-", w, "-", k));
         v1::WriteIncidentResponse r;
         Call c;
         c.started = ticket.fetch_add(1);
