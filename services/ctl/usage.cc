@@ -133,7 +133,8 @@ const std::vector<CommandHelp>& Commands() {
        {"since", "until"}},
       {"watch",
        "[--after SEQ] [--reminders-only]",
-       "Stream changes: open incidents, then one line per change, and REMINDER lines\n"
+       "Stream changes: open incidents, then one line per change (incidents,\n"
+       "              components, manual banners, kill switches), and REMINDER lines\n"
        "              before a promised update falls due and when it is missed (with the\n"
        "              command that posts a \"no progress\" update). Reconnects by itself and\n"
        "              resumes after the last change and reminder shown. Ctrl-C stops.",
