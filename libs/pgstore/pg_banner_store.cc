@@ -230,10 +230,10 @@ absl::StatusOr<ManualBannerRecord> PgBannerStore::UpdateBanner(ManualBannerRecor
                   absl::StrJoin(b.target.components, ","), NullableTimeParam(b.starts_at),
                   NullableTimeParam(b.ends_at), b.enabled, b.content_version,
                   TimeParam(call.now), call.actor);
-    RecordChange(w, BannerMutation("banner_updated",
-                                   absl::StrCat("updated banner ", b.id,
-                                                material ? " (material change)" : ""),
-                                   BannerSummary(b), call));
+    RecordChange(w, BannerMutation(
+                        "banner_updated",
+                        absl::StrCat("updated banner ", b.id, material ? " (material change)" : ""),
+                        BannerSummary(b), call));
     w.commit();
     return absl::OkStatus();
   }));
@@ -298,9 +298,8 @@ absl::StatusOr<KillSwitchRecord> PgBannerStore::SetKillSwitch(KillSwitchRecord k
     pqxx::work w(c);
     w.exec_params(kUpsertKillSwitch, k.scope, k.engaged, k.reason, k.set_by, TimeParam(k.set_at));
     RecordChange(w, BannerMutation("kill_switch",
-                                   absl::StrCat(k.engaged ? "engaged" : "released",
-                                                " kill switch ", k.scope,
-                                                k.reason.empty() ? "" : ": ", k.reason),
+                                   absl::StrCat(k.engaged ? "engaged" : "released", " kill switch ",
+                                                k.scope, k.reason.empty() ? "" : ": ", k.reason),
                                    absl::StrCat(k.engaged ? "ON" : "OFF", " for ",
                                                 k.scope == "*" ? "every app" : k.scope,
                                                 k.reason.empty() ? "" : ": ", k.reason),

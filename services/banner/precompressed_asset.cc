@@ -6,12 +6,12 @@
 #include <utility>
 #include <vector>
 
-#include "absl/types/optional.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/types/optional.h"
 #include "libs/http/http_server.h"
 #include "libs/statuspage/status_page_render.h"
 

@@ -102,8 +102,8 @@ void AddStatusPageRoutes(HttpServer& server, StatusPagePublisher& publisher,
   }
 
   // gzip-compressed once, here, for the clients that accept it.
-  static const PrecompressedAsset* sdk = new PrecompressedAsset(
-      kBannerSdkJs, "text/javascript; charset=utf-8", "public, max-age=300");
+  static const PrecompressedAsset* sdk =
+      new PrecompressedAsset(kBannerSdkJs, "text/javascript; charset=utf-8", "public, max-age=300");
   server.AddRoute("/sdk/banner.js", [](const HttpRequest& req) { return sdk->Serve(req); });
 }
 

@@ -953,10 +953,18 @@ std::string RenderEvent(const v1::IncidentEvent& e, absl::Time now) {
   // newer than this statuscastctl (the server's summary still says what).
   const char* verb = nullptr;
   switch (e.kind()) {
-    case v1::IncidentEvent::KIND_BANNER_CREATED: verb = "created "; break;
-    case v1::IncidentEvent::KIND_BANNER_UPDATED: verb = "edited "; break;
-    case v1::IncidentEvent::KIND_BANNER_DISABLED: verb = "disabled "; break;
-    case v1::IncidentEvent::KIND_KILL_SWITCH: verb = "kill switch "; break;
+    case v1::IncidentEvent::KIND_BANNER_CREATED:
+      verb = "created ";
+      break;
+    case v1::IncidentEvent::KIND_BANNER_UPDATED:
+      verb = "edited ";
+      break;
+    case v1::IncidentEvent::KIND_BANNER_DISABLED:
+      verb = "disabled ";
+      break;
+    case v1::IncidentEvent::KIND_KILL_SWITCH:
+      verb = "kill switch ";
+      break;
     default:
       if (!e.has_incident()) verb = "";
   }

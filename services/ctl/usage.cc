@@ -35,8 +35,8 @@ const std::vector<CommandHelp>& Commands() {
        "              The server lints it and shows what it found; when its policy refuses\n"
        "              lint errors, --override \"why\" posts anyway (the reason is recorded).",
        "statuscastctl update INC-n --state identified --next 30m \\\n"
-       "                  --message \"We found the cause of the failed card payments and are rolling "
-       "back a change.\"",
+       "                  --message \"We found the cause of the failed card payments and are "
+       "rolling back a change.\"",
        {"message", "state", "next", "banner", "channels", "no_progress", "components", "override"}},
       {"resolve",
        "INC-n --message M [--channels CH,...] [--override REASON]",

@@ -367,8 +367,8 @@ TEST_F(BannerServiceTest, WatchersSeeBannerAndKillSwitchChangesInWords) {
   while (seen.size() < 3 && reader->Read(&e)) seen.push_back(e);
   ctx.TryCancel();
   ASSERT_EQ(seen.size(), 3u);
-  const std::string banner = absl::StrCat("banner ", created.id(), " (maintenance): ",
-                                          "Maintenance tonight 22:00-23:00 UTC.");
+  const std::string banner = absl::StrCat(
+      "banner ", created.id(), " (maintenance): ", "Maintenance tonight 22:00-23:00 UTC.");
   EXPECT_EQ(seen[0].kind(), v1::IncidentEvent::KIND_BANNER_CREATED);
   EXPECT_EQ(seen[0].summary(), banner);
   EXPECT_EQ(seen[1].kind(), v1::IncidentEvent::KIND_BANNER_DISABLED);

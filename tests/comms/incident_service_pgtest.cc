@@ -2,9 +2,8 @@
 // PostgreSQL, a fake clock.
 #include <grpcpp/grpcpp.h>
 
-#include <pqxx/pqxx>
-
 #include <atomic>
+#include <pqxx/pqxx>
 #include <string>
 #include <thread>
 #include <vector>
@@ -327,8 +326,9 @@ TEST_F(IncidentServiceTest, TheChangeLogIsGaplessAndInCommitOrder) {
     pqxx::connection conn(db_.url());
     while (writing.load()) {
       pqxx::read_transaction tx(conn);
-      pqxx::row r = tx.exec1("SELECT count(*), coalesce(min(sequence), 0), coalesce(max(sequence), 0) "
-                             "FROM change_log");
+      pqxx::row r = tx.exec1(
+          "SELECT count(*), coalesce(min(sequence), 0), coalesce(max(sequence), 0) "
+          "FROM change_log");
       ++snapshots;
       const int64_t count = r[0].as<int64_t>(), min = r[1].as<int64_t>(), max = r[2].as<int64_t>();
       if (min != 1 || max != count) {
@@ -383,7 +383,8 @@ TEST_F(IncidentServiceTest, TheChangeLogIsGaplessAndInCommitOrder) {
     for (const Call& c : writer) {
       std::string seq = db_.Query(absl::StrCat(
           "SELECT cl.sequence FROM change_log cl JOIN incidents i ON i.id = cl.incident_id "
-          "WHERE i.ref = '", c.ref, "' AND cl.kind = 'declared'"));
+          "WHERE i.ref = '",
+          c.ref, "' AND cl.kind = 'declared'"));
       ASSERT_FALSE(seq.empty()) << c.ref;
       all.emplace_back(c, std::stoll(seq));
     }

@@ -270,13 +270,15 @@ TEST(RenderEventTest, BannerKillSwitchAndComponentChangesSayWhatChanged) {
   EXPECT_EQ(RenderEvent(event(v1::IncidentEvent::KIND_BANNER_CREATED,
                               "banner 3 (maintenance): Maintenance tonight 22:00-23:00 UTC"),
                         At("14:28")),
-            head + "banner     created banner 3 (maintenance): Maintenance tonight 22:00-23:00 "
-                   "UTC  by sre\n");
+            head +
+                "banner     created banner 3 (maintenance): Maintenance tonight 22:00-23:00 "
+                "UTC  by sre\n");
   EXPECT_EQ(RenderEvent(event(v1::IncidentEvent::KIND_BANNER_UPDATED,
                               "banner 3 (maintenance): Maintenance tonight 22:00-23:30 UTC"),
                         At("14:28")),
-            head + "banner     edited banner 3 (maintenance): Maintenance tonight 22:00-23:30 "
-                   "UTC  by sre\n");
+            head +
+                "banner     edited banner 3 (maintenance): Maintenance tonight 22:00-23:30 "
+                "UTC  by sre\n");
   EXPECT_EQ(RenderEvent(event(v1::IncidentEvent::KIND_BANNER_DISABLED,
                               "banner 3 (maintenance): Maintenance tonight"),
                         At("14:28")),
