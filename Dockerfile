@@ -17,7 +17,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev \
-      libpqxx-dev libpq-dev prometheus-cpp-dev libboost1.81-dev libre2-dev \
+      libpqxx-dev libpq-dev prometheus-cpp-dev libboost1.81-dev libre2-dev zlib1g-dev \
       libgtest-dev libgmock-dev golang-github-gogo-googleapis-dev \
  && rm -rf /var/lib/apt/lists/*
 
@@ -43,7 +43,7 @@ FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 \
-      libpqxx-6.4 libpq5 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libre2-9 libssl3 \
+      libpqxx-6.4 libpq5 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libre2-9 libssl3 zlib1g \
       ca-certificates curl tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 statuscast \
@@ -54,8 +54,7 @@ COPY --from=build /out/ /usr/local/bin/
 COPY deploy/docker/healthcheck.sh /usr/local/bin/statuscast-healthcheck
 
 # Listen on every interface inside the container (the binaries default to
-# 127.0.0.1). STATUSCAST_COMMS_METRICS_ADDRESS is read by statuscast-comms
-# builds that export metrics and ignored by older ones.
+# 127.0.0.1).
 ENV STATUSCAST_COMMS_GRPC_ADDRESS=0.0.0.0:7400 \
     STATUSCAST_COMMS_METRICS_ADDRESS=0.0.0.0:9400 \
     STATUSCAST_BANNER_GRPC_ADDRESS=0.0.0.0:7401 \

@@ -3,7 +3,15 @@
 // ApplyEnvironmentToFlags() sets each listed flag from its variable when the
 // variable is set; call it before absl::ParseCommandLine so the command line
 // still wins. A variable that does not parse stops start-up with a message
-// naming the variable.
+// naming the variable. Each listed flag's help must name its variable as
+// "(env NAME)" or "(env NAME, ...)", so that --help cannot name another one.
+//
+// ShowMainFlagsInHelp() makes --help and --helpshort list the flags defined
+// in the service's main.cc (Abseil's default looks for a file named after the
+// binary, finds none and prints "No flags matched"). Both service mains call
+// it with __FILE__, before absl::ParseCommandLine.
+//
+// Thread safety: call both from main before any other thread starts.
 #ifndef STATUSCAST_LIBS_BASE_FLAG_ENV_H_
 #define STATUSCAST_LIBS_BASE_FLAG_ENV_H_
 
@@ -18,6 +26,9 @@ namespace statuscast {
 // Pairs of (flag name, environment variable).
 absl::Status ApplyEnvironmentToFlags(
     const std::vector<std::pair<std::string, std::string>>& flag_env);
+
+// `main_file`: __FILE__ of the translation unit that defines the flags.
+void ShowMainFlagsInHelp(const char* main_file);
 
 }  // namespace statuscast
 

@@ -49,6 +49,9 @@ struct MutationRecord {
   std::string fingerprint;
   std::string incident_ref;
   std::string details;  // human-readable summary for the audit row
+  // For watchers, on changes that carry no incident or component (manual
+  // banners, kill switches): what changed, e.g. "banner 3 (maintenance): ...".
+  std::string summary;
   absl::Time at;
 };
 
@@ -61,6 +64,7 @@ struct ChangeRecord {
   std::string component_name;
   std::string actor;
   absl::Time at;
+  std::string summary;  // see MutationRecord::summary
 };
 
 struct IncidentQuery {

@@ -81,9 +81,16 @@ ManualBannerRecord BannerFromRow(const pqxx::row& r) {
   return b;
 }
 
-MutationRecord BannerMutation(const char* kind, const std::string& details, const AdminCall& c) {
+// "banner 3 (maintenance): Maintenance tonight 22:00-23:00 UTC"
+std::string BannerSummary(const ManualBannerRecord& b) {
+  return absl::StrCat("banner ", b.id, " (", BannerLevelName(b.level), "): ", b.text);
+}
+
+MutationRecord BannerMutation(const char* kind, const std::string& details,
+                              const std::string& summary, const AdminCall& c) {
   MutationRecord m;
   m.kind = kind;
+  m.summary = summary;
   m.actor = c.actor;
   m.request_id = c.request_id;
   m.details = details;
@@ -194,7 +201,8 @@ absl::StatusOr<ManualBannerRecord> PgBannerStore::CreateBanner(ManualBannerRecor
                           NullableTimeParam(b.ends_at), b.enabled, TimeParam(call.now),
                           call.actor)[0]
                .as<int64_t>();
-    RecordChange(w, BannerMutation("banner_created", absl::StrCat("created banner ", b.id), call));
+    RecordChange(w, BannerMutation("banner_created", absl::StrCat("created banner ", b.id),
+                                   BannerSummary(b), call));
     w.commit();
     return absl::OkStatus();
   }));
@@ -222,10 +230,10 @@ absl::StatusOr<ManualBannerRecord> PgBannerStore::UpdateBanner(ManualBannerRecor
                   absl::StrJoin(b.target.components, ","), NullableTimeParam(b.starts_at),
                   NullableTimeParam(b.ends_at), b.enabled, b.content_version,
                   TimeParam(call.now), call.actor);
-    RecordChange(w, BannerMutation("banner_updated",
-                                   absl::StrCat("updated banner ", b.id,
-                                                material ? " (material change)" : ""),
-                                   call));
+    RecordChange(w, BannerMutation(
+                        "banner_updated",
+                        absl::StrCat("updated banner ", b.id, material ? " (material change)" : ""),
+                        BannerSummary(b), call));
     w.commit();
     return absl::OkStatus();
   }));
@@ -247,7 +255,8 @@ absl::StatusOr<ManualBannerRecord> PgBannerStore::DisableBanner(int64_t id,
           absl::StrCat("no banner ", id, " (statuscastctl banner list shows them)"));
     }
     b = BannerFromRow(r[0]);
-    RecordChange(w, BannerMutation("banner_disabled", absl::StrCat("disabled banner ", id), call));
+    RecordChange(w, BannerMutation("banner_disabled", absl::StrCat("disabled banner ", id),
+                                   BannerSummary(b), call));
     w.commit();
     return absl::OkStatus();
   }));
@@ -289,8 +298,10 @@ absl::StatusOr<KillSwitchRecord> PgBannerStore::SetKillSwitch(KillSwitchRecord k
     pqxx::work w(c);
     w.exec_params(kUpsertKillSwitch, k.scope, k.engaged, k.reason, k.set_by, TimeParam(k.set_at));
     RecordChange(w, BannerMutation("kill_switch",
-                                   absl::StrCat(k.engaged ? "engaged" : "released",
-                                                " kill switch ", k.scope,
+                                   absl::StrCat(k.engaged ? "engaged" : "released", " kill switch ",
+                                                k.scope, k.reason.empty() ? "" : ": ", k.reason),
+                                   absl::StrCat(k.engaged ? "ON" : "OFF", " for ",
+                                                k.scope == "*" ? "every app" : k.scope,
                                                 k.reason.empty() ? "" : ": ", k.reason),
                                    call));
     w.commit();

@@ -97,11 +97,11 @@ constexpr char kSelectIdempotency[] =
     "k.sequence FROM idempotency_keys k LEFT JOIN incidents i ON i.id = k.incident_id "
     "WHERE k.key = $1";
 
-
 constexpr char kSelectChanges[] =
     "SELECT cl.sequence, cl.kind, coalesce(i.ref, ''), coalesce(cl.update_id, 0), "
-    "cl.component_name, cl.actor, " US("cl.at") " FROM change_log cl LEFT JOIN incidents i ON "
-    "i.id = cl.incident_id WHERE cl.sequence > $1 ORDER BY cl.sequence LIMIT $2";
+    "cl.component_name, cl.actor, " US("cl.at") ", cl.summary FROM change_log cl "
+    "LEFT JOIN incidents i ON i.id = cl.incident_id WHERE cl.sequence > $1 "
+    "ORDER BY cl.sequence LIMIT $2";
 constexpr char kHeadSequence[] = "SELECT value FROM change_sequence";
 
 // Filters with fixed parameters; an empty text means "no filter".
@@ -482,6 +482,7 @@ absl::StatusOr<std::vector<ChangeRecord>> PgIncidentStore::ReadChanges(int64_t a
       ch.component_name = r[4].as<std::string>();
       ch.actor = r[5].as<std::string>();
       ch.at = TimeAt(r[6]);
+      ch.summary = r[7].as<std::string>();
       out.push_back(std::move(ch));
     }
     return absl::OkStatus();

@@ -9,7 +9,7 @@ PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 STATUSCAST_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
-  libpqxx-dev libpq-dev prometheus-cpp-dev libboost1.81-dev libre2-dev libssl-dev
+  libpqxx-dev libpq-dev prometheus-cpp-dev libboost1.81-dev libre2-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   golang-github-gogo-googleapis-dev
   postgresql-15 postgresql-client-15

@@ -152,7 +152,7 @@ bool SplitHostPort(const std::string& address, std::string* host, int* port) {
 
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "statuscast-banner: in-app banners over gRPC and Server-Sent Events, the public status "
+      "in-app banners over gRPC and Server-Sent Events, the public status "
       "page, and Prometheus metrics.\nEvery flag can also be set by the environment variable "
       "named in its help.\nUsage: statuscast-banner --database_url=postgresql://...");
   absl::Status env = ApplyEnvironmentToFlags({
@@ -192,6 +192,7 @@ int Main(int argc, char** argv) {
       {"compliance_refresh_interval", "STATUSCAST_COMPLIANCE_REFRESH_INTERVAL"},
   });
   if (!env.ok()) return Fail(std::string(env.message()));
+  ShowMainFlagsInHelp(__FILE__);
   absl::ParseCommandLine(argc, argv);
 #ifdef NDEBUG
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);

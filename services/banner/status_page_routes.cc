@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "libs/http/http_server.h"
 #include "libs/statuspage/status_page_render.h"
+#include "services/banner/precompressed_asset.h"
 #include "services/banner/status_page_publisher.h"
 
 namespace statuscast {
@@ -100,15 +101,10 @@ void AddStatusPageRoutes(HttpServer& server, StatusPagePublisher& publisher,
                     [incident](const HttpRequest& req) { return (*incident)(req); });
   }
 
-  static const RenderedDocument* sdk = [] {
-    auto* d = new RenderedDocument;
-    d->body = kBannerSdkJs;
-    d->etag = ContentEtag(d->body);
-    return d;
-  }();
-  server.AddRoute("/sdk/banner.js", [](const HttpRequest& req) {
-    return Serve(req, *sdk, "text/javascript; charset=utf-8", "public, max-age=300");
-  });
+  // gzip-compressed once, here, for the clients that accept it.
+  static const PrecompressedAsset* sdk =
+      new PrecompressedAsset(kBannerSdkJs, "text/javascript; charset=utf-8", "public, max-age=300");
+  server.AddRoute("/sdk/banner.js", [](const HttpRequest& req) { return sdk->Serve(req); });
 
   // The pages carry their icon inline; this answers browsers that ask anyway
   // (e.g. for the JSON or the feed) without a 404.

@@ -5,7 +5,8 @@
 //   GET /v1/status.json          Statuspage-style summary
 //   GET /v1/incidents.json       open and recently resolved incidents
 //   GET /feed.atom, /history.atom  Atom feed of public updates
-//   GET /sdk/banner.js           the drop-in banner (sdk/banner.js, embedded)
+//   GET /sdk/banner.js           the drop-in banner (sdk/banner.js, embedded; gzip
+//                                when the client accepts it, see PrecompressedAsset)
 //   GET /favicon.ico             204 (the pages link an inline icon)
 // Each answers If-None-Match with 304; 503 + Retry-After until the first
 // load. HttpServer routes exact paths only, so /incidents/INC-1 ..

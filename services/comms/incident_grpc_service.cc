@@ -83,6 +83,10 @@ v1::IncidentEvent::Kind EventKind(const std::string& kind) {
   if (kind == "reopened") return v1::IncidentEvent::KIND_REOPENED;
   if (kind == "postmortem_published") return v1::IncidentEvent::KIND_POSTMORTEM_PUBLISHED;
   if (kind == "component_created") return v1::IncidentEvent::KIND_COMPONENT_CREATED;
+  if (kind == "banner_created") return v1::IncidentEvent::KIND_BANNER_CREATED;
+  if (kind == "banner_updated") return v1::IncidentEvent::KIND_BANNER_UPDATED;
+  if (kind == "banner_disabled") return v1::IncidentEvent::KIND_BANNER_DISABLED;
+  if (kind == "kill_switch") return v1::IncidentEvent::KIND_KILL_SWITCH;
   return v1::IncidentEvent::KIND_UNSPECIFIED;
 }
 
@@ -421,6 +425,7 @@ absl::Status IncidentGrpcService::Watch(grpc::ServerContext* ctx,
       e.set_kind(EventKind(c.kind));
       e.mutable_at()->set_seconds(absl::ToUnixSeconds(c.at));
       e.set_actor(c.actor);
+      e.set_summary(c.summary);
       if (!c.incident_ref.empty()) {
         absl::StatusOr<Incident> i = store.GetIncident(c.incident_ref, false);
         if (!i.ok()) break;  // retry this change on the next round

@@ -142,7 +142,7 @@ int CreateToken(const std::string& url, Scope scope) {
 
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "statuscast-comms: incident state in PostgreSQL behind gRPC "
+      "incident state in PostgreSQL behind gRPC "
       "statuscast.v1.IncidentService.\nEvery flag can also be set by the environment variable "
       "named in its help.\nUsage: statuscast-comms --database_url=postgresql://...\n"
       "The first admin token: statuscast-comms --database_url=... --create_token=NAME "
@@ -173,6 +173,7 @@ int Main(int argc, char** argv) {
       {"auth", "STATUSCAST_AUTH"},
   });
   if (!env.ok()) return Fail(std::string(env.message()));
+  ShowMainFlagsInHelp(__FILE__);
   absl::ParseCommandLine(argc, argv);
 
 #ifdef NDEBUG

@@ -473,9 +473,17 @@ int CommandRunner::Show(const std::vector<std::string>& args) {
   if (!Fetch(args, "show", &inc, &code)) return code;
   if (options_.json) {
     PrintJson(inc);
-  } else {
-    *out_ << RenderIncident(inc, clock_->Now());
+    return kExitOk;
   }
+  // The components' status now, from the same derivation as `components
+  // list`; without it (an older server, a hiccup) show still works.
+  v1::ListComponentsResponse components;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
+  ctx.AddMetadata("x-request-id", NewRequestId());
+  const bool have_components =
+      stub_->ListComponents(&ctx, v1::ListComponentsRequest(), &components).ok();
+  *out_ << RenderIncident(inc, clock_->Now(), have_components ? &components : nullptr);
   return kExitOk;
 }
 

@@ -295,8 +295,14 @@ const char* EventKindLabel(v1::IncidentEvent::Kind k) {
       return "postmortem";
     case v1::IncidentEvent::KIND_COMPONENT_CREATED:
       return "component";
+    case v1::IncidentEvent::KIND_BANNER_CREATED:
+    case v1::IncidentEvent::KIND_BANNER_UPDATED:
+    case v1::IncidentEvent::KIND_BANNER_DISABLED:
+      return "banner";
+    case v1::IncidentEvent::KIND_KILL_SWITCH:
+      return "killswitch";
     default:
-      return "event";
+      return "change";
   }
 }
 
@@ -568,7 +574,8 @@ std::string DescribePromise(const v1::Incident& inc, absl::Time now) {
                       FormatUtcNear(next, now), ")");
 }
 
-std::string RenderIncident(const v1::Incident& inc, absl::Time now) {
+std::string RenderIncident(const v1::Incident& inc, absl::Time now,
+                           const v1::ListComponentsResponse* components_now) {
   std::string out = absl::StrCat(inc.ref(), "  ", inc.title(), "\n");
   AppendHeader(&out, "severity", SeverityLabel(inc.severity()));
   absl::Time start = TimeFromProto(inc.confirmed_start());
@@ -593,8 +600,22 @@ std::string RenderIncident(const v1::Incident& inc, absl::Time now) {
       name_width = std::max(name_width, Utf8Length(c.name()));
     for (int i = 0; i < inc.affected_components_size(); ++i) {
       const auto& c = inc.affected_components(i);
+      const v1::Component* now_c = nullptr;
+      if (components_now != nullptr) {
+        for (const v1::Component& k : components_now->components()) {
+          if (k.name() == c.name()) now_c = &k;
+        }
+      }
+      std::string status = ComponentStatusLabel(c.status());
+      if (now_c != nullptr && (!IsOpen(inc) || now_c->status() != c.status())) {
+        status = absl::StrCat(ComponentStatusLabel(now_c->status()), " now (",
+                              ComponentStatusLabel(c.status()),
+                              IsOpen(inc) ? " in this incident)" : " during this incident)");
+      } else if (now_c == nullptr && !IsOpen(inc)) {
+        status = absl::StrCat(status, " during this incident");
+      }
       AppendHeader(&out, i == 0 ? "components" : "",
-                   absl::StrCat(Pad(c.name(), name_width), "  ", ComponentStatusLabel(c.status())));
+                   absl::StrCat(Pad(c.name(), name_width), "  ", status));
     }
   }
   if (inc.reopen_count() > 0) {
@@ -922,10 +943,36 @@ std::string RenderEvent(const v1::IncidentEvent& e, absl::Time now) {
   if (e.kind() == v1::IncidentEvent::KIND_SNAPSHOT_END) {
     return absl::StrCat(head, "open incidents above; live changes follow\n");
   }
+  const std::string by = e.actor().empty() ? "" : absl::StrCat("  by ", e.actor());
   if (e.kind() == v1::IncidentEvent::KIND_COMPONENT_CREATED) {
     const v1::Component& c = e.component();
-    return absl::StrCat(head, c.name(), c.group().empty() ? "" : absl::StrCat(" (", c.group(), ")"),
-                        e.actor().empty() ? "" : absl::StrCat("  by ", e.actor()), "\n");
+    return absl::StrCat(head, "created ", c.name(),
+                        c.group().empty() ? "" : absl::StrCat(" (", c.group(), ")"), by, "\n");
+  }
+  // Changes without an incident: manual banners, kill switches, and kinds
+  // newer than this statuscastctl (the server's summary still says what).
+  const char* verb = nullptr;
+  switch (e.kind()) {
+    case v1::IncidentEvent::KIND_BANNER_CREATED:
+      verb = "created ";
+      break;
+    case v1::IncidentEvent::KIND_BANNER_UPDATED:
+      verb = "edited ";
+      break;
+    case v1::IncidentEvent::KIND_BANNER_DISABLED:
+      verb = "disabled ";
+      break;
+    case v1::IncidentEvent::KIND_KILL_SWITCH:
+      verb = "kill switch ";
+      break;
+    default:
+      if (!e.has_incident()) verb = "";
+  }
+  if (verb != nullptr) {
+    std::string what = e.summary().empty()
+                           ? std::string("(no details; statuscastctl banner list shows the state)")
+                           : Truncate(OneLine(e.summary()), 90);
+    return absl::StrCat(head, verb, what, by, "\n");
   }
   const v1::Incident& inc = e.incident();
   std::string line = absl::StrCat(head, Pad(inc.ref(), 8), SeverityLabel(inc.severity()), "  ",

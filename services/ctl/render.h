@@ -53,7 +53,14 @@ std::string DescribePromise(const v1::Incident& incident, absl::Time now);
 // before, severity changes, postmortem), the Promises section when the
 // incident carries its compliance (RenderPromises) and the standing promise
 // last.
-std::string RenderIncident(const v1::Incident& incident, absl::Time now);
+// `components_now` (may be null): the catalog with each component's status
+// now, as `components list` and the status page derive it from the open
+// incidents. The incident's own record keeps each component's status while
+// it was open; once resolved, or when another incident weighs more, `show`
+// prints the status now and the incident's in parentheses, so it never
+// contradicts `components list`.
+std::string RenderIncident(const v1::Incident& incident, absl::Time now,
+                           const v1::ListComponentsResponse* components_now = nullptr);
 
 // The "Promises" section of `show`: a count line, the first communication's
 // delay against the target, one line per ledger entry with the server's

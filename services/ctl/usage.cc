@@ -19,10 +19,13 @@ const std::vector<CommandHelp>& Commands() {
       {"declare",
        "--title T --severity SEV --components C[:STATUS],... [--started WHEN]\n"
        "              [--message M [--banner B] [--channels CH,...] [--next WHEN] [--state S]]",
-       "Declare an incident; with --message, post the first customer update too.",
+       "Declare an incident; it prints its reference (INC-n). With --message, post the\n"
+       "              first customer update too: acknowledgment, who is affected, what you\n"
+       "              are doing and the next update time in UTC (the server refuses a\n"
+       "              SEV-1/SEV-2 first update without them); or post it next with\n"
+       "              statuscastctl template INC-n --tone acknowledging --post.",
        "statuscastctl declare --title \"Card payments failing\" --severity SEV-1 \\\n"
-       "                  --components checkout:major_outage,payments --started=-20m \\\n"
-       "                  --message \"We're investigating failed card payments at checkout.\"",
+       "                  --components checkout:major_outage --started=-20m",
        {"title", "severity", "components", "started", "message", "banner", "channels", "next",
         "state", "override"}},
       {"update",
@@ -31,36 +34,42 @@ const std::vector<CommandHelp>& Commands() {
        "Post a customer-facing update; it keeps the standing promise and makes the next.\n"
        "              The server lints it and shows what it found; when its policy refuses\n"
        "              lint errors, --override \"why\" posts anyway (the reason is recorded).",
-       "statuscastctl update INC-12 --state identified --message \"We found the cause...\"",
+       "statuscastctl update INC-n --state identified --next 30m \\\n"
+       "                  --message \"We found the cause of the failed card payments and are "
+       "rolling back a change.\"",
        {"message", "state", "next", "banner", "channels", "no_progress", "components", "override"}},
       {"resolve",
        "INC-n --message M [--channels CH,...] [--override REASON]",
        "Resolve with the resolution message (fix, cause, apology, prevention, postmortem).",
-       "statuscastctl resolve INC-12 --message \"Card payments work again since 15:32 UTC...\"",
+       "statuscastctl resolve INC-n --message \"Resolved: card payments work normally again. "
+       "The failures were caused by a faulty settings change, now undone. We know this stopped "
+       "many of you from paying, and we're sorry. To prevent this from happening again, we're "
+       "adding checks before such changes. A postmortem follows within five days.\"",
        {"message", "channels", "override"}},
       {"reopen",
        "INC-n --reason R --message M [--state S] [--next WHEN] [--banner B]\n"
        "              [--channels CH,...]",
        "Reopen a resolved incident with a customer update (recorded with the reason).",
-       "statuscastctl reopen INC-12 --reason \"errors are back\" --message \"Payments fail "
-       "again...\"",
+       "statuscastctl reopen INC-n --reason \"errors are back\" \\\n"
+       "                  --message \"We're investigating failed card payments again for some "
+       "users at checkout.\"",
        {"reason", "message", "state", "next", "banner", "channels", "override"}},
       {"severity",
        "INC-n SEV [--reason R]",
        "Change the severity; escalating tightens the standing promise.",
-       "statuscastctl severity INC-12 SEV-1 --reason \"all regions affected\"",
+       "statuscastctl severity INC-n SEV-2 --reason \"only some regions are affected\"",
        {"reason"}},
       {"postmortem",
        "INC-n --url URL [--body-file FILE|-]",
        "Publish the postmortem (a link, its text, or both).",
-       "statuscastctl postmortem INC-12 --url https://status.example.com/pm/inc-12",
+       "statuscastctl postmortem INC-n --url https://status.example.com/postmortems/INC-n",
        {"url", "body_file"}},
       {"show",
        "INC-n",
        "The incident and its timeline, then its promises: the first update's delay\n"
        "              against the target, every \"next update by\" promise kept, MISSED or\n"
        "              pending, gaps beyond the cadence, and whether an update is OVERDUE now.",
-       "statuscastctl show INC-12",
+       "statuscastctl show INC-n",
        {}},
       {"list",
        "[--open|--closed] [--state S,...] [--severity SEV,...] [--since WHEN] [--until WHEN]\n"
@@ -85,7 +94,8 @@ const std::vector<CommandHelp>& Commands() {
        "              --incident takes severity, state and components from the incident;\n"
        "              without a server (or with --local) the built-in rules run here.",
        "echo \"We're investigating failed checkouts.\" | statuscastctl lint --severity SEV-1 "
-       "--phase first",
+       "--phase first\n"
+       "                  # exit 1: two errors, no scope (who is affected) and no next update time",
        {"file", "severity", "phase", "incident", "state", "next", "components", "banner",
         "channels", "local"}},
       {"template",
@@ -93,7 +103,7 @@ const std::vector<CommandHelp>& Commands() {
        "              [--channels CH,...] [--override REASON]",
        "An update filled from the incident (scope, next update time); it lints clean.\n"
        "              --post posts it (no_progress as a no-progress update; resolving resolves).",
-       "statuscastctl template INC-12 --tone no_progress --post",
+       "statuscastctl template INC-n --tone no_progress --post",
        {"tone", "next", "post", "channels", "override"}},
       {"banner",
        "list\n"
@@ -123,7 +133,8 @@ const std::vector<CommandHelp>& Commands() {
        {"since", "until"}},
       {"watch",
        "[--after SEQ] [--reminders-only]",
-       "Stream changes: open incidents, then one line per change, and REMINDER lines\n"
+       "Stream changes: open incidents, then one line per change (incidents,\n"
+       "              components, manual banners, kill switches), and REMINDER lines\n"
        "              before a promised update falls due and when it is missed (with the\n"
        "              command that posts a \"no progress\" update). Reconnects by itself and\n"
        "              resumes after the last change and reminder shown. Ctrl-C stops.",
@@ -190,7 +201,9 @@ std::string UsageText() {
   absl::StrAppend(
       &out,
       "Values\n"
-      "  INC-n       an incident reference: INC-12 (or 12)\n"
+      "  INC-n       an incident reference: INC-12 (or 12), as declare printed it; in the\n"
+      "              examples, INC-n stands for yours (others' incidents have other numbers)\n"
+      "  ID          a manual banner's number, as banner create and banner list print it\n"
       "  SEV         SEV-1 (update every 30m), SEV-2 (every 60m), SEV-3 (on state change);\n"
       "              also sev1 or 1\n"
       "  S           investigating, identified, monitoring, resolved\n"

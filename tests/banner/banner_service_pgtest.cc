@@ -231,9 +231,13 @@ TEST_F(BannerServiceTest, ASev1WithTheBannerChannelReachesSubscribersWithinASeco
   EXPECT_EQ(b.link(), "https://status.example.com/incidents/" + inc.ref());
   EXPECT_EQ(b.content_version(), 1);
   EXPECT_TRUE(b.dismissible());
-  // The test server's validity is 900 ms: compare to the nanosecond.
-  EXPECT_GT(set->valid_until().seconds() * 1000000000LL + set->valid_until().nanos(),
-            set->generated_at().seconds() * 1000000000LL + set->generated_at().nanos());
+  // Valid for exactly the configured validity (900 ms here), to the nanosecond.
+  auto at = [](const google::protobuf::Timestamp& t) {
+    return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+  };
+  ASSERT_EQ(banner_.validity(), absl::Milliseconds(900));
+  EXPECT_EQ(at(set->valid_until()) - at(set->generated_at()), banner_.validity())
+      << absl::FormatDuration(at(set->valid_until()) - at(set->generated_at()));
   // The latency is recorded when the server's write completes.
   for (int i = 0; i < 100 && banner_.metrics().with_latency.load() == 0; ++i) {
     absl::SleepFor(absl::Milliseconds(10));
@@ -300,10 +304,78 @@ TEST_F(BannerServiceTest, TheKillSwitchHidesEveryBannerAtOnceAndReleasingBringsT
   EXPECT_TRUE(sub.WaitFor([&, i = 0](const v1::BannerSet& s) mutable {
     return ++i > n && s.banners_size() == 1;
   }));
-  // A per-app switch hides only that app.
+  // A per-app switch hides that app's banners, and only that app's: a
+  // manual banner shown on both apps leaves the switched one and stays on
+  // the other.
+  {
+    grpc::ClientContext ctx;
+    v1::CreateBannerRequest req;
+    req.set_author("sre");
+    req.mutable_banner()->set_text("Maintenance tonight 22:00-23:00 UTC.");
+    req.mutable_banner()->set_level(v1::BANNER_LEVEL_MAINTENANCE);
+    req.mutable_banner()->mutable_target()->add_apps("shop");
+    req.mutable_banner()->mutable_target()->add_apps("blog");
+    v1::ManualBanner created;
+    ASSERT_TRUE(admin_->CreateBanner(&ctx, req, &created).ok());
+  }
+  Subscription blog(*stub_, "blog", "/checkout");
+  ASSERT_TRUE(blog.WaitFor([](const v1::BannerSet& s) { return s.banners_size() == 1; }));
+  ASSERT_TRUE(sub.WaitFor([](const v1::BannerSet& s) { return s.banners_size() == 2; }));
   ASSERT_TRUE(KillSwitch("blog", true).ok());
+  n = blog.sets();
+  EXPECT_TRUE(blog.WaitFor([&, i = 0](const v1::BannerSet& s) mutable {
+    return ++i > n && s.banners_size() == 0;
+  })) << "the switched app's banner did not disappear within 1 s";
+  EXPECT_EQ(Get("blog", "/checkout").banners_size(), 0);
   banner_.follower().SyncOnce();
-  EXPECT_EQ(Get("shop", "/checkout").banners_size(), 1);
+  EXPECT_EQ(Get("shop", "/checkout").banners_size(), 2);
+  EXPECT_EQ(Get("blog", "/checkout").banners_size(), 0);
+}
+
+// statuscastctl watch shows every change; banner and kill-switch changes
+// reach watchers with their own kinds and say what changed.
+TEST_F(BannerServiceTest, WatchersSeeBannerAndKillSwitchChangesInWords) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  auto reader = comms_stub_->WatchIncidents(&ctx, v1::WatchIncidentsRequest());
+  v1::IncidentEvent e;
+  do {
+    ASSERT_TRUE(reader->Read(&e));
+  } while (e.kind() != v1::IncidentEvent::KIND_SNAPSHOT_END);
+
+  v1::ManualBanner created;
+  {
+    grpc::ClientContext c;
+    v1::CreateBannerRequest req;
+    req.set_author("sre");
+    req.mutable_banner()->set_text("Maintenance tonight 22:00-23:00 UTC.");
+    req.mutable_banner()->set_level(v1::BANNER_LEVEL_MAINTENANCE);
+    req.mutable_banner()->mutable_target()->add_apps("shop");
+    ASSERT_TRUE(admin_->CreateBanner(&c, req, &created).ok());
+  }
+  {
+    grpc::ClientContext c;
+    v1::DisableBannerRequest req;
+    req.set_id(created.id());
+    req.set_author("sre");
+    v1::ManualBanner disabled;
+    ASSERT_TRUE(admin_->DisableBanner(&c, req, &disabled).ok());
+  }
+  ASSERT_TRUE(KillSwitch("shop", true).ok());
+
+  std::vector<v1::IncidentEvent> seen;
+  while (seen.size() < 3 && reader->Read(&e)) seen.push_back(e);
+  ctx.TryCancel();
+  ASSERT_EQ(seen.size(), 3u);
+  const std::string banner = absl::StrCat(
+      "banner ", created.id(), " (maintenance): ", "Maintenance tonight 22:00-23:00 UTC.");
+  EXPECT_EQ(seen[0].kind(), v1::IncidentEvent::KIND_BANNER_CREATED);
+  EXPECT_EQ(seen[0].summary(), banner);
+  EXPECT_EQ(seen[1].kind(), v1::IncidentEvent::KIND_BANNER_DISABLED);
+  EXPECT_EQ(seen[1].summary(), banner);
+  EXPECT_EQ(seen[2].kind(), v1::IncidentEvent::KIND_KILL_SWITCH);
+  EXPECT_EQ(seen[2].summary(), "ON for shop: test");
+  for (const auto& event : seen) EXPECT_EQ(event.actor(), "sre");
 }
 
 TEST_F(BannerServiceTest, AResumeWithTheCurrentVersionSendsNoDuplicateSet) {

@@ -60,11 +60,12 @@ describe('banner SDK and status page in Chromium', { concurrency: false }, () =>
 
   test('a SEV-1 declared with statuscastctl shows on the checkout page within 1 s, and only there', async () => {
     const m = message("We're investigating failed checkouts for all users of the shop. Our team is on it.", 20);
+    // Nothing shows before the declaration, so the wait below measures the new banner.
+    assert.equal(await banners(checkout).count(), 0, 'no banner on /checkout.html before the declaration');
     const started = performance.now();
     stack.ctl('declare', '--title', 'Checkout failing', '--severity', 'SEV-1',
       '--components', 'checkout:major_outage', '--started=-5m', '--message', m.text,
       '--channels', 'in_app_banner,status_page', '--next', m.next);
-    const committed = performance.now();
     const ms = await within(1000, 'banner on /checkout.html', async () => (await bannerFor(checkout, 'INC-1').count()) === 1);
     console.log(`banner visible ${Math.round(ms)} ms after statuscastctl returned ` +
       `(${Math.round(performance.now() - started)} ms after it started)`);
@@ -81,7 +82,6 @@ describe('banner SDK and status page in Chromium', { concurrency: false }, () =>
     assert.equal(await home.locator('statuscast-banner').evaluate((el) => el.hidden), true);
     const snapshot = await (await fetch(`${stack.bannerBase}/v1/banners?app=shop&path=/index.html`)).json();
     assert.deepEqual(snapshot.banners, []);
-    assert.ok(committed > started);
   });
 
   test('the banner is dismissed from the keyboard (Tab, Enter); it stays dismissed across a reload', async () => {

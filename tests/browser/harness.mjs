@@ -77,21 +77,20 @@ export class Stack {
     this.env = { ...process.env, STATUSCAST_SERVER: `127.0.0.1:${this.ports.comms}`,
       STATUSCAST_BANNER_SERVER: `127.0.0.1:${this.ports.grpc}`, STATUSCAST_AUTHOR: 'browser-test' };
 
-    // The services may require API tokens. When statuscastctl can send one
-    // (STATUSCAST_TOKEN), make an admin token; when it cannot yet, run both
-    // services with --auth=disabled (loopback only).
-    const commsHelp = spawnText(BIN.comms, ['--helpfull']);
-    const ctlSendsTokens = fs.readFileSync(BIN.ctl).includes('STATUSCAST_TOKEN');
+    // Both services run as deployed, with tokens required: an admin token
+    // made the way an operator makes the first one, sent by statuscastctl
+    // (STATUSCAST_TOKEN). A failure here fails the tests with its output.
     const commsArgs = [`--database_url=${this.dbUrl}`, `--grpc_address=127.0.0.1:${this.ports.comms}`,
       `--metrics_address=127.0.0.1:${this.ports.commsMetrics}`, '--log_format=json'];
-    this.authArgs = [];
-    if (commsHelp.includes('--create_token') && ctlSendsTokens) {
+    try {
       this.env.STATUSCAST_TOKEN = execFileSync(BIN.comms, [`--database_url=${this.dbUrl}`,
-        '--create_token=browser-test', '--token_scope=admin'], { stdio: ['ignore', 'pipe', 'ignore'] })
+        '--create_token=browser-test', '--token_scope=admin'], { stdio: ['ignore', 'pipe', 'pipe'] })
         .toString().trim();
-    } else if (commsHelp.includes('--auth ')) {
-      commsArgs.push('--auth=disabled');
-      if (spawnText(BIN.banner, ['--helpfull']).includes('--auth ')) this.authArgs.push('--auth=disabled');
+    } catch (e) {
+      throw new Error(`statuscast-comms --create_token failed (${e.status}):\n${e.stdout}${e.stderr}`);
+    }
+    if (!this.env.STATUSCAST_TOKEN.startsWith('sct_')) {
+      throw new Error(`statuscast-comms --create_token printed no token: ${this.env.STATUSCAST_TOKEN}`);
     }
     this.comms = this.spawn('comms', BIN.comms, commsArgs);
     await waitFor('statuscast-comms', () => portOpen(this.ports.comms));
@@ -121,7 +120,7 @@ export class Stack {
       `--grpc_address=127.0.0.1:${this.ports.grpc}`, `--http_address=127.0.0.1:${this.ports.http}`,
       `--metrics_address=127.0.0.1:${this.ports.metrics}`, `--status_page_url=${this.bannerBase}`,
       '--status_page_title=Example Shop status', '--heartbeat_interval=1s', '--banner_validity=6s',
-      '--log_format=json', ...this.authArgs]);
+      '--log_format=json']);
     await waitFor('statuscast-banner /readyz', async () => (await fetch(this.bannerBase + '/readyz')).ok);
     await waitFor('the status page', async () => (await fetch(this.bannerBase + '/v1/status.json')).ok);
   }
@@ -160,14 +159,6 @@ export class Stack {
   logs() {
     return fs.readdirSync(this.logDir).map((f) => `--- ${f}\n` +
       fs.readFileSync(path.join(this.logDir, f), 'utf8').split('\n').slice(-30).join('\n')).join('\n');
-  }
-}
-
-function spawnText(bin, args) {
-  try {
-    return execFileSync(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-  } catch (e) {
-    return String(e.stdout || '') + String(e.stderr || '');
   }
 }
 

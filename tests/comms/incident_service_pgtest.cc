@@ -3,7 +3,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <pqxx/pqxx>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -305,25 +308,95 @@ TEST_F(IncidentServiceTest, ARetriedDeclareCreatesOneIncidentEvenWhenRetriesRace
   EXPECT_EQ(db_.Query("SELECT count(*) FROM incidents"), "1");
 }
 
+// Sequence order must be commit order: a follower that has read sequence N
+// reads "after N" next, so a change numbered N+1 that committed before N
+// would be skipped for good. Two observers would see it break:
+//  - a reader polling the log while writers commit: every snapshot a
+//    statement sees (exactly what had committed when it started) must be a
+//    gapless prefix 1..max; a later number visible before an earlier one is
+//    a hole;
+//  - the writers: a call that returned (committed) before another began
+//    must hold the smaller sequence.
 TEST_F(IncidentServiceTest, TheChangeLogIsGaplessAndInCommitOrder) {
-  v1::Incident inc = DeclareSev1().incident();
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 4; ++i) {
-    threads.emplace_back([&] {
+  DeclareSev1();
+  std::atomic<bool> writing{true};
+  std::vector<std::string> holes;
+  int snapshots = 0;
+  std::thread reader([&] {
+    pqxx::connection conn(db_.url());
+    while (writing.load()) {
+      pqxx::read_transaction tx(conn);
+      pqxx::row r = tx.exec1(
+          "SELECT count(*), coalesce(min(sequence), 0), coalesce(max(sequence), 0) "
+          "FROM change_log");
+      ++snapshots;
+      const int64_t count = r[0].as<int64_t>(), min = r[1].as<int64_t>(), max = r[2].as<int64_t>();
+      if (min != 1 || max != count) {
+        holes.push_back(absl::StrCat(count, " rows, sequences ", min, "..", max));
+      }
+    }
+  });
+
+  // Each call's place in real time: a ticket taken before it starts and one
+  // after it returns, from one counter shared by every writer.
+  struct Call {
+    int64_t started, returned;
+    std::string ref;
+  };
+  std::atomic<int64_t> ticket{0};
+  std::vector<std::vector<Call>> calls(4);
+  std::vector<std::vector<v1::DeclareIncidentRequest>> requests(4);
+  for (auto& r : requests) {
+    for (int k = 0; k < 5; ++k) r.push_back(DeclareSev1Request());
+  }
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
       auto stub = server_.NewStub();
-      for (int k = 0; k < 5; ++k) {
+      for (const v1::DeclareIncidentRequest& req : requests[w]) {
         grpc::ClientContext ctx;
-        v1::DeclareIncidentRequest req = DeclareSev1Request();
         v1::WriteIncidentResponse r;
-        stub->DeclareIncident(&ctx, req, &r);
+        Call c;
+        c.started = ticket.fetch_add(1);
+        grpc::Status s = stub->DeclareIncident(&ctx, req, &r);
+        c.returned = ticket.fetch_add(1);
+        EXPECT_TRUE(s.ok()) << s.error_message();
+        c.ref = r.incident().ref();
+        calls[w].push_back(c);
       }
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : writers) t.join();
+  writing = false;
+  reader.join();
+
   // 2 components + 21 incidents.
   EXPECT_EQ(db_.Query("SELECT count(*) FROM change_log"), "23");
   EXPECT_EQ(db_.Query("SELECT max(sequence) - min(sequence) + 1 FROM change_log"), "23");
   EXPECT_EQ(db_.Query("SELECT value FROM change_sequence"), "23");
+  EXPECT_GT(snapshots, 0);
+  EXPECT_TRUE(holes.empty()) << "a later sequence committed before an earlier one, seen as: "
+                             << holes.front();
+
+  std::vector<std::pair<Call, int64_t>> all;
+  for (const auto& writer : calls) {
+    for (const Call& c : writer) {
+      std::string seq = db_.Query(absl::StrCat(
+          "SELECT cl.sequence FROM change_log cl JOIN incidents i ON i.id = cl.incident_id "
+          "WHERE i.ref = '",
+          c.ref, "' AND cl.kind = 'declared'"));
+      ASSERT_FALSE(seq.empty()) << c.ref;
+      all.emplace_back(c, std::stoll(seq));
+    }
+  }
+  ASSERT_EQ(all.size(), 20u);
+  for (const auto& [a, seq_a] : all) {
+    for (const auto& [b, seq_b] : all) {
+      if (a.returned < b.started) {
+        EXPECT_LT(seq_a, seq_b) << a.ref << " committed before " << b.ref << " began";
+      }
+    }
+  }
 }
 
 TEST_F(IncidentServiceTest, ComponentStatusIsDerivedFromOpenIncidents) {

@@ -227,6 +227,79 @@ TEST(RenderEventTest, OneLinePerChange) {
             "alice\n");
 }
 
+// After a resolve, `show` agrees with `components list`: the status now,
+// and the incident's record of it in parentheses.
+TEST(RenderIncidentTest, AResolvedIncidentShowsItsComponentsAsTheyAreNow) {
+  v1::Incident inc = PaymentsIncident();
+  inc.set_state(v1::INCIDENT_STATE_RESOLVED);
+  v1::ListComponentsResponse now;
+  auto* k = now.add_components();
+  k->set_name("checkout");
+  k->set_status(v1::COMPONENT_STATUS_OPERATIONAL);
+  k = now.add_components();
+  k->set_name("payments");
+  k->set_status(v1::COMPONENT_STATUS_OPERATIONAL);
+  std::string out = RenderIncident(inc, At("15:00"), &now);
+  EXPECT_THAT(out, HasSubstr("  components       checkout  operational now (major_outage during "
+                             "this incident)\n"
+                             "                   payments  operational now "
+                             "(degraded_performance during this incident)\n"));
+
+  // Open, with another incident weighing more on payments.
+  inc.set_state(v1::INCIDENT_STATE_IDENTIFIED);
+  now.mutable_components(0)->set_status(v1::COMPONENT_STATUS_MAJOR_OUTAGE);
+  now.mutable_components(1)->set_status(v1::COMPONENT_STATUS_PARTIAL_OUTAGE);
+  out = RenderIncident(inc, At("15:00"), &now);
+  EXPECT_THAT(out, HasSubstr("  components       checkout  major_outage\n"
+                             "                   payments  partial_outage now "
+                             "(degraded_performance in this incident)\n"));
+}
+
+// Every change kind gets words of its own, never "event unspecified".
+TEST(RenderEventTest, BannerKillSwitchAndComponentChangesSayWhatChanged) {
+  auto event = [](v1::IncidentEvent::Kind kind, const std::string& summary) {
+    v1::IncidentEvent e;
+    e.set_sequence(77);
+    e.set_kind(kind);
+    Set(e.mutable_at(), At("14:28"));
+    e.set_actor("sre");
+    e.set_summary(summary);
+    return e;
+  };
+  const std::string head = "2026-11-27 14:28 UTC  #77     ";
+  EXPECT_EQ(RenderEvent(event(v1::IncidentEvent::KIND_BANNER_CREATED,
+                              "banner 3 (maintenance): Maintenance tonight 22:00-23:00 UTC"),
+                        At("14:28")),
+            head +
+                "banner     created banner 3 (maintenance): Maintenance tonight 22:00-23:00 "
+                "UTC  by sre\n");
+  EXPECT_EQ(RenderEvent(event(v1::IncidentEvent::KIND_BANNER_UPDATED,
+                              "banner 3 (maintenance): Maintenance tonight 22:00-23:30 UTC"),
+                        At("14:28")),
+            head +
+                "banner     edited banner 3 (maintenance): Maintenance tonight 22:00-23:30 "
+                "UTC  by sre\n");
+  EXPECT_EQ(RenderEvent(event(v1::IncidentEvent::KIND_BANNER_DISABLED,
+                              "banner 3 (maintenance): Maintenance tonight"),
+                        At("14:28")),
+            head + "banner     disabled banner 3 (maintenance): Maintenance tonight  by sre\n");
+  EXPECT_EQ(RenderEvent(event(v1::IncidentEvent::KIND_KILL_SWITCH, "ON for shop: banner loop"),
+                        At("14:28")),
+            head + "killswitch kill switch ON for shop: banner loop  by sre\n");
+  v1::IncidentEvent component = event(v1::IncidentEvent::KIND_COMPONENT_CREATED, "");
+  component.mutable_component()->set_name("checkout");
+  EXPECT_EQ(RenderEvent(component, At("14:28")), head + "component  created checkout  by sre\n");
+  // A kind newer than this statuscastctl: the server's summary.
+  EXPECT_EQ(RenderEvent(event(static_cast<v1::IncidentEvent::Kind>(99), "maintenance window set"),
+                        At("14:28")),
+            head + "change     maintenance window set  by sre\n");
+  for (int k = v1::IncidentEvent::Kind_MIN; k <= v1::IncidentEvent::Kind_MAX; ++k) {
+    std::string line =
+        RenderEvent(event(static_cast<v1::IncidentEvent::Kind>(k), "x"), At("14:28"));
+    EXPECT_EQ(line.find("unspecified"), std::string::npos) << line;
+  }
+}
+
 TEST(MarkSpanTest, UnderlinesTheSpanOnItsLine) {
   const std::string text = "First line.\nAWS is down; fixed in 30 minutes.";
   size_t begin = text.find("fixed in 30 minutes");

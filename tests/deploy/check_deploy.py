@@ -47,19 +47,11 @@ def env_names(root, service):
     return set(re.findall(r'"(STATUSCAST_[A-Z0-9_]+)"', read(f"{root}/services/{service}/main.cc")))
 
 
-# Being added to statuscast-comms (--metrics_address); accepted, with a note,
-# until services/comms/main.cc reads it.
-PENDING_ENV = {"comms": {"STATUSCAST_COMMS_METRICS_ADDRESS"}}
 BINARY_SERVICE = {"statuscast-comms": "comms", "statuscast-banner": "banner"}
 
 
 def known_env(root, service, name):
-    if name in env_names(root, service):
-        return True
-    if name in PENDING_ENV.get(service, set()):
-        print(f"note: {name} is not read by services/{service}/main.cc yet (pending); accepted")
-        return True
-    return False
+    return name in env_names(root, service)
 
 
 def address_port(value):

@@ -18,6 +18,7 @@ BannerTestServer::BannerTestServer(const std::string& database_url, absl::Durati
   BannerHubOptions options;
   options.status_page_url = "https://status.example.com";
   options.validity = heartbeat * 3;
+  validity_ = options.validity;
   hub_ = std::make_unique<BannerHub>(RealClock::Get(), options);
   feed_ = std::make_unique<ChangeFeed>(database_url, absl::Seconds(5));
   feed_->Start();

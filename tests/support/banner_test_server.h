@@ -51,6 +51,8 @@ class BannerTestServer {
   ~BannerTestServer();
 
   const std::string& address() const { return address_; }
+  // How long a set stays valid without news: three heartbeats.
+  absl::Duration validity() const { return validity_; }
   std::unique_ptr<v1::BannerService::Stub> NewStub() const;
   std::unique_ptr<v1::BannerAdminService::Stub> NewAdminStub() const;
   BannerHub& hub() { return *hub_; }
@@ -71,6 +73,7 @@ class BannerTestServer {
   std::unique_ptr<BannerAdminService> admin_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
+  absl::Duration validity_;
 };
 
 }  // namespace statuscast::testing
