@@ -39,6 +39,7 @@
 #include "services/banner/compliance_refresher.h"
 #include "services/banner/banner_admin_service.h"
 #include "services/banner/banner_grpc_service.h"
+#include "services/banner/banner_http_endpoints.h"
 #include "services/banner/banner_http_routes.h"
 #include "services/banner/status_page_publisher.h"
 #include "services/banner/status_page_routes.h"
@@ -83,9 +84,6 @@ ABSL_FLAG(std::string, status_page_url, "http://127.0.0.1:8080",
 ABSL_FLAG(std::string, status_page_title, "Service status",
           "the public status page's name (page title, JSON summary, Atom feed) "
           "(env STATUSCAST_STATUS_PAGE_TITLE)");
-ABSL_FLAG(int, status_page_incident_routes, 10000,
-          "incident pages /incidents/INC-1 .. INC-<this> are routed "
-          "(env STATUSCAST_STATUS_PAGE_INCIDENT_ROUTES)");
 ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(15),
           "heartbeat on a quiet stream this often (env STATUSCAST_HEARTBEAT_INTERVAL)");
 ABSL_FLAG(absl::Duration, banner_validity, absl::Seconds(90),
@@ -172,7 +170,6 @@ int Main(int argc, char** argv) {
       {"db_pool_size", "STATUSCAST_DB_POOL_SIZE"},
       {"status_page_url", "STATUSCAST_STATUS_PAGE_URL"},
       {"status_page_title", "STATUSCAST_STATUS_PAGE_TITLE"},
-      {"status_page_incident_routes", "STATUSCAST_STATUS_PAGE_INCIDENT_ROUTES"},
       {"heartbeat_interval", "STATUSCAST_HEARTBEAT_INTERVAL"},
       {"banner_validity", "STATUSCAST_BANNER_VALIDITY"},
       {"reconcile_interval", "STATUSCAST_RECONCILE_INTERVAL"},
@@ -250,10 +247,6 @@ int Main(int argc, char** argv) {
   }
   if (absl::GetFlag(FLAGS_status_page_title).empty()) {
     return Fail("--status_page_title must not be empty, e.g. \"Example Inc. status\"");
-  }
-  if (absl::GetFlag(FLAGS_status_page_incident_routes) < 1 ||
-      absl::GetFlag(FLAGS_status_page_incident_routes) > 1000000) {
-    return Fail("--status_page_incident_routes must be 1..1000000");
   }
   const std::string auth = absl::GetFlag(FLAGS_auth);
   if (auth != "required" && auth != "disabled") {
@@ -370,9 +363,10 @@ int Main(int argc, char** argv) {
   http_options.burst_per_ip = absl::GetFlag(FLAGS_http_burst_per_ip);
   http_options.max_streams_per_ip =
       static_cast<size_t>(absl::GetFlag(FLAGS_http_max_streams_per_ip));
-  HttpServer http(hub, &metrics, http_options);
+  HttpServer http(http_options, &metrics);
+  AddBannerRoutes(http, hub, &metrics, RealClock::Get());
   AddBannerServiceRoutes(http, hub, follower);
-  AddStatusPageRoutes(http, status_page, absl::GetFlag(FLAGS_status_page_incident_routes));
+  AddStatusPageRoutes(http, [&status_page] { return status_page.Current(); });
   if (absl::Status s = http.Start(); !s.ok()) {
     return Fail(absl::StrCat("cannot serve HTTP on ", absl::GetFlag(FLAGS_http_address), ": ",
                              s.message()));
