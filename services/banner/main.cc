@@ -27,6 +27,7 @@
 #include "libs/base/clock.h"
 #include "libs/base/flag_env.h"
 #include "libs/base/log.h"
+#include "libs/base/public_url.h"
 #include "libs/http/http_server.h"
 #include "libs/metrics/prometheus_transport_metrics.h"
 #include "libs/pgstore/change_feed.h"
@@ -79,8 +80,10 @@ ABSL_FLAG(std::string, metrics_address, "127.0.0.1:9401",
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL connection URL, required (env STATUSCAST_DATABASE_URL)");
 ABSL_FLAG(int, db_pool_size, 4, "PostgreSQL connections in the pool (env STATUSCAST_DB_POOL_SIZE)");
-ABSL_FLAG(std::string, status_page_url, "http://127.0.0.1:8080",
-          "public base URL of the status page, for banner links (env STATUSCAST_STATUS_PAGE_URL)");
+ABSL_FLAG(std::string, status_page_url, "",
+          "public http(s) base URL of the status page, for banner, JSON and Atom links, e.g. "
+          "https://status.example.com; required unless --http_address is loopback (then "
+          "http://<http_address>) (env STATUSCAST_STATUS_PAGE_URL)");
 ABSL_FLAG(std::string, status_page_title, "Service status",
           "the public status page's name (page title, JSON summary, Atom feed) "
           "(env STATUSCAST_STATUS_PAGE_TITLE)");
@@ -227,6 +230,17 @@ int Main(int argc, char** argv) {
   if (!SplitHostPort(absl::GetFlag(FLAGS_http_address), &http_host, &http_port)) {
     return Fail("--http_address must be host:port, e.g. 127.0.0.1:8080");
   }
+  std::string public_url = absl::GetFlag(FLAGS_status_page_url);
+  if (public_url.empty()) {
+    if (http_host != "localhost" && http_host.rfind("127.", 0) != 0 && http_host != "[::1]") {
+      return Fail("--status_page_url (or STATUSCAST_STATUS_PAGE_URL) is required when "
+                  "--http_address is not loopback: every banner links to it, e.g. "
+                  "https://status.example.com");
+    }
+    public_url = "http://" + absl::GetFlag(FLAGS_http_address);
+  }
+  absl::StatusOr<std::string> status_page_url = NormalizePublicUrl("--status_page_url", public_url);
+  if (!status_page_url.ok()) return Fail(std::string(status_page_url.status().message()));
   if (absl::GetFlag(FLAGS_heartbeat_interval) < absl::Milliseconds(100) ||
       absl::GetFlag(FLAGS_banner_validity) <= absl::GetFlag(FLAGS_heartbeat_interval)) {
     return Fail("--heartbeat_interval must be >= 100ms and shorter than --banner_validity");
@@ -281,7 +295,7 @@ int Main(int argc, char** argv) {
   PgBannerStore store(pool);
   PgIncidentStore incidents(pool);
   BannerHubOptions hub_options;
-  hub_options.status_page_url = absl::GetFlag(FLAGS_status_page_url);
+  hub_options.status_page_url = *status_page_url;
   hub_options.validity = absl::GetFlag(FLAGS_banner_validity);
   BannerHub hub(RealClock::Get(), hub_options);
   ChangeFeed feed(url, absl::GetFlag(FLAGS_reconcile_interval));
@@ -308,8 +322,7 @@ int Main(int argc, char** argv) {
 
   StatusPageConfig status_page_config;
   status_page_config.title = absl::GetFlag(FLAGS_status_page_title);
-  status_page_config.base_url =
-      std::string(absl::StripSuffix(absl::GetFlag(FLAGS_status_page_url), "/"));
+  status_page_config.base_url = *status_page_url;
   status_page_config.policy = *policy;
   status_page_config.compliance = compliance_options;
   StatusPagePublisher status_page(

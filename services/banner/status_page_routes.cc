@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "libs/base/public_url.h"
 #include "libs/http/http_server.h"
 #include "libs/statuspage/markup.h"
 #include "libs/statuspage/status_page_render.h"
@@ -17,7 +18,11 @@ constexpr char kHtml[] = "text/html; charset=utf-8";
 constexpr char kJson[] = "application/json";
 constexpr char kAtom[] = "application/atom+xml; charset=utf-8";
 // Any ref: the page decides whether it shows one (no route table of refs).
-constexpr char kIncidentPageRoute[] = "/incidents/{ref}";
+const std::string& IncidentPageRoute() {
+  static const std::string* const route =
+      new std::string(absl::StrCat(kIncidentPagePrefix, "{ref}"));
+  return *route;
+}
 
 HttpResponse Serve(const HttpRequest& req, const RenderedDocument& doc, const char* content_type,
                    const char* cache_control) {
@@ -87,7 +92,7 @@ void AddStatusPageRoutes(HttpServer& server, StatusPageSource current) {
   AddDocument(server, current, "/feed.atom", atom, kAtom);
   AddDocument(server, current, "/history.atom", atom, kAtom);
 
-  server.AddRoute(kIncidentPageRoute, [current](const HttpRequest& req) {
+  server.AddRoute(IncidentPageRoute(), [current](const HttpRequest& req) {
     std::shared_ptr<const StatusPageSnapshot> s = current();
     if (!s) return NotReady();
     const std::string& ref = *req.Param("ref");
