@@ -8,7 +8,6 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -23,7 +22,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <random>
 #include <thread>
 #include <type_traits>
 #include <utility>
