@@ -764,7 +764,7 @@ void ServerCore::Stop() {
     const absl::Time hard = absl::Now() + absl::Milliseconds(500);
     while (connections_.load() > 0 && absl::Now() < hard) absl::SleepFor(absl::Milliseconds(5));
   }
-  // Whatever remains holds no hub subscription any more.
+  // Whatever remains feeds no stream any more (every subscription released).
   for (auto& c : LiveConnections()) c->Unsubscribe();
   ioc_->stop();
   for (std::thread& t : threads_) t.join();
