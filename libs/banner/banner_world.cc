@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "libs/base/field_violations.h"
+#include "libs/base/public_url.h"
 #include "libs/base/text_limits.h"
 
 namespace statuscast {
@@ -188,7 +189,7 @@ std::vector<BannerView> BannersFor(const BannerWorld& world, const BannerTarget&
     v.source = BannerSourceKind::kIncident;
     v.level = LevelForSeverity(i.severity);
     v.text = i.text;
-    v.link = absl::StrCat(status_page_url, "/incidents/", i.incident_ref);
+    v.link = IncidentPageUrl(status_page_url, i.incident_ref);
     v.incident_ref = i.incident_ref;
     v.severity = i.severity;
     v.state = i.state;

@@ -122,7 +122,8 @@ struct BannerView {
 absl::Status ValidateTarget(const BannerTarget& t);
 
 // The banners `target` shows at `now`, loudest first. `status_page_url` is
-// the public status page's base URL (links become <url>/incidents/INC-3).
+// the public status page's base URL, normalized (NormalizePublicUrl in
+// libs/base/public_url.h); links become <url>/incidents/INC-3.
 std::vector<BannerView> BannersFor(const BannerWorld& world, const BannerTarget& target,
                                    absl::Time now, const std::string& status_page_url);
 

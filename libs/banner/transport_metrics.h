@@ -1,4 +1,5 @@
-// TransportMetrics: what the banner transports (gRPC, SSE, HTTP) report.
+// TransportMetrics: what the banner transports (gRPC, SSE) report. HTTP
+// request counts are libs/http's (HttpMetrics).
 //
 // An interface so transports stay free of the metrics library; the service
 // implements it with prometheus-cpp. Every method must be cheap and
@@ -22,8 +23,6 @@ class TransportMetrics {
   virtual void SetSent(Transport t, absl::optional<absl::Duration> commit_to_send) = 0;
   // A pending set was replaced by a newer one before it could be written.
   virtual void SetConflated(Transport t) = 0;
-  // One HTTP request answered (route is the path template, e.g. "/v1/banners").
-  virtual void HttpRequest(const char* route, int status_code, absl::Duration took) = 0;
 };
 
 }  // namespace statuscast

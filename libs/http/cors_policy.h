@@ -21,7 +21,6 @@ class CorsPolicy {
   // ("*" or the origin itself), or "" when it gets no CORS headers.
   std::string AllowOrigin(const std::string& origin) const;
 
-  static constexpr char kAllowMethods[] = "GET, HEAD, OPTIONS";
   static constexpr char kAllowHeaders[] =
       "Last-Event-ID, If-None-Match, Cache-Control, X-Request-Id";
   static constexpr char kExposeHeaders[] = "ETag, X-Request-Id, Retry-After";

@@ -1,13 +1,13 @@
-// The one Boost.Beast translation unit: accepting, reading requests,
-// writing responses and Server-Sent Events. The rules (parameters, CORS,
-// snapshot, SSE text) live in plain files beside it.
+// The one Boost.Beast translation unit: accepting, reading requests and
+// writing responses; Server-Sent Events in sse_session.h, included only here.
+// The rules (routes, CORS, targets, limits, SSE text) live in plain files
+// beside it.
 #include "libs/http/http_server.h"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -22,7 +22,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <random>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -33,14 +32,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
-#include "libs/banner/banner_hub.h"
-#include "libs/banner/transport_metrics.h"
 #include "libs/base/clock.h"
 #include "libs/base/log.h"
-#include "libs/http/banner_endpoints.h"
 #include "libs/http/client_limits.h"
 #include "libs/http/cors_policy.h"
+#include "libs/http/http_metrics.h"
 #include "libs/http/request_target.h"
+#include "libs/http/route_table.h"
+#include "libs/http/sse_session.h"
 
 namespace statuscast {
 namespace {
@@ -51,8 +50,6 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr char kAllowedMethods[] = "GET, HEAD, OPTIONS";
-constexpr char kUnknownRoute[] = "unknown";
 // Connections beyond max_connections + this are closed without an answer
 // (the 503 costs a read; a flood must not grow without bound).
 constexpr size_t kOverloadAnswerSlack = 256;
@@ -70,14 +67,8 @@ double MillisSince(SteadyClock::time_point start) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
 }
 
-int64_t Jittered(int64_t base_ms) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  if (base_ms <= 0) return 0;
-  return base_ms + static_cast<int64_t>(rng() % static_cast<uint64_t>(base_ms / 2 + 1));
-}
-
-// What the server and the hub's sink see of a connection, whatever its
-// stream (plain TCP or TLS).
+// What the server sees of a connection, whatever its stream (plain TCP or
+// TLS).
 class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
  public:
   virtual ~ConnectionBase() = default;
@@ -85,11 +76,8 @@ class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
   virtual void BeginShutdown() = 0;
   // From Stop after the grace period.
   virtual void Abort() = 0;
-  // Stop's thread, or the strand: once only, and never from a sink callback.
+  // From Stop's thread: stop an SSE stream's feed. Idempotent.
   virtual void Unsubscribe() = 0;
-  // On the strand, from SseSink.
-  virtual void Deliver(std::shared_ptr<const RenderedSet> set) = 0;
-  virtual void CloseStream() = 0;
 };
 
 struct Peer {
@@ -122,14 +110,16 @@ Peer PeerOf(const tcp::socket& socket) {
 // Everything the connections share; HttpServer::Impl is this.
 class ServerCore {
  public:
+  // One row of the route table: a page (handler) or a stream (stream).
   struct Route {
-    std::string label;
+    std::string pattern;  // also the metrics label
+    HttpMethods methods = HttpMethods::GetHead();
     HttpHandler handler;
+    std::shared_ptr<SseStreamRoute> stream;
   };
 
-  ServerCore(BannerHub& hub, TransportMetrics* metrics, HttpServerOptions options)
-      : hub_(hub),
-        metrics_(metrics),
+  ServerCore(HttpServerOptions options, HttpMetrics* metrics)
+      : metrics_(metrics),
         options_(std::move(options)),
         cors_(options_.cors_origins),
         clock_(options_.clock != nullptr ? *options_.clock : RealClock::Get()),
@@ -162,13 +152,16 @@ class ServerCore {
     return out;
   }
 
-  BannerHub& hub_;
-  TransportMetrics* const metrics_;
+  // REQUIRES: before Start; crashes on a bad pattern (a programming error).
+  void AddRoute(Route route);
+
+  HttpMetrics* const metrics_;
   const HttpServerOptions options_;
   const CorsPolicy cors_;
   const Clock& clock_;
   ClientLimits limits_;
-  std::map<std::string, Route> routes_;  // fixed after Start
+  std::vector<Route> routes_;  // fixed after Start; indexed by route_table_
+  RouteTable route_table_;
   // Set by Start when serving HTTPS; outlives every connection (they are
   // gone when Stop returns).
   std::unique_ptr<net::ssl::context> ssl_ctx_;
@@ -190,23 +183,10 @@ class ServerCore {
   std::map<uint64_t, std::weak_ptr<ConnectionBase>> live_ ABSL_GUARDED_BY(mu_);
 };
 
-// The hub's end of one SSE stream: hands sets to the connection's strand.
-class SseSink final : public SetSink {
- public:
-  SseSink(std::weak_ptr<ConnectionBase> connection, net::any_io_executor strand)
-      : connection_(std::move(connection)), strand_(std::move(strand)) {}
-  void OnSet(std::shared_ptr<const RenderedSet> set) override;
-  void OnClose() override;
-
- private:
-  const std::weak_ptr<ConnectionBase> connection_;
-  const net::any_io_executor strand_;
-};
-
 // One TCP connection, over TLS when kTls (after a handshake): HTTP/1.1
-// requests with keep-alive until one of them turns it into an SSE stream.
-// All members are used on the strand only, except sub_id_ (Stop may
-// unsubscribe from its own thread).
+// requests with keep-alive until one of them turns it into an SSE stream
+// (then an SseSession writes, and keeps this alive). Used on the strand
+// only, except sse_ (Stop reaches the stream's feed from its own thread).
 template <bool kTls>
 class Connection final : public ConnectionBase {
  public:
@@ -218,12 +198,10 @@ class Connection final : public ConnectionBase {
         peer_(PeerOf(socket)),
         limited_(server->options_.limit_loopback || !peer_.loopback),
         stream_(MakeStream(server, std::move(socket))),
-        timer_(stream_.get_executor()),
         over_limit_(over_limit) {}
 
   ~Connection() override {
     ReleaseStreamSlot();
-    Unsubscribe();
     server_->Unregister(id_);
   }
 
@@ -234,8 +212,8 @@ class Connection final : public ConnectionBase {
 
   void BeginShutdown() override {
     net::post(stream_.get_executor(), [self = Self()] {
-      if (self->sse_) {
-        self->CloseStream();
+      if (auto session = self->Session()) {
+        session->Close();
       } else if (self->reading_) {
         self->CloseSocket();
       }
@@ -243,35 +221,29 @@ class Connection final : public ConnectionBase {
   }
   void Abort() override {
     net::post(stream_.get_executor(), [self = Self()] {
-      if (self->sse_) return self->FinishStream("shutdown");
+      if (auto session = self->Session()) return session->Abort("shutdown");
       self->CloseSocket();
     });
   }
   void Unsubscribe() override {
-    uint64_t id = sub_id_.exchange(0);
-    if (id != 0) server_->hub_.Unsubscribe(id);
-  }
-
-  void Deliver(std::shared_ptr<const RenderedSet> set) override {
-    if (!sse_ || finished_ || closing_) return;
-    if (writing_) {
-      if (pending_ != nullptr && server_->metrics_ != nullptr) {
-        server_->metrics_->SetConflated(Transport::kSse);
-      }
-      if (pending_ != nullptr) ++conflated_;
-      pending_ = std::move(set);
-      return;
-    }
-    WriteSet(std::move(set));
-  }
-  void CloseStream() override {
-    if (!sse_ || finished_ || closing_) return;
-    closing_ = true;
-    pending_.reset();
-    if (!writing_) WriteLastChunk();
+    if (auto session = Session()) session->ReleaseSubscription();
   }
 
  private:
+  // How to answer the request being handled.
+  struct ReplyTo {
+    unsigned version = 11;
+    bool keep_alive = false;
+    bool head = false;  // headers only
+  };
+  struct RequestContext {
+    std::string method;
+    std::string path;
+    std::string request_id;
+    std::string allow_origin;  // "" when no CORS headers
+    std::string route = kUnmatchedRoute;
+  };
+
   // --- Connection --------------------------------------------------------
 
   static Stream MakeStream(ServerCore* server, tcp::socket&& socket) {
@@ -286,6 +258,10 @@ class Connection final : public ConnectionBase {
     return std::static_pointer_cast<Connection>(shared_from_this());
   }
   beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+  std::shared_ptr<http_internal::SseSessionBase> Session() {
+    absl::MutexLock lock(&sse_mu_);
+    return sse_.lock();
+  }
 
   void Begin() {
     if constexpr (kTls) {
@@ -356,19 +332,37 @@ class Connection final : public ConnectionBase {
     ctx_.method = "-";
     ctx_.path = "-";
     ctx_.request_id = PickRequestId("");
-    ctx_.route = kUnknownRoute;
-    Respond(HttpResponse::Error(status, message), /*head=*/false, 11, /*keep_alive=*/false);
+    Respond(HttpResponse::Error(status, message), ReplyTo{11, false, false});
   }
 
-  struct RequestContext {
-    std::string method;
-    std::string path;
-    std::string request_id;
-    std::string allow_origin;  // "" when no CORS headers
-    const char* route = kUnknownRoute;
-  };
-
+  // Headers, target, admission (connection cap, rate limit), routing,
+  // method, then the page or the stream.
   void Handle(http::request<http::string_body> req) {
+    HttpRequest request = ReadHeaders(req);
+    ReplyTo to{req.version(), req.keep_alive() && !over_limit_, false};
+    if (!ReadTarget(ToStd(req.target()), &request)) {
+      return Respond(HttpResponse::Error(400, "malformed request target"), to);
+    }
+    const ServerCore::Route* route = FindRoute(&request);
+    if (absl::optional<HttpResponse> refusal = Admit(&to)) return Respond(std::move(*refusal), to);
+    if (route == nullptr) {
+      return Respond(HttpResponse::Error(404, "no such resource: " + request.path), to);
+    }
+    if (req.method() == http::verb::options) return RespondPreflight(*route, to);
+    if (!MethodAllowed(*route, req.method())) {
+      return Respond(HttpResponse::Error(405, "method " + request.method + " is not allowed; use " +
+                                                  route->methods.AllowHeader())
+                         .WithHeader("Allow", route->methods.AllowHeader()),
+                     to);
+    }
+    to.head = req.method() == http::verb::head;
+    if (route->stream != nullptr) return ServeStream(*route, request, to);
+    ServePage(*route, request, to);
+  }
+
+  // The method, headers, body and request id; starts the request's context
+  // (what logs and CORS need).
+  HttpRequest ReadHeaders(http::request<http::string_body>& req) {
     HttpRequest request;
     request.method = ToStd(req.method_string());
     for (const auto& field : req) {
@@ -377,114 +371,147 @@ class Connection final : public ConnectionBase {
       auto [it, inserted] = request.headers.emplace(name, value);
       if (!inserted) absl::StrAppend(&it->second, ", ", value);
     }
+    request.body = std::move(req.body());
     request.request_id = PickRequestId(request.Header("x-request-id"));
     ctx_ = RequestContext{};
     ctx_.method = request.method;
     ctx_.request_id = request.request_id;
     ctx_.allow_origin = server_->cors_.AllowOrigin(request.Header("origin"));
-    const unsigned version = req.version();
-    const bool keep_alive = req.keep_alive() && !over_limit_;
+    return request;
+  }
 
-    const std::string target = ToStd(req.target());
-    if (!ParseRequestTarget(target, &request.path, &request.query)) {
+  bool ReadTarget(const std::string& target, HttpRequest* request) {
+    if (!ParseRequestTarget(target, &request->path, &request->query)) {
       ctx_.path = target.substr(0, 200);
-      return Respond(HttpResponse::Error(400, "malformed request target"), false, version,
-                     keep_alive);
+      return false;
     }
-    ctx_.path = request.path;
+    ctx_.path = request->path;
+    return true;
+  }
 
-    enum class Kind { kNone, kSnapshot, kStream, kCustom } kind = Kind::kNone;
-    const ServerCore::Route* custom = nullptr;
-    if (request.path == kBannersRoute) {
-      kind = Kind::kSnapshot;
-      ctx_.route = kBannersRoute;
-    } else if (request.path == kBannerStreamRoute) {
-      kind = Kind::kStream;
-      ctx_.route = kBannerStreamRoute;
-    } else if (auto it = server_->routes_.find(request.path); it != server_->routes_.end()) {
-      kind = Kind::kCustom;
-      custom = &it->second;
-      ctx_.route = it->second.label.c_str();
-    }
+  // The route serving the path (nullptr: none), with its captures; the
+  // request is labelled by its pattern from here on.
+  const ServerCore::Route* FindRoute(HttpRequest* request) {
+    size_t index = 0;
+    if (!server_->route_table_.Match(request->path, &index, &request->params)) return nullptr;
+    const ServerCore::Route& route = server_->routes_[index];
+    request->route = route.pattern;
+    ctx_.route = route.pattern;
+    return &route;
+  }
 
+  // A refusal when the server holds too many connections (503, and the
+  // connection closes) or this address asks too often (429).
+  absl::optional<HttpResponse> Admit(ReplyTo* to) {
     if (over_limit_) {
-      return Respond(HttpResponse::Error(503, "too many connections; retry shortly")
-                         .WithHeader("Retry-After", "1"),
-                     false, version, false);
+      to->keep_alive = false;
+      return HttpResponse::Error(503, "too many connections; retry shortly")
+          .WithHeader("Retry-After", "1");
     }
-    if (limited_ && server_->limits_.rate_limited()) {
-      const ClientLimits::Verdict verdict =
-          server_->limits_.AllowRequest(peer_.key, server_->clock_.Now());
-      if (!verdict.allowed) {
-        const int64_t seconds = std::max<int64_t>(
-            1, absl::ToInt64Seconds(absl::Ceil(verdict.retry_after, absl::Seconds(1))));
-        return Respond(HttpResponse::Error(429, absl::StrCat("too many requests from this "
-                                                             "address; retry after ",
-                                                             seconds, " s"))
-                           .WithHeader("Retry-After", std::to_string(seconds)),
-                       false, version, keep_alive);
-      }
-    }
-    if (kind == Kind::kNone) {
-      return Respond(HttpResponse::Error(404, "no such resource: " + request.path), false, version,
-                     keep_alive);
-    }
-    const http::verb method = req.method();
-    if (method == http::verb::options) return RespondPreflight(version, keep_alive);
-    if (method != http::verb::get && method != http::verb::head) {
-      return Respond(
-          HttpResponse::Error(405, "method " + request.method + " is not allowed; use GET")
-              .WithHeader("Allow", kAllowedMethods),
-          false, version, keep_alive);
-    }
-    const bool head = method == http::verb::head;
+    if (!limited_ || !server_->limits_.rate_limited()) return absl::nullopt;
+    const ClientLimits::Verdict verdict =
+        server_->limits_.AllowRequest(peer_.key, server_->clock_.Now());
+    if (verdict.allowed) return absl::nullopt;
+    const int64_t seconds = std::max<int64_t>(
+        1, absl::ToInt64Seconds(absl::Ceil(verdict.retry_after, absl::Seconds(1))));
+    return HttpResponse::Error(
+               429,
+               absl::StrCat("too many requests from this address; retry after ", seconds, " s"))
+        .WithHeader("Retry-After", std::to_string(seconds));
+  }
 
-    switch (kind) {
-      case Kind::kSnapshot:
-        return Respond(BannerSnapshot(server_->hub_, request), head, version, keep_alive);
-      case Kind::kStream: {
-        BannerTarget banner_target;
-        int64_t last_version = 0;
-        HttpResponse error;
-        if (!ParseBannerTarget(request, &banner_target, &error) ||
-            !ParseResumeVersion(request, &last_version, &error)) {
-          return Respond(std::move(error), head, version, keep_alive);
-        }
-        if (head) {
-          HttpResponse r;
-          r.content_type = "text/event-stream";
-          r.WithHeader("Cache-Control", "no-cache");
-          return Respond(std::move(r), true, version, keep_alive);
-        }
-        if (limited_ && !server_->limits_.AcquireStream(peer_.key)) {
-          return Respond(
-              HttpResponse::Error(429, absl::StrCat("too many open streams from this address "
-                                                    "(at most ",
-                                                    server_->options_.max_streams_per_ip, ")"))
-                  .WithHeader("Retry-After", std::to_string(kStreamCapRetryAfterSeconds)),
-              false, version, keep_alive);
-        }
-        stream_slot_ = limited_;
-        return StartStream(banner_target, last_version, version);
-      }
-      case Kind::kCustom: {
-        HttpResponse r;
-        try {
-          r = custom->handler(request);
-        } catch (const std::exception& e) {
-          LogEvent("http_handler_error", {{"path", request.path}, {"error", e.what()}});
-          r = HttpResponse::Error(500, "internal error");
-        }
-        return Respond(std::move(r), head, version, keep_alive);
-      }
-      case Kind::kNone:
-        break;
+  static bool MethodAllowed(const ServerCore::Route& route, http::verb method) {
+    switch (method) {
+      case http::verb::get:
+        return route.methods.Has(HttpMethod::kGet);
+      case http::verb::head:
+        return route.methods.Has(HttpMethod::kHead);
+      case http::verb::post:
+        return route.methods.Has(HttpMethod::kPost) && route.stream == nullptr;
+      default:
+        return false;
     }
   }
 
+  void ServePage(const ServerCore::Route& route, const HttpRequest& request, const ReplyTo& to) {
+    HttpResponse r;
+    try {
+      r = route.handler(request);
+    } catch (const std::exception& e) {
+      LogEvent("http_handler_error", {{"path", request.path}, {"error", e.what()}});
+      r = HttpResponse::Error(500, "internal error");
+    }
+    Respond(std::move(r), to);
+  }
+
+  // --- Server-Sent Events ----------------------------------------------
+
+  // The route's check, HEAD, the per-address stream cap, then the session.
+  void ServeStream(const ServerCore::Route& route, const HttpRequest& request, const ReplyTo& to) {
+    std::string last_id;
+    if (absl::optional<HttpResponse> refusal = route.stream->Check(request, &last_id)) {
+      return Respond(std::move(*refusal), to);
+    }
+    if (to.head) {
+      HttpResponse r;
+      r.content_type = "text/event-stream";
+      r.WithHeader("Cache-Control", "no-cache");
+      return Respond(std::move(r), to);
+    }
+    if (limited_ && !server_->limits_.AcquireStream(peer_.key)) {
+      return Respond(
+          HttpResponse::Error(429, absl::StrCat("too many open streams from this address (at most ",
+                                                server_->options_.max_streams_per_ip, ")"))
+              .WithHeader("Retry-After", std::to_string(kStreamCapRetryAfterSeconds)),
+          to);
+    }
+    stream_slot_ = limited_;
+    StartStream(route, request, std::move(last_id), to.version);
+  }
+
+  void StartStream(const ServerCore::Route& route, const HttpRequest& request, std::string last_id,
+                   unsigned version) {
+    streaming_ = true;
+    http::response<http::empty_body> header;
+    header.version(version);
+    header.result(http::status::ok);
+    AddCommonHeaders(header);
+    header.set(http::field::content_type, "text/event-stream; charset=utf-8");
+    header.set(http::field::cache_control, "no-cache");
+    header.set("X-Accel-Buffering", "no");
+    if (server_->metrics_ != nullptr) {
+      server_->metrics_->HttpRequest(ctx_.route, 200, absl::Milliseconds(MillisSince(started_)));
+    }
+    const HttpServerOptions& o = server_->options_;
+    auto session = std::make_shared<http_internal::SseSession<Stream>>(
+        stream_, Self(),
+        http_internal::SseSessionConfig{o.heartbeat_interval, o.sse_write_timeout,
+                                        o.sse_retry_base},
+        // The session keeps this connection alive until it ends.
+        [this](const char* reason, uint64_t events, uint64_t conflated) {
+          OnStreamEnd(reason, events, conflated);
+        },
+        std::move(last_id));
+    {
+      absl::MutexLock lock(&sse_mu_);
+      sse_ = session;
+    }
+    session->Start(std::move(header), *route.stream, request, server_->stopping_.load());
+  }
+
+  void OnStreamEnd(const char* reason, uint64_t events, uint64_t conflated) {
+    ReleaseStreamSlot();
+    LogRequest(200, {{"stream_end", reason},
+                     {"events", std::to_string(events)},
+                     {"conflated", std::to_string(conflated)}});
+    CloseSocket();
+  }
+
+  // --- Responses ---------------------------------------------------------
+
   template <class Body>
   void AddCommonHeaders(http::response<Body>& res) {
-    res.set(http::field::server, "statuscast-banner");
+    res.set(http::field::server, "statuscast");
     res.set("X-Request-Id", ctx_.request_id);
     if (server_->cors_.enabled()) res.set(http::field::vary, "Origin");
     if (!ctx_.allow_origin.empty()) {
@@ -493,23 +520,24 @@ class Connection final : public ConnectionBase {
     }
   }
 
-  void RespondPreflight(unsigned version, bool keep_alive) {
+  void RespondPreflight(const ServerCore::Route& route, const ReplyTo& to) {
+    const std::string allow = route.methods.AllowHeader();
     HttpResponse r;
     r.status = 204;
     r.content_type.clear();
-    r.WithHeader("Allow", kAllowedMethods);
+    r.WithHeader("Allow", allow);
     if (!ctx_.allow_origin.empty()) {
-      r.WithHeader("Access-Control-Allow-Methods", CorsPolicy::kAllowMethods)
+      r.WithHeader("Access-Control-Allow-Methods", allow)
           .WithHeader("Access-Control-Allow-Headers", CorsPolicy::kAllowHeaders)
           .WithHeader("Access-Control-Max-Age", CorsPolicy::kMaxAgeSeconds);
     }
-    Respond(std::move(r), false, version, keep_alive);
+    Respond(std::move(r), to);
   }
 
-  void Respond(HttpResponse r, bool head, unsigned version, bool keep_alive) {
-    keep_alive = keep_alive && !server_->stopping_.load();
+  void Respond(HttpResponse r, const ReplyTo& to) {
+    const bool keep_alive = to.keep_alive && !server_->stopping_.load();
     auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(version);
+    res->version(to.version);
     res->result(static_cast<unsigned>(r.status));
     AddCommonHeaders(*res);
     if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
@@ -518,7 +546,7 @@ class Connection final : public ConnectionBase {
     const size_t length = r.body.size();
     res->body() = std::move(r.body);
     res->prepare_payload();
-    if (head && r.status != 204 && r.status != 304) {
+    if (to.head && r.status != 204 && r.status != 304) {
       res->body().clear();
       res->content_length(length);
     }
@@ -540,12 +568,14 @@ class Connection final : public ConnectionBase {
     const double ms = MillisSince(started_);
     LogFields fields = {{"method", ctx_.method},
                         {"path", ctx_.path},
+                        {"route", ctx_.route},
                         {"status", std::to_string(status)},
                         {"ms", absl::StrFormat("%.1f", ms)},
                         {"request_id", ctx_.request_id}};
     for (auto& f : extra) fields.push_back(std::move(f));
     LogEvent("http", fields);
-    if (server_->metrics_ != nullptr && !sse_) {
+    // A stream was counted when its header went out.
+    if (server_->metrics_ != nullptr && !streaming_) {
       server_->metrics_->HttpRequest(ctx_.route, status, absl::Milliseconds(ms));
     }
   }
@@ -561,171 +591,8 @@ class Connection final : public ConnectionBase {
   // HTTP/1.0 SSE stream, which ends with the connection anyway).
   void CloseSocket() {
     beast::error_code ignored;
-    timer_.cancel();
     Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
     Tcp().socket().close(ignored);
-  }
-
-  // --- Server-Sent Events ----------------------------------------------
-
-  void StartStream(const BannerTarget& target, int64_t last_version, unsigned version) {
-    sse_ = true;
-    writing_ = true;  // the header; sets wait as pending
-    write_started_ = SteadyClock::now();
-    last_version_ = last_version;
-    chunked_ = version >= 11;
-    Tcp().expires_never();
-    last_write_ = SteadyClock::now();
-
-    sse_header_.version(version);
-    sse_header_.result(http::status::ok);
-    AddCommonHeaders(sse_header_);
-    sse_header_.set(http::field::content_type, "text/event-stream; charset=utf-8");
-    sse_header_.set(http::field::cache_control, "no-cache");
-    sse_header_.set("X-Accel-Buffering", "no");
-    if (chunked_) {
-      sse_header_.keep_alive(true);
-      sse_header_.chunked(true);
-    } else {
-      sse_header_.keep_alive(false);  // the body ends when the connection does
-    }
-    sse_serializer_.emplace(sse_header_);
-
-    if (server_->metrics_ != nullptr) {
-      server_->metrics_->SubscriberAdded(Transport::kSse);
-      server_->metrics_->HttpRequest(ctx_.route, 200, absl::Milliseconds(MillisSince(started_)));
-    }
-    subscribed_ = true;
-    auto sink = std::make_shared<SseSink>(weak_from_this(), stream_.get_executor());
-    sub_id_.store(server_->hub_.Subscribe(target, last_version, std::move(sink)));
-    if (server_->stopping_.load()) closing_ = true;
-
-    http::async_write_header(stream_, *sse_serializer_,
-                             beast::bind_front_handler(&Connection::OnStreamHeaderWritten, Self()));
-    // Reading shows promptly when the client goes away; it sends nothing else.
-    stream_.async_read_some(net::buffer(probe_),
-                            beast::bind_front_handler(&Connection::OnProbe, Self()));
-    ArmHeartbeat(server_->options_.heartbeat_interval);
-  }
-
-  void OnStreamHeaderWritten(beast::error_code ec, std::size_t) {
-    writing_ = false;
-    if (ec) return FinishStream("write_error");
-    if (closing_) return WriteLastChunk();
-    const int64_t retry = Jittered(absl::ToInt64Milliseconds(server_->options_.sse_retry_base));
-    WriteText(SseRetry(retry), /*is_set=*/false);
-  }
-
-  void OnProbe(beast::error_code ec, std::size_t) {
-    if (finished_) return;
-    if (ec) return FinishStream(ec == net::error::eof ? "client_closed" : "read_error");
-    stream_.async_read_some(net::buffer(probe_),
-                            beast::bind_front_handler(&Connection::OnProbe, Self()));
-  }
-
-  void WriteSet(std::shared_ptr<const RenderedSet> set) {
-    in_flight_set_ = std::move(set);
-    const RenderedSet& s = *in_flight_set_;
-    if (s.version > last_version_) last_version_ = s.version;
-    if (s.json.find('\n') != std::string::npos) {
-      return WriteText(SseSetEvent(s.version, s.json), /*is_set=*/true);
-    }
-    out_text_ = SseSetPrefix(s.version);
-    WriteBuffers({net::buffer(out_text_), net::buffer(s.json), net::buffer(kSseSetSuffix, 2)},
-                 /*is_set=*/true);
-  }
-
-  void WriteText(std::string text, bool is_set) {
-    out_text_ = std::move(text);
-    WriteBuffers({net::buffer(out_text_), net::const_buffer(), net::const_buffer()}, is_set);
-  }
-
-  using Buffers = std::array<net::const_buffer, 3>;
-  void WriteBuffers(Buffers buffers, bool is_set) {
-    writing_ = true;
-    write_started_ = SteadyClock::now();
-    auto done = beast::bind_front_handler(&Connection::OnStreamWritten, Self(), is_set);
-    if (chunked_) {
-      chunk_.emplace(http::make_chunk(buffers));
-      net::async_write(stream_, *chunk_, std::move(done));
-    } else {
-      net::async_write(stream_, buffers, std::move(done));
-    }
-  }
-
-  void OnStreamWritten(bool is_set, beast::error_code ec, std::size_t) {
-    writing_ = false;
-    last_write_ = SteadyClock::now();
-    chunk_.reset();
-    if (is_set && in_flight_set_ != nullptr) {
-      if (!ec) {
-        ++sets_sent_;
-        if (server_->metrics_ != nullptr) {
-          absl::optional<absl::Duration> latency;
-          if (in_flight_set_->oldest_commit) {
-            latency = server_->clock_.Now() - *in_flight_set_->oldest_commit;
-          }
-          server_->metrics_->SetSent(Transport::kSse, latency);
-        }
-      }
-      in_flight_set_.reset();
-    }
-    if (ec) return FinishStream("write_error");
-    if (closing_) return WriteLastChunk();
-    if (pending_ != nullptr) WriteSet(std::move(pending_));
-  }
-
-  void ArmHeartbeat(absl::Duration after) {
-    timer_.expires_after(ToChrono(after));
-    timer_.async_wait(beast::bind_front_handler(&Connection::OnHeartbeat, Self()));
-  }
-
-  void OnHeartbeat(beast::error_code ec) {
-    if (ec || finished_) return;
-    const auto now = SteadyClock::now();
-    const auto interval = ToChrono(server_->options_.heartbeat_interval);
-    if (writing_) {
-      if (now - write_started_ > ToChrono(server_->options_.sse_write_timeout)) {
-        return FinishStream("write_timeout");
-      }
-      return ArmHeartbeat(server_->options_.heartbeat_interval);
-    }
-    if (closing_) return;
-    if (now - last_write_ >= interval) {
-      WriteText(SseHeartbeat(last_version_), /*is_set=*/false);
-      return ArmHeartbeat(server_->options_.heartbeat_interval);
-    }
-    timer_.expires_at(last_write_ + interval);
-    timer_.async_wait(beast::bind_front_handler(&Connection::OnHeartbeat, Self()));
-  }
-
-  void WriteLastChunk() {
-    if (finished_) return;
-    if (!chunked_) return FinishStream("closed");
-    writing_ = true;
-    write_started_ = SteadyClock::now();
-    net::async_write(stream_, last_chunk_, [self = Self()](beast::error_code, std::size_t) {
-      self->writing_ = false;
-      self->FinishStream("closed");
-    });
-  }
-
-  // Ends the subscription; the socket closes through the caller or the
-  // pending operations failing.
-  void FinishStream(const char* reason) {
-    if (finished_) return;
-    finished_ = true;
-    pending_.reset();
-    timer_.cancel();
-    Unsubscribe();
-    ReleaseStreamSlot();
-    if (subscribed_ && server_->metrics_ != nullptr) {
-      server_->metrics_->SubscriberRemoved(Transport::kSse);
-    }
-    LogRequest(200, {{"stream_end", reason},
-                     {"sets", std::to_string(sets_sent_)},
-                     {"conflated", std::to_string(conflated_)}});
-    CloseSocket();
   }
 
   ServerCore* const server_;
@@ -734,7 +601,6 @@ class Connection final : public ConnectionBase {
   const bool limited_;  // the per-address limits apply
   Stream stream_;
   beast::flat_buffer buffer_;
-  net::steady_timer timer_;
   const bool over_limit_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<void> response_;
@@ -742,42 +608,23 @@ class Connection final : public ConnectionBase {
   SteadyClock::time_point started_ = SteadyClock::now();
   int status_ = 0;
   bool reading_ = false;
-
-  // SSE state.
-  bool sse_ = false;
-  bool chunked_ = false;
-  bool subscribed_ = false;
+  bool streaming_ = false;    // the connection became an SSE stream
   bool stream_slot_ = false;  // holds one of peer_'s stream slots
-  bool writing_ = false;
-  bool closing_ = false;
-  bool finished_ = false;
-  std::atomic<uint64_t> sub_id_{0};
-  int64_t last_version_ = 0;
-  uint64_t sets_sent_ = 0;
-  uint64_t conflated_ = 0;
-  SteadyClock::time_point write_started_;
-  SteadyClock::time_point last_write_ = SteadyClock::now();
-  http::response<http::empty_body> sse_header_;
-  std::optional<http::response_serializer<http::empty_body>> sse_serializer_;
-  std::string out_text_;
-  std::shared_ptr<const RenderedSet> in_flight_set_;
-  std::shared_ptr<const RenderedSet> pending_;
-  std::optional<http::chunk_body<Buffers>> chunk_;
-  http::chunk_last<http::chunk_crlf> last_chunk_ = http::make_chunk_last();
-  std::array<char, 64> probe_;
+
+  absl::Mutex sse_mu_;
+  std::weak_ptr<http_internal::SseSessionBase> sse_ ABSL_GUARDED_BY(sse_mu_);
 };
 
-void SseSink::OnSet(std::shared_ptr<const RenderedSet> set) {
-  // Under the hub's lock: only a post, and no strong reference dropped here.
-  net::post(strand_, [weak = connection_, set = std::move(set)]() mutable {
-    if (auto c = weak.lock()) c->Deliver(std::move(set));
-  });
-}
-
-void SseSink::OnClose() {
-  net::post(strand_, [weak = connection_] {
-    if (auto c = weak.lock()) c->CloseStream();
-  });
+void ServerCore::AddRoute(Route route) {
+  // REQUIREs are programming errors: fail loudly at start-up.
+  absl::Status added = started_ ? absl::FailedPreconditionError("routes are added before Start")
+                                : route_table_.Add(route.pattern, routes_.size());
+  if (!added.ok()) {
+    LogEvent("http_bad_route",
+             {{"pattern", route.pattern}, {"error", std::string(added.message())}});
+    std::abort();
+  }
+  routes_.push_back(std::move(route));
 }
 
 absl::Status ServerCore::Start() {
@@ -865,32 +712,32 @@ absl::Status ServerCore::LoadTls() {
 }
 
 void ServerCore::DoAccept() {
-  acceptor_->async_accept(net::make_strand(*ioc_), [this](beast::error_code ec,
-                                                          tcp::socket socket) {
-    if (ec == net::error::operation_aborted || stopping_.load()) return;
-    if (ec) {
-      // Out of file descriptors and the like: breathe, then go on.
-      LogEvent("http_accept_error", {{"error", ec.message()}});
-      accept_retry_->expires_after(std::chrono::milliseconds(100));
-      accept_retry_->async_wait([this](beast::error_code e) {
-        if (!e && !stopping_.load()) DoAccept();
+  acceptor_->async_accept(
+      net::make_strand(*ioc_), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec == net::error::operation_aborted || stopping_.load()) return;
+        if (ec) {
+          // Out of file descriptors and the like: breathe, then go on.
+          LogEvent("http_accept_error", {{"error", ec.message()}});
+          accept_retry_->expires_after(std::chrono::milliseconds(100));
+          accept_retry_->async_wait([this](beast::error_code e) {
+            if (!e && !stopping_.load()) DoAccept();
+          });
+          return;
+        }
+        const size_t n = connections_.fetch_add(1) + 1;
+        if (n > options_.max_connections + kOverloadAnswerSlack) {
+          beast::error_code ignored;
+          socket.close(ignored);
+          connections_.fetch_sub(1);
+        } else if (ssl_ctx_ != nullptr) {
+          std::make_shared<Connection<true>>(this, std::move(socket), n > options_.max_connections)
+              ->Start();
+        } else {
+          std::make_shared<Connection<false>>(this, std::move(socket), n > options_.max_connections)
+              ->Start();
+        }
+        DoAccept();
       });
-      return;
-    }
-    const size_t n = connections_.fetch_add(1) + 1;
-    if (n > options_.max_connections + kOverloadAnswerSlack) {
-      beast::error_code ignored;
-      socket.close(ignored);
-      connections_.fetch_sub(1);
-    } else if (ssl_ctx_ != nullptr) {
-      std::make_shared<Connection<true>>(this, std::move(socket), n > options_.max_connections)
-          ->Start();
-    } else {
-      std::make_shared<Connection<false>>(this, std::move(socket), n > options_.max_connections)
-          ->Start();
-    }
-    DoAccept();
-  });
 }
 
 void ServerCore::Stop() {
@@ -917,7 +764,7 @@ void ServerCore::Stop() {
     const absl::Time hard = absl::Now() + absl::Milliseconds(500);
     while (connections_.load() > 0 && absl::Now() < hard) absl::SleepFor(absl::Milliseconds(5));
   }
-  // Whatever remains holds no hub subscription any more.
+  // Whatever remains feeds no stream any more (every subscription released).
   for (auto& c : LiveConnections()) c->Unsubscribe();
   ioc_->stop();
   for (std::thread& t : threads_) t.join();
@@ -937,20 +784,28 @@ class HttpServer::Impl : public ServerCore {
   using ServerCore::ServerCore;
 };
 
-HttpServer::HttpServer(BannerHub& hub, TransportMetrics* metrics, HttpServerOptions options)
-    : impl_(std::make_unique<Impl>(hub, metrics, std::move(options))) {}
+HttpServer::HttpServer(HttpServerOptions options, HttpMetrics* metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), metrics)) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::AddRoute(std::string path, HttpHandler handler) {
-  // REQUIRES are programming errors: fail loudly at start-up.
-  if (impl_->started_ || path.empty() || path[0] != '/' || path == kBannersRoute ||
-      path == kBannerStreamRoute || impl_->routes_.count(path) != 0) {
-    LogEvent("http_bad_route", {{"path", path}});
+void HttpServer::AddRoute(std::string pattern, HttpHandler handler, HttpMethods methods) {
+  ServerCore::Route route;
+  route.pattern = std::move(pattern);
+  route.methods = methods;
+  route.handler = std::move(handler);
+  impl_->AddRoute(std::move(route));
+}
+
+void HttpServer::AddStreamRoute(std::string pattern, std::shared_ptr<SseStreamRoute> stream) {
+  ServerCore::Route route;
+  route.pattern = std::move(pattern);
+  route.stream = std::move(stream);
+  if (route.stream == nullptr) {
+    LogEvent("http_bad_route", {{"pattern", route.pattern}, {"error", "no stream"}});
     std::abort();
   }
-  ServerCore::Route route{path, std::move(handler)};
-  impl_->routes_.emplace(std::move(path), std::move(route));
+  impl_->AddRoute(std::move(route));
 }
 
 absl::Status HttpServer::Start() { return impl_->Start(); }

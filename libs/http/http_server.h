@@ -1,21 +1,21 @@
-// HttpServer: statuscast-banner's HTTP side, for browsers and anything that
-// speaks plain HTTP.
+// HttpServer: an HTTP/1.1 server for browsers and anything that speaks plain
+// HTTP, with routes registered by the service that runs it.
 //
-// Built-in routes:
-//   GET /v1/banners?app=APP&path=PATH         JSON snapshot of the current set
-//       (protobuf JSON of statuscast.v1.BannerSet), ETag + If-None-Match 304.
-//   GET /v1/banners/stream?app=APP&path=PATH  Server-Sent Events: a retry hint
-//       with jitter, then `id: <version>` / `event: banners` / `data: <json>`
-//       for the current set and every change, `: heartbeat <version>` comments
-//       on a quiet stream. Last-Event-ID (or ?last_version=) resumes.
-// More GET routes are added with AddRoute (HEAD and OPTIONS come for free).
+// Routes (libs/http/route_table.h for the patterns):
+//   AddRoute("/incidents/{ref}", handler)       a page: HttpHandler per request
+//   AddStreamRoute("/v1/ticks", route)          Server-Sent Events fed by the
+//                                               route's owner (sse_route.h)
+// Each declares its methods (GET and HEAD by default; OPTIONS, the CORS
+// preflight, is answered for every route). Another method gets 405 with
+// Allow; a path no route serves gets 404.
 //
 // Every response carries CORS headers when the request's Origin is allowed,
 // X-Request-Id, and one log line ("http" event) per request; SSE streams log
-// when they end. Bad parameters get a 4xx with {"error": ...} naming them.
+// when they end. Metrics (http_metrics.h) are labelled by route pattern, and
+// "unmatched" for 404s, never by path.
 //
 // TLS: with tls_cert_file and tls_key_file set the port speaks HTTPS only
-// (TLS 1.2 or newer), for snapshots and SSE alike; a plaintext request gets
+// (TLS 1.2 or newer), for pages and streams alike; a plaintext request gets
 // the connection closed.
 //
 // Fairness: per client address, a request rate limit (token bucket) and a
@@ -23,13 +23,9 @@
 // (libs/http/client_limits.h). Off unless set in the options; loopback
 // peers are exempt unless limit_loopback.
 //
-// Slow SSE clients are conflated: at most one write in flight per stream and
-// only the newest set pending, so a client that stops reading holds bounded
-// memory and delays nobody; a write stuck beyond sse_write_timeout drops it.
-//
-// Thread safety: AddRoute before Start; Start, Stop and port() from any one
-// controlling thread. Stop is idempotent and also runs in the destructor.
-// REQUIRES: `hub` and `metrics` outlive the server.
+// Thread safety: AddRoute and AddStreamRoute before Start; Start, Stop and
+// port() from any one controlling thread. Stop is idempotent and also runs
+// in the destructor. REQUIRES: `metrics` outlives the server.
 #ifndef STATUSCAST_LIBS_HTTP_HTTP_SERVER_H_
 #define STATUSCAST_LIBS_HTTP_HTTP_SERVER_H_
 
@@ -41,12 +37,12 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "libs/http/http_route.h"
+#include "libs/http/sse_route.h"
 
 namespace statuscast {
 
-class BannerHub;
 class Clock;
-class TransportMetrics;
+class HttpMetrics;
 
 struct HttpServerOptions {
   std::string address = "0.0.0.0";
@@ -60,7 +56,8 @@ struct HttpServerOptions {
   size_t max_connections = 16000;
   // Request line plus headers; beyond it 431.
   size_t max_header_bytes = 8 * 1024;
-  // A request body beyond this gets 413 (GETs carry none).
+  // A request body beyond this gets 413 (GET and HEAD carry none; a POST
+  // route's form must fit).
   size_t max_body_bytes = 1024;
   // Time a client has to send a whole request (also the keep-alive idle time).
   absl::Duration request_timeout = absl::Seconds(15);
@@ -88,22 +85,27 @@ struct HttpServerOptions {
   // this is set: they are local tools (benchmarks, probes) or a proxy on the
   // same host, behind which every client shares one address anyway.
   bool limit_loopback = false;
-  // For commit-to-send latency and the rate limit; nullptr: the real clock.
+  // For the rate limit; nullptr: the real clock.
   const Clock* clock = nullptr;
 };
 
 class HttpServer {
  public:
   // `metrics` may be null.
-  HttpServer(BannerHub& hub, TransportMetrics* metrics, HttpServerOptions options);
+  explicit HttpServer(HttpServerOptions options, HttpMetrics* metrics = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Serves `handler` for GET and HEAD on exactly `path` (no query; e.g.
-  // "/v1/status.json"). `path` is also the route label in metrics.
-  // REQUIRES: before Start(); `path` is not already routed.
-  void AddRoute(std::string path, HttpHandler handler);
+  // Serves `handler` for `methods` on the paths `pattern` matches (e.g.
+  // "/v1/status.json", "/incidents/{ref}"; see RouteTable). The pattern is
+  // the route label in metrics. Crashes on a malformed or already routed
+  // pattern, or after Start(): a programming error found at start-up.
+  void AddRoute(std::string pattern, HttpHandler handler,
+                HttpMethods methods = HttpMethods::GetHead());
+  // Serves Server-Sent Events on `pattern` (GET; HEAD answers the headers
+  // only), fed by `route`. Same REQUIRES as AddRoute.
+  void AddStreamRoute(std::string pattern, std::shared_ptr<SseStreamRoute> route);
 
   // Binds, listens and starts the I/O threads. Fails (UNAVAILABLE) when the
   // address cannot be bound, INVALID_ARGUMENT on a bad address or a bad TLS

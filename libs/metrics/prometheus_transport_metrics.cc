@@ -86,7 +86,7 @@ void PrometheusTransportMetrics::SetSent(Transport t,
 void PrometheusTransportMetrics::SetConflated(Transport t) {
   impl_->conflated.Add({{"transport", Name(t)}}).Increment();
 }
-void PrometheusTransportMetrics::HttpRequest(const char* route, int status_code,
+void PrometheusTransportMetrics::HttpRequest(const std::string& route, int status_code,
                                              absl::Duration took) {
   impl_->requests.Add({{"route", route}, {"code", absl::StrCat(status_code)}}).Increment();
   impl_->request_seconds

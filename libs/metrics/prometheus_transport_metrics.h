@@ -1,4 +1,5 @@
-// TransportMetrics on prometheus-cpp, registered on a given registry:
+// TransportMetrics and HttpMetrics on prometheus-cpp, registered on a given
+// registry (routes are patterns, or "unmatched": a bounded label set):
 //   statuscast_banner_subscribers{transport}              gauge
 //   statuscast_banner_sets_sent_total{transport}          counter
 //   statuscast_banner_conflations_total{transport}        counter
@@ -12,6 +13,7 @@
 #include <memory>
 
 #include "libs/banner/transport_metrics.h"
+#include "libs/http/http_metrics.h"
 
 namespace prometheus {
 class Registry;
@@ -19,7 +21,7 @@ class Registry;
 
 namespace statuscast {
 
-class PrometheusTransportMetrics final : public TransportMetrics {
+class PrometheusTransportMetrics final : public TransportMetrics, public HttpMetrics {
  public:
   explicit PrometheusTransportMetrics(prometheus::Registry& registry);
   ~PrometheusTransportMetrics() override;
@@ -28,7 +30,7 @@ class PrometheusTransportMetrics final : public TransportMetrics {
   void SubscriberRemoved(Transport t) override;
   void SetSent(Transport t, absl::optional<absl::Duration> commit_to_send) override;
   void SetConflated(Transport t) override;
-  void HttpRequest(const char* route, int status_code, absl::Duration took) override;
+  void HttpRequest(const std::string& route, int status_code, absl::Duration took) override;
 
  private:
   struct Impl;

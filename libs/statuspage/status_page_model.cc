@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "libs/base/public_url.h"
 #include "libs/statuspage/markup.h"
 
 namespace statuscast {
@@ -49,7 +50,7 @@ PublicIncident ToPublic(const StatusPageConfig& config, const Incident& inc, abs
   if (inc.state != IncidentState::kResolved) p.next_update_at = inc.next_update_at;
   p.affected = inc.affected;
   p.states = StateMarks(inc);
-  p.shortlink = absl::StrCat(config.base_url, "/incidents/", inc.ref);
+  p.shortlink = IncidentPageUrl(config.base_url, inc.ref);
 
   std::vector<const Update*> shown;
   for (const Update& u : inc.updates) {

@@ -31,7 +31,8 @@ struct StatusPageConfig {
   // The page's name, e.g. "Example Inc. status".
   std::string title = "Service status";
   // Public base URL without a trailing slash, e.g. "https://status.example.com";
-  // incident links become <base_url>/incidents/INC-3.
+  // incident links become <base_url>/incidents/INC-3. Normalized
+  // (NormalizePublicUrl in libs/base/public_url.h): no trailing slash.
   std::string base_url;
   // Resolved incidents shown: those resolved within this window.
   absl::Duration history_window = absl::Hours(24 * 90);

@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/base/public_url.h"
 #include "libs/statuspage/markup.h"
 
 namespace statuscast {
@@ -399,9 +400,9 @@ std::string RenderStatusPageHtml(const StatusPageModel& m) {
   for (const PublicIncident& i : m.open_incidents) {
     absl::StrAppend(&main, "<article class=\"card incident impact-", IndicatorName(i.impact),
                     "\" id=\"", HtmlEscape(i.ref), "\" aria-labelledby=\"", HtmlEscape(i.ref),
-                    "-title\">\n<h3 id=\"", HtmlEscape(i.ref), "-title\"><a href=\"/incidents/",
-                    HtmlEscape(i.ref), "\">", HtmlEscape(i.title), "</a></h3>\n",
-                    IncidentBody(i, 3), "</article>\n");
+                    "-title\">\n<h3 id=\"", HtmlEscape(i.ref), "-title\"><a href=\"",
+                    HtmlEscape(IncidentPagePath(i.ref)), "\">", HtmlEscape(i.title),
+                    "</a></h3>\n", IncidentBody(i, 3), "</article>\n");
   }
   absl::StrAppend(&main, "</section>\n");
 
@@ -430,8 +431,9 @@ std::string RenderStatusPageHtml(const StatusPageModel& m) {
   } else {
     absl::StrAppend(&main, "<div class=\"card\"><ul class=\"history\">\n");
     for (const PublicIncident& i : m.resolved_incidents) {
-      absl::StrAppend(&main, "<li id=\"", HtmlEscape(i.ref), "\"><a href=\"/incidents/",
-                      HtmlEscape(i.ref), "\">", HtmlEscape(i.title), "</a>", IncidentMeta(i));
+      absl::StrAppend(&main, "<li id=\"", HtmlEscape(i.ref), "\"><a href=\"",
+                      HtmlEscape(IncidentPagePath(i.ref)), "\">", HtmlEscape(i.title), "</a>",
+                      IncidentMeta(i));
       if (!i.postmortem_url.empty())
         absl::StrAppend(&main, "<p class=\"meta\">", PostmortemLink(i), "</p>");
       absl::StrAppend(&main, "</li>\n");
@@ -509,8 +511,8 @@ std::string RenderAtomFeed(const StatusPageModel& m, size_t max_entries) {
       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
       "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n"
       "<id>",
-      XmlEscape(m.base_url),
-      "/feed.atom</id>\n"
+      XmlEscape(JoinPublicUrl(m.base_url, "/feed.atom")),
+      "</id>\n"
       "<title>",
       XmlEscape(m.title),
       "</title>\n"
@@ -519,11 +521,11 @@ std::string RenderAtomFeed(const StatusPageModel& m, size_t max_entries) {
       Rfc3339(m.updated_at),
       "</updated>\n"
       "<link rel=\"self\" type=\"application/atom+xml\" href=\"",
-      XmlEscape(m.base_url),
-      "/feed.atom\"/>\n"
+      XmlEscape(JoinPublicUrl(m.base_url, "/feed.atom")),
+      "\"/>\n"
       "<link rel=\"alternate\" type=\"text/html\" href=\"",
-      XmlEscape(m.base_url),
-      "/\"/>\n"
+      XmlEscape(JoinPublicUrl(m.base_url, "/")),
+      "\"/>\n"
       "<author><name>",
       XmlEscape(m.title), "</name></author>\n");
   for (const Entry& e : entries) {

@@ -27,6 +27,7 @@
 #include "libs/base/clock.h"
 #include "libs/base/flag_env.h"
 #include "libs/base/log.h"
+#include "libs/base/public_url.h"
 #include "libs/http/http_server.h"
 #include "libs/metrics/prometheus_transport_metrics.h"
 #include "libs/pgstore/change_feed.h"
@@ -39,6 +40,7 @@
 #include "services/banner/compliance_refresher.h"
 #include "services/banner/banner_admin_service.h"
 #include "services/banner/banner_grpc_service.h"
+#include "services/banner/banner_http_endpoints.h"
 #include "services/banner/banner_http_routes.h"
 #include "services/banner/status_page_publisher.h"
 #include "services/banner/status_page_routes.h"
@@ -78,14 +80,13 @@ ABSL_FLAG(std::string, metrics_address, "127.0.0.1:9401",
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL connection URL, required (env STATUSCAST_DATABASE_URL)");
 ABSL_FLAG(int, db_pool_size, 4, "PostgreSQL connections in the pool (env STATUSCAST_DB_POOL_SIZE)");
-ABSL_FLAG(std::string, status_page_url, "http://127.0.0.1:8080",
-          "public base URL of the status page, for banner links (env STATUSCAST_STATUS_PAGE_URL)");
+ABSL_FLAG(std::string, status_page_url, "",
+          "public http(s) base URL of the status page, for banner, JSON and Atom links, e.g. "
+          "https://status.example.com; required unless --http_address is loopback (then "
+          "http://<http_address>) (env STATUSCAST_STATUS_PAGE_URL)");
 ABSL_FLAG(std::string, status_page_title, "Service status",
           "the public status page's name (page title, JSON summary, Atom feed) "
           "(env STATUSCAST_STATUS_PAGE_TITLE)");
-ABSL_FLAG(int, status_page_incident_routes, 10000,
-          "incident pages /incidents/INC-1 .. INC-<this> are routed "
-          "(env STATUSCAST_STATUS_PAGE_INCIDENT_ROUTES)");
 ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(15),
           "heartbeat on a quiet stream this often (env STATUSCAST_HEARTBEAT_INTERVAL)");
 ABSL_FLAG(absl::Duration, banner_validity, absl::Seconds(90),
@@ -172,7 +173,6 @@ int Main(int argc, char** argv) {
       {"db_pool_size", "STATUSCAST_DB_POOL_SIZE"},
       {"status_page_url", "STATUSCAST_STATUS_PAGE_URL"},
       {"status_page_title", "STATUSCAST_STATUS_PAGE_TITLE"},
-      {"status_page_incident_routes", "STATUSCAST_STATUS_PAGE_INCIDENT_ROUTES"},
       {"heartbeat_interval", "STATUSCAST_HEARTBEAT_INTERVAL"},
       {"banner_validity", "STATUSCAST_BANNER_VALIDITY"},
       {"reconcile_interval", "STATUSCAST_RECONCILE_INTERVAL"},
@@ -231,6 +231,17 @@ int Main(int argc, char** argv) {
   if (!SplitHostPort(absl::GetFlag(FLAGS_http_address), &http_host, &http_port)) {
     return Fail("--http_address must be host:port, e.g. 127.0.0.1:8080");
   }
+  std::string public_url = absl::GetFlag(FLAGS_status_page_url);
+  if (public_url.empty()) {
+    if (http_host != "localhost" && http_host.rfind("127.", 0) != 0 && http_host != "[::1]") {
+      return Fail("--status_page_url (or STATUSCAST_STATUS_PAGE_URL) is required when "
+                  "--http_address is not loopback: every banner links to it, e.g. "
+                  "https://status.example.com");
+    }
+    public_url = "http://" + absl::GetFlag(FLAGS_http_address);
+  }
+  absl::StatusOr<std::string> status_page_url = NormalizePublicUrl("--status_page_url", public_url);
+  if (!status_page_url.ok()) return Fail(std::string(status_page_url.status().message()));
   if (absl::GetFlag(FLAGS_heartbeat_interval) < absl::Milliseconds(100) ||
       absl::GetFlag(FLAGS_banner_validity) <= absl::GetFlag(FLAGS_heartbeat_interval)) {
     return Fail("--heartbeat_interval must be >= 100ms and shorter than --banner_validity");
@@ -251,10 +262,6 @@ int Main(int argc, char** argv) {
   }
   if (absl::GetFlag(FLAGS_status_page_title).empty()) {
     return Fail("--status_page_title must not be empty, e.g. \"Example Inc. status\"");
-  }
-  if (absl::GetFlag(FLAGS_status_page_incident_routes) < 1 ||
-      absl::GetFlag(FLAGS_status_page_incident_routes) > 1000000) {
-    return Fail("--status_page_incident_routes must be 1..1000000");
   }
   const std::string auth = absl::GetFlag(FLAGS_auth);
   if (auth != "required" && auth != "disabled") {
@@ -289,7 +296,7 @@ int Main(int argc, char** argv) {
   PgBannerStore store(pool);
   PgIncidentStore incidents(pool);
   BannerHubOptions hub_options;
-  hub_options.status_page_url = absl::GetFlag(FLAGS_status_page_url);
+  hub_options.status_page_url = *status_page_url;
   hub_options.validity = absl::GetFlag(FLAGS_banner_validity);
   BannerHub hub(RealClock::Get(), hub_options);
   ChangeFeed feed(url, absl::GetFlag(FLAGS_reconcile_interval));
@@ -316,8 +323,7 @@ int Main(int argc, char** argv) {
 
   StatusPageConfig status_page_config;
   status_page_config.title = absl::GetFlag(FLAGS_status_page_title);
-  status_page_config.base_url =
-      std::string(absl::StripSuffix(absl::GetFlag(FLAGS_status_page_url), "/"));
+  status_page_config.base_url = *status_page_url;
   status_page_config.policy = *policy;
   status_page_config.compliance = compliance_options;
   StatusPagePublisher status_page(
@@ -371,9 +377,10 @@ int Main(int argc, char** argv) {
   http_options.burst_per_ip = absl::GetFlag(FLAGS_http_burst_per_ip);
   http_options.max_streams_per_ip =
       static_cast<size_t>(absl::GetFlag(FLAGS_http_max_streams_per_ip));
-  HttpServer http(hub, &metrics, http_options);
+  HttpServer http(http_options, &metrics);
+  AddBannerRoutes(http, hub, &metrics, RealClock::Get());
   AddBannerServiceRoutes(http, hub, follower);
-  AddStatusPageRoutes(http, status_page, absl::GetFlag(FLAGS_status_page_incident_routes));
+  AddStatusPageRoutes(http, [&status_page] { return status_page.Current(); });
   if (absl::Status s = http.Start(); !s.ok()) {
     return Fail(absl::StrCat("cannot serve HTTP on ", absl::GetFlag(FLAGS_http_address), ": ",
                              s.message()));

@@ -3,10 +3,11 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
+#include "libs/base/public_url.h"
 #include "libs/http/http_server.h"
+#include "libs/statuspage/markup.h"
 #include "libs/statuspage/status_page_render.h"
 #include "services/banner/precompressed_asset.h"
 #include "services/banner/status_page_publisher.h"
@@ -17,17 +18,11 @@ namespace {
 constexpr char kHtml[] = "text/html; charset=utf-8";
 constexpr char kJson[] = "application/json";
 constexpr char kAtom[] = "application/atom+xml; charset=utf-8";
-
-// Whether the request's If-None-Match names `etag` (or is "*").
-bool Matches(const HttpRequest& req, const std::string& etag) {
-  const std::string& header = req.Header("if-none-match");
-  if (header.empty()) return false;
-  for (absl::string_view tag : absl::StrSplit(header, ',')) {
-    tag = absl::StripAsciiWhitespace(tag);
-    absl::ConsumePrefix(&tag, "W/");
-    if (tag == "*" || tag == etag) return true;
-  }
-  return false;
+// Any ref: the page decides whether it shows one (no route table of refs).
+const std::string& IncidentPageRoute() {
+  static const std::string* const route =
+      new std::string(absl::StrCat(kIncidentPagePrefix, "{ref}"));
+  return *route;
 }
 
 HttpResponse Serve(const HttpRequest& req, const RenderedDocument& doc, const char* content_type,
@@ -35,7 +30,7 @@ HttpResponse Serve(const HttpRequest& req, const RenderedDocument& doc, const ch
   HttpResponse r;
   r.content_type = content_type;
   r.WithHeader("ETag", doc.etag).WithHeader("Cache-Control", cache_control);
-  if (Matches(req, doc.etag)) {
+  if (IfNoneMatchMatches(req.Header("if-none-match"), doc.etag)) {
     r.status = 304;
     return r;
   }
@@ -54,52 +49,58 @@ HttpResponse NotReady() {
 
 using Pick = const RenderedDocument* (*)(const StatusPageSnapshot&);
 
-void AddDocument(HttpServer& server, StatusPagePublisher& publisher, const std::string& path,
+void AddDocument(HttpServer& server, const StatusPageSource& current, const std::string& path,
                  Pick pick, const char* content_type) {
-  server.AddRoute(path, [&publisher, pick, content_type](const HttpRequest& req) {
-    std::shared_ptr<const StatusPageSnapshot> s = publisher.Current();
+  server.AddRoute(path, [current, pick, content_type](const HttpRequest& req) {
+    std::shared_ptr<const StatusPageSnapshot> s = current();
     if (!s) return NotReady();
     return Serve(req, *pick(*s), content_type, "no-cache");
   });
 }
 
+// 404 for a ref the page does not show, saying which and why.
+HttpResponse NoSuchIncident(const std::string& ref) {
+  const bool looks_like_ref = absl::StartsWith(ref, "INC-") && ref.size() > 4 &&
+                              ref.find_first_not_of("0123456789", 4) == std::string::npos;
+  const std::string why =
+      looks_like_ref
+          ? "No public incident " + HtmlEscape(ref) +
+                " on this status page: it does not exist, is not public, or was resolved more "
+                "than the page's history ago."
+          : "\"" + HtmlEscape(ref) + "\" is not an incident reference (they look like INC-42).";
+  HttpResponse r;
+  r.status = 404;
+  r.content_type = kHtml;
+  r.body =
+      "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Incident not "
+      "found</title><p>" +
+      why + " <a href=\"/\">Current status</a></p></html>";
+  r.WithHeader("Cache-Control", "no-cache");
+  return r;
+}
+
 }  // namespace
 
-void AddStatusPageRoutes(HttpServer& server, StatusPagePublisher& publisher,
-                         int max_incident_routes) {
+void AddStatusPageRoutes(HttpServer& server, StatusPageSource current) {
   Pick page = [](const StatusPageSnapshot& s) { return &s.page; };
   Pick summary = [](const StatusPageSnapshot& s) { return &s.summary_json; };
   Pick incidents = [](const StatusPageSnapshot& s) { return &s.incidents_json; };
   Pick atom = [](const StatusPageSnapshot& s) { return &s.atom; };
-  AddDocument(server, publisher, "/", page, kHtml);
-  AddDocument(server, publisher, "/status", page, kHtml);
-  AddDocument(server, publisher, "/v1/status.json", summary, kJson);
-  AddDocument(server, publisher, "/v1/incidents.json", incidents, kJson);
-  AddDocument(server, publisher, "/feed.atom", atom, kAtom);
-  AddDocument(server, publisher, "/history.atom", atom, kAtom);
+  AddDocument(server, current, "/", page, kHtml);
+  AddDocument(server, current, "/status", page, kHtml);
+  AddDocument(server, current, "/v1/status.json", summary, kJson);
+  AddDocument(server, current, "/v1/incidents.json", incidents, kJson);
+  AddDocument(server, current, "/feed.atom", atom, kAtom);
+  AddDocument(server, current, "/history.atom", atom, kAtom);
 
-  // One handler shared by every incident route; the ref comes from the path.
-  auto incident = std::make_shared<HttpHandler>([&publisher](const HttpRequest& req) {
-    std::shared_ptr<const StatusPageSnapshot> s = publisher.Current();
+  server.AddRoute(IncidentPageRoute(), [current](const HttpRequest& req) {
+    std::shared_ptr<const StatusPageSnapshot> s = current();
     if (!s) return NotReady();
-    const std::string ref(absl::StripPrefix(req.path, "/incidents/"));
+    const std::string& ref = *req.Param("ref");
     auto it = s->incident_pages.find(ref);
-    if (it == s->incident_pages.end()) {
-      HttpResponse r;
-      r.status = 404;
-      r.content_type = kHtml;
-      r.body =
-          "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Not found</title>"
-          "<p>No public incident with this number. <a href=\"/\">Current status</a></p></html>";
-      r.WithHeader("Cache-Control", "no-cache");
-      return r;
-    }
+    if (it == s->incident_pages.end()) return NoSuchIncident(ref);
     return Serve(req, it->second, kHtml, "no-cache");
   });
-  for (int n = 1; n <= max_incident_routes; ++n) {
-    server.AddRoute(absl::StrCat("/incidents/INC-", n),
-                    [incident](const HttpRequest& req) { return (*incident)(req); });
-  }
 
   // gzip-compressed once, here, for the clients that accept it.
   static const PrecompressedAsset* sdk =

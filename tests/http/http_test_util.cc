@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -231,9 +232,16 @@ std::shared_ptr<const BannerWorld> WorldWith(int64_t sequence,
   return world;
 }
 
-void CountingMetrics::HttpRequest(const char* route, int status, absl::Duration) {
+void CountingMetrics::HttpRequest(const std::string& route, int status, absl::Duration) {
   std::lock_guard<std::mutex> lock(mu_);
   ++requests_[{route, status}];
+}
+
+size_t CountingMetrics::RouteLabels() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::set<std::string> routes;
+  for (const auto& [key, n] : requests_) routes.insert(key.first);
+  return routes.size();
 }
 
 int CountingMetrics::Requests(const std::string& route, int status) const {

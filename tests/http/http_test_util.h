@@ -1,6 +1,6 @@
 // Real clients for HttpServer tests: a raw-socket HTTP/1.1 client, curl as
-// a subprocess (the SSE client), banner worlds, and a counting
-// TransportMetrics.
+// a subprocess (the SSE client), banner worlds, and counting TransportMetrics
+// and HttpMetrics.
 #ifndef STATUSCAST_TESTS_HTTP_HTTP_TEST_UTIL_H_
 #define STATUSCAST_TESTS_HTTP_HTTP_TEST_UTIL_H_
 
@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "libs/banner/banner_world.h"
 #include "libs/banner/transport_metrics.h"
+#include "libs/http/http_metrics.h"
 
 namespace statuscast {
 namespace testing_http {
@@ -85,13 +86,15 @@ std::vector<SseEvent> SetEvents(const std::string& text);
 std::shared_ptr<const BannerWorld> WorldWith(int64_t sequence,
                                              const std::vector<std::string>& texts);
 
-class CountingMetrics : public TransportMetrics {
+class CountingMetrics : public TransportMetrics, public HttpMetrics {
  public:
   void SubscriberAdded(Transport) override { ++added; }
   void SubscriberRemoved(Transport) override { ++removed; }
   void SetSent(Transport, absl::optional<absl::Duration>) override { ++sent; }
   void SetConflated(Transport) override { ++conflated; }
-  void HttpRequest(const char* route, int status, absl::Duration) override;
+  void HttpRequest(const std::string& route, int status, absl::Duration) override;
+  // How many distinct route labels were reported.
+  size_t RouteLabels() const;
   int Requests(const std::string& route, int status) const;
 
   std::atomic<int> added{0}, removed{0}, sent{0}, conflated{0};

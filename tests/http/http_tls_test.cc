@@ -14,6 +14,7 @@
 #include "libs/banner/banner_hub.h"
 #include "libs/base/clock.h"
 #include "libs/http/http_server.h"
+#include "services/banner/banner_http_endpoints.h"
 #include "tests/http/http_test_util.h"
 #include "tests/rpc/test_certificates.h"
 
@@ -50,7 +51,8 @@ class HttpTlsTest : public ::testing::Test {
 
   void StartServer(HttpServerOptions options) {
     options.clock = &clock_;
-    server_ = std::make_unique<HttpServer>(hub_, nullptr, std::move(options));
+    server_ = std::make_unique<HttpServer>(std::move(options));
+    AddBannerRoutes(*server_, hub_, nullptr, clock_);
     absl::Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started;
     port_ = server_->port();
@@ -172,7 +174,7 @@ TEST_F(HttpTlsTest, LimitsApplyOverTlsToo) {
 TEST_F(HttpTlsTest, StartFailsOnAMissingCertificate) {
   HttpServerOptions options = TlsOptions();
   options.tls_cert_file = "/nonexistent/server.crt";
-  HttpServer server(hub_, nullptr, options);
+  HttpServer server(options);
   absl::Status s = server.Start();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(s.message()),
@@ -182,7 +184,7 @@ TEST_F(HttpTlsTest, StartFailsOnAMissingCertificate) {
 TEST_F(HttpTlsTest, StartFailsOnAKeyThatDoesNotMatch) {
   HttpServerOptions options = TlsOptions();
   options.tls_key_file = certs_.client.key;
-  HttpServer server(hub_, nullptr, options);
+  HttpServer server(options);
   absl::Status s = server.Start();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(s.message()), HasSubstr(certs_.client.key));
@@ -192,7 +194,7 @@ TEST_F(HttpTlsTest, StartFailsOnAKeyThatDoesNotMatch) {
 TEST_F(HttpTlsTest, StartFailsOnACertificateWithoutAKey) {
   HttpServerOptions options = TlsOptions();
   options.tls_key_file.clear();
-  HttpServer server(hub_, nullptr, options);
+  HttpServer server(options);
   absl::Status s = server.Start();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(s.message()), HasSubstr("both a certificate file and a private key"));
@@ -201,7 +203,7 @@ TEST_F(HttpTlsTest, StartFailsOnACertificateWithoutAKey) {
 TEST_F(HttpTlsTest, StartFailsOnAKeyFileHoldingACertificate) {
   HttpServerOptions options = TlsOptions();
   options.tls_key_file = certs_.server.cert;
-  HttpServer server(hub_, nullptr, options);
+  HttpServer server(options);
   absl::Status s = server.Start();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(s.message()),

@@ -37,8 +37,7 @@ class CountingMetrics final : public TransportMetrics {
     if (latency) ++with_latency;
   }
   void SetConflated(Transport) override { ++conflated; }
-  void HttpRequest(const char*, int, absl::Duration) override { ++http_requests; }
-  std::atomic<int> subscribers{0}, sent{0}, with_latency{0}, conflated{0}, http_requests{0};
+  std::atomic<int> subscribers{0}, sent{0}, with_latency{0}, conflated{0};
 };
 
 class BannerTestServer {

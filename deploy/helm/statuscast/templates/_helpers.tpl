@@ -59,9 +59,19 @@ database-url
 {{- if and (not .Values.database.url) (not .Values.database.existingSecret) -}}
 {{- fail "statuscast needs an external PostgreSQL: set database.url (postgresql://user:password@host:5432/db) or database.existingSecret" -}}
 {{- end -}}
+{{- $_ := include "statuscast.statusPageUrl" . -}}
 {{- if and .Values.banner.autoscaling.enabled (lt (int .Values.banner.autoscaling.maxReplicas) (int .Values.banner.autoscaling.minReplicas)) -}}
 {{- fail "banner.autoscaling.maxReplicas must be >= minReplicas" -}}
 {{- end -}}
+{{- end -}}
+
+{{/* banner.statusPageUrl, required and checked: http(s), a host, no query. */}}
+{{- define "statuscast.statusPageUrl" -}}
+{{- $url := required "statuscast needs the public URL of its status page for banner links: set banner.statusPageUrl (e.g. https://status.example.com)" .Values.banner.statusPageUrl -}}
+{{- if not (regexMatch "^[hH][tT][tT][pP][sS]?://[^/?#@[:space:]]+(/[^?#[:space:]]*)?$" $url) -}}
+{{- fail (printf "banner.statusPageUrl %q must be an http:// or https:// URL with a host and no query, e.g. https://status.example.com" $url) -}}
+{{- end -}}
+{{- trimSuffix "/" $url -}}
 {{- end -}}
 
 {{/* Environment every statuscast container gets: the database URL from the Secret. */}}

@@ -1,0 +1,171 @@
+// A stream route that is not a banner: the generic interface of
+// libs/http/sse_route.h on a real HttpServer (port 0) with curl as the
+// client. The library frames, heartbeats and ends streams; the route only
+// checks requests and feeds its channel.
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/http/http_server.h"
+#include "libs/http/sse_route.h"
+#include "tests/http/http_test_util.h"
+
+namespace statuscast {
+namespace {
+
+using ::testing::HasSubstr;
+using testing_http::CountingMetrics;
+using testing_http::CurlProcess;
+using testing_http::RawResponse;
+using testing_http::Request;
+
+// Hands out the channels of open streams; counts what the library reports.
+class TickRoute final : public SseStreamRoute {
+ public:
+  absl::optional<HttpResponse> Check(const HttpRequest& req, std::string* last_id) const override {
+    if (req.Query("topic") == nullptr) {
+      return HttpResponse::Error(400, "topic is required", "topic");
+    }
+    *last_id = "t0";
+    return absl::nullopt;
+  }
+  std::unique_ptr<SseSubscription> Open(const HttpRequest& req,
+                                        std::shared_ptr<SseChannel> channel) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    topic_ = *req.Query("topic") + " on " + req.route;
+    channels_.push_back(channel);
+    ++open_;
+    return std::make_unique<Subscription>(this);
+  }
+
+  std::shared_ptr<SseChannel> Channel(size_t i) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return i < channels_.size() ? channels_[i] : nullptr;
+  }
+  std::string topic() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return topic_;
+  }
+  static SseEvent Tick(int n, std::string data) {
+    SseEvent e;
+    e.id = absl::StrCat("t", n);
+    e.event = "tick";
+    e.data = std::make_shared<const std::string>(std::move(data));
+    return e;
+  }
+
+  std::atomic<int> open_{0}, closed_{0}, written_{0};
+
+ private:
+  class Subscription final : public SseSubscription {
+   public:
+    explicit Subscription(TickRoute* route) : route_(route) {}
+    ~Subscription() override { ++route_->closed_; }
+    void OnWritten(const SseEvent&) override { ++route_->written_; }
+
+   private:
+    TickRoute* const route_;
+  };
+
+  std::mutex mu_;
+  std::vector<std::shared_ptr<SseChannel>> channels_;
+  std::string topic_;
+};
+
+class SseStreamRouteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    HttpServerOptions options;
+    options.address = "127.0.0.1";
+    options.port = 0;
+    options.heartbeat_interval = absl::Milliseconds(200);
+    server_ = std::make_unique<HttpServer>(options, &metrics_);
+    server_->AddStreamRoute("/v1/ticks/{topic_id}", route_);
+    ASSERT_TRUE(server_->Start().ok());
+  }
+  std::unique_ptr<CurlProcess> Stream(const std::string& target) {
+    return std::make_unique<CurlProcess>(std::vector<std::string>{
+        "-sN", "--max-time", "30", absl::StrCat("http://127.0.0.1:", server_->port(), target)});
+  }
+  // Waits until the route has opened `n` streams.
+  bool WaitOpen(int n) {
+    for (int i = 0; i < 500 && route_->open_.load() < n; ++i)
+      absl::SleepFor(absl::Milliseconds(10));
+    return route_->open_.load() >= n;
+  }
+
+  std::shared_ptr<TickRoute> route_ = std::make_shared<TickRoute>();
+  CountingMetrics metrics_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(SseStreamRouteTest, TheLibraryFramesWhatTheRouteSends) {
+  auto curl = Stream("/v1/ticks/7?topic=deploys");
+  ASSERT_TRUE(WaitOpen(1));
+  EXPECT_EQ(route_->topic(), "deploys on /v1/ticks/{topic_id}");
+  // One at a time: an event sent while another waits replaces it.
+  ASSERT_TRUE(curl->WaitFor("retry: ", absl::Seconds(5))) << curl->output();
+  route_->Channel(0)->Send(TickRoute::Tick(1, "one line"));
+  ASSERT_TRUE(curl->WaitFor("data: one line\n\n", absl::Seconds(5))) << curl->output();
+  route_->Channel(0)->Send(TickRoute::Tick(2, "two\nlines"));
+  ASSERT_TRUE(curl->WaitFor("data: lines\n\n", absl::Seconds(5))) << curl->output();
+  EXPECT_THAT(curl->output(), HasSubstr("retry: "));
+  EXPECT_THAT(curl->output(), HasSubstr("id: t1\nevent: tick\ndata: one line\n\n"));
+  EXPECT_THAT(curl->output(), HasSubstr("id: t2\nevent: tick\ndata: two\ndata: lines\n\n"));
+  // Quiet now: heartbeats name the last id.
+  ASSERT_TRUE(curl->WaitFor(": heartbeat t2\n\n", absl::Seconds(5))) << curl->output();
+  EXPECT_GE(route_->written_.load(), 1);
+  EXPECT_EQ(metrics_.Requests("/v1/ticks/{topic_id}", 200), 1);
+}
+
+TEST_F(SseStreamRouteTest, HeartbeatsNameTheResumeIdBeforeAnyEvent) {
+  auto curl = Stream("/v1/ticks/1?topic=x");
+  ASSERT_TRUE(curl->WaitFor(": heartbeat t0\n\n", absl::Seconds(5))) << curl->output();
+}
+
+TEST_F(SseStreamRouteTest, TheRouteRefusesARequestBeforeAnythingStreams) {
+  RawResponse r = Request(server_->port(), "GET", "/v1/ticks/1");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr("\"parameter\":\"topic\""));
+  EXPECT_EQ(route_->open_.load(), 0);
+  RawResponse head = Request(server_->port(), "HEAD", "/v1/ticks/1?topic=x");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-type"), "text/event-stream");
+  EXPECT_EQ(route_->open_.load(), 0);
+  EXPECT_EQ(Request(server_->port(), "POST", "/v1/ticks/1?topic=x").status, 405);
+}
+
+TEST_F(SseStreamRouteTest, CloseEndsTheStreamAndTheSubscriptionIsDestroyedOnce) {
+  auto curl = Stream("/v1/ticks/1?topic=x");
+  ASSERT_TRUE(WaitOpen(1));
+  ASSERT_TRUE(curl->WaitFor("retry: ", absl::Seconds(5))) << curl->output();
+  route_->Channel(0)->Send(TickRoute::Tick(1, "last"));
+  route_->Channel(0)->Close();
+  EXPECT_EQ(curl->WaitExit(absl::Seconds(5)), 0) << curl->output();
+  EXPECT_THAT(curl->output(), HasSubstr("data: last\n\n"));
+  for (int i = 0; i < 200 && route_->closed_.load() == 0; ++i)
+    absl::SleepFor(absl::Milliseconds(10));
+  EXPECT_EQ(route_->closed_.load(), 1);
+  route_->Channel(0)->Send(TickRoute::Tick(2, "after the end"));  // ignored, no crash
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_EQ(route_->closed_.load(), 1);
+}
+
+TEST_F(SseStreamRouteTest, AClientThatLeavesEndsItsSubscription) {
+  auto curl = Stream("/v1/ticks/1?topic=x");
+  ASSERT_TRUE(WaitOpen(1));
+  ASSERT_TRUE(curl->WaitFor("retry: ", absl::Seconds(5)));
+  curl->Kill();
+  for (int i = 0; i < 300 && route_->closed_.load() == 0; ++i)
+    absl::SleepFor(absl::Milliseconds(10));
+  EXPECT_EQ(route_->closed_.load(), 1);
+}
+
+}  // namespace
+}  // namespace statuscast
