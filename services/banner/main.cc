@@ -2,6 +2,7 @@
 // snapshots, and exports metrics. It follows PostgreSQL's change log and
 // holds the current sets in memory. main only validates configuration and
 // wires real things together.
+#include <algorithm>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -100,6 +101,12 @@ ABSL_FLAG(std::string, cors_origins, "*",
 ABSL_FLAG(int, max_http_connections, 19000,
           "HTTP connections held at most; beyond, 503 (env STATUSCAST_MAX_HTTP_CONNECTIONS)");
 ABSL_FLAG(int, http_threads, 2, "HTTP I/O threads (env STATUSCAST_HTTP_THREADS)");
+ABSL_FLAG(absl::Duration, grpc_write_timeout, absl::Seconds(60),
+          "a Subscribe stream whose write has not completed in this time (a client that "
+          "stopped reading or vanished) is cancelled (env STATUSCAST_GRPC_WRITE_TIMEOUT)");
+ABSL_FLAG(absl::Duration, sse_write_timeout, absl::Seconds(60),
+          "an SSE stream whose write has not completed in this time is closed "
+          "(env STATUSCAST_SSE_WRITE_TIMEOUT)");
 ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(30),
           "gRPC keepalive ping interval (env STATUSCAST_KEEPALIVE_TIME)");
 ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(30),
@@ -180,6 +187,8 @@ int Main(int argc, char** argv) {
       {"max_http_connections", "STATUSCAST_MAX_HTTP_CONNECTIONS"},
       {"http_threads", "STATUSCAST_HTTP_THREADS"},
       {"keepalive_time", "STATUSCAST_KEEPALIVE_TIME"},
+      {"grpc_write_timeout", "STATUSCAST_GRPC_WRITE_TIMEOUT"},
+      {"sse_write_timeout", "STATUSCAST_SSE_WRITE_TIMEOUT"},
       {"max_connection_age", "STATUSCAST_MAX_CONNECTION_AGE"},
       {"max_connection_age_grace", "STATUSCAST_MAX_CONNECTION_AGE_GRACE"},
       {"log_format", "STATUSCAST_LOG_FORMAT"},
@@ -233,6 +242,10 @@ int Main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_heartbeat_interval) < absl::Milliseconds(100) ||
       absl::GetFlag(FLAGS_banner_validity) <= absl::GetFlag(FLAGS_heartbeat_interval)) {
     return Fail("--heartbeat_interval must be >= 100ms and shorter than --banner_validity");
+  }
+  if (absl::GetFlag(FLAGS_grpc_write_timeout) < absl::Seconds(1) ||
+      absl::GetFlag(FLAGS_sse_write_timeout) < absl::Seconds(1)) {
+    return Fail("--grpc_write_timeout and --sse_write_timeout must be at least 1s");
   }
   if (absl::GetFlag(FLAGS_max_connection_age_grace) <= absl::ZeroDuration()) {
     return Fail("--max_connection_age_grace must be finite and positive, or aged streams never end");
@@ -294,7 +307,10 @@ int Main(int argc, char** argv) {
   ChangeFeed feed(url, absl::GetFlag(FLAGS_reconcile_interval));
   feed.Start();
   BannerFollowerOptions follower_options;
-  follower_options.reconcile_interval = absl::GetFlag(FLAGS_reconcile_interval);
+  // A set is valid for --banner_validity after the last load from
+  // PostgreSQL, so reload at least three times per validity.
+  follower_options.reconcile_interval =
+      std::min(absl::GetFlag(FLAGS_reconcile_interval), absl::GetFlag(FLAGS_banner_validity) / 3);
   BannerFollower follower(
       hub, RealClock::Get(), [&store](int64_t after) { return store.LoadWorld(after); },
       [&feed](int64_t seq, absl::Time deadline) { return feed.WaitBeyond(seq, deadline); },
@@ -324,7 +340,8 @@ int Main(int argc, char** argv) {
       [&feed](int64_t seq, absl::Time deadline) { return feed.WaitBeyond(seq, deadline); });
   status_page.Start();
 
-  BannerGrpcService banner_service(hub, &metrics, absl::GetFlag(FLAGS_heartbeat_interval));
+  BannerGrpcService banner_service(hub, &metrics, absl::GetFlag(FLAGS_heartbeat_interval),
+                                   absl::GetFlag(FLAGS_grpc_write_timeout));
   banner_service.Start();
   PgTokenStore tokens(pool);
   TokenVerifier verifier(tokens, RealClock::Get());
@@ -364,6 +381,7 @@ int Main(int argc, char** argv) {
       absl::StrSplit(absl::GetFlag(FLAGS_cors_origins), ',', absl::SkipWhitespace());
   http_options.max_connections = static_cast<size_t>(absl::GetFlag(FLAGS_max_http_connections));
   http_options.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
+  http_options.sse_write_timeout = absl::GetFlag(FLAGS_sse_write_timeout);
   http_options.tls_cert_file = http_tls_cert.path;
   http_options.tls_key_file = http_tls_key.path;
   http_options.rate_per_ip = absl::GetFlag(FLAGS_http_rate_per_ip);
