@@ -56,6 +56,10 @@ ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificate(s): require mutual TLS on the gRPC port. BannerService shares the "
           "port with BannerAdminService, so its clients then need certificates too "
           "(env STATUSCAST_TLS_CLIENT_CA)");
+ABSL_FLAG(absl::Duration, tls_reload_interval, absl::Seconds(60),
+          "re-read --tls_cert, --tls_key and --tls_client_ca this often, so rotated files "
+          "apply to new connections without a restart; 0: never (env "
+          "STATUSCAST_TLS_RELOAD_INTERVAL)");
 ABSL_FLAG(std::string, http_address, "127.0.0.1:8080",
           "HTTP listen address: SSE, JSON snapshot, status page, SDK "
           "(env STATUSCAST_BANNER_HTTP_ADDRESS)");
@@ -167,6 +171,7 @@ int Main(int argc, char** argv) {
       {"tls_cert", "STATUSCAST_TLS_CERT"},
       {"tls_key", "STATUSCAST_TLS_KEY"},
       {"tls_client_ca", "STATUSCAST_TLS_CLIENT_CA"},
+      {"tls_reload_interval", "STATUSCAST_TLS_RELOAD_INTERVAL"},
       {"http_address", "STATUSCAST_BANNER_HTTP_ADDRESS"},
       {"http_tls_cert", "STATUSCAST_HTTP_TLS_CERT"},
       {"http_tls_key", "STATUSCAST_HTTP_TLS_KEY"},
@@ -215,6 +220,7 @@ int Main(int argc, char** argv) {
   tls_flags.cert.path = absl::GetFlag(FLAGS_tls_cert);
   tls_flags.key.path = absl::GetFlag(FLAGS_tls_key);
   tls_flags.client_ca.path = absl::GetFlag(FLAGS_tls_client_ca);
+  tls_flags.reload_interval = absl::GetFlag(FLAGS_tls_reload_interval);
   absl::StatusOr<ServerTls> tls = LoadServerTls(tls_flags);
   if (!tls.ok()) return Fail(std::string(tls.status().message()));
   const PemFileFlag http_tls_cert{"--http_tls_cert", absl::GetFlag(FLAGS_http_tls_cert)};
