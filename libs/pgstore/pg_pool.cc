@@ -70,7 +70,9 @@ absl::Status PgPool::StatusFromCurrentException(const std::string& what_we_did) 
   } catch (const pqxx::broken_connection& e) {
     return absl::UnavailableError(
         absl::StrCat("PostgreSQL is unreachable (", what_we_did,
-                     "); the service keeps running and reconnects by itself: ", e.what()));
+                     "); retry shortly, the service keeps running and reconnects by "
+                     "itself: ",
+                     e.what()));
   } catch (const pqxx::in_doubt_error& e) {
     return absl::UnavailableError(absl::StrCat(
         "the connection to PostgreSQL broke during commit; the write may or may not have "
