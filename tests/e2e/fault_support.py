@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -150,3 +151,52 @@ def percentile(values, p):
         return float("nan")
     k = min(len(s) - 1, max(0, int(round(p / 100.0 * len(s) + 0.5)) - 1))
     return s[k]
+
+
+def h2_frame(kind, flags, stream, payload):
+    return struct.pack(">I", len(payload))[1:] + bytes([kind, flags]) + \
+        struct.pack(">I", stream) + payload
+
+
+def hpack_literal(name, value):
+    def length(b):
+        assert len(b) < 127
+        return bytes([len(b)])
+    n, v = name.encode(), value.encode()
+    return b"\x00" + length(n) + n + length(v) + v
+
+
+def stalled_grpc_client(host, port):
+    """A Subscribe stream over a hand-made HTTP/2 connection whose stream
+    window is 0: the server can never send the set. Reads the server's first
+    bytes (its SETTINGS), acknowledges them, and never reads again."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+    s.connect((host, port))
+    request = b"\x0a\x03web\x12\x01/"  # SubscribeRequest{app: "web", path: "/"}
+    headers = b"".join(hpack_literal(k, v) for k, v in [
+        (":method", "POST"), (":scheme", "http"),
+        (":path", "/statuscast.v1.BannerService/Subscribe"),
+        (":authority", "%s:%d" % (host, port)), ("content-type", "application/grpc"),
+        ("te", "trailers")])
+    s.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" +
+              h2_frame(0x4, 0, 0, struct.pack(">HI", 0x2, 0) + struct.pack(">HI", 0x4, 0)) +
+              h2_frame(0x1, 0x4, 1, headers) +
+              h2_frame(0x0, 0x1, 1, b"\x00" + struct.pack(">I", len(request)) + request))
+    s.settimeout(5)
+    s.recv(9)  # the server's SETTINGS frame header, at least
+    s.sendall(h2_frame(0x4, 0x1, 0, b""))  # SETTINGS ACK
+    return s
+
+
+def stalled_sse_client(host, port):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+    s.connect((host, port))
+    s.sendall(b"GET /v1/banners/stream?app=web&path=/ HTTP/1.1\r\nHost: banner\r\n"
+              b"Accept: text/event-stream\r\n\r\n")
+    s.settimeout(5)
+    seen = b""
+    while b"data:" not in seen:
+        seen += s.recv(2048)
+    return s
