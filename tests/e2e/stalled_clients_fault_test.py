@@ -34,6 +34,9 @@ import uuid
 
 BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
 del sys.argv[1:3]
+if os.geteuid() != 0:
+    print("skipped: needs root for ip netns (network namespaces)")
+    sys.exit(77)  # ctest SKIP_RETURN_CODE
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import fault_support as fs  # noqa: E402
