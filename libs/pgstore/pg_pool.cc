@@ -88,8 +88,8 @@ absl::Status PgPool::StatusFromCurrentException(const std::string& what_we_did) 
     // 57P01 admin shutdown, 57P02/57P03 crash/cannot connect now, 08xxx connection.
     const std::string& state = e.sqlstate();
     if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0) {
-      return absl::UnavailableError(
-          absl::StrCat("PostgreSQL is unavailable (", what_we_did, "); retry shortly: ", e.what()));
+      return absl::UnavailableError(absl::StrCat("PostgreSQL is unavailable (", what_we_did,
+                                                 "); retry shortly: ", e.what()));
     }
     // The database refuses writes until an operator acts: do not retry in a
     // loop. Nothing was written (the transaction rolled back).

@@ -178,8 +178,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::SubscribeResp
       valid = absl::InvalidArgumentError("last_version: must be 0 or a version this service sent");
     }
     if (!valid.ok()) {
-      LogEvent("subscribe_rejected", {{"transport", "grpc"},
-                                      {"request_id", request_id_},
+      LogEvent("subscribe_rejected", {{"transport", "grpc"}, {"request_id", request_id_},
                                       {"error", std::string(valid.message())}});
       stream_->FinishWith(ToGrpcStatus(valid));
       return;
