@@ -61,6 +61,11 @@ bool BannerHub::ready() const {
   return world_ != nullptr;
 }
 
+absl::Time BannerHub::ValidUntil() const {
+  absl::MutexLock lock(&mu_);
+  return world_ ? confirmed_at_ + options_.validity : absl::InfinitePast();
+}
+
 int64_t BannerHub::sequence() const {
   absl::MutexLock lock(&mu_);
   return world_ ? world_->sequence : 0;
@@ -88,7 +93,7 @@ std::shared_ptr<const RenderedSet> BannerHub::Render(const BannerTarget& target,
   set->banners = BannersFor(*world_, target, now, options_.status_page_url);
   set->content_hash = HashOf(set->banners);
   set->generated_at = now;
-  set->valid_until = now + options_.validity;
+  set->valid_until = confirmed_at_ + options_.validity;
   auto message = std::make_shared<v1::SubscribeResponse>();
   ToProto(*set, message->mutable_set());
   google::protobuf::util::JsonPrintOptions json_options;
@@ -122,6 +127,7 @@ void BannerHub::Publish(std::shared_ptr<const BannerWorld> world,
   if (world_ && world->sequence < world_->sequence) return;  // never go back
   const int64_t previous = world_ ? world_->sequence : 0;
   world_ = std::move(world);
+  confirmed_at_ = clock_.Now();
   std::map<int64_t, absl::Time> fresh;
   for (const auto& [seq, at] : commit_times) {
     if (seq > previous) fresh.emplace(seq, at);

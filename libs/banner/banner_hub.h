@@ -6,6 +6,12 @@
 // a target whose content changed. Snapshots (Current) never touch
 // PostgreSQL.
 //
+// Validity: a set is valid until `validity` after the hub last heard from
+// PostgreSQL (the last Publish), not after it was rendered or sent. While the
+// follower cannot load, the hub keeps serving the last world, and every
+// valid_until it hands out (sets, snapshots, gRPC heartbeats) stays where it
+// was, so clients see the sets age and hide them once they expire.
+//
 // Versions: a set's version is the change-log sequence of the world it was
 // rendered from. A subscriber that resumes with last_version V gets no set
 // older than V, and no first set when this target's content has not changed
@@ -65,7 +71,8 @@ class SetSink {
 
 struct BannerHubOptions {
   std::string status_page_url = "http://127.0.0.1:8080";
-  // How long a set stays valid without a heartbeat.
+  // How long a set stays valid after the hub last heard from PostgreSQL
+  // (the last Publish). Must exceed the follower's reconcile interval.
   absl::Duration validity = absl::Seconds(90);
   // Targets nobody watches are forgotten beyond this many.
   size_t max_cached_targets = 10000;
@@ -95,6 +102,9 @@ class BannerHub {
 
   // False until the first world arrives.
   bool ready() const;
+  // Until when the current world counts as true: the last Publish plus
+  // `validity` (InfinitePast before the first). Heartbeats carry this.
+  absl::Time ValidUntil() const;
   // The current set for `target` (nullptr before ready()).
   std::shared_ptr<const RenderedSet> Current(const BannerTarget& target);
 
@@ -143,6 +153,8 @@ class BannerHub {
   const BannerHubOptions options_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const BannerWorld> world_ ABSL_GUARDED_BY(mu_);
+  // When the last world was published (confirmed current by PostgreSQL).
+  absl::Time confirmed_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   std::map<BannerTarget, TargetEntry> targets_ ABSL_GUARDED_BY(mu_);
   std::map<uint64_t, Subscriber> subscribers_ ABSL_GUARDED_BY(mu_);
   std::multimap<BannerTarget, uint64_t> by_target_ ABSL_GUARDED_BY(mu_);

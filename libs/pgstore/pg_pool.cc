@@ -68,9 +68,11 @@ absl::Status PgPool::StatusFromCurrentException(const std::string& what_we_did) 
   try {
     throw;
   } catch (const pqxx::broken_connection& e) {
-    return absl::UnavailableError(absl::StrCat(
-        "PostgreSQL is unreachable (", what_we_did,
-        "); the service keeps running and reconnects by itself: ", e.what()));
+    return absl::UnavailableError(
+        absl::StrCat("PostgreSQL is unreachable (", what_we_did,
+                     "); retry shortly, the service keeps running and reconnects by "
+                     "itself: ",
+                     e.what()));
   } catch (const pqxx::in_doubt_error& e) {
     return absl::UnavailableError(absl::StrCat(
         "the connection to PostgreSQL broke during commit; the write may or may not have "
@@ -88,6 +90,29 @@ absl::Status PgPool::StatusFromCurrentException(const std::string& what_we_did) 
     if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0) {
       return absl::UnavailableError(absl::StrCat("PostgreSQL is unavailable (", what_we_did,
                                                  "); retry shortly: ", e.what()));
+    }
+    // The database refuses writes until an operator acts: do not retry in a
+    // loop. Nothing was written (the transaction rolled back).
+    if (state == "25006") {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the database is read-only (SQLSTATE 25006 while ", what_we_did,
+          "); nothing was written. An operator must make it writable (a standby promoted? "
+          "default_transaction_read_only set?); retry after that: ",
+          e.what()));
+    }
+    if (state == "53100") {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "PostgreSQL's disk is full (SQLSTATE 53100 while ", what_we_did,
+          "); nothing was written. An operator must free or add disk space; retry after "
+          "that: ",
+          e.what()));
+    }
+    // 53000 insufficient resources, 53200 out of memory, 53300 too many
+    // connections, 53400 configuration limit: transient, a retry may pass.
+    if (state.rfind("53", 0) == 0) {
+      return absl::UnavailableError(
+          absl::StrCat("PostgreSQL is short of resources (SQLSTATE ", state, " while ", what_we_did,
+                       "); nothing was written; retry shortly: ", e.what()));
     }
     return absl::InternalError(
         absl::StrCat("database error ", state, " while ", what_we_did, ": ", e.what()));

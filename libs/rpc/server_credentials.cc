@@ -1,6 +1,8 @@
 #include "libs/rpc/server_credentials.h"
 
 #include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -135,9 +137,16 @@ absl::StatusOr<ServerTls> LoadServerTls(const ServerTlsFlags& flags) {
     return Invalid(flags.client_ca, absl::StrCat("needs ", flags.cert.flag, " and ", flags.key.flag,
                                                  " (mutual TLS is TLS plus client certificates)"));
   }
+  if (flags.reload_interval != absl::ZeroDuration() && flags.reload_interval < absl::Seconds(1)) {
+    return absl::InvalidArgumentError(
+        "--tls_reload_interval: must be 0 (never reload) or at least 1s, e.g. 1m");
+  }
   absl::StatusOr<KeyPairPem> pair = LoadKeyPair(flags.cert, flags.key);
   if (!pair.ok()) return pair.status();
   if (pair->cert_pem.empty()) return tls;
+  tls.cert_path = flags.cert.path;
+  tls.key_path = flags.key.path;
+  tls.reload_interval = flags.reload_interval;
   tls.mode = ServerTls::Mode::kTls;
   tls.cert_pem = std::move(pair->cert_pem);
   tls.key_pem = std::move(pair->key_pem);
@@ -146,12 +155,28 @@ absl::StatusOr<ServerTls> LoadServerTls(const ServerTlsFlags& flags) {
     if (!ca.ok()) return ca.status();
     tls.mode = ServerTls::Mode::kMutualTls;
     tls.client_ca_pem = *std::move(ca);
+    tls.client_ca_path = flags.client_ca.path;
   }
   return tls;
 }
 
 std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const ServerTls& tls) {
   if (tls.mode == ServerTls::Mode::kPlaintext) return grpc::InsecureServerCredentials();
+  if (tls.reload_interval > absl::ZeroDuration()) {
+    const bool mutual = tls.mode == ServerTls::Mode::kMutualTls;
+    auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+        tls.key_path, tls.cert_path, mutual ? tls.client_ca_path : "",
+        static_cast<unsigned int>(absl::ToInt64Seconds(tls.reload_interval)));
+    grpc::experimental::TlsServerCredentialsOptions options(provider);
+    options.watch_identity_key_cert_pairs();
+    if (mutual) {
+      options.watch_root_certs();
+      options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    } else {
+      options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+    }
+    return grpc::experimental::TlsServerCredentials(options);
+  }
   grpc::SslServerCredentialsOptions options(
       tls.mode == ServerTls::Mode::kMutualTls
           ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY

@@ -13,6 +13,14 @@
 // client CA: mutual TLS, where every client must present a certificate that
 // CA signed (the handshake fails otherwise, before any RPC runs).
 //
+// Reload: with a positive reload_interval (--tls_reload_interval), the
+// credentials re-read the certificate, key and client CA files that often
+// (grpc::experimental::FileWatcherCertificateProvider), so rotated files
+// take effect for new connections without a restart; open connections keep
+// the certificate they were made with. Files are validated at start-up only
+// (LoadServerTls); a rotation that leaves unreadable or mismatched files is
+// logged by gRPC and the previous certificate stays in use.
+//
 // Thread safety: plain functions over values; call them from anywhere.
 #ifndef STATUSCAST_LIBS_RPC_SERVER_CREDENTIALS_H_
 #define STATUSCAST_LIBS_RPC_SERVER_CREDENTIALS_H_
@@ -21,6 +29,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace grpc {
 class ServerCredentials;
@@ -54,6 +63,8 @@ struct ServerTlsFlags {
   PemFileFlag cert{"--tls_cert", ""};            // certificate chain, leaf first
   PemFileFlag key{"--tls_key", ""};              // unencrypted private key
   PemFileFlag client_ca{"--tls_client_ca", ""};  // set: require client certificates
+  // --tls_reload_interval: re-read the files this often; zero: never.
+  absl::Duration reload_interval = absl::ZeroDuration();
 };
 
 struct ServerTls {
@@ -62,18 +73,25 @@ struct ServerTls {
   std::string cert_pem;
   std::string key_pem;
   std::string client_ca_pem;
+  // The files, for reloading; and how often (zero: the PEM text above, once).
+  std::string cert_path;
+  std::string key_path;
+  std::string client_ca_path;
+  absl::Duration reload_interval = absl::ZeroDuration();
 
   // "plaintext", "tls" or "mtls", for the start-up log line.
   const char* ModeName() const;
 };
 
 // LoadKeyPair and LoadCertificates over the flags; a client CA also needs a
-// certificate and key. INVALID_ARGUMENT with a message that starts with the
-// flag at fault otherwise.
+// certificate and key; a reload interval is zero or at least one second.
+// INVALID_ARGUMENT with a message that starts with the flag at fault
+// otherwise.
 absl::StatusOr<ServerTls> LoadServerTls(const ServerTlsFlags& flags);
 
-// Insecure credentials for kPlaintext, else SSL credentials; kMutualTls
+// Insecure credentials for kPlaintext, else TLS credentials; kMutualTls
 // requests, requires and verifies a client certificate against the client CA.
+// With a reload interval, the files are watched (see Reload above).
 std::shared_ptr<grpc::ServerCredentials> ServerCredentialsFor(const ServerTls& tls);
 
 }  // namespace statuscast

@@ -1,5 +1,10 @@
 #include "services/banner/banner_grpc_service.h"
 
+#include <algorithm>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "libs/base/log.h"
 #include "libs/rpc/grpc_status.h"
@@ -12,8 +17,39 @@ namespace statuscast {
 class GrpcBannerStream final : public SetSink {
  public:
   GrpcBannerStream(grpc::ServerWriteReactor<v1::SubscribeResponse>* reactor,
-                   TransportMetrics* metrics)
-      : reactor_(reactor), metrics_(metrics) {}
+                   grpc::CallbackServerContext* context, TransportMetrics* metrics,
+                   std::string request_id)
+      : reactor_(reactor),
+        context_(context),
+        metrics_(metrics),
+        request_id_(std::move(request_id)) {}
+
+  // Cancels the stream when its write has been in flight longer than
+  // `timeout` (a client that stopped reading: flow control holds the write).
+  // The client sees CANCELLED or a reset stream and reconnects. Returns true
+  // when it cancelled. Call from a thread that holds no reactor lock.
+  bool CancelIfWriteStuck(absl::Time now, absl::Duration timeout) {
+    grpc::CallbackServerContext* context = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      if (reactor_ == nullptr || !writing_ || dropped_ || now - write_started_ <= timeout) {
+        return false;
+      }
+      dropped_ = true;
+      cancelling_ = std::this_thread::get_id();
+      context = context_;
+    }
+    LogEvent("subscriber_dropped", {{"transport", "grpc"},
+                                    {"request_id", request_id_},
+                                    {"reason", "write_timeout"},
+                                    {"write_timeout", absl::FormatDuration(timeout)}});
+    // TryCancel may run OnCancel/OnDone on this very thread before it
+    // returns; OnDone waits for it only when on another thread (Detach).
+    context->TryCancel();
+    absl::MutexLock lock(&mu_);
+    cancelling_ = std::thread::id();
+    return true;
+  }
 
   void OnSet(std::shared_ptr<const RenderedSet> set) override {
     absl::MutexLock lock(&mu_);
@@ -42,6 +78,7 @@ class GrpcBannerStream final : public SetSink {
     heartbeat_.mutable_heartbeat()->mutable_valid_until()->set_seconds(
         absl::ToUnixSeconds(valid_until));
     writing_ = true;
+    write_started_ = absl::Now();
     in_flight_.reset();
     reactor_->StartWrite(&heartbeat_);
   }
@@ -80,6 +117,12 @@ class GrpcBannerStream final : public SetSink {
 
   void Detach() {
     absl::MutexLock lock(&mu_);
+    // A write-timeout cancel on another thread still uses the context.
+    const std::thread::id self = std::this_thread::get_id();
+    auto cancel_done = [this, self]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return cancelling_ == std::thread::id() || cancelling_ == self;
+    };
+    mu_.Await(absl::Condition(&cancel_done));
     reactor_ = nullptr;
     pending_.reset();
     in_flight_.reset();
@@ -96,12 +139,19 @@ class GrpcBannerStream final : public SetSink {
   void WriteLocked(std::shared_ptr<const RenderedSet> set) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     in_flight_ = std::move(set);
     writing_ = true;
+    write_started_ = absl::Now();
     reactor_->StartWrite(in_flight_->grpc_message.get());
   }
 
   absl::Mutex mu_;
   grpc::ServerWriteReactor<v1::SubscribeResponse>* reactor_ ABSL_GUARDED_BY(mu_);
+  grpc::CallbackServerContext* const context_;
   TransportMetrics* const metrics_;
+  const std::string request_id_;
+  absl::Time write_started_ ABSL_GUARDED_BY(mu_);
+  bool dropped_ ABSL_GUARDED_BY(mu_) = false;
+  // The thread inside CancelIfWriteStuck's TryCancel, if any.
+  std::thread::id cancelling_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finishing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
@@ -118,9 +168,10 @@ namespace {
 class SubscribeReactor final : public grpc::ServerWriteReactor<v1::SubscribeResponse> {
  public:
   SubscribeReactor(BannerGrpcService& service, BannerHub& hub, TransportMetrics* metrics,
-                   const v1::SubscribeRequest& request, const std::string& request_id)
+                   grpc::CallbackServerContext* context, const v1::SubscribeRequest& request,
+                   const std::string& request_id)
       : service_(service), hub_(hub), metrics_(metrics), request_id_(request_id) {
-    stream_ = std::make_shared<GrpcBannerStream>(this, metrics);
+    stream_ = std::make_shared<GrpcBannerStream>(this, context, metrics, request_id);
     BannerTarget target{request.app(), request.path()};
     absl::Status valid = ValidateTarget(target);
     if (valid.ok() && request.last_version() < 0) {
@@ -174,8 +225,12 @@ std::string RequestId(grpc::CallbackServerContext* context) {
 }  // namespace
 
 BannerGrpcService::BannerGrpcService(BannerHub& hub, TransportMetrics* metrics,
-                                     absl::Duration heartbeat_interval)
-    : hub_(hub), metrics_(metrics), heartbeat_interval_(heartbeat_interval) {}
+                                     absl::Duration heartbeat_interval,
+                                     absl::Duration write_timeout)
+    : hub_(hub),
+      metrics_(metrics),
+      heartbeat_interval_(heartbeat_interval),
+      write_timeout_(write_timeout) {}
 
 BannerGrpcService::~BannerGrpcService() { Stop(); }
 
@@ -195,14 +250,29 @@ void BannerGrpcService::Forget(GrpcBannerStream* stream) {
 }
 
 void BannerGrpcService::Start() {
-  heartbeats_ = std::thread([this] {
+  // One thread ticks for heartbeats and for the write deadline: every
+  // heartbeat interval, or a quarter of the write timeout when shorter.
+  const absl::Duration tick = std::min(heartbeat_interval_, write_timeout_ / 4);
+  heartbeats_ = std::thread([this, tick] {
     absl::MutexLock lock(&mu_);
+    absl::Time next_heartbeat = absl::Now() + heartbeat_interval_;
     while (!stopping_) {
       auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-      if (mu_.AwaitWithTimeout(absl::Condition(&stopping), heartbeat_interval_)) break;
+      if (mu_.AwaitWithTimeout(absl::Condition(&stopping), tick)) break;
       std::vector<std::shared_ptr<GrpcBannerStream>> streams(streams_.begin(), streams_.end());
       mu_.Unlock();
-      const absl::Time valid_until = absl::Now() + hub_.options().validity;
+      const absl::Time now = absl::Now();
+      if (write_timeout_ != absl::InfiniteDuration()) {
+        for (auto& s : streams) s->CancelIfWriteStuck(now, write_timeout_);
+      }
+      if (now < next_heartbeat) {
+        mu_.Lock();
+        continue;
+      }
+      next_heartbeat = now + heartbeat_interval_;
+      // Not now + validity: while PostgreSQL is unreachable this stays put.
+      absl::Time valid_until = hub_.ValidUntil();
+      if (valid_until == absl::InfinitePast()) valid_until = absl::Now();  // nothing loaded yet
       for (auto& s : streams) s->Heartbeat(valid_until);
       mu_.Lock();
     }
@@ -219,7 +289,7 @@ void BannerGrpcService::Stop() {
 
 grpc::ServerWriteReactor<v1::SubscribeResponse>* BannerGrpcService::Subscribe(
     grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
-  return new SubscribeReactor(*this, hub_, metrics_, *request, RequestId(context));
+  return new SubscribeReactor(*this, hub_, metrics_, context, *request, RequestId(context));
 }
 
 grpc::ServerUnaryReactor* BannerGrpcService::GetBanners(grpc::CallbackServerContext* context,

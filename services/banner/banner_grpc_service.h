@@ -2,7 +2,10 @@
 // callback API: no thread per stream. Each Subscribe stream has at most one
 // write in flight and only the newest set pending (conflation), so a slow
 // subscriber holds bounded memory and delays nobody. Heartbeats go out on
-// quiet streams from one timer thread.
+// quiet streams from one timer thread, which also cancels a stream whose
+// write has not completed within the write timeout (a client that stopped
+// reading, or vanished: its HTTP/2 window stays shut), so it reconnects and
+// its server-side state goes.
 // Thread safety: gRPC calls it from its threads; Start/Stop from main.
 #ifndef STATUSCAST_SERVICES_BANNER_BANNER_GRPC_SERVICE_H_
 #define STATUSCAST_SERVICES_BANNER_BANNER_GRPC_SERVICE_H_
@@ -23,7 +26,9 @@ class GrpcBannerStream;
 class BannerGrpcService final : public v1::BannerService::CallbackService {
  public:
   // REQUIRES: hub outlives this service; metrics may be null.
-  BannerGrpcService(BannerHub& hub, TransportMetrics* metrics, absl::Duration heartbeat_interval);
+  // write_timeout: InfiniteDuration() never cancels a stuck stream.
+  BannerGrpcService(BannerHub& hub, TransportMetrics* metrics, absl::Duration heartbeat_interval,
+                    absl::Duration write_timeout = absl::InfiniteDuration());
   ~BannerGrpcService() override;
 
   grpc::ServerWriteReactor<v1::SubscribeResponse>* Subscribe(
@@ -45,6 +50,7 @@ class BannerGrpcService final : public v1::BannerService::CallbackService {
   BannerHub& hub_;
   TransportMetrics* const metrics_;
   const absl::Duration heartbeat_interval_;
+  const absl::Duration write_timeout_;
   absl::Mutex mu_;
   std::set<std::shared_ptr<GrpcBannerStream>> streams_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

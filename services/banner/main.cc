@@ -2,6 +2,7 @@
 // snapshots, and exports metrics. It follows PostgreSQL's change log and
 // holds the current sets in memory. main only validates configuration and
 // wires real things together.
+#include <algorithm>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -57,6 +58,10 @@ ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificate(s): require mutual TLS on the gRPC port. BannerService shares the "
           "port with BannerAdminService, so its clients then need certificates too "
           "(env STATUSCAST_TLS_CLIENT_CA)");
+ABSL_FLAG(absl::Duration, tls_reload_interval, absl::Seconds(60),
+          "re-read --tls_cert, --tls_key and --tls_client_ca this often, so rotated files "
+          "apply to new connections without a restart; 0: never (env "
+          "STATUSCAST_TLS_RELOAD_INTERVAL)");
 ABSL_FLAG(std::string, http_address, "127.0.0.1:8080",
           "HTTP listen address: SSE, JSON snapshot, status page, SDK "
           "(env STATUSCAST_BANNER_HTTP_ADDRESS)");
@@ -101,6 +106,12 @@ ABSL_FLAG(std::string, cors_origins, "*",
 ABSL_FLAG(int, max_http_connections, 19000,
           "HTTP connections held at most; beyond, 503 (env STATUSCAST_MAX_HTTP_CONNECTIONS)");
 ABSL_FLAG(int, http_threads, 2, "HTTP I/O threads (env STATUSCAST_HTTP_THREADS)");
+ABSL_FLAG(absl::Duration, grpc_write_timeout, absl::Seconds(60),
+          "a Subscribe stream whose write has not completed in this time (a client that "
+          "stopped reading or vanished) is cancelled (env STATUSCAST_GRPC_WRITE_TIMEOUT)");
+ABSL_FLAG(absl::Duration, sse_write_timeout, absl::Seconds(60),
+          "an SSE stream whose write has not completed in this time is closed "
+          "(env STATUSCAST_SSE_WRITE_TIMEOUT)");
 ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(30),
           "gRPC keepalive ping interval (env STATUSCAST_KEEPALIVE_TIME)");
 ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(30),
@@ -161,6 +172,7 @@ int Main(int argc, char** argv) {
       {"tls_cert", "STATUSCAST_TLS_CERT"},
       {"tls_key", "STATUSCAST_TLS_KEY"},
       {"tls_client_ca", "STATUSCAST_TLS_CLIENT_CA"},
+      {"tls_reload_interval", "STATUSCAST_TLS_RELOAD_INTERVAL"},
       {"http_address", "STATUSCAST_BANNER_HTTP_ADDRESS"},
       {"http_tls_cert", "STATUSCAST_HTTP_TLS_CERT"},
       {"http_tls_key", "STATUSCAST_HTTP_TLS_KEY"},
@@ -180,6 +192,8 @@ int Main(int argc, char** argv) {
       {"max_http_connections", "STATUSCAST_MAX_HTTP_CONNECTIONS"},
       {"http_threads", "STATUSCAST_HTTP_THREADS"},
       {"keepalive_time", "STATUSCAST_KEEPALIVE_TIME"},
+      {"grpc_write_timeout", "STATUSCAST_GRPC_WRITE_TIMEOUT"},
+      {"sse_write_timeout", "STATUSCAST_SSE_WRITE_TIMEOUT"},
       {"max_connection_age", "STATUSCAST_MAX_CONNECTION_AGE"},
       {"max_connection_age_grace", "STATUSCAST_MAX_CONNECTION_AGE_GRACE"},
       {"log_format", "STATUSCAST_LOG_FORMAT"},
@@ -207,6 +221,7 @@ int Main(int argc, char** argv) {
   tls_flags.cert.path = absl::GetFlag(FLAGS_tls_cert);
   tls_flags.key.path = absl::GetFlag(FLAGS_tls_key);
   tls_flags.client_ca.path = absl::GetFlag(FLAGS_tls_client_ca);
+  tls_flags.reload_interval = absl::GetFlag(FLAGS_tls_reload_interval);
   absl::StatusOr<ServerTls> tls = LoadServerTls(tls_flags);
   if (!tls.ok()) return Fail(std::string(tls.status().message()));
   const PemFileFlag http_tls_cert{"--http_tls_cert", absl::GetFlag(FLAGS_http_tls_cert)};
@@ -245,6 +260,10 @@ int Main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_heartbeat_interval) < absl::Milliseconds(100) ||
       absl::GetFlag(FLAGS_banner_validity) <= absl::GetFlag(FLAGS_heartbeat_interval)) {
     return Fail("--heartbeat_interval must be >= 100ms and shorter than --banner_validity");
+  }
+  if (absl::GetFlag(FLAGS_grpc_write_timeout) < absl::Seconds(1) ||
+      absl::GetFlag(FLAGS_sse_write_timeout) < absl::Seconds(1)) {
+    return Fail("--grpc_write_timeout and --sse_write_timeout must be at least 1s");
   }
   if (absl::GetFlag(FLAGS_max_connection_age_grace) <= absl::ZeroDuration()) {
     return Fail("--max_connection_age_grace must be finite and positive, or aged streams never end");
@@ -302,7 +321,10 @@ int Main(int argc, char** argv) {
   ChangeFeed feed(url, absl::GetFlag(FLAGS_reconcile_interval));
   feed.Start();
   BannerFollowerOptions follower_options;
-  follower_options.reconcile_interval = absl::GetFlag(FLAGS_reconcile_interval);
+  // A set is valid for --banner_validity after the last load from
+  // PostgreSQL, so reload at least three times per validity.
+  follower_options.reconcile_interval =
+      std::min(absl::GetFlag(FLAGS_reconcile_interval), absl::GetFlag(FLAGS_banner_validity) / 3);
   BannerFollower follower(
       hub, RealClock::Get(), [&store](int64_t after) { return store.LoadWorld(after); },
       [&feed](int64_t seq, absl::Time deadline) { return feed.WaitBeyond(seq, deadline); },
@@ -331,7 +353,8 @@ int Main(int argc, char** argv) {
       [&feed](int64_t seq, absl::Time deadline) { return feed.WaitBeyond(seq, deadline); });
   status_page.Start();
 
-  BannerGrpcService banner_service(hub, &metrics, absl::GetFlag(FLAGS_heartbeat_interval));
+  BannerGrpcService banner_service(hub, &metrics, absl::GetFlag(FLAGS_heartbeat_interval),
+                                   absl::GetFlag(FLAGS_grpc_write_timeout));
   banner_service.Start();
   PgTokenStore tokens(pool);
   TokenVerifier verifier(tokens, RealClock::Get());
@@ -371,6 +394,7 @@ int Main(int argc, char** argv) {
       absl::StrSplit(absl::GetFlag(FLAGS_cors_origins), ',', absl::SkipWhitespace());
   http_options.max_connections = static_cast<size_t>(absl::GetFlag(FLAGS_max_http_connections));
   http_options.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
+  http_options.sse_write_timeout = absl::GetFlag(FLAGS_sse_write_timeout);
   http_options.tls_cert_file = http_tls_cert.path;
   http_options.tls_key_file = http_tls_key.path;
   http_options.rate_per_ip = absl::GetFlag(FLAGS_http_rate_per_ip);

@@ -50,6 +50,10 @@ ABSL_FLAG(std::string, tls_key, "",
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificate(s): require mutual TLS, every client presents a certificate this "
           "CA signed; recommended for this internal API (env STATUSCAST_TLS_CLIENT_CA)");
+ABSL_FLAG(absl::Duration, tls_reload_interval, absl::Seconds(60),
+          "re-read --tls_cert, --tls_key and --tls_client_ca this often, so rotated files "
+          "apply to new connections without a restart; 0: never (env "
+          "STATUSCAST_TLS_RELOAD_INTERVAL)");
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL connection URL, required (env STATUSCAST_DATABASE_URL)");
 ABSL_FLAG(int, db_pool_size, 8, "PostgreSQL connections in the pool (env STATUSCAST_DB_POOL_SIZE)");
@@ -152,6 +156,7 @@ int Main(int argc, char** argv) {
       {"tls_cert", "STATUSCAST_TLS_CERT"},
       {"tls_key", "STATUSCAST_TLS_KEY"},
       {"tls_client_ca", "STATUSCAST_TLS_CLIENT_CA"},
+      {"tls_reload_interval", "STATUSCAST_TLS_RELOAD_INTERVAL"},
       {"database_url", "STATUSCAST_DATABASE_URL"},
       {"db_pool_size", "STATUSCAST_DB_POOL_SIZE"},
       {"cadence", "STATUSCAST_CADENCE"},
@@ -190,6 +195,7 @@ int Main(int argc, char** argv) {
   tls_flags.cert.path = absl::GetFlag(FLAGS_tls_cert);
   tls_flags.key.path = absl::GetFlag(FLAGS_tls_key);
   tls_flags.client_ca.path = absl::GetFlag(FLAGS_tls_client_ca);
+  tls_flags.reload_interval = absl::GetFlag(FLAGS_tls_reload_interval);
   absl::StatusOr<ServerTls> tls = LoadServerTls(tls_flags);
   if (!tls.ok()) return Fail(std::string(tls.status().message()));
   const std::string url = absl::GetFlag(FLAGS_database_url);

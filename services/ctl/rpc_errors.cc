@@ -59,6 +59,26 @@ void AddRetryHint(const RpcCall& call, bool may_have_happened, RpcFailure* f) {
                    " (a retry with the same key never writes twice)"));
 }
 
+// A connection that fails before the server answers is often TLS: say which
+// side refused and what to check (gRPC's own text is "Socket closed").
+void AddTlsHint(const RpcCall& call, const std::string& msg, RpcFailure* f) {
+  if (call.server_answered) return;
+  if (absl::StrContains(msg, "certificate verify failed")) {
+    f->lines.push_back(absl::StrCat(
+        "TLS: ", call.service,
+        "'s certificate was not accepted: check that --tls_ca "
+        "(STATUSCAST_TLS_CA) is the CA that signed it, that it has not expired, and that it "
+        "names the address you connect to"));
+  } else if (absl::StrContains(msg, "Socket closed") ||
+             absl::StrContains(msg, "Connection reset") || absl::StrContains(msg, "Handshake")) {
+    f->lines.push_back(absl::StrCat(
+        "the connection was closed before ", call.service,
+        " answered: if it uses TLS, set --tls_ca; if it requires mutual TLS, also --tls_cert "
+        "and --tls_key with an unexpired certificate signed by its --tls_client_ca (the "
+        "server logs \"Handshake failed\" with the reason)"));
+  }
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> FieldViolationsOf(const grpc::Status& status) {
@@ -119,6 +139,7 @@ RpcFailure DescribeRpcFailure(const grpc::Status& status, const RpcCall& call) {
         f.lines.push_back(absl::StrCat("cannot reach ", call.service, " at ", call.server, ": ",
                                        msg, " (is it running? set ", call.server_flag, ")"));
       }
+      AddTlsHint(call, msg, &f);
       AddRetryHint(call, call.server_answered, &f);
       return f;
     case grpc::StatusCode::DEADLINE_EXCEEDED:

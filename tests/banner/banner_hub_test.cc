@@ -141,6 +141,28 @@ TEST_F(BannerHubTest, CurrentRendersTheSetOfTheLatestWorld) {
   EXPECT_EQ(hub_.sequence(), 5);
 }
 
+TEST_F(BannerHubTest, ValidityStopsExtendingWhileNothingIsPublished) {
+  hub_.Publish(World(5, {CheckoutIncident()}));
+  EXPECT_EQ(hub_.ValidUntil(), kStart + absl::Seconds(90));
+
+  // PostgreSQL unreachable: no Publish. A target first asked for now, and
+  // a re-render by time, still carry the validity of the last load.
+  clock_.Advance(absl::Seconds(60));
+  hub_.Refresh();
+  EXPECT_EQ(hub_.Current(kAccount)->valid_until, kStart + absl::Seconds(90));
+  EXPECT_EQ(hub_.Current(kCheckout)->valid_until, kStart + absl::Seconds(90));
+  EXPECT_EQ(hub_.ValidUntil(), kStart + absl::Seconds(90));
+
+  // The same world loaded again confirms it: validity moves on.
+  hub_.Publish(World(5, {CheckoutIncident()}));
+  EXPECT_EQ(hub_.Current(kCheckout)->valid_until, kStart + absl::Seconds(150));
+  EXPECT_EQ(hub_.ValidUntil(), kStart + absl::Seconds(150));
+}
+
+TEST_F(BannerHubTest, NoValidityBeforeTheFirstWorld) {
+  EXPECT_EQ(hub_.ValidUntil(), absl::InfinitePast());
+}
+
 TEST_F(BannerHubTest, GrpcMessageCarriesTheSameSet) {
   hub_.Publish(World(5, {CheckoutIncident()}));
 

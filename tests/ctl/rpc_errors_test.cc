@@ -13,6 +13,13 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
+RpcCall ReadCall() {
+  RpcCall call;
+  call.action = "list components";
+  call.server = "127.0.0.1:7400";
+  return call;
+}
+
 RpcCall WriteCall() {
   RpcCall call;
   call.action = "post the update to INC-12";
@@ -69,6 +76,30 @@ TEST(RpcErrorsTest, UnreachableServerSaysHowToPointAtIt) {
             "cannot reach statuscast-comms at 127.0.0.1:7400: failed to connect to all addresses "
             "(is it running? set --server or STATUSCAST_SERVER)");
   EXPECT_THAT(f.lines[1], HasSubstr("--idempotency_key=k123"));
+}
+
+TEST(RpcErrorsTest, ConnectionClosedInTheHandshakeSaysWhatToCheckForTls) {
+  RpcFailure f = DescribeRpcFailure(
+      grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                   "failed to connect to all addresses; last error: UNAVAILABLE: "
+                   "ipv4:127.0.0.1:7400: Socket closed"),
+      ReadCall());
+  EXPECT_EQ(f.exit_code, kExitUnreachable);
+  ASSERT_EQ(f.lines.size(), 2u);
+  EXPECT_THAT(f.lines[1], HasSubstr("if it uses TLS, set --tls_ca; if it requires mutual TLS, "
+                                    "also --tls_cert and --tls_key"));
+}
+
+TEST(RpcErrorsTest, ServerCertificateNotVerifiedNamesTheCaFlag) {
+  RpcFailure f =
+      DescribeRpcFailure(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                      "failed to connect to all addresses; last error: UNKNOWN: "
+                                      "ipv4:127.0.0.1:7400: Ssl handshake failed: SSL_ERROR_SSL: "
+                                      "error:0A000086:SSL routines::certificate verify failed"),
+                         ReadCall());
+  ASSERT_EQ(f.lines.size(), 2u);
+  EXPECT_THAT(f.lines[1], HasSubstr("statuscast-comms's certificate was not accepted: check "
+                                    "that --tls_ca"));
 }
 
 TEST(RpcErrorsTest, UnavailableFromTheServerItselfIsNotCalledUnreachable) {

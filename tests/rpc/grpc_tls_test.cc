@@ -48,12 +48,14 @@ class EchoService final : public grpc::CallbackGenericService {
 
 class GrpcTlsTest : public ::testing::Test {
  protected:
-  void StartServer(const std::string& client_ca) {
+  void StartServer(const std::string& client_ca,
+                   absl::Duration reload_interval = absl::ZeroDuration()) {
     const auto& c = TestCertificates::Get();
     ServerTlsFlags flags;
     flags.cert.path = c.server.cert;
     flags.key.path = c.server.key;
     flags.client_ca.path = client_ca;
+    flags.reload_interval = reload_interval;
     absl::StatusOr<ServerTls> tls = LoadServerTls(flags);
     ASSERT_TRUE(tls.ok()) << tls.status();
     grpc::ServerBuilder builder;
@@ -152,6 +154,24 @@ TEST_F(GrpcTlsTest, MutualTlsAcceptsAClientCertificateSignedByTheCa) {
   const auto& c = TestCertificates::Get();
   StartServer(c.ca.cert);
   grpc::Status s = Check(Client(c.ca.cert, &c.client));
+  EXPECT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
+}
+
+// The same rules with the reloading credentials (--tls_reload_interval):
+// FileWatcherCertificateProvider instead of the PEM text read at start-up.
+TEST_F(GrpcTlsTest, ReloadingMutualTlsAcceptsTheCaSignedClientAndRefusesOthers) {
+  const auto& c = TestCertificates::Get();
+  StartServer(c.ca.cert, absl::Seconds(1));
+  grpc::Status s = Check(Client(c.ca.cert, &c.client));
+  EXPECT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
+  EXPECT_EQ(Check(Client(c.ca.cert)).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Check(Client(c.ca.cert, &c.other_client)).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Check(grpc::InsecureChannelCredentials()).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(GrpcTlsTest, ReloadingTlsServesTheCertificate) {
+  StartServer("", absl::Seconds(1));
+  grpc::Status s = Check(Client(TestCertificates::Get().ca.cert));
   EXPECT_TRUE(s.ok()) << s.error_code() << " " << s.error_message();
 }
 

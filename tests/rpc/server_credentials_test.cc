@@ -53,6 +53,21 @@ TEST(ServerTlsTest, ClientCaMeansMutualTls) {
   EXPECT_THAT(tls->client_ca_pem, HasSubstr("-----BEGIN CERTIFICATE-----"));
 }
 
+TEST(ServerTlsTest, ReloadIntervalBelowASecondNamesTheFlag) {
+  const auto& c = TestCertificates::Get();
+  ServerTlsFlags flags = Flags(c.server.cert, c.server.key);
+  flags.reload_interval = absl::Milliseconds(500);
+  absl::StatusOr<ServerTls> tls = LoadServerTls(flags);
+  ASSERT_EQ(tls.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(tls.status().message()), StartsWith("--tls_reload_interval: "));
+  flags.reload_interval = absl::Seconds(30);
+  tls = LoadServerTls(flags);
+  ASSERT_TRUE(tls.ok()) << tls.status();
+  EXPECT_EQ(tls->reload_interval, absl::Seconds(30));
+  EXPECT_EQ(tls->cert_path, c.server.cert);
+  EXPECT_EQ(tls->key_path, c.server.key);
+}
+
 TEST(ServerTlsTest, CertificateWithoutKeyNamesTheKeyFlag) {
   const auto& c = TestCertificates::Get();
   absl::StatusOr<ServerTls> tls = LoadServerTls(Flags(c.server.cert, ""));

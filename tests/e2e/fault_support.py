@@ -1,0 +1,202 @@
+"""Shared pieces of the fault tests (tests/e2e/*_fault_test.py): Python stubs
+generated from our .proto at test time, a PostgreSQL cluster of the test's
+own (so it can be stopped, made read-only, ...), the real service binaries as
+child processes, and small measurements (RSS, percentiles).
+
+Everything listens on 127.0.0.1 or in network namespaces the tests create.
+"""
+import os
+import re
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+GOOGLEAPIS = "/usr/share/gocode/src/github.com/gogo/googleapis"
+PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
+
+
+def generate_stubs(source_dir, gen_dir):
+    """Generates Python stubs for every statuscast proto into gen_dir."""
+    from grpc_tools import protoc
+    proto_dir = os.path.join(source_dir, "proto")
+    for name in sorted(os.listdir(os.path.join(proto_dir, "statuscast", "v1"))):
+        if not name.endswith(".proto"):
+            continue
+        rc = protoc.main(["protoc", "-I", proto_dir, "-I", GOOGLEAPIS, "-I", "/usr/include",
+                          "--python_out", gen_dir, "--grpc_python_out", gen_dir,
+                          os.path.join(proto_dir, "statuscast", "v1", name)])
+        assert rc == 0, "protoc failed for " + name
+    sys.path.insert(0, gen_dir)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def as_postgres(cmd):
+    return ["runuser", "-u", "postgres", "--"] + cmd if os.geteuid() == 0 else cmd
+
+
+class OwnCluster:
+    """initdb + start in a temp folder; stop/start at will; removed on close."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="statuscast-fault-pg-")
+        os.chmod(self.dir, 0o755)
+        self.data = os.path.join(self.dir, "pg")
+        if os.geteuid() == 0:
+            subprocess.run(["install", "-d", "-o", "postgres", "-g", "postgres", "-m", "700",
+                            self.data], check=True)
+        subprocess.run(as_postgres([os.path.join(PG_BIN, "initdb"), "-D", self.data, "-U",
+                                    "postgres", "-A", "trust", "-E", "UTF8",
+                                    "--locale=C.UTF-8", "--no-sync"]),
+                       check=True, stdout=subprocess.DEVNULL)
+        self.start()
+
+    @property
+    def url(self):
+        return "postgresql://postgres@127.0.0.1:%d/postgres" % self.port
+
+    def start(self):
+        subprocess.run(as_postgres([
+            os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-l",
+            os.path.join(self.data, "server.log"), "-w", "-t", "30", "-o",
+            "-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off" % (self.port, self.data),
+            "start"]), check=True, stdout=subprocess.DEVNULL)
+
+    def stop(self):
+        subprocess.run(as_postgres([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-m",
+                                    "fast", "-w", "stop"]),
+                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def psql(self, sql):
+        r = subprocess.run(["psql", self.url, "-XAtqc", sql], capture_output=True, text=True,
+                           timeout=30)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.strip()
+
+    def close(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Service:
+    """A service binary as a child process; its stderr goes to a log file."""
+
+    def __init__(self, build_dir, name, args, log_dir, env=None, wrapper=()):
+        sub = {"statuscast-comms": "comms", "statuscast-banner": "banner"}[name]
+        self.log_path = os.path.join(log_dir, name + ".log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(list(wrapper) + [os.path.join(build_dir, "services", sub,
+                                                                   name)] + list(args),
+                                     stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=dict(os.environ, **(env or {})))
+
+    def log_text(self):
+        self.log.flush()
+        with open(self.log_path) as f:
+            return f.read()
+
+    def rss_kib(self):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            return int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def wait_http(url, timeout=30, context=None):
+    deadline = time.time() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2, context=context) as r:
+                return r.status
+        except Exception:  # noqa: BLE001 (not up yet)
+            if time.time() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def http_get(url, timeout=5, context=None):
+    """(status, body) of a GET; status 0 when no answer came."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout, context=context) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+    except Exception as e:  # noqa: BLE001
+        return 0, str(e)
+
+
+def percentile(values, p):
+    s = sorted(values)
+    if not s:
+        return float("nan")
+    k = min(len(s) - 1, max(0, int(round(p / 100.0 * len(s) + 0.5)) - 1))
+    return s[k]
+
+
+def h2_frame(kind, flags, stream, payload):
+    return struct.pack(">I", len(payload))[1:] + bytes([kind, flags]) + \
+        struct.pack(">I", stream) + payload
+
+
+def hpack_literal(name, value):
+    def length(b):
+        assert len(b) < 127
+        return bytes([len(b)])
+    n, v = name.encode(), value.encode()
+    return b"\x00" + length(n) + n + length(v) + v
+
+
+def stalled_grpc_client(host, port):
+    """A Subscribe stream over a hand-made HTTP/2 connection whose stream
+    window is 0: the server can never send the set. Reads the server's first
+    bytes (its SETTINGS), acknowledges them, and never reads again."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+    s.connect((host, port))
+    request = b"\x0a\x03web\x12\x01/"  # SubscribeRequest{app: "web", path: "/"}
+    headers = b"".join(hpack_literal(k, v) for k, v in [
+        (":method", "POST"), (":scheme", "http"),
+        (":path", "/statuscast.v1.BannerService/Subscribe"),
+        (":authority", "%s:%d" % (host, port)), ("content-type", "application/grpc"),
+        ("te", "trailers")])
+    s.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" +
+              h2_frame(0x4, 0, 0, struct.pack(">HI", 0x2, 0) + struct.pack(">HI", 0x4, 0)) +
+              h2_frame(0x1, 0x4, 1, headers) +
+              h2_frame(0x0, 0x1, 1, b"\x00" + struct.pack(">I", len(request)) + request))
+    s.settimeout(5)
+    s.recv(9)  # the server's SETTINGS frame header, at least
+    s.sendall(h2_frame(0x4, 0x1, 0, b""))  # SETTINGS ACK
+    return s
+
+
+def stalled_sse_client(host, port):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+    s.connect((host, port))
+    s.sendall(b"GET /v1/banners/stream?app=web&path=/ HTTP/1.1\r\nHost: banner\r\n"
+              b"Accept: text/event-stream\r\n\r\n")
+    s.settimeout(5)
+    seen = b""
+    while b"data:" not in seen:
+        seen += s.recv(2048)
+    return s
