@@ -123,6 +123,7 @@ class StalledClientsTest(unittest.TestCase):
         cls.banner = fs.Service(BUILD_DIR, "statuscast-banner", [
             "--grpc_address=%s:%d" % (HOST_IP, cls.grpc_port),
             "--http_address=%s:%d" % (HOST_IP, cls.http_port),
+            "--status_page_url=http://%s:%d" % (HOST_IP, cls.http_port),
             "--metrics_address=127.0.0.1:%d" % cls.metrics_port,
             "--heartbeat_interval=1s", "--keepalive_time=%ds" % KEEPALIVE_S,
             "--grpc_write_timeout=%ds" % WRITE_TIMEOUT_S,
