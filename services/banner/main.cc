@@ -2,9 +2,7 @@
 // snapshots, and exports metrics. It follows PostgreSQL's change log and
 // holds the current sets in memory. main only validates configuration and
 // wires real things together.
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <prometheus/exposer.h>
 #include <prometheus/registry.h>
 #include <signal.h>
@@ -35,6 +33,7 @@
 #include "libs/metrics/grpc_request_metrics.h"
 #include "libs/pgstore/pg_banner_store.h"
 #include "libs/pgstore/pg_incident_store.h"
+#include "libs/rpc/health_and_reflection.h"
 #include "libs/rpc/server_credentials.h"
 #include "services/banner/compliance_refresher.h"
 #include "services/banner/banner_admin_service.h"
@@ -331,9 +330,9 @@ int Main(int argc, char** argv) {
   BannerAdminService admin_service(store, RealClock::Get(),
                                    auth == "required" ? &verifier : nullptr);
 
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  HealthAndReflection health_and_reflection;  // public: grpc.health.v1.Health, reflection
   grpc::ServerBuilder builder;
+  health_and_reflection.AddTo(builder);
   int grpc_port = 0;
   builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), ServerCredentialsFor(*tls),
                            &grpc_port);
@@ -390,6 +389,7 @@ int Main(int argc, char** argv) {
   banner_service.Stop();
   hub.CloseAll();
   http.Stop();
+  health_and_reflection.Shutdown();  // probes see NOT_SERVING; health watches end
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
   feed.Stop();
