@@ -385,11 +385,11 @@ int Main(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   LogEvent("shutting_down", {{"signal", absl::StrCat(signal_number)}});
+  health_and_reflection.Shutdown();  // probes see NOT_SERVING; health watches end
   // End every stream first so clients reconnect to another replica.
   banner_service.Stop();
   hub.CloseAll();
   http.Stop();
-  health_and_reflection.Shutdown();  // probes see NOT_SERVING; health watches end
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
   feed.Stop();

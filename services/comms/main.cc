@@ -324,9 +324,9 @@ int Main(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   LogEvent("shutting_down", {{"signal", absl::StrCat(signal_number)}});
+  health_and_reflection.Shutdown();  // probes see NOT_SERVING; health watches end
   feed.Stop();        // ends WatchIncidents streams; clients resume elsewhere
   compliance.Stop();  // ends reminder streams
-  health_and_reflection.Shutdown();  // probes see NOT_SERVING; health watches end
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
   LogEvent("stopped", {});
