@@ -112,8 +112,15 @@ class ReflectionTest(unittest.TestCase):
                  "--http_address=127.0.0.1:%d" % free_port(),
                  "--metrics_address=127.0.0.1:%d" % free_port()], env=env, stderr=cls.log),
         }
-        for name in cls.procs:
-            cls.wait_serving(name)
+        try:
+            for name in cls.procs:
+                cls.wait_serving(name)
+        except BaseException:
+            cls.log.flush()
+            with open(os.path.join(WORK, "services.log")) as f:
+                sys.stderr.write("services' log:\n" + f.read()[-4000:])
+            cls.tearDownClass()  # unittest does not call it when setUpClass fails
+            raise
 
     @classmethod
     def wait_serving(cls, name):
@@ -121,9 +128,12 @@ class ReflectionTest(unittest.TestCase):
         last = ""
         while time.time() < deadline:
             if cls.procs[name].poll() is not None:
-                raise AssertionError("statuscast-%s exited with %d; log: %s" % (
-                    name, cls.procs[name].returncode, os.path.join(WORK, "services.log")))
-            code, out, err = buf_curl(cls.url(name) + "/" + HEALTH + "/Check")
+                raise AssertionError("statuscast-%s exited with %d" % (
+                    name, cls.procs[name].returncode))
+            # The schema from proto/, not reflection: readiness must not
+            # depend on what the tests below check.
+            code, out, err = buf_curl("--schema", os.path.join(SOURCE_DIR, "proto"),
+                                      cls.url(name) + "/" + HEALTH + "/Check")
             if code == 0 and '"SERVING"' in out:
                 return
             last = out + err
@@ -133,9 +143,17 @@ class ReflectionTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         procs = getattr(cls, "procs", {})
+        cls.procs = {}
         for p in procs.values():
-            p.terminate()
-        codes = {name: p.wait(timeout=30) for name, p in procs.items()}
+            if p.poll() is None:
+                p.terminate()
+        codes = {}
+        for name, p in procs.items():
+            try:
+                codes[name] = p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                codes[name] = "still running 30 s after SIGTERM"
         if hasattr(cls, "log"):
             cls.log.close()
         if hasattr(cls, "db"):
