@@ -3,9 +3,7 @@
 // holds the current sets in memory. main only validates configuration and
 // wires real things together.
 #include <algorithm>
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <prometheus/exposer.h>
 #include <prometheus/registry.h>
 #include <signal.h>
@@ -37,6 +35,7 @@
 #include "libs/metrics/grpc_request_metrics.h"
 #include "libs/pgstore/pg_banner_store.h"
 #include "libs/pgstore/pg_incident_store.h"
+#include "libs/rpc/health_and_reflection.h"
 #include "libs/rpc/server_credentials.h"
 #include "services/banner/compliance_refresher.h"
 #include "services/banner/banner_admin_service.h"
@@ -361,9 +360,9 @@ int Main(int argc, char** argv) {
   BannerAdminService admin_service(store, RealClock::Get(),
                                    auth == "required" ? &verifier : nullptr);
 
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  HealthAndReflection health_and_reflection;  // public: grpc.health.v1.Health, reflection
   grpc::ServerBuilder builder;
+  health_and_reflection.AddTo(builder);
   int grpc_port = 0;
   builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), ServerCredentialsFor(*tls),
                            &grpc_port);
@@ -418,6 +417,7 @@ int Main(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   LogEvent("shutting_down", {{"signal", absl::StrCat(signal_number)}});
+  health_and_reflection.Shutdown();  // probes see NOT_SERVING; health watches end
   // End every stream first so clients reconnect to another replica.
   banner_service.Stop();
   hub.CloseAll();

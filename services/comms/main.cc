@@ -1,9 +1,7 @@
 // statuscast-comms: owns incident state in PostgreSQL behind
 // statuscast.v1.IncidentService. main only validates configuration and wires
 // real things together; the logic lives in libs/.
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <prometheus/exposer.h>
 #include <prometheus/registry.h>
 #include <signal.h>
@@ -35,6 +33,7 @@
 #include "libs/pgstore/pg_incident_store.h"
 #include "libs/metrics/grpc_request_metrics.h"
 #include "libs/pgstore/pg_reminder_store.h"
+#include "libs/rpc/health_and_reflection.h"
 #include "libs/rpc/server_credentials.h"
 #include "services/comms/compliance_grpc_service.h"
 #include "services/comms/incident_grpc_service.h"
@@ -299,9 +298,9 @@ int Main(int argc, char** argv) {
     exposer->RegisterCollectable(registry);
   }
 
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  HealthAndReflection health_and_reflection;  // public: grpc.health.v1.Health, reflection
   grpc::ServerBuilder builder;
+  health_and_reflection.AddTo(builder);
   int port = 0;
   builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), ServerCredentialsFor(*tls), &port);
   builder.RegisterService(&service);
@@ -332,6 +331,7 @@ int Main(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   LogEvent("shutting_down", {{"signal", absl::StrCat(signal_number)}});
+  health_and_reflection.Shutdown();  // probes see NOT_SERVING; health watches end
   feed.Stop();        // ends WatchIncidents streams; clients resume elsewhere
   compliance.Stop();  // ends reminder streams
   server->Shutdown(std::chrono::system_clock::now() +
