@@ -13,6 +13,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "libs/banner/banner_hub.h"
+#include "libs/banner/subscriber_limits.h"
 #include "libs/banner/transport_metrics.h"
 #include "statuscast/v1/banner.grpc.pb.h"
 
@@ -22,8 +23,11 @@ class GrpcBannerStream;
 
 class BannerGrpcService final : public v1::BannerService::CallbackService {
  public:
-  // REQUIRES: hub outlives this service; metrics may be null.
-  BannerGrpcService(BannerHub& hub, TransportMetrics* metrics, absl::Duration heartbeat_interval);
+  // REQUIRES: hub (and limits, when given) outlive this service; metrics
+  // may be null. `limits` admits each Subscribe by its peer's address; a
+  // refusal ends the stream with RESOURCE_EXHAUSTED. Null: no limits.
+  BannerGrpcService(BannerHub& hub, TransportMetrics* metrics, absl::Duration heartbeat_interval,
+                    SubscriberLimits* limits = nullptr);
   ~BannerGrpcService() override;
 
   grpc::ServerWriteReactor<v1::SubscribeResponse>* Subscribe(
@@ -45,6 +49,7 @@ class BannerGrpcService final : public v1::BannerService::CallbackService {
   BannerHub& hub_;
   TransportMetrics* const metrics_;
   const absl::Duration heartbeat_interval_;
+  SubscriberLimits* const limits_;
   absl::Mutex mu_;
   std::set<std::shared_ptr<GrpcBannerStream>> streams_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
