@@ -384,7 +384,10 @@ int Main(int argc, char** argv) {
   builder.RegisterService(&banner_service);
   builder.RegisterService(&admin_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(GrpcRequestMetrics(*registry));
+  interceptors.push_back(GrpcRequestMetrics(
+      *registry, {"statuscast.v1.BannerService", "statuscast.v1.BannerAdminService",
+                  "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
+                  "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"}));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, MillisFlag(absl::GetFlag(FLAGS_keepalive_time)));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);

@@ -301,7 +301,11 @@ int Main(int argc, char** argv) {
   builder.RegisterService(&compliance);
   builder.RegisterService(&token_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(GrpcRequestMetrics(*registry));
+  interceptors.push_back(GrpcRequestMetrics(
+      *registry, {"statuscast.v1.IncidentService", "statuscast.v1.ComplianceService",
+                  "statuscast.v1.TokenService", "/grpc.health.v1.Health/Check",
+                  "/grpc.health.v1.Health/Watch",
+                  "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"}));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
                              static_cast<int>(absl::ToInt64Milliseconds(
