@@ -4,6 +4,7 @@
 
 #include "absl/time/clock.h"
 #include "libs/auth/token_verifier.h"
+#include "libs/base/peer_address.h"
 
 namespace statuscast {
 
@@ -15,7 +16,8 @@ absl::StatusOr<Principal> AuthorizeCall(TokenVerifier* verifier, const grpc::Ser
   if (it != ctx.client_metadata().end()) {
     authorization.assign(it->second.data(), it->second.size());
   }
-  return verifier->Authorize(authorization, needed, method);
+  const PeerAddress peer = PeerFromGrpc(ctx.peer());
+  return verifier->Authorize(authorization, needed, method, &peer);
 }
 
 StreamTokenCheck::StreamTokenCheck(TokenVerifier* verifier, const grpc::ServerContext& ctx,
