@@ -46,6 +46,10 @@
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:7401",
           "gRPC listen address for BannerService and BannerAdminService "
           "(env STATUSCAST_BANNER_GRPC_ADDRESS)");
+ABSL_FLAG(std::string, admin_grpc_address, "",
+          "gRPC listen address for BannerAdminService alone, to keep the admin API off the "
+          "public port; empty: it shares --grpc_address with BannerService "
+          "(env STATUSCAST_BANNER_ADMIN_GRPC_ADDRESS)");
 ABSL_FLAG(std::string, tls_cert, "",
           "PEM certificate chain for gRPC over TLS; with --tls_key. Empty: plaintext "
           "(env STATUSCAST_TLS_CERT)");
@@ -175,6 +179,7 @@ int Main(int argc, char** argv) {
       "named in its help.\nUsage: statuscast-banner --database_url=postgresql://...");
   absl::Status env = ApplyEnvironmentToFlags({
       {"grpc_address", "STATUSCAST_BANNER_GRPC_ADDRESS"},
+      {"admin_grpc_address", "STATUSCAST_BANNER_ADMIN_GRPC_ADDRESS"},
       {"tls_cert", "STATUSCAST_TLS_CERT"},
       {"tls_key", "STATUSCAST_TLS_KEY"},
       {"tls_client_ca", "STATUSCAST_TLS_CLIENT_CA"},
@@ -382,7 +387,8 @@ int Main(int argc, char** argv) {
   builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), ServerCredentialsFor(*tls),
                            &grpc_port);
   builder.RegisterService(&banner_service);
-  builder.RegisterService(&admin_service);
+  const std::string admin_address = absl::GetFlag(FLAGS_admin_grpc_address);
+  if (admin_address.empty()) builder.RegisterService(&admin_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(GrpcRequestMetrics(
       *registry, {"statuscast.v1.BannerService", "statuscast.v1.BannerAdminService",
@@ -408,6 +414,24 @@ int Main(int argc, char** argv) {
     return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_grpc_address),
                              " (in use? set --grpc_address)"));
   }
+  std::unique_ptr<grpc::Server> admin_server;
+  if (!admin_address.empty()) {
+    grpc::ServerBuilder admin_builder;
+    int admin_port = 0;
+    admin_builder.AddListeningPort(admin_address, ServerCredentialsFor(*tls), &admin_port);
+    admin_builder.RegisterService(&admin_service);
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> admin_ic;
+    admin_ic.push_back(GrpcRequestMetrics(
+        *registry, {"statuscast.v1.BannerAdminService", "/grpc.health.v1.Health/Check",
+                    "/grpc.health.v1.Health/Watch",
+                    "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"}));
+    admin_builder.experimental().SetInterceptorCreators(std::move(admin_ic));
+    admin_server = admin_builder.BuildAndStart();
+    if (!admin_server || admin_port == 0) {
+      return Fail(absl::StrCat("cannot listen on ", admin_address,
+                               " (in use? set --admin_grpc_address)"));
+    }
+  }
 
   HttpServerOptions http_options;
   http_options.address = http_host;
@@ -431,6 +455,9 @@ int Main(int argc, char** argv) {
                              s.message()));
   }
   LogEvent("listening", {{"grpc_address", absl::GetFlag(FLAGS_grpc_address)},
+                         {"admin_grpc_address",
+                          admin_address.empty() ? absl::GetFlag(FLAGS_grpc_address)
+                                                : admin_address},
                          {"http_port", absl::StrCat(http.port())},
                          {"grpc_tls", tls->ModeName()},
                          {"http_tls", http_tls_cert.path.empty() ? "off" : "on"},
@@ -445,6 +472,10 @@ int Main(int argc, char** argv) {
   http.Stop();
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
+  if (admin_server) {
+    admin_server->Shutdown(std::chrono::system_clock::now() +
+                           absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
+  }
   feed.Stop();
   status_page.Stop();
   follower.Stop();
