@@ -69,8 +69,7 @@ class TokenVerifier {
   // when absent); `method` names the call in a PERMISSION_DENIED message.
   // `peer` (optional) is the caller's address, for the failure limit.
   absl::StatusOr<Principal> Authorize(absl::string_view authorization, Scope needed,
-                                      absl::string_view method,
-                                      const PeerAddress* peer = nullptr);
+                                      absl::string_view method, const PeerAddress* peer = nullptr);
 
   // Drops every cached token (after a revoke).
   void ForgetCached();
@@ -94,8 +93,7 @@ class TokenVerifier {
   absl::Status CheckFailureBudget(const PeerAddress& peer, absl::Time now);
   void RecordFailure(const PeerAddress& peer, absl::Time now);
   // The bucket of `key`, refilled to `now`; null when too many are tracked.
-  FailureBucket* Bucket(const std::string& key, absl::Time now)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  FailureBucket* Bucket(const std::string& key, absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   TokenStore& store_;
   const Clock& clock_;

@@ -9,19 +9,17 @@ SubscriberLimits::SubscriberLimits(SubscriberLimitOptions options) : options_(st
 absl::Status SubscriberLimits::Acquire(const PeerAddress& peer) {
   absl::MutexLock lock(&mu_);
   if (options_.max_total > 0 && total_ >= options_.max_total) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("this server holds its limit of ", options_.max_total,
-                     " banner subscriptions (", options_.total_flag,
-                     "); retry later with backoff"));
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "this server holds its limit of ", options_.max_total, " banner subscriptions (",
+        options_.total_flag, "); retry later with backoff"));
   }
   if (PerPeerApplies(peer)) {
     size_t& held = per_peer_[peer.key];
     if (held >= options_.max_per_peer) {
       if (held == 0) per_peer_.erase(peer.key);
-      return absl::ResourceExhaustedError(
-          absl::StrCat("client address ", peer.key, " holds its limit of ",
-                       options_.max_per_peer, " banner subscriptions (", options_.per_peer_flag,
-                       "); close one or retry later"));
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "client address ", peer.key, " holds its limit of ", options_.max_per_peer,
+          " banner subscriptions (", options_.per_peer_flag, "); close one or retry later"));
     }
     ++held;
   }

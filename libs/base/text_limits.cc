@@ -75,14 +75,12 @@ std::string CheckText(absl::string_view text, size_t max_bytes, bool multiline) 
     rest.remove_prefix(len);
     if (cp < 0x80) continue;
     if (IsXmlForbidden(cp)) {
-      return absl::StrFormat("contains U+%04X, which XML 1.0 forbids (it would break the Atom "
-                             "feed); remove it",
-                             cp);
+      return absl::StrFormat(
+          "contains U+%04X, which XML 1.0 forbids (it would break the Atom feed); remove it", cp);
     }
     if (IsBidiControl(cp)) {
-      return absl::StrFormat("contains the bidi control U+%04X, which can reorder the text "
-                             "around it; remove it",
-                             cp);
+      return absl::StrFormat(
+          "contains the bidi control U+%04X, which can reorder the text around it; remove it", cp);
     }
   }
   return "";

@@ -69,8 +69,7 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
 
 class Factory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  Factory(prometheus::Registry& r, const std::vector<std::string>& served)
-      : families_(r) {
+  Factory(prometheus::Registry& r, const std::vector<std::string>& served) : families_(r) {
     for (std::string& path : ServedMethodPaths(served)) served_.insert(std::move(path));
   }
   grpc::experimental::Interceptor* CreateServerInterceptor(

@@ -5,7 +5,6 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-
 #include <sys/stat.h>
 #include <unistd.h>
 

@@ -140,7 +140,8 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::SubscribeResp
     }
     if (limits_ != nullptr) {
       if (absl::Status admitted = limits_->Acquire(peer_); !admitted.ok()) {
-        LogEvent("subscribe_refused", {{"transport", "grpc"}, {"request_id", request_id_},
+        LogEvent("subscribe_refused", {{"transport", "grpc"},
+                                       {"request_id", request_id_},
                                        {"peer", peer_.key},
                                        {"error", std::string(admitted.message())}});
         stream_->FinishWith(ToGrpcStatus(admitted));

@@ -428,8 +428,8 @@ int Main(int argc, char** argv) {
     admin_builder.experimental().SetInterceptorCreators(std::move(admin_ic));
     admin_server = admin_builder.BuildAndStart();
     if (!admin_server || admin_port == 0) {
-      return Fail(absl::StrCat("cannot listen on ", admin_address,
-                               " (in use? set --admin_grpc_address)"));
+      return Fail(
+          absl::StrCat("cannot listen on ", admin_address, " (in use? set --admin_grpc_address)"));
     }
   }
 
@@ -454,14 +454,14 @@ int Main(int argc, char** argv) {
     return Fail(absl::StrCat("cannot serve HTTP on ", absl::GetFlag(FLAGS_http_address), ": ",
                              s.message()));
   }
-  LogEvent("listening", {{"grpc_address", absl::GetFlag(FLAGS_grpc_address)},
-                         {"admin_grpc_address",
-                          admin_address.empty() ? absl::GetFlag(FLAGS_grpc_address)
-                                                : admin_address},
-                         {"http_port", absl::StrCat(http.port())},
-                         {"grpc_tls", tls->ModeName()},
-                         {"http_tls", http_tls_cert.path.empty() ? "off" : "on"},
-                         {"metrics_address", absl::GetFlag(FLAGS_metrics_address)}});
+  LogEvent("listening",
+           {{"grpc_address", absl::GetFlag(FLAGS_grpc_address)},
+            {"admin_grpc_address",
+             admin_address.empty() ? absl::GetFlag(FLAGS_grpc_address) : admin_address},
+            {"http_port", absl::StrCat(http.port())},
+            {"grpc_tls", tls->ModeName()},
+            {"http_tls", http_tls_cert.path.empty() ? "off" : "on"},
+            {"metrics_address", absl::GetFlag(FLAGS_metrics_address)}});
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

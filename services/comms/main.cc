@@ -223,8 +223,9 @@ int Main(int argc, char** argv) {
   }
   if (absl::GetFlag(FLAGS_max_connection_age_grace) <= absl::ZeroDuration() ||
       absl::GetFlag(FLAGS_max_connection_age_grace) > absl::Hours(24 * 24)) {
-    return Fail("--max_connection_age_grace must be finite and positive (up to 576h), or aged "
-                "streams never end");
+    return Fail(
+        "--max_connection_age_grace must be finite and positive (up to 576h), or aged "
+        "streams never end");
   }
   if (absl::GetFlag(FLAGS_watch_poll_interval) < absl::Milliseconds(50)) {
     return Fail("--watch_poll_interval must be at least 50ms");
@@ -330,10 +331,10 @@ int Main(int argc, char** argv) {
   builder.RegisterService(&token_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(GrpcRequestMetrics(
-      *registry, {"statuscast.v1.IncidentService", "statuscast.v1.ComplianceService",
-                  "statuscast.v1.TokenService", "/grpc.health.v1.Health/Check",
-                  "/grpc.health.v1.Health/Watch",
-                  "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"}));
+      *registry,
+      {"statuscast.v1.IncidentService", "statuscast.v1.ComplianceService",
+       "statuscast.v1.TokenService", "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
+       "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"}));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
                              static_cast<int>(absl::ToInt64Milliseconds(
@@ -341,12 +342,12 @@ int Main(int argc, char** argv) {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
-                             static_cast<int>(absl::ToInt64Milliseconds(
-                                 absl::GetFlag(FLAGS_max_connection_age))));
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
-                             static_cast<int>(absl::ToInt64Milliseconds(
-                                 absl::GetFlag(FLAGS_max_connection_age_grace))));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(absl::GetFlag(FLAGS_max_connection_age))));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(absl::GetFlag(FLAGS_max_connection_age_grace))));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     feed.Stop();

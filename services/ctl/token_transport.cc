@@ -44,10 +44,10 @@ absl::Status CheckTokenTransport(const TokenTransport& t, std::string* warning) 
                             t.target_flag, ", --insecure): anyone on the path can read it");
     return absl::OkStatus();
   }
-  return absl::FailedPreconditionError(absl::StrCat(
-      "refusing to send the API token in plaintext to ", t.target, " (", t.target_flag,
-      " is not a loopback address); nothing was sent. Use TLS (--tls_ca, env "
-      "STATUSCAST_TLS_CA) or, on a network you trust, --insecure"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("refusing to send the API token in plaintext to ", t.target, " (", t.target_flag,
+                   " is not a loopback address); nothing was sent. Use TLS (--tls_ca, env "
+                   "STATUSCAST_TLS_CA) or, on a network you trust, --insecure"));
 }
 
 }  // namespace ctl

@@ -157,10 +157,9 @@ TEST_F(TokenVerifierTest, AnAddressThatKeepsFailingIsRefusedWithoutALookup) {
   const std::string good = Issue("alice", Scope::kRead);
   int before = store_.lookups();
   for (int i = 0; i < 5; ++i) {
-    absl::Status s = verifier
-                         .Authorize(absl::StrCat("Bearer sct_guess-", i), Scope::kRead, "m",
-                                    &attacker)
-                         .status();
+    absl::Status s =
+        verifier.Authorize(absl::StrCat("Bearer sct_guess-", i), Scope::kRead, "m", &attacker)
+            .status();
     EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated);
   }
   EXPECT_EQ(store_.lookups() - before, 5);

@@ -57,7 +57,7 @@ class NamespacePair {
     const std::string vs = "scs" + tag, vc = "scc" + tag;
     ok_ = Shell("ip netns add " + server_ns_) && Shell("ip netns add " + client_ns_) &&
           Shell(absl::StrCat("ip link add ", vs, " netns ", server_ns_, " type veth peer name ", vc,
-                           " netns ", client_ns_)) &&
+                             " netns ", client_ns_)) &&
           Shell(absl::StrCat("ip -n ", server_ns_, " addr add ", server_ip_, "/30 dev ", vs)) &&
           Shell(absl::StrCat("ip -n ", client_ns_, " addr add ", client_ip_, "/30 dev ", vc)) &&
           Shell(absl::StrCat("ip -n ", server_ns_, " link set ", vs, " up")) &&

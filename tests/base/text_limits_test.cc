@@ -43,12 +43,14 @@ TEST(TextLimitsTest, RejectsCharactersXml10ForbidsNamingTheCodePoint) {
 TEST(TextLimitsTest, RejectsBidiControlsNamingTheCodePoint) {
   EXPECT_EQ(CheckText("abc\xE2\x80\xAE", 64, false),
             "contains the bidi control U+202E, which can reorder the text around it; remove it");
-  for (const char* control : {"\xE2\x80\x8E", "\xE2\x80\x8F", "\xE2\x80\xAA", "\xE2\x81\xA6",
-                              "\xE2\x81\xA9"}) {
+  for (const char* control :
+       {"\xE2\x80\x8E", "\xE2\x80\x8F", "\xE2\x80\xAA", "\xE2\x81\xA6", "\xE2\x81\xA9"}) {
     EXPECT_NE(CheckText(std::string("x") + control, 64, true), "") << control;
   }
   // Right-to-left text itself is fine.
-  EXPECT_EQ(CheckText("\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D \xD8\xB3\xD9\x84\xD8\xA7\xD9\x85", 64, false), "");
+  EXPECT_EQ(
+      CheckText("\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D \xD8\xB3\xD9\x84\xD8\xA7\xD9\x85", 64, false),
+      "");
 }
 
 TEST(TextLimitsTest, DecodeUtf8ReturnsCodePointAndLength) {

@@ -50,7 +50,8 @@ class HostileTextTest : public ::testing::Test {
   // Every row a write could touch, as one string.
   std::string Stored() {
     return db_.Query(
-        "SELECT (SELECT count(*) FROM incidents) || '/' || (SELECT count(*) FROM incident_updates) || '/' "
+        "SELECT (SELECT count(*) FROM incidents) || '/' || (SELECT count(*) FROM incident_updates) "
+        "|| '/' "
         "|| (SELECT count(*) FROM change_log) || '/' || (SELECT coalesce(max(version), 0) FROM "
         "incidents)");
   }
@@ -66,11 +67,11 @@ TEST_F(HostileTextTest, ABidiOverrideInATitleIsRefusedNamingTheFieldAndNothingIs
   const std::string before = Stored();
   grpc::ClientContext ctx;
   v1::WriteIncidentResponse r;
-  grpc::Status s = stub_->DeclareIncident(
-      &ctx,
-      Declaration(absl::StrCat("Checkout ", kRightToLeftOverride, "failing"),
-                  "We're investigating failed payments for some users."),
-      &r);
+  grpc::Status s =
+      stub_->DeclareIncident(&ctx,
+                             Declaration(absl::StrCat("Checkout ", kRightToLeftOverride, "failing"),
+                                         "We're investigating failed payments for some users."),
+                             &r);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(HasViolation(Describe(s), "title", "contains the bidi control U+202E"))
       << s.error_message();

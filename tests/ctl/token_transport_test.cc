@@ -17,15 +17,14 @@ TokenTransport Plaintext(const std::string& target) {
 }
 
 TEST(TokenTransportTest, LoopbackTargetsAreRecognised) {
-  for (const char* target : {"127.0.0.1:7400", "127.1.2.3:7400", "localhost:7400",
-                             "LOCALHOST:7400", "[::1]:7400", "dns:///localhost:7400",
-                             "ipv4:127.0.0.1:7400", "unix:/run/statuscast.sock",
-                             "[::ffff:127.0.0.1]:7400"}) {
+  for (const char* target : {"127.0.0.1:7400", "127.1.2.3:7400", "localhost:7400", "LOCALHOST:7400",
+                             "[::1]:7400", "dns:///localhost:7400", "ipv4:127.0.0.1:7400",
+                             "unix:/run/statuscast.sock", "[::ffff:127.0.0.1]:7400"}) {
     EXPECT_TRUE(IsLoopbackTarget(target)) << target;
   }
-  for (const char* target : {"10.0.0.5:7400", "comms.internal:7400", "[2001:db8::1]:7400",
-                             "dns:///comms.example.com:443", "localhost.example.com:7400",
-                             "127.0.0.1.nip.io:7400"}) {
+  for (const char* target :
+       {"10.0.0.5:7400", "comms.internal:7400", "[2001:db8::1]:7400",
+        "dns:///comms.example.com:443", "localhost.example.com:7400", "127.0.0.1.nip.io:7400"}) {
     EXPECT_FALSE(IsLoopbackTarget(target)) << target;
   }
 }

@@ -67,8 +67,8 @@ TEST(GrpcRequestMetricsTest, UnregisteredMethodsAreCountedAsUnknown) {
   builder.experimental().SetInterceptorCreators(std::move(creators));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   ASSERT_NE(server, nullptr);
-  grpc::GenericStub stub(grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
-                                             grpc::InsecureChannelCredentials()));
+  grpc::GenericStub stub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
 
   EXPECT_EQ(CallRaw(stub, "/statuscast.v1.BannerService/GetBanners").error_code(),
             grpc::StatusCode::UNIMPLEMENTED);

@@ -16,9 +16,9 @@ namespace statuscast {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::ReadFileText;
 using ::testing::StartsWith;
 using testing::TestCertificates;
-using testing::ReadFileText;
 using testing::WriteTestFile;
 
 ServerTlsFlags Flags(const std::string& cert, const std::string& key,

@@ -39,10 +39,14 @@ TEST(MarkupTest, Rfc3339IsUtcWithSeconds) {
 }
 
 TEST(MarkupTest, XmlAndHtmlEscapeDropForbiddenAndBidiCharacters) {
-  EXPECT_EQ(XmlEscape("a\xEF\xBF\xBF" "b\xEF\xBF\xBE" "c"), "abc");
+  EXPECT_EQ(XmlEscape("a\xEF\xBF\xBF"
+                      "b\xEF\xBF\xBE"
+                      "c"),
+            "abc");
   EXPECT_EQ(HtmlEscape("x\xE2\x80\xAEy\xE2\x81\xA6z\xE2\x80\x8F"), "xyz");
   EXPECT_EQ(XmlEscape("bad \xFF byte"), "bad \xEF\xBF\xBD byte");
-  EXPECT_EQ(XmlEscape("Z\xC3\xBCrich \xE6\x9D\xB1\xE4\xBA\xAC"), "Z\xC3\xBCrich \xE6\x9D\xB1\xE4\xBA\xAC");
+  EXPECT_EQ(XmlEscape("Z\xC3\xBCrich \xE6\x9D\xB1\xE4\xBA\xAC"),
+            "Z\xC3\xBCrich \xE6\x9D\xB1\xE4\xBA\xAC");
 }
 
 }  // namespace
