@@ -1,5 +1,7 @@
 #include "libs/banner/subscriber_limits.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 
 namespace statuscast {
@@ -16,7 +18,6 @@ absl::Status SubscriberLimits::Acquire(const PeerAddress& peer) {
   if (PerPeerApplies(peer)) {
     size_t& held = per_peer_[peer.key];
     if (held >= options_.max_per_peer) {
-      if (held == 0) per_peer_.erase(peer.key);
       return absl::ResourceExhaustedError(absl::StrCat(
           "client address ", peer.key, " holds its limit of ", options_.max_per_peer,
           " banner subscriptions (", options_.per_peer_flag, "); close one or retry later"));
