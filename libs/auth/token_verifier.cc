@@ -1,5 +1,8 @@
 #include "libs/auth/token_verifier.h"
 
+#include <algorithm>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -19,9 +22,19 @@ std::string Utc(absl::Time t) {
 }  // namespace
 
 absl::StatusOr<Principal> TokenVerifier::Authorize(absl::string_view authorization, Scope needed,
-                                                   absl::string_view method) {
+                                                   absl::string_view method,
+                                                   const PeerAddress* peer) {
+  const bool limited = FailureLimited(peer);
+  if (limited) {
+    if (absl::Status budget = CheckFailureBudget(*peer, clock_.Now()); !budget.ok()) {
+      return budget;
+    }
+  }
   absl::StatusOr<Principal> p = Authenticate(authorization);
-  if (!p.ok()) return p.status();
+  if (!p.ok()) {
+    if (limited && absl::IsUnauthenticated(p.status())) RecordFailure(*peer, clock_.Now());
+    return p.status();
+  }
   if (!ScopeAllows(p->scope, needed)) {
     return absl::PermissionDeniedError(
         absl::StrCat(std::string(method), " needs a token with scope ", ScopeName(needed),
@@ -57,12 +70,25 @@ absl::StatusOr<Principal> TokenVerifier::Authenticate(absl::string_view authoriz
       cache_.erase(it);
     }
   }
+  constexpr char kUnknown[] =
+      "unknown token: no token with this secret exists (mistyped, or issued by another "
+      "deployment)";
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = unknown_.find(hash);
+    if (it != unknown_.end()) {
+      if (now - it->second < options_.negative_ttl && now >= it->second) {
+        return absl::UnauthenticatedError(absl::StrCat(kUnknown, kHowToGetOne));
+      }
+      unknown_.erase(it);
+    }
+  }
   absl::StatusOr<TokenRecord> t = store_.FindByHash(hash);
   if (absl::IsNotFound(t.status())) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("unknown token: no token with this secret exists (mistyped, or issued by "
-                     "another deployment)",
-                     kHowToGetOne));
+    absl::MutexLock lock(&mu_);
+    if (unknown_.size() >= options_.max_negative_cached) unknown_.clear();
+    unknown_[hash] = now;
+    return absl::UnauthenticatedError(absl::StrCat(kUnknown, kHowToGetOne));
   }
   if (!t.ok()) {
     return absl::UnavailableError(
@@ -86,6 +112,45 @@ absl::StatusOr<Principal> TokenVerifier::Authenticate(absl::string_view authoriz
 void TokenVerifier::ForgetCached() {
   absl::MutexLock lock(&mu_);
   cache_.clear();
+  unknown_.clear();
+}
+
+TokenVerifier::FailureBucket* TokenVerifier::Bucket(const std::string& key, absl::Time now) {
+  auto it = failures_.find(key);
+  if (it == failures_.end()) {
+    if (failures_.size() >= options_.max_tracked_peers) {
+      // Forget the addresses whose bucket has refilled (idle ones).
+      const absl::Duration refill =
+          absl::Seconds(options_.failure_burst / options_.failures_per_second);
+      absl::erase_if(failures_, [&](const auto& kv) { return now - kv.second.updated >= refill; });
+      if (failures_.size() >= options_.max_tracked_peers) return nullptr;
+    }
+    it = failures_.emplace(key, FailureBucket{std::max(1.0, options_.failure_burst), now}).first;
+  }
+  FailureBucket& b = it->second;
+  const double elapsed = std::max(0.0, absl::ToDoubleSeconds(now - b.updated));
+  b.tokens = std::min(std::max(1.0, options_.failure_burst),
+                      b.tokens + elapsed * options_.failures_per_second);
+  b.updated = std::max(b.updated, now);
+  return &b;
+}
+
+absl::Status TokenVerifier::CheckFailureBudget(const PeerAddress& peer, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  auto it = failures_.find(peer.key);
+  if (it == failures_.end()) return absl::OkStatus();
+  FailureBucket* b = Bucket(peer.key, now);
+  if (b == nullptr || b->tokens >= 1.0) return absl::OkStatus();
+  const absl::Duration wait = absl::Seconds((1.0 - b->tokens) / options_.failures_per_second);
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "too many failed authentications from ", peer.key, "; retry in ",
+      absl::FormatDuration(absl::Ceil(wait, absl::Seconds(1))), " with a valid token"));
+}
+
+void TokenVerifier::RecordFailure(const PeerAddress& peer, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  FailureBucket* b = Bucket(peer.key, now);
+  if (b != nullptr) b->tokens = std::max(0.0, b->tokens - 1.0);
 }
 
 }  // namespace statuscast

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "libs/base/text_limits.h"
 
 namespace statuscast {
 namespace {
@@ -17,7 +18,7 @@ bool NeedsQuotes(absl::string_view v) {
   for (char c : v) {
     if (c == ' ' || c == '"' || c == '=' || static_cast<unsigned char>(c) < 0x20) return true;
   }
-  return false;
+  return !IsValidUtf8(v);
 }
 }  // namespace
 
@@ -32,7 +33,21 @@ bool ParseLogFormat(const std::string& text, LogFormat* out) {
 
 std::string JsonQuote(absl::string_view text) {
   std::string out = "\"";
-  for (char c : text) {
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      // Copied when well-formed UTF-8; each byte that is not becomes the
+      // escape for U+FFFD, so the line is valid JSON whatever the input.
+      size_t len;
+      if (DecodeUtf8(text.substr(i), &len) < 0) {
+        out += "\\ufffd";
+      } else {
+        out.append(text.data() + i, len);
+      }
+      i += len;
+      continue;
+    }
+    ++i;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -1,10 +1,15 @@
 #include "libs/metrics/grpc_request_metrics.h"
 
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/support/server_interceptor.h>
 #include <prometheus/counter.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -64,21 +69,43 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
 
 class Factory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit Factory(prometheus::Registry& r) : families_(r) {}
+  Factory(prometheus::Registry& r, const std::vector<std::string>& served) : families_(r) {
+    for (std::string& path : ServedMethodPaths(served)) served_.insert(std::move(path));
+  }
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new MetricsInterceptor(families_, info->method());
+    const char* method = info->method();
+    if (method == nullptr || served_.count(method) == 0) method = "unknown";
+    return new MetricsInterceptor(families_, method);
   }
 
  private:
   Families families_;
+  std::set<std::string, std::less<>> served_;
 };
 
 }  // namespace
 
+std::vector<std::string> ServedMethodPaths(const std::vector<std::string>& served) {
+  std::vector<std::string> paths;
+  for (const std::string& s : served) {
+    if (absl::StartsWith(s, "/")) {
+      paths.push_back(s);
+      continue;
+    }
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(s);
+    if (service == nullptr) continue;  // counted as "unknown"
+    for (int i = 0; i < service->method_count(); ++i) {
+      paths.push_back(absl::StrCat("/", s, "/", service->method(i)->name()));
+    }
+  }
+  return paths;
+}
+
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> GrpcRequestMetrics(
-    prometheus::Registry& registry) {
-  return std::make_unique<Factory>(registry);
+    prometheus::Registry& registry, const std::vector<std::string>& served) {
+  return std::make_unique<Factory>(registry, served);
 }
 
 }  // namespace statuscast

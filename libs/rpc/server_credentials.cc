@@ -7,6 +7,8 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -16,6 +18,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "libs/base/log.h"
 
 namespace statuscast {
 namespace {
@@ -72,6 +76,17 @@ std::vector<X509Ptr> ParseCertificates(const std::string& pem) {
   return out;
 }
 
+// True when `gid` is this process's effective or a supplementary group.
+bool InOwnGroups(gid_t gid) {
+  if (gid == ::getegid()) return true;
+  gid_t groups[256];
+  const int n = ::getgroups(256, groups);
+  for (int i = 0; i < n; ++i) {
+    if (groups[i] == gid) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 const char* ServerTls::ModeName() const {
@@ -84,6 +99,21 @@ const char* ServerTls::ModeName() const {
       return "mtls";
   }
   return "plaintext";
+}
+
+std::string KeyFilePermissionWarning(const PemFileFlag& key) {
+  struct stat st;
+  if (key.path.empty() || ::stat(key.path.c_str(), &st) != 0) return "";
+  const unsigned mode = st.st_mode & 07777;
+  // The process's own group may read it (Kubernetes' fsGroup makes secret
+  // files 0440 root:fsGroup so a non-root container can read them at all).
+  const bool others = (mode & 007) != 0;
+  const bool foreign_group = (mode & 070) != 0 && !InOwnGroups(st.st_gid);
+  if (!others && !foreign_group) return "";
+  return absl::StrFormat(
+      "%s: %s has mode %04o: %s may read this private key; chmod 600 it (in Kubernetes: "
+      "defaultMode 0400 on the secret volume)",
+      key.flag, key.path, mode, others ? "any user" : "another group");
 }
 
 absl::StatusOr<KeyPairPem> LoadKeyPair(const PemFileFlag& cert_flag, const PemFileFlag& key_flag) {
@@ -101,6 +131,9 @@ absl::StatusOr<KeyPairPem> LoadKeyPair(const PemFileFlag& cert_flag, const PemFi
   if (!cert.ok()) return cert.status();
   absl::StatusOr<std::string> key = ReadPemFile(key_flag);
   if (!key.ok()) return key.status();
+  if (std::string warning = KeyFilePermissionWarning(key_flag); !warning.empty()) {
+    LogEvent("tls_key_permissions", {{"flag", key_flag.flag}, {"warning", warning}});
+  }
   std::vector<X509Ptr> chain = ParseCertificates(*cert);
   BioPtr key_bio = MemoryBio(*key);
   PkeyPtr pkey(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, NoPassphrase, nullptr));

@@ -53,8 +53,18 @@ struct KeyPairPem {
 // Both or neither of `cert` and `key`; readable files; the certificate file
 // holds PEM certificates, the key file an unencrypted PEM private key that
 // matches the first certificate. INVALID_ARGUMENT starting with the flag at
-// fault otherwise.
+// fault otherwise. A key file that any user, or a group this process is not
+// in, may read is accepted with one warning log line (event
+// tls_key_permissions) naming the flag, the file and its mode: refusing
+// would break mounts whose mode the operator cannot easily set, but the key
+// should be 0600 or 0400 (0440 with the process's own group, as Kubernetes'
+// fsGroup makes secret files, passes).
 absl::StatusOr<KeyPairPem> LoadKeyPair(const PemFileFlag& cert, const PemFileFlag& key);
+
+// The warning LoadKeyPair logs for `key` ("--tls_key: /etc/k.pem has mode
+// 0644: any user may read ..."), or "" when it is private as above (or it
+// cannot be examined; reading it then reports the error).
+std::string KeyFilePermissionWarning(const PemFileFlag& key);
 
 // The file's text when it holds at least one PEM certificate (a CA bundle).
 absl::StatusOr<std::string> LoadCertificates(const PemFileFlag& file);

@@ -4,6 +4,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
+#include "libs/base/text_limits.h"
 
 namespace statuscast {
 namespace {
@@ -39,11 +41,31 @@ std::string EscapeMarkup(const std::string& text) {
   return out;
 }
 
+// Drops what XML 1.0 forbids and bidi formatting controls (refused at write
+// time; this covers rows stored before), and replaces bytes that are not
+// UTF-8 with U+FFFD, so every output is well-formed whatever is stored.
+std::string DropUnrenderable(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  absl::string_view rest = text;
+  while (!rest.empty()) {
+    size_t len;
+    const int cp = DecodeUtf8(rest, &len);
+    if (cp < 0) {
+      out += "\xEF\xBF\xBD";
+    } else if (!IsXmlForbidden(cp) && !IsBidiControl(cp)) {
+      out.append(rest.data(), len);
+    }
+    rest.remove_prefix(len);
+  }
+  return out;
+}
+
 }  // namespace
 
-std::string HtmlEscape(const std::string& text) { return EscapeMarkup(text); }
+std::string HtmlEscape(const std::string& text) { return EscapeMarkup(DropUnrenderable(text)); }
 
-std::string XmlEscape(const std::string& text) { return EscapeMarkup(text); }
+std::string XmlEscape(const std::string& text) { return EscapeMarkup(DropUnrenderable(text)); }
 
 std::string JsonString(const std::string& text) {
   std::string out = "\"";

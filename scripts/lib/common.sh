@@ -13,7 +13,8 @@ STATUSCAST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   golang-github-gogo-googleapis-dev
   postgresql-15 postgresql-client-15
-  python3-grpcio python3-grpc-tools python3-yaml curl prometheus docker-compose chromium faketime
+  python3-grpcio python3-grpc-tools python3-h2 python3-yaml curl prometheus docker-compose chromium
+  faketime
 )
 
 log() { printf '\033[1m[statuscast]\033[0m %s\n' "$*" >&2; }

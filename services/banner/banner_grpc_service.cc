@@ -168,9 +168,15 @@ namespace {
 class SubscribeReactor final : public grpc::ServerWriteReactor<v1::SubscribeResponse> {
  public:
   SubscribeReactor(BannerGrpcService& service, BannerHub& hub, TransportMetrics* metrics,
-                   grpc::CallbackServerContext* context, const v1::SubscribeRequest& request,
-                   const std::string& request_id)
-      : service_(service), hub_(hub), metrics_(metrics), request_id_(request_id) {
+                   SubscriberLimits* limits, grpc::CallbackServerContext* context,
+                   const v1::SubscribeRequest& request, const std::string& request_id,
+                   PeerAddress peer)
+      : service_(service),
+        hub_(hub),
+        metrics_(metrics),
+        limits_(limits),
+        request_id_(request_id),
+        peer_(std::move(peer)) {
     stream_ = std::make_shared<GrpcBannerStream>(this, context, metrics, request_id);
     BannerTarget target{request.app(), request.path()};
     absl::Status valid = ValidateTarget(target);
@@ -182,6 +188,17 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::SubscribeResp
                                       {"error", std::string(valid.message())}});
       stream_->FinishWith(ToGrpcStatus(valid));
       return;
+    }
+    if (limits_ != nullptr) {
+      if (absl::Status admitted = limits_->Acquire(peer_); !admitted.ok()) {
+        LogEvent("subscribe_refused", {{"transport", "grpc"},
+                                       {"request_id", request_id_},
+                                       {"peer", peer_.key},
+                                       {"error", std::string(admitted.message())}});
+        stream_->FinishWith(ToGrpcStatus(admitted));
+        return;
+      }
+      admitted_ = true;
     }
     if (metrics_) metrics_->SubscriberAdded(Transport::kGrpc);
     counted_ = true;
@@ -202,6 +219,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::SubscribeResp
     stream_->Detach();
     service_.Forget(stream_.get());
     if (counted_ && metrics_) metrics_->SubscriberRemoved(Transport::kGrpc);
+    if (admitted_) limits_->Release(peer_);
     delete this;
   }
 
@@ -209,9 +227,12 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::SubscribeResp
   BannerGrpcService& service_;
   BannerHub& hub_;
   TransportMetrics* const metrics_;
+  SubscriberLimits* const limits_;
   const std::string request_id_;
+  const PeerAddress peer_;
   std::shared_ptr<GrpcBannerStream> stream_;
   bool counted_ = false;
+  bool admitted_ = false;
 };
 
 std::string RequestId(grpc::CallbackServerContext* context) {
@@ -225,12 +246,13 @@ std::string RequestId(grpc::CallbackServerContext* context) {
 }  // namespace
 
 BannerGrpcService::BannerGrpcService(BannerHub& hub, TransportMetrics* metrics,
-                                     absl::Duration heartbeat_interval,
+                                     absl::Duration heartbeat_interval, SubscriberLimits* limits,
                                      absl::Duration write_timeout)
     : hub_(hub),
       metrics_(metrics),
       heartbeat_interval_(heartbeat_interval),
-      write_timeout_(write_timeout) {}
+      write_timeout_(write_timeout),
+      limits_(limits) {}
 
 BannerGrpcService::~BannerGrpcService() { Stop(); }
 
@@ -289,7 +311,8 @@ void BannerGrpcService::Stop() {
 
 grpc::ServerWriteReactor<v1::SubscribeResponse>* BannerGrpcService::Subscribe(
     grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
-  return new SubscribeReactor(*this, hub_, metrics_, context, *request, RequestId(context));
+  return new SubscribeReactor(*this, hub_, metrics_, limits_, context, *request,
+                              RequestId(context), PeerFromGrpc(context->peer()));
 }
 
 grpc::ServerUnaryReactor* BannerGrpcService::GetBanners(grpc::CallbackServerContext* context,

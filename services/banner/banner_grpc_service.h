@@ -16,6 +16,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "libs/banner/banner_hub.h"
+#include "libs/banner/subscriber_limits.h"
 #include "libs/banner/transport_metrics.h"
 #include "statuscast/v1/banner.grpc.pb.h"
 
@@ -25,9 +26,13 @@ class GrpcBannerStream;
 
 class BannerGrpcService final : public v1::BannerService::CallbackService {
  public:
-  // REQUIRES: hub outlives this service; metrics may be null.
-  // write_timeout: InfiniteDuration() never cancels a stuck stream.
+  // REQUIRES: hub (and limits, when given) outlive this service; metrics
+  // may be null. `limits` admits each Subscribe by its peer's address; a
+  // refusal ends the stream with RESOURCE_EXHAUSTED. Null: no limits.
+  // write_timeout: a stream whose write has not completed in this time is
+  // cancelled; InfiniteDuration() never cancels a stuck stream.
   BannerGrpcService(BannerHub& hub, TransportMetrics* metrics, absl::Duration heartbeat_interval,
+                    SubscriberLimits* limits = nullptr,
                     absl::Duration write_timeout = absl::InfiniteDuration());
   ~BannerGrpcService() override;
 
@@ -51,6 +56,7 @@ class BannerGrpcService final : public v1::BannerService::CallbackService {
   TransportMetrics* const metrics_;
   const absl::Duration heartbeat_interval_;
   const absl::Duration write_timeout_;
+  SubscriberLimits* const limits_;
   absl::Mutex mu_;
   std::set<std::shared_ptr<GrpcBannerStream>> streams_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

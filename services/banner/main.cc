@@ -48,6 +48,10 @@
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:7401",
           "gRPC listen address for BannerService and BannerAdminService "
           "(env STATUSCAST_BANNER_GRPC_ADDRESS)");
+ABSL_FLAG(std::string, admin_grpc_address, "",
+          "gRPC listen address for BannerAdminService alone, to keep the admin API off the "
+          "public port; empty: it shares --grpc_address with BannerService "
+          "(env STATUSCAST_BANNER_ADMIN_GRPC_ADDRESS)");
 ABSL_FLAG(std::string, tls_cert, "",
           "PEM certificate chain for gRPC over TLS; with --tls_key. Empty: plaintext "
           "(env STATUSCAST_TLS_CERT)");
@@ -118,6 +122,24 @@ ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(30),
           "(env STATUSCAST_MAX_CONNECTION_AGE)");
 ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::Seconds(30),
           "grace for streams on an aged connection (env STATUSCAST_MAX_CONNECTION_AGE_GRACE)");
+ABSL_FLAG(int, grpc_max_streams_per_connection, 100,
+          "HTTP/2 streams (calls) one gRPC connection may hold open at once; a client's further "
+          "streams wait for one to end (env STATUSCAST_GRPC_MAX_STREAMS_PER_CONNECTION)");
+ABSL_FLAG(int, grpc_max_subscribers_per_ip, 100,
+          "open BannerService.Subscribe streams per client address (IPv6: per /64); beyond, "
+          "RESOURCE_EXHAUSTED. 0: no limit. Loopback clients are exempt unless "
+          "--grpc_limit_loopback (env STATUSCAST_GRPC_MAX_SUBSCRIBERS_PER_IP)");
+ABSL_FLAG(int, grpc_max_subscribers, 15000,
+          "open BannerService.Subscribe streams in all; beyond, RESOURCE_EXHAUSTED. 0: no limit "
+          "(env STATUSCAST_GRPC_MAX_SUBSCRIBERS)");
+ABSL_FLAG(bool, grpc_limit_loopback, false,
+          "apply --grpc_max_subscribers_per_ip to loopback clients too "
+          "(env STATUSCAST_GRPC_LIMIT_LOOPBACK)");
+ABSL_FLAG(int, grpc_memory_quota_mib, 1024,
+          "memory gRPC may use for connections and calls, in MiB; at it, new connections and "
+          "calls are refused (env STATUSCAST_GRPC_MEMORY_QUOTA_MIB)");
+ABSL_FLAG(int, grpc_max_threads, 64,
+          "threads gRPC may use for this server's calls (env STATUSCAST_GRPC_MAX_THREADS)");
 ABSL_FLAG(std::string, log_format, "text", "text or json (env STATUSCAST_LOG_FORMAT)");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "on SIGTERM, how long in-flight calls may finish (env STATUSCAST_SHUTDOWN_GRACE)");
@@ -168,6 +190,7 @@ int Main(int argc, char** argv) {
       "named in its help.\nUsage: statuscast-banner --database_url=postgresql://...");
   absl::Status env = ApplyEnvironmentToFlags({
       {"grpc_address", "STATUSCAST_BANNER_GRPC_ADDRESS"},
+      {"admin_grpc_address", "STATUSCAST_BANNER_ADMIN_GRPC_ADDRESS"},
       {"tls_cert", "STATUSCAST_TLS_CERT"},
       {"tls_key", "STATUSCAST_TLS_KEY"},
       {"tls_client_ca", "STATUSCAST_TLS_CLIENT_CA"},
@@ -195,6 +218,12 @@ int Main(int argc, char** argv) {
       {"sse_write_timeout", "STATUSCAST_SSE_WRITE_TIMEOUT"},
       {"max_connection_age", "STATUSCAST_MAX_CONNECTION_AGE"},
       {"max_connection_age_grace", "STATUSCAST_MAX_CONNECTION_AGE_GRACE"},
+      {"grpc_max_streams_per_connection", "STATUSCAST_GRPC_MAX_STREAMS_PER_CONNECTION"},
+      {"grpc_max_subscribers_per_ip", "STATUSCAST_GRPC_MAX_SUBSCRIBERS_PER_IP"},
+      {"grpc_max_subscribers", "STATUSCAST_GRPC_MAX_SUBSCRIBERS"},
+      {"grpc_limit_loopback", "STATUSCAST_GRPC_LIMIT_LOOPBACK"},
+      {"grpc_memory_quota_mib", "STATUSCAST_GRPC_MEMORY_QUOTA_MIB"},
+      {"grpc_max_threads", "STATUSCAST_GRPC_MAX_THREADS"},
       {"log_format", "STATUSCAST_LOG_FORMAT"},
       {"shutdown_grace", "STATUSCAST_SHUTDOWN_GRACE"},
       {"startup_db_timeout", "STATUSCAST_STARTUP_DB_TIMEOUT"},
@@ -267,6 +296,18 @@ int Main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_max_connection_age_grace) <= absl::ZeroDuration()) {
     return Fail("--max_connection_age_grace must be finite and positive, or aged streams never end");
   }
+  if (absl::GetFlag(FLAGS_grpc_max_streams_per_connection) < 1) {
+    return Fail("--grpc_max_streams_per_connection must be >= 1");
+  }
+  if (absl::GetFlag(FLAGS_grpc_max_subscribers_per_ip) < 0 ||
+      absl::GetFlag(FLAGS_grpc_max_subscribers) < 0) {
+    return Fail("--grpc_max_subscribers_per_ip and --grpc_max_subscribers must be >= 0");
+  }
+  if (absl::GetFlag(FLAGS_grpc_memory_quota_mib) < 16 ||
+      absl::GetFlag(FLAGS_grpc_memory_quota_mib) > 1024 * 1024) {
+    return Fail("--grpc_memory_quota_mib must be 16..1048576");
+  }
+  if (absl::GetFlag(FLAGS_grpc_max_threads) < 2) return Fail("--grpc_max_threads must be >= 2");
   if (absl::GetFlag(FLAGS_http_threads) < 1 || absl::GetFlag(FLAGS_http_threads) > 64) {
     return Fail("--http_threads must be 1..64");
   }
@@ -352,8 +393,15 @@ int Main(int argc, char** argv) {
       [&feed](int64_t seq, absl::Time deadline) { return feed.WaitBeyond(seq, deadline); });
   status_page.Start();
 
+  SubscriberLimitOptions subscriber_limit_options;
+  subscriber_limit_options.max_per_peer =
+      static_cast<size_t>(absl::GetFlag(FLAGS_grpc_max_subscribers_per_ip));
+  subscriber_limit_options.max_total =
+      static_cast<size_t>(absl::GetFlag(FLAGS_grpc_max_subscribers));
+  subscriber_limit_options.limit_loopback = absl::GetFlag(FLAGS_grpc_limit_loopback);
+  SubscriberLimits subscriber_limits(subscriber_limit_options);
   BannerGrpcService banner_service(hub, &metrics, absl::GetFlag(FLAGS_heartbeat_interval),
-                                   absl::GetFlag(FLAGS_grpc_write_timeout));
+                                   &subscriber_limits, absl::GetFlag(FLAGS_grpc_write_timeout));
   banner_service.Start();
   PgTokenStore tokens(pool);
   TokenVerifier verifier(tokens, RealClock::Get());
@@ -367,9 +415,13 @@ int Main(int argc, char** argv) {
   builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), ServerCredentialsFor(*tls),
                            &grpc_port);
   builder.RegisterService(&banner_service);
-  builder.RegisterService(&admin_service);
+  const std::string admin_address = absl::GetFlag(FLAGS_admin_grpc_address);
+  if (admin_address.empty()) builder.RegisterService(&admin_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(GrpcRequestMetrics(*registry));
+  interceptors.push_back(GrpcRequestMetrics(
+      *registry, {"statuscast.v1.BannerService", "statuscast.v1.BannerAdminService",
+                  "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
+                  "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"}));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, MillisFlag(absl::GetFlag(FLAGS_keepalive_time)));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
@@ -379,10 +431,34 @@ int Main(int argc, char** argv) {
                              MillisFlag(absl::GetFlag(FLAGS_max_connection_age)));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                              MillisFlag(absl::GetFlag(FLAGS_max_connection_age_grace)));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             absl::GetFlag(FLAGS_grpc_max_streams_per_connection));
+  grpc::ResourceQuota grpc_quota("statuscast-banner");
+  grpc_quota.Resize(static_cast<size_t>(absl::GetFlag(FLAGS_grpc_memory_quota_mib)) << 20);
+  grpc_quota.SetMaxThreads(absl::GetFlag(FLAGS_grpc_max_threads));
+  builder.SetResourceQuota(grpc_quota);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || grpc_port == 0) {
     return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_grpc_address),
                              " (in use? set --grpc_address)"));
+  }
+  std::unique_ptr<grpc::Server> admin_server;
+  if (!admin_address.empty()) {
+    grpc::ServerBuilder admin_builder;
+    int admin_port = 0;
+    admin_builder.AddListeningPort(admin_address, ServerCredentialsFor(*tls), &admin_port);
+    admin_builder.RegisterService(&admin_service);
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> admin_ic;
+    admin_ic.push_back(GrpcRequestMetrics(
+        *registry, {"statuscast.v1.BannerAdminService", "/grpc.health.v1.Health/Check",
+                    "/grpc.health.v1.Health/Watch",
+                    "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"}));
+    admin_builder.experimental().SetInterceptorCreators(std::move(admin_ic));
+    admin_server = admin_builder.BuildAndStart();
+    if (!admin_server || admin_port == 0) {
+      return Fail(
+          absl::StrCat("cannot listen on ", admin_address, " (in use? set --admin_grpc_address)"));
+    }
   }
 
   HttpServerOptions http_options;
@@ -408,11 +484,14 @@ int Main(int argc, char** argv) {
     return Fail(absl::StrCat("cannot serve HTTP on ", absl::GetFlag(FLAGS_http_address), ": ",
                              s.message()));
   }
-  LogEvent("listening", {{"grpc_address", absl::GetFlag(FLAGS_grpc_address)},
-                         {"http_port", absl::StrCat(http.port())},
-                         {"grpc_tls", tls->ModeName()},
-                         {"http_tls", http_tls_cert.path.empty() ? "off" : "on"},
-                         {"metrics_address", absl::GetFlag(FLAGS_metrics_address)}});
+  LogEvent("listening",
+           {{"grpc_address", absl::GetFlag(FLAGS_grpc_address)},
+            {"admin_grpc_address",
+             admin_address.empty() ? absl::GetFlag(FLAGS_grpc_address) : admin_address},
+            {"http_port", absl::StrCat(http.port())},
+            {"grpc_tls", tls->ModeName()},
+            {"http_tls", http_tls_cert.path.empty() ? "off" : "on"},
+            {"metrics_address", absl::GetFlag(FLAGS_metrics_address)}});
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
@@ -424,6 +503,10 @@ int Main(int argc, char** argv) {
   http.Stop();
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
+  if (admin_server) {
+    admin_server->Shutdown(std::chrono::system_clock::now() +
+                           absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
+  }
   feed.Stop();
   status_page.Stop();
   follower.Stop();

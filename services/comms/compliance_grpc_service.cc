@@ -252,6 +252,14 @@ grpc::Status ComplianceGrpcService::WatchReminders(grpc::ServerContext* ctx,
     after = newest;
   }
   LogEvent("reminders_watch_start", {{"request_id", request_id}});
+  StreamTokenCheck token(verifier_, *ctx, Scope::kRead, "WatchReminders",
+                         reminder_.token_recheck_interval);
+  auto token_ended = [&](const absl::Status& s) {
+    LogEvent("reminders_watch_end", {{"request_id", request_id},
+                                     {"code", absl::StatusCodeToString(s.code())},
+                                     {"error", std::string(s.message())}});
+    return ToGrpcStatus(s);
+  };
   for (;;) {
     {
       absl::MutexLock lock(&mu_);
@@ -262,8 +270,12 @@ grpc::Status ComplianceGrpcService::WatchReminders(grpc::ServerContext* ctx,
       }
     }
     if (ctx->IsCancelled()) return grpc::Status::CANCELLED;
+    if (absl::Status s = token.WhenDue(); !s.ok()) return token_ended(s);
     absl::StatusOr<std::vector<StoredReminder>> batch = reminders_.ReadAfter(after, 100);
     if (!batch.ok()) continue;  // PostgreSQL away: keep the stream, try again
+    if (!batch->empty()) {
+      if (absl::Status s = token.BeforeDelivery(); !s.ok()) return token_ended(s);
+    }
     for (const StoredReminder& r : *batch) {
       v1::Reminder out;
       ToProto(r, &out);

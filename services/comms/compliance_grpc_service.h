@@ -28,6 +28,9 @@ struct ReminderOptions {
   absl::Duration lead = absl::Minutes(5);
   absl::Duration check_interval = absl::Seconds(10);
   absl::Duration poll_interval = absl::Seconds(1);
+  // A WatchReminders stream's token is re-checked this often (and before
+  // every delivery); revoked or expired, the stream ends UNAUTHENTICATED.
+  absl::Duration token_recheck_interval = absl::Seconds(10);
 };
 
 // Every method needs a token with scope read; a null verifier turns access

@@ -370,7 +370,9 @@ grpc::Status IncidentGrpcService::WatchIncidents(grpc::ServerContext* ctx,
   }
   LogEvent("watch_start", {{"request_id", request_id},
                            {"after_sequence", absl::StrCat(req->after_sequence())}});
-  absl::Status status = Watch(ctx, *req, writer);
+  StreamTokenCheck token(verifier_, *ctx, Scope::kRead, "WatchIncidents",
+                         watch_.token_recheck_interval);
+  absl::Status status = Watch(ctx, *req, writer, token);
   watchers_.fetch_sub(1);
   LogEvent("watch_end", {{"request_id", request_id},
                          {"code", absl::StatusCodeToString(status.code())}});
@@ -379,7 +381,8 @@ grpc::Status IncidentGrpcService::WatchIncidents(grpc::ServerContext* ctx,
 
 absl::Status IncidentGrpcService::Watch(grpc::ServerContext* ctx,
                                         const v1::WatchIncidentsRequest& req,
-                                        grpc::ServerWriter<v1::IncidentEvent>* writer) {
+                                        grpc::ServerWriter<v1::IncidentEvent>* writer,
+                                        StreamTokenCheck& token) {
   IncidentStore& store = commands_.store();
   int64_t seq = req.after_sequence();
   if (seq < 0) return InvalidField("after_sequence", "must be 0 (from now) or a sequence seen");
@@ -413,7 +416,9 @@ absl::Status IncidentGrpcService::Watch(grpc::ServerContext* ctx,
     seq = head;
   }
   while (!ctx->IsCancelled() && !feed_.stopped()) {
+    RETURN_IF_ERROR(token.WhenDue());
     absl::StatusOr<std::vector<ChangeRecord>> changes = store.ReadChanges(seq, 200);
+    if (changes.ok() && !changes->empty()) RETURN_IF_ERROR(token.BeforeDelivery());
     if (!changes.ok()) {
       // PostgreSQL is away: keep the stream, retry after a pause.
       feed_.WaitBeyond(std::numeric_limits<int64_t>::max(), absl::Now() + watch_.poll_interval);

@@ -14,6 +14,7 @@
 
 #include <atomic>
 
+#include "libs/auth/grpc_auth.h"
 #include "libs/auth/token_verifier.h"
 #include "libs/cadence/compliance.h"
 #include "libs/incident/incident_commands.h"
@@ -26,6 +27,9 @@ struct WatchOptions {
   int max_watchers = 64;
   // How often a quiet watcher re-checks the log even without a hint.
   absl::Duration poll_interval = absl::Seconds(2);
+  // A quiet watcher's token is re-checked this often (and before every
+  // delivery); revoked or expired, the stream ends UNAUTHENTICATED.
+  absl::Duration token_recheck_interval = absl::Seconds(10);
 };
 
 class IncidentGrpcService final : public v1::IncidentService::Service {
@@ -70,7 +74,7 @@ class IncidentGrpcService final : public v1::IncidentService::Service {
 
  private:
   absl::Status Watch(grpc::ServerContext* ctx, const v1::WatchIncidentsRequest& req,
-                     grpc::ServerWriter<v1::IncidentEvent>* writer);
+                     grpc::ServerWriter<v1::IncidentEvent>* writer, StreamTokenCheck& token);
 
   IncidentCommands& commands_;
   ChangeFeed& feed_;

@@ -70,6 +70,10 @@ ABSL_FLAG(int, max_watchers, 64,
 ABSL_FLAG(absl::Duration, watch_poll_interval, absl::Seconds(2),
           "how often followers re-read the change log without a NOTIFY "
           "(env STATUSCAST_WATCH_POLL_INTERVAL)");
+ABSL_FLAG(absl::Duration, watch_token_recheck_interval, absl::Seconds(10),
+          "WatchIncidents and WatchReminders re-check their token this often (and before every "
+          "delivery); a revoked or expired token ends the stream with UNAUTHENTICATED "
+          "(env STATUSCAST_WATCH_TOKEN_RECHECK_INTERVAL)");
 ABSL_FLAG(absl::Duration, startup_db_timeout, absl::Seconds(60),
           "how long start-up waits for PostgreSQL before giving up "
           "(env STATUSCAST_STARTUP_DB_TIMEOUT)");
@@ -77,6 +81,12 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "on SIGTERM, how long in-flight calls may finish (env STATUSCAST_SHUTDOWN_GRACE)");
 ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(30),
           "server keepalive ping interval (env STATUSCAST_KEEPALIVE_TIME)");
+ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(30),
+          "gRPC connections are closed after this long, so no connection outlives the checks "
+          "made when it opened (env STATUSCAST_MAX_CONNECTION_AGE)");
+ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::Seconds(30),
+          "grace for calls on an aged connection; then they are ended "
+          "(env STATUSCAST_MAX_CONNECTION_AGE_GRACE)");
 ABSL_FLAG(std::string, lint_reject, statuscast::kDefaultLintReject,
           "severities at which an update with an error-level lint finding is refused "
           "(FAILED_PRECONDITION, nothing written) unless it carries a lint override reason; "
@@ -167,6 +177,9 @@ int Main(int argc, char** argv) {
       {"startup_db_timeout", "STATUSCAST_STARTUP_DB_TIMEOUT"},
       {"shutdown_grace", "STATUSCAST_SHUTDOWN_GRACE"},
       {"keepalive_time", "STATUSCAST_KEEPALIVE_TIME"},
+      {"watch_token_recheck_interval", "STATUSCAST_WATCH_TOKEN_RECHECK_INTERVAL"},
+      {"max_connection_age", "STATUSCAST_MAX_CONNECTION_AGE"},
+      {"max_connection_age_grace", "STATUSCAST_MAX_CONNECTION_AGE_GRACE"},
       {"migrate_only", "STATUSCAST_MIGRATE_ONLY"},
       {"metrics_address", "STATUSCAST_COMMS_METRICS_ADDRESS"},
       {"reminder_lead", "STATUSCAST_REMINDER_LEAD"},
@@ -206,6 +219,20 @@ int Main(int argc, char** argv) {
     return Fail("--db_pool_size must be 1..200");
   }
   if (absl::GetFlag(FLAGS_max_watchers) < 0) return Fail("--max_watchers must be >= 0");
+  if (absl::GetFlag(FLAGS_watch_token_recheck_interval) < absl::Milliseconds(100) ||
+      absl::GetFlag(FLAGS_watch_token_recheck_interval) > absl::Hours(1)) {
+    return Fail("--watch_token_recheck_interval must be 100ms..1h");
+  }
+  if (absl::GetFlag(FLAGS_max_connection_age) < absl::Seconds(1) ||
+      absl::GetFlag(FLAGS_max_connection_age) > absl::Hours(24 * 24)) {
+    return Fail("--max_connection_age must be 1s..576h");
+  }
+  if (absl::GetFlag(FLAGS_max_connection_age_grace) <= absl::ZeroDuration() ||
+      absl::GetFlag(FLAGS_max_connection_age_grace) > absl::Hours(24 * 24)) {
+    return Fail(
+        "--max_connection_age_grace must be finite and positive (up to 576h), or aged "
+        "streams never end");
+  }
   if (absl::GetFlag(FLAGS_watch_poll_interval) < absl::Milliseconds(50)) {
     return Fail("--watch_poll_interval must be at least 50ms");
   }
@@ -269,6 +296,7 @@ int Main(int argc, char** argv) {
   WatchOptions watch;
   watch.max_watchers = absl::GetFlag(FLAGS_max_watchers);
   watch.poll_interval = absl::GetFlag(FLAGS_watch_poll_interval);
+  watch.token_recheck_interval = absl::GetFlag(FLAGS_watch_token_recheck_interval);
   ComplianceOptions compliance_options;
   compliance_options.postmortem_due = absl::GetFlag(FLAGS_postmortem_due);
   PgTokenStore tokens(pool);
@@ -281,6 +309,7 @@ int Main(int argc, char** argv) {
   ReminderOptions reminder_options;
   reminder_options.lead = absl::GetFlag(FLAGS_reminder_lead);
   reminder_options.check_interval = absl::GetFlag(FLAGS_reminder_check_interval);
+  reminder_options.token_recheck_interval = absl::GetFlag(FLAGS_watch_token_recheck_interval);
   ComplianceGrpcService compliance(store, reminders, RealClock::Get(), token_verifier, *policy,
                                    compliance_options, reminder_options);
   compliance.Start();
@@ -307,7 +336,11 @@ int Main(int argc, char** argv) {
   builder.RegisterService(&compliance);
   builder.RegisterService(&token_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(GrpcRequestMetrics(*registry));
+  interceptors.push_back(GrpcRequestMetrics(
+      *registry,
+      {"statuscast.v1.IncidentService", "statuscast.v1.ComplianceService",
+       "statuscast.v1.TokenService", "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
+       "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"}));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
                              static_cast<int>(absl::ToInt64Milliseconds(
@@ -315,6 +348,12 @@ int Main(int argc, char** argv) {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(absl::GetFlag(FLAGS_max_connection_age))));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(absl::GetFlag(FLAGS_max_connection_age_grace))));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     feed.Stop();

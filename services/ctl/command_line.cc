@@ -18,6 +18,9 @@ ABSL_FLAG(std::string, author, "", "who writes (env STATUSCAST_AUTHOR, else $USE
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "how long to wait for each answer");
 ABSL_FLAG(std::string, token, "",
           "API token sent with every call, \"sct_...\" (env STATUSCAST_TOKEN)");
+ABSL_FLAG(bool, insecure, false,
+          "send --token in plaintext to a server that is not on loopback (a warning is "
+          "printed); without it, statuscastctl refuses and exits 2");
 ABSL_FLAG(std::string, scope, "", "token create: read, write or admin");
 ABSL_FLAG(std::string, ttl, "", "token create: lifetime, e.g. 720h or 30d (default 90 days)");
 ABSL_FLAG(std::string, idempotency_key, "", "reuse the key of an earlier attempt of a write");
@@ -79,7 +82,7 @@ const std::vector<std::string>& OurFlags() {
       "tone",   "post",        "local",       "banner_server", "text",
       "level",  "apps",        "paths",       "starts",        "ends",
       "link",   "app",         "banner_apps", "banner_paths",  "reminders_only",
-      "token",  "scope",       "ttl"};
+      "token",  "scope",       "ttl",         "insecure"};
   return *kFlags;
 }
 
@@ -174,6 +177,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
       return Usage("--token (or STATUSCAST_TOKEN) must be one API token, \"sct_...\"");
     }
   }
+  o.insecure = absl::GetFlag(FLAGS_insecure);
   o.scope = absl::GetFlag(FLAGS_scope);
   o.ttl = absl::GetFlag(FLAGS_ttl);
   o.title = absl::GetFlag(FLAGS_title);

@@ -43,6 +43,8 @@ struct CtlOptions {
   std::string idempotency_key;
   // Sent as "authorization: Bearer <token>" (by the channel, bearer_token.h).
   std::string token;
+  // Send the token in plaintext to a non-loopback server (token_transport.h).
+  bool insecure = false;
   // token create.
   std::string scope, ttl;
   // Per command.

@@ -12,12 +12,14 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "libs/base/clock.h"
 #include "services/ctl/bearer_token.h"
 #include "services/ctl/command_line.h"
 #include "services/ctl/commands.h"
 #include "services/ctl/rpc_errors.h"
+#include "services/ctl/token_transport.h"
 #include "services/ctl/usage.h"
 
 namespace {
@@ -135,6 +137,24 @@ int main(int argc, char** argv) {
   if (credentials == nullptr) {
     std::cerr << "statuscastctl: " << tls_error << "\n";
     return kExitUsage;
+  }
+  // A token goes in plaintext only to loopback unless --insecure; the banner
+  // server is only reached by banner and killswitch.
+  const std::string command = cl->positional.empty() ? "" : cl->positional[0];
+  std::vector<TokenTransport> transports = {{cl->options.server, "--server"}};
+  if (command == "banner" || command == "killswitch") {
+    transports.push_back({cl->options.banner_server, "--banner_server"});
+  }
+  for (TokenTransport& t : transports) {
+    t.tls = !(tls_flags.ca.empty() && tls_flags.cert.empty() && tls_flags.key.empty());
+    t.has_token = !cl->options.token.empty();
+    t.insecure = cl->options.insecure;
+    std::string warning;
+    if (absl::Status s = CheckTokenTransport(t, &warning); !s.ok()) {
+      std::cerr << "statuscastctl: " << s.message() << "\n";
+      return kExitUsage;
+    }
+    if (!warning.empty()) std::cerr << "statuscastctl: " << warning << "\n";
   }
   grpc::ChannelArguments args;
   // Long watch streams notice a dead peer; the server allows pings 5 min apart.

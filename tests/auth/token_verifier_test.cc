@@ -1,6 +1,7 @@
 #include "libs/auth/token_verifier.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "libs/auth/token_issuer.h"
 #include "tests/auth/memory_token_store.h"
@@ -117,6 +118,83 @@ TEST_F(TokenVerifierTest, MissingAndUnknownTokensSayHowToGetOne) {
   p = verifier_.Authorize("Bearer sct_nope", Scope::kRead, "X");
   EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_TRUE(absl::StrContains(p.status().message(), "unknown token"));
+}
+
+TEST_F(TokenVerifierTest, ARepeatedUnknownTokenCostsOneLookupPerNegativeTtl) {
+  const std::string bogus = "Bearer sct_this-token-was-never-issued";
+  const int before = store_.lookups();
+  for (int i = 0; i < 100; ++i) {
+    absl::Status s = verifier_.Authorize(bogus, Scope::kRead, "ListIncidents").status();
+    ASSERT_EQ(s.code(), absl::StatusCode::kUnauthenticated);
+    ASSERT_TRUE(absl::StrContains(s.message(), "unknown token")) << s;
+  }
+  EXPECT_EQ(store_.lookups() - before, 1);
+  clock_.Advance(absl::Seconds(30));
+  EXPECT_FALSE(verifier_.Authorize(bogus, Scope::kRead, "ListIncidents").ok());
+  EXPECT_EQ(store_.lookups() - before, 2);
+}
+
+TEST_F(TokenVerifierTest, TheNegativeCacheIsBounded) {
+  TokenVerifierOptions options;
+  options.max_negative_cached = 3;
+  TokenVerifier verifier(store_, clock_, options);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_FALSE(verifier.Authorize(absl::StrCat("Bearer sct_bogus-", i), Scope::kRead, "m").ok());
+  }
+  const int before = store_.lookups();
+  // The fourth started the cache over: the first is looked up again.
+  EXPECT_FALSE(verifier.Authorize("Bearer sct_bogus-0", Scope::kRead, "m").ok());
+  EXPECT_EQ(store_.lookups() - before, 1);
+}
+
+TEST_F(TokenVerifierTest, AnAddressThatKeepsFailingIsRefusedWithoutALookup) {
+  TokenVerifierOptions options;
+  options.failure_burst = 5;
+  options.failures_per_second = 1;
+  TokenVerifier verifier(store_, clock_, options);
+  const PeerAddress attacker = PeerFromIp("10.200.0.2");
+  const PeerAddress neighbour = PeerFromIp("10.200.0.6");
+  const std::string good = Issue("alice", Scope::kRead);
+  int before = store_.lookups();
+  for (int i = 0; i < 5; ++i) {
+    absl::Status s =
+        verifier.Authorize(absl::StrCat("Bearer sct_guess-", i), Scope::kRead, "m", &attacker)
+            .status();
+    EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated);
+  }
+  EXPECT_EQ(store_.lookups() - before, 5);
+
+  before = store_.lookups();
+  absl::Status s = verifier.Authorize("Bearer sct_guess-6", Scope::kRead, "m", &attacker).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(s.message(),
+            "too many failed authentications from 10.200.0.2; retry in 1s with a valid token");
+  // Refused before the store is asked, even with a good token.
+  EXPECT_EQ(verifier.Authorize(good, Scope::kRead, "m", &attacker).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(store_.lookups() - before, 0);
+  // Other addresses are not affected; time gives one more try.
+  EXPECT_TRUE(verifier.Authorize(good, Scope::kRead, "m", &neighbour).ok());
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_TRUE(verifier.Authorize(good, Scope::kRead, "m", &attacker).ok());
+}
+
+TEST_F(TokenVerifierTest, LoopbackIsExemptFromTheFailureLimitByDefault) {
+  TokenVerifierOptions options;
+  options.failure_burst = 1;
+  TokenVerifier verifier(store_, clock_, options);
+  const PeerAddress local = PeerFromIp("127.0.0.1");
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(verifier.Authorize(absl::StrCat("Bearer sct_x", i), Scope::kRead, "m", &local)
+                  .status()
+                  .code(),
+              absl::StatusCode::kUnauthenticated);
+  }
+  options.limit_loopback = true;
+  TokenVerifier strict(store_, clock_, options);
+  EXPECT_FALSE(strict.Authorize("Bearer sct_y", Scope::kRead, "m", &local).ok());
+  EXPECT_EQ(strict.Authorize("Bearer sct_z", Scope::kRead, "m", &local).status().code(),
+            absl::StatusCode::kResourceExhausted);
 }
 
 }  // namespace

@@ -76,8 +76,30 @@ cmd_compose() {
   need docker-compose "apt-get install docker-compose (scripts/test installs it)"
   need promtool "apt-get install prometheus"
   need_python_yaml
+  # No default passwords: without them the file must be refused, naming the variable.
+  step "docker-compose config refuses to run without the passwords"
+  local no_env; no_env="$(mktemp /tmp/statuscast-compose-env.XXXXXX)"
+  local err; err="$(cd "$ROOT" && env -u STATUSCAST_POSTGRES_PASSWORD -u GRAFANA_ADMIN_PASSWORD \
+    docker-compose --env-file "$no_env" -f docker-compose.yml config -q 2>&1)" \
+    && { rm -f "$no_env"; fail "docker-compose.yml is accepted without STATUSCAST_POSTGRES_PASSWORD / GRAFANA_ADMIN_PASSWORD"; }
+  rm -f "$no_env"
+  grep -q "STATUSCAST_POSTGRES_PASSWORD\|GRAFANA_ADMIN_PASSWORD" <<<"$err" || { echo "$err" >&2; fail "unexpected error"; }
+  echo "refused: $(grep -o 'set [A-Z_]*PASSWORD (e.g. in .env)' <<<"$err" | head -1)"
   step "docker-compose -f docker-compose.yml config -q ($(docker-compose version --short))"
-  (cd "$ROOT" && docker-compose -f docker-compose.yml config -q) || fail "docker-compose.yml is invalid"
+  (cd "$ROOT" && STATUSCAST_POSTGRES_PASSWORD=test-db-password GRAFANA_ADMIN_PASSWORD=test-grafana-password \
+    docker-compose -f docker-compose.yml config -q) || fail "docker-compose.yml is invalid"
+  step "Prometheus and Grafana are published on loopback only"
+  (cd "$ROOT" && STATUSCAST_BIND=0.0.0.0 STATUSCAST_POSTGRES_PASSWORD=x GRAFANA_ADMIN_PASSWORD=y \
+    docker-compose -f docker-compose.yml config) | "$PY" -c '
+import sys, yaml
+services = yaml.safe_load(sys.stdin)["services"]
+for name in ("prometheus", "grafana"):
+    for p in services[name].get("ports", []):
+        ip = p.get("host_ip") if isinstance(p, dict) else str(p).split(":")[0]
+        if ip != "127.0.0.1":
+            sys.exit(f"{name} publishes {p} beyond loopback")
+print("prometheus, grafana: 127.0.0.1 only (with STATUSCAST_BIND=0.0.0.0)")
+' || fail "Prometheus or Grafana is published beyond loopback"
   step "docker-compose.yml names only what exists"
   "$PY" "$HERE/check_deploy.py" compose "$ROOT"
   step "promtool check config deploy/prometheus/prometheus.yml"

@@ -2,6 +2,9 @@
 // combinations start a server, and that every refusal names the flag.
 #include "libs/rpc/server_credentials.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <string>
 
 #include "gmock/gmock.h"
@@ -13,6 +16,7 @@ namespace statuscast {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::ReadFileText;
 using ::testing::StartsWith;
 using testing::TestCertificates;
 using testing::WriteTestFile;
@@ -181,6 +185,44 @@ TEST(ChannelCredentialsTest, UnreadableCaNamesTheCaFlag) {
   ASSERT_EQ(creds.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(creds.status().message()),
               StartsWith("--tls_ca: cannot read /nonexistent/ca.crt"));
+}
+
+TEST(ServerTlsTest, AKeyReadableByOthersIsAcceptedWithAWarningNamingFileAndMode) {
+  const auto& c = TestCertificates::Get();
+  const std::string key = WriteTestFile("loose.key", ReadFileText(c.server.key));
+  ASSERT_EQ(::chmod(key.c_str(), 0644), 0);
+  const PemFileFlag key_flag{"--http_tls_key", key};
+  EXPECT_EQ(KeyFilePermissionWarning(key_flag),
+            "--http_tls_key: " + key +
+                " has mode 0644: any user may read this private key; chmod 600 it (in "
+                "Kubernetes: defaultMode 0400 on the secret volume)");
+  // Still accepted: the warning is logged, start-up goes on.
+  EXPECT_TRUE(LoadKeyPair({"--http_tls_cert", c.server.cert}, key_flag).ok());
+
+  // Readable by a group this process is not in.
+  ASSERT_EQ(::chmod(key.c_str(), 0640), 0);
+  ASSERT_EQ(::chown(key.c_str(), ::geteuid(), 54321), 0);
+  EXPECT_THAT(KeyFilePermissionWarning(key_flag),
+              HasSubstr("has mode 0640: another group may read this private key"));
+}
+
+TEST(ServerTlsTest, AKeyReadableByTheProcesssOwnGroupHasNoWarning) {
+  // As Kubernetes mounts a secret with fsGroup: 0440, group = the pod's group.
+  const auto& c = TestCertificates::Get();
+  const std::string key = WriteTestFile("fsgroup.key", ReadFileText(c.server.key));
+  ASSERT_EQ(::chown(key.c_str(), ::geteuid(), ::getegid()), 0);
+  ASSERT_EQ(::chmod(key.c_str(), 0440), 0);
+  EXPECT_EQ(KeyFilePermissionWarning({"--tls_key", key}), "");
+}
+
+TEST(ServerTlsTest, AKeyOnlyItsOwnerMayReadHasNoWarning) {
+  const auto& c = TestCertificates::Get();
+  const std::string key = WriteTestFile("tight.key", ReadFileText(c.server.key));
+  for (mode_t mode : {0600, 0400}) {
+    ASSERT_EQ(::chmod(key.c_str(), mode), 0);
+    EXPECT_EQ(KeyFilePermissionWarning({"--tls_key", key}), "") << mode;
+  }
+  EXPECT_EQ(KeyFilePermissionWarning({"--tls_key", "/nonexistent/k.pem"}), "");
 }
 
 }  // namespace

@@ -38,5 +38,16 @@ TEST(MarkupTest, Rfc3339IsUtcWithSeconds) {
   EXPECT_EQ(Rfc3339(absl::FromUnixSeconds(1700000000)), "2023-11-14T22:13:20Z");
 }
 
+TEST(MarkupTest, XmlAndHtmlEscapeDropForbiddenAndBidiCharacters) {
+  EXPECT_EQ(XmlEscape("a\xEF\xBF\xBF"
+                      "b\xEF\xBF\xBE"
+                      "c"),
+            "abc");
+  EXPECT_EQ(HtmlEscape("x\xE2\x80\xAEy\xE2\x81\xA6z\xE2\x80\x8F"), "xyz");
+  EXPECT_EQ(XmlEscape("bad \xFF byte"), "bad \xEF\xBF\xBD byte");
+  EXPECT_EQ(XmlEscape("Z\xC3\xBCrich \xE6\x9D\xB1\xE4\xBA\xAC"),
+            "Z\xC3\xBCrich \xE6\x9D\xB1\xE4\xBA\xAC");
+}
+
 }  // namespace
 }  // namespace statuscast

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "libs/base/text_limits.h"
 #include "libs/statuspage/status_page_model.h"
 #include "libs/statuspage/status_page_render.h"
 
@@ -266,6 +267,32 @@ TEST(StatusPageTest, EscapesTextInHtmlJsonAndAtom) {
   EXPECT_EQ(Field(Field(incident, "incident_updates").list_value().values(0).struct_value(), "body")
                 .string_value(),
             inc.updates[1].message);
+}
+
+// Rows stored before the write-time checks refused them: U+FFFF (which XML
+// 1.0 forbids) in an update, an unclosed right-to-left override (U+202E) in
+// a title. Every output drops both, so the feed stays well-formed and the
+// override cannot reverse the text after it (up to the page title).
+TEST(StatusPageTest, StoredXmlForbiddenAndBidiCharactersAreDroppedFromEveryOutput) {
+  Incident inc = OpenSev1();
+  inc.title = "Checkout \xE2\x80\xAE failing";
+  inc.updates[1].message = "Rolling back\xEF\xBF\xBF now\xEF\xBF\xBE.\x01";
+  StatusPageModel m = BuildStatusPageModel(Config(), {inc}, Catalog(), At("14:40"));
+
+  const std::string atom = RenderAtomFeed(m);
+  const std::string html = RenderStatusPageHtml(m) + *RenderIncidentPageHtml(m, "INC-7");
+  for (const std::string* out : {&atom, &html}) {
+    EXPECT_TRUE(IsValidUtf8(*out));
+    for (const char* bad : {"\xEF\xBF\xBF", "\xEF\xBF\xBE", "\xE2\x80\xAE", "\x01"}) {
+      EXPECT_EQ(out->find(bad), std::string::npos) << "found " << bad;
+    }
+    EXPECT_THAT(*out, HasSubstr("Checkout  failing"));
+    EXPECT_THAT(*out, HasSubstr("Rolling back now."));
+  }
+  size_t len = 0;
+  for (absl::string_view rest = atom; !rest.empty(); rest.remove_prefix(len)) {
+    ASSERT_FALSE(IsXmlForbidden(DecodeUtf8(rest, &len)));
+  }
 }
 
 TEST(StatusPageTest, PostmortemLinksOnlyToHttpUrls) {

@@ -40,6 +40,7 @@ CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& c
   token_service_ = std::make_unique<TokenGrpcService>(*issuer_, verifier);
   WatchOptions watch;
   watch.poll_interval = absl::Milliseconds(200);
+  watch.token_recheck_interval = options.token_recheck_interval;
   service_ = std::make_unique<IncidentGrpcService>(*commands_, *feed_, verifier, watch);
   grpc::ServerBuilder builder;
   int port = 0;
@@ -48,6 +49,7 @@ CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& c
   reminders_ = std::make_unique<PgReminderStore>(*pool_);
   ReminderOptions reminder;
   reminder.poll_interval = absl::Milliseconds(100);
+  reminder.token_recheck_interval = options.token_recheck_interval;
   compliance_ = std::make_unique<ComplianceGrpcService>(
       *store_, *reminders_, clock, verifier, CadencePolicy(), ComplianceOptions(), reminder);
   builder.RegisterService(compliance_.get());

@@ -42,6 +42,9 @@ struct CommsTestOptions {
   // Off by default, as --auth=disabled, so suites about other behaviour need
   // none and their author fields count.
   bool require_tokens = false;
+  // --watch_token_recheck_interval: how often a quiet watch re-checks its
+  // token (it is also checked before every delivery).
+  absl::Duration token_recheck_interval = absl::Milliseconds(300);
 };
 
 class CommsTestServer {

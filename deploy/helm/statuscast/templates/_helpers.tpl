@@ -155,3 +155,49 @@ imagePullSecrets:
 securityContext:
   {{- toYaml .Values.podSecurityContext | nindent 2 }}
 {{- end -}}
+
+{{/* gRPC TLS (tls.secretName) for either service: flags as environment
+variables, the Secret's mount and its volume. */}}
+{{- define "statuscast.tlsEnv" -}}
+{{- with .Values.tls.secretName }}
+- name: STATUSCAST_TLS_CERT
+  value: {{ printf "%s/tls.crt" $.Values.tls.mountPath | quote }}
+- name: STATUSCAST_TLS_KEY
+  value: {{ printf "%s/tls.key" $.Values.tls.mountPath | quote }}
+{{- with $.Values.tls.clientCaKey }}
+- name: STATUSCAST_TLS_CLIENT_CA
+  value: {{ printf "%s/%s" $.Values.tls.mountPath . | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "statuscast.tlsVolumeMount" -}}
+{{- if .Values.tls.secretName }}
+- name: tls
+  mountPath: {{ .Values.tls.mountPath }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{/* Mode 0400: with the pods' fsGroup the kubelet makes the files readable
+by that group only, which the services accept without a warning. */}}
+{{- define "statuscast.tlsVolume" -}}
+{{- with .Values.tls.secretName }}
+- name: tls
+  secret:
+    secretName: {{ . }}
+    defaultMode: 0400
+{{- end }}
+{{- end }}
+
+{{/* A probe on the gRPC port: the gRPC health service in plaintext; with
+TLS (which Kubernetes' grpc probes cannot speak) a TCP connect. */}}
+{{- define "statuscast.grpcProbe" -}}
+{{- if .root.Values.tls.secretName }}
+tcpSocket:
+  port: {{ .port }}
+{{- else }}
+grpc:
+  port: {{ .port }}
+{{- end }}
+{{- end }}
