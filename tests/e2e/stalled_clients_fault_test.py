@@ -21,6 +21,7 @@ data backs up (figures printed).
 
 Usage: stalled_clients_fault_test.py BUILD_DIR SOURCE_DIR   (root: ip netns)
 """
+import atexit
 import os
 import re
 import signal
@@ -107,9 +108,53 @@ class HealthySubscribers:
             ch.close()
 
 
+def remove_network():
+    subprocess.run(["ip", "netns", "del", NS], check=False, stderr=subprocess.DEVNULL)
+    subprocess.run(["ip", "link", "del", HOST_IF], check=False, stderr=subprocess.DEVNULL)
+
+
+def remove_stale_networks():
+    """Namespaces an earlier run left when it was killed: their host ends
+    carry the same address and would swallow this run's connections."""
+    names = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    for line in names.splitlines():
+        name = line.split()[0] if line.split() else ""
+        if not name.startswith("sc_fault_"):
+            continue
+        pid = int(name[len("sc_fault_"):] or 0)
+        try:
+            os.kill(pid, 0)
+            continue  # its run is still going
+        except OSError:
+            pass
+        subprocess.run(["ip", "netns", "del", name], check=False)
+        subprocess.run(["ip", "link", "del", "scfh%d" % (pid % 100000)], check=False,
+                       stderr=subprocess.DEVNULL)
+
+
+atexit.register(remove_network)
+
+
 class StalledClientsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        remove_stale_networks()
+        try:
+            cls.set_up()
+        except BaseException:
+            # unittest skips tearDownClass when setUpClass fails.
+            for part in ("channel", "banner", "pg"):
+                obj = getattr(cls, part, None)
+                if obj is not None:
+                    try:
+                        obj.close() if part != "banner" else obj.stop()
+                    except Exception:
+                        pass
+            remove_network()
+            raise
+
+    @classmethod
+    def set_up(cls):
         sh("ip", "netns", "add", NS)
         sh("ip", "link", "add", HOST_IF, "type", "veth", "peer", "name", NS_IF)
         sh("ip", "link", "set", NS_IF, "netns", NS)
@@ -152,8 +197,7 @@ class StalledClientsTest(unittest.TestCase):
         cls.channel.close()
         cls.banner.stop()
         cls.pg.close()
-        subprocess.run(["ip", "netns", "del", NS], check=False)
-        subprocess.run(["ip", "link", "del", HOST_IF], check=False, stderr=subprocess.DEVNULL)
+        remove_network()
 
     def change(self):
         """Changes the first banner's text; returns (text, time acknowledged)."""
