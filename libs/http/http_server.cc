@@ -57,6 +57,12 @@ constexpr size_t kOverloadAnswerSlack = 256;
 // the address's streams ends, which a client cannot know; a few seconds.
 constexpr int kStreamCapRetryAfterSeconds = 5;
 
+// The TLS 1.2 suites HTTPS offers, strongest first (see LoadTls).
+constexpr char kTls12Ciphers[] =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
 std::string ToStd(beast::string_view v) { return std::string(v.data(), v.size()); }
 
 std::chrono::milliseconds ToChrono(absl::Duration d) {
@@ -683,6 +689,14 @@ absl::Status ServerCore::LoadTls() {
   ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
                    net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
                    net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+  // Forward secrecy and AEAD only: TLS 1.2 offers ECDHE with AES-GCM or
+  // ChaCha20-Poly1305 (no static RSA key exchange, no CBC, no SHA-1 MAC);
+  // TLS 1.3 keeps OpenSSL's suites, which are all of that kind.
+  if (SSL_CTX_set_cipher_list(ctx->native_handle(), kTls12Ciphers) != 1) {
+    ERR_clear_error();
+    return absl::InternalError("http TLS: OpenSSL accepts none of the TLS 1.2 cipher suites");
+  }
+  SSL_CTX_set_options(ctx->native_handle(), SSL_OP_CIPHER_SERVER_PREFERENCE);
   // Idle SSE streams are most connections: free their TLS buffers between
   // writes (tens of KiB each).
   SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);

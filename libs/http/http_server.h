@@ -16,7 +16,9 @@
 //
 // TLS: with tls_cert_file and tls_key_file set the port speaks HTTPS only
 // (TLS 1.2 or newer), for pages and streams alike; a plaintext request gets
-// the connection closed.
+// the connection closed. TLS 1.2 offers only ECDHE key exchange with AEAD
+// ciphers (AES-GCM, ChaCha20-Poly1305); a client offering nothing else (RSA
+// key exchange, CBC, SHA-1 MACs) fails the handshake.
 //
 // Fairness: per client address, a request rate limit (token bucket) and a
 // cap on open SSE streams answer 429 with Retry-After and a JSON error
