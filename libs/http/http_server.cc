@@ -550,6 +550,9 @@ class Connection final : public ConnectionBase {
   void AddCommonHeaders(http::response<Body>& res) {
     res.set(http::field::server, "statuscast");
     res.set("X-Request-Id", ctx_.request_id);
+    // No response is to be read as another type than it says (JSON as
+    // HTML, an error as script).
+    res.set("X-Content-Type-Options", "nosniff");
     if (server_->cors_.enabled()) res.set(http::field::vary, "Origin");
     if (!ctx_.allow_origin.empty()) {
       res.set(http::field::access_control_allow_origin, ctx_.allow_origin);
