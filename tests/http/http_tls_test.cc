@@ -207,6 +207,19 @@ TEST_F(HttpTlsTest, Tls12WithEcdheAndAeadIsAccepted) {
   }
 }
 
+TEST_F(HttpTlsTest, AConnectionThatNeverStartsTheHandshakeIsClosedAfterTheHeaderTimeout) {
+  HttpServerOptions options = TlsOptions();
+  options.header_timeout = absl::Milliseconds(300);
+  options.request_timeout = absl::Seconds(30);
+  StartServer(options);
+  const int fd = testing_http::ConnectLocal(port_);
+  ASSERT_GE(fd, 0);
+  const absl::Time start = absl::Now();
+  EXPECT_EQ(testing_http::ReadAll(fd, absl::Seconds(10)), "");
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  close(fd);
+}
+
 TEST_F(HttpTlsTest, StartFailsOnAMissingCertificate) {
   HttpServerOptions options = TlsOptions();
   options.tls_cert_file = "/nonexistent/server.crt";
