@@ -31,6 +31,8 @@ absl::optional<IpAddress> ParseIpAddress(std::string_view text) {
   std::string s(absl::StripAsciiWhitespace(absl::string_view(text.data(), text.size())));
   // "[::1]" as some proxies write IPv6.
   if (s.size() > 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
+  // A link-local peer's zone ("fe80::1%eth0") names the interface, not the host.
+  if (const size_t zone = s.find('%'); zone != std::string::npos) s.resize(zone);
   IpAddress a;
   if (inet_pton(AF_INET, s.c_str(), a.bytes.data()) == 1) return a;
   if (inet_pton(AF_INET6, s.c_str(), a.bytes.data()) != 1) return absl::nullopt;

@@ -27,6 +27,7 @@ TEST(ClientAddressTest, ParsesIpv4Ipv6AndTurnsMappedIpv4IntoIpv4) {
   EXPECT_EQ(Ip(" 2001:db8::1 ").ToString(), "2001:db8::1");
   EXPECT_EQ(Ip("[2001:db8::1]").ToString(), "2001:db8::1");
   EXPECT_EQ(Ip("::ffff:192.0.2.1"), Ip("192.0.2.1"));
+  EXPECT_EQ(Ip("fe80::1%eth0"), Ip("fe80::1"));
   EXPECT_FALSE(ParseIpAddress("unknown").has_value());
   EXPECT_FALSE(ParseIpAddress("203.0.113.7:443").has_value());
   EXPECT_FALSE(ParseIpAddress("").has_value());
