@@ -250,6 +250,27 @@ TEST_F(HttpAbuseTest, AnUntrustedPeersForwardedForIsIgnored) {
   EXPECT_EQ(GetFrom("127.0.0.2", port_, kShopCheckout, {"X-Forwarded-For: 127.0.0.9"}).status, 429);
 }
 
+TEST_F(HttpAbuseTest, ViaATrustedProxyTheStreamCapKeysOnTheForwardedAddress) {
+  HttpServerOptions options;
+  options.trusted_proxies = {"127.0.0.0/8"};
+  options.max_streams_per_ip = 1;
+  StartServer(options);
+  const std::string url =
+      absl::StrCat("http://127.0.0.1:", port_, "/v1/banners/stream?app=shop&path=/checkout");
+  testing_http::CurlProcess first(
+      {"-sN", "--max-time", "30", "-H", "X-Forwarded-For: 203.0.113.7", url});
+  ASSERT_TRUE(first.WaitFor("id: 1\n", absl::Seconds(5))) << first.output();
+
+  RawResponse second = GetFrom("127.0.0.1", port_, "/v1/banners/stream?app=shop&path=/checkout",
+                               {"X-Forwarded-For: 203.0.113.7"});
+  EXPECT_EQ(second.status, 429) << second.raw;
+  EXPECT_THAT(second.body, HasSubstr("too many open streams from this address (at most 1)"));
+
+  testing_http::CurlProcess other(
+      {"-sN", "--max-time", "30", "-H", "X-Forwarded-For: 203.0.113.8", url});
+  EXPECT_TRUE(other.WaitFor("id: 1\n", absl::Seconds(5))) << other.output();
+}
+
 TEST_F(HttpAbuseTest, ATrustedProxyIsNotHeldToTheConnectionCap) {
   HttpServerOptions options;
   options.limit_loopback = true;
