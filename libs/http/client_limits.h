@@ -12,7 +12,8 @@
 // A client is whatever key the caller picks (the server uses the IPv4
 // address, or the /64 prefix of an IPv6 one, since one host holds a whole
 // /64). Zero turns a limit off. Behind a proxy every client shares the
-// proxy's address: limit there instead, or raise these.
+// proxy's address unless the server is told to trust it (client_address.h:
+// TrustedProxies reads the client from X-Forwarded-For).
 //
 // Memory is bounded: idle clients (a full bucket, no stream) are forgotten
 // when more than `max_tracked_clients` are known; beyond that, new clients
