@@ -106,7 +106,11 @@ std::shared_ptr<const RenderedSet> BannerHub::Render(const BannerTarget& target,
 
 BannerHub::TargetEntry& BannerHub::Entry(const BannerTarget& target) {
   auto it = targets_.find(target);
-  if (it != targets_.end()) return it->second;
+  if (it != targets_.end()) {
+    TargetEntry& entry = it->second;
+    if (entry.stale) Rerender(target, entry, entry.stale_by_time, {});
+    return entry;
+  }
   if (targets_.size() >= options_.max_cached_targets) {
     // Forget targets nobody watches; they re-render on demand.
     for (auto i = targets_.begin(); i != targets_.end();) {
@@ -146,20 +150,34 @@ bool BannerHub::ClientHas(const TargetEntry& entry, int64_t last_version) {
          (last_version == entry.content_since && !entry.changed_by_time);
 }
 
-void BannerHub::Reconcile(const std::map<int64_t, absl::Time>& commit_times, bool by_time) {
-  const absl::Time now = clock_.Now();
+bool BannerHub::Rerender(const BannerTarget& target, TargetEntry& entry, bool by_time,
+                         const std::map<int64_t, absl::Time>& commit_times) {
   const int64_t seq = world_->sequence;
-  absl::optional<absl::Time> oldest;
-  if (!commit_times.empty()) oldest = commit_times.begin()->second;
+  std::shared_ptr<RenderedSet> fresh =
+      std::const_pointer_cast<RenderedSet>(Render(target, seq, clock_.Now()));
+  const bool changed = !entry.set || fresh->content_hash != entry.set->content_hash;
+  if (changed) {
+    entry.content_since = seq;
+    entry.changed_by_time = by_time;
+    if (!commit_times.empty()) fresh->oldest_commit = commit_times.begin()->second;
+  }
+  entry.set = std::move(fresh);
+  entry.stale = false;
+  entry.stale_by_time = false;
+  return changed;
+}
+
+void BannerHub::Reconcile(const std::map<int64_t, absl::Time>& commit_times, bool by_time) {
+  const int64_t seq = world_->sequence;
   for (auto& [target, entry] : targets_) {
-    std::shared_ptr<const RenderedSet> fresh = Render(target, seq, now);
-    const bool changed = !entry.set || fresh->content_hash != entry.set->content_hash;
-    if (changed) {
-      entry.content_since = seq;
-      entry.changed_by_time = by_time;
-      if (oldest) std::const_pointer_cast<RenderedSet>(fresh)->oldest_commit = oldest;
+    if (entry.subscribers == 0) {
+      // Nobody to tell: render when someone asks. A schedule change while
+      // stale makes the content's start ambiguous, as a Refresh would.
+      entry.stale = true;
+      entry.stale_by_time = entry.stale_by_time || by_time;
+      continue;
     }
-    entry.set = fresh;
+    const bool changed = Rerender(target, entry, by_time, commit_times);
     auto range = by_target_.equal_range(target);
     for (auto it = range.first; it != range.second; ++it) {
       Subscriber& sub = subscribers_[it->second];

@@ -12,6 +12,11 @@
 // valid_until it hands out (sets, snapshots, gRPC heartbeats) stays where it
 // was, so clients see the sets age and hide them once they expire.
 //
+// Cost: Publish and Refresh re-render only targets with subscribers. A
+// target only asked for by snapshots (anyone can name any app and path) is
+// marked stale and re-rendered by the next Current that asks for it, once
+// per world; so a flood of snapshot targets costs each change nothing.
+//
 // Versions: a set's version is the change-log sequence of the world it was
 // rendered from. A subscriber that resumes with last_version V gets no set
 // older than V, and no first set when this target's content has not changed
@@ -138,11 +143,22 @@ class BannerHub {
     // client holding content_since may have the set from before or after.
     bool changed_by_time = false;
     size_t subscribers = 0;
+    // `set` is from an older world or clock (nobody watched when it
+    // changed); the next Current or Subscribe re-renders it.
+    bool stale = false;
+    // A Refresh (time) passed while stale.
+    bool stale_by_time = false;
   };
 
   std::shared_ptr<const RenderedSet> Render(const BannerTarget& target, int64_t version,
                                             absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Re-renders every cached target and delivers changed sets.
+  // Re-renders `entry` against the current world; true when its content
+  // changed (content_since moves to the world's sequence).
+  bool Rerender(const BannerTarget& target, TargetEntry& entry, bool by_time,
+                const std::map<int64_t, absl::Time>& commit_times)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Re-renders every watched target and delivers changed sets; marks the
+  // others stale.
   void Reconcile(const std::map<int64_t, absl::Time>& commit_times, bool by_time)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Whether a client that saw `last_version` already has `entry`'s content.

@@ -62,6 +62,22 @@ void ClientLimits::ReleaseStream(const std::string& client) {
   if (--it->second == 0) streams_.erase(it);
 }
 
+bool ClientLimits::AcquireConnection(const std::string& client) {
+  if (!connection_limited()) return true;  // nothing counted, nothing to release
+  absl::MutexLock lock(&mu_);
+  size_t& n = connections_[client];
+  if (n >= options_.max_connections) return false;
+  ++n;
+  return true;
+}
+
+void ClientLimits::ReleaseConnection(const std::string& client) {
+  absl::MutexLock lock(&mu_);
+  auto it = connections_.find(client);
+  if (it == connections_.end()) return;
+  if (--it->second == 0) connections_.erase(it);
+}
+
 size_t ClientLimits::tracked_clients() const {
   absl::MutexLock lock(&mu_);
   return buckets_.size();

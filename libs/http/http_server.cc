@@ -34,6 +34,7 @@
 #include "absl/synchronization/mutex.h"
 #include "libs/base/clock.h"
 #include "libs/base/log.h"
+#include "libs/http/client_address.h"
 #include "libs/http/client_limits.h"
 #include "libs/http/cors_policy.h"
 #include "libs/http/http_metrics.h"
@@ -56,6 +57,12 @@ constexpr size_t kOverloadAnswerSlack = 256;
 // Retry-After on a 429 for one stream too many: a slot frees when one of
 // the address's streams ends, which a client cannot know; a few seconds.
 constexpr int kStreamCapRetryAfterSeconds = 5;
+
+// The TLS 1.2 suites HTTPS offers, strongest first (see LoadTls).
+constexpr char kTls12Ciphers[] =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
 std::string ToStd(beast::string_view v) { return std::string(v.data(), v.size()); }
 
@@ -80,30 +87,26 @@ class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
   virtual void Unsubscribe() = 0;
 };
 
+// The TCP peer of a connection.
 struct Peer {
-  // The limiting key: the IPv4 address, or the /64 of an IPv6 one (one host
-  // commonly holds a whole /64).
+  IpAddress address;
+  // The limiting key (client_address.h): IPv4 address or IPv6 /64.
   std::string key = "unknown";
   bool loopback = false;
+  bool trusted_proxy = false;
 };
 
-Peer PeerOf(const tcp::socket& socket) {
+Peer PeerOf(const tcp::socket& socket, const TrustedProxies& proxies) {
   Peer p;
   beast::error_code ec;
   const tcp::endpoint remote = socket.remote_endpoint(ec);
   if (ec) return p;
-  net::ip::address a = remote.address();
-  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
-    a = net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6());
-  }
-  p.loopback = a.is_loopback();
-  if (a.is_v4()) {
-    p.key = a.to_v4().to_string();
-    return p;
-  }
-  net::ip::address_v6::bytes_type bytes = a.to_v6().to_bytes();
-  std::fill(bytes.begin() + 8, bytes.end(), 0);
-  p.key = net::ip::address_v6(bytes).to_string() + "/64";
+  absl::optional<IpAddress> a = ParseIpAddress(remote.address().to_string());
+  if (!a) return p;
+  p.address = *a;
+  p.key = LimitKey(*a);
+  p.loopback = a->IsLoopback();
+  p.trusted_proxy = proxies.Contains(*a);
   return p;
 }
 
@@ -124,7 +127,7 @@ class ServerCore {
         cors_(options_.cors_origins),
         clock_(options_.clock != nullptr ? *options_.clock : RealClock::Get()),
         limits_(ClientLimitOptions{options_.rate_per_ip, options_.burst_per_ip,
-                                   options_.max_streams_per_ip}) {}
+                                   options_.max_streams_per_ip, options_.max_connections_per_ip}) {}
 
   absl::Status Start();
   void Stop();
@@ -160,6 +163,7 @@ class ServerCore {
   const CorsPolicy cors_;
   const Clock& clock_;
   ClientLimits limits_;
+  TrustedProxies proxies_;     // set by Start
   std::vector<Route> routes_;  // fixed after Start; indexed by route_table_
   RouteTable route_table_;
   // Set by Start when serving HTTPS; outlives every connection (they are
@@ -195,17 +199,27 @@ class Connection final : public ConnectionBase {
   Connection(ServerCore* server, tcp::socket&& socket, bool over_limit)
       : server_(server),
         id_(server->next_connection_id_.fetch_add(1)),
-        peer_(PeerOf(socket)),
-        limited_(server->options_.limit_loopback || !peer_.loopback),
+        peer_(PeerOf(socket, server->proxies_)),
         stream_(MakeStream(server, std::move(socket))),
-        over_limit_(over_limit) {}
+        over_limit_(over_limit) {
+    SetClient(peer_.address);
+  }
 
   ~Connection() override {
     ReleaseStreamSlot();
+    if (connection_slot_) server_->limits_.ReleaseConnection(peer_.key);
     server_->Unregister(id_);
   }
 
   void Start() {
+    // The per-address connection cap: a proxy carries many clients, so it is
+    // not held to it.
+    const bool capped =
+        (server_->options_.limit_loopback || !peer_.loopback) && !peer_.trusted_proxy;
+    if (capped) {
+      if (!server_->limits_.AcquireConnection(peer_.key)) return CloseSocket();
+      connection_slot_ = true;
+    }
     server_->Register(id_, weak_from_this());
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Connection::Begin, Self()));
   }
@@ -244,6 +258,14 @@ class Connection final : public ConnectionBase {
     std::string route = kUnmatchedRoute;
   };
 
+  // The client the per-address limits and logs name (the peer, or who a
+  // trusted proxy says it forwards).
+  void SetClient(const IpAddress& client) {
+    client_ = client.ToString();
+    client_key_ = LimitKey(client);
+    limited_ = server_->options_.limit_loopback || !client.IsLoopback();
+  }
+
   // --- Connection --------------------------------------------------------
 
   static Stream MakeStream(ServerCore* server, tcp::socket&& socket) {
@@ -267,7 +289,7 @@ class Connection final : public ConnectionBase {
     if constexpr (kTls) {
       // The handshake gets the time a request has; Stop closes it as it
       // would an idle read.
-      Tcp().expires_after(ToChrono(server_->options_.request_timeout));
+      Tcp().expires_after(ToChrono(server_->options_.header_timeout));
       reading_ = true;
       stream_.async_handshake(net::ssl::stream_base::server,
                               beast::bind_front_handler(&Connection::OnHandshake, Self()));
@@ -294,14 +316,25 @@ class Connection final : public ConnectionBase {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_->options_.max_header_bytes));
     parser_->body_limit(server_->options_.max_body_bytes);
-    Tcp().expires_after(ToChrono(server_->options_.request_timeout));
+    // A new connection gets the short header timeout; a kept-alive one may
+    // idle for the request timeout.
+    Tcp().expires_after(ToChrono(served_any_ ? server_->options_.request_timeout
+                                             : server_->options_.header_timeout));
     reading_ = true;
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Connection::OnHeader, Self()));
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t bytes) {
+    if (ec || parser_->is_done()) return OnRead(ec, bytes);
+    Tcp().expires_after(ToChrono(server_->options_.request_timeout));
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Connection::OnRead, Self()));
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
     reading_ = false;
+    served_any_ = true;
     started_ = SteadyClock::now();
     if (ec == http::error::end_of_stream || ec == net::error::eof ||
         ec == net::error::operation_aborted || ec == beast::error::timeout ||
@@ -377,6 +410,9 @@ class Connection final : public ConnectionBase {
     ctx_.method = request.method;
     ctx_.request_id = request.request_id;
     ctx_.allow_origin = server_->cors_.AllowOrigin(request.Header("origin"));
+    if (peer_.trusted_proxy) {
+      SetClient(server_->proxies_.ClientOf(peer_.address, request.Header("x-forwarded-for")));
+    }
     return request;
   }
 
@@ -410,7 +446,7 @@ class Connection final : public ConnectionBase {
     }
     if (!limited_ || !server_->limits_.rate_limited()) return absl::nullopt;
     const ClientLimits::Verdict verdict =
-        server_->limits_.AllowRequest(peer_.key, server_->clock_.Now());
+        server_->limits_.AllowRequest(client_key_, server_->clock_.Now());
     if (verdict.allowed) return absl::nullopt;
     const int64_t seconds = std::max<int64_t>(
         1, absl::ToInt64Seconds(absl::Ceil(verdict.retry_after, absl::Seconds(1))));
@@ -458,7 +494,7 @@ class Connection final : public ConnectionBase {
       r.WithHeader("Cache-Control", "no-cache");
       return Respond(std::move(r), to);
     }
-    if (limited_ && !server_->limits_.AcquireStream(peer_.key)) {
+    if (limited_ && !server_->limits_.AcquireStream(client_key_)) {
       return Respond(
           HttpResponse::Error(429, absl::StrCat("too many open streams from this address (at most ",
                                                 server_->options_.max_streams_per_ip, ")"))
@@ -466,6 +502,7 @@ class Connection final : public ConnectionBase {
           to);
     }
     stream_slot_ = limited_;
+    stream_key_ = client_key_;
     StartStream(route, request, std::move(last_id), to.version);
   }
 
@@ -513,6 +550,9 @@ class Connection final : public ConnectionBase {
   void AddCommonHeaders(http::response<Body>& res) {
     res.set(http::field::server, "statuscast");
     res.set("X-Request-Id", ctx_.request_id);
+    // No response is to be read as another type than it says (JSON as
+    // HTML, an error as script).
+    res.set("X-Content-Type-Options", "nosniff");
     if (server_->cors_.enabled()) res.set(http::field::vary, "Origin");
     if (!ctx_.allow_origin.empty()) {
       res.set(http::field::access_control_allow_origin, ctx_.allow_origin);
@@ -570,6 +610,7 @@ class Connection final : public ConnectionBase {
                         {"path", ctx_.path},
                         {"route", ctx_.route},
                         {"status", std::to_string(status)},
+                        {"client", client_},
                         {"ms", absl::StrFormat("%.1f", ms)},
                         {"request_id", ctx_.request_id}};
     for (auto& f : extra) fields.push_back(std::move(f));
@@ -583,7 +624,7 @@ class Connection final : public ConnectionBase {
   void ReleaseStreamSlot() {
     if (!stream_slot_) return;
     stream_slot_ = false;
-    server_->limits_.ReleaseStream(peer_.key);
+    server_->limits_.ReleaseStream(stream_key_);
   }
 
   // TLS connections are closed without a close_notify: responses are
@@ -598,7 +639,12 @@ class Connection final : public ConnectionBase {
   ServerCore* const server_;
   const uint64_t id_;
   const Peer peer_;
-  const bool limited_;  // the per-address limits apply
+  std::string client_;            // for logs
+  std::string client_key_;        // for the per-address limits
+  bool limited_ = true;           // the per-address limits apply to client_
+  std::string stream_key_;        // the key stream_slot_ was taken under
+  bool connection_slot_ = false;  // holds one of peer_'s connection slots
+  bool served_any_ = false;       // a request was read: keep-alive timeouts
   Stream stream_;
   beast::flat_buffer buffer_;
   const bool over_limit_;
@@ -639,6 +685,9 @@ absl::Status ServerCore::Start() {
     return absl::InvalidArgumentError(
         absl::StrCat("http port ", options_.port, " is out of range"));
   }
+  absl::StatusOr<TrustedProxies> proxies = TrustedProxies::Parse(options_.trusted_proxies);
+  if (!proxies.ok()) return proxies.status();
+  proxies_ = *std::move(proxies);
   if (absl::Status tls = LoadTls(); !tls.ok()) return tls;
   const int threads = options_.io_threads > 0 ? options_.io_threads : 1;
   ioc_ = std::make_unique<net::io_context>(threads);
@@ -683,6 +732,14 @@ absl::Status ServerCore::LoadTls() {
   ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
                    net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
                    net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+  // Forward secrecy and AEAD only: TLS 1.2 offers ECDHE with AES-GCM or
+  // ChaCha20-Poly1305 (no static RSA key exchange, no CBC, no SHA-1 MAC);
+  // TLS 1.3 keeps OpenSSL's suites, which are all of that kind.
+  if (SSL_CTX_set_cipher_list(ctx->native_handle(), kTls12Ciphers) != 1) {
+    ERR_clear_error();
+    return absl::InternalError("http TLS: OpenSSL accepts none of the TLS 1.2 cipher suites");
+  }
+  SSL_CTX_set_options(ctx->native_handle(), SSL_OP_CIPHER_SERVER_PREFERENCE);
   // Idle SSE streams are most connections: free their TLS buffers between
   // writes (tens of KiB each).
   SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);

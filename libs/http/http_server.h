@@ -16,12 +16,21 @@
 //
 // TLS: with tls_cert_file and tls_key_file set the port speaks HTTPS only
 // (TLS 1.2 or newer), for pages and streams alike; a plaintext request gets
-// the connection closed.
+// the connection closed. TLS 1.2 offers only ECDHE key exchange with AEAD
+// ciphers (AES-GCM, ChaCha20-Poly1305); a client offering nothing else (RSA
+// key exchange, CBC, SHA-1 MACs) fails the handshake.
 //
 // Fairness: per client address, a request rate limit (token bucket) and a
 // cap on open SSE streams answer 429 with Retry-After and a JSON error
-// (libs/http/client_limits.h). Off unless set in the options; loopback
-// peers are exempt unless limit_loopback.
+// (libs/http/client_limits.h); a cap on open connections closes a
+// connection beyond it at once, unanswered. Off unless set in the options;
+// loopback clients are exempt unless limit_loopback. A new connection has
+// header_timeout for its TLS handshake and first request header.
+//
+// Proxies: when the peer is one of trusted_proxies, the client (for the
+// rate and stream limits and the logs) is read from X-Forwarded-For
+// (client_address.h); trusted proxies are not held to the connection cap.
+// Any other peer's X-Forwarded-For is ignored.
 //
 // Thread safety: AddRoute and AddStreamRoute before Start; Start, Stop and
 // port() from any one controlling thread. Stop is idempotent and also runs
@@ -61,6 +70,10 @@ struct HttpServerOptions {
   size_t max_body_bytes = 1024;
   // Time a client has to send a whole request (also the keep-alive idle time).
   absl::Duration request_timeout = absl::Seconds(15);
+  // Time a new connection has to finish the TLS handshake and send its
+  // first request's header; beyond it the socket is closed unanswered.
+  // Short, so idle sockets do not hold connection slots.
+  absl::Duration header_timeout = absl::Seconds(5);
   // A comment on a quiet SSE stream this often.
   absl::Duration heartbeat_interval = absl::Seconds(15);
   // The SSE retry hint: base + a random 0..base/2 per response, so clients of
@@ -81,10 +94,18 @@ struct HttpServerOptions {
   double burst_per_ip = 0;
   // Open SSE streams per client address (0: no limit); beyond, 429.
   size_t max_streams_per_ip = 0;
-  // Loopback peers (127.0.0.0/8, ::1) are exempt from both limits unless
-  // this is set: they are local tools (benchmarks, probes) or a proxy on the
-  // same host, behind which every client shares one address anyway.
+  // Open connections per peer address (0: no limit); beyond, the new
+  // connection is closed at once without an answer.
+  size_t max_connections_per_ip = 0;
+  // Loopback clients (127.0.0.0/8, ::1) are exempt from the per-address
+  // limits unless this is set: they are local tools (benchmarks, probes) or
+  // a proxy on the same host, behind which every client shares one address
+  // anyway (better: list it in trusted_proxies).
   bool limit_loopback = false;
+  // Addresses or CIDR blocks ("10.0.0.0/8", "::1") of reverse proxies whose
+  // X-Forwarded-For names the client. Start() fails (INVALID_ARGUMENT) on an
+  // entry that is neither.
+  std::vector<std::string> trusted_proxies;
   // For the rate limit; nullptr: the real clock.
   const Clock* clock = nullptr;
 };

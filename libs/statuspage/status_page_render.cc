@@ -1,13 +1,17 @@
 #include "libs/statuspage/status_page_render.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <tuple>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/base/public_url.h"
@@ -545,6 +549,24 @@ std::string RenderAtomFeed(const StatusPageModel& m, size_t max_entries) {
   }
   absl::StrAppend(&out, "</feed>\n");
   return out;
+}
+
+const std::string& StatusPageContentSecurityPolicy() {
+  static const std::string* const policy = [] {
+    auto hash = [](const char* text) {
+      unsigned char digest[EVP_MAX_MD_SIZE];
+      unsigned int size = 0;
+      EVP_Digest(text, std::strlen(text), digest, &size, EVP_sha256(), nullptr);
+      return absl::StrCat(
+          "'sha256-",
+          absl::Base64Escape(absl::string_view(reinterpret_cast<const char*>(digest), size)), "'");
+    };
+    return new std::string(absl::StrCat(
+        "default-src 'none'; script-src ", hash(kLiveScript), "; style-src ", hash(kStyle),
+        "; style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"));
+  }();
+  return *policy;
 }
 
 }  // namespace statuscast

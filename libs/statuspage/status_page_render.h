@@ -41,6 +41,14 @@ std::string RenderAtomFeed(const StatusPageModel& model, size_t max_entries = 50
 // A strong ETag for `body` ("\"sp-<16 hex>\"", FNV-1a 64).
 std::string ContentEtag(const std::string& body);
 
+// The Content-Security-Policy for the HTML pages: scripts and styles only
+// the pages' own inline <script> and <style> (allowed by their SHA-256
+// hashes, so an injected one would not run), fetches to the page's own
+// origin (the live update), no framing (frame-ancestors 'none'), no
+// plugins, no base or form targets. Style attributes stay allowed: the
+// markup uses a few, and the live update copies them.
+const std::string& StatusPageContentSecurityPolicy();
+
 }  // namespace statuscast
 
 #endif  // STATUSCAST_LIBS_STATUSPAGE_STATUS_PAGE_RENDER_H_

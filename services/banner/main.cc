@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -27,6 +28,7 @@
 #include "libs/base/flag_env.h"
 #include "libs/base/log.h"
 #include "libs/base/public_url.h"
+#include "libs/http/client_address.h"
 #include "libs/http/http_server.h"
 #include "libs/metrics/prometheus_transport_metrics.h"
 #include "libs/pgstore/change_feed.h"
@@ -83,6 +85,20 @@ ABSL_FLAG(int, http_burst_per_ip, 100,
 ABSL_FLAG(int, http_max_streams_per_ip, 100,
           "open SSE streams per client address; beyond, 429. 0: no limit. Loopback clients are "
           "exempt (env STATUSCAST_HTTP_MAX_STREAMS_PER_IP)");
+ABSL_FLAG(int, http_max_connections_per_ip, 200,
+          "open HTTP connections per client address (IPv6: per /64); a connection beyond it is "
+          "closed at once. 0: no limit. Loopback and --http_trusted_proxies are exempt "
+          "(env STATUSCAST_HTTP_MAX_CONNECTIONS_PER_IP)");
+ABSL_FLAG(absl::Duration, http_header_timeout, absl::Seconds(5),
+          "a new HTTP connection must finish TLS and send its first request header within this, "
+          "or it is closed (env STATUSCAST_HTTP_HEADER_TIMEOUT)");
+ABSL_FLAG(std::string, http_trusted_proxies, "",
+          "comma-separated addresses or CIDR blocks of reverse proxies; from them the client "
+          "address (limits, logs) is the right-most X-Forwarded-For entry not listed here "
+          "(env STATUSCAST_HTTP_TRUSTED_PROXIES)");
+ABSL_FLAG(bool, http_limit_loopback, false,
+          "apply the per-address HTTP limits to loopback clients too (by default they are exempt) "
+          "(env STATUSCAST_HTTP_LIMIT_LOOPBACK)");
 ABSL_FLAG(std::string, metrics_address, "127.0.0.1:9401",
           "Prometheus /metrics listen address (env STATUSCAST_BANNER_METRICS_ADDRESS)");
 ABSL_FLAG(std::string, database_url, "",
@@ -201,6 +217,10 @@ int Main(int argc, char** argv) {
       {"http_rate_per_ip", "STATUSCAST_HTTP_RATE_PER_IP"},
       {"http_burst_per_ip", "STATUSCAST_HTTP_BURST_PER_IP"},
       {"http_max_streams_per_ip", "STATUSCAST_HTTP_MAX_STREAMS_PER_IP"},
+      {"http_max_connections_per_ip", "STATUSCAST_HTTP_MAX_CONNECTIONS_PER_IP"},
+      {"http_header_timeout", "STATUSCAST_HTTP_HEADER_TIMEOUT"},
+      {"http_trusted_proxies", "STATUSCAST_HTTP_TRUSTED_PROXIES"},
+      {"http_limit_loopback", "STATUSCAST_HTTP_LIMIT_LOOPBACK"},
       {"metrics_address", "STATUSCAST_BANNER_METRICS_ADDRESS"},
       {"database_url", "STATUSCAST_DATABASE_URL"},
       {"auth", "STATUSCAST_AUTH"},
@@ -263,6 +283,19 @@ int Main(int argc, char** argv) {
   }
   if (absl::GetFlag(FLAGS_http_max_streams_per_ip) < 0) {
     return Fail("--http_max_streams_per_ip must be >= 0");
+  }
+  if (absl::GetFlag(FLAGS_http_max_connections_per_ip) < 0) {
+    return Fail("--http_max_connections_per_ip must be >= 0");
+  }
+  if (absl::GetFlag(FLAGS_http_header_timeout) < absl::Milliseconds(100) ||
+      absl::GetFlag(FLAGS_http_header_timeout) > absl::Minutes(5)) {
+    return Fail("--http_header_timeout must be between 100ms and 5m");
+  }
+  const std::vector<std::string> http_trusted_proxies =
+      absl::StrSplit(absl::GetFlag(FLAGS_http_trusted_proxies), ',', absl::SkipWhitespace());
+  if (absl::StatusOr<TrustedProxies> proxies = TrustedProxies::Parse(http_trusted_proxies);
+      !proxies.ok()) {
+    return Fail(absl::StrCat("--http_trusted_proxies: ", proxies.status().message()));
   }
   const std::string url = absl::GetFlag(FLAGS_database_url);
   if (url.empty()) {
@@ -476,6 +509,11 @@ int Main(int argc, char** argv) {
   http_options.burst_per_ip = absl::GetFlag(FLAGS_http_burst_per_ip);
   http_options.max_streams_per_ip =
       static_cast<size_t>(absl::GetFlag(FLAGS_http_max_streams_per_ip));
+  http_options.max_connections_per_ip =
+      static_cast<size_t>(absl::GetFlag(FLAGS_http_max_connections_per_ip));
+  http_options.header_timeout = absl::GetFlag(FLAGS_http_header_timeout);
+  http_options.trusted_proxies = http_trusted_proxies;
+  http_options.limit_loopback = absl::GetFlag(FLAGS_http_limit_loopback);
   HttpServer http(http_options, &metrics);
   AddBannerRoutes(http, hub, &metrics, RealClock::Get());
   AddBannerServiceRoutes(http, hub, follower);

@@ -25,6 +25,15 @@ const std::string& IncidentPageRoute() {
   return *route;
 }
 
+// The pages' own policy; X-Content-Type-Options: nosniff comes with every
+// response from HttpServer. Frame-Options for browsers without
+// frame-ancestors. Not for the SDK and the JSON, which other sites embed.
+void AddPageHeaders(HttpResponse& r) {
+  r.WithHeader("Content-Security-Policy", StatusPageContentSecurityPolicy())
+      .WithHeader("X-Frame-Options", "DENY")
+      .WithHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+}
+
 HttpResponse Serve(const HttpRequest& req, const RenderedDocument& doc, const char* content_type,
                    const char* cache_control) {
   HttpResponse r;
@@ -35,10 +44,7 @@ HttpResponse Serve(const HttpRequest& req, const RenderedDocument& doc, const ch
     return r;
   }
   r.body = doc.body;
-  if (content_type == kHtml) {
-    r.WithHeader("X-Content-Type-Options", "nosniff")
-        .WithHeader("Referrer-Policy", "strict-origin-when-cross-origin");
-  }
+  if (content_type == kHtml) AddPageHeaders(r);
   return r;
 }
 
@@ -76,6 +82,7 @@ HttpResponse NoSuchIncident(const std::string& ref) {
       "found</title><p>" +
       why + " <a href=\"/\">Current status</a></p></html>";
   r.WithHeader("Cache-Control", "no-cache");
+  AddPageHeaders(r);
   return r;
 }
 

@@ -328,7 +328,7 @@ class BannerHubResumeTest : public BannerHubTest {
   // with changes elsewhere only.
   void SetUp() override {
     hub_.Publish(World(3));
-    ASSERT_NE(hub_.Current(kCheckout), nullptr);  // this replica watches the target
+    hub_.Subscribe(kCheckout, 0, Sink());  // this replica watches the target
     hub_.Publish(World(5, {CheckoutIncident()}));
     hub_.Publish(World(9, {CheckoutIncident(), AccountIncident()}));
   }
@@ -554,7 +554,8 @@ TEST_F(BannerHubTest, DeliveredSetCarriesTheOldestNewCommitTime) {
 
 TEST_F(BannerHubTest, SnapshotOnSubscribeCarriesNoCommitTime) {
   hub_.Publish(World(5));
-  ASSERT_NE(hub_.Current(kCheckout), nullptr);
+  auto watcher = Sink();
+  hub_.Subscribe(kCheckout, 0, watcher);
   hub_.Publish(World(6, {CheckoutIncident()}), {{6, kStart}});
   ASSERT_EQ(hub_.Current(kCheckout)->oldest_commit, kStart);  // the change itself has it
 
@@ -690,6 +691,92 @@ TEST_F(BannerHubTest, UnwatchedTargetsAreForgottenBeyondTheCacheLimit) {
   EXPECT_EQ(hub.stats().targets, 2u);
   hub.Publish(World(6, {CheckoutIncident()}));
   EXPECT_THAT(sink->Versions(), ElementsAre(5, 6));  // the watched target stays
+}
+
+// ---------------------------------------------------------------------------
+// Cost of a change: unwatched snapshot targets (issue 17)
+
+// Publishes a change after `snapshot_targets` distinct snapshot-only targets
+// were asked for; the renders that Publish cost.
+uint64_t RendersOfAPublishAfterSnapshots(int snapshot_targets) {
+  FakeClock clock(kStart);
+  BannerHub hub(clock, Options());
+  hub.Publish(World(5));
+  hub.Subscribe(kCheckout, 0, std::make_shared<RecordingSink>());
+  for (int i = 0; i < snapshot_targets; ++i) {
+    hub.Current(BannerTarget{"web", absl::StrCat("/probe/", i)});
+  }
+  clock.Advance(absl::Seconds(1));
+  const uint64_t before = hub.stats().sets_rendered;
+  hub.Publish(World(6, {CheckoutIncident()}));
+  hub.Refresh();
+  return hub.stats().sets_rendered - before;
+}
+
+TEST_F(BannerHubTest, PublishCostDoesNotGrowWithUnwatchedSnapshotTargets) {
+  const uint64_t with_none = RendersOfAPublishAfterSnapshots(0);
+  EXPECT_EQ(with_none, 2u);  // the one watched target, by Publish and by Refresh
+  EXPECT_EQ(RendersOfAPublishAfterSnapshots(100), with_none);
+  EXPECT_EQ(RendersOfAPublishAfterSnapshots(5000), with_none);
+}
+
+TEST_F(BannerHubTest, AnUnwatchedSnapshotIsRenderedOnceWhenAskedAfterAChange) {
+  hub_.Publish(World(5));
+  ASSERT_EQ(hub_.Current(kCheckout)->version, 5);
+  hub_.Publish(World(6, {CheckoutIncident()}));
+  hub_.Publish(World(7, {CheckoutIncident()}));
+  const uint64_t before = hub_.stats().sets_rendered;
+
+  std::shared_ptr<const RenderedSet> set = hub_.Current(kCheckout);
+  EXPECT_EQ(set->version, 7);
+  ASSERT_THAT(set->banners, SizeIs(1));
+  EXPECT_EQ(set->banners[0].incident_ref, "INC-3");
+  EXPECT_EQ(hub_.Current(kCheckout), set);  // cached for this world
+  EXPECT_EQ(hub_.stats().sets_rendered, before + 1);
+}
+
+TEST_F(BannerHubTest, AnUnwatchedSnapshotKeepsItsHashAcrossUnrelatedChanges) {
+  hub_.Publish(World(5, {CheckoutIncident()}));
+  const std::string etag = hub_.Current(kCheckout)->content_hash;
+  hub_.Publish(World(6, {CheckoutIncident(), AccountIncident()}));  // /account only
+  std::shared_ptr<const RenderedSet> set = hub_.Current(kCheckout);
+  EXPECT_EQ(set->content_hash, etag);  // a client's If-None-Match still matches: 304
+  EXPECT_EQ(set->version, 6);
+}
+
+TEST_F(BannerHubTest, ResumeOnASnapshotOnlyTargetMaySendTheSameContentAgainButNeverMissesIt) {
+  // Content changed at 5, the world moved on to 9; nobody watched, so the
+  // hub only knows it changed somewhere in (3, 9].
+  hub_.Publish(World(3));
+  hub_.Current(kCheckout);
+  hub_.Publish(World(5, {CheckoutIncident()}));
+  hub_.Publish(World(9, {CheckoutIncident(), AccountIncident()}));
+  auto at5 = Sink();
+  auto at9 = Sink();
+  hub_.Subscribe(kCheckout, 5, at5);
+  hub_.Subscribe(kCheckout, 9, at9);
+  EXPECT_THAT(at5->Versions(), ElementsAre(9));  // the same banners again, harmless
+  EXPECT_THAT(at9->sets, IsEmpty());
+}
+
+TEST_F(BannerHubTest, SubscribingToAStaleTargetResumesAsIfItHadBeenWatched) {
+  hub_.Publish(World(5, {CheckoutIncident()}));
+  hub_.Current(kCheckout);
+  hub_.Publish(World(6, {CheckoutIncident(), AccountIncident()}));  // checkout unchanged
+  auto has_it = Sink();
+  hub_.Subscribe(kCheckout, 5, has_it);  // content since 5: nothing to send
+  EXPECT_THAT(has_it->sets, IsEmpty());
+
+  hub_.Publish(World(7, {}));  // watched now: delivered at once
+  EXPECT_THAT(has_it->Versions(), ElementsAre(7));
+
+  EXPECT_THAT(hub_.Current(kAccount)->banners, IsEmpty());
+  hub_.Publish(World(8, {AccountIncident()}));  // /account changes while nobody watches
+  auto behind = Sink();
+  hub_.Subscribe(kAccount, 7, behind);
+  ASSERT_THAT(behind->Versions(), ElementsAre(8));
+  ASSERT_THAT(behind->sets[0]->banners, SizeIs(1));
+  EXPECT_EQ(behind->sets[0]->banners[0].incident_ref, "INC-4");
 }
 
 }  // namespace

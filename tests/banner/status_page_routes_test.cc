@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/http/http_server.h"
+#include "libs/statuspage/status_page_render.h"
 #include "services/banner/status_page_publisher.h"
 #include "tests/http/http_test_util.h"
 
@@ -95,6 +96,29 @@ TEST_F(StatusPageRoutesTest, EveryPageIs503UntilTheFirstLoad) {
     EXPECT_EQ(r.status, 503) << path;
     EXPECT_EQ(r.Header("retry-after"), "1");
   }
+}
+
+TEST_F(StatusPageRoutesTest, PagesForbidFramingAndCarryTheirContentSecurityPolicy) {
+  for (const char* path : {"/", "/status", "/incidents/INC-1", "/incidents/INC-404"}) {
+    RawResponse r = Request(port_, "GET", path);
+    EXPECT_EQ(r.Header("content-security-policy"), StatusPageContentSecurityPolicy()) << path;
+    EXPECT_THAT(r.Header("content-security-policy"), HasSubstr("frame-ancestors 'none'"));
+    EXPECT_EQ(r.Header("x-frame-options"), "DENY") << path;
+    EXPECT_EQ(r.Header("x-content-type-options"), "nosniff") << path;
+  }
+}
+
+TEST_F(StatusPageRoutesTest, EveryResponseIsNosniffButOnlyPagesRefuseFraming) {
+  // JSON, the feed, the SDK (embedded by other sites), errors and 404s.
+  for (const char* path :
+       {"/v1/status.json", "/feed.atom", "/sdk/banner.js", "/favicon.ico", "/no/such/thing"}) {
+    RawResponse r = Request(port_, "GET", path);
+    EXPECT_EQ(r.Header("x-content-type-options"), "nosniff") << path;
+    EXPECT_FALSE(r.Has("x-frame-options")) << path;
+    EXPECT_FALSE(r.Has("content-security-policy")) << path;
+  }
+  snapshot_ = nullptr;
+  EXPECT_EQ(Request(port_, "GET", "/v1/status.json").Header("x-content-type-options"), "nosniff");
 }
 
 }  // namespace

@@ -252,7 +252,21 @@ describe('banner SDK and status page in Chromium', { concurrency: false }, () =>
   test('the status page refreshes in place with JavaScript', async () => {
     const live = await stack.browser.newContext({ viewport: { width: 1000, height: 1400 } });
     const page = await live.newPage();
-    await page.goto(stack.bannerBase + '/');
+    // Its Content-Security-Policy must let the page's own script and style
+    // run, through a live update too: Chromium reports a blocked one both as
+    // a console error and as a securitypolicyviolation event.
+    const violations = [];
+    page.on('console', (msg) => {
+      if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text());
+    });
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`Refused to load: CSP ${e.violatedDirective} blocked ${e.blockedURI}`);
+      });
+    });
+    const response = await page.goto(stack.bannerBase + '/');
+    assert.match(response.headers()['content-security-policy'], /frame-ancestors 'none'/);
+    assert.equal(response.headers()['x-frame-options'], 'DENY');
     await page.waitForSelector('html[data-live="on"]');
     await page.evaluate(() => { window.notReloaded = true; });
 
@@ -263,6 +277,11 @@ describe('banner SDK and status page in Chromium', { concurrency: false }, () =>
     console.log(`status page showed the update ${Math.round(ms)} ms after statuscastctl returned`);
     assert.equal(await page.evaluate(() => window.notReloaded), true, 'updated in place, not reloaded');
     assert.equal(await page.locator('article#INC-1 .timeline li').count(), 4);
+    // The inline stylesheet applied (a blocked <style> has no sheet).
+    assert.equal(await page.evaluate(() => document.querySelector('style').sheet !== null), true);
+    await page.goto(stack.bannerBase + '/incidents/INC-1');
+    await page.waitForSelector('html[data-live="on"]');
+    assert.deepEqual(violations, [], 'no Content-Security-Policy violation on the status page');
     await page.screenshot({ path: path.join(ARTIFACTS, 'status-page.png'), fullPage: true });
     await live.close();
   });

@@ -58,6 +58,25 @@ TEST(ClientLimitsTest, StreamsAreCappedPerClientAndFreedOnRelease) {
   EXPECT_FALSE(limits.AcquireStream("10.0.0.1"));
 }
 
+TEST(ClientLimitsTest, ConnectionsAreCappedPerClientAndFreedOnRelease) {
+  ClientLimits limits(ClientLimitOptions{0, 0, 0, /*max_connections=*/2});
+  EXPECT_TRUE(limits.AcquireConnection("10.0.0.1"));
+  EXPECT_TRUE(limits.AcquireConnection("10.0.0.1"));
+  EXPECT_FALSE(limits.AcquireConnection("10.0.0.1"));
+  EXPECT_TRUE(limits.AcquireConnection("2001:db8::/64"));
+  limits.ReleaseConnection("10.0.0.1");
+  EXPECT_TRUE(limits.AcquireConnection("10.0.0.1"));
+  EXPECT_FALSE(limits.AcquireConnection("10.0.0.1"));
+  // Streams are counted apart: a stream also holds a connection.
+  EXPECT_TRUE(limits.AcquireStream("10.0.0.1"));
+}
+
+TEST(ClientLimitsTest, NoConnectionCapCountsNothing) {
+  ClientLimits limits(ClientLimitOptions{});
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(limits.AcquireConnection("10.0.0.1"));
+  limits.ReleaseConnection("10.0.0.1");  // harmless
+}
+
 TEST(ClientLimitsTest, NoStreamCapCountsNothing) {
   ClientLimits limits(ClientLimitOptions{});
   for (int i = 0; i < 100; ++i) ASSERT_TRUE(limits.AcquireStream("10.0.0.1"));

@@ -2,6 +2,7 @@
 // (tests/rpc/test_certificates.h) and curl as the real client: snapshots
 // and Server-Sent Events over HTTPS, and what happens without the CA or
 // without TLS.
+#include <stdio.h>
 #include <unistd.h>
 
 #include <memory>
@@ -169,6 +170,54 @@ TEST_F(HttpTlsTest, LimitsApplyOverTlsToo) {
   RawResponse r = testing_http::ParseResponse(second->output());
   EXPECT_EQ(r.status, 429);
   EXPECT_EQ(r.Header("retry-after"), "1");
+}
+
+// `openssl s_client` offering only `ciphers` over TLS 1.2; its output.
+std::string OpenSslTls12Handshake(int port, const std::string& ciphers) {
+  const std::string command = absl::StrCat("openssl s_client -connect 127.0.0.1:", port,
+                                           " -tls1_2 -cipher ", ciphers, " </dev/null 2>&1");
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return "popen failed";
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  pclose(pipe);
+  return out;
+}
+
+TEST_F(HttpTlsTest, Tls12WithoutForwardSecrecyOrWithCbcIsRefused) {
+  StartServer(TlsOptions());
+  for (const char* weak : {"AES128-SHA", "AES256-GCM-SHA384", "ECDHE-RSA-AES128-SHA",
+                           "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA256"}) {
+    const std::string out = OpenSslTls12Handshake(port_, weak);
+    EXPECT_THAT(out, HasSubstr("Cipher is (NONE)")) << weak << ": " << out;
+    EXPECT_THAT(out, HasSubstr("handshake failure")) << weak << ": " << out;
+  }
+}
+
+TEST_F(HttpTlsTest, Tls12WithEcdheAndAeadIsAccepted) {
+  StartServer(TlsOptions());
+  for (const char* pair : {"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256",
+                           "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"}) {
+    const std::string out = OpenSslTls12Handshake(port_, pair);
+    EXPECT_THAT(out, HasSubstr("Protocol  : TLSv1.2")) << pair << ": " << out;
+    EXPECT_THAT(out, ::testing::Not(HasSubstr("Cipher is (NONE)"))) << pair << ": " << out;
+    EXPECT_THAT(out, ::testing::ContainsRegex("Cipher is ECDHE-(ECDSA|RSA)-")) << out;
+  }
+}
+
+TEST_F(HttpTlsTest, AConnectionThatNeverStartsTheHandshakeIsClosedAfterTheHeaderTimeout) {
+  HttpServerOptions options = TlsOptions();
+  options.header_timeout = absl::Milliseconds(300);
+  options.request_timeout = absl::Seconds(30);
+  StartServer(options);
+  const int fd = testing_http::ConnectLocal(port_);
+  ASSERT_GE(fd, 0);
+  const absl::Time start = absl::Now();
+  EXPECT_EQ(testing_http::ReadAll(fd, absl::Seconds(10)), "");
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  close(fd);
 }
 
 TEST_F(HttpTlsTest, StartFailsOnAMissingCertificate) {
