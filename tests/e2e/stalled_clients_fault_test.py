@@ -2,7 +2,8 @@
 """Subscribers that stop reading, and subscribers whose network vanishes.
 
 The real statuscast-banner (own PostgreSQL cluster) listens on the host end of
-a veth pair into a network namespace the test creates (10.213.47.0/30).
+a veth pair into a network namespace the test creates (a /30 in 10.213.0.0/16
+chosen by the process id, so that concurrent runs do not share addresses).
 
 Stalled: from inside the namespace, 250 gRPC subscribers that speak HTTP/2 by hand, announce a stream
 window of 0 bytes and never read again after the first bytes (the server can
@@ -50,7 +51,11 @@ from statuscast.v1 import banner_pb2_grpc as bpb_grpc  # noqa: E402
 
 NS = "sc_fault_%d" % os.getpid()
 HOST_IF, NS_IF = "scfh%d" % (os.getpid() % 100000), "scfn%d" % (os.getpid() % 100000)
-HOST_IP, NS_IP = "10.213.47.1", "10.213.47.2"
+# One /30 of 10.213.0.0/16 per process: two runs at once (CI beside a
+# developer's run) must not put the same address on two host interfaces.
+_BLOCK = os.getpid() % 16384
+HOST_IP = "10.213.%d.%d" % (_BLOCK // 64, (_BLOCK % 64) * 4 + 1)
+NS_IP = "10.213.%d.%d" % (_BLOCK // 64, (_BLOCK % 64) * 4 + 2)
 STALLED_GRPC = STALLED_SSE = 250
 HEALTHY = 10
 WRITE_TIMEOUT_S = 3
