@@ -54,12 +54,12 @@ const std::map<std::string, std::set<std::string>>& NamingRules() {
       {"internal_detail", {"internal-detail"}},
       {"third_party_blame", {"third-party-blame"}},
       {"performative_apology", {"performative-apology"}},
-      {"missing_part", {"first-comm-missing-part", "update-missing-next-update"}},
-      {"vague_next_update",
-       {"vague-next-update", "first-comm-missing-part", "update-missing-next-update"}},
+      {"missing_part",
+       {"first-comm-missing-part", "update-missing-next-update", "update-missing-part"}},
+      {"vague_next_update", {"first-comm-missing-part", "update-missing-next-update"}},
       {"resolution_missing_part", {"resolution-missing-part"}},
       {"jargon", {"corporate-jargon", "passive-voice"}},
-      {"false_tone", {"tone-false-calm", "tone-false-urgency"}},
+      {"false_tone", {"tone-false-calm", "tone-false-urgency", "tone-dismissive"}},
   };
   return *m;
 }
@@ -155,7 +155,10 @@ std::set<std::string> ExpectedRules(const corpus::LintCorpusCase& c) {
   std::set<std::string> out;
   for (const std::string& id : it->second) {
     if (id == "first-comm-missing-part" && c.phase() != v1::LINT_PHASE_FIRST) continue;
-    if (id == "update-missing-next-update" && c.phase() != v1::LINT_PHASE_UPDATE) continue;
+    if ((id == "update-missing-next-update" || id == "update-missing-part") &&
+        c.phase() != v1::LINT_PHASE_UPDATE) {
+      continue;
+    }
     out.insert(id);
   }
   return out;
