@@ -12,7 +12,8 @@
 // would lint it.
 //
 // LINT_BLIND_VERBOSE=1 also lists every TUNE case that is missed or wrongly
-// flagged (never TEST cases: they stay unseen).
+// flagged, =2 every TUNE case with its findings (never TEST cases: they stay
+// unseen).
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -141,9 +142,11 @@ struct RuleCounts {
   int found = 0;       // ... of which it flagged.
 };
 
-bool Verbose() {
+// 0: figures only; 1: also the TUNE cases missed or wrongly flagged; 2: every
+// TUNE case with its findings.
+int Verbosity() {
   const char* v = std::getenv("LINT_BLIND_VERBOSE");
-  return v != nullptr && std::string(v) == "1";
+  return v == nullptr ? 0 : std::atoi(v);
 }
 
 // Rules that apply to a case's phase; a label naming several rules expects
@@ -219,9 +222,10 @@ TEST(LintBlindCorpusTest, TestSplitMeetsTheGoals) {
     }
     const bool wrong = clean ? !flagged.empty() : !named || (ErrorClassLabels().count(c.label()) &&
                                                             !error);
-    if (wrong && !bc.test && Verbose()) {
-      misses += absl::StrFormat("\n%s %s [%s]\n  %s\n%s", clean ? "FLAGGED" : "MISSED", c.name(),
-                                c.label(), c.message(), Describe(findings));
+    if (!bc.test && (Verbosity() >= 2 || (wrong && Verbosity() >= 1))) {
+      misses += absl::StrFormat("\n%s %s [%s]\n  %s\n%s",
+                                !wrong ? "OK" : clean ? "FLAGGED" : "MISSED", c.name(), c.label(),
+                                c.message(), Describe(findings));
     }
   }
 
@@ -266,10 +270,10 @@ TEST(LintBlindCorpusTest, TestSplitMeetsTheGoals) {
   std::fflush(stdout);
 
   const Figures& t = fig[1];
-  EXPECT_GE(t.anti_pattern_flagged.value(), kMinAntiPatternFlagged) << out;
-  EXPECT_LE(t.clean_flagged.value(), kMaxCleanFlagged) << out;
-  EXPECT_GE(t.error_class_blocked.value(), kMinErrorClassBlocked) << out;
-  EXPECT_LE(t.clean_blocked.n, kMaxCleanBlocked) << out;
+  EXPECT_GE(t.anti_pattern_flagged.value(), kMinAntiPatternFlagged) << "TEST split; see the figures above";
+  EXPECT_LE(t.clean_flagged.value(), kMaxCleanFlagged) << "TEST split; see the figures above";
+  EXPECT_GE(t.error_class_blocked.value(), kMinErrorClassBlocked) << "TEST split; see the figures above";
+  EXPECT_LE(t.clean_blocked.n, kMaxCleanBlocked) << "TEST split; see the figures above";
 }
 
 }  // namespace
