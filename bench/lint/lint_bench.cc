@@ -149,7 +149,9 @@ void BM_Lint2kMessage(benchmark::State& state) {
     us.push_back(std::chrono::duration<double, std::micro>(end - start).count());
   }
   std::sort(us.begin(), us.end());
-  auto at = [&](double q) { return us[std::min(us.size() - 1, static_cast<size_t>(q * us.size()))]; };
+  auto at = [&](double q) {
+    return us[std::min(us.size() - 1, static_cast<size_t>(q * us.size()))];
+  };
   state.counters["bytes"] = static_cast<double>(in.message.size());
   state.counters["p50_us"] = at(0.50);
   state.counters["p99_us"] = at(0.99);

@@ -347,10 +347,9 @@ std::vector<std::string> ClockSpellings(absl::Time t) {
   absl::CivilMinute m = absl::ToCivilMinute(t, utc);
   int hour = m.hour(), minute = m.minute();
   std::string mm = absl::StrFormat("%02d", minute);
-  std::vector<std::string> out = {absl::StrFormat("%02d:%s", hour, mm),
-                                  absl::StrFormat("%d:%s", hour, mm),
-                                  absl::StrFormat("%02d.%s", hour, mm),
-                                  absl::StrFormat("%d.%s", hour, mm)};
+  std::vector<std::string> out = {
+      absl::StrFormat("%02d:%s", hour, mm), absl::StrFormat("%d:%s", hour, mm),
+      absl::StrFormat("%02d.%s", hour, mm), absl::StrFormat("%d.%s", hour, mm)};
   int h12 = hour % 12 == 0 ? 12 : hour % 12;
   std::vector<std::string> clocks12 = {absl::StrFormat("%d:%s", h12, mm)};
   if (minute == 0) clocks12.push_back(absl::StrCat(h12));

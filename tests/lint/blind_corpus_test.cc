@@ -68,8 +68,8 @@ const std::map<std::string, std::set<std::string>>& NamingRules() {
 // Labels whose problem must be blocked: an error-level finding.
 const std::set<std::string>& ErrorClassLabels() {
   static const auto* s =
-      new std::set<std::string>{"speculation",       "false_eta",       "individual_blame",
-                                "internal_detail",   "third_party_blame", "missing_part"};
+      new std::set<std::string>{"speculation",     "false_eta",         "individual_blame",
+                                "internal_detail", "third_party_blame", "missing_part"};
   return *s;
 }
 
@@ -95,7 +95,8 @@ std::vector<BlindCase> LoadBlind() {
   std::vector<BlindCase> out;
   for (const auto& c : parsed.cases()) {
     auto it = split.find(c.name());
-    EXPECT_TRUE(it != split.end()) << c.name() << " is in no split (rerun scripts/lint-blind-split)";
+    EXPECT_TRUE(it != split.end())
+        << c.name() << " is in no split (rerun scripts/lint-blind-split)";
     if (it == split.end()) continue;
     out.push_back({c, it->second == "TEST"});
   }
@@ -220,12 +221,14 @@ TEST(LintBlindCorpusTest, TestSplitMeetsTheGoals) {
       ++rules[id].expected;
       rules[id].found += flagged.count(id) > 0;
     }
-    const bool wrong = clean ? !flagged.empty() : !named || (ErrorClassLabels().count(c.label()) &&
-                                                            !error);
+    const bool wrong =
+        clean ? !flagged.empty() : !named || (ErrorClassLabels().count(c.label()) && !error);
     if (!bc.test && (Verbosity() >= 2 || (wrong && Verbosity() >= 1))) {
       misses += absl::StrFormat("\n%s %s [%s]\n  %s\n%s",
-                                !wrong ? "OK" : clean ? "FLAGGED" : "MISSED", c.name(), c.label(),
-                                c.message(), Describe(findings));
+                                !wrong  ? "OK"
+                                : clean ? "FLAGGED"
+                                        : "MISSED",
+                                c.name(), c.label(), c.message(), Describe(findings));
     }
   }
 
@@ -233,17 +236,15 @@ TEST(LintBlindCorpusTest, TestSplitMeetsTheGoals) {
       "\nBlind lint corpus: %d cases (%d clean), split %s\n"
       "%-58s %-16s %-16s %s\n",
       cases.size(), clean_total, "TUNE/TEST", "figure", "TUNE", "TEST", "goal (TEST)");
-  absl::StrAppendFormat(&out, "%-58s %-16s %-16s >= %.2f\n",
-                        "anti-pattern messages flagged by a rule naming it",
-                        fig[0].anti_pattern_flagged.str(), fig[1].anti_pattern_flagged.str(),
-                        kMinAntiPatternFlagged);
+  absl::StrAppendFormat(
+      &out, "%-58s %-16s %-16s >= %.2f\n", "anti-pattern messages flagged by a rule naming it",
+      fig[0].anti_pattern_flagged.str(), fig[1].anti_pattern_flagged.str(), kMinAntiPatternFlagged);
   absl::StrAppendFormat(&out, "%-58s %-16s %-16s <= %.2f\n",
                         "clean messages flagged at warning or error", fig[0].clean_flagged.str(),
                         fig[1].clean_flagged.str(), kMaxCleanFlagged);
-  absl::StrAppendFormat(&out, "%-58s %-16s %-16s >= %.2f\n",
-                        "error-class messages blocked by an error",
-                        fig[0].error_class_blocked.str(), fig[1].error_class_blocked.str(),
-                        kMinErrorClassBlocked);
+  absl::StrAppendFormat(
+      &out, "%-58s %-16s %-16s >= %.2f\n", "error-class messages blocked by an error",
+      fig[0].error_class_blocked.str(), fig[1].error_class_blocked.str(), kMinErrorClassBlocked);
   absl::StrAppendFormat(&out, "%-58s %-16s %-16s %d\n", "clean messages blocked by an error",
                         absl::StrFormat("%d/%d", fig[0].clean_blocked.n, fig[0].clean_blocked.d),
                         absl::StrFormat("%d/%d", fig[1].clean_blocked.n, fig[1].clean_blocked.d),
@@ -270,9 +271,11 @@ TEST(LintBlindCorpusTest, TestSplitMeetsTheGoals) {
   std::fflush(stdout);
 
   const Figures& t = fig[1];
-  EXPECT_GE(t.anti_pattern_flagged.value(), kMinAntiPatternFlagged) << "TEST split; see the figures above";
+  EXPECT_GE(t.anti_pattern_flagged.value(), kMinAntiPatternFlagged)
+      << "TEST split; see the figures above";
   EXPECT_LE(t.clean_flagged.value(), kMaxCleanFlagged) << "TEST split; see the figures above";
-  EXPECT_GE(t.error_class_blocked.value(), kMinErrorClassBlocked) << "TEST split; see the figures above";
+  EXPECT_GE(t.error_class_blocked.value(), kMinErrorClassBlocked)
+      << "TEST split; see the figures above";
   EXPECT_LE(t.clean_blocked.n, kMaxCleanBlocked) << "TEST split; see the figures above";
 }
 

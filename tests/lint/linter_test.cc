@@ -412,8 +412,8 @@ TEST(LinterTest, DefaultRuleIdsAreStable) {
                   "resolution-missing-part", "resolve-banner-not-cleared", "speculation",
                   "eta-clock", "internal-detail", "third-party-blame", "performative-apology",
                   "corporate-jargon", "passive-voice", "tone-false-calm", "tone-false-urgency",
-                  "time-without-zone", "time-relative", "individual-blame",
-                  "update-missing-part", "tone-dismissive"));
+                  "time-without-zone", "time-relative", "individual-blame", "update-missing-part",
+                  "tone-dismissive"));
 }
 
 // --- Rule files -------------------------------------------------------------
