@@ -12,9 +12,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "libs/base/status_macros.h"
@@ -337,18 +339,46 @@ std::string Fill(const std::string& templ, const LintInput& in, absl::string_vie
                                      {"{{scope}}", ScopeText(in)}});
 }
 
-bool StatesTime(absl::string_view text, absl::Time t) {
-  std::string clock = absl::FormatTime("%H:%M", t, absl::UTCTimeZone());
-  size_t pos = 0;
-  while ((pos = text.find(clock, pos)) != absl::string_view::npos) {
-    bool boundary_before = pos == 0 || !absl::ascii_isdigit(text[pos - 1]);
-    size_t i = pos + clock.size();
-    while (i < text.size() && (text[i] == ' ' || text[i] == '(')) ++i;
-    if (boundary_before && i + 3 <= text.size() &&
-        absl::EqualsIgnoreCase(text.substr(i, 3), "UTC")) {
-      return true;
+// The ways a message may write the clock time of `t`: "09:30", "9:30",
+// "9.30", and in 12-hour form "9:30 am", "9:30am", "9:30 a.m." (and "9 am"
+// on the hour).
+std::vector<std::string> ClockSpellings(absl::Time t) {
+  absl::TimeZone utc = absl::UTCTimeZone();
+  absl::CivilMinute m = absl::ToCivilMinute(t, utc);
+  int hour = m.hour(), minute = m.minute();
+  std::string mm = absl::StrFormat("%02d", minute);
+  std::vector<std::string> out = {
+      absl::StrFormat("%02d:%s", hour, mm), absl::StrFormat("%d:%s", hour, mm),
+      absl::StrFormat("%02d.%s", hour, mm), absl::StrFormat("%d.%s", hour, mm)};
+  int h12 = hour % 12 == 0 ? 12 : hour % 12;
+  std::vector<std::string> clocks12 = {absl::StrFormat("%d:%s", h12, mm)};
+  if (minute == 0) clocks12.push_back(absl::StrCat(h12));
+  for (const std::string& c : clocks12) {
+    for (const char* suffix : hour < 12 ? std::vector<const char*>{"am", " am", "a.m.", " a.m."}
+                                        : std::vector<const char*>{"pm", " pm", "p.m.", " p.m."}) {
+      out.push_back(absl::StrCat(c, suffix));
     }
-    pos += clock.size();
+  }
+  return out;
+}
+
+// True when `text` states `t` with the zone UTC (or GMT, which is UTC).
+bool StatesTime(absl::string_view text, absl::Time t) {
+  const std::string lower = absl::AsciiStrToLower(text);
+  for (const std::string& clock : ClockSpellings(t)) {
+    size_t pos = 0;
+    while ((pos = lower.find(clock, pos)) != std::string::npos) {
+      bool boundary_before = pos == 0 || !absl::ascii_isdigit(lower[pos - 1]);
+      size_t i = pos + clock.size();
+      bool boundary_after = i >= lower.size() || !absl::ascii_isdigit(lower[i]);
+      while (i < lower.size() && (lower[i] == ' ' || lower[i] == '(')) ++i;
+      // GMT is UTC (the zone, not British summer time, which is BST).
+      if (boundary_before && boundary_after && i + 3 <= lower.size() &&
+          (lower.compare(i, 3, "utc") == 0 || lower.compare(i, 3, "gmt") == 0)) {
+        return true;
+      }
+      pos += clock.size();
+    }
   }
   return false;
 }

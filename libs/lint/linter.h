@@ -32,7 +32,7 @@ namespace lint {
 // names (LintLevel, LintPhase, LintField, Severity, IncidentState, Channel),
 // so conversion is a static_cast (see lint_proto.h).
 enum class Level { kUnspecified = 0, kInfo = 1, kWarning = 2, kError = 3 };
-enum class Phase { kUnspecified = 0, kFirst = 1, kUpdate = 2, kResolution = 3 };
+enum class Phase { kUnspecified = 0, kFirst = 1, kUpdate = 2, kResolution = 3, kPostmortem = 4 };
 enum class TextField { kUnspecified = 0, kMessage = 1, kBannerText = 2 };
 enum class Severity { kUnspecified = 0, kSev1 = 1, kSev2 = 2, kSev3 = 3 };
 enum class State {

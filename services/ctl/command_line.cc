@@ -47,7 +47,7 @@ ABSL_FLAG(int, limit, 50, "list: at most this many incidents");
 ABSL_FLAG(int64_t, after, 0, "watch: resume after this change-log sequence");
 ABSL_FLAG(bool, reminders_only, false, "watch: show only the reminders");
 ABSL_FLAG(std::string, file, "", "lint: the draft file ('-' for stdin)");
-ABSL_FLAG(std::string, phase, "", "lint: first, update or resolution");
+ABSL_FLAG(std::string, phase, "", "lint: first, update, resolution or postmortem");
 ABSL_FLAG(std::string, incident, "", "lint: take the context from this incident");
 ABSL_FLAG(std::string, override, "", "post despite lint errors, for this reason (recorded)");
 ABSL_FLAG(std::string, tone, "", "template: acknowledging, updating, no_progress, resolving");

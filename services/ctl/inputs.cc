@@ -361,7 +361,9 @@ absl::StatusOr<v1::LintPhase> ParseLintPhaseInput(const std::string& text) {
   if (s == "first" || s == "acknowledging") return v1::LINT_PHASE_FIRST;
   if (s == "update" || s == "updating") return v1::LINT_PHASE_UPDATE;
   if (s == "resolution" || s == "resolve" || s == "resolving") return v1::LINT_PHASE_RESOLUTION;
-  return Invalid(absl::StrCat("unknown phase \"", text, "\" (use first, update or resolution)"));
+  if (s == "postmortem") return v1::LINT_PHASE_POSTMORTEM;
+  return Invalid(
+      absl::StrCat("unknown phase \"", text, "\" (use first, update, resolution or postmortem)"));
 }
 
 absl::StatusOr<v1::BannerLevel> ParseBannerLevelInput(const std::string& text) {

@@ -73,7 +73,7 @@ absl::Duration DefaultPromiseLead(v1::Severity severity);
 // "resolving".
 absl::StatusOr<v1::TemplateTone> ParseToneInput(const std::string& text);
 
-// "first", "update", "resolution" (lint --phase).
+// "first", "update", "resolution", "postmortem" (lint --phase).
 absl::StatusOr<v1::LintPhase> ParseLintPhaseInput(const std::string& text);
 
 // "info", "maintenance", "minor", "major", "critical" (banner --level).

@@ -87,7 +87,7 @@ const std::vector<CommandHelp>& Commands() {
        "'/checkout*,/cart'",
        {"group", "description", "banner_apps", "banner_paths"}},
       {"lint",
-       "[--file FILE|-] [--severity SEV] [--phase first|update|resolution] [--incident INC-n]\n"
+       "[--file FILE|-] [--severity SEV] [--phase first|update|resolution|postmortem] [--incident INC-n]\n"
        "              [--state S] [--next WHEN] [--components C,...] [--banner B] [--local]",
        "Check a draft update (stdin or --file) before customers read it: each problem\n"
        "              with its span marked, why, and a rewrite. Exit 1 when an error is found.\n"

@@ -168,21 +168,26 @@ class IndependentClientTest(unittest.TestCase):
         self.assertEqual(declared.update.kind, pb.UPDATE_KIND_FIRST)
         self.assertGreaterEqual(inc.first_communication_delay.seconds, 300)
 
-        # Two updates.
+        # Two updates; on a SEV-2 each states its next update time (lint error
+        # update-missing-next-update otherwise, and the server refuses it).
+        promise = (now() + datetime.timedelta(minutes=45)).replace(second=0, microsecond=0)
         r = s.PostUpdate(pb.PostUpdateRequest(
             incident_ref=inc.ref, expected_version=inc.version, idempotency_key=self.key(),
             author="py-responder",
             update=pb.UpdateDraft(state=pb.INCIDENT_STATE_IDENTIFIED,
-                                  message="We've identified the cause.",
+                                  message="We've identified the cause; next update by "
+                                          + promise.strftime("%H:%M") + " UTC.",
                                   channels=[pb.CHANNEL_STATUS_PAGE],
-                                  next_update_at=ts(now() + datetime.timedelta(minutes=45)))))
+                                  next_update_at=ts(promise))))
         self.assertEqual(r.update.kept_promise, pb.PROMISE_OUTCOME_KEPT)
+        promise = (now() + datetime.timedelta(minutes=55)).replace(second=0, microsecond=0)
         r = s.PostUpdate(pb.PostUpdateRequest(
             incident_ref=inc.ref, expected_version=r.incident.version,
             idempotency_key=self.key(), author="py-responder",
-            update=pb.UpdateDraft(message="Still working on the fix; no ETA yet.",
+            update=pb.UpdateDraft(message="Still working on the fix; no ETA yet; next update by "
+                                          + promise.strftime("%H:%M") + " UTC.",
                                   no_progress=True, channels=[pb.CHANNEL_STATUS_PAGE],
-                                  next_update_at=ts(now() + datetime.timedelta(minutes=55)))))
+                                  next_update_at=ts(promise))))
         self.assertEqual(r.update.kind, pb.UPDATE_KIND_NO_PROGRESS)
 
         # Escalation tightens the promise to the SEV-1 cadence.
