@@ -180,7 +180,7 @@ class StalledClientsTest(unittest.TestCase):
             "--sse_write_timeout=%ds" % WRITE_TIMEOUT_S,
             # Every test client comes from one address (not loopback): no per-IP caps.
             "--http_max_streams_per_ip=0", "--http_rate_per_ip=0",
-            "--grpc_max_subscribers_per_ip=0"],
+            "--grpc_max_subscribers_per_ip=0", "--http_max_connections_per_ip=0"],
             GEN, {"STATUSCAST_DATABASE_URL": cls.pg.url, "STATUSCAST_AUTH": "disabled"})
         fs.wait_http("http://%s:%d/readyz" % (HOST_IP, cls.http_port))
         cls.address = "%s:%d" % (HOST_IP, cls.grpc_port)
