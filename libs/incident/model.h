@@ -54,6 +54,11 @@ bool ParseState(const std::string& text, IncidentState* out);
 bool ParseComponentStatus(const std::string& text, ComponentStatus* out);
 bool ParseChannel(const std::string& text, Channel* out);
 
+// Whether an update on `channels` shows on the status page, the canonical
+// record (status_page or public). Only such an update keeps or makes a
+// next-update promise: a banner-only update does neither.
+bool ReachesStatusPage(const std::vector<Channel>& channels);
+
 struct Component {
   std::string name;
   std::string group;

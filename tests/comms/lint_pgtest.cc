@@ -276,6 +276,43 @@ TEST_F(LintServiceTest, AnOverridePostsDespiteErrorsAndRecordsTheReason) {
   EXPECT_EQ(again.lint_findings_size(), resp.lint_findings_size());
 }
 
+TEST_F(LintServiceTest, ABannerOnlyUpdateSaysThePromiseIsStillDueAndLeavesIt) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();  // promised 14:29 UTC
+  clock_.Advance(absl::Minutes(5));
+  v1::PostUpdateRequest req =
+      UpdateRequest(inc, "We're still investigating failed checkouts affecting some users.");
+  req.mutable_update()->clear_channels();
+  req.mutable_update()->add_channels(v1::CHANNEL_IN_APP_BANNER);
+  req.mutable_update()->clear_next_update_at();
+  v1::WriteIncidentResponse resp;
+  grpc::Status s = Post(req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.update().kept_promise(), v1::PROMISE_OUTCOME_NONE);
+  ASSERT_TRUE(HasRule(resp.lint_findings(), "promise-needs-status-page", v1::LINT_LEVEL_WARNING))
+      << Rules(resp.lint_findings());
+  for (const v1::LintFinding& f : resp.lint_findings()) {
+    if (f.rule_id() != "promise-needs-status-page") continue;
+    EXPECT_EQ(f.explanation(),
+              "the next update promised by 14:29 UTC is still due: this update goes only to the "
+              "in-app banner, and only a status-page update (channel status_page or public) "
+              "keeps the promise");
+  }
+  // The promise stands as it was.
+  EXPECT_EQ(resp.incident().next_update_at().seconds(), absl::ToUnixSeconds(At(14, 29)));
+  EXPECT_EQ(Get(inc.ref()).next_update_at().seconds(), absl::ToUnixSeconds(At(14, 29)));
+
+  // A status-page update then keeps it, with no such note.
+  clock_.Advance(absl::Minutes(5));
+  v1::WriteIncidentResponse kept;
+  s = Post(UpdateRequest(resp.incident(),
+                         "We're still investigating failed checkouts affecting some users. We'll "
+                         "post the next update by 14:39 UTC."),
+           &kept);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(kept.update().kept_promise(), v1::PROMISE_OUTCOME_KEPT);
+  EXPECT_FALSE(HasRule(kept.lint_findings(), "promise-needs-status-page"));
+}
+
 TEST_F(LintServiceTest, ASev3UpdateWithErrorsIsPostedWithWarningsStored) {
   v1::Incident inc = Declare(v1::SEVERITY_SEV3).incident();
   clock_.Advance(absl::Minutes(5));
