@@ -415,8 +415,11 @@ absl::Status IncidentCommands::LintPosted(const Incident& inc, IncidentState sta
                                           const std::string& field_prefix, Update& u,
                                           std::string* audit_note) const {
   u.lint_override_reason = override_reason;
+  u.third_party_confirmed = third_party_confirmed;
+  const std::string confirmed_note = third_party_confirmed ? "; third party confirmed" : "";
+  *audit_note = confirmed_note;
   if (!override_reason.empty()) {
-    *audit_note = absl::StrCat("; lint override: ", OneLine(override_reason));
+    absl::StrAppend(audit_note, "; lint override: ", OneLine(override_reason));
   }
   if (linter_ == nullptr) return absl::OkStatus();
   lint::LintInput in;
@@ -452,9 +455,9 @@ absl::Status IncidentCommands::LintPosted(const Incident& inc, IncidentState sta
                      "(statuscastctl: --override \"why\"); nothing was written"));
   }
   if (errors > 0 && !override_reason.empty()) {
-    *audit_note =
-        absl::StrCat("; posted despite ", errors, errors == 1 ? " lint error" : " lint errors",
-                     ", override: ", OneLine(override_reason));
+    *audit_note = absl::StrCat(confirmed_note, "; posted despite ", errors,
+                               errors == 1 ? " lint error" : " lint errors",
+                               ", override: ", OneLine(override_reason));
   }
   u.lint_findings = std::move(findings);
   return absl::OkStatus();

@@ -13,7 +13,9 @@
 // severity, such an update fails with FAILED_PRECONDITION (the findings in the
 // message and as field violations on the text) and nothing is written, unless
 // the write carries a lint override reason, which is then recorded on the
-// update and in the audit row. A banner-only update posted while a promise
+// update and in the audit row. The author's third_party_confirmed (which
+// switches off the linter's third-party-blame finding) is recorded the same
+// way. A banner-only update posted while a promise
 // stands gets a warning finding "promise-needs-status-page" naming the
 // deadline: only a status-page update keeps it.
 //

@@ -94,6 +94,9 @@ struct Update {
   // posting despite error-level ones (empty when none was given).
   std::vector<lint::Finding> lint_findings;
   std::string lint_override_reason;
+  // The author confirmed that a third party named in the text is at fault
+  // (the linter then does not flag the name); recorded for the audit trail.
+  bool third_party_confirmed = false;
 };
 
 struct SeverityChange {

@@ -41,6 +41,8 @@ ABSL_FLAG(std::string, description, "", "component description");
 ABSL_FLAG(std::string, since, "", "list, report: confirmed start at or after");
 ABSL_FLAG(std::string, until, "", "list, report: confirmed start before");
 ABSL_FLAG(bool, no_progress, false, "mark the update as 'no progress'");
+ABSL_FLAG(bool, third_party_confirmed, false,
+          "the third party named in the message is confirmed at fault (recorded)");
 ABSL_FLAG(bool, open, false, "list: open incidents only");
 ABSL_FLAG(bool, closed, false, "list: resolved incidents only");
 ABSL_FLAG(int, limit, 50, "list: at most this many incidents");
@@ -82,7 +84,7 @@ const std::vector<std::string>& OurFlags() {
       "tone",   "post",        "local",       "banner_server", "text",
       "level",  "apps",        "paths",       "starts",        "ends",
       "link",   "app",         "banner_apps", "banner_paths",  "reminders_only",
-      "token",  "scope",       "ttl",         "insecure"};
+      "token",  "scope",       "ttl",         "insecure",      "third_party_confirmed"};
   return *kFlags;
 }
 
@@ -197,6 +199,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
   o.since = absl::GetFlag(FLAGS_since);
   o.until = absl::GetFlag(FLAGS_until);
   o.no_progress = absl::GetFlag(FLAGS_no_progress);
+  o.third_party_confirmed = absl::GetFlag(FLAGS_third_party_confirmed);
   o.open = absl::GetFlag(FLAGS_open);
   o.closed = absl::GetFlag(FLAGS_closed);
   o.limit = absl::GetFlag(FLAGS_limit);

@@ -225,6 +225,7 @@ bool CommandRunner::BuildDraft(v1::Severity severity, v1::IncidentState default_
   draft->set_message(o.message);
   draft->set_banner_text(o.banner);
   draft->set_no_progress(o.no_progress);
+  draft->set_third_party_confirmed(o.third_party_confirmed);
   absl::StatusOr<std::vector<v1::Channel>> channels =
       ParseChannelsInput(o.channels.empty() ? default_channels : o.channels);
   if (!channels.ok()) {
@@ -257,7 +258,7 @@ int CommandRunner::Declare(const std::vector<std::string>& args) {
                       "--components is required: who is affected, e.g. checkout:major_outage");
   }
   if (o.message.empty()) {
-    for (const char* f : {"banner", "channels", "next", "state"}) {
+    for (const char* f : {"banner", "channels", "next", "state", "third_party_confirmed"}) {
       if (o.given.count(f)) return UsageError("declare", absl::StrCat("--", f, " needs --message"));
     }
   }
@@ -364,6 +365,7 @@ int CommandRunner::Resolve(const std::vector<std::string>& args) {
   req.set_author(o.author);
   req.set_idempotency_key(IdempotencyKey());
   req.set_lint_override_reason(o.override_reason);
+  req.set_third_party_confirmed(o.third_party_confirmed);
   v1::WriteIncidentResponse resp;
   code = Call(&v1::IncidentService::StubInterface::ResolveIncident, req, &resp,
               absl::StrCat("resolve ", inc.ref()), inc.ref(), req.idempotency_key());

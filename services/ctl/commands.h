@@ -55,7 +55,7 @@ struct CtlOptions {
       banner_server = "127.0.0.1:7401", text, level, apps, paths, starts, ends, link, app,
       banner_apps, banner_paths;
   bool no_progress = false, open = false, closed = false, post = false, local = false,
-       reminders_only = false;
+       reminders_only = false, third_party_confirmed = false;
   int limit = 50;
   int64_t after = 0;
   // The flags given on the command line (canonical names, e.g. "no_progress"),

@@ -313,6 +313,58 @@ TEST_F(LintServiceTest, ABannerOnlyUpdateSaysThePromiseIsStillDueAndLeavesIt) {
   EXPECT_FALSE(HasRule(kept.lint_findings(), "promise-needs-status-page"));
 }
 
+TEST_F(LintServiceTest, ThirdPartyConfirmedIsStoredReturnedAndAudited) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
+  clock_.Advance(absl::Minutes(5));
+  const std::string blame =
+      "AWS is having issues in one region. We'll post the next update by 14:34 UTC.";
+  // Unconfirmed, the name is a lint error and the SEV-1 update is refused.
+  v1::WriteIncidentResponse refused;
+  grpc::Status s = Post(UpdateRequest(inc, blame), &refused);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "[third-party-blame]")) << s.error_message();
+
+  v1::PostUpdateRequest req = UpdateRequest(inc, blame);
+  req.mutable_update()->set_third_party_confirmed(true);
+  v1::WriteIncidentResponse resp;
+  s = Post(req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(resp.update().third_party_confirmed());
+  EXPECT_FALSE(HasRule(resp.lint_findings(), "third-party-blame")) << Rules(resp.lint_findings());
+
+  v1::Incident full = Get(inc.ref());
+  ASSERT_EQ(full.timeline_size(), 2);
+  EXPECT_FALSE(full.timeline(0).update().third_party_confirmed());
+  EXPECT_TRUE(full.timeline(1).update().third_party_confirmed());
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM incident_updates WHERE third_party_confirmed"), "1");
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM audit_log WHERE action = 'updated' AND details LIKE "
+                      "'%; third party confirmed%'"),
+            "1");
+
+  // The resolution records it the same way.
+  clock_.Advance(absl::Minutes(5));
+  v1::ResolveIncidentRequest res;
+  res.set_incident_ref(inc.ref());
+  res.set_expected_version(resp.incident().version());
+  res.set_idempotency_key(NewKey());
+  res.set_author("alice");
+  res.set_message(
+      "Resolved: checkout works normally again. The failures were caused by an outage at AWS in "
+      "one region, which they have fixed. We know this stopped many of you from completing "
+      "orders, and we're sorry. To prevent this from happening again, we're moving checkout to "
+      "run in two regions. We'll publish a postmortem within five days.");
+  res.set_third_party_confirmed(true);
+  grpc::ClientContext ctx;
+  v1::WriteIncidentResponse resolved;
+  s = stub_->ResolveIncident(&ctx, res, &resolved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(resolved.update().third_party_confirmed());
+  EXPECT_TRUE(Get(inc.ref()).timeline(2).update().third_party_confirmed());
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM audit_log WHERE action = 'resolved' AND details LIKE "
+                      "'%; third party confirmed%'"),
+            "1");
+}
+
 TEST_F(LintServiceTest, ASev3UpdateWithErrorsIsPostedWithWarningsStored) {
   v1::Incident inc = Declare(v1::SEVERITY_SEV3).incident();
   clock_.Advance(absl::Minutes(5));

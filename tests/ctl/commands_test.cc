@@ -589,6 +589,36 @@ TEST_F(CommandsTest, UpdatePrintsTheLintFindingsAndSendsTheOverride) {
   EXPECT_EQ(service_.last_post.lint_override_reason(), "quoting the customer");
 }
 
+TEST_F(CommandsTest, ThirdPartyConfirmedIsSentWithUpdateAndDeclare) {
+  CtlOptions o;
+  o.message = "Our card processor confirmed an outage on their side.";
+  o.third_party_confirmed = true;
+  o.given = {"message", "third_party_confirmed"};
+  ASSERT_EQ(Run({"update", "INC-12"}, o), kExitOk) << err_.str();
+  {
+    absl::MutexLock lock(&service_.mu);
+    EXPECT_TRUE(service_.last_post.update().third_party_confirmed());
+  }
+  o.title = "t";
+  o.severity = "sev2";
+  o.components = "checkout:major";
+  o.given = {"message", "third_party_confirmed", "title", "severity", "components"};
+  EXPECT_EQ(Run({"declare"}, o), kExitFailed);  // the fake refuses every declaration
+  absl::MutexLock lock(&service_.mu);
+  EXPECT_TRUE(service_.last_declare.first_update().third_party_confirmed());
+}
+
+TEST_F(CommandsTest, ThirdPartyConfirmedOnDeclareNeedsAMessage) {
+  CtlOptions o;
+  o.title = "t";
+  o.severity = "sev2";
+  o.components = "checkout:major";
+  o.third_party_confirmed = true;
+  o.given = {"title", "severity", "components", "third_party_confirmed"};
+  EXPECT_EQ(Run({"declare"}, o), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--third_party_confirmed needs --message"));
+}
+
 TEST_F(CommandsTest, TemplatePrintsTheMessageAndPostsItAsANoProgressUpdate) {
   CtlOptions o;
   o.tone = "no-progress";
