@@ -1,5 +1,6 @@
 #include "libs/incident/incident_commands.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/escaping.h"
@@ -90,6 +91,9 @@ void AddAffected(std::vector<std::string>& f, const std::vector<AffectedComponen
   }
   f.push_back("|");
 }
+
+// The lint rule of a template's "<...>" placeholder left in the text.
+constexpr char kUnfilledPlaceholderRule[] = "unfilled-placeholder";
 
 // The rule id of the note a banner-only update gets while a promise stands.
 constexpr char kBannerOnlyPromiseRule[] = "promise-needs-status-page";
@@ -435,7 +439,14 @@ absl::Status IncidentCommands::LintPosted(const Incident& inc, IncidentState sta
   in.affected_components = ComponentNames(inc.affected);
   ASSIGN_OR_RETURN(std::vector<lint::Finding> findings, linter_->Lint(in));
   const size_t errors = ErrorCount(findings);
-  if (errors > 0 && override_reason.empty() && lint_policy_.RejectsErrorsAt(inc.severity)) {
+  // An unfilled template placeholder is never a judgement call: it is refused
+  // at every severity, whatever the policy (an override still posts it).
+  const bool placeholder_left =
+      std::any_of(findings.begin(), findings.end(), [](const lint::Finding& f) {
+        return f.level == lint::Level::kError && f.rule_id == kUnfilledPlaceholderRule;
+      });
+  if (errors > 0 && override_reason.empty() &&
+      (placeholder_left || lint_policy_.RejectsErrorsAt(inc.severity))) {
     FieldViolations v;
     std::vector<std::string> described;
     for (const lint::Finding& f : findings) {
@@ -449,8 +460,10 @@ absl::Status IncidentCommands::LintPosted(const Incident& inc, IncidentState sta
         absl::StatusCode::kFailedPrecondition,
         absl::StrCat(inc.ref.empty() ? "the first update" : inc.ref + "'s update", " has ", errors,
                      errors == 1 ? " lint error" : " lint errors", ", and ",
-                     SeverityName(inc.severity),
-                     " updates with lint errors are not posted: ", absl::StrJoin(described, "; "),
+                     lint_policy_.RejectsErrorsAt(inc.severity)
+                         ? absl::StrCat(SeverityName(inc.severity), " updates with lint errors")
+                         : std::string("updates with unfilled placeholders"),
+                     " are not posted: ", absl::StrJoin(described, "; "),
                      ". Fix the text, or post it anyway with lint_override_reason "
                      "(statuscastctl: --override \"why\"); nothing was written"));
   }

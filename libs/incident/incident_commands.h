@@ -10,14 +10,13 @@
 // Resolve, Reopen) is linted inside that transaction, in the incident's
 // context. Its findings go back with the result and are stored with the
 // update. When the LintPolicy rejects error-level findings at the incident's
-// severity, such an update fails with FAILED_PRECONDITION (the findings in the
-// message and as field violations on the text) and nothing is written, unless
-// the write carries a lint override reason, which is then recorded on the
-// update and in the audit row. The author's third_party_confirmed (which
-// switches off the linter's third-party-blame finding) is recorded the same
-// way. A banner-only update posted while a promise
-// stands gets a warning finding "promise-needs-status-page" naming the
-// deadline: only a status-page update keeps it.
+// severity (or, at every severity, when the error is an unfilled template
+// placeholder, "unfilled-placeholder"), such an update fails with FAILED_PRECONDITION (the findings
+// in the message and as field violations on the text) and nothing is written, unless the write
+// carries a lint override reason, which is then recorded on the update and in the audit row. The
+// author's third_party_confirmed (which switches off the linter's third-party-blame finding) is
+// recorded the same way. A banner-only update posted while a promise stands gets a warning finding
+// "promise-needs-status-page" naming the deadline: only a status-page update keeps it.
 //
 // Thread safety: safe to call from many threads; the store serialises.
 // REQUIRES: clock, store and linter (when given) outlive this object.

@@ -104,6 +104,15 @@ absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& in) 
   return out;
 }
 
+std::vector<std::string> UnfilledPlaceholders(Tone tone, const TemplateInput& in) {
+  std::vector<std::string> out;
+  if (tone != Tone::kResolving) return out;  // `learned` is left out when empty
+  if (in.what_happened.empty()) out.push_back("what_happened");
+  if (in.impact.empty()) out.push_back("impact");
+  if (in.prevention.empty()) out.push_back("prevention");
+  return out;
+}
+
 LintInput TemplateLintInput(Tone tone, const TemplateInput& in, const FilledTemplate& filled) {
   LintInput li;
   li.message = filled.message;

@@ -63,6 +63,12 @@ struct FilledTemplate {
 // template has no next update time.
 absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& input);
 
+// The TemplateInput fields whose placeholder the filled `tone` would carry
+// ("what_happened", "impact", "prevention" for kResolving when empty), in
+// message order. Empty: the filled text has no placeholder. A placeholder
+// left in posted text is the lint error "unfilled-placeholder".
+std::vector<std::string> UnfilledPlaceholders(Tone tone, const TemplateInput& input);
+
 // The lint context a filled template is posted with.
 LintInput TemplateLintInput(Tone tone, const TemplateInput& input, const FilledTemplate& filled);
 

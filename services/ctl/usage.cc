@@ -106,11 +106,15 @@ const std::vector<CommandHelp>& Commands() {
         "channels", "local"}},
       {"template",
        "INC-n --tone acknowledging|updating|no_progress|resolving [--next WHEN] [--post]\n"
-       "              [--channels CH,...] [--override REASON]",
+       "              [--channels CH,...] [--override REASON] [--learned TEXT]\n"
+       "              [--what-happened TEXT --impact TEXT --prevention TEXT]",
        "An update filled from the incident (scope, next update time); it lints clean.\n"
-       "              --post posts it (no_progress as a no-progress update; resolving resolves).",
+       "              --post posts it (no_progress as a no-progress update; resolving resolves).\n"
+       "              resolving needs --what-happened, --impact and --prevention to --post:\n"
+       "              without them the text has <...> placeholders (exit 2 names the missing).",
        "statuscastctl template INC-n --tone no_progress --post",
-       {"tone", "next", "post", "channels", "override"}},
+       {"tone", "next", "post", "channels", "override", "learned", "what_happened", "impact",
+        "prevention"}},
       {"banner",
        "list\n"
        "              create --text T [--level L] [--apps A,...] [--paths P,...] [--components "

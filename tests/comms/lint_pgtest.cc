@@ -410,6 +410,50 @@ TEST_F(LintServiceTest, AWeakResolutionIsRejectedAndTheResolvingTemplatePasses) 
   EXPECT_EQ(resp.lint_findings_size(), 0) << Rules(resp.lint_findings());
 }
 
+TEST_F(LintServiceTest, AResolvingTemplateWithPlaceholdersLeftIsRefusedEvenOnASev3) {
+  // SEV-3 lint errors only warn under this policy; a placeholder is refused.
+  v1::Incident inc = Declare(v1::SEVERITY_SEV3).incident();
+  clock_.Advance(absl::Minutes(20));
+  v1::FillTemplateRequest fill;
+  fill.set_incident_ref(inc.ref());
+  fill.set_tone(v1::TEMPLATE_TONE_RESOLVING);
+  fill.set_impact("checking out");
+  v1::FillTemplateResponse filled;
+  ASSERT_TRUE(Fill(fill, &filled).ok());
+  EXPECT_TRUE(HasRule(filled.lint_findings(), "unfilled-placeholder", v1::LINT_LEVEL_ERROR))
+      << Rules(filled.lint_findings());
+
+  v1::ResolveIncidentRequest req;
+  req.set_incident_ref(inc.ref());
+  req.set_expected_version(inc.version());
+  req.set_idempotency_key(NewKey());
+  req.set_author("alice");
+  req.set_message(filled.message());
+  grpc::ClientContext ctx;
+  v1::WriteIncidentResponse resp;
+  CallError e = Describe(stub_->ResolveIncident(&ctx, req, &resp));
+  EXPECT_EQ(e.code, grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(e.message,
+                                "INC-1's update has 2 lint errors, and updates with "
+                                "unfilled placeholders are not posted: "
+                                "[unfilled-placeholder] \"<the cause, in plain "
+                                "words>\""))
+      << e.message;
+  EXPECT_TRUE(HasViolation(e, "message", "[unfilled-placeholder]")) << e.message;
+  EXPECT_EQ(Get(inc.ref()).state(), v1::INCIDENT_STATE_INVESTIGATING) << "nothing was written";
+
+  // Every placeholder given: it resolves.
+  fill.set_what_happened("A configuration change stopped payments from completing");
+  fill.set_prevention("To prevent this from happening again, we now test such changes first");
+  ASSERT_TRUE(Fill(fill, &filled).ok());
+  EXPECT_FALSE(HasRule(filled.lint_findings(), "unfilled-placeholder"));
+  req.set_message(filled.message());
+  req.set_idempotency_key(NewKey());
+  grpc::ClientContext ctx2;
+  grpc::Status s = stub_->ResolveIncident(&ctx2, req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+}
+
 TEST_F(LintServiceTest, ANoProgressTemplateLintsCleanAndPostsUnderTheStrictPolicy) {
   v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
   clock_.Advance(absl::Minutes(25));  // 14:25
