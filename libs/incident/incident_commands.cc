@@ -518,9 +518,18 @@ absl::StatusOr<FilledUpdate> IncidentCommands::FillTemplate(
     const std::string& incident_ref, lint::Tone tone, absl::optional<absl::Time> next_update_at,
     const lint::TemplateInput& extras) {
   if (incident_ref.empty()) return InvalidField("incident_ref", "is required (e.g. INC-12)");
-  ASSIGN_OR_RETURN(Incident inc, store_.GetIncident(incident_ref, false));
+  // The timeline too: a no-progress update keeps the banner text shown now.
+  ASSIGN_OR_RETURN(Incident inc, store_.GetIncident(incident_ref, true));
   const absl::Time now = Now();
   lint::TemplateInput in = extras;
+  in.banner_text.clear();
+  for (auto u = inc.updates.rbegin(); u != inc.updates.rend(); ++u) {
+    if (std::find(u->channels.begin(), u->channels.end(), Channel::kInAppBanner) !=
+        u->channels.end()) {
+      in.banner_text = u->banner_text;
+      break;
+    }
+  }
   in.title = inc.title;
   in.severity = static_cast<lint::Severity>(inc.severity);
   in.state = inc.state == IncidentState::kResolved || inc.state == IncidentState::kUnspecified

@@ -112,7 +112,9 @@ class IncidentCommands {
   // The template of `tone` filled from the incident. `next_update_at` unset
   // means the severity's cadence from now minus a minute (SEV-1/SEV-2); it
   // must be in the future and within the cadence. `extras` supplies the
-  // optional sentences (learned, what_happened, impact, prevention).
+  // optional sentences (learned, what_happened, impact, prevention). The
+  // template follows the incident's state, and no_progress keeps the banner
+  // text of the last update that went to the in-app banner.
   absl::StatusOr<FilledUpdate> FillTemplate(const std::string& incident_ref, lint::Tone tone,
                                             absl::optional<absl::Time> next_update_at,
                                             const lint::TemplateInput& extras);

@@ -73,16 +73,35 @@ absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& in) 
       absl::StrAppend(&out.message, " ", NextUpdateSentence(in));
       break;
     }
-    case Tone::kNoProgress:
+    case Tone::kNoProgress: {
+      // Follows the state: a no-progress update never sounds like a step back.
+      std::string still;
+      switch (in.state) {
+        case State::kIdentified:
+          still = absl::StrCat("We're still working on the fix for the issue affecting ", scope,
+                               "; no ETA yet");
+          break;
+        case State::kMonitoring:
+          still = absl::StrCat("We're monitoring the fix for the issue affecting ", scope,
+                               " and will confirm once it is resolved");
+          break;
+        default:
+          still =
+              absl::StrCat("We're still investigating the issue affecting ", scope, "; no ETA yet");
+          break;
+      }
       if (in.next_update_at) {
         out.message =
-            absl::StrCat("We're still investigating the issue affecting ", scope,
-                         "; no ETA yet; next update by ", FormatUtcClock(*in.next_update_at), ".");
+            absl::StrCat(still, "; next update by ", FormatUtcClock(*in.next_update_at), ".");
       } else {
-        out.message = absl::StrCat("We're still investigating the issue affecting ", scope,
-                                   "; no ETA yet. ", NextUpdateSentence(in));
+        out.message = absl::StrCat(still, ". ", NextUpdateSentence(in));
+      }
+      if (!in.banner_text.empty()) {
+        out.banner_text = in.banner_text;
+        return out;
       }
       break;
+    }
     case Tone::kResolving: {
       out.message = absl::StrCat(
           "Resolved: the issue affecting ", scope,

@@ -487,6 +487,64 @@ TEST_F(LintServiceTest, ANoProgressTemplateLintsCleanAndPostsUnderTheStrictPolic
   EXPECT_EQ(resp.lint_findings_size(), 0) << Rules(resp.lint_findings());
 }
 
+TEST_F(LintServiceTest, TheNoProgressTemplateFollowsTheStateAndKeepsTheBannerText) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();  // investigating, no banner yet
+  v1::FillTemplateRequest fill;
+  fill.set_incident_ref(inc.ref());
+  fill.set_tone(v1::TEMPLATE_TONE_NO_PROGRESS);
+  auto fill_now = [&]() {
+    v1::FillTemplateResponse filled;
+    grpc::Status s = Fill(fill, &filled);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(filled.lint_findings_size(), 0) << Rules(filled.lint_findings());
+    return filled;
+  };
+  v1::FillTemplateResponse filled = fill_now();
+  EXPECT_TRUE(absl::StartsWith(filled.message(),
+                               "We're still investigating the issue affecting "
+                               "users of checkout; no ETA yet"))
+      << filled.message();
+  EXPECT_TRUE(absl::StrContains(filled.banner_text(), "check the status page"))
+      << "generic while no update went to the banner: " << filled.banner_text();
+
+  // Identified, with its own banner text.
+  auto post = [&](const v1::Incident& current, v1::IncidentState state, const std::string& text,
+                  const std::string& banner) {
+    const std::string next =
+        absl::FormatTime("%H:%M", clock_.Now() + absl::Minutes(29), absl::UTCTimeZone());
+    v1::PostUpdateRequest req = UpdateRequest(
+        current, absl::StrCat(text, " We'll post the next update by ", next, " UTC."));
+    req.mutable_update()->set_state(state);
+    req.mutable_update()->add_channels(v1::CHANNEL_IN_APP_BANNER);
+    req.mutable_update()->set_banner_text(banner);
+    v1::WriteIncidentResponse resp;
+    grpc::Status s = Post(req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.incident();
+  };
+  clock_.Advance(absl::Minutes(10));
+  inc = post(inc, v1::INCIDENT_STATE_IDENTIFIED,
+             "We've identified the cause of the failed checkouts and are working on a fix.",
+             "Checkout is failing for some users; a fix is on its way.");
+  filled = fill_now();
+  EXPECT_TRUE(absl::StartsWith(filled.message(),
+                               "We're still working on the fix for the issue "
+                               "affecting users of checkout; no ETA yet"))
+      << filled.message();
+  EXPECT_EQ(filled.banner_text(), "Checkout is failing for some users; a fix is on its way.");
+
+  clock_.Advance(absl::Minutes(10));
+  inc = post(inc, v1::INCIDENT_STATE_MONITORING,
+             "We've applied a fix for the failed checkouts and are monitoring the results.",
+             "A fix for checkout is live; we're watching it.");
+  filled = fill_now();
+  EXPECT_TRUE(absl::StartsWith(filled.message(),
+                               "We're monitoring the fix for the issue "
+                               "affecting users of checkout"))
+      << filled.message();
+  EXPECT_EQ(filled.banner_text(), "A fix for checkout is live; we're watching it.");
+}
+
 TEST_F(LintServiceTest, FillTemplateRejectsBadInput) {
   v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
   v1::FillTemplateRequest fill;

@@ -32,6 +32,43 @@ TEST(TemplatesTest, NoProgressUpdateKeepsThePromiseWithoutAnEta) {
             "update by 14:30 UTC.");
 }
 
+TEST(TemplatesTest, NoProgressFollowsTheStateTheIncidentIsIn) {
+  TemplateInput in = Incident(Severity::kSev1, {"checkout"});
+  in.state = State::kIdentified;
+  auto t = FillTemplate(Tone::kNoProgress, in);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->message,
+            "We're still working on the fix for the issue affecting users of checkout; no ETA "
+            "yet; next update by 14:30 UTC.");
+  in.state = State::kMonitoring;
+  t = FillTemplate(Tone::kNoProgress, in);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->message,
+            "We're monitoring the fix for the issue affecting users of checkout and will confirm "
+            "once it is resolved; next update by 14:30 UTC.");
+  in = Incident(Severity::kSev3, {"checkout"});
+  in.state = State::kIdentified;
+  t = FillTemplate(Tone::kNoProgress, in);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->message,
+            "We're still working on the fix for the issue affecting users of checkout; no ETA "
+            "yet. We'll post an update when the status changes.");
+  EXPECT_THAT(t->message, ::testing::Not(HasSubstr("investigating")));
+}
+
+TEST(TemplatesTest, NoProgressKeepsTheBannerTextShownNow) {
+  TemplateInput in = Incident(Severity::kSev1, {"checkout"});
+  in.state = State::kIdentified;
+  in.banner_text = "Card payments fail at checkout; a fix is on its way.";
+  auto t = FillTemplate(Tone::kNoProgress, in);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->banner_text, "Card payments fail at checkout; a fix is on its way.");
+  in.banner_text.clear();
+  t = FillTemplate(Tone::kNoProgress, in);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_THAT(t->banner_text, HasSubstr("check the status page")) << "generic only without one";
+}
+
 TEST(TemplatesTest, AcknowledgingNamesScopeAndNextUpdate) {
   auto t = FillTemplate(Tone::kAcknowledging,
                         Incident(Severity::kSev2, {"checkout", "search", "login"}));
