@@ -124,10 +124,14 @@ IncidentCompliance EvaluateIncident(const Incident& inc, absl::Time now,
       continue;
     }
     const Update& u = *e.update;
-    if (!last_update) {
+    if (!c.first_communication_delay) {
       c.first_communication_delay = u.posted_at - inc.confirmed_start;
       c.first_communication_late = *c.first_communication_delay > policy.first_communication_target;
-    } else {
+    }
+    // The status page is the record: a banner-only update neither keeps a
+    // promise, nor makes one, nor ends a gap.
+    if (!ReachesStatusPage(u.channels)) continue;
+    if (last_update) {
       UpdateGap g;
       g.from = *last_update;
       g.to = u.posted_at;
@@ -171,7 +175,7 @@ IncidentCompliance EvaluateIncident(const Incident& inc, absl::Time now,
     }
   }
   if (c.open) {
-    if (!last_update) {
+    if (!c.first_communication_delay) {
       const absl::Time due = inc.confirmed_start + policy.first_communication_target;
       if (now > due + policy.promise_grace) {
         c.overdue = true;

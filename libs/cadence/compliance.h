@@ -11,10 +11,13 @@
 //   - First communication: the first customer-facing update; its delay is
 //     from the confirmed start; late when beyond the target.
 //   - Promise: each update's next_update_at (and an escalation's tightened
-//     one) is a promise; it is kept by the next customer-facing update posted
+//     one) is a promise; it is kept by the next status-page update posted
 //     no later than due + grace, missed otherwise; pending while open and not
 //     yet due (+ grace).
-//   - Gap: the time between consecutive customer-facing updates. It must end
+//   - Only updates on the status page (channels status_page or public) keep,
+//     make or answer promises and bound gaps; a banner-only update counts
+//     only as a first communication.
+//   - Gap: the time between consecutive status-page updates. It must end
 //     by the last update + the cadence in force then; an escalation during
 //     the gap tightens that to the change + the new cadence (and the gap
 //     counts under the stricter severity); SEV-3 alone sets no deadline.

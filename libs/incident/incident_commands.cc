@@ -1,5 +1,6 @@
 #include "libs/incident/incident_commands.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/escaping.h"
@@ -89,6 +90,31 @@ void AddAffected(std::vector<std::string>& f, const std::vector<AffectedComponen
     f.push_back(absl::StrCat(c.name, "=", static_cast<int>(c.status)));
   }
   f.push_back("|");
+}
+
+// The lint rule of a template's "<...>" placeholder left in the text.
+constexpr char kUnfilledPlaceholderRule[] = "unfilled-placeholder";
+
+// The rule id of the note a banner-only update gets while a promise stands.
+constexpr char kBannerOnlyPromiseRule[] = "promise-needs-status-page";
+
+// A banner-only update posted while a next-update promise stands neither
+// keeps nor moves it (IncidentRules::Post); say so with the deadline, as a
+// warning among the update's findings, so the responder is not misled.
+void NoteBannerOnlyUpdate(const Incident& inc, Update& u) {
+  if (!inc.next_update_at || ReachesStatusPage(u.channels)) return;
+  lint::Finding f;
+  f.rule_id = kBannerOnlyPromiseRule;
+  f.level = lint::Level::kWarning;
+  f.field = lint::TextField::kMessage;
+  f.begin = f.end = u.message.size();
+  f.explanation = absl::StrCat(
+      "the next update promised by ", lint::FormatUtcClock(*inc.next_update_at),
+      " is still due: this update goes only to the in-app banner, and only a status-page update "
+      "(channel status_page or public) keeps the promise");
+  f.suggestion =
+      absl::StrCat("post a status-page update by ", lint::FormatUtcClock(*inc.next_update_at));
+  u.lint_findings.push_back(std::move(f));
 }
 
 }  // namespace
@@ -276,6 +302,7 @@ absl::StatusOr<WriteResult> IncidentCommands::PostUpdate(
                   RETURN_IF_ERROR(LintPosted(inc, before, draft.banner_text,
                                              draft.third_party_confirmed,
                                              guard.lint_override_reason, "update.", u, &note));
+                  NoteBannerOnlyUpdate(inc, u);
                   m.kind = "updated";
                   m.details =
                       absl::StrCat("posted a ", UpdateKindName(u.kind), " update (",
@@ -392,8 +419,11 @@ absl::Status IncidentCommands::LintPosted(const Incident& inc, IncidentState sta
                                           const std::string& field_prefix, Update& u,
                                           std::string* audit_note) const {
   u.lint_override_reason = override_reason;
+  u.third_party_confirmed = third_party_confirmed;
+  const std::string confirmed_note = third_party_confirmed ? "; third party confirmed" : "";
+  *audit_note = confirmed_note;
   if (!override_reason.empty()) {
-    *audit_note = absl::StrCat("; lint override: ", OneLine(override_reason));
+    absl::StrAppend(audit_note, "; lint override: ", OneLine(override_reason));
   }
   if (linter_ == nullptr) return absl::OkStatus();
   lint::LintInput in;
@@ -409,7 +439,14 @@ absl::Status IncidentCommands::LintPosted(const Incident& inc, IncidentState sta
   in.affected_components = ComponentNames(inc.affected);
   ASSIGN_OR_RETURN(std::vector<lint::Finding> findings, linter_->Lint(in));
   const size_t errors = ErrorCount(findings);
-  if (errors > 0 && override_reason.empty() && lint_policy_.RejectsErrorsAt(inc.severity)) {
+  // An unfilled template placeholder is never a judgement call: it is refused
+  // at every severity, whatever the policy (an override still posts it).
+  const bool placeholder_left =
+      std::any_of(findings.begin(), findings.end(), [](const lint::Finding& f) {
+        return f.level == lint::Level::kError && f.rule_id == kUnfilledPlaceholderRule;
+      });
+  if (errors > 0 && override_reason.empty() &&
+      (placeholder_left || lint_policy_.RejectsErrorsAt(inc.severity))) {
     FieldViolations v;
     std::vector<std::string> described;
     for (const lint::Finding& f : findings) {
@@ -423,15 +460,17 @@ absl::Status IncidentCommands::LintPosted(const Incident& inc, IncidentState sta
         absl::StatusCode::kFailedPrecondition,
         absl::StrCat(inc.ref.empty() ? "the first update" : inc.ref + "'s update", " has ", errors,
                      errors == 1 ? " lint error" : " lint errors", ", and ",
-                     SeverityName(inc.severity),
-                     " updates with lint errors are not posted: ", absl::StrJoin(described, "; "),
+                     lint_policy_.RejectsErrorsAt(inc.severity)
+                         ? absl::StrCat(SeverityName(inc.severity), " updates with lint errors")
+                         : std::string("updates with unfilled placeholders"),
+                     " are not posted: ", absl::StrJoin(described, "; "),
                      ". Fix the text, or post it anyway with lint_override_reason "
                      "(statuscastctl: --override \"why\"); nothing was written"));
   }
   if (errors > 0 && !override_reason.empty()) {
-    *audit_note =
-        absl::StrCat("; posted despite ", errors, errors == 1 ? " lint error" : " lint errors",
-                     ", override: ", OneLine(override_reason));
+    *audit_note = absl::StrCat(confirmed_note, "; posted despite ", errors,
+                               errors == 1 ? " lint error" : " lint errors",
+                               ", override: ", OneLine(override_reason));
   }
   u.lint_findings = std::move(findings);
   return absl::OkStatus();
@@ -479,9 +518,18 @@ absl::StatusOr<FilledUpdate> IncidentCommands::FillTemplate(
     const std::string& incident_ref, lint::Tone tone, absl::optional<absl::Time> next_update_at,
     const lint::TemplateInput& extras) {
   if (incident_ref.empty()) return InvalidField("incident_ref", "is required (e.g. INC-12)");
-  ASSIGN_OR_RETURN(Incident inc, store_.GetIncident(incident_ref, false));
+  // The timeline too: a no-progress update keeps the banner text shown now.
+  ASSIGN_OR_RETURN(Incident inc, store_.GetIncident(incident_ref, true));
   const absl::Time now = Now();
   lint::TemplateInput in = extras;
+  in.banner_text.clear();
+  for (auto u = inc.updates.rbegin(); u != inc.updates.rend(); ++u) {
+    if (std::find(u->channels.begin(), u->channels.end(), Channel::kInAppBanner) !=
+        u->channels.end()) {
+      in.banner_text = u->banner_text;
+      break;
+    }
+  }
   in.title = inc.title;
   in.severity = static_cast<lint::Severity>(inc.severity);
   in.state = inc.state == IncidentState::kResolved || inc.state == IncidentState::kUnspecified

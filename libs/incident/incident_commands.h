@@ -10,10 +10,13 @@
 // Resolve, Reopen) is linted inside that transaction, in the incident's
 // context. Its findings go back with the result and are stored with the
 // update. When the LintPolicy rejects error-level findings at the incident's
-// severity, such an update fails with FAILED_PRECONDITION (the findings in the
-// message and as field violations on the text) and nothing is written, unless
-// the write carries a lint override reason, which is then recorded on the
-// update and in the audit row.
+// severity (or, at every severity, when the error is an unfilled template
+// placeholder, "unfilled-placeholder"), such an update fails with FAILED_PRECONDITION (the findings
+// in the message and as field violations on the text) and nothing is written, unless the write
+// carries a lint override reason, which is then recorded on the update and in the audit row. The
+// author's third_party_confirmed (which switches off the linter's third-party-blame finding) is
+// recorded the same way. A banner-only update posted while a promise stands gets a warning finding
+// "promise-needs-status-page" naming the deadline: only a status-page update keeps it.
 //
 // Thread safety: safe to call from many threads; the store serialises.
 // REQUIRES: clock, store and linter (when given) outlive this object.
@@ -109,7 +112,9 @@ class IncidentCommands {
   // The template of `tone` filled from the incident. `next_update_at` unset
   // means the severity's cadence from now minus a minute (SEV-1/SEV-2); it
   // must be in the future and within the cadence. `extras` supplies the
-  // optional sentences (learned, what_happened, impact, prevention).
+  // optional sentences (learned, what_happened, impact, prevention). The
+  // template follows the incident's state, and no_progress keeps the banner
+  // text of the last update that went to the in-app banner.
   absl::StatusOr<FilledUpdate> FillTemplate(const std::string& incident_ref, lint::Tone tone,
                                             absl::optional<absl::Time> next_update_at,
                                             const lint::TemplateInput& extras);

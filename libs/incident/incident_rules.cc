@@ -191,6 +191,9 @@ void IncidentRules::CheckDraft(const UpdateDraft& d, Severity sev, IncidentState
     return;
   }
   if (!d.next_update_at) {
+    // A banner-only update cannot make a promise (it is not on the status
+    // page), so it need not state one.
+    if (!ReachesStatusPage(d.channels)) return;
     v.Add(prefix + "next_update_at",
           absl::StrCat("is required for ", SeverityName(sev), ": promise the next update within ",
                        absl::FormatDuration(*interval)));
@@ -221,7 +224,10 @@ Update IncidentRules::Post(Incident& incident, UpdateDraft d, UpdateKind kind,
   u.next_update_at = d.next_update_at;
   u.author = author;
   u.severity = incident.severity;
-  if (incident.next_update_at) {
+  // Only an update customers can read on the status page keeps the standing
+  // promise or makes a new one; a banner-only update leaves both alone.
+  const bool on_status_page = ReachesStatusPage(d.channels);
+  if (incident.next_update_at && on_status_page) {
     u.kept_promise = now <= *incident.next_update_at + policy_.promise_grace
                          ? PromiseOutcome::kKept
                          : PromiseOutcome::kLate;
@@ -242,7 +248,7 @@ Update IncidentRules::Post(Incident& incident, UpdateDraft d, UpdateKind kind,
     }
   }
   incident.state = d.state;
-  incident.next_update_at = d.next_update_at;
+  if (on_status_page) incident.next_update_at = d.next_update_at;
   incident.updated_at = now;
   return u;
 }

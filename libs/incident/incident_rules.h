@@ -12,6 +12,10 @@
 //   - every state change is a customer-facing update with a message;
 //   - SEV-1/SEV-2 updates that leave the incident open carry next_update_at,
 //     in the future and within the severity's cadence; SEV-3 carries none;
+//   - only an update on the status page (channels status_page or public)
+//     keeps the standing promise or makes a new one; a banner-only update
+//     neither keeps nor moves it (its next_update_at is optional and, when
+//     given, checked but not a promise);
 //   - the first update is the first communication; its time is recorded;
 //   - escalation tightens the standing promise to the new cadence.
 // Thread safety: immutable after construction; safe to share.

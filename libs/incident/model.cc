@@ -105,4 +105,11 @@ bool ParseChannel(const std::string& text, Channel* out) {
   return false;
 }
 
+bool ReachesStatusPage(const std::vector<Channel>& channels) {
+  for (Channel c : channels) {
+    if (c == Channel::kStatusPage || c == Channel::kPublic) return true;
+  }
+  return false;
+}
+
 }  // namespace statuscast

@@ -54,6 +54,11 @@ bool ParseState(const std::string& text, IncidentState* out);
 bool ParseComponentStatus(const std::string& text, ComponentStatus* out);
 bool ParseChannel(const std::string& text, Channel* out);
 
+// Whether an update on `channels` shows on the status page, the canonical
+// record (status_page or public). Only such an update keeps or makes a
+// next-update promise: a banner-only update does neither.
+bool ReachesStatusPage(const std::vector<Channel>& channels);
+
 struct Component {
   std::string name;
   std::string group;
@@ -89,6 +94,9 @@ struct Update {
   // posting despite error-level ones (empty when none was given).
   std::vector<lint::Finding> lint_findings;
   std::string lint_override_reason;
+  // The author confirmed that a third party named in the text is at fault
+  // (the linter then does not flag the name); recorded for the audit trail.
+  bool third_party_confirmed = false;
 };
 
 struct SeverityChange {

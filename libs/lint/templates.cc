@@ -73,16 +73,35 @@ absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& in) 
       absl::StrAppend(&out.message, " ", NextUpdateSentence(in));
       break;
     }
-    case Tone::kNoProgress:
+    case Tone::kNoProgress: {
+      // Follows the state: a no-progress update never sounds like a step back.
+      std::string still;
+      switch (in.state) {
+        case State::kIdentified:
+          still = absl::StrCat("We're still working on the fix for the issue affecting ", scope,
+                               "; no ETA yet");
+          break;
+        case State::kMonitoring:
+          still = absl::StrCat("We're monitoring the fix for the issue affecting ", scope,
+                               " and will confirm once it is resolved");
+          break;
+        default:
+          still =
+              absl::StrCat("We're still investigating the issue affecting ", scope, "; no ETA yet");
+          break;
+      }
       if (in.next_update_at) {
         out.message =
-            absl::StrCat("We're still investigating the issue affecting ", scope,
-                         "; no ETA yet; next update by ", FormatUtcClock(*in.next_update_at), ".");
+            absl::StrCat(still, "; next update by ", FormatUtcClock(*in.next_update_at), ".");
       } else {
-        out.message = absl::StrCat("We're still investigating the issue affecting ", scope,
-                                   "; no ETA yet. ", NextUpdateSentence(in));
+        out.message = absl::StrCat(still, ". ", NextUpdateSentence(in));
+      }
+      if (!in.banner_text.empty()) {
+        out.banner_text = in.banner_text;
+        return out;
       }
       break;
+    }
     case Tone::kResolving: {
       out.message = absl::StrCat(
           "Resolved: the issue affecting ", scope,
@@ -101,6 +120,15 @@ absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& in) 
   }
   out.banner_text = absl::StrCat("We're experiencing issues with ", feature,
                                  ". We're working on it; check the status page for updates.");
+  return out;
+}
+
+std::vector<std::string> UnfilledPlaceholders(Tone tone, const TemplateInput& in) {
+  std::vector<std::string> out;
+  if (tone != Tone::kResolving) return out;  // `learned` is left out when empty
+  if (in.what_happened.empty()) out.push_back("what_happened");
+  if (in.impact.empty()) out.push_back("impact");
+  if (in.prevention.empty()) out.push_back("prevention");
   return out;
 }
 

@@ -29,7 +29,10 @@ enum class Tone {
   kAcknowledging,
   // During the investigation: what we have learned.
   kUpdating,
-  // "We're still investigating; no ETA yet; next update by 14:30 UTC."
+  // Nothing new, worded for the state the incident is in: investigating
+  // "We're still investigating ...; no ETA yet; next update by 14:30 UTC.",
+  // identified "We're still working on the fix ...", monitoring "We're
+  // monitoring the fix ...". It keeps the banner text shown now.
   kNoProgress,
   // The resolution message, with its five parts.
   kResolving,
@@ -38,7 +41,8 @@ enum class Tone {
 struct TemplateInput {
   std::string title;  // Becomes the headline.
   Severity severity = Severity::kUnspecified;
-  // The incident's state the update leaves it in (kUpdating words it).
+  // The incident's state the update leaves it in (kUpdating and kNoProgress
+  // word it).
   State state = State::kInvestigating;
   std::vector<std::string> affected_components;
   // REQUIRES for SEV-1 and SEV-2 except kResolving.
@@ -48,6 +52,9 @@ struct TemplateInput {
   std::string what_happened;  // kResolving: in plain words.
   std::string impact;         // kResolving: what customers could not do.
   std::string prevention;     // kResolving: what prevents a recurrence.
+  // kNoProgress: the banner text shown now (the last banner update's); kept
+  // when set, so "no progress" does not replace it with generic words.
+  std::string banner_text;
   // kResolving on a SEV-3: add the postmortem pointer anyway.
   bool postmortem_planned = false;
 };
@@ -62,6 +69,12 @@ struct FilledTemplate {
 // INVALID_ARGUMENT "next_update_at: ..." when a SEV-1 or SEV-2 open-incident
 // template has no next update time.
 absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& input);
+
+// The TemplateInput fields whose placeholder the filled `tone` would carry
+// ("what_happened", "impact", "prevention" for kResolving when empty), in
+// message order. Empty: the filled text has no placeholder. A placeholder
+// left in posted text is the lint error "unfilled-placeholder".
+std::vector<std::string> UnfilledPlaceholders(Tone tone, const TemplateInput& input);
 
 // The lint context a filled template is posted with.
 LintInput TemplateLintInput(Tone tone, const TemplateInput& input, const FilledTemplate& filled);

@@ -27,7 +27,7 @@ constexpr char kIncidentFrom[] =
 constexpr char kUpdateColumns[] =
     "u.id, u.kind, u.state, u.severity, u.message, u.banner_text, u.channels, " US(
         "u.posted_at") ", " US("u.next_update_at") ", u.author, u.kept_promise, "
-        "u.lint_findings::text, u.lint_override_reason";
+        "u.lint_findings::text, u.lint_override_reason, u.third_party_confirmed";
 
 constexpr char kSelectAffected[] =
     "SELECT ic.incident_id, c.name, ic.status FROM incident_components ic "
@@ -64,8 +64,9 @@ constexpr char kInsertAffected[] =
 constexpr char kInsertUpdate[] =
     "INSERT INTO incident_updates (incident_id, kind, state, severity, message, banner_text, "
     "channels, posted_at, next_update_at, author, kept_promise, idempotency_key, lint_findings, "
-    "lint_override_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, "
-    "NULLIF($9, '')::timestamptz, $10, $11, $12, $13::jsonb, $14) RETURNING id";
+    "lint_override_reason, third_party_confirmed) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+    "$8::timestamptz, NULLIF($9, '')::timestamptz, $10, $11, $12, $13::jsonb, $14, $15) "
+    "RETURNING id";
 
 constexpr char kInsertSeverityChange[] =
     "INSERT INTO severity_changes (incident_id, from_severity, to_severity, reason, author, "
@@ -205,6 +206,7 @@ Update UpdateFromRow(const pqxx::row& r) {
       lint::FindingsFromJson(r[11].as<std::string>());
   if (findings.ok()) u.lint_findings = std::move(*findings);
   u.lint_override_reason = r[12].as<std::string>();
+  u.third_party_confirmed = r[13].as<bool>();
   return u;
 }
 
@@ -300,12 +302,12 @@ class PgTransaction final : public StoreTransaction {
 
   absl::StatusOr<int64_t> InsertUpdate(int64_t incident_id, const Update& u,
                                        const std::string& idempotency_key) override {
-    pqxx::row r = w_.exec_params1(kInsertUpdate, incident_id, UpdateKindName(u.kind),
-                                  StateName(u.state), static_cast<int>(u.severity), u.message,
-                                  u.banner_text, ChannelsText(u.channels), TimeParam(u.posted_at),
-                                  NullableTimeParam(u.next_update_at), u.author,
-                                  PromiseName(u.kept_promise), idempotency_key,
-                                  lint::FindingsToJson(u.lint_findings), u.lint_override_reason);
+    pqxx::row r = w_.exec_params1(
+        kInsertUpdate, incident_id, UpdateKindName(u.kind), StateName(u.state),
+        static_cast<int>(u.severity), u.message, u.banner_text, ChannelsText(u.channels),
+        TimeParam(u.posted_at), NullableTimeParam(u.next_update_at), u.author,
+        PromiseName(u.kept_promise), idempotency_key, lint::FindingsToJson(u.lint_findings),
+        u.lint_override_reason, u.third_party_confirmed);
     return r[0].as<int64_t>();
   }
 

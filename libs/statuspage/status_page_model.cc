@@ -141,10 +141,7 @@ std::string IndicatorDescription(Indicator i, bool maintenance) {
   }
 }
 
-bool IsPublicUpdate(const Update& u) {
-  return std::any_of(u.channels.begin(), u.channels.end(),
-                     [](Channel c) { return c == Channel::kStatusPage || c == Channel::kPublic; });
-}
+bool IsPublicUpdate(const Update& u) { return ReachesStatusPage(u.channels); }
 
 std::string LedgerText(const PromiseEntry& p) {
   std::string out = absl::StrCat("next update by ", FormatUtcMinute(p.due), " \xE2\x80\x94 ");

@@ -30,6 +30,7 @@ void ToProto(const Update& in, v1::Update* out) {
   out->set_author(in.author);
   out->set_severity(static_cast<v1::Severity>(in.severity));
   out->set_kept_promise(static_cast<v1::PromiseOutcome>(in.kept_promise));
+  out->set_third_party_confirmed(in.third_party_confirmed);
   for (const lint::Finding& f : in.lint_findings) lint::FindingToProto(f, out->add_lint_findings());
   out->set_lint_override_reason(in.lint_override_reason);
 }

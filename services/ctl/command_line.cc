@@ -41,6 +41,8 @@ ABSL_FLAG(std::string, description, "", "component description");
 ABSL_FLAG(std::string, since, "", "list, report: confirmed start at or after");
 ABSL_FLAG(std::string, until, "", "list, report: confirmed start before");
 ABSL_FLAG(bool, no_progress, false, "mark the update as 'no progress'");
+ABSL_FLAG(bool, third_party_confirmed, false,
+          "the third party named in the message is confirmed at fault (recorded)");
 ABSL_FLAG(bool, open, false, "list: open incidents only");
 ABSL_FLAG(bool, closed, false, "list: resolved incidents only");
 ABSL_FLAG(int, limit, 50, "list: at most this many incidents");
@@ -52,6 +54,10 @@ ABSL_FLAG(std::string, incident, "", "lint: take the context from this incident"
 ABSL_FLAG(std::string, override, "", "post despite lint errors, for this reason (recorded)");
 ABSL_FLAG(std::string, tone, "", "template: acknowledging, updating, no_progress, resolving");
 ABSL_FLAG(bool, post, false, "template: post the filled template");
+ABSL_FLAG(std::string, what_happened, "", "template resolving: what happened, in plain words");
+ABSL_FLAG(std::string, impact, "", "template resolving: what customers could not do");
+ABSL_FLAG(std::string, prevention, "", "template resolving: what prevents a recurrence");
+ABSL_FLAG(std::string, learned, "", "template updating: what we have learned");
 ABSL_FLAG(bool, local, false, "lint: use the built-in rules here, without the server");
 ABSL_FLAG(std::string, banner_server, "127.0.0.1:7401",
           "statuscast-banner gRPC address (env STATUSCAST_BANNER_SERVER)");
@@ -73,16 +79,17 @@ namespace {
 
 const std::vector<std::string>& OurFlags() {
   static const auto* kFlags = new std::vector<std::string>{
-      "server", "json",        "author",      "timeout",       "idempotency_key",
-      "title",  "severity",    "components",  "started",       "message",
-      "banner", "channels",    "next",        "state",         "reason",
-      "url",    "body_file",   "group",       "description",   "since",
-      "until",  "no_progress", "open",        "closed",        "limit",
-      "after",  "file",        "phase",       "incident",      "override",
-      "tone",   "post",        "local",       "banner_server", "text",
-      "level",  "apps",        "paths",       "starts",        "ends",
-      "link",   "app",         "banner_apps", "banner_paths",  "reminders_only",
-      "token",  "scope",       "ttl",         "insecure"};
+      "server",        "json",        "author",      "timeout",       "idempotency_key",
+      "title",         "severity",    "components",  "started",       "message",
+      "banner",        "channels",    "next",        "state",         "reason",
+      "url",           "body_file",   "group",       "description",   "since",
+      "until",         "no_progress", "open",        "closed",        "limit",
+      "after",         "file",        "phase",       "incident",      "override",
+      "tone",          "post",        "local",       "banner_server", "text",
+      "level",         "apps",        "paths",       "starts",        "ends",
+      "link",          "app",         "banner_apps", "banner_paths",  "reminders_only",
+      "token",         "scope",       "ttl",         "insecure",      "third_party_confirmed",
+      "what_happened", "impact",      "prevention",  "learned"};
   return *kFlags;
 }
 
@@ -197,6 +204,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
   o.since = absl::GetFlag(FLAGS_since);
   o.until = absl::GetFlag(FLAGS_until);
   o.no_progress = absl::GetFlag(FLAGS_no_progress);
+  o.third_party_confirmed = absl::GetFlag(FLAGS_third_party_confirmed);
   o.open = absl::GetFlag(FLAGS_open);
   o.closed = absl::GetFlag(FLAGS_closed);
   o.limit = absl::GetFlag(FLAGS_limit);
@@ -208,6 +216,10 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
   o.override_reason = absl::GetFlag(FLAGS_override);
   o.tone = absl::GetFlag(FLAGS_tone);
   o.post = absl::GetFlag(FLAGS_post);
+  o.what_happened = absl::GetFlag(FLAGS_what_happened);
+  o.impact = absl::GetFlag(FLAGS_impact);
+  o.prevention = absl::GetFlag(FLAGS_prevention);
+  o.learned = absl::GetFlag(FLAGS_learned);
   o.local = absl::GetFlag(FLAGS_local);
   o.banner_server = absl::GetFlag(FLAGS_banner_server);
   o.text = absl::GetFlag(FLAGS_text);

@@ -19,6 +19,7 @@
 #include "libs/base/clock.h"
 #include "libs/lint/lint_proto.h"
 #include "libs/lint/linter.h"
+#include "libs/lint/templates.h"
 #include "services/ctl/inputs.h"
 #include "services/ctl/render.h"
 #include "services/ctl/rpc_errors.h"
@@ -29,6 +30,20 @@
 namespace statuscast {
 namespace ctl {
 namespace {
+
+// The template tone ParseToneInput gave, as the template library names it.
+lint::Tone ToLintTone(v1::TemplateTone tone) {
+  switch (tone) {
+    case v1::TEMPLATE_TONE_UPDATING:
+      return lint::Tone::kUpdating;
+    case v1::TEMPLATE_TONE_NO_PROGRESS:
+      return lint::Tone::kNoProgress;
+    case v1::TEMPLATE_TONE_RESOLVING:
+      return lint::Tone::kResolving;
+    default:
+      return lint::Tone::kAcknowledging;
+  }
+}
 
 constexpr int kMaxPageSize = 200;
 constexpr char kDefaultChannels[] = "status_page,in_app_banner";
@@ -225,6 +240,7 @@ bool CommandRunner::BuildDraft(v1::Severity severity, v1::IncidentState default_
   draft->set_message(o.message);
   draft->set_banner_text(o.banner);
   draft->set_no_progress(o.no_progress);
+  draft->set_third_party_confirmed(o.third_party_confirmed);
   absl::StatusOr<std::vector<v1::Channel>> channels =
       ParseChannelsInput(o.channels.empty() ? default_channels : o.channels);
   if (!channels.ok()) {
@@ -257,7 +273,7 @@ int CommandRunner::Declare(const std::vector<std::string>& args) {
                       "--components is required: who is affected, e.g. checkout:major_outage");
   }
   if (o.message.empty()) {
-    for (const char* f : {"banner", "channels", "next", "state"}) {
+    for (const char* f : {"banner", "channels", "next", "state", "third_party_confirmed"}) {
       if (o.given.count(f)) return UsageError("declare", absl::StrCat("--", f, " needs --message"));
     }
   }
@@ -364,6 +380,7 @@ int CommandRunner::Resolve(const std::vector<std::string>& args) {
   req.set_author(o.author);
   req.set_idempotency_key(IdempotencyKey());
   req.set_lint_override_reason(o.override_reason);
+  req.set_third_party_confirmed(o.third_party_confirmed);
   v1::WriteIncidentResponse resp;
   code = Call(&v1::IncidentService::StubInterface::ResolveIncident, req, &resp,
               absl::StrCat("resolve ", inc.ref()), inc.ref(), req.idempotency_key());
@@ -798,12 +815,33 @@ int CommandRunner::Template(const std::vector<std::string>& args) {
       if (o.given.count(f)) return UsageError("template", absl::StrCat("--", f, " needs --post"));
     }
   }
+  // The placeholders the template would carry: refused on --post (customers
+  // would read "<the cause, in plain words>"), listed otherwise.
+  lint::TemplateInput extras;
+  extras.what_happened = o.what_happened;
+  extras.impact = o.impact;
+  extras.prevention = o.prevention;
+  extras.learned = o.learned;
+  std::vector<std::string> unfilled;
+  for (std::string f : lint::UnfilledPlaceholders(ToLintTone(*tone), extras)) {
+    std::replace(f.begin(), f.end(), '_', '-');
+    unfilled.push_back("--" + f);
+  }
+  if (o.post && !unfilled.empty()) {
+    return UsageError("template",
+                      absl::StrCat("the template has placeholders left; give ",
+                                   absl::StrJoin(unfilled, ", "), " to fill them before --post"));
+  }
   v1::Incident inc;
   int code = kExitOk;
   if (!Fetch(args, "template", &inc, &code)) return code;
   v1::FillTemplateRequest req;
   req.set_incident_ref(inc.ref());
   req.set_tone(*tone);
+  req.set_what_happened(o.what_happened);
+  req.set_impact(o.impact);
+  req.set_prevention(o.prevention);
+  req.set_learned(o.learned);
   if (!o.next.empty()) {
     absl::StatusOr<absl::Time> next = ParseNextInput(o.next, clock_->Now());
     if (!next.ok())
@@ -826,6 +864,9 @@ int CommandRunner::Template(const std::vector<std::string>& args) {
             << FormatUtcNear(TimeFromProto(filled.next_update_at()), clock_->Now()) << "\n";
     }
     if (!filled.lint_findings().empty()) *out_ << RenderLintNotes(filled.lint_findings());
+    if (!unfilled.empty()) {
+      *out_ << "fill in the <...> placeholders with " << absl::StrJoin(unfilled, ", ") << "\n";
+    }
     *out_ << "post it: statuscastctl template " << inc.ref() << " --tone " << o.tone << " --post\n";
     return kExitOk;
   }

@@ -201,10 +201,17 @@ void AppendUpdate(std::string* out, const v1::Update& u, const v1::Incident& inc
                         ? absl::StrCat("LATE by ", FormatSpan(posted - **standing))
                         : "LATE");
   }
+  const bool on_status_page = HasChannel(u.channels(), v1::CHANNEL_STATUS_PAGE) ||
+                              HasChannel(u.channels(), v1::CHANNEL_PUBLIC);
+  if (u.third_party_confirmed()) marks.push_back("third party confirmed");
   std::string tail;
-  if (u.has_next_update_at()) {
+  if (u.has_next_update_at() && on_status_page) {
     tail =
         absl::StrCat("next update by ", FormatUtcNear(TimeFromProto(u.next_update_at()), posted));
+  } else if (standing->has_value() && !on_status_page) {
+    // Only a status-page update keeps or moves the promise.
+    tail =
+        absl::StrCat("banner only: next update still due by ", FormatUtcNear(**standing, posted));
   }
   if (!marks.empty()) {
     absl::StrAppend(&tail, tail.empty() ? "" : "  ", "[", absl::StrJoin(marks, ", "), "]");
@@ -216,7 +223,7 @@ void AppendUpdate(std::string* out, const v1::Update& u, const v1::Incident& inc
     metas.push_back(absl::StrCat("banner: \"", Truncate(OneLine(u.banner_text()), 50), "\""));
   }
   AppendEntry(out, posted, StateLabel(u.state()), u.message(), tail, metas);
-  *standing = OptTime(u.has_next_update_at(), u.next_update_at());
+  if (on_status_page) *standing = OptTime(u.has_next_update_at(), u.next_update_at());
 }
 
 void AppendSeverityChange(std::string* out, absl::Time at, const v1::SeverityChange& c,

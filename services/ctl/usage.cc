@@ -18,7 +18,8 @@ const std::vector<CommandHelp>& Commands() {
   static const auto* kCommands = new std::vector<CommandHelp>{
       {"declare",
        "--title T --severity SEV --components C[:STATUS],... [--started WHEN]\n"
-       "              [--message M [--banner B] [--channels CH,...] [--next WHEN] [--state S]]",
+       "              [--message M [--banner B] [--channels CH,...] [--next WHEN] [--state S]\n"
+       "              [--third-party-confirmed]]",
        "Declare an incident; it prints its reference (INC-n). With --message, post the\n"
        "              first customer update too: acknowledgment, who is affected, what you\n"
        "              are doing and the next update time in UTC (the server refuses a\n"
@@ -27,33 +28,38 @@ const std::vector<CommandHelp>& Commands() {
        "statuscastctl declare --title \"Card payments failing\" --severity SEV-1 \\\n"
        "                  --components checkout:major_outage --started=-20m",
        {"title", "severity", "components", "started", "message", "banner", "channels", "next",
-        "state", "override"}},
+        "state", "override", "third_party_confirmed"}},
       {"update",
        "INC-n --message M [--state S] [--next WHEN] [--banner B] [--channels CH,...]\n"
-       "              [--no-progress] [--components C[:STATUS],...] [--override REASON]",
+       "              [--no-progress] [--components C[:STATUS],...] [--override REASON]\n"
+       "              [--third-party-confirmed]",
        "Post a customer-facing update; it keeps the standing promise and makes the next.\n"
        "              The server lints it and shows what it found; when its policy refuses\n"
-       "              lint errors, --override \"why\" posts anyway (the reason is recorded).",
+       "              lint errors, --override \"why\" posts anyway (the reason is recorded).\n"
+       "              --third-party-confirmed: a vendor named in the message is confirmed\n"
+       "              at fault (the linter then allows the name; recorded on the update).",
        "statuscastctl update INC-n --state identified --next 30m \\\n"
        "                  --message \"We found the cause of the failed card payments and are "
        "rolling back a change.\"",
-       {"message", "state", "next", "banner", "channels", "no_progress", "components", "override"}},
+       {"message", "state", "next", "banner", "channels", "no_progress", "components", "override",
+        "third_party_confirmed"}},
       {"resolve",
-       "INC-n --message M [--channels CH,...] [--override REASON]",
+       "INC-n --message M [--channels CH,...] [--override REASON] [--third-party-confirmed]",
        "Resolve with the resolution message (fix, cause, apology, prevention, postmortem).",
        "statuscastctl resolve INC-n --message \"Resolved: card payments work normally again. "
        "The failures were caused by a faulty settings change, now undone. We know this stopped "
        "many of you from paying, and we're sorry. To prevent this from happening again, we're "
        "adding checks before such changes. A postmortem follows within five days.\"",
-       {"message", "channels", "override"}},
+       {"message", "channels", "override", "third_party_confirmed"}},
       {"reopen",
        "INC-n --reason R --message M [--state S] [--next WHEN] [--banner B]\n"
-       "              [--channels CH,...]",
+       "              [--channels CH,...] [--third-party-confirmed]",
        "Reopen a resolved incident with a customer update (recorded with the reason).",
        "statuscastctl reopen INC-n --reason \"errors are back\" \\\n"
        "                  --message \"We're investigating failed card payments again for some "
        "users at checkout.\"",
-       {"reason", "message", "state", "next", "banner", "channels", "override"}},
+       {"reason", "message", "state", "next", "banner", "channels", "override",
+        "third_party_confirmed"}},
       {"severity",
        "INC-n SEV [--reason R]",
        "Change the severity; escalating tightens the standing promise.",
@@ -100,11 +106,15 @@ const std::vector<CommandHelp>& Commands() {
         "channels", "local"}},
       {"template",
        "INC-n --tone acknowledging|updating|no_progress|resolving [--next WHEN] [--post]\n"
-       "              [--channels CH,...] [--override REASON]",
+       "              [--channels CH,...] [--override REASON] [--learned TEXT]\n"
+       "              [--what-happened TEXT --impact TEXT --prevention TEXT]",
        "An update filled from the incident (scope, next update time); it lints clean.\n"
-       "              --post posts it (no_progress as a no-progress update; resolving resolves).",
+       "              --post posts it (no_progress as a no-progress update; resolving resolves).\n"
+       "              resolving needs --what-happened, --impact and --prevention to --post:\n"
+       "              without them the text has <...> placeholders (exit 2 names the missing).",
        "statuscastctl template INC-n --tone no_progress --post",
-       {"tone", "next", "post", "channels", "override"}},
+       {"tone", "next", "post", "channels", "override", "learned", "what_happened", "impact",
+        "prevention"}},
       {"banner",
        "list\n"
        "              create --text T [--level L] [--apps A,...] [--paths P,...] [--components "

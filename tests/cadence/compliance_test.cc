@@ -86,6 +86,15 @@ class ComplianceTest : public ::testing::Test {
     incident_.updates.push_back(*u);
   }
 
+  // An update only on the in-app banner, optionally stating a time.
+  void PostBannerOnly(absl::Time at, absl::optional<absl::Time> stated = absl::nullopt) {
+    UpdateDraft d = Draft(stated);
+    d.channels = {Channel::kInAppBanner};
+    absl::StatusOr<Update> u = rules_.ApplyUpdate(incident_, d, {}, "alice", at);
+    ASSERT_TRUE(u.ok()) << u.status();
+    incident_.updates.push_back(*u);
+  }
+
   void ChangeSeverity(Severity to, absl::Time at) {
     absl::StatusOr<SeverityChange> c =
         rules_.ApplySeverityChange(incident_, to, "impact grew", "alice", at);
@@ -234,6 +243,45 @@ TEST_F(ComplianceTest, UpdateWithinGraceKeepsThePromiseAndOneSecondMoreMissesIt)
   // earlier 15:00 promise, so it stays within the cadence.
   EXPECT_THAT(Gaps(c), ElementsAre("14:00:00..14:31:00 SEV-1 allowed 30m within",
                                    "14:31:00..15:01:01 SEV-1 allowed 30m within"));
+}
+
+// --- Banner-only updates ----------------------------------------------------
+
+TEST_F(ComplianceTest, BannerOnlyUpdateNeitherKeepsNorMovesThePromise) {
+  DeclareWithFirstUpdate(Severity::kSev1, At(14, 0), At(14, 30));
+  PostBannerOnly(At(14, 20), At(14, 50));  // states 14:50, but is not on the status page
+
+  IncidentCompliance c = Evaluate(At(14, 40));
+
+  EXPECT_THAT(Ledger(c), ElementsAre("14:00:00 promised 14:30:00: missed, lateness 10m"));
+  EXPECT_TRUE(c.overdue);
+  EXPECT_EQ(c.overdue_what, "next update");
+  EXPECT_EQ(c.overdue_by, absl::Minutes(10));
+  EXPECT_THAT(Gaps(c), IsEmpty()) << "a banner-only update ends no gap";
+}
+
+TEST_F(ComplianceTest, StatusPageUpdateAfterABannerOnlyOneKeepsThePromise) {
+  DeclareWithFirstUpdate(Severity::kSev1, At(14, 0), At(14, 30));
+  PostBannerOnly(At(14, 10));
+  Post(At(14, 25), At(14, 55));
+
+  IncidentCompliance c = Evaluate(At(14, 40));
+
+  EXPECT_THAT(Ledger(c), ElementsAre("14:00:00 promised 14:30:00: kept at 14:25:00, lateness -5m",
+                                     "14:25:00 promised 14:55:00: pending, lateness 0"));
+  EXPECT_THAT(Gaps(c), ElementsAre("14:00:00..14:25:00 SEV-1 allowed 30m within"));
+}
+
+TEST_F(ComplianceTest, BannerOnlyFirstUpdateIsTheFirstCommunicationButNoPromise) {
+  DeclareSilently(Severity::kSev1, At(14, 0));
+  PostBannerOnly(At(14, 5));
+
+  IncidentCompliance c = Evaluate(At(14, 40));
+
+  ASSERT_TRUE(c.first_communication_delay.has_value());
+  EXPECT_EQ(*c.first_communication_delay, absl::Minutes(5));
+  EXPECT_THAT(Ledger(c), IsEmpty());
+  EXPECT_FALSE(c.overdue);
 }
 
 // --- Escalation SEV-2 -> SEV-1 ---------------------------------------------

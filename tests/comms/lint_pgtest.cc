@@ -285,6 +285,95 @@ TEST_F(LintServiceTest, AnOverridePostsDespiteErrorsAndRecordsTheReason) {
   EXPECT_EQ(again.lint_findings_size(), resp.lint_findings_size());
 }
 
+TEST_F(LintServiceTest, ABannerOnlyUpdateSaysThePromiseIsStillDueAndLeavesIt) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();  // promised 14:29 UTC
+  clock_.Advance(absl::Minutes(5));
+  v1::PostUpdateRequest req =
+      UpdateRequest(inc, "We're still investigating failed checkouts affecting some users.");
+  req.mutable_update()->clear_channels();
+  req.mutable_update()->add_channels(v1::CHANNEL_IN_APP_BANNER);
+  req.mutable_update()->clear_next_update_at();
+  v1::WriteIncidentResponse resp;
+  grpc::Status s = Post(req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.update().kept_promise(), v1::PROMISE_OUTCOME_NONE);
+  ASSERT_TRUE(HasRule(resp.lint_findings(), "promise-needs-status-page", v1::LINT_LEVEL_WARNING))
+      << Rules(resp.lint_findings());
+  for (const v1::LintFinding& f : resp.lint_findings()) {
+    if (f.rule_id() != "promise-needs-status-page") continue;
+    EXPECT_EQ(f.explanation(),
+              "the next update promised by 14:29 UTC is still due: this update goes only to the "
+              "in-app banner, and only a status-page update (channel status_page or public) "
+              "keeps the promise");
+  }
+  // The promise stands as it was.
+  EXPECT_EQ(resp.incident().next_update_at().seconds(), absl::ToUnixSeconds(At(14, 29)));
+  EXPECT_EQ(Get(inc.ref()).next_update_at().seconds(), absl::ToUnixSeconds(At(14, 29)));
+
+  // A status-page update then keeps it, with no such note.
+  clock_.Advance(absl::Minutes(5));
+  v1::WriteIncidentResponse kept;
+  s = Post(UpdateRequest(resp.incident(),
+                         "We're still investigating failed checkouts affecting some users. We'll "
+                         "post the next update by 14:39 UTC."),
+           &kept);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(kept.update().kept_promise(), v1::PROMISE_OUTCOME_KEPT);
+  EXPECT_FALSE(HasRule(kept.lint_findings(), "promise-needs-status-page"));
+}
+
+TEST_F(LintServiceTest, ThirdPartyConfirmedIsStoredReturnedAndAudited) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
+  clock_.Advance(absl::Minutes(5));
+  const std::string blame =
+      "AWS is having issues in one region. We'll post the next update by 14:34 UTC.";
+  // Unconfirmed, the name is a lint error and the SEV-1 update is refused.
+  v1::WriteIncidentResponse refused;
+  grpc::Status s = Post(UpdateRequest(inc, blame), &refused);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << s.error_message();
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "[third-party-blame]")) << s.error_message();
+
+  v1::PostUpdateRequest req = UpdateRequest(inc, blame);
+  req.mutable_update()->set_third_party_confirmed(true);
+  v1::WriteIncidentResponse resp;
+  s = Post(req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(resp.update().third_party_confirmed());
+  EXPECT_FALSE(HasRule(resp.lint_findings(), "third-party-blame")) << Rules(resp.lint_findings());
+
+  v1::Incident full = Get(inc.ref());
+  ASSERT_EQ(full.timeline_size(), 2);
+  EXPECT_FALSE(full.timeline(0).update().third_party_confirmed());
+  EXPECT_TRUE(full.timeline(1).update().third_party_confirmed());
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM incident_updates WHERE third_party_confirmed"), "1");
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM audit_log WHERE action = 'updated' AND details LIKE "
+                      "'%; third party confirmed%'"),
+            "1");
+
+  // The resolution records it the same way.
+  clock_.Advance(absl::Minutes(5));
+  v1::ResolveIncidentRequest res;
+  res.set_incident_ref(inc.ref());
+  res.set_expected_version(resp.incident().version());
+  res.set_idempotency_key(NewKey());
+  res.set_author("alice");
+  res.set_message(
+      "Resolved: checkout works normally again. The failures were caused by an outage at AWS in "
+      "one region, which they have fixed. We know this stopped many of you from completing "
+      "orders, and we're sorry. To prevent this from happening again, we're moving checkout to "
+      "run in two regions. We'll publish a postmortem within five days.");
+  res.set_third_party_confirmed(true);
+  grpc::ClientContext ctx;
+  v1::WriteIncidentResponse resolved;
+  s = stub_->ResolveIncident(&ctx, res, &resolved);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(resolved.update().third_party_confirmed());
+  EXPECT_TRUE(Get(inc.ref()).timeline(2).update().third_party_confirmed());
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM audit_log WHERE action = 'resolved' AND details LIKE "
+                      "'%; third party confirmed%'"),
+            "1");
+}
+
 TEST_F(LintServiceTest, ASev3UpdateWithErrorsIsPostedWithWarningsStored) {
   v1::Incident inc = Declare(v1::SEVERITY_SEV3).incident();
   clock_.Advance(absl::Minutes(5));
@@ -330,6 +419,50 @@ TEST_F(LintServiceTest, AWeakResolutionIsRejectedAndTheResolvingTemplatePasses) 
   EXPECT_EQ(resp.lint_findings_size(), 0) << Rules(resp.lint_findings());
 }
 
+TEST_F(LintServiceTest, AResolvingTemplateWithPlaceholdersLeftIsRefusedEvenOnASev3) {
+  // SEV-3 lint errors only warn under this policy; a placeholder is refused.
+  v1::Incident inc = Declare(v1::SEVERITY_SEV3).incident();
+  clock_.Advance(absl::Minutes(20));
+  v1::FillTemplateRequest fill;
+  fill.set_incident_ref(inc.ref());
+  fill.set_tone(v1::TEMPLATE_TONE_RESOLVING);
+  fill.set_impact("checking out");
+  v1::FillTemplateResponse filled;
+  ASSERT_TRUE(Fill(fill, &filled).ok());
+  EXPECT_TRUE(HasRule(filled.lint_findings(), "unfilled-placeholder", v1::LINT_LEVEL_ERROR))
+      << Rules(filled.lint_findings());
+
+  v1::ResolveIncidentRequest req;
+  req.set_incident_ref(inc.ref());
+  req.set_expected_version(inc.version());
+  req.set_idempotency_key(NewKey());
+  req.set_author("alice");
+  req.set_message(filled.message());
+  grpc::ClientContext ctx;
+  v1::WriteIncidentResponse resp;
+  CallError e = Describe(stub_->ResolveIncident(&ctx, req, &resp));
+  EXPECT_EQ(e.code, grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(e.message,
+                                "INC-1's update has 2 lint errors, and updates with "
+                                "unfilled placeholders are not posted: "
+                                "[unfilled-placeholder] \"<the cause, in plain "
+                                "words>\""))
+      << e.message;
+  EXPECT_TRUE(HasViolation(e, "message", "[unfilled-placeholder]")) << e.message;
+  EXPECT_EQ(Get(inc.ref()).state(), v1::INCIDENT_STATE_INVESTIGATING) << "nothing was written";
+
+  // Every placeholder given: it resolves.
+  fill.set_what_happened("A configuration change stopped payments from completing");
+  fill.set_prevention("To prevent this from happening again, we now test such changes first");
+  ASSERT_TRUE(Fill(fill, &filled).ok());
+  EXPECT_FALSE(HasRule(filled.lint_findings(), "unfilled-placeholder"));
+  req.set_message(filled.message());
+  req.set_idempotency_key(NewKey());
+  grpc::ClientContext ctx2;
+  grpc::Status s = stub_->ResolveIncident(&ctx2, req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+}
+
 TEST_F(LintServiceTest, ANoProgressTemplateLintsCleanAndPostsUnderTheStrictPolicy) {
   v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
   clock_.Advance(absl::Minutes(25));  // 14:25
@@ -361,6 +494,64 @@ TEST_F(LintServiceTest, ANoProgressTemplateLintsCleanAndPostsUnderTheStrictPolic
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(resp.update().kind(), v1::UPDATE_KIND_NO_PROGRESS);
   EXPECT_EQ(resp.lint_findings_size(), 0) << Rules(resp.lint_findings());
+}
+
+TEST_F(LintServiceTest, TheNoProgressTemplateFollowsTheStateAndKeepsTheBannerText) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();  // investigating, no banner yet
+  v1::FillTemplateRequest fill;
+  fill.set_incident_ref(inc.ref());
+  fill.set_tone(v1::TEMPLATE_TONE_NO_PROGRESS);
+  auto fill_now = [&]() {
+    v1::FillTemplateResponse filled;
+    grpc::Status s = Fill(fill, &filled);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(filled.lint_findings_size(), 0) << Rules(filled.lint_findings());
+    return filled;
+  };
+  v1::FillTemplateResponse filled = fill_now();
+  EXPECT_TRUE(absl::StartsWith(filled.message(),
+                               "We're still investigating the issue affecting "
+                               "users of checkout; no ETA yet"))
+      << filled.message();
+  EXPECT_TRUE(absl::StrContains(filled.banner_text(), "check the status page"))
+      << "generic while no update went to the banner: " << filled.banner_text();
+
+  // Identified, with its own banner text.
+  auto post = [&](const v1::Incident& current, v1::IncidentState state, const std::string& text,
+                  const std::string& banner) {
+    const std::string next =
+        absl::FormatTime("%H:%M", clock_.Now() + absl::Minutes(29), absl::UTCTimeZone());
+    v1::PostUpdateRequest req = UpdateRequest(
+        current, absl::StrCat(text, " We'll post the next update by ", next, " UTC."));
+    req.mutable_update()->set_state(state);
+    req.mutable_update()->add_channels(v1::CHANNEL_IN_APP_BANNER);
+    req.mutable_update()->set_banner_text(banner);
+    v1::WriteIncidentResponse resp;
+    grpc::Status s = Post(req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp.incident();
+  };
+  clock_.Advance(absl::Minutes(10));
+  inc = post(inc, v1::INCIDENT_STATE_IDENTIFIED,
+             "We've identified the cause of the failed checkouts and are working on a fix.",
+             "Checkout is failing for some users; a fix is on its way.");
+  filled = fill_now();
+  EXPECT_TRUE(absl::StartsWith(filled.message(),
+                               "We're still working on the fix for the issue "
+                               "affecting users of checkout; no ETA yet"))
+      << filled.message();
+  EXPECT_EQ(filled.banner_text(), "Checkout is failing for some users; a fix is on its way.");
+
+  clock_.Advance(absl::Minutes(10));
+  inc = post(inc, v1::INCIDENT_STATE_MONITORING,
+             "We've applied a fix for the failed checkouts and are monitoring the results.",
+             "A fix for checkout is live; we're watching it.");
+  filled = fill_now();
+  EXPECT_TRUE(absl::StartsWith(filled.message(),
+                               "We're monitoring the fix for the issue "
+                               "affecting users of checkout"))
+      << filled.message();
+  EXPECT_EQ(filled.banner_text(), "A fix for checkout is live; we're watching it.");
 }
 
 TEST_F(LintServiceTest, FillTemplateRejectsBadInput) {

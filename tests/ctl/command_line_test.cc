@@ -40,6 +40,16 @@ TEST_F(CommandLineTest, FlagsMayFollowPositionalsAndTakeDashesOrUnderscores) {
   EXPECT_EQ(cl->options.given.count("no_progress"), 1u);
 }
 
+TEST_F(CommandLineTest, ThirdPartyConfirmedIsABooleanFlag) {
+  auto cl = Parse({"resolve", "INC-12", "--message", "Fixed", "--third-party-confirmed"});
+  ASSERT_TRUE(cl.ok()) << cl.status();
+  EXPECT_TRUE(cl->options.third_party_confirmed);
+  EXPECT_EQ(cl->options.given.count("third_party_confirmed"), 1u);
+  cl = Parse({"resolve", "INC-12", "--message", "Fixed"});
+  ASSERT_TRUE(cl.ok()) << cl.status();
+  EXPECT_FALSE(cl->options.third_party_confirmed);
+}
+
 TEST_F(CommandLineTest, ValueStartingWithMinusIsTakenAsTheValue) {
   auto cl = Parse({"declare", "--started", "-20m"});
   ASSERT_TRUE(cl.ok()) << cl.status();

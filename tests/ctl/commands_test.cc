@@ -24,6 +24,7 @@ namespace ctl {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class FakeIncidentService final : public v1::IncidentService::Service {
  public:
@@ -587,6 +588,71 @@ TEST_F(CommandsTest, UpdatePrintsTheLintFindingsAndSendsTheOverride) {
               HasSubstr("  lint:\n    warning [passive-voice] \"were made\" -> we made\n"));
   absl::MutexLock lock(&service_.mu);
   EXPECT_EQ(service_.last_post.lint_override_reason(), "quoting the customer");
+}
+
+TEST_F(CommandsTest, ThirdPartyConfirmedIsSentWithUpdateAndDeclare) {
+  CtlOptions o;
+  o.message = "Our card processor confirmed an outage on their side.";
+  o.third_party_confirmed = true;
+  o.given = {"message", "third_party_confirmed"};
+  ASSERT_EQ(Run({"update", "INC-12"}, o), kExitOk) << err_.str();
+  {
+    absl::MutexLock lock(&service_.mu);
+    EXPECT_TRUE(service_.last_post.update().third_party_confirmed());
+  }
+  o.title = "t";
+  o.severity = "sev2";
+  o.components = "checkout:major";
+  o.given = {"message", "third_party_confirmed", "title", "severity", "components"};
+  EXPECT_EQ(Run({"declare"}, o), kExitFailed);  // the fake refuses every declaration
+  absl::MutexLock lock(&service_.mu);
+  EXPECT_TRUE(service_.last_declare.first_update().third_party_confirmed());
+}
+
+TEST_F(CommandsTest, ThirdPartyConfirmedOnDeclareNeedsAMessage) {
+  CtlOptions o;
+  o.title = "t";
+  o.severity = "sev2";
+  o.components = "checkout:major";
+  o.third_party_confirmed = true;
+  o.given = {"title", "severity", "components", "third_party_confirmed"};
+  EXPECT_EQ(Run({"declare"}, o), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--third_party_confirmed needs --message"));
+}
+
+TEST_F(CommandsTest, ResolvingTemplateRefusesToPostWithPlaceholdersLeftAndNamesTheFlags) {
+  CtlOptions o;
+  o.tone = "resolving";
+  o.post = true;
+  o.impact = "checking out";
+  o.given = {"tone", "post", "impact"};
+  EXPECT_EQ(Run({"template", "INC-12"}, o), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("the template has placeholders left; give --what-happened, "
+                                    "--prevention to fill them before --post"));
+  absl::MutexLock lock(&service_.mu);
+  EXPECT_FALSE(service_.last_fill.has_next_update_at());
+  EXPECT_TRUE(service_.last_fill.incident_ref().empty()) << "nothing was sent";
+}
+
+TEST_F(CommandsTest, ResolvingTemplateSendsEveryPlaceholderFlagAndListsTheMissingOnes) {
+  CtlOptions o;
+  o.tone = "resolving";
+  o.given = {"tone"};
+  ASSERT_EQ(Run({"template", "INC-12"}, o), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("fill in the <...> placeholders with --what-happened, "
+                                    "--impact, --prevention\n"));
+  o.what_happened = "A settings change stopped card payments";
+  o.impact = "paying by card";
+  o.prevention = "We now check such changes automatically";
+  o.learned = "unused by resolving";
+  o.given = {"tone", "what_happened", "impact", "prevention", "learned"};
+  ASSERT_EQ(Run({"template", "INC-12"}, o), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), Not(HasSubstr("fill in")));
+  absl::MutexLock lock(&service_.mu);
+  EXPECT_EQ(service_.last_fill.what_happened(), "A settings change stopped card payments");
+  EXPECT_EQ(service_.last_fill.impact(), "paying by card");
+  EXPECT_EQ(service_.last_fill.prevention(), "We now check such changes automatically");
+  EXPECT_EQ(service_.last_fill.learned(), "unused by resolving");
 }
 
 TEST_F(CommandsTest, TemplatePrintsTheMessageAndPostsItAsANoProgressUpdate) {

@@ -117,6 +117,27 @@ TEST(RenderIncidentTest, LateUpdateSaysByHowMuch) {
   EXPECT_THAT(RenderIncident(inc, At("14:40")), HasSubstr("[LATE by 4m]"));
 }
 
+TEST(RenderIncidentTest, AnUpdateWithAConfirmedThirdPartySaysSo) {
+  v1::Incident inc = PaymentsIncident();
+  inc.mutable_timeline(1)->mutable_update()->set_third_party_confirmed(true);
+  EXPECT_THAT(RenderIncident(inc, At("14:40")),
+              HasSubstr("next update by 14:58 UTC  [kept, third party confirmed]\n"));
+  EXPECT_THAT(RenderIncident(PaymentsIncident(), At("14:40")),
+              Not(HasSubstr("third party confirmed")));
+}
+
+TEST(RenderIncidentTest, ABannerOnlyUpdateLeavesThePromiseStanding) {
+  v1::Incident inc = PaymentsIncident();
+  v1::Update* u =
+      AddUpdate(&inc, "14:40", v1::UPDATE_KIND_PROGRESS, v1::INCIDENT_STATE_IDENTIFIED,
+                "The renewed certificate is rolling out.", "15:10", v1::PROMISE_OUTCOME_NONE);
+  u->clear_channels();
+  u->add_channels(v1::CHANNEL_IN_APP_BANNER);
+  std::string out = RenderIncident(inc, At("14:45"));
+  EXPECT_THAT(out, HasSubstr("banner only: next update still due by 14:58 UTC\n"));
+  EXPECT_THAT(out, Not(HasSubstr("next update by 15:10 UTC")));
+}
+
 TEST(RenderIncidentTest, SeverityChangeAndPostmortemAndResolution) {
   v1::Incident inc = PaymentsIncident();
   v1::TimelineEvent* ev = inc.add_timeline();

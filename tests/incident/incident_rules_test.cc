@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
@@ -989,6 +990,39 @@ TEST_F(IncidentRulesTest, UpdateAfterTheGraceIsLate) {
   ASSERT_TRUE(u.ok()) << u.status();
   EXPECT_EQ(u->kept_promise, PromiseOutcome::kLate);
   EXPECT_EQ(inc.next_update_at, Now() + absl::Minutes(30)) << "a late update makes a new promise";
+}
+
+TEST_F(IncidentRulesTest, BannerOnlyUpdateNeitherKeepsNorMovesThePromise) {
+  Incident inc = Declared(Severity::kSev1);  // promised kStart + 20m
+  const absl::optional<absl::Time> promised = inc.next_update_at;
+  clock_.Advance(absl::Minutes(10));
+  UpdateDraft d = Draft(IncidentState::kUnspecified, Now() + absl::Minutes(30));
+  d.channels = {Channel::kInAppBanner};
+  absl::StatusOr<Update> u = rules_.ApplyUpdate(inc, d, {}, "bob", Now());
+  ASSERT_TRUE(u.ok()) << u.status();
+  EXPECT_EQ(u->kept_promise, PromiseOutcome::kNone);
+  EXPECT_EQ(inc.next_update_at, promised);
+}
+
+TEST_F(IncidentRulesTest, BannerOnlyUpdateNeedNotStateAPromise) {
+  Incident inc = Declared(Severity::kSev1);
+  clock_.Advance(absl::Minutes(10));
+  UpdateDraft d = Draft(IncidentState::kUnspecified, absl::nullopt);
+  d.channels = {Channel::kInAppBanner};
+  absl::StatusOr<Update> u = rules_.ApplyUpdate(inc, d, {}, "bob", Now());
+  ASSERT_TRUE(u.ok()) << u.status();
+  EXPECT_EQ(inc.next_update_at, kStart + absl::Minutes(20));
+}
+
+TEST_F(IncidentRulesTest, BannerOnlyUpdateStatingAPromiseBeyondTheCadenceIsStillRefused) {
+  Incident inc = Declared(Severity::kSev1);
+  UpdateDraft d = Draft(IncidentState::kUnspecified, Now() + absl::Hours(2));
+  d.channels = {Channel::kInAppBanner};
+  absl::StatusOr<Update> u = rules_.ApplyUpdate(inc, d, {}, "bob", Now());
+  EXPECT_EQ(u.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(u.status().message(),
+                                "update.next_update_at: is beyond the SEV-1 cadence of 30m"))
+      << u.status();
 }
 
 TEST_F(IncidentRulesTest, UpdateWithNoStandingPromiseHasNoOutcome) {

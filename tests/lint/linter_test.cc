@@ -77,6 +77,37 @@ TEST(LinterTest, ApologyVendorAndEtaInputNamesThreeProblemsWithSpansAndRewrites)
   EXPECT_THAT(f[2].suggestion, HasSubstr("no ETA yet"));
 }
 
+TEST(LinterTest, UnfilledPlaceholderIsAnErrorOnEveryChannelPhaseAndSeverity) {
+  for (Severity sev : {Severity::kSev1, Severity::kSev2, Severity::kSev3}) {
+    for (Channel ch : {Channel::kInAppBanner, Channel::kStatusPage, Channel::kPublic}) {
+      for (Phase phase : {Phase::kFirst, Phase::kUpdate, Phase::kResolution}) {
+        LintInput in;
+        in.message = "We're investigating reports of <symptom> for some users.";
+        in.banner_text = "Issues with <feature>.";
+        in.severity = sev;
+        in.phase = phase;
+        in.channels = {ch};
+        std::vector<Finding> found = OfRule(LintOrFail(in), "unfilled-placeholder");
+        ASSERT_EQ(found.size(), 2u) << Describe(LintOrFail(in));
+        EXPECT_EQ(found[0].level, Level::kError);
+        EXPECT_EQ(found[0].field, TextField::kMessage);
+        EXPECT_EQ(found[0].excerpt, "<symptom>");
+        EXPECT_EQ(found[0].begin, 31u);
+        EXPECT_EQ(found[1].field, TextField::kBannerText);
+        EXPECT_EQ(found[1].excerpt, "<feature>");
+        EXPECT_THAT(found[0].explanation, HasSubstr("An unfilled template placeholder"));
+        EXPECT_FALSE(found[0].suggestion.empty());
+      }
+    }
+  }
+}
+
+TEST(LinterTest, AngleBracketsThatAreNoPlaceholderAreNotFlagged) {
+  LintInput in;
+  in.message = "Response times went from < 1 s to > 5 s for some users. 2 < 3.";
+  EXPECT_THAT(OfRule(LintOrFail(in), "unfilled-placeholder"), IsEmpty());
+}
+
 TEST(LinterTest, MissionFirstCommunicationIsClean) {
   for (Severity sev : {Severity::kSev1, Severity::kSev2}) {
     LintInput in;
@@ -408,7 +439,7 @@ TEST(LinterTest, BuiltInRulesMatchTheDataFile) {
 TEST(LinterTest, DefaultRuleIdsAreStable) {
   EXPECT_THAT(
       DefaultLinter().RuleIds(),
-      ElementsAre("first-comm-missing-part", "update-missing-next-update",
+      ElementsAre("unfilled-placeholder", "first-comm-missing-part", "update-missing-next-update",
                   "resolution-missing-part", "resolve-banner-not-cleared", "speculation",
                   "eta-clock", "internal-detail", "third-party-blame", "performative-apology",
                   "corporate-jargon", "passive-voice", "tone-false-calm", "tone-false-urgency",

@@ -32,6 +32,43 @@ TEST(TemplatesTest, NoProgressUpdateKeepsThePromiseWithoutAnEta) {
             "update by 14:30 UTC.");
 }
 
+TEST(TemplatesTest, NoProgressFollowsTheStateTheIncidentIsIn) {
+  TemplateInput in = Incident(Severity::kSev1, {"checkout"});
+  in.state = State::kIdentified;
+  auto t = FillTemplate(Tone::kNoProgress, in);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->message,
+            "We're still working on the fix for the issue affecting users of checkout; no ETA "
+            "yet; next update by 14:30 UTC.");
+  in.state = State::kMonitoring;
+  t = FillTemplate(Tone::kNoProgress, in);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->message,
+            "We're monitoring the fix for the issue affecting users of checkout and will confirm "
+            "once it is resolved; next update by 14:30 UTC.");
+  in = Incident(Severity::kSev3, {"checkout"});
+  in.state = State::kIdentified;
+  t = FillTemplate(Tone::kNoProgress, in);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->message,
+            "We're still working on the fix for the issue affecting users of checkout; no ETA "
+            "yet. We'll post an update when the status changes.");
+  EXPECT_THAT(t->message, ::testing::Not(HasSubstr("investigating")));
+}
+
+TEST(TemplatesTest, NoProgressKeepsTheBannerTextShownNow) {
+  TemplateInput in = Incident(Severity::kSev1, {"checkout"});
+  in.state = State::kIdentified;
+  in.banner_text = "Card payments fail at checkout; a fix is on its way.";
+  auto t = FillTemplate(Tone::kNoProgress, in);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->banner_text, "Card payments fail at checkout; a fix is on its way.");
+  in.banner_text.clear();
+  t = FillTemplate(Tone::kNoProgress, in);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_THAT(t->banner_text, HasSubstr("check the status page")) << "generic only without one";
+}
+
 TEST(TemplatesTest, AcknowledgingNamesScopeAndNextUpdate) {
   auto t = FillTemplate(Tone::kAcknowledging,
                         Incident(Severity::kSev2, {"checkout", "search", "login"}));
@@ -62,7 +99,14 @@ TEST(TemplatesTest, Sev1WithoutNextUpdateTimeIsInvalidArgument) {
   EXPECT_THAT(std::string(t.status().message()), HasSubstr("next_update_at"));
 }
 
-TEST(TemplatesTest, EveryFilledTemplateLintsClean) {
+// Every placeholder a template can carry, given.
+void FillEveryPlaceholder(TemplateInput& in) {
+  in.what_happened = "A configuration change stopped card payments from being approved";
+  in.impact = "your ability to complete purchases";
+  in.prevention = "We're adding an automatic check for this kind of change";
+}
+
+TEST(TemplatesTest, EveryFilledTemplateWithItsPlaceholdersGivenLintsClean) {
   const std::vector<std::vector<std::string>> scopes = {{}, {"checkout"}, {"api", "dashboard"}};
   for (Tone tone : {Tone::kAcknowledging, Tone::kUpdating, Tone::kNoProgress, Tone::kResolving}) {
     for (Severity sev : {Severity::kSev1, Severity::kSev2, Severity::kSev3}) {
@@ -71,6 +115,8 @@ TEST(TemplatesTest, EveryFilledTemplateLintsClean) {
           TemplateInput in = Incident(sev, components);
           in.state = state;
           if (tone == Tone::kUpdating) in.learned = "Requests to the payment page are timing out";
+          FillEveryPlaceholder(in);
+          ASSERT_THAT(UnfilledPlaceholders(tone, in), IsEmpty());
           auto t = FillTemplate(tone, in);
           ASSERT_TRUE(t.ok()) << t.status();
           auto findings = LintOrFail(TemplateLintInput(tone, in, *t));
@@ -83,6 +129,36 @@ TEST(TemplatesTest, EveryFilledTemplateLintsClean) {
       }
     }
   }
+}
+
+TEST(TemplatesTest, ResolvingWithPlaceholdersLeftLintsWithAnUnfilledPlaceholderError) {
+  for (Severity sev : {Severity::kSev1, Severity::kSev2, Severity::kSev3}) {
+    TemplateInput in = Incident(sev, {"checkout"});
+    in.impact = "checking out";  // the other two are left
+    EXPECT_THAT(UnfilledPlaceholders(Tone::kResolving, in),
+                ::testing::ElementsAre("what_happened", "prevention"));
+    auto t = FillTemplate(Tone::kResolving, in);
+    ASSERT_TRUE(t.ok()) << t.status();
+    auto findings =
+        OfRule(LintOrFail(TemplateLintInput(Tone::kResolving, in, *t)), "unfilled-placeholder");
+    ASSERT_EQ(findings.size(), 2u) << t->message;
+    EXPECT_EQ(findings[0].level, Level::kError);
+    EXPECT_EQ(findings[0].excerpt, "<the cause, in plain words>");
+    EXPECT_EQ(findings[0].explanation,
+              "An unfilled template placeholder: \"<the cause, in plain words>\". Customers would "
+              "read it as it is. Replace it with the real words (statuscastctl template takes "
+              "--what-happened, --impact, --prevention and --learned).");
+    EXPECT_EQ(findings[1].excerpt, "<the change we are making>");
+  }
+}
+
+TEST(TemplatesTest, OnlyResolvingHasPlaceholders) {
+  TemplateInput in = Incident(Severity::kSev1, {"checkout"});
+  for (Tone tone : {Tone::kAcknowledging, Tone::kUpdating, Tone::kNoProgress}) {
+    EXPECT_THAT(UnfilledPlaceholders(tone, in), IsEmpty());
+  }
+  EXPECT_THAT(UnfilledPlaceholders(Tone::kResolving, in),
+              ::testing::ElementsAre("what_happened", "impact", "prevention"));
 }
 
 TEST(TemplatesTest, ResolvingWithAuthorTextLintsClean) {
