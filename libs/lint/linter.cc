@@ -396,6 +396,8 @@ bool MentionsComponent(absl::string_view lower_text, const std::vector<std::stri
 
 }  // namespace
 
+bool MessageStatesTime(absl::string_view text, absl::Time t) { return StatesTime(text, t); }
+
 struct Linter::Impl {
   std::vector<CompiledRule> rules;
 };

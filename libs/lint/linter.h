@@ -119,6 +119,10 @@ absl::string_view DefaultRulesText();
 // "14:30 UTC": how a next-update time is stated in messages.
 std::string FormatUtcClock(absl::Time t);
 
+// Whether `text` states the clock time `t` (to the minute, in UTC or GMT, in
+// the forms the update-missing-next-update rule accepts).
+bool MessageStatesTime(absl::string_view text, absl::Time t);
+
 // True when some finding is at error level.
 bool HasError(const std::vector<Finding>& findings);
 

@@ -12,6 +12,8 @@
 #include <type_traits>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -258,6 +260,23 @@ bool CommandRunner::BuildDraft(v1::Severity severity, v1::IncidentState default_
     ToProto(*next, draft->mutable_next_update_at());
   } else if (DefaultPromiseLead(severity) > absl::ZeroDuration() && IsOpenAfter(state)) {
     ToProto(now + DefaultPromiseLead(severity), draft->mutable_next_update_at());
+  }
+  // One promise: the text customers read on the status page states the time
+  // on the record. When the responder's message does not, say it for them.
+  bool on_status_page = false;
+  for (int c : draft->channels()) {
+    on_status_page = on_status_page || c == v1::CHANNEL_STATUS_PAGE || c == v1::CHANNEL_PUBLIC;
+  }
+  if (on_status_page && draft->has_next_update_at() && !draft->message().empty()) {
+    const absl::Time promise = TimeFromProto(draft->next_update_at());
+    if (!lint::MessageStatesTime(draft->message(), promise)) {
+      std::string text = std::string(absl::StripTrailingAsciiWhitespace(draft->message()));
+      if (!text.empty() && !absl::EndsWith(text, ".") && !absl::EndsWith(text, "!") &&
+          !absl::EndsWith(text, "?")) {
+        text += ".";
+      }
+      draft->set_message(absl::StrCat(text, " Next update by ", lint::FormatUtcClock(promise), "."));
+    }
   }
   return true;
 }

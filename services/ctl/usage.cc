@@ -34,6 +34,8 @@ const std::vector<CommandHelp>& Commands() {
        "              [--no-progress] [--components C[:STATUS],...] [--override REASON]\n"
        "              [--third-party-confirmed]",
        "Post a customer-facing update; it keeps the standing promise and makes the next.\n"
+       "              A status-page message that does not state the promised time gets\n"
+       "              \"Next update by HH:MM UTC.\" added, so text and record agree.\n"
        "              The server lints it and shows what it found; when its policy refuses\n"
        "              lint errors, --override \"why\" posts anyway (the reason is recorded).\n"
        "              --third-party-confirmed: a vendor named in the message is confirmed\n"

@@ -17,6 +17,8 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "libs/base/clock.h"
+#include "libs/lint/linter.h"
+#include "services/ctl/inputs.h"
 #include "services/ctl/rpc_errors.h"
 
 namespace statuscast {
@@ -347,6 +349,41 @@ TEST_F(CommandsTest, UpdateSendsTheVersionItReadAndTheSeveritysPromise) {
   EXPECT_EQ(req.update().next_update_at().seconds(),
             absl::ToUnixSeconds(clock_.Now() + absl::Minutes(29)));
   EXPECT_THAT(out_.str(), HasSubstr("INC-12 updated: SEV-1, identified"));
+}
+
+TEST_F(CommandsTest, UpdateStatesThePromisedTimeInTheTextWhenTheMessageDoesNot) {
+  CtlOptions o;
+  o.message = "Rolling out the fix";
+  o.next = "30m";
+  o.given = {"message", "next"};
+  ASSERT_EQ(Run({"update", "inc-12"}, o), kExitOk) << err_.str();
+  absl::MutexLock lock(&service_.mu);
+  const v1::PostUpdateRequest& req = service_.last_post;
+  const absl::Time promise = absl::FromUnixSeconds(req.update().next_update_at().seconds());
+  EXPECT_EQ(req.update().message(),
+            "Rolling out the fix. Next update by " + lint::FormatUtcClock(promise) + ".");
+}
+
+TEST_F(CommandsTest, UpdateLeavesATextThatStatesThePromisedTimeAlone) {
+  CtlOptions o;
+  o.next = "30m";
+  o.given = {"message", "next"};
+  const absl::Time promise = *ParseNextInput("30m", clock_.Now());
+  o.message = "Rolling out the fix; next update by " + lint::FormatUtcClock(promise) + ".";
+  ASSERT_EQ(Run({"update", "inc-12"}, o), kExitOk) << err_.str();
+  absl::MutexLock lock(&service_.mu);
+  EXPECT_EQ(service_.last_post.update().message(), o.message);
+}
+
+TEST_F(CommandsTest, ABannerOnlyUpdateIsNotGivenAPromiseText) {
+  CtlOptions o;
+  o.message = "Checkout is slow";
+  o.channels = "in_app_banner";
+  o.next = "30m";
+  o.given = {"message", "channels", "next"};
+  ASSERT_EQ(Run({"update", "inc-12"}, o), kExitOk) << err_.str();
+  absl::MutexLock lock(&service_.mu);
+  EXPECT_EQ(service_.last_post.update().message(), "Checkout is slow");
 }
 
 TEST_F(CommandsTest, UpdateRejectedAsStaleSaysToRerun) {

@@ -116,6 +116,8 @@ LintInput ToInput(const corpus::LintCorpusCase& c) {
   in.state_before = static_cast<State>(c.state_before());
   in.state_after = static_cast<State>(c.state_after());
   for (int ch : c.channels()) in.channels.push_back(static_cast<Channel>(ch));
+  // The blind corpus is status-page messages (its writer gave no channels).
+  if (in.channels.empty()) in.channels.push_back(Channel::kStatusPage);
   if (!c.next_update_at().empty()) {
     absl::Time t;
     std::string err;
