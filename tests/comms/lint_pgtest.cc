@@ -326,7 +326,8 @@ TEST_F(LintServiceTest, ThirdPartyConfirmedIsStoredReturnedAndAudited) {
   v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
   clock_.Advance(absl::Minutes(5));
   const std::string blame =
-      "AWS is having issues in one region. We'll post the next update by 14:34 UTC.";
+      "AWS is having issues in one region; we're moving traffic to another region. We'll post "
+      "the next update by 14:34 UTC.";
   // Unconfirmed, the name is a lint error and the SEV-1 update is refused.
   v1::WriteIncidentResponse refused;
   grpc::Status s = Post(UpdateRequest(inc, blame), &refused);
