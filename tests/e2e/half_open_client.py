@@ -26,11 +26,19 @@ def grpc_stream():
     channel = grpc.insecure_channel(grpc_address, options=[("grpc.use_local_subchannel_pool", 1)])
     channels.append(channel)
     first = True
-    for _ in banner_pb2_grpc.BannerServiceStub(channel).Subscribe(
-            banner_pb2.SubscribeRequest(app="web", path="/")):
-        if first:
-            ready.release()
-            first = False
+    # A connection attempt can fail while 40 start at once: try again until
+    # the first set arrives (the test bounds the whole wait).
+    while first:
+        try:
+            for _ in banner_pb2_grpc.BannerServiceStub(channel).Subscribe(
+                    banner_pb2.SubscribeRequest(app="web", path="/"), wait_for_ready=True):
+                if first:
+                    ready.release()
+                    first = False
+        except grpc.RpcError:
+            if not first:
+                return
+            time.sleep(0.2)
 
 
 def sse_stream():

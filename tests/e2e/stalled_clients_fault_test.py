@@ -25,6 +25,7 @@ Usage: stalled_clients_fault_test.py BUILD_DIR SOURCE_DIR   (root: ip netns)
 import atexit
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -329,6 +330,8 @@ class StalledClientsTest(unittest.TestCase):
              GEN, self.address, HOST_IP, str(self.http_port), str(HALF_OPEN)],
             stdout=subprocess.PIPE, text=True)
         try:
+            ready, _, _ = select.select([client.stdout], [], [], 60)
+            self.assertTrue(ready, "the half-open clients did not all connect within 60 s")
             line = client.stdout.readline()
             self.assertEqual(line.strip(), "ready")
             self.assertIsNotNone(self.wait_subscribers("grpc", base_grpc + HALF_OPEN, 10))
