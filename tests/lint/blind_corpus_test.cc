@@ -30,6 +30,7 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "lint_corpus.pb.h"
+#include "lint_corpus_input.h"
 #include "lint_test_util.h"
 
 namespace statuscast {
@@ -108,25 +109,9 @@ std::vector<BlindCase> LoadBlind() {
 }
 
 LintInput ToInput(const corpus::LintCorpusCase& c) {
-  LintInput in;
-  in.message = c.message();
-  in.banner_text = c.banner_text();
-  in.phase = static_cast<Phase>(c.phase());
-  in.severity = static_cast<Severity>(c.severity());
-  in.state_before = static_cast<State>(c.state_before());
-  in.state_after = static_cast<State>(c.state_after());
-  for (int ch : c.channels()) in.channels.push_back(static_cast<Channel>(ch));
+  LintInput in = CorpusCaseInput(c);
   // The blind corpus is status-page messages (its writer gave no channels).
   if (in.channels.empty()) in.channels.push_back(Channel::kStatusPage);
-  if (!c.next_update_at().empty()) {
-    absl::Time t;
-    std::string err;
-    EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, c.next_update_at(), &t, &err))
-        << c.name() << ": " << err;
-    in.next_update_at = t;
-  }
-  in.affected_components.assign(c.affected_components().begin(), c.affected_components().end());
-  in.third_party_confirmed = c.third_party_confirmed();
   return in;
 }
 
