@@ -1,11 +1,14 @@
-// The blind corpus (tests/lint/blind): 262 status-page messages written by
-// someone who had read only the mission text, never the rules. Each carries
-// one label: "clean" or the one anti-pattern in it. The corpus was split once
-// (scripts/lint-blind-split, fixed seed) into TUNE (rules were tuned on it)
-// and TEST (never looked at while tuning). This test prints the figures of
-// issue 13 for both parts and per-rule precision and recall, and fails when
-// the TEST part is below the goals. Single misses do not fail it: the figures
-// it prints can be less than perfect and still be true.
+// The blind corpus (tests/lint/blind): status-page messages written by people
+// who had read only the mission text, never the rules, in two batches by two
+// writers: blind_corpus.textproto (262 cases) and blind_corpus2.textproto (149
+// cases, written after the rules had been tuned on the first batch). Each case
+// carries one label: "clean" or the one anti-pattern in it. Each batch was
+// split once (scripts/lint-blind-split, fixed seed) into TUNE (rules are tuned
+// on it) and TEST (never looked at while tuning). This test prints the figures
+// of issue 13 for TUNE, each batch's TEST part and both TEST parts together,
+// and per-rule precision and recall, and fails when the TEST parts together
+// are below the goals. Single misses do not fail it: the figures it prints can
+// be less than perfect and still be true.
 //
 // Every case is linted in its own context (phase, severity, states,
 // next_update_at, components, third-party confirmation), as the service
@@ -80,15 +83,13 @@ const std::set<std::string>& ErrorClassLabels() {
 
 struct BlindCase {
   corpus::LintCorpusCase c;
+  int batch = 1;      // 1 or 2: which writer's batch.
   bool test = false;  // In the TEST split.
 };
 
+constexpr const char* kBatchFiles[] = {"blind_corpus.textproto", "blind_corpus2.textproto"};
+
 std::vector<BlindCase> LoadBlind() {
-  std::ifstream in(std::string(LINT_BLIND_DIR) + "/blind_corpus.textproto");
-  std::stringstream text;
-  text << in.rdbuf();
-  corpus::LintCorpus parsed;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text.str(), &parsed));
   std::map<std::string, std::string> split;
   std::ifstream sf(std::string(LINT_BLIND_DIR) + "/split.txt");
   std::string line;
@@ -98,12 +99,20 @@ std::vector<BlindCase> LoadBlind() {
     if (f.size() == 2) split[f[0]] = f[1];
   }
   std::vector<BlindCase> out;
-  for (const auto& c : parsed.cases()) {
-    auto it = split.find(c.name());
-    EXPECT_TRUE(it != split.end())
-        << c.name() << " is in no split (rerun scripts/lint-blind-split)";
-    if (it == split.end()) continue;
-    out.push_back({c, it->second == "TEST"});
+  for (int batch = 1; batch <= 2; ++batch) {
+    std::ifstream in(std::string(LINT_BLIND_DIR) + "/" + kBatchFiles[batch - 1]);
+    std::stringstream text;
+    text << in.rdbuf();
+    corpus::LintCorpus parsed;
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text.str(), &parsed))
+        << kBatchFiles[batch - 1];
+    for (const auto& c : parsed.cases()) {
+      auto it = split.find(c.name());
+      EXPECT_TRUE(it != split.end())
+          << c.name() << " is in no split (rerun scripts/lint-blind-split)";
+      if (it == split.end()) continue;
+      out.push_back({c, batch, it->second == "TEST"});
+    }
   }
   return out;
 }
@@ -161,11 +170,14 @@ std::set<std::string> ExpectedRules(const corpus::LintCorpusCase& c) {
 
 TEST(LintBlindCorpusTest, TestSplitMeetsThreeGoalsAndHoldsTheErrorClassFigureReached) {
   std::vector<BlindCase> cases = LoadBlind();
-  ASSERT_GE(cases.size(), 240u);
-  Figures fig[2];  // [0] TUNE, [1] TEST
+  ASSERT_GE(cases.size(), 400u);
+  // Columns: [0] TUNE (both batches), [1] TEST of batch 1, [2] TEST of batch
+  // 2, [3] TEST of both (the figure the goals are checked on).
+  constexpr int kCols = 4;
+  Figures fig[kCols];
   std::map<std::string, RuleCounts> rules;
   for (const std::string& id : DefaultLinter().RuleIds()) rules[id];
-  std::map<std::string, Ratio> per_label[2];
+  std::map<std::string, Ratio> per_label[2];  // [0] TUNE, [1] TEST (both)
   std::string misses;
   int clean_total = 0;
   for (const BlindCase& bc : cases) {
@@ -184,22 +196,27 @@ TEST(LintBlindCorpusTest, TestSplitMeetsThreeGoalsAndHoldsTheErrorClassFigureRea
         clean ? std::set<std::string>{} : NamingRules().at(c.label());
     bool named = false;
     for (const std::string& id : flagged) named = named || names.count(id) > 0;
-    Figures& fg = fig[bc.test ? 1 : 0];
-    if (clean) {
-      ++fg.clean_flagged.d;
-      ++fg.clean_blocked.d;
-      fg.clean_flagged.n += !flagged.empty();
-      fg.clean_blocked.n += error;
-    } else {
-      ++fg.anti_pattern_flagged.d;
-      fg.anti_pattern_flagged.n += named;
+    std::vector<int> cols = bc.test ? std::vector<int>{bc.batch, 3} : std::vector<int>{0};
+    for (int col : cols) {
+      Figures& fg = fig[col];
+      if (clean) {
+        ++fg.clean_flagged.d;
+        ++fg.clean_blocked.d;
+        fg.clean_flagged.n += !flagged.empty();
+        fg.clean_blocked.n += error;
+      } else {
+        ++fg.anti_pattern_flagged.d;
+        fg.anti_pattern_flagged.n += named;
+        if (ErrorClassLabels().count(c.label())) {
+          ++fg.error_class_blocked.d;
+          fg.error_class_blocked.n += error;
+        }
+      }
+    }
+    if (!clean) {
       Ratio& pl = per_label[bc.test ? 1 : 0][c.label()];
       ++pl.d;
       pl.n += named;
-      if (ErrorClassLabels().count(c.label())) {
-        ++fg.error_class_blocked.d;
-        fg.error_class_blocked.n += error;
-      }
     }
     for (const std::string& id : flagged) {
       if (names.count(id)) {
@@ -223,23 +240,32 @@ TEST(LintBlindCorpusTest, TestSplitMeetsThreeGoalsAndHoldsTheErrorClassFigureRea
     }
   }
 
+  int batch_size[3] = {0, 0, 0};
+  for (const BlindCase& bc : cases) ++batch_size[bc.batch];
   std::string out = absl::StrFormat(
-      "\nBlind lint corpus: %d cases (%d clean), split %s\n"
-      "%-58s %-16s %-16s %s\n",
-      cases.size(), clean_total, "TUNE/TEST", "figure", "TUNE", "TEST", "goal (TEST)");
-  absl::StrAppendFormat(
-      &out, "%-58s %-16s %-16s >= %.2f\n", "anti-pattern messages flagged by a rule naming it",
-      fig[0].anti_pattern_flagged.str(), fig[1].anti_pattern_flagged.str(), kMinAntiPatternFlagged);
-  absl::StrAppendFormat(&out, "%-58s %-16s %-16s <= %.2f\n",
-                        "clean messages flagged at warning or error", fig[0].clean_flagged.str(),
-                        fig[1].clean_flagged.str(), kMaxCleanFlagged);
-  absl::StrAppendFormat(
-      &out, "%-58s %-16s %-16s >= %.2f\n", "error-class messages blocked by an error",
-      fig[0].error_class_blocked.str(), fig[1].error_class_blocked.str(), kMinErrorClassBlocked);
-  absl::StrAppendFormat(&out, "%-58s %-16s %-16s %d\n", "clean messages blocked by an error",
-                        absl::StrFormat("%d/%d", fig[0].clean_blocked.n, fig[0].clean_blocked.d),
-                        absl::StrFormat("%d/%d", fig[1].clean_blocked.n, fig[1].clean_blocked.d),
-                        kMaxCleanBlocked);
+      "\nBlind lint corpus: %d cases (%d clean) in two batches (%d + %d), each split TUNE/TEST\n"
+      "%-50s %-15s %-15s %-15s %-15s %s\n",
+      cases.size(), clean_total, batch_size[1], batch_size[2], "figure", "TUNE", "TEST batch 1",
+      "TEST batch 2", "TEST", "goal (TEST)");
+  auto row = [&](const char* name, auto get, const std::string& goal) {
+    absl::StrAppendFormat(&out, "%-50s", name);
+    for (int col = 0; col < kCols; ++col) absl::StrAppendFormat(&out, " %-15s", get(fig[col]));
+    absl::StrAppendFormat(&out, " %s\n", goal);
+  };
+  row("anti-pattern messages flagged by a rule naming it",
+      [](const Figures& f) { return f.anti_pattern_flagged.str(); },
+      absl::StrFormat(">= %.2f", kMinAntiPatternFlagged));
+  row("clean messages flagged at warning or error",
+      [](const Figures& f) { return f.clean_flagged.str(); },
+      absl::StrFormat("<= %.2f", kMaxCleanFlagged));
+  row("error-class messages blocked by an error",
+      [](const Figures& f) { return f.error_class_blocked.str(); },
+      absl::StrFormat(">= %.2f", kMinErrorClassBlocked));
+  row("clean messages blocked by an error",
+      [](const Figures& f) {
+        return absl::StrFormat("%d/%d", f.clean_blocked.n, f.clean_blocked.d);
+      },
+      absl::StrFormat("%d", kMaxCleanBlocked));
   absl::StrAppendFormat(&out, "\nper label (flagged by a rule naming it)  %-16s %s\n", "TUNE",
                         "TEST");
   for (const auto& [label, _] : NamingRules()) {
@@ -261,8 +287,8 @@ TEST(LintBlindCorpusTest, TestSplitMeetsThreeGoalsAndHoldsTheErrorClassFigureRea
   std::printf("%s%s", out.c_str(), misses.c_str());
   std::fflush(stdout);
 
-  const Figures& t = fig[1];
-  std::printf("\nerror-class blocked on TEST: %.3f; goal %.2f %s\n", t.error_class_blocked.value(),
+  const Figures& t = fig[3];
+  std::printf("\nerror-class blocked on TEST (both batches): %.3f; goal %.2f %s\n", t.error_class_blocked.value(),
               kGoalErrorClassBlocked,
               t.error_class_blocked.value() >= kGoalErrorClassBlocked ? "met" : "NOT met");
   std::fflush(stdout);
