@@ -20,6 +20,7 @@
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "libs/base/status_macros.h"
+#include "libs/lint/clock_text.h"
 #include "re2/re2.h"
 #include "statuscast/v1/lint.pb.h"
 
@@ -339,49 +340,7 @@ std::string Fill(const std::string& templ, const LintInput& in, absl::string_vie
                                      {"{{scope}}", ScopeText(in)}});
 }
 
-// The ways a message may write the clock time of `t`: "09:30", "9:30",
-// "9.30", and in 12-hour form "9:30 am", "9:30am", "9:30 a.m." (and "9 am"
-// on the hour).
-std::vector<std::string> ClockSpellings(absl::Time t) {
-  absl::TimeZone utc = absl::UTCTimeZone();
-  absl::CivilMinute m = absl::ToCivilMinute(t, utc);
-  int hour = m.hour(), minute = m.minute();
-  std::string mm = absl::StrFormat("%02d", minute);
-  std::vector<std::string> out = {
-      absl::StrFormat("%02d:%s", hour, mm), absl::StrFormat("%d:%s", hour, mm),
-      absl::StrFormat("%02d.%s", hour, mm), absl::StrFormat("%d.%s", hour, mm)};
-  int h12 = hour % 12 == 0 ? 12 : hour % 12;
-  std::vector<std::string> clocks12 = {absl::StrFormat("%d:%s", h12, mm)};
-  if (minute == 0) clocks12.push_back(absl::StrCat(h12));
-  for (const std::string& c : clocks12) {
-    for (const char* suffix : hour < 12 ? std::vector<const char*>{"am", " am", "a.m.", " a.m."}
-                                        : std::vector<const char*>{"pm", " pm", "p.m.", " p.m."}) {
-      out.push_back(absl::StrCat(c, suffix));
-    }
-  }
-  return out;
-}
-
-// True when `text` states `t` with the zone UTC (or GMT, which is UTC).
-bool StatesTime(absl::string_view text, absl::Time t) {
-  const std::string lower = absl::AsciiStrToLower(text);
-  for (const std::string& clock : ClockSpellings(t)) {
-    size_t pos = 0;
-    while ((pos = lower.find(clock, pos)) != std::string::npos) {
-      bool boundary_before = pos == 0 || !absl::ascii_isdigit(lower[pos - 1]);
-      size_t i = pos + clock.size();
-      bool boundary_after = i >= lower.size() || !absl::ascii_isdigit(lower[i]);
-      while (i < lower.size() && (lower[i] == ' ' || lower[i] == '(')) ++i;
-      // GMT is UTC (the zone, not British summer time, which is BST).
-      if (boundary_before && boundary_after && i + 3 <= lower.size() &&
-          (lower.compare(i, 3, "utc") == 0 || lower.compare(i, 3, "gmt") == 0)) {
-        return true;
-      }
-      pos += clock.size();
-    }
-  }
-  return false;
-}
+bool StatesTime(absl::string_view text, absl::Time t) { return StatesClockTime(text, t); }
 
 bool MentionsComponent(absl::string_view lower_text, const std::vector<std::string>& names) {
   for (const std::string& name : names) {

@@ -1,0 +1,137 @@
+#include "libs/lint/clock_text.h"
+
+#include <map>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "re2/re2.h"
+
+namespace statuscast {
+namespace lint {
+namespace {
+
+// Zone abbreviations people write on status pages, with every offset (in
+// minutes east of UTC) the abbreviation is used for.
+const std::map<std::string, std::vector<int>>& Zones() {
+  static const auto* zones = new std::map<std::string, std::vector<int>>{
+      {"utc", {0}},         {"gmt", {0}},          {"z", {0}},
+      {"wet", {0}},         {"west", {60}},        {"bst", {60}},
+      {"ist", {330, 60, 120}},                     {"cet", {60}},
+      {"cest", {120}},      {"eet", {120}},
+      {"eest", {180}},      {"msk", {180}},        {"wat", {60}},
+      {"cat", {120}},       {"sast", {120}},       {"eat", {180}},
+      {"gst", {240}},       {"pkt", {300}},        {"npt", {345}},
+      {"ict", {420}},       {"wib", {420}},        {"sgt", {480}},
+      {"hkt", {480}},       {"pht", {480}},        {"awst", {480}},
+      {"jst", {540}},       {"kst", {540}},        {"acst", {570}},
+      {"acdt", {630}},      {"aest", {600}},       {"aedt", {660}},
+      {"nzst", {720}},      {"nzdt", {780}},       {"brt", {-180}},
+      {"art", {-180}},      {"nst", {-210}},       {"ndt", {-150}},
+      {"ast", {-240}},      {"adt", {-180}},       {"et", {-300, -240}},
+      {"est", {-300}},      {"edt", {-240}},       {"ct", {-360, -300}},
+      {"cst", {-360, 480}}, {"cdt", {-300}},       {"mt", {-420, -360}},
+      {"mst", {-420}},      {"mdt", {-360}},       {"pt", {-480, -420}},
+      {"pst", {-480}},      {"pdt", {-420}},       {"akst", {-540}},
+      {"akdt", {-480}},     {"hst", {-600}},
+  };
+  return *zones;
+}
+
+// Zones written as words, with the offsets they are used for.
+const std::map<std::string, std::vector<int>>& ZoneWords() {
+  static const auto* zones = new std::map<std::string, std::vector<int>>{
+      {"uk time", {0, 60}},       {"london time", {0, 60}},   {"irish time", {0, 60}},
+      {"eastern time", {-300, -240}}, {"central time", {-360, -300}},
+      {"mountain time", {-420, -360}}, {"pacific time", {-480, -420}},
+      {"central european time", {60, 120}}, {"central european summer time", {120}},
+  };
+  return *zones;
+}
+
+// The offsets a zone name is used for, or null for a word that is no zone.
+const std::vector<int>* ZoneOffsets(const std::string& lower_name) {
+  auto it = Zones().find(lower_name);
+  if (it != Zones().end()) return &it->second;
+  auto word = ZoneWords().find(lower_name);
+  return word == ZoneWords().end() ? nullptr : &word->second;
+}
+
+// A clock: hour with optional minutes after ":", "." or "h" and optional
+// am/pm, or noon/midday/midnight; then the zone, optionally in parentheses,
+// optionally with an explicit offset ("UTC+2", "GMT-05:00").
+const RE2& ClockPattern() {
+  static const RE2* re = new RE2(
+      "(?i)\\b(?:(?:12\\s+)?(noon|midday|midnight)"
+      "|([01]?\\d|2[0-3])(?:[:.h]([0-5]\\d))?\\s*(a\\.?m\\.?|p\\.?m\\.?)?)"
+      "\\s*\\(?\\s*((?:uk|london|irish|eastern|central|mountain|pacific)\\s+time"
+      "|central\\s+european\\s+(?:summer\\s+)?time|[a-z]{1,4})\\b"
+      "(?:\\s*([+-])\\s*(\\d{1,2})(?::?([0-5]\\d))?\\b)?");
+  return *re;
+}
+
+}  // namespace
+
+std::vector<ZonedClock> FindZonedClocks(absl::string_view text) {
+  auto str = [](const re2::StringPiece& p) { return absl::string_view(p.data(), p.size()); };
+  std::vector<ZonedClock> out;
+  const re2::StringPiece input(text.data(), text.size());
+  // [0] whole, [1] noon/midday/midnight, [2] hour, [3] minutes, [4] am/pm,
+  // [5] zone, [6] offset sign, [7] offset hours, [8] offset minutes.
+  re2::StringPiece g[9];
+  size_t pos = 0;
+  while (pos < text.size() &&
+         ClockPattern().Match(input, pos, input.size(), RE2::UNANCHORED, g, 9)) {
+    const size_t begin = static_cast<size_t>(g[0].data() - text.data());
+    const size_t end = begin + g[0].size();
+    pos = end > pos ? end : pos + 1;
+    // A bare hour ("3 UTC") is too easily a count: it needs minutes or am/pm.
+    if (g[1].empty() && g[3].empty() && g[4].empty()) continue;
+    std::string zone_name = absl::AsciiStrToLower(str(g[5]));
+    zone_name = absl::StrJoin(absl::StrSplit(zone_name, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty()), " ");
+    const std::vector<int>* offsets = ZoneOffsets(zone_name);
+    if (offsets == nullptr) continue;
+    int hour = 0, minute = 0;
+    if (!g[1].empty()) {
+      hour = absl::AsciiStrToLower(str(g[1])) == "midnight" ? 0 : 12;
+    } else {
+      if (!absl::SimpleAtoi(str(g[2]), &hour)) continue;
+      if (!g[3].empty() && !absl::SimpleAtoi(str(g[3]), &minute)) continue;
+      if (!g[4].empty()) {
+        if (hour < 1 || hour > 12) continue;
+        const bool pm = g[4][0] == 'p' || g[4][0] == 'P';
+        hour = hour % 12 + (pm ? 12 : 0);
+      }
+    }
+    ZonedClock clock;
+    clock.begin = begin;
+    clock.end = end;
+    clock.local_minute_of_day = hour * 60 + minute;
+    clock.offsets_minutes = *offsets;
+    if (!g[6].empty() && (zone_name == "utc" || zone_name == "gmt")) {
+      int oh = 0, om = 0;
+      absl::SimpleAtoi(str(g[7]), &oh);
+      if (!g[8].empty()) absl::SimpleAtoi(str(g[8]), &om);
+      clock.offsets_minutes = {(oh * 60 + om) * (g[6][0] == '-' ? -1 : 1)};
+    }
+    out.push_back(std::move(clock));
+  }
+  return out;
+}
+
+bool StatesClockTime(absl::string_view text, absl::Time t) {
+  const absl::CivilMinute m = absl::ToCivilMinute(t, absl::UTCTimeZone());
+  const int want = static_cast<int>(m.hour()) * 60 + static_cast<int>(m.minute());
+  for (const ZonedClock& clock : FindZonedClocks(text)) {
+    for (int offset : clock.offsets_minutes) {
+      const int utc = ((clock.local_minute_of_day - offset) % 1440 + 1440) % 1440;
+      if (utc == want) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace lint
+}  // namespace statuscast

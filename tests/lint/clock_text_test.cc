@@ -1,0 +1,73 @@
+// Clock times with zones as customers read them: what states a promised time.
+#include "libs/lint/clock_text.h"
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+
+namespace statuscast {
+namespace lint {
+namespace {
+
+absl::Time Utc(int hour, int minute) {
+  return absl::FromCivil(absl::CivilMinute(2026, 1, 15, hour, minute), absl::UTCTimeZone());
+}
+
+TEST(ClockTextTest, UtcAndGmtInEveryCommonSpelling) {
+  const absl::Time t = Utc(14, 30);
+  for (const char* text :
+       {"Next update at 14:30 UTC.", "by 2:30pm UTC", "by 2.30 p.m. GMT", "at 14.30 GMT",
+        "at 14:30 (UTC)", "at 14h30 UTC", "at 14:30Z", "at 2:30 PM UTC"}) {
+    EXPECT_TRUE(StatesClockTime(text, t)) << text;
+  }
+}
+
+TEST(ClockTextTest, LocalZonesAreConvertedToUtc) {
+  const absl::Time t = Utc(14, 30);
+  for (const char* text :
+       {"by 15:30 BST", "at 15:30 CET", "Next update: 16h30 CEST", "at 10:30am ET",
+        "at 9:30 a.m. EST", "at 23:30 JST", "at 22:30 SGT", "at 20:00 IST", "at 01:30 AEDT",
+        "at 07:30 PDT", "at 11:30 BRT", "at 16:30 UTC+2", "at 12:30 GMT-02:00",
+        "at 15:30 UK time", "at 9:30am Eastern time"}) {
+    EXPECT_TRUE(StatesClockTime(text, t)) << text;
+  }
+}
+
+TEST(ClockTextTest, NoonAndMidnight) {
+  EXPECT_TRUE(StatesClockTime("Next update at noon UTC.", Utc(12, 0)));
+  EXPECT_TRUE(StatesClockTime("Next update at 12 noon GMT.", Utc(12, 0)));
+  EXPECT_TRUE(StatesClockTime("Next update at midnight UTC.", Utc(0, 0)));
+}
+
+TEST(ClockTextTest, ATimeWithoutAZoneStatesNothing) {
+  EXPECT_FALSE(StatesClockTime("Next update at 14:30.", Utc(14, 30)));
+  EXPECT_FALSE(StatesClockTime("Next update at 2:30pm today.", Utc(14, 30)));
+}
+
+TEST(ClockTextTest, AnotherTimeOrABareHourIsNotThePromise) {
+  EXPECT_FALSE(StatesClockTime("Next update at 14:45 UTC.", Utc(14, 30)));
+  EXPECT_FALSE(StatesClockTime("Next update at 15:30 UTC.", Utc(14, 30)));  // not BST
+  EXPECT_FALSE(StatesClockTime("about 14 UTC", Utc(14, 0)));  // a count, not a clock
+  EXPECT_FALSE(StatesClockTime("13:00 to 14:00 on our side", Utc(14, 0)));
+}
+
+TEST(ClockTextTest, FindsEveryZonedClockWithItsSpan) {
+  const std::string text = "From 09:10 to 09:45 UTC; next update by 10:30 CET.";
+  std::vector<ZonedClock> clocks = FindZonedClocks(text);
+  ASSERT_EQ(clocks.size(), 2u);  // 09:10 has no zone of its own.
+  EXPECT_EQ(text.substr(clocks[0].begin, clocks[0].end - clocks[0].begin), "09:45 UTC");
+  EXPECT_EQ(clocks[0].local_minute_of_day, 9 * 60 + 45);
+  EXPECT_EQ(clocks[1].offsets_minutes, std::vector<int>{60});
+}
+
+TEST(ClockTextTest, AmbiguousZonesAcceptEveryReading) {
+  // IST: India (+5:30), Ireland (+1), Israel (+2).
+  EXPECT_TRUE(StatesClockTime("at 20:00 IST", Utc(14, 30)));
+  EXPECT_TRUE(StatesClockTime("at 15:30 IST", Utc(14, 30)));
+  EXPECT_TRUE(StatesClockTime("at 16:30 IST", Utc(14, 30)));
+  EXPECT_FALSE(StatesClockTime("at 17:30 IST", Utc(14, 30)));
+}
+
+}  // namespace
+}  // namespace lint
+}  // namespace statuscast
