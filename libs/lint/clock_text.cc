@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -59,12 +60,37 @@ const std::vector<int>* ZoneOffsets(const std::string& lower_name) {
   return word == ZoneWords().end() ? nullptr : &word->second;
 }
 
+// "ten" or "10" as an hour of a 12-hour clock.
+bool HourWord(const std::string& word, int* hour) {
+  static const char* kWords[] = {"one", "two",   "three", "four",   "five",   "six",
+                                 "seven", "eight", "nine", "ten", "eleven", "twelve"};
+  for (int i = 0; i < 12; ++i) {
+    if (word == kWords[i]) {
+      *hour = i + 1;
+      return true;
+    }
+  }
+  return absl::SimpleAtoi(word, hour) && *hour >= 1 && *hour <= 12;
+}
+
+// Applies "am"/"pm" (any spelling) to an hour; no suffix leaves a 24-hour
+// hour as it is (a word-clock hour without am/pm is read as written, 1-12).
+bool ApplyAmPm(absl::string_view suffix, int* hour) {
+  if (suffix.empty()) return true;
+  if (*hour < 1 || *hour > 12) return false;
+  const bool pm = suffix[0] == 'p' || suffix[0] == 'P';
+  *hour = *hour % 12 + (pm ? 12 : 0);
+  return true;
+}
+
 // A clock: hour with optional minutes after ":", "." or "h" and optional
 // am/pm, or noon/midday/midnight; then the zone, optionally in parentheses,
 // optionally with an explicit offset ("UTC+2", "GMT-05:00").
 const RE2& ClockPattern() {
   static const RE2* re = new RE2(
       "(?i)\\b(?:(?:12\\s+)?(noon|midday|midnight)"
+      "|(half\\s+past|quarter\\s+past|quarter\\s+to)\\s+(one|two|three|four|five|six|seven|eight|nine"
+      "|ten|eleven|twelve|[1-9]|1[0-2])(?:\\s*(a\\.?m\\.?|p\\.?m\\.?))?"
       "|([01]?\\d|2[0-3])(?:[:.h]([0-5]\\d))?\\s*(a\\.?m\\.?|p\\.?m\\.?)?)"
       "\\s*\\(?\\s*((?:uk|london|irish|eastern|central|mountain|pacific)\\s+time"
       "|central\\s+european\\s+(?:summer\\s+)?time|[a-z]{1,4})\\b"
@@ -78,45 +104,61 @@ std::vector<ZonedClock> FindZonedClocks(absl::string_view text) {
   auto str = [](const re2::StringPiece& p) { return absl::string_view(p.data(), p.size()); };
   std::vector<ZonedClock> out;
   const re2::StringPiece input(text.data(), text.size());
-  // [0] whole, [1] noon/midday/midnight, [2] hour, [3] minutes, [4] am/pm,
-  // [5] zone, [6] offset sign, [7] offset hours, [8] offset minutes.
-  re2::StringPiece g[9];
+  // [0] whole, [1] noon/midday/midnight, [2] "half past" etc., [3] its hour
+  // word, [4] its am/pm, [5] hour, [6] minutes, [7] am/pm, [8] zone, [9]
+  // offset sign, [10] offset hours, [11] offset minutes.
+  re2::StringPiece g[12];
   size_t pos = 0;
   while (pos < text.size() &&
-         ClockPattern().Match(input, pos, input.size(), RE2::UNANCHORED, g, 9)) {
+         ClockPattern().Match(input, pos, input.size(), RE2::UNANCHORED, g, 12)) {
     const size_t begin = static_cast<size_t>(g[0].data() - text.data());
     const size_t end = begin + g[0].size();
     pos = end > pos ? end : pos + 1;
     // A bare hour ("3 UTC") is too easily a count: it needs minutes or am/pm.
-    if (g[1].empty() && g[3].empty() && g[4].empty()) continue;
-    std::string zone_name = absl::AsciiStrToLower(str(g[5]));
+    if (g[1].empty() && g[2].empty() && g[6].empty() && g[7].empty()) continue;
+    std::string zone_name = absl::AsciiStrToLower(str(g[8]));
     zone_name = absl::StrJoin(absl::StrSplit(zone_name, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty()), " ");
     const std::vector<int>* offsets = ZoneOffsets(zone_name);
     if (offsets == nullptr) continue;
     int hour = 0, minute = 0;
     if (!g[1].empty()) {
       hour = absl::AsciiStrToLower(str(g[1])) == "midnight" ? 0 : 12;
-    } else {
-      if (!absl::SimpleAtoi(str(g[2]), &hour)) continue;
-      if (!g[3].empty() && !absl::SimpleAtoi(str(g[3]), &minute)) continue;
-      if (!g[4].empty()) {
-        if (hour < 1 || hour > 12) continue;
-        const bool pm = g[4][0] == 'p' || g[4][0] == 'P';
-        hour = hour % 12 + (pm ? 12 : 0);
+    } else if (!g[2].empty()) {
+      // "half past ten", "quarter to three pm": a 12-hour clock in words.
+      if (!HourWord(absl::AsciiStrToLower(str(g[3])), &hour)) continue;
+      const std::string how = absl::AsciiStrToLower(str(g[2]));
+      if (absl::StartsWith(how, "half")) {
+        minute = 30;
+      } else if (absl::EndsWith(how, "past")) {
+        minute = 15;
+      } else {
+        minute = 45;
+        hour = hour == 1 ? 12 : hour - 1;
       }
+      if (!ApplyAmPm(str(g[4]), &hour)) continue;
+    } else {
+      if (!absl::SimpleAtoi(str(g[5]), &hour)) continue;
+      if (!g[6].empty() && !absl::SimpleAtoi(str(g[6]), &minute)) continue;
+      if (!ApplyAmPm(str(g[7]), &hour)) continue;
     }
     ZonedClock clock;
     clock.begin = begin;
     clock.end = end;
     clock.local_minute_of_day = hour * 60 + minute;
     clock.offsets_minutes = *offsets;
-    if (!g[6].empty() && (zone_name == "utc" || zone_name == "gmt")) {
+    if (!g[9].empty() && (zone_name == "utc" || zone_name == "gmt")) {
       int oh = 0, om = 0;
-      absl::SimpleAtoi(str(g[7]), &oh);
-      if (!g[8].empty()) absl::SimpleAtoi(str(g[8]), &om);
-      clock.offsets_minutes = {(oh * 60 + om) * (g[6][0] == '-' ? -1 : 1)};
+      absl::SimpleAtoi(str(g[10]), &oh);
+      if (!g[11].empty()) absl::SimpleAtoi(str(g[11]), &om);
+      clock.offsets_minutes = {(oh * 60 + om) * (g[9][0] == '-' ? -1 : 1)};
     }
-    out.push_back(std::move(clock));
+    // "half past ten" without am/pm may be 10:30 or 22:30.
+    const bool either_half_of_day = !g[2].empty() && g[4].empty() && hour < 12;
+    out.push_back(clock);
+    if (either_half_of_day) {
+      clock.local_minute_of_day += 12 * 60;
+      out.push_back(std::move(clock));
+    }
   }
   return out;
 }

@@ -39,6 +39,14 @@ TEST(ClockTextTest, NoonAndMidnight) {
   EXPECT_TRUE(StatesClockTime("Next update at midnight UTC.", Utc(0, 0)));
 }
 
+TEST(ClockTextTest, ClocksInWords) {
+  EXPECT_TRUE(StatesClockTime("we'll update this page by half past ten (GMT)", Utc(10, 30)));
+  EXPECT_TRUE(StatesClockTime("by half past ten GMT", Utc(22, 30)));  // am or pm
+  EXPECT_TRUE(StatesClockTime("at quarter past 3pm UTC", Utc(15, 15)));
+  EXPECT_TRUE(StatesClockTime("at quarter to four pm BST", Utc(14, 45)));
+  EXPECT_FALSE(StatesClockTime("at half past ten", Utc(10, 30)));  // no zone
+}
+
 TEST(ClockTextTest, ATimeWithoutAZoneStatesNothing) {
   EXPECT_FALSE(StatesClockTime("Next update at 14:30.", Utc(14, 30)));
   EXPECT_FALSE(StatesClockTime("Next update at 2:30pm today.", Utc(14, 30)));
