@@ -128,7 +128,10 @@ const std::vector<LintInput>& AllCases() {
       closedir(dir);
     }
     std::sort(files.begin(), files.end());
-    files.push_back(std::string(LINT_BLIND_DIR) + "/blind_corpus.textproto");
+    for (const char* batch :
+         {"blind_corpus.textproto", "blind_corpus2.textproto", "blind_corpus3.textproto"}) {
+      files.push_back(std::string(LINT_BLIND_DIR) + "/" + batch);
+    }
     for (const std::string& f : files) AppendFile(f, v);
     return v;
   }();
