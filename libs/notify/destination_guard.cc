@@ -105,6 +105,26 @@ std::string NumericHost(const sockaddr* sa) {
   return buf;
 }
 
+constexpr uint32_t kMetadataV4 = Ip(169, 254, 169, 254);
+
+// 169.254.169.254 however spelled (also inside ::ffff:, NAT64 or 6to4), or
+// the IPv6 metadata address of EC2 (fd00:ec2::254).
+bool IsMetadataService(absl::string_view address) {
+  const std::string text(address);
+  in_addr v4;
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return ntohl(v4.s_addr) == kMetadataV4;
+  in6_addr v6;
+  if (inet_pton(AF_INET6, text.c_str(), &v6) != 1) return false;
+  V6 a;
+  std::memcpy(a.data(), v6.s6_addr, 16);
+  if (HasPrefix(a, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff}, 96) ||
+      HasPrefix(a, {0x00, 0x64, 0xff, 0x9b}, 96)) {
+    return V4At(a, 12) == kMetadataV4;
+  }
+  if (HasPrefix(a, {0x20, 0x02}, 16)) return V4At(a, 2) == kMetadataV4;
+  return a == V6{0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54};
+}
+
 }  // namespace
 
 const char* AddressClassName(AddressClass c) {
@@ -150,7 +170,7 @@ absl::Status CheckAddress(absl::string_view address, const DestinationPolicy& po
   absl::StatusOr<AddressClass> cls = ClassifyAddress(address);
   if (!cls.ok()) return cls.status();
   if (*cls == AddressClass::kPublic || policy.allow_non_public) return absl::OkStatus();
-  const bool metadata = address == "169.254.169.254" || address == "fd00:ec2::254";
+  const bool metadata = IsMetadataService(address);
   return absl::PermissionDeniedError(
       absl::StrCat("destination address ", std::string(address), " is ", AddressClassName(*cls),
                    metadata ? " (the cloud metadata service)" : "",
