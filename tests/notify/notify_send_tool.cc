@@ -7,7 +7,8 @@
 //       [--max_response_bytes=N] [--allow_http] [--allow_non_public]
 //       [--resolve=HOST=ADDRESS]   (a test resolver instead of DNS)
 //   notify_send_tool mail --smtp_url=smtp://127.0.0.1:PORT --to=ADDRESS
-//       [--title=TEXT] [--starttls=off|optional|required] [--user=U --password=P]
+//       [--title=TEXT] [--from_name=TEXT] [--starttls=off|optional|required]
+//       [--user=U --password=P] [--ca_file=PEM]
 //   notify_send_tool sign --secret=S --id=ID --timestamp=UNIX --body=TEXT
 #include <chrono>
 #include <iostream>
@@ -122,6 +123,7 @@ int Mail(const Args& args) {
   options.username = Get(args, "user");
   options.password = Get(args, "password");
   options.timeout = absl::Milliseconds(GetInt(args, "timeout_ms", 10000));
+  options.ca_file = Get(args, "ca_file");
   SmtpTransport transport(options);
   const auto start = std::chrono::steady_clock::now();
   DeliveryResult r = transport.Send(m);
