@@ -45,15 +45,21 @@ class Inbox:
     def __init__(self):
         self.messages = []  # (mail_from, rcpt_tos, raw bytes)
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == "nobody@example.org":
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
                               or envelope.content))
         return "250 Message accepted for delivery"
 
 
-def send(port, *extra):
+def send(port, *extra, to="watcher@example.org"):
     out = subprocess.run([TOOL, "mail", f"--smtp_url=smtp://127.0.0.1:{port}",
-                          "--to=watcher@example.org", "--timeout_ms=10000", *extra],
+                          f"--to={to}", "--timeout_ms=10000", *extra],
                          capture_output=True, text=True, timeout=60)
     if out.returncode != 0:
         raise SystemExit(f"notify_send_tool failed: {out.stderr}")
@@ -118,6 +124,11 @@ try:
            and "&lt;script&gt;alert(1)&lt;/script&gt;" in h and "Störung" in h)
     expect("the HTML part links the unsubscribe URL",
            'href="https://status.example.com/unsubscribe?token=abc.def"' in h)
+
+    r = send(plain_port, "--starttls=off", to="nobody@example.org")
+    expect("a recipient the server refuses for good (550) is rejected",
+           r["outcome"] == "rejected" and r["status"] == 550 and len(inbox.messages) == 1,
+           r["detail"])
 
     # 2. STARTTLS required, server without it: not sent in clear.
     r = send(plain_port, "--starttls=required")
