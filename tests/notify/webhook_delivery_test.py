@@ -13,6 +13,8 @@ import hashlib
 import hmac
 import http.server
 import json
+import os
+import re
 import subprocess
 import sys
 import threading
@@ -118,6 +120,14 @@ expect("the payload has the Statuspage shape",
        and payload["incident"]["components"][0]["status"] == "major_outage")
 expect("Content-Type is JSON and no Expect: 100-continue",
        got[0][1].get("Content-Type") == "application/json" and "Expect" not in got[0][1])
+
+# The integrators' snippet in docs/notifications.md accepts what we send.
+doc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../docs/notifications.md")
+snippet = {}
+exec(re.search(r"```python\n(.*?)```", open(doc, encoding="utf-8").read(), re.S).group(1), snippet)
+expect("the documented verification snippet accepts the deliveries",
+       all(snippet["verify"](SECRET, h[1], h[2]) for h in got)
+       and not snippet["verify"](SECRET, got[0][1], got[0][2] + b" "))
 
 # A tampered secret fails the receiver's check (the check can fail).
 bad = subprocess.run([TOOL, "webhook", f"--url={BASE}/ok",
