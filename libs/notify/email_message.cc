@@ -104,7 +104,9 @@ std::string FromHeaderValue(const MailSettings& s) {
     return absl::StrCat(quoted, "\" <", s.from_address, ">");
   }
   // EncodeHeader would encode the address too; encode only the name.
-  return absl::StrCat(absl::StrJoin(EncodedWords(name), " "), " <", s.from_address, ">");
+  std::vector<std::string> words = EncodedWords(name);
+  words.push_back(absl::StrCat("<", s.from_address, ">"));
+  return Fold(words, sizeof("From: ") - 1);
 }
 
 std::vector<std::string> CommonHeaders(const MailSettings& settings, const std::string& recipient,

@@ -119,15 +119,18 @@ DeliveryResult WebhookTransport::Post(
   transfer.limit = options_.max_response_bytes;
   transfer.result = &result;
 
-  // Pin the name to the checked addresses: libcurl does not resolve again.
+  // Pin a name to the checked addresses: libcurl does not resolve it again.
+  // (A numeric host needs no pinning; the socket callback still checks it.)
   CurlSlist resolve;
-  std::vector<std::string> pinned;
-  for (const std::string& a : *addresses) {
-    pinned.push_back(a.find(':') == std::string::npos ? a : absl::StrCat("[", a, "]"));
+  if (!ClassifyAddress(target->host).ok()) {
+    std::vector<std::string> pinned;
+    for (const std::string& a : *addresses) {
+      pinned.push_back(a.find(':') == std::string::npos ? a : absl::StrCat("[", a, "]"));
+    }
+    const std::string entry =
+        absl::StrCat(target->host, ":", target->port, ":", absl::StrJoin(pinned, ","));
+    Append(resolve, entry.c_str());
   }
-  const std::string resolve_entry =
-      absl::StrCat(target->host, ":", target->port, ":", absl::StrJoin(pinned, ","));
-  Append(resolve, resolve_entry.c_str());
 
   CurlSlist request_headers;
   Append(request_headers, "Content-Type: application/json");

@@ -12,7 +12,6 @@ import email.policy
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,24 +20,13 @@ import ssl
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from check_list import CheckList, free_port  # noqa: E402
+
 TOOL = sys.argv[1]
-failures = []
+checks = CheckList()
+expect = checks.expect
 # The untrusted-certificate case makes aiosmtpd log a TLS handshake traceback.
 logging.getLogger("mail.log").setLevel(logging.CRITICAL)
-
-
-def expect(name, cond, detail=""):
-    print(("ok   " if cond else "FAIL ") + name + (f"  ({detail})" if detail else ""))
-    if not cond:
-        failures.append(name)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Inbox:
@@ -177,7 +165,4 @@ with tempfile.TemporaryDirectory() as tmp:
     finally:
         tls.stop()
 
-if failures:
-    print(f"{len(failures)} failed: {failures}")
-    sys.exit(1)
-print("all mail delivery checks passed")
+checks.finish("mail delivery")

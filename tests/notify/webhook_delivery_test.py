@@ -20,6 +20,8 @@ import sys
 import threading
 import time
 
+from check_list import CheckList, free_port  # noqa: E402
+
 TOOL = sys.argv[1]
 KEY = bytes(range(32))
 SECRET = "whsec_" + base64.b64encode(KEY).decode()
@@ -80,7 +82,8 @@ server.daemon_threads = True
 threading.Thread(target=server.serve_forever, daemon=True).start()
 PORT = server.server_address[1]
 BASE = f"http://127.0.0.1:{PORT}"
-failures = []
+checks = CheckList()
+expect = checks.expect
 
 
 def send(path, *extra, url=None):
@@ -90,12 +93,6 @@ def send(path, *extra, url=None):
     if out.returncode != 0:
         raise SystemExit(f"notify_send_tool failed: {out.stderr}")
     return json.loads(out.stdout)
-
-
-def expect(name, cond, detail=""):
-    print(("ok   " if cond else "FAIL ") + name + (f"  ({detail})" if detail else ""))
-    if not cond:
-        failures.append(name)
 
 
 def hits(path):
@@ -187,7 +184,4 @@ r = subprocess.run([TOOL, "webhook", f"--url={BASE}/ok", f"--secret={SECRET}"],
 expect("http:// is refused without the option", "must use https://" in json.loads(r.stdout)["detail"])
 
 server.shutdown()
-if failures:
-    print(f"{len(failures)} failed: {failures}")
-    sys.exit(1)
-print("all webhook delivery checks passed")
+checks.finish("webhook delivery")
