@@ -6,6 +6,7 @@
 //       [--timestamp=UNIX] [--kind=webhook|slack] [--timeout_ms=N]
 //       [--max_response_bytes=N] [--allow_http] [--allow_non_public]
 //       [--resolve=HOST=ADDRESS]   (a test resolver instead of DNS)
+//       [--until_done [--retry_base_ms=N]]  (retry as the notifier would)
 //   notify_send_tool mail --smtp_url=smtp://127.0.0.1:PORT --to=ADDRESS
 //       [--title=TEXT] [--from_name=TEXT] [--starttls=off|optional|required]
 //       [--user=U --password=P] [--ca_file=PEM]
@@ -19,6 +20,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "libs/notify/delivery_decision.h"
 #include "libs/notify/email_message.h"
 #include "libs/notify/notification_payloads.h"
 #include "libs/notify/smtp_transport.h"
@@ -80,17 +82,14 @@ double MillisSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
+// One attempt, or with --until_done the notifier's loop in small: attempts
+// (each signed afresh with the same webhook-id) until DecideNextStep says
+// anything but retry, waiting its (short, real-time) delays between them.
 int Webhook(const Args& args) {
   NotificationContent n = SampleNotification();
   n.notification_id = Get(args, "id", n.notification_id);
   const std::string body =
       Get(args, "kind", "webhook") == "slack" ? RenderSlackJson(n) : RenderWebhookJson(n);
-  const absl::Time timestamp = absl::FromUnixSeconds(GetInt(args, "timestamp", absl::ToUnixSeconds(absl::Now())));
-  auto headers = WebhookHeaders(Get(args, "secret"), n.notification_id, timestamp, body);
-  if (!headers.ok()) {
-    std::cerr << headers.status() << "\n";
-    return 2;
-  }
   WebhookTransportOptions options;
   options.url_policy.allow_http = args.count("allow_http") > 0;
   options.destination_policy.allow_non_public = args.count("allow_non_public") > 0;
@@ -105,9 +104,33 @@ int Webhook(const Args& args) {
     resolver = &fixed;
   }
   WebhookTransport transport(options, resolver);
+  const absl::Duration base = absl::Milliseconds(GetInt(args, "retry_base_ms", 20));
+  RetrySchedule schedule(RetryPolicy{base, base * 8, absl::Minutes(1)});
+  BitGenRandomSource random;
+  const bool until_done = args.count("until_done") > 0;
+  const absl::Time made = absl::Now();
+  nlohmann::json attempts = nlohmann::json::array();
   const auto start = std::chrono::steady_clock::now();
-  DeliveryResult r = transport.Post(Get(args, "url"), body, *headers);
-  return Print(r, MillisSince(start), {{"webhook_id", n.notification_id}, {"body", body}});
+  DeliveryResult r;
+  Decision decision;
+  for (int attempt = 1;; ++attempt) {
+    const absl::Time timestamp = args.count("timestamp")
+                                     ? absl::FromUnixSeconds(GetInt(args, "timestamp", 0))
+                                     : absl::Now();
+    auto headers = WebhookHeaders(Get(args, "secret"), n.notification_id, timestamp, body);
+    if (!headers.ok()) {
+      std::cerr << headers.status() << "\n";
+      return 2;
+    }
+    r = transport.Post(Get(args, "url"), body, *headers);
+    decision = DecideNextStep(r, attempt, absl::Now() - made, schedule, random);
+    attempts.push_back({{"status", r.status_code}, {"next", NextStepName(decision.step)}});
+    if (!until_done || decision.step != NextStep::kRetryLater) break;
+    absl::SleepFor(decision.retry_after);
+  }
+  return Print(r, MillisSince(start),
+               {{"webhook_id", n.notification_id}, {"body", body}, {"attempts", attempts},
+                {"next", NextStepName(decision.step)}});
 }
 
 int Mail(const Args& args) {

@@ -67,6 +67,12 @@ class Receiver(http.server.BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass
             return
+        if self.path == "/flaky":
+            status = 500 if len(hits("/flaky")) <= 5 else 200
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         status = {"/ok": 200 if ok else 401, "/slack": 200 if ok else 401, "/fail": 500,
                   "/gone": 410, "/bad": 400, "/redirect": 302}[self.path]
         self.send_response(status)
@@ -143,6 +149,14 @@ slack = send("/slack", "--kind=slack")
 body = json.loads(hits("/slack")[0][2])
 expect("Slack payload has text and blocks",
        slack["outcome"] == "delivered" and "text" in body and body["blocks"][0]["type"] == "header")
+
+r = send("/flaky", "--id=msg_flaky", "--until_done", "--retry_base_ms=20")
+flaky = hits("/flaky")
+expect("500 five times then 200: six attempts, one delivery",
+       r["next"] == "delivered" and [a["status"] for a in r["attempts"]] == [500] * 5 + [200]
+       and len(flaky) == 6, [a["status"] for a in r["attempts"]])
+expect("every attempt carried the same webhook-id and a valid signature",
+       {h[1]["webhook-id"] for h in flaky} == {"msg_flaky"} and all(h[3] for h in flaky))
 
 r = send("/fail")
 expect("500 is retried", r["outcome"] == "retry" and r["status"] == 500, r["detail"])
