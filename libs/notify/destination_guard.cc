@@ -184,7 +184,8 @@ absl::StatusOr<std::vector<std::string>> SystemResolver::Resolve(const std::stri
   addrinfo* result = nullptr;
   int rc = getaddrinfo(host.c_str(), nullptr, &hints, &result);
   if (rc == EAI_NONAME || rc == EAI_NODATA) {
-    return absl::NotFoundError(absl::StrCat("host ", host, " does not exist (", gai_strerror(rc), ")"));
+    return absl::NotFoundError(
+        absl::StrCat("host ", host, " does not exist (", gai_strerror(rc), ")"));
   }
   if (rc != 0) {
     return absl::UnavailableError(absl::StrCat("resolving ", host, ": ", gai_strerror(rc)));
@@ -207,11 +208,12 @@ absl::StatusOr<std::vector<std::string>> CheckDestination(const std::string& hos
   }
   absl::StatusOr<std::vector<std::string>> addresses = resolver.Resolve(host);
   if (!addresses.ok()) return addresses.status();
-  if (addresses->empty()) return absl::NotFoundError(absl::StrCat("host ", host, " has no address"));
+  if (addresses->empty())
+    return absl::NotFoundError(absl::StrCat("host ", host, " has no address"));
   for (const std::string& a : *addresses) {
     if (absl::Status s = CheckAddress(a, policy); !s.ok()) {
-      return absl::PermissionDeniedError(absl::StrCat("host ", host, " resolves to a refused address: ",
-                                                      s.message()));
+      return absl::PermissionDeniedError(
+          absl::StrCat("host ", host, " resolves to a refused address: ", s.message()));
     }
   }
   return addresses;

@@ -87,8 +87,10 @@ std::string DomainOf(const std::string& address) {
 // A Message-ID's left part: only characters a dot-atom allows.
 std::string IdAtom(absl::string_view id) {
   std::string out;
-  for (char c : id) out += (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' ||
-                            c == '-' || c == '_') ? c : '-';
+  for (char c : id)
+    out += (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')
+               ? c
+               : '-';
   return out.empty() ? "message" : out;
 }
 
@@ -117,10 +119,10 @@ std::vector<std::string> CommonHeaders(const MailSettings& settings, const std::
   h.push_back(IsPrintableAscii(from) ? EncodeHeader("From", from) : absl::StrCat("From: ", from));
   h.push_back(EncodeHeader("To", recipient));
   h.push_back(EncodeHeader("Subject", subject));
-  h.push_back(EncodeHeader("Date", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", now,
-                                                     absl::UTCTimeZone())));
   h.push_back(EncodeHeader(
-      "Message-ID", absl::StrCat("<", IdAtom(message_id), "@", DomainOf(settings.from_address), ">")));
+      "Date", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", now, absl::UTCTimeZone())));
+  h.push_back(EncodeHeader("Message-ID", absl::StrCat("<", IdAtom(message_id), "@",
+                                                      DomainOf(settings.from_address), ">")));
   h.push_back(EncodeHeader("Auto-Submitted", "auto-generated"));
   return h;
 }
@@ -144,12 +146,23 @@ std::string EscapeHtml(absl::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -181,7 +194,8 @@ EmailMessage RenderNotificationEmail(const NotificationContent& n, const MailSet
 
   std::vector<std::string> components;
   for (const NotifiedComponent& c : n.affected_components) {
-    components.push_back(absl::StrCat(c.name, " (", absl::StrReplaceAll(c.status, {{"_", " "}}), ")"));
+    components.push_back(
+        absl::StrCat(c.name, " (", absl::StrReplaceAll(c.status, {{"_", " "}}), ")"));
   }
   const std::string affected =
       components.empty() ? "" : absl::StrCat("Affected: ", absl::StrJoin(components, ", "));
@@ -196,10 +210,10 @@ EmailMessage RenderNotificationEmail(const NotificationContent& n, const MailSet
                   "You receive this because you subscribed to ", n.page_name, " (", n.page_url,
                   ").\nUnsubscribe: ", n.unsubscribe_url, "\n");
 
-  std::string html = absl::StrCat(
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", EscapeHtml(subject),
-      "</title></head>\n<body>\n<h1>", EscapeHtml(n.incident_title), "</h1>\n<p><strong>",
-      EscapeHtml(status_line), "</strong></p>\n");
+  std::string html = absl::StrCat("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>",
+                                  EscapeHtml(subject), "</title></head>\n<body>\n<h1>",
+                                  EscapeHtml(n.incident_title), "</h1>\n<p><strong>",
+                                  EscapeHtml(status_line), "</strong></p>\n");
   if (!affected.empty()) absl::StrAppend(&html, "<p>", EscapeHtml(affected), "</p>\n");
   std::string paragraphs;
   for (absl::string_view para : absl::StrSplit(n.message, '\n')) {

@@ -74,14 +74,14 @@ absl::StatusOr<std::string> LinkTokenSigner::Verify(LinkPurpose purpose,
     return Malformed("unexpected contents");
   }
   if (fields[0] != LinkPurposeName(purpose)) {
-    return absl::PermissionDeniedError(absl::StrCat("link token is for ", fields[0], ", not ",
-                                                    LinkPurposeName(purpose)));
+    return absl::PermissionDeniedError(
+        absl::StrCat("link token is for ", fields[0], ", not ", LinkPurposeName(purpose)));
   }
   const absl::Time expires_at = absl::FromUnixSeconds(expiry);
   if (clock_->Now() >= expires_at) {
     return absl::FailedPreconditionError(
-        absl::StrCat("link token expired at ", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", expires_at,
-                                                                absl::UTCTimeZone()),
+        absl::StrCat("link token expired at ",
+                     absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", expires_at, absl::UTCTimeZone()),
                      "; ask for a new link"));
   }
   return fields[1];

@@ -18,10 +18,10 @@ namespace statuscast {
 
 // Why the notification is sent.
 enum class NotificationEvent {
-  kUpdate,                // an update that reaches the status page or the public channel
-  kResolved,              // the resolving update
-  kReopened,              // a reopen
-  kPostmortemPublished,   // the postmortem went public
+  kUpdate,               // an update that reaches the status page or the public channel
+  kResolved,             // the resolving update
+  kReopened,             // a reopen
+  kPostmortemPublished,  // the postmortem went public
 };
 
 // "incident.updated", "incident.resolved", "incident.reopened",
@@ -44,7 +44,7 @@ struct NotificationContent {
   std::string page_url;   // "https://status.example.com"
 
   // The incident as of this update.
-  std::string incident_ref;    // "INC-7"
+  std::string incident_ref;  // "INC-7"
   std::string incident_title;
   std::string incident_state;  // "investigating", ..., "resolved"
   std::string severity;        // "SEV-1"

@@ -56,8 +56,8 @@ std::string NotificationTime(absl::Time t) {
 
 std::string NextUpdateLine(const NotificationContent& n) {
   if (!n.next_update_by.has_value()) return "";
-  return absl::StrCat("Next update by ",
-                      absl::FormatTime("%Y-%m-%d %H:%M UTC", *n.next_update_by, absl::UTCTimeZone()));
+  return absl::StrCat("Next update by ", absl::FormatTime("%Y-%m-%d %H:%M UTC", *n.next_update_by,
+                                                          absl::UTCTimeZone()));
 }
 
 std::string RenderWebhookJson(const NotificationContent& n) {
@@ -67,18 +67,18 @@ std::string RenderWebhookJson(const NotificationContent& n) {
                  {"body", n.message},
                  {"created_at", NotificationTime(n.update_created_at)},
                  {"affected_components", Components(n)}};
-  json incident = {{"id", n.incident_ref},
-                   {"name", n.incident_title},
-                   {"status", n.incident_state},
-                   {"impact", n.severity},
-                   {"shortlink", n.incident_url},
-                   {"created_at", NotificationTime(n.incident_created_at)},
-                   {"updated_at", NotificationTime(n.update_created_at)},
-                   {"next_update_by", n.next_update_by.has_value()
-                                          ? json(NotificationTime(*n.next_update_by))
-                                          : json(nullptr)},
-                   {"components", Components(n)},
-                   {"incident_updates", json::array({update})}};
+  json incident = {
+      {"id", n.incident_ref},
+      {"name", n.incident_title},
+      {"status", n.incident_state},
+      {"impact", n.severity},
+      {"shortlink", n.incident_url},
+      {"created_at", NotificationTime(n.incident_created_at)},
+      {"updated_at", NotificationTime(n.update_created_at)},
+      {"next_update_by",
+       n.next_update_by.has_value() ? json(NotificationTime(*n.next_update_by)) : json(nullptr)},
+      {"components", Components(n)},
+      {"incident_updates", json::array({update})}};
   json body = {{"id", n.notification_id},
                {"type", NotificationEventName(n.event)},
                {"timestamp", NotificationTime(n.update_created_at)},

@@ -82,7 +82,8 @@ DeliveryResult SmtpTransport::Send(const EmailMessage& message) const {
                              rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_PEER_FAILED_VERIFICATION;
   const bool permanent = !configuration && reply >= 500 && reply < 600;
   result.outcome = permanent ? DeliveryOutcome::kRejected : DeliveryOutcome::kRetry;
-  result.detail = absl::StrCat(curl_easy_strerror(rc), reply != 0 ? absl::StrCat(" (SMTP ", reply, ")") : "");
+  result.detail =
+      absl::StrCat(curl_easy_strerror(rc), reply != 0 ? absl::StrCat(" (SMTP ", reply, ")") : "");
   if (rc == CURLE_USE_SSL_FAILED) {
     absl::StrAppend(&result.detail, "; the server does not offer STARTTLS, which is required");
   }

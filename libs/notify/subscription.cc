@@ -28,7 +28,8 @@ absl::Status CheckDomainLabels(absl::string_view domain) {
     return EmailError("needs a domain with at least one dot after the '@' (e.g. example.com)");
   }
   for (absl::string_view label : labels) {
-    if (label.empty()) return EmailError("has an empty label in its domain (\"..\" or a dot at an end)");
+    if (label.empty())
+      return EmailError("has an empty label in its domain (\"..\" or a dot at an end)");
     if (label.size() > 63) return EmailError("has a domain label longer than 63 characters");
     if (label.front() == '-' || label.back() == '-') {
       return EmailError("has a domain label that starts or ends with '-'");
@@ -74,7 +75,8 @@ const char* SubscriberKindName(SubscriberKind kind) {
 }
 
 bool ParseSubscriberKind(absl::string_view text, SubscriberKind* out) {
-  for (SubscriberKind k : {SubscriberKind::kEmail, SubscriberKind::kWebhook, SubscriberKind::kSlack}) {
+  for (SubscriberKind k :
+       {SubscriberKind::kEmail, SubscriberKind::kWebhook, SubscriberKind::kSlack}) {
     if (text == SubscriberKindName(k)) {
       *out = k;
       return true;
@@ -97,8 +99,8 @@ bool ShouldNotify(const Subscription& subscription, const std::vector<std::strin
 absl::Status ValidateEmailAddress(absl::string_view address) {
   if (address.empty()) return EmailError("is empty");
   if (address.size() > kMaxEmailAddressBytes) {
-    return EmailError(absl::StrCat("is ", address.size(), " characters; the limit is ",
-                                   kMaxEmailAddressBytes));
+    return EmailError(
+        absl::StrCat("is ", address.size(), " characters; the limit is ", kMaxEmailAddressBytes));
   }
   for (char ch : address) {
     unsigned char c = static_cast<unsigned char>(ch);
@@ -107,7 +109,8 @@ absl::Status ValidateEmailAddress(absl::string_view address) {
   }
   size_t at = address.find('@');
   if (at == absl::string_view::npos) return EmailError("needs an '@' (name@example.com)");
-  if (address.find('@', at + 1) != absl::string_view::npos) return EmailError("has more than one '@'");
+  if (address.find('@', at + 1) != absl::string_view::npos)
+    return EmailError("has more than one '@'");
   absl::string_view local = address.substr(0, at);
   absl::string_view domain = address.substr(at + 1);
   if (local.empty()) return EmailError("has nothing before the '@'");

@@ -5,8 +5,8 @@
 #include <openssl/rand.h>
 
 #include "absl/strings/escaping.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace statuscast {
 
@@ -15,9 +15,8 @@ absl::StatusOr<std::string> GenerateWebhookSecret() {
   if (RAND_bytes(bytes, sizeof bytes) != 1) {
     return absl::InternalError("webhook secret: the random generator failed (RAND_bytes)");
   }
-  return absl::StrCat(kWebhookSecretPrefix,
-                      absl::Base64Escape(absl::string_view(reinterpret_cast<char*>(bytes),
-                                                           sizeof bytes)));
+  return absl::StrCat(kWebhookSecretPrefix, absl::Base64Escape(absl::string_view(
+                                                reinterpret_cast<char*>(bytes), sizeof bytes)));
 }
 
 absl::StatusOr<std::string> WebhookSigningKey(absl::string_view secret) {
@@ -44,8 +43,8 @@ absl::StatusOr<std::string> SignWebhook(absl::string_view secret, absl::string_v
   HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()),
        reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size(), mac,
        &mac_len);
-  return absl::StrCat("v1,", absl::Base64Escape(absl::string_view(
-                                 reinterpret_cast<const char*>(mac), mac_len)));
+  return absl::StrCat(
+      "v1,", absl::Base64Escape(absl::string_view(reinterpret_cast<const char*>(mac), mac_len)));
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> WebhookHeaders(

@@ -100,7 +100,8 @@ DeliveryResult WebhookTransport::Post(
     const std::string& url, const std::string& body,
     const std::vector<std::pair<std::string, std::string>>& headers) const {
   absl::StatusOr<WebhookUrl> target = ParseWebhookUrl(url, options_.url_policy);
-  if (!target.ok()) return Failed(DeliveryOutcome::kRejected, std::string(target.status().message()));
+  if (!target.ok())
+    return Failed(DeliveryOutcome::kRejected, std::string(target.status().message()));
   absl::StatusOr<std::vector<std::string>> addresses =
       CheckDestination(target->host, *resolver_, options_.destination_policy);
   if (!addresses.ok()) {
@@ -140,7 +141,8 @@ DeliveryResult WebhookTransport::Post(
   }
 
   curl_easy_setopt(c, CURLOPT_URL, target->url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, options_.url_policy.allow_http ? "http,https" : "https");
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
+                   options_.url_policy.allow_http ? "http,https" : "https");
   curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
   curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, &OpenSocket);
   curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &transfer);
@@ -177,7 +179,8 @@ DeliveryResult WebhookTransport::Post(
     } else if (rc != CURLE_OK) {
       absl::StrAppend(&result.detail, "; then ", curl_easy_strerror(rc));
     }
-    if (status >= 300 && status < 400) absl::StrAppend(&result.detail, " (redirects are not followed)");
+    if (status >= 300 && status < 400)
+      absl::StrAppend(&result.detail, " (redirects are not followed)");
     return result;
   }
   result.outcome = DeliveryOutcome::kRetry;

@@ -19,20 +19,24 @@ DeliveryResult Result(DeliveryOutcome outcome) {
 TEST(DecideNextStep, FinalOutcomesEndTheRow) {
   RetrySchedule schedule;
   HalfRandom random;
-  EXPECT_EQ(DecideNextStep(Result(DeliveryOutcome::kDelivered), 1, absl::ZeroDuration(), schedule,
-                           random).step,
-            NextStep::kMarkDelivered);
-  EXPECT_EQ(DecideNextStep(Result(DeliveryOutcome::kGone), 3, absl::Hours(1), schedule, random).step,
-            NextStep::kUnsubscribe);
-  EXPECT_EQ(DecideNextStep(Result(DeliveryOutcome::kRejected), 1, absl::ZeroDuration(), schedule,
-                           random).step,
-            NextStep::kRecordRejected);
+  EXPECT_EQ(
+      DecideNextStep(Result(DeliveryOutcome::kDelivered), 1, absl::ZeroDuration(), schedule, random)
+          .step,
+      NextStep::kMarkDelivered);
+  EXPECT_EQ(
+      DecideNextStep(Result(DeliveryOutcome::kGone), 3, absl::Hours(1), schedule, random).step,
+      NextStep::kUnsubscribe);
+  EXPECT_EQ(
+      DecideNextStep(Result(DeliveryOutcome::kRejected), 1, absl::ZeroDuration(), schedule, random)
+          .step,
+      NextStep::kRecordRejected);
 }
 
 TEST(DecideNextStep, ARetryFollowsTheSchedule) {
   RetrySchedule schedule;  // 30 s base
   HalfRandom random;
-  Decision d = DecideNextStep(Result(DeliveryOutcome::kRetry), 2, absl::Minutes(1), schedule, random);
+  Decision d =
+      DecideNextStep(Result(DeliveryOutcome::kRetry), 2, absl::Minutes(1), schedule, random);
   EXPECT_EQ(d.step, NextStep::kRetryLater);
   EXPECT_EQ(d.retry_after, absl::Seconds(30));  // half of the 1 min ceiling
 }
@@ -40,8 +44,8 @@ TEST(DecideNextStep, ARetryFollowsTheSchedule) {
 TEST(DecideNextStep, ARetryPastADayIsGivenUp) {
   RetrySchedule schedule;
   HalfRandom random;
-  Decision d = DecideNextStep(Result(DeliveryOutcome::kRetry), 29, absl::Hours(24) - absl::Minutes(1),
-                              schedule, random);
+  Decision d = DecideNextStep(Result(DeliveryOutcome::kRetry), 29,
+                              absl::Hours(24) - absl::Minutes(1), schedule, random);
   EXPECT_EQ(d.step, NextStep::kGiveUp);
   EXPECT_STREQ(NextStepName(d.step), "given_up");
 }

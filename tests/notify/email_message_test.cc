@@ -28,7 +28,8 @@ void ExpectLinesWithin78(const std::string& header) {
 // Decodes "=?UTF-8?B?...?=" words (and plain text) back to UTF-8.
 std::string DecodeWords(const std::string& value) {
   std::string out;
-  for (absl::string_view word : absl::StrSplit(value, absl::ByAnyChar(" \r\n"), absl::SkipEmpty())) {
+  for (absl::string_view word :
+       absl::StrSplit(value, absl::ByAnyChar(" \r\n"), absl::SkipEmpty())) {
     if (absl::ConsumePrefix(&word, "=?UTF-8?B?") && absl::ConsumeSuffix(&word, "?=")) {
       std::string raw;
       EXPECT_TRUE(absl::Base64Unescape(word, &raw));
@@ -42,7 +43,8 @@ std::string DecodeWords(const std::string& value) {
 }
 
 TEST(NotificationEmail, CarriesTheSubjectIdAndUnsubscribeHeaders) {
-  EmailMessage m = RenderNotificationEmail(SampleNotification(), Settings(), "watcher@example.org", kNow);
+  EmailMessage m =
+      RenderNotificationEmail(SampleNotification(), Settings(), "watcher@example.org", kNow);
   EXPECT_EQ(m.envelope_from, "status@example.com");
   EXPECT_EQ(m.recipient, "watcher@example.org");
   EXPECT_EQ(m.Header("From"), "\"Example Status\" <status@example.com>");
@@ -68,17 +70,22 @@ TEST(NotificationEmail, TheMessageIdIsStableAcrossRetries) {
 
 TEST(NotificationEmail, BodiesCarryEverythingAndTheHtmlEscapesIt) {
   EmailMessage m = RenderNotificationEmail(SampleNotification(), Settings(), "w@example.org", kNow);
-  EXPECT_THAT(m.text_body, HasSubstr("Checkout errors <b>& \"timeouts\"</b>\nSEV-1 · investigating\n"));
-  EXPECT_THAT(m.text_body, HasSubstr("Affected: checkout (major outage), payments api (degraded performance)"));
+  EXPECT_THAT(m.text_body,
+              HasSubstr("Checkout errors <b>& \"timeouts\"</b>\nSEV-1 · investigating\n"));
+  EXPECT_THAT(m.text_body,
+              HasSubstr("Affected: checkout (major outage), payments api (degraded performance)"));
   EXPECT_THAT(m.text_body, HasSubstr("Card payments fail for about 30% of customers."));
   EXPECT_THAT(m.text_body, HasSubstr("Next update by 2026-11-18 11:46 UTC"));
   EXPECT_THAT(m.text_body, HasSubstr("Incident page: https://status.example.com/incidents/INC-7"));
-  EXPECT_THAT(m.text_body, HasSubstr("Unsubscribe: https://status.example.com/unsubscribe?token=abc.def"));
+  EXPECT_THAT(m.text_body,
+              HasSubstr("Unsubscribe: https://status.example.com/unsubscribe?token=abc.def"));
 
-  EXPECT_THAT(m.html_body, HasSubstr("<h1>Checkout errors &lt;b&gt;&amp; &quot;timeouts&quot;&lt;/b&gt;</h1>"));
+  EXPECT_THAT(m.html_body,
+              HasSubstr("<h1>Checkout errors &lt;b&gt;&amp; &quot;timeouts&quot;&lt;/b&gt;</h1>"));
   EXPECT_THAT(m.html_body, Not(HasSubstr("<b>")));
   EXPECT_THAT(m.html_body, HasSubstr("<p>We are rolling back the release.</p>"));
-  EXPECT_THAT(m.html_body, HasSubstr("href=\"https://status.example.com/unsubscribe?token=abc.def\""));
+  EXPECT_THAT(m.html_body,
+              HasSubstr("href=\"https://status.example.com/unsubscribe?token=abc.def\""));
 }
 
 TEST(NotificationEmail, NoPromiseNoLine) {
@@ -91,13 +98,15 @@ TEST(NotificationEmail, NoPromiseNoLine) {
 }
 
 TEST(EncodeHeader, NonAsciiBecomesEncodedWordsOnCharacterBoundaries) {
-  const std::string title = "Störung: Zahlungen schlagen fehl – wir arbeiten daran ✓ 日本語のテキスト";
+  const std::string title =
+      "Störung: Zahlungen schlagen fehl – wir arbeiten daran ✓ 日本語のテキスト";
   std::string h = EncodeHeader("Subject", title);
   EXPECT_THAT(h, ::testing::StartsWith("Subject: =?UTF-8?B?"));
   ExpectLinesWithin78(h);
   EXPECT_EQ(DecodeWords(h.substr(9)), title);
   // Every word decodes to whole UTF-8 characters on its own.
-  for (absl::string_view word : absl::StrSplit(h.substr(9), absl::ByAnyChar(" \r\n"), absl::SkipEmpty())) {
+  for (absl::string_view word :
+       absl::StrSplit(h.substr(9), absl::ByAnyChar(" \r\n"), absl::SkipEmpty())) {
     ASSERT_TRUE(absl::ConsumePrefix(&word, "=?UTF-8?B?"));
     ASSERT_TRUE(absl::ConsumeSuffix(&word, "?="));
     std::string raw;
@@ -130,7 +139,8 @@ TEST(ConfirmationEmail, HasOneConfirmLinkAndNoUnsubscribeHeaders) {
   EXPECT_EQ(m.Header("List-Unsubscribe"), "");
   EXPECT_THAT(m.text_body, HasSubstr("https://status.example.com/subscriptions/confirm?token=t.s"));
   EXPECT_THAT(m.text_body, HasSubstr("before 2026-11-19 11:06 UTC"));
-  EXPECT_THAT(m.html_body, HasSubstr("<a href=\"https://status.example.com/subscriptions/confirm?token=t.s\">"));
+  EXPECT_THAT(m.html_body,
+              HasSubstr("<a href=\"https://status.example.com/subscriptions/confirm?token=t.s\">"));
 }
 
 TEST(EscapeHtml, EscapesTheFiveSpecials) {

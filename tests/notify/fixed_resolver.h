@@ -24,7 +24,8 @@ class FixedResolver final : public HostResolver {
   absl::StatusOr<std::vector<std::string>> Resolve(const std::string& host) override {
     ++lookups_;
     auto it = hosts_.find(host);
-    if (it == hosts_.end()) return absl::NotFoundError(absl::StrCat("host ", host, " does not exist"));
+    if (it == hosts_.end())
+      return absl::NotFoundError(absl::StrCat("host ", host, " does not exist"));
     return it->second;
   }
   int lookups() const { return lookups_; }

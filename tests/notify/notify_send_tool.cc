@@ -14,9 +14,8 @@
 #include <chrono>
 #include <iostream>
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
@@ -65,7 +64,8 @@ int64_t GetInt(const Args& args, const std::string& name, int64_t fallback) {
   return v;
 }
 
-int Print(const DeliveryResult& r, double elapsed_ms, nlohmann::json extra = nlohmann::json::object()) {
+int Print(const DeliveryResult& r, double elapsed_ms,
+          nlohmann::json extra = nlohmann::json::object()) {
   extra["outcome"] = DeliveryOutcomeName(r.outcome);
   extra["status"] = r.status_code;
   extra["detail"] = r.detail;
@@ -79,7 +79,8 @@ int Print(const DeliveryResult& r, double elapsed_ms, nlohmann::json extra = nlo
 }
 
 double MillisSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 // One attempt, or with --until_done the notifier's loop in small: attempts
@@ -114,9 +115,8 @@ int Webhook(const Args& args) {
   DeliveryResult r;
   Decision decision;
   for (int attempt = 1;; ++attempt) {
-    const absl::Time timestamp = args.count("timestamp")
-                                     ? absl::FromUnixSeconds(GetInt(args, "timestamp", 0))
-                                     : absl::Now();
+    const absl::Time timestamp =
+        args.count("timestamp") ? absl::FromUnixSeconds(GetInt(args, "timestamp", 0)) : absl::Now();
     auto headers = WebhookHeaders(Get(args, "secret"), n.notification_id, timestamp, body);
     if (!headers.ok()) {
       std::cerr << headers.status() << "\n";
@@ -129,7 +129,9 @@ int Webhook(const Args& args) {
     absl::SleepFor(decision.retry_after);
   }
   return Print(r, MillisSince(start),
-               {{"webhook_id", n.notification_id}, {"body", body}, {"attempts", attempts},
+               {{"webhook_id", n.notification_id},
+                {"body", body},
+                {"attempts", attempts},
                 {"next", NextStepName(decision.step)}});
 }
 
@@ -142,7 +144,9 @@ int Mail(const Args& args) {
   SmtpOptions options;
   options.url = Get(args, "smtp_url");
   const std::string tls = Get(args, "starttls", "required");
-  options.starttls = tls == "off" ? StartTls::kOff : tls == "optional" ? StartTls::kOptional : StartTls::kRequired;
+  options.starttls = tls == "off"        ? StartTls::kOff
+                     : tls == "optional" ? StartTls::kOptional
+                                         : StartTls::kRequired;
   options.username = Get(args, "user");
   options.password = Get(args, "password");
   options.timeout = absl::Milliseconds(GetInt(args, "timeout_ms", 10000));
@@ -156,9 +160,9 @@ int Mail(const Args& args) {
 }
 
 int Sign(const Args& args) {
-  absl::StatusOr<std::string> sig = SignWebhook(
-      Get(args, "secret"), Get(args, "id"), absl::FromUnixSeconds(GetInt(args, "timestamp", 0)),
-      Get(args, "body"));
+  absl::StatusOr<std::string> sig =
+      SignWebhook(Get(args, "secret"), Get(args, "id"),
+                  absl::FromUnixSeconds(GetInt(args, "timestamp", 0)), Get(args, "body"));
   if (!sig.ok()) {
     std::cerr << sig.status() << "\n";
     return 2;

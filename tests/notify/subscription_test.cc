@@ -36,7 +36,8 @@ TEST(ShouldNotify, NothingBeforeConfirmation) {
 }
 
 TEST(SubscriberKind, NamesRoundTrip) {
-  for (SubscriberKind k : {SubscriberKind::kEmail, SubscriberKind::kWebhook, SubscriberKind::kSlack}) {
+  for (SubscriberKind k :
+       {SubscriberKind::kEmail, SubscriberKind::kWebhook, SubscriberKind::kSlack}) {
     SubscriberKind parsed;
     ASSERT_TRUE(ParseSubscriberKind(SubscriberKindName(k), &parsed));
     EXPECT_EQ(parsed, k);
@@ -70,10 +71,10 @@ TEST(ValidateEmailAddress, RefusesMalformedAddressesWithTheReason) {
   ExpectInvalid(ValidateEmailAddress("<a>@example.com"), "'<' before the '@'");
   ExpectInvalid(ValidateEmailAddress("jürgen@example.com"), "non-ASCII");
   ExpectInvalid(ValidateEmailAddress(std::string(65, 'a') + "@example.com"), "more than 64");
-  ExpectInvalid(ValidateEmailAddress("a@" + std::string(63, 'b') + "." + std::string(63, 'c') +
-                                     "." + std::string(63, 'd') + "." + std::string(63, 'e') +
-                                     ".com"),
-                "the limit is 254");
+  ExpectInvalid(
+      ValidateEmailAddress("a@" + std::string(63, 'b') + "." + std::string(63, 'c') + "." +
+                           std::string(63, 'd') + "." + std::string(63, 'e') + ".com"),
+      "the limit is 254");
   ExpectInvalid(ValidateEmailAddress("a@" + std::string(64, 'b') + ".com"), "longer than 63");
 }
 
@@ -103,7 +104,8 @@ TEST(ParseWebhookUrl, HttpOnlyWhenThePolicyAllowsIt) {
 TEST(ParseWebhookUrl, RefusesOtherSchemesCredentialsAndMissingHosts) {
   UrlPolicy allow_http;
   allow_http.allow_http = true;
-  ExpectInvalid(ParseWebhookUrl("file:///etc/passwd", allow_http).status(), "\"file\" URLs are not allowed");
+  ExpectInvalid(ParseWebhookUrl("file:///etc/passwd", allow_http).status(),
+                "\"file\" URLs are not allowed");
   ExpectInvalid(ParseWebhookUrl("gopher://example.com/", allow_http).status(), "\"gopher\" URLs");
   ExpectInvalid(ParseWebhookUrl("ftp://example.com/x", allow_http).status(), "\"ftp\" URLs");
   ExpectInvalid(ParseWebhookUrl("https://user:secret@hooks.example.com/", {}).status(),

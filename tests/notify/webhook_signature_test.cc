@@ -63,8 +63,9 @@ TEST(WebhookSigningKey, RefusesWhatIsNotAUsableSecret) {
               HasSubstr("not whsec_ followed by base64"));
   EXPECT_THAT(std::string(WebhookSigningKey("whsec_").status().message()),
               HasSubstr("not whsec_ followed by base64"));
-  EXPECT_THAT(std::string(WebhookSigningKey("whsec_" + absl::Base64Escape("short")).status().message()),
-              HasSubstr("decodes to 5 bytes; at least 24"));
+  EXPECT_THAT(
+      std::string(WebhookSigningKey("whsec_" + absl::Base64Escape("short")).status().message()),
+      HasSubstr("decodes to 5 bytes; at least 24"));
 }
 
 }  // namespace

@@ -43,7 +43,8 @@ class OneShotHttpListener {
         request_.append(buf, static_cast<size_t>(n));
         if (request_.find("\r\n\r\n") != std::string::npos) break;
       }
-      const char kAnswer[] = "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      const char kAnswer[] =
+          "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
       (void)!write(c, kAnswer, sizeof kAnswer - 1);
       close(c);
     });
@@ -83,8 +84,8 @@ TEST(WebhookTransport, ANameResolvingToAPrivateAddressIsRefusedBeforeAnySocket) 
 }
 
 TEST(WebhookTransport, ANameResolvingToTheMetadataServiceIsRefusedBeforeAnySocket) {
-  FixedResolver resolver({{"metadata.test", {"169.254.169.254"}},
-                          {"mapped.test", {"::ffff:169.254.169.254"}}});
+  FixedResolver resolver(
+      {{"metadata.test", {"169.254.169.254"}}, {"mapped.test", {"::ffff:169.254.169.254"}}});
   WebhookTransport transport(HttpAllowed(), &resolver);
   for (const char* url : {"http://metadata.test/latest/meta-data/", "https://mapped.test/"}) {
     DeliveryResult r = transport.Post(url, "{}", {});
@@ -111,7 +112,8 @@ TEST(WebhookTransport, OtherSpellingsOfLoopbackAreRefused) {
   // them into 127.0.0.1: either way, refused without a socket.
   SystemResolver resolver;
   WebhookTransport transport(HttpAllowed(), &resolver);
-  for (const char* url : {"http://2130706433/", "http://0x7f.1/", "http://127.1/", "http://localhost/"}) {
+  for (const char* url :
+       {"http://2130706433/", "http://0x7f.1/", "http://127.1/", "http://localhost/"}) {
     DeliveryResult r = transport.Post(url, "{}", {});
     EXPECT_EQ(r.outcome, DeliveryOutcome::kRejected) << url << ": " << r.detail;
     EXPECT_EQ(r.sockets_requested, 0) << url;
@@ -140,8 +142,9 @@ TEST(WebhookTransport, ANameIsPinnedToItsCheckedAddress) {
   WebhookTransportOptions options = HttpAllowed();
   options.destination_policy.allow_non_public = true;
   WebhookTransport transport(options, &resolver);
-  DeliveryResult r = transport.Post(absl::StrCat("http://hooks.pinned.test:", listener.port(), "/in"),
-                                    "{\"a\":1}", {{"webhook-id", "msg_1"}});
+  DeliveryResult r =
+      transport.Post(absl::StrCat("http://hooks.pinned.test:", listener.port(), "/in"), "{\"a\":1}",
+                     {{"webhook-id", "msg_1"}});
   EXPECT_EQ(r.outcome, DeliveryOutcome::kDelivered) << r.detail;
   EXPECT_EQ(r.status_code, 204);
   EXPECT_EQ(r.sockets_requested, 1);
