@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "libs/base/markup_escape.h"
 #include "libs/notify/notification_payloads.h"
 
 namespace statuscast {
@@ -141,33 +142,6 @@ std::string EncodeHeader(absl::string_view name, absl::string_view value) {
   return absl::StrCat(name, ": ", Fold(words, used));
 }
 
-std::string EscapeHtml(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string EmailMessage::Header(absl::string_view name) const {
   const std::string prefix = absl::StrCat(name, ": ");
   for (const std::string& h : headers) {
@@ -211,20 +185,20 @@ EmailMessage RenderNotificationEmail(const NotificationContent& n, const MailSet
                   ").\nUnsubscribe: ", n.unsubscribe_url, "\n");
 
   std::string html = absl::StrCat("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>",
-                                  EscapeHtml(subject), "</title></head>\n<body>\n<h1>",
-                                  EscapeHtml(n.incident_title), "</h1>\n<p><strong>",
-                                  EscapeHtml(status_line), "</strong></p>\n");
-  if (!affected.empty()) absl::StrAppend(&html, "<p>", EscapeHtml(affected), "</p>\n");
+                                  HtmlEscape(subject), "</title></head>\n<body>\n<h1>",
+                                  HtmlEscape(n.incident_title), "</h1>\n<p><strong>",
+                                  HtmlEscape(status_line), "</strong></p>\n");
+  if (!affected.empty()) absl::StrAppend(&html, "<p>", HtmlEscape(affected), "</p>\n");
   std::string paragraphs;
-  for (absl::string_view para : absl::StrSplit(n.message, '\n')) {
-    absl::StrAppend(&paragraphs, "<p>", EscapeHtml(para), "</p>\n");
+  for (const std::string& para : std::vector<std::string>(absl::StrSplit(n.message, '\n'))) {
+    absl::StrAppend(&paragraphs, "<p>", HtmlEscape(para), "</p>\n");
   }
   absl::StrAppend(&html, paragraphs);
-  if (!next.empty()) absl::StrAppend(&html, "<p>", EscapeHtml(next), "</p>\n");
-  absl::StrAppend(&html, "<p><a href=\"", EscapeHtml(n.incident_url), "\">Incident page</a></p>\n",
+  if (!next.empty()) absl::StrAppend(&html, "<p>", HtmlEscape(next), "</p>\n");
+  absl::StrAppend(&html, "<p><a href=\"", HtmlEscape(n.incident_url), "\">Incident page</a></p>\n",
                   "<hr>\n<p>You receive this because you subscribed to <a href=\"",
-                  EscapeHtml(n.page_url), "\">", EscapeHtml(n.page_name), "</a>. <a href=\"",
-                  EscapeHtml(n.unsubscribe_url), "\">Unsubscribe</a></p>\n</body></html>\n");
+                  HtmlEscape(n.page_url), "\">", HtmlEscape(n.page_name), "</a>. <a href=\"",
+                  HtmlEscape(n.unsubscribe_url), "\">Unsubscribe</a></p>\n</body></html>\n");
   m.html_body = std::move(html);
   return m;
 }
@@ -243,12 +217,12 @@ EmailMessage RenderConfirmationEmail(const ConfirmationContent& c, const MailSet
       c.page_url, ") at this address.\n\nConfirm by opening this link before ", expiry, ":\n",
       c.confirm_url, "\n\nIf it was not you, ignore this mail: nothing more will be sent.\n");
   m.html_body = absl::StrCat(
-      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", EscapeHtml(subject),
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", HtmlEscape(subject),
       "</title></head>\n<body>\n<p>Someone (we hope you) asked to receive incident updates from "
       "<a href=\"",
-      EscapeHtml(c.page_url), "\">", EscapeHtml(c.page_name),
-      "</a> at this address.</p>\n<p><a href=\"", EscapeHtml(c.confirm_url),
-      "\">Confirm the subscription</a> (before ", EscapeHtml(expiry),
+      HtmlEscape(c.page_url), "\">", HtmlEscape(c.page_name),
+      "</a> at this address.</p>\n<p><a href=\"", HtmlEscape(c.confirm_url),
+      "\">Confirm the subscription</a> (before ", HtmlEscape(expiry),
       ").</p>\n<p>If it was not you, ignore this mail: nothing more will be sent.</p>\n"
       "</body></html>\n");
   return m;

@@ -11,7 +11,8 @@
 //   Date (the `now` passed in), From, To, Auto-Submitted: auto-generated,
 //   List-Unsubscribe: <https unsubscribe URL>[, <mailto:...>]
 //   List-Unsubscribe-Post: List-Unsubscribe=One-Click      (RFC 8058)
-// The HTML body escapes every piece of text it includes.
+// The HTML body escapes every piece of text it includes (HtmlEscape,
+// libs/base/markup_escape.h: also drops bidi controls and invalid UTF-8).
 //
 // Thread safety: pure functions and plain values.
 #ifndef STATUSCAST_LIBS_NOTIFY_EMAIL_MESSAGE_H_
@@ -66,9 +67,6 @@ EmailMessage RenderConfirmationEmail(const ConfirmationContent& c, const MailSet
 // ASCII, else as RFC 2047 encoded-words; folded at spaces or between words
 // so lines stay within 78 characters where a break is possible.
 std::string EncodeHeader(absl::string_view name, absl::string_view value);
-
-// & < > " ' escaped; for text inside HTML elements and quoted attributes.
-std::string EscapeHtml(absl::string_view text);
 
 }  // namespace statuscast
 

@@ -143,9 +143,11 @@ TEST(ConfirmationEmail, HasOneConfirmLinkAndNoUnsubscribeHeaders) {
               HasSubstr("<a href=\"https://status.example.com/subscriptions/confirm?token=t.s\">"));
 }
 
-TEST(EscapeHtml, EscapesTheFiveSpecials) {
-  EXPECT_EQ(EscapeHtml("<a href='x'>\"&\"</a>"),
-            "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;");
+TEST(NotificationEmail, TheHtmlDropsBidiControlsFromStoredText) {
+  NotificationContent n = SampleNotification();
+  n.message = "Payments \xE2\x80\xAE down";  // U+202E RIGHT-TO-LEFT OVERRIDE
+  EmailMessage m = RenderNotificationEmail(n, Settings(), "w@example.org", kNow);
+  EXPECT_THAT(m.html_body, HasSubstr("<p>Payments  down</p>"));
 }
 
 }  // namespace
