@@ -1,8 +1,6 @@
 #include "libs/notify/link_token.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <vector>
 
@@ -10,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "libs/notify/hmac_sha256.h"
 
 namespace statuscast {
 namespace {
@@ -35,11 +34,7 @@ absl::StatusOr<LinkTokenSigner> LinkTokenSigner::Create(std::string key, const C
 }
 
 std::string LinkTokenSigner::Mac(absl::string_view payload) const {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac, &mac_len);
-  return std::string(reinterpret_cast<const char*>(mac), mac_len);
+  return HmacSha256(key_, payload);
 }
 
 std::string LinkTokenSigner::Issue(LinkPurpose purpose, absl::string_view subscriber_id,

@@ -1,12 +1,11 @@
 #include "libs/notify/webhook_signature.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "libs/notify/hmac_sha256.h"
 
 namespace statuscast {
 
@@ -38,13 +37,7 @@ absl::StatusOr<std::string> SignWebhook(absl::string_view secret, absl::string_v
   if (!key.ok()) return key.status();
   const std::string signed_content =
       absl::StrCat(message_id, ".", absl::ToUnixSeconds(timestamp), ".", body);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()),
-       reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size(), mac,
-       &mac_len);
-  return absl::StrCat(
-      "v1,", absl::Base64Escape(absl::string_view(reinterpret_cast<const char*>(mac), mac_len)));
+  return absl::StrCat("v1,", absl::Base64Escape(HmacSha256(*key, signed_content)));
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> WebhookHeaders(
