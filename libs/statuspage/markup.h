@@ -7,17 +7,10 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "libs/base/markup_escape.h"  // HtmlEscape, XmlEscape
 
 namespace statuscast {
 
-// Text for HTML element content and double- or single-quoted attribute
-// values: & < > " ' escaped; control characters other than \t \n \r,
-// U+FFFE/U+FFFF and bidi formatting controls (U+200E/F, U+202A..E,
-// U+2066..9) dropped, so stored text cannot reorder the page around it;
-// bytes that are not UTF-8 become U+FFFD.
-std::string HtmlEscape(const std::string& text);
-// The same for XML 1.0 (Atom): every character XML 1.0 forbids is dropped.
-std::string XmlEscape(const std::string& text);
 // A JSON string literal with its quotes; '<', '>' and '&' as \u escapes so the
 // output is also safe inside HTML.
 std::string JsonString(const std::string& text);

@@ -15,6 +15,7 @@ STATUSCAST_PACKAGES=(
   postgresql-15 postgresql-client-15
   python3-grpcio python3-grpc-tools python3-h2 python3-yaml curl prometheus docker-compose chromium
   faketime
+  libcurl4-openssl-dev nlohmann-json3-dev python3-aiosmtpd
 )
 
 log() { printf '\033[1m[statuscast]\033[0m %s\n' "$*" >&2; }
