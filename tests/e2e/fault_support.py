@@ -50,6 +50,14 @@ class OwnCluster:
     """initdb + start in a temp folder; stop/start at will; removed on close."""
 
     def __init__(self):
+        self._new_data_dir()
+        subprocess.run(as_postgres([os.path.join(PG_BIN, "initdb"), "-D", self.data, "-U",
+                                    "postgres", "-A", "trust", "-E", "UTF8",
+                                    "--locale=C.UTF-8", "--no-sync"]),
+                       check=True, stdout=subprocess.DEVNULL)
+        self.start()
+
+    def _new_data_dir(self):
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="statuscast-fault-pg-")
         os.chmod(self.dir, 0o755)
@@ -57,11 +65,6 @@ class OwnCluster:
         if os.geteuid() == 0:
             subprocess.run(["install", "-d", "-o", "postgres", "-g", "postgres", "-m", "700",
                             self.data], check=True)
-        subprocess.run(as_postgres([os.path.join(PG_BIN, "initdb"), "-D", self.data, "-U",
-                                    "postgres", "-A", "trust", "-E", "UTF8",
-                                    "--locale=C.UTF-8", "--no-sync"]),
-                       check=True, stdout=subprocess.DEVNULL)
-        self.start()
 
     @property
     def url(self):
@@ -200,3 +203,36 @@ def stalled_sse_client(host, port):
     while b"data:" not in seen:
         seen += s.recv(2048)
     return s
+
+
+class Standby(OwnCluster):
+    """A streaming standby of `primary` (pg_basebackup -R), started; made
+    the primary with promote(). Synchronous: the primary waits for it on
+    every commit, so an acknowledged write survives a failover."""
+
+    def __init__(self, primary):  # noqa: super().__init__ would initdb
+        self._new_data_dir()
+        primary.psql("ALTER SYSTEM SET synchronous_standby_names = '*'")
+        primary.psql("SELECT pg_reload_conf()")
+        subprocess.run(as_postgres([os.path.join(PG_BIN, "pg_basebackup"), "-h", "127.0.0.1",
+                                    "-p", str(primary.port), "-U", "postgres", "-D", self.data,
+                                    "-R", "-X", "stream", "-c", "fast"]),
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # The copy carries the primary's synchronous_standby_names: promoted,
+        # it would wait for a standby of its own on every commit, for ever (a
+        # failover manager resets it; so do we, before it starts).
+        auto_conf = os.path.join(self.data, "postgresql.auto.conf")
+        with open(auto_conf) as f:
+            lines = [line for line in f if not line.startswith("synchronous_standby_names")]
+        with open(auto_conf, "w") as f:
+            f.writelines(lines)
+        self.start()
+        deadline = time.time() + 30
+        while primary.psql("SELECT count(*) FROM pg_stat_replication "
+                           "WHERE state = 'streaming'") != "1":
+            assert time.time() < deadline, "the standby did not start streaming"
+            time.sleep(0.1)
+
+    def promote(self):
+        subprocess.run(as_postgres([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-w",
+                                    "promote"]), check=True, stdout=subprocess.DEVNULL)
