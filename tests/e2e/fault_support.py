@@ -13,6 +13,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -236,3 +237,73 @@ class Standby(OwnCluster):
     def promote(self):
         subprocess.run(as_postgres([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-w",
                                     "promote"]), check=True, stdout=subprocess.DEVNULL)
+
+
+class DelayProxy:
+    """A TCP proxy on 127.0.0.1 in front of `port` that holds every chunk,
+    each way, for `delay` seconds (settable at any time; order is kept):
+    a slow network or a slow PostgreSQL as the services see it."""
+
+    def __init__(self, port):
+        import asyncio
+        self.delay = 0.0
+        self.target = port
+        self.port = free_port()
+        self._asyncio = asyncio
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        self._ready.wait(10)
+
+    def _run(self):
+        asyncio = self._asyncio
+        asyncio.set_event_loop(self._loop)
+
+        async def pipe(reader, writer):
+            queue = asyncio.Queue()
+
+            async def send():
+                while True:
+                    due, data = await queue.get()
+                    if data is None:
+                        break
+                    await asyncio.sleep(max(0.0, due - time.monotonic()))
+                    writer.write(data)
+                    await writer.drain()
+                writer.close()
+            sender = asyncio.ensure_future(send())
+            try:
+                while True:
+                    data = await reader.read(65536)
+                    await queue.put((time.monotonic() + self.delay, data or None))
+                    if not data:
+                        break
+            except OSError:
+                await queue.put((0, None))
+            try:
+                await sender
+            except OSError:
+                pass
+
+        async def handle(reader, writer):
+            try:
+                up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target)
+            except OSError:
+                writer.close()
+                return
+            await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer),
+                                 return_exceptions=True)
+
+        async def serve():
+            self._server = await asyncio.start_server(handle, "127.0.0.1", self.port)
+            self._ready.set()
+        self._loop.run_until_complete(serve())
+        self._loop.run_forever()
+
+    def close(self):
+        def stop():
+            self._server.close()
+            self._loop.stop()
+        self._loop.call_soon_threadsafe(stop)
+        self._thread.join(10)
