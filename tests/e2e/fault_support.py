@@ -1,4 +1,4 @@
-"""Shared pieces of the fault tests (tests/e2e/*_fault_test.py): Python stubs
+"""Shared pieces of the end-to-end tests (tests/e2e): Python stubs
 generated from our .proto at test time, a PostgreSQL cluster of the test's
 own (so it can be stopped, made read-only, ...), the real service binaries as
 child processes, and small measurements (RSS, percentiles).
@@ -16,23 +16,46 @@ import tempfile
 import threading
 import time
 import urllib.request
+import uuid
 
 GOOGLEAPIS = "/usr/share/gocode/src/github.com/gogo/googleapis"
 PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
 
 
 def generate_stubs(source_dir, gen_dir):
-    """Generates Python stubs for every statuscast proto into gen_dir."""
+    """Generates Python stubs for every statuscast proto, and for
+    google.rpc's status and error details, into gen_dir (put on sys.path)."""
     from grpc_tools import protoc
     proto_dir = os.path.join(source_dir, "proto")
-    for name in sorted(os.listdir(os.path.join(proto_dir, "statuscast", "v1"))):
-        if not name.endswith(".proto"):
-            continue
+    names = sorted(n for n in os.listdir(os.path.join(proto_dir, "statuscast", "v1"))
+                   if n.endswith(".proto"))
+    # A missing proto is a broken checkout: fail, never skip part of a test.
+    assert "incident.proto" in names, "no statuscast protos in " + proto_dir
+    for name in names:
         rc = protoc.main(["protoc", "-I", proto_dir, "-I", GOOGLEAPIS, "-I", "/usr/include",
                           "--python_out", gen_dir, "--grpc_python_out", gen_dir,
                           os.path.join(proto_dir, "statuscast", "v1", name)])
         assert rc == 0, "protoc failed for " + name
+    for proto in ("google/rpc/status.proto", "google/rpc/error_details.proto"):
+        rc = protoc.main(["protoc", "-I", GOOGLEAPIS, "-I", "/usr/include", "--python_out",
+                          gen_dir, os.path.join(GOOGLEAPIS, proto)])
+        assert rc == 0, "protoc failed for " + proto
     sys.path.insert(0, gen_dir)
+
+
+class TestDatabase:
+    """A database of its own on scripts/test's PostgreSQL
+    (STATUSCAST_TEST_DATABASE_URL): `url` for the services; drop() removes it."""
+
+    def __init__(self, prefix):
+        self.admin = os.environ["STATUSCAST_TEST_DATABASE_URL"]
+        self.name = prefix + uuid.uuid4().hex[:12]
+        subprocess.run(["psql", self.admin, "-qc", "CREATE DATABASE " + self.name], check=True)
+        self.url = self.admin.rsplit("/", 1)[0] + "/" + self.name
+
+    def drop(self):
+        subprocess.run(["psql", self.admin, "-qc", "DROP DATABASE " + self.name +
+                        " WITH (FORCE)"], check=False)
 
 
 def free_port():
@@ -47,6 +70,27 @@ def as_postgres(cmd):
     return ["runuser", "-u", "postgres", "--"] + cmd if os.geteuid() == 0 else cmd
 
 
+def remove_stale_clusters():
+    """Clusters a killed test run left (named by its pid, which is gone):
+    stopped at once and removed."""
+    tmp = tempfile.gettempdir()
+    for name in os.listdir(tmp):
+        m = re.match(r"statuscast-fault-pg-(\d+)-", name)
+        if not m:
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue  # its run is still going
+        except OSError:
+            pass
+        data = os.path.join(tmp, name, "pg")
+        if os.path.exists(os.path.join(data, "postmaster.pid")):
+            subprocess.run(as_postgres([os.path.join(PG_BIN, "pg_ctl"), "-D", data, "-m",
+                                        "immediate", "-w", "stop"]),
+                           check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(os.path.join(tmp, name), ignore_errors=True)
+
+
 class OwnCluster:
     """initdb + start in a temp folder; stop/start at will; removed on close."""
 
@@ -59,8 +103,9 @@ class OwnCluster:
         self.start()
 
     def _new_data_dir(self):
+        remove_stale_clusters()
         self.port = free_port()
-        self.dir = tempfile.mkdtemp(prefix="statuscast-fault-pg-")
+        self.dir = tempfile.mkdtemp(prefix="statuscast-fault-pg-%d-" % os.getpid())
         os.chmod(self.dir, 0o755)
         self.data = os.path.join(self.dir, "pg")
         if os.geteuid() == 0:
@@ -213,12 +258,20 @@ class Standby(OwnCluster):
 
     def __init__(self, primary):  # noqa: super().__init__ would initdb
         self._new_data_dir()
+        try:
+            self._make(primary)
+        except BaseException:
+            self.close()
+            raise
+
+    def _make(self, primary):
         primary.psql("ALTER SYSTEM SET synchronous_standby_names = '*'")
         primary.psql("SELECT pg_reload_conf()")
-        subprocess.run(as_postgres([os.path.join(PG_BIN, "pg_basebackup"), "-h", "127.0.0.1",
+        r = subprocess.run(as_postgres([os.path.join(PG_BIN, "pg_basebackup"), "-h", "127.0.0.1",
                                     "-p", str(primary.port), "-U", "postgres", "-D", self.data,
                                     "-R", "-X", "stream", "-c", "fast"]),
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                           capture_output=True, text=True)
+        assert r.returncode == 0, "pg_basebackup failed: " + r.stderr
         # The copy carries the primary's synchronous_standby_names: promoted,
         # it would wait for a standby of its own on every commit, for ever (a
         # failover manager resets it; so do we, before it starts).

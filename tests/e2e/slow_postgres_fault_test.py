@@ -22,7 +22,6 @@ deadline throughout. Proven:
 Usage: slow_postgres_fault_test.py BUILD_DIR SOURCE_DIR
 """
 import os
-import re
 import sys
 import tempfile
 import threading
@@ -65,6 +64,14 @@ def health_status(channel, service):
 class SlowPostgresTest(unittest.TestCase):
     def setUp(self):
         self.pg = fs.OwnCluster()
+        self.proxy = self.comms = None
+        try:
+            self.start()
+        except BaseException:
+            self.tearDown()
+            raise
+
+    def start(self):
         self.proxy = fs.DelayProxy(self.pg.port)
         self.comms_port = fs.free_port()
         self.metrics_port = fs.free_port()
@@ -82,9 +89,12 @@ class SlowPostgresTest(unittest.TestCase):
         self.stub = pb_grpc.IncidentServiceStub(self.channel)
 
     def tearDown(self):
-        self.channel.close()
-        self.comms.stop()
-        self.proxy.close()
+        if getattr(self, "channel", None) is not None:
+            self.channel.close()
+        if self.comms is not None:
+            self.comms.stop()
+        if self.proxy is not None:
+            self.proxy.close()
         self.pg.close()
 
     def test_deadlines_hold_health_follows_and_the_pool_recovers(self):
