@@ -54,7 +54,7 @@
       var self = this;
       // Where focus came from, to return it there after the last dismissal.
       this.addEventListener('focusin', function (e) { if (e.relatedTarget !== self) self._prev = e.relatedTarget; });
-      this._set = null; this._version = '0'; this._etag = ''; this._expires = 0; this._confirmed = 0;
+      this._set = null; this._version = '0'; this._expires = 0; this._confirmed = 0; this._validUntil = '';
       this._shown = ''; this._attempt = 0; this._onStorage = this._render.bind(this, true);
     }
 
@@ -62,7 +62,7 @@
     disconnectedCallback() { this._stop(); removeEventListener('storage', this._onStorage); }
     attributeChangedCallback() {
       if (!this._ticker) return;
-      this._stop(); this._set = null; this._version = '0'; this._etag = ''; this._start();
+      this._stop(); this._set = null; this._version = '0'; this._start();
     }
 
     _num(name, dflt) { var v = parseFloat(this.getAttribute(name)); return (v > 0 ? v : dflt) * 1000; }
@@ -97,7 +97,7 @@
         good(); errors = 0;
         try { self._apply(JSON.parse(e.data)); } catch (err) { /* a malformed set is ignored */ }
       });
-      es.onopen = function () { errors = 0; self._confirmed = Date.now(); if (resumed) good(); };
+      es.onopen = function () { errors = 0; if (resumed) good(); };
       es.onerror = function () {
         if (self._es !== es) return;
         if (!self._set || !ok) self._snapshot();
@@ -119,13 +119,12 @@
       }
     }
 
+    // The whole snapshot, never a 304: its validUntil is what keeps the set
+    // alive, and it stops moving while the server cannot reach its database.
     _snapshot() {
-      var self = this, headers = {};
-      if (this._etag) headers['If-None-Match'] = this._etag;
-      return fetch(this._url(''), { headers: headers, cache: 'no-store' }).then(function (r) {
-        if (r.status === 304) { self._confirmed = Date.now(); self._render(); return; }
+      var self = this;
+      return fetch(this._url(''), { cache: 'no-store' }).then(function (r) {
         if (!r.ok) return;
-        self._etag = r.headers.get('ETag') || '';
         return r.json().then(function (set) { self._apply(set); });
       }).catch(function () { /* unreachable: the banners expire on their own */ });
     }
@@ -134,21 +133,32 @@
       if (!set || Number(set.version) < Number(this._version)) return;
       this._set = set; this._version = String(set.version);
       this._confirmed = Date.now();
+      // The server moves validUntil forward each time it reloads from its
+      // database; while it cannot, every set and snapshot repeats the same
+      // one. So only a new validUntil renews the set, for the validity it
+      // grants (validUntil - generatedAt, both the server's clock) counted on
+      // this browser's clock: clock skew does not matter.
+      if (set.validUntil !== this._validUntil) {
+        this._validUntil = set.validUntil;
+        this._validity = (Date.parse(set.validUntil) - Date.parse(set.generatedAt)) || 90000;
+        this._expires = this._confirmed + this._validity;
+      }
       this._render();
     }
 
-    // Liveness: a set counts until `validity` after the last confirmation (a
-    // set, an open stream, a 304); past that, with the stream cut, hide.
+    // Liveness: a set counts until its validUntil, renewed only by a set or
+    // snapshot with a later one (an open stream alone renews nothing: the
+    // server may have lost its database). While the stream is open and quiet,
+    // the snapshot is fetched every third of the validity; past it, hide.
     _tick() {
       var s = this._set, now = Date.now();
       if (!s) return;
-      var validity = (Date.parse(s.validUntil) - Date.parse(s.generatedAt)) || 90000;
-      if (this._es && this._es.readyState === 1 && now - this._confirmed > validity / 3 && !this._checking) {
+      if (this._es && this._es.readyState === 1 && now - this._confirmed > this._validity / 3 && !this._checking) {
         var self = this;
         this._checking = true;
         this._snapshot().then(function () { self._checking = false; });
       }
-      var expired = now > this._confirmed + validity;
+      var expired = now > this._expires;
       if (expired !== this._expired) { this._expired = expired; this._render(); }
     }
 

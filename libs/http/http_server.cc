@@ -6,6 +6,9 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -50,6 +53,19 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
+
+// TCP_USER_TIMEOUT and keepalive on the listening socket: Linux copies them
+// to every socket it accepts (HttpServerOptions::tcp_user_timeout).
+bool SetTcpUserTimeout(tcp::acceptor& acceptor, absl::Duration timeout) {
+  const int fd = acceptor.native_handle();
+  const int ms = static_cast<int>(absl::ToInt64Milliseconds(timeout));
+  const int idle = std::max(1, ms / 1000), interval = std::max(1, idle / 3), count = 3, on = 1;
+  return setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof ms) == 0 &&
+         setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) == 0 &&
+         setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) == 0 &&
+         setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval) == 0 &&
+         setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count) == 0;
+}
 
 // Connections beyond max_connections + this are closed without an answer
 // (the 503 costs a read; a flood must not grow without bound).
@@ -710,6 +726,10 @@ absl::Status ServerCore::Start() {
   if (ec) return fail("bind");
   acceptor_->listen(net::socket_base::max_listen_connections, ec);
   if (ec) return fail("listen");
+  if (options_.tcp_user_timeout > absl::ZeroDuration() &&
+      !SetTcpUserTimeout(*acceptor_, options_.tcp_user_timeout)) {
+    return fail("setsockopt TCP_USER_TIMEOUT/SO_KEEPALIVE");
+  }
   port_ = acceptor_->local_endpoint().port();
   started_ = true;
   DoAccept();

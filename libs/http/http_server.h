@@ -81,6 +81,12 @@ struct HttpServerOptions {
   absl::Duration sse_retry_base = absl::Milliseconds(2000);
   // An SSE client whose write has not completed in this time is dropped.
   absl::Duration sse_write_timeout = absl::Seconds(60);
+  // A peer that has acknowledged nothing for this long is dropped by the
+  // kernel (TCP_USER_TIMEOUT on every accepted socket), and an idle
+  // connection is probed after it (SO_KEEPALIVE): finds clients that vanished
+  // without FIN (a dead network, a NAT that forgot the mapping) even while
+  // only small heartbeats are sent. Zero: the kernel's defaults (~15 min).
+  absl::Duration tcp_user_timeout = absl::ZeroDuration();
   // Stop() waits this long for streams to end before closing sockets.
   absl::Duration shutdown_grace = absl::Seconds(2);
   // HTTPS: PEM certificate chain (leaf first) and unencrypted PEM private

@@ -128,6 +128,11 @@ ABSL_FLAG(int, http_threads, 2, "HTTP I/O threads (env STATUSCAST_HTTP_THREADS)"
 ABSL_FLAG(absl::Duration, grpc_write_timeout, absl::Seconds(60),
           "a Subscribe stream whose write has not completed in this time (a client that "
           "stopped reading or vanished) is cancelled (env STATUSCAST_GRPC_WRITE_TIMEOUT)");
+ABSL_FLAG(absl::Duration, http_tcp_user_timeout, absl::Seconds(60),
+          "an HTTP client (SSE included) that has acknowledged nothing for this long is "
+          "dropped by the kernel (TCP_USER_TIMEOUT), and an idle connection is probed after "
+          "it (TCP keepalive): finds clients that vanished without closing. 0: the kernel's "
+          "defaults, about 15 minutes (env STATUSCAST_HTTP_TCP_USER_TIMEOUT)");
 ABSL_FLAG(absl::Duration, sse_write_timeout, absl::Seconds(60),
           "an SSE stream whose write has not completed in this time is closed "
           "(env STATUSCAST_SSE_WRITE_TIMEOUT)");
@@ -236,6 +241,7 @@ int Main(int argc, char** argv) {
       {"keepalive_time", "STATUSCAST_KEEPALIVE_TIME"},
       {"grpc_write_timeout", "STATUSCAST_GRPC_WRITE_TIMEOUT"},
       {"sse_write_timeout", "STATUSCAST_SSE_WRITE_TIMEOUT"},
+      {"http_tcp_user_timeout", "STATUSCAST_HTTP_TCP_USER_TIMEOUT"},
       {"max_connection_age", "STATUSCAST_MAX_CONNECTION_AGE"},
       {"max_connection_age_grace", "STATUSCAST_MAX_CONNECTION_AGE_GRACE"},
       {"grpc_max_streams_per_connection", "STATUSCAST_GRPC_MAX_STREAMS_PER_CONNECTION"},
@@ -325,6 +331,11 @@ int Main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_grpc_write_timeout) < absl::Seconds(1) ||
       absl::GetFlag(FLAGS_sse_write_timeout) < absl::Seconds(1)) {
     return Fail("--grpc_write_timeout and --sse_write_timeout must be at least 1s");
+  }
+  if (absl::GetFlag(FLAGS_http_tcp_user_timeout) != absl::ZeroDuration() &&
+      (absl::GetFlag(FLAGS_http_tcp_user_timeout) < absl::Seconds(1) ||
+       absl::GetFlag(FLAGS_http_tcp_user_timeout) > absl::Hours(1))) {
+    return Fail("--http_tcp_user_timeout must be 0 (kernel defaults) or 1s..1h");
   }
   if (absl::GetFlag(FLAGS_max_connection_age_grace) <= absl::ZeroDuration()) {
     return Fail("--max_connection_age_grace must be finite and positive, or aged streams never end");
@@ -503,6 +514,7 @@ int Main(int argc, char** argv) {
   http_options.max_connections = static_cast<size_t>(absl::GetFlag(FLAGS_max_http_connections));
   http_options.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
   http_options.sse_write_timeout = absl::GetFlag(FLAGS_sse_write_timeout);
+  http_options.tcp_user_timeout = absl::GetFlag(FLAGS_http_tcp_user_timeout);
   http_options.tls_cert_file = http_tls_cert.path;
   http_options.tls_key_file = http_tls_key.path;
   http_options.rate_per_ip = absl::GetFlag(FLAGS_http_rate_per_ip);

@@ -2,13 +2,16 @@
 // statuscast.v1.IncidentService. main only validates configuration and wires
 // real things together; the logic lives in libs/.
 #include <grpcpp/grpcpp.h>
+#include <pqxx/nontransaction>
 #include <prometheus/exposer.h>
+#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -33,6 +36,7 @@
 #include "libs/pgstore/pg_incident_store.h"
 #include "libs/metrics/grpc_request_metrics.h"
 #include "libs/pgstore/pg_reminder_store.h"
+#include "libs/rpc/dependency_health.h"
 #include "libs/rpc/health_and_reflection.h"
 #include "libs/rpc/server_credentials.h"
 #include "services/comms/compliance_grpc_service.h"
@@ -56,6 +60,13 @@ ABSL_FLAG(absl::Duration, tls_reload_interval, absl::Seconds(60),
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL connection URL, required (env STATUSCAST_DATABASE_URL)");
 ABSL_FLAG(int, db_pool_size, 8, "PostgreSQL connections in the pool (env STATUSCAST_DB_POOL_SIZE)");
+ABSL_FLAG(absl::Duration, db_health_interval, absl::Seconds(5),
+          "probe PostgreSQL (SELECT 1 through the pool) this often for the gRPC health of "
+          "statuscast.v1.IncidentService (env STATUSCAST_DB_HEALTH_INTERVAL)");
+ABSL_FLAG(absl::Duration, db_health_timeout, absl::Seconds(2),
+          "a probe that fails or has not answered in this long turns the gRPC health of "
+          "statuscast.v1.IncidentService NOT_SERVING (\"\" stays SERVING: the process is "
+          "alive) until a probe answers in time (env STATUSCAST_DB_HEALTH_TIMEOUT)");
 ABSL_FLAG(std::string, cadence, "SEV-1=30m,SEV-2=60m",
           "longest gap a next-update promise may reach, per severity; SEV-3 has none "
           "(env STATUSCAST_CADENCE)");
@@ -168,6 +179,8 @@ int Main(int argc, char** argv) {
       {"tls_reload_interval", "STATUSCAST_TLS_RELOAD_INTERVAL"},
       {"database_url", "STATUSCAST_DATABASE_URL"},
       {"db_pool_size", "STATUSCAST_DB_POOL_SIZE"},
+      {"db_health_interval", "STATUSCAST_DB_HEALTH_INTERVAL"},
+      {"db_health_timeout", "STATUSCAST_DB_HEALTH_TIMEOUT"},
       {"cadence", "STATUSCAST_CADENCE"},
       {"first_communication_target", "STATUSCAST_FIRST_COMMUNICATION_TARGET"},
       {"promise_grace", "STATUSCAST_PROMISE_GRACE"},
@@ -217,6 +230,10 @@ int Main(int argc, char** argv) {
   }
   if (absl::GetFlag(FLAGS_db_pool_size) < 1 || absl::GetFlag(FLAGS_db_pool_size) > 200) {
     return Fail("--db_pool_size must be 1..200");
+  }
+  if (absl::GetFlag(FLAGS_db_health_interval) < absl::Milliseconds(100) ||
+      absl::GetFlag(FLAGS_db_health_timeout) < absl::Milliseconds(100)) {
+    return Fail("--db_health_interval and --db_health_timeout must be at least 100ms");
   }
   if (absl::GetFlag(FLAGS_max_watchers) < 0) return Fail("--max_watchers must be >= 0");
   if (absl::GetFlag(FLAGS_watch_token_recheck_interval) < absl::Milliseconds(100) ||
@@ -328,6 +345,34 @@ int Main(int argc, char** argv) {
   }
 
   HealthAndReflection health_and_reflection;  // public: grpc.health.v1.Health, reflection
+  // statuscast.v1.IncidentService is SERVING while PostgreSQL answers in time.
+  HealthService& health = health_and_reflection.health();
+  health.SetServingStatus("statuscast.v1.IncidentService", true);
+  prometheus::Gauge& database_healthy =
+      prometheus::BuildGauge()
+          .Name("statuscast_comms_database_healthy")
+          .Help("1 while PostgreSQL answers the health probe within --db_health_timeout")
+          .Register(*registry)
+          .Add({});
+  database_healthy.Set(1);
+  DependencyHealth database_health(
+      [&pool] {
+        return pool.Run([](pqxx::connection& c) {
+          pqxx::nontransaction(c).exec("SELECT 1");
+          return absl::OkStatus();
+        });
+      },
+      {absl::GetFlag(FLAGS_db_health_interval), absl::GetFlag(FLAGS_db_health_timeout)},
+      [&](bool healthy, const std::string& reason) {
+        health.SetServingStatus("statuscast.v1.IncidentService", healthy);
+        database_healthy.Set(healthy ? 1 : 0);
+        if (healthy) {
+          LogEvent("database_healthy", {});
+        } else {
+          LogEvent("database_unhealthy", {{"error", reason}});
+        }
+      });
+  database_health.Start();
   grpc::ServerBuilder builder;
   health_and_reflection.AddTo(builder);
   int port = 0;
@@ -370,6 +415,7 @@ int Main(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   LogEvent("shutting_down", {{"signal", absl::StrCat(signal_number)}});
+  database_health.Stop();
   health_and_reflection.Shutdown();  // probes see NOT_SERVING; health watches end
   feed.Stop();        // ends WatchIncidents streams; clients resume elsewhere
   compliance.Stop();  // ends reminder streams

@@ -188,6 +188,26 @@ describe('banner SDK and status page in Chromium', { concurrency: false }, () =>
     assert.equal(await banners(checkout).count(), 2);
   });
 
+  test('PostgreSQL unreachable with the stream open: banners hide at valid_until, and come back with it', async () => {
+    await connected(checkout);
+    assert.equal(await banners(checkout).count(), 2);
+    // No one may connect to the stack's database (superusers included), and
+    // the services' connections are cut: the banner service keeps serving,
+    // but valid_until no longer moves.
+    stack.psql(`ALTER DATABASE ${stack.dbName} ALLOW_CONNECTIONS false`);
+    stack.psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${stack.dbName}'`);
+    try {
+      const hidden = await within(15000, 'banners hidden at valid_until', async () => (await banners(checkout).count()) === 0);
+      const open = await checkout.evaluate(() => document.querySelector('statuscast-banner')._es?.readyState);
+      assert.equal(open, 1, 'the stream stayed open: it was valid_until that hid the banners');
+      console.log(`banners hidden ${Math.round(hidden)} ms after PostgreSQL became unreachable (validity 6 s), stream still open`);
+    } finally {
+      stack.psql(`ALTER DATABASE ${stack.dbName} ALLOW_CONNECTIONS true`);
+    }
+    const back = await within(20000, 'banners back with PostgreSQL', async () => (await banners(checkout).count()) === 2);
+    console.log(`banners back ${Math.round(back)} ms after PostgreSQL was reachable again`);
+  });
+
   test('with the stream blocked, the snapshot fallback still shows the banner', async () => {
     const blocked = await stack.browser.newContext();
     const page = await blocked.newPage();

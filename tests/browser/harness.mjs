@@ -131,6 +131,11 @@ export class Stack {
     await exited;
   }
 
+  // SQL on the test PostgreSQL's admin database (not the stack's own).
+  psql(sql) {
+    return execFileSync('psql', [process.env.STATUSCAST_TEST_DATABASE_URL, '-XAtqc', sql]).toString();
+  }
+
   // statuscastctl with this stack's servers; throws with its output on failure.
   ctl(...args) {
     try {

@@ -23,19 +23,13 @@ import sys
 import tempfile
 import time
 import unittest
-import uuid
 
 BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
 del sys.argv[1:3]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fault_support as fs  # noqa: E402
+from fault_support import free_port  # noqa: E402,F401
 CTL = os.path.join(BUILD_DIR, "services/ctl/statuscastctl")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def wait_port(port, proc, timeout=30):
@@ -85,10 +79,8 @@ class Stack:
     """A fresh database, both services with tokens required, an admin token."""
 
     def __init__(self):
-        admin = os.environ["STATUSCAST_TEST_DATABASE_URL"]
-        self.db = "statuscast_cli_" + uuid.uuid4().hex[:12]
-        subprocess.run(["psql", admin, "-qc", "CREATE DATABASE " + self.db], check=True)
-        url = admin.rsplit("/", 1)[0] + "/" + self.db
+        self.db = fs.TestDatabase("statuscast_cli_")
+        url = self.db.url
         self.dir = tempfile.mkdtemp(prefix="statuscast-cli-")
         # README's alias names $PWD/build/services/ctl/statuscastctl.
         os.symlink(os.path.abspath(BUILD_DIR), os.path.join(self.dir, "build"))
@@ -128,8 +120,7 @@ class Stack:
         for p in self.procs:
             p.wait(timeout=30)
         self.log.close()
-        subprocess.run(["psql", os.environ["STATUSCAST_TEST_DATABASE_URL"], "-qc",
-                        "DROP DATABASE " + self.db + " WITH (FORCE)"], check=False)
+        self.db.drop()
 
     def substitute(self, command):
         if "INC-n" in command:

@@ -1,4 +1,4 @@
-"""Shared pieces of the fault tests (tests/e2e/*_fault_test.py): Python stubs
+"""Shared pieces of the end-to-end tests (tests/e2e): Python stubs
 generated from our .proto at test time, a PostgreSQL cluster of the test's
 own (so it can be stopped, made read-only, ...), the real service binaries as
 child processes, and small measurements (RSS, percentiles).
@@ -13,25 +13,49 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+import uuid
 
 GOOGLEAPIS = "/usr/share/gocode/src/github.com/gogo/googleapis"
 PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
 
 
 def generate_stubs(source_dir, gen_dir):
-    """Generates Python stubs for every statuscast proto into gen_dir."""
+    """Generates Python stubs for every statuscast proto, and for
+    google.rpc's status and error details, into gen_dir (put on sys.path)."""
     from grpc_tools import protoc
     proto_dir = os.path.join(source_dir, "proto")
-    for name in sorted(os.listdir(os.path.join(proto_dir, "statuscast", "v1"))):
-        if not name.endswith(".proto"):
-            continue
+    names = sorted(n for n in os.listdir(os.path.join(proto_dir, "statuscast", "v1"))
+                   if n.endswith(".proto"))
+    # A missing proto is a broken checkout: fail, never skip part of a test.
+    assert "incident.proto" in names, "no statuscast protos in " + proto_dir
+    for name in names:
         rc = protoc.main(["protoc", "-I", proto_dir, "-I", GOOGLEAPIS, "-I", "/usr/include",
                           "--python_out", gen_dir, "--grpc_python_out", gen_dir,
                           os.path.join(proto_dir, "statuscast", "v1", name)])
         assert rc == 0, "protoc failed for " + name
+    for proto in ("google/rpc/status.proto", "google/rpc/error_details.proto"):
+        rc = protoc.main(["protoc", "-I", GOOGLEAPIS, "-I", "/usr/include", "--python_out",
+                          gen_dir, os.path.join(GOOGLEAPIS, proto)])
+        assert rc == 0, "protoc failed for " + proto
     sys.path.insert(0, gen_dir)
+
+
+class TestDatabase:
+    """A database of its own on scripts/test's PostgreSQL
+    (STATUSCAST_TEST_DATABASE_URL): `url` for the services; drop() removes it."""
+
+    def __init__(self, prefix):
+        self.admin = os.environ["STATUSCAST_TEST_DATABASE_URL"]
+        self.name = prefix + uuid.uuid4().hex[:12]
+        subprocess.run(["psql", self.admin, "-qc", "CREATE DATABASE " + self.name], check=True)
+        self.url = self.admin.rsplit("/", 1)[0] + "/" + self.name
+
+    def drop(self):
+        subprocess.run(["psql", self.admin, "-qc", "DROP DATABASE " + self.name +
+                        " WITH (FORCE)"], check=False)
 
 
 def free_port():
@@ -46,22 +70,47 @@ def as_postgres(cmd):
     return ["runuser", "-u", "postgres", "--"] + cmd if os.geteuid() == 0 else cmd
 
 
+def remove_stale_clusters():
+    """Clusters a killed test run left (named by its pid, which is gone):
+    stopped at once and removed."""
+    tmp = tempfile.gettempdir()
+    for name in os.listdir(tmp):
+        m = re.match(r"statuscast-fault-pg-(\d+)-", name)
+        if not m:
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue  # its run is still going
+        except OSError:
+            pass
+        data = os.path.join(tmp, name, "pg")
+        if os.path.exists(os.path.join(data, "postmaster.pid")):
+            subprocess.run(as_postgres([os.path.join(PG_BIN, "pg_ctl"), "-D", data, "-m",
+                                        "immediate", "-w", "stop"]),
+                           check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.rmtree(os.path.join(tmp, name), ignore_errors=True)
+
+
 class OwnCluster:
     """initdb + start in a temp folder; stop/start at will; removed on close."""
 
     def __init__(self):
-        self.port = free_port()
-        self.dir = tempfile.mkdtemp(prefix="statuscast-fault-pg-")
-        os.chmod(self.dir, 0o755)
-        self.data = os.path.join(self.dir, "pg")
-        if os.geteuid() == 0:
-            subprocess.run(["install", "-d", "-o", "postgres", "-g", "postgres", "-m", "700",
-                            self.data], check=True)
+        self._new_data_dir()
         subprocess.run(as_postgres([os.path.join(PG_BIN, "initdb"), "-D", self.data, "-U",
                                     "postgres", "-A", "trust", "-E", "UTF8",
                                     "--locale=C.UTF-8", "--no-sync"]),
                        check=True, stdout=subprocess.DEVNULL)
         self.start()
+
+    def _new_data_dir(self):
+        remove_stale_clusters()
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="statuscast-fault-pg-%d-" % os.getpid())
+        os.chmod(self.dir, 0o755)
+        self.data = os.path.join(self.dir, "pg")
+        if os.geteuid() == 0:
+            subprocess.run(["install", "-d", "-o", "postgres", "-g", "postgres", "-m", "700",
+                            self.data], check=True)
 
     @property
     def url(self):
@@ -200,3 +249,114 @@ def stalled_sse_client(host, port):
     while b"data:" not in seen:
         seen += s.recv(2048)
     return s
+
+
+class Standby(OwnCluster):
+    """A streaming standby of `primary` (pg_basebackup -R), started; made
+    the primary with promote(). Synchronous: the primary waits for it on
+    every commit, so an acknowledged write survives a failover."""
+
+    def __init__(self, primary):  # noqa: super().__init__ would initdb
+        self._new_data_dir()
+        try:
+            self._make(primary)
+        except BaseException:
+            self.close()
+            raise
+
+    def _make(self, primary):
+        primary.psql("ALTER SYSTEM SET synchronous_standby_names = '*'")
+        primary.psql("SELECT pg_reload_conf()")
+        r = subprocess.run(as_postgres([os.path.join(PG_BIN, "pg_basebackup"), "-h", "127.0.0.1",
+                                    "-p", str(primary.port), "-U", "postgres", "-D", self.data,
+                                    "-R", "-X", "stream", "-c", "fast"]),
+                           capture_output=True, text=True)
+        assert r.returncode == 0, "pg_basebackup failed: " + r.stderr
+        # The copy carries the primary's synchronous_standby_names: promoted,
+        # it would wait for a standby of its own on every commit, for ever (a
+        # failover manager resets it; so do we, before it starts).
+        auto_conf = os.path.join(self.data, "postgresql.auto.conf")
+        with open(auto_conf) as f:
+            lines = [line for line in f if not line.startswith("synchronous_standby_names")]
+        with open(auto_conf, "w") as f:
+            f.writelines(lines)
+        self.start()
+        deadline = time.time() + 30
+        while primary.psql("SELECT count(*) FROM pg_stat_replication "
+                           "WHERE state = 'streaming'") != "1":
+            assert time.time() < deadline, "the standby did not start streaming"
+            time.sleep(0.1)
+
+    def promote(self):
+        subprocess.run(as_postgres([os.path.join(PG_BIN, "pg_ctl"), "-D", self.data, "-w",
+                                    "promote"]), check=True, stdout=subprocess.DEVNULL)
+
+
+class DelayProxy:
+    """A TCP proxy on 127.0.0.1 in front of `port` that holds every chunk,
+    each way, for `delay` seconds (settable at any time; order is kept):
+    a slow network or a slow PostgreSQL as the services see it."""
+
+    def __init__(self, port):
+        import asyncio
+        self.delay = 0.0
+        self.target = port
+        self.port = free_port()
+        self._asyncio = asyncio
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        self._ready.wait(10)
+
+    def _run(self):
+        asyncio = self._asyncio
+        asyncio.set_event_loop(self._loop)
+
+        async def pipe(reader, writer):
+            queue = asyncio.Queue()
+
+            async def send():
+                while True:
+                    due, data = await queue.get()
+                    if data is None:
+                        break
+                    await asyncio.sleep(max(0.0, due - time.monotonic()))
+                    writer.write(data)
+                    await writer.drain()
+                writer.close()
+            sender = asyncio.ensure_future(send())
+            try:
+                while True:
+                    data = await reader.read(65536)
+                    await queue.put((time.monotonic() + self.delay, data or None))
+                    if not data:
+                        break
+            except OSError:
+                await queue.put((0, None))
+            try:
+                await sender
+            except OSError:
+                pass
+
+        async def handle(reader, writer):
+            try:
+                up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target)
+            except OSError:
+                writer.close()
+                return
+            await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer),
+                                 return_exceptions=True)
+
+        async def serve():
+            self._server = await asyncio.start_server(handle, "127.0.0.1", self.port)
+            self._ready.set()
+        self._loop.run_until_complete(serve())
+        self._loop.run_forever()
+
+    def close(self):
+        def stop():
+            self._server.close()
+            self._loop.stop()
+        self._loop.call_soon_threadsafe(stop)
+        self._thread.join(10)

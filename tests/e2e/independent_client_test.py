@@ -11,7 +11,6 @@ STATUSCAST_TEST_DATABASE_URL, which scripts/test sets)
 import collections
 import datetime
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,36 +21,17 @@ import uuid
 BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
 del sys.argv[1:3]
 
-GOOGLEAPIS = "/usr/share/gocode/src/github.com/gogo/googleapis"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fault_support as fs  # noqa: E402
+from fault_support import free_port  # noqa: E402,F401
 GEN = tempfile.mkdtemp(prefix="statuscast-py-")
-from grpc_tools import protoc  # noqa: E402
-
-for proto in ("statuscast/v1/incident_enums.proto", "statuscast/v1/lint.proto",
-              "statuscast/v1/compliance.proto",
-              "statuscast/v1/incident.proto"):
-    rc = protoc.main(["protoc", "-I", os.path.join(SOURCE_DIR, "proto"), "-I", GOOGLEAPIS,
-                      "-I", "/usr/include", "--python_out", GEN, "--grpc_python_out", GEN,
-                      os.path.join(SOURCE_DIR, "proto", proto)])
-    assert rc == 0, "protoc failed for " + proto
-for proto in ("google/rpc/status.proto", "google/rpc/error_details.proto"):
-    rc = protoc.main(["protoc", "-I", GOOGLEAPIS, "-I", "/usr/include", "--python_out", GEN,
-                      os.path.join(GOOGLEAPIS, proto)])
-    assert rc == 0, "protoc failed for " + proto
-sys.path.insert(0, GEN)
+fs.generate_stubs(SOURCE_DIR, GEN)
 
 import grpc  # noqa: E402
 from google.protobuf import timestamp_pb2  # noqa: E402
 from google.rpc import error_details_pb2, status_pb2  # noqa: E402
 from statuscast.v1 import incident_pb2 as pb  # noqa: E402
 from statuscast.v1 import incident_pb2_grpc as pb_grpc  # noqa: E402
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def ts(dt):
@@ -108,10 +88,8 @@ def now():
 class IndependentClientTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        admin = os.environ["STATUSCAST_TEST_DATABASE_URL"]
-        cls.db = "statuscast_py_" + uuid.uuid4().hex[:12]
-        subprocess.run(["psql", admin, "-qc", "CREATE DATABASE " + cls.db], check=True)
-        url = admin.rsplit("/", 1)[0] + "/" + cls.db
+        cls.db = fs.TestDatabase("statuscast_py_")
+        url = cls.db.url
         # Tokens before the server starts, as an operator bootstraps one.
         cls.token = create_token(url, "py-client", "admin")
         cls.read_token = create_token(url, "py-reader", "read")
@@ -136,9 +114,7 @@ class IndependentClientTest(unittest.TestCase):
         code = cls.proc.wait(timeout=30)
         cls.log.close()
         assert code == 0, "statuscast-comms did not stop cleanly on SIGTERM: %d" % code
-        admin = os.environ["STATUSCAST_TEST_DATABASE_URL"]
-        subprocess.run(["psql", admin, "-qc", "DROP DATABASE " + cls.db + " WITH (FORCE)"],
-                       check=False)
+        cls.db.drop()
 
     def key(self):
         return uuid.uuid4().hex

@@ -10,7 +10,6 @@ Usage: metrics_test.py BUILD_DIR SOURCE_DIR  (needs STATUSCAST_TEST_DATABASE_URL
 import datetime
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,31 +22,15 @@ import uuid
 BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
 del sys.argv[1:3]
 
-GOOGLEAPIS = "/usr/share/gocode/src/github.com/gogo/googleapis"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fault_support as fs  # noqa: E402
+from fault_support import free_port  # noqa: E402,F401
 GEN = tempfile.mkdtemp(prefix="statuscast-metrics-")
-from grpc_tools import protoc  # noqa: E402
-
-for proto in ("statuscast/v1/incident.proto", "statuscast/v1/lint.proto",
-              "statuscast/v1/incident_enums.proto", "statuscast/v1/compliance.proto"):
-    path = os.path.join(SOURCE_DIR, "proto", proto)
-    # A missing proto is a broken checkout: fail, never skip part of the test.
-    assert os.path.exists(path), "missing " + path
-    assert protoc.main(["protoc", "-I", os.path.join(SOURCE_DIR, "proto"), "-I", GOOGLEAPIS,
-                        "-I", "/usr/include", "--python_out", GEN, "--grpc_python_out", GEN,
-                        path]) == 0
-sys.path.insert(0, GEN)
+fs.generate_stubs(SOURCE_DIR, GEN)
 import grpc  # noqa: E402
 from google.protobuf import timestamp_pb2  # noqa: E402
 from statuscast.v1 import incident_pb2 as pb  # noqa: E402
 from statuscast.v1 import incident_pb2_grpc as pb_grpc  # noqa: E402
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def ts(dt):
@@ -86,10 +69,8 @@ def value(text, name, **labels):
 class MetricsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        admin = os.environ["STATUSCAST_TEST_DATABASE_URL"]
-        cls.db = "statuscast_metrics_" + uuid.uuid4().hex[:12]
-        subprocess.run(["psql", admin, "-qc", "CREATE DATABASE " + cls.db], check=True)
-        url = admin.rsplit("/", 1)[0] + "/" + cls.db
+        cls.db = fs.TestDatabase("statuscast_metrics_")
+        url = cls.db.url
         cls.comms_port, cls.banner_grpc, cls.banner_http = free_port(), free_port(), free_port()
         cls.banner_metrics, cls.comms_metrics = free_port(), free_port()
         # Not about access control (tests/comms/auth_pgtest.cc and
@@ -124,9 +105,7 @@ class MetricsTest(unittest.TestCase):
             p.terminate()
         codes = [p.wait(timeout=30) for p in (cls.comms, cls.banner)]
         cls.logs.close()
-        admin = os.environ["STATUSCAST_TEST_DATABASE_URL"]
-        subprocess.run(["psql", admin, "-qc", "DROP DATABASE " + cls.db + " WITH (FORCE)"],
-                       check=False)
+        cls.db.drop()
         assert codes == [0, 0], "services did not stop cleanly on SIGTERM: %s" % codes
 
     def wait_metric(self, name, expected, timeout=10, **labels):

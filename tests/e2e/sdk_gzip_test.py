@@ -7,24 +7,17 @@ Usage: sdk_gzip_test.py BUILD_DIR SOURCE_DIR  (needs STATUSCAST_TEST_DATABASE_UR
 """
 import gzip
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
-import uuid
 
 BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
 del sys.argv[1:3]
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fault_support as fs  # noqa: E402
+from fault_support import free_port  # noqa: E402,F401
 
 
 def curl(url, *args):
@@ -51,10 +44,8 @@ def curl(url, *args):
 class SdkGzipTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        admin = os.environ["STATUSCAST_TEST_DATABASE_URL"]
-        cls.db = "statuscast_gzip_" + uuid.uuid4().hex[:12]
-        subprocess.run(["psql", admin, "-qc", "CREATE DATABASE " + cls.db], check=True)
-        url = admin.rsplit("/", 1)[0] + "/" + cls.db
+        cls.db = fs.TestDatabase("statuscast_gzip_")
+        url = cls.db.url
         http = free_port()
         cls.base = "http://127.0.0.1:%d" % http
         cls.log = tempfile.TemporaryFile()
@@ -78,8 +69,7 @@ class SdkGzipTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.proc.terminate()
         cls.proc.wait(timeout=30)
-        subprocess.run(["psql", os.environ["STATUSCAST_TEST_DATABASE_URL"], "-qc",
-                        "DROP DATABASE " + cls.db + " WITH (FORCE)"], check=False)
+        cls.db.drop()
 
     def test_gzip_when_accepted(self):
         # curl --compressed sends Accept-Encoding and decodes the body.

@@ -17,8 +17,9 @@ without the stalled ones (p50/p99 printed, with and without).
 Half-open: 20 gRPC and 20 SSE subscribers inside the namespace read normally;
 then the namespace's link goes down and the client is killed, so no FIN or
 RST ever arrives. Proven: gRPC keepalive (--keepalive_time plus 10 s) drops
-the gRPC ones; the SSE ones are dropped by the write deadline once unacked
-data backs up (figures printed).
+the gRPC ones; the SSE ones are dropped by the kernel once their heartbeats
+have gone unacknowledged for --http_tcp_user_timeout, with no banner change
+needed (figures printed).
 
 Usage: stalled_clients_fault_test.py BUILD_DIR SOURCE_DIR   (root: ip netns)
 """
@@ -61,6 +62,7 @@ STALLED_GRPC = STALLED_SSE = 250
 HEALTHY = 10
 WRITE_TIMEOUT_S = 3
 KEEPALIVE_S = 2
+TCP_USER_TIMEOUT_S = 5  # above the write timeout: stalled SSE clients go by that
 HALF_OPEN = 20
 
 
@@ -179,6 +181,7 @@ class StalledClientsTest(unittest.TestCase):
             "--heartbeat_interval=1s", "--keepalive_time=%ds" % KEEPALIVE_S,
             "--grpc_write_timeout=%ds" % WRITE_TIMEOUT_S,
             "--sse_write_timeout=%ds" % WRITE_TIMEOUT_S,
+            "--http_tcp_user_timeout=%ds" % TCP_USER_TIMEOUT_S,
             # Every test client comes from one address (not loopback): no per-IP caps.
             "--http_max_streams_per_ip=0", "--http_rate_per_ip=0",
             "--grpc_max_subscribers_per_ip=0", "--http_max_connections_per_ip=0"],
@@ -341,33 +344,32 @@ class StalledClientsTest(unittest.TestCase):
             cut = time.time()
             client.send_signal(signal.SIGKILL)
             client.wait()
+            # No banner change from here on: only heartbeats go out.
+            sse_gone = self.wait_subscribers("sse", base_sse, TCP_USER_TIMEOUT_S + 10)
+            if sse_gone is not None:
+                sse_gone = time.time() - cut
             grpc_gone = self.wait_subscribers("grpc", base_grpc, KEEPALIVE_S + 10 + 10)
-            quiet_sse = self.subscribers("sse")
-            sse_gone, changes = None, 0
-            for _ in range(80):
-                if self.subscribers("sse") == base_sse:
-                    sse_gone = time.time() - cut
-                    break
-                self.change()
-                changes += 1
-                time.sleep(0.25)
+            if grpc_gone is not None:
+                grpc_gone = time.time() - cut
         finally:
             if client.poll() is None:
                 client.kill()
             client.stdout.close()
             subprocess.run(["ip", "netns", "exec", NS, "ip", "link", "set", NS_IF, "up"])
         print("\nHalf-open subscribers figures (%d gRPC + %d SSE, link down then client "
-              "killed; keepalive %d s + 10 s timeout, write timeout %d s):" % (
-                  HALF_OPEN, HALF_OPEN, KEEPALIVE_S, WRITE_TIMEOUT_S))
+              "killed; gRPC keepalive %d s + 10 s timeout, HTTP TCP user timeout %d s, no "
+              "banner change after the cut):" % (
+                  HALF_OPEN, HALF_OPEN, KEEPALIVE_S, TCP_USER_TIMEOUT_S))
         print("  gRPC: all dropped %.1f s after the cut (keepalive ping unanswered)" % (
             grpc_gone if grpc_gone is not None else -1))
-        print("  SSE: still connected with no changes flowing: %d of %d; all dropped %.1f s "
-              "after the cut once %d changes (~10 KiB each) backed up (write timeout)" % (
-                  (quiet_sse or 0) - base_sse, HALF_OPEN,
-                  sse_gone if sse_gone is not None else -1, changes))
+        print("  SSE: all dropped %.1f s after the cut (heartbeats unacknowledged for the TCP "
+              "user timeout)" % (sse_gone if sse_gone is not None else -1))
         self.assertIsNotNone(grpc_gone, "half-open gRPC streams were not detected")
         self.assertLessEqual(grpc_gone, KEEPALIVE_S + 10 + 5)
-        self.assertIsNotNone(sse_gone, "half-open SSE streams were not dropped")
+        self.assertIsNotNone(sse_gone, "half-open SSE streams were not dropped without changes")
+        self.assertLessEqual(sse_gone, TCP_USER_TIMEOUT_S + 5)
+        # The kernel reset them: the stream's log line says read_error.
+        self.assertGreaterEqual(self.banner.log_text().count("stream_end=read_error"), HALF_OPEN)
 
 
 if __name__ == "__main__":
