@@ -7,7 +7,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
@@ -16,6 +15,7 @@
 #include "libs/base/field_violations.h"
 #include "libs/incident/cadence_policy.h"
 #include "libs/incident/model.h"
+#include "tests/support/status_matchers.h"
 
 namespace statuscast {
 namespace {
@@ -26,51 +26,8 @@ const absl::Time kStart =
 
 constexpr char kMessage[] = "Checkouts are failing for some customers. We are looking into it.";
 
-// Success when `status` is INVALID_ARGUMENT, carries a violation of `field`
-// whose description contains `description`, and its message names both.
-::testing::AssertionResult HasFieldViolation(const absl::Status& status, const std::string& field,
-                                             const std::string& description) {
-  if (status.code() != absl::StatusCode::kInvalidArgument) {
-    return ::testing::AssertionFailure() << "expected INVALID_ARGUMENT, got " << status;
-  }
-  std::vector<std::string> seen;
-  for (const FieldViolation& v : GetFieldViolations(status)) {
-    seen.push_back(absl::StrCat(v.field, ": ", v.description));
-    if (v.field == field && v.description.find(description) != std::string::npos) {
-      if (std::string(status.message()).find(absl::StrCat(field, ": ")) == std::string::npos) {
-        return ::testing::AssertionFailure()
-               << "violation present but the message does not name " << field << ": " << status;
-      }
-      return ::testing::AssertionSuccess();
-    }
-  }
-  return ::testing::AssertionFailure()
-         << "no violation \"" << field << ": ..." << description << "...\"; got ["
-         << absl::StrJoin(seen, " | ") << "] in " << status;
-}
-
-template <typename T>
-::testing::AssertionResult HasFieldViolation(const absl::StatusOr<T>& result,
-                                             const std::string& field,
-                                             const std::string& description) {
-  return HasFieldViolation(result.status(), field, description);
-}
-
-// Success when `status` has `code` and exactly `message`.
-::testing::AssertionResult IsError(const absl::Status& status, absl::StatusCode code,
-                                   const std::string& message) {
-  if (status.code() != code || status.message() != message) {
-    return ::testing::AssertionFailure() << "expected " << absl::StatusCodeToString(code) << ": "
-                                         << message << "\n     got " << status;
-  }
-  return ::testing::AssertionSuccess();
-}
-
-template <typename T>
-::testing::AssertionResult IsError(const absl::StatusOr<T>& result, absl::StatusCode code,
-                                   const std::string& message) {
-  return IsError(result.status(), code, message);
-}
+using testing::HasFieldViolation;
+using testing::IsError;
 
 // A rejected write must leave the incident as it was.
 void ExpectUnchanged(const Incident& before, const Incident& after) {
