@@ -57,11 +57,7 @@ class IncidentServiceTest : public testing::CommsClientTest {
 
   v1::PostUpdateRequest UpdateRequest(const v1::Incident& inc, const std::string& message,
                                       v1::IncidentState state = v1::INCIDENT_STATE_UNSPECIFIED) {
-    v1::PostUpdateRequest req;
-    req.set_incident_ref(inc.ref());
-    req.set_expected_version(inc.version());
-    req.set_idempotency_key(NewKey());
-    req.set_author("bob");
+    auto req = Guarded<v1::PostUpdateRequest>(inc, "bob");
     req.mutable_update()->set_message(message);
     req.mutable_update()->set_state(state);
     req.mutable_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
@@ -74,11 +70,7 @@ class IncidentServiceTest : public testing::CommsClientTest {
 
   v1::WriteIncidentResponse Resolve(const v1::Incident& inc) {
     grpc::ClientContext ctx;
-    v1::ResolveIncidentRequest req;
-    req.set_incident_ref(inc.ref());
-    req.set_expected_version(inc.version());
-    req.set_idempotency_key(NewKey());
-    req.set_author("alice");
+    auto req = Guarded<v1::ResolveIncidentRequest>(inc, "alice");
     req.set_message("Resolved: checkout works again. We're sorry for the failed orders.");
     v1::WriteIncidentResponse resp;
     grpc::Status s = stub_->ResolveIncident(&ctx, req, &resp);
@@ -140,11 +132,7 @@ TEST_F(IncidentServiceTest, EscalationTightensTheStandingPromise) {
   ASSERT_TRUE(Declare(req, &declared).ok());
   clock_.Advance(absl::Minutes(5));
   grpc::ClientContext ctx;
-  v1::ChangeSeverityRequest sev;
-  sev.set_incident_ref(declared.incident().ref());
-  sev.set_expected_version(1);
-  sev.set_idempotency_key(NewKey());
-  sev.set_author("alice");
+  auto sev = Guarded<v1::ChangeSeverityRequest>(declared.incident(), "alice", 1);
   sev.set_severity(v1::SEVERITY_SEV1);
   sev.set_reason("all regions affected");
   v1::WriteIncidentResponse r;
@@ -166,11 +154,7 @@ TEST_F(IncidentServiceTest, AResolvedIncidentChangesOnlyThroughARecordedReopen) 
   EXPECT_EQ(e.message, "INC-1 is resolved; reopen it first (a reopen is recorded)");
 
   grpc::ClientContext ctx;
-  v1::ReopenIncidentRequest reopen;
-  reopen.set_incident_ref(inc.ref());
-  reopen.set_expected_version(inc.version());
-  reopen.set_idempotency_key(NewKey());
-  reopen.set_author("alice");
+  auto reopen = Guarded<v1::ReopenIncidentRequest>(inc, "alice");
   reopen.set_reason("errors came back");
   reopen.mutable_update()->set_message("Checkout errors have returned; we're investigating.");
   reopen.mutable_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
@@ -560,11 +544,7 @@ TEST_F(IncidentServiceTest, PostUpdateRejectsBadInput) {
 TEST_F(IncidentServiceTest, ChangeSeverityRejectsBadInput) {
   v1::Incident inc = DeclareSev1().incident();
   grpc::ClientContext ctx;
-  v1::ChangeSeverityRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(1);
-  req.set_idempotency_key(NewKey());
-  req.set_author("alice");
+  auto req = Guarded<v1::ChangeSeverityRequest>(inc, "alice", 1);
   req.set_severity(v1::SEVERITY_SEV1);
   v1::WriteIncidentResponse r;
   CallError e = Describe(stub_->ChangeSeverity(&ctx, req, &r));
@@ -581,11 +561,7 @@ TEST_F(IncidentServiceTest, ChangeSeverityRejectsBadInput) {
 TEST_F(IncidentServiceTest, ResolveRejectsAMissingMessageAndASecondResolve) {
   v1::Incident inc = DeclareSev1().incident();
   grpc::ClientContext ctx;
-  v1::ResolveIncidentRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(1);
-  req.set_idempotency_key(NewKey());
-  req.set_author("alice");
+  auto req = Guarded<v1::ResolveIncidentRequest>(inc, "alice", 1);
   v1::WriteIncidentResponse r;
   CallError e = Describe(stub_->ResolveIncident(&ctx, req, &r));
   EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
@@ -603,11 +579,7 @@ TEST_F(IncidentServiceTest, ResolveRejectsAMissingMessageAndASecondResolve) {
 TEST_F(IncidentServiceTest, ReopenRejectsAnOpenIncidentAndAMissingReason) {
   v1::Incident inc = DeclareSev1().incident();
   grpc::ClientContext ctx;
-  v1::ReopenIncidentRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(1);
-  req.set_idempotency_key(NewKey());
-  req.set_author("alice");
+  auto req = Guarded<v1::ReopenIncidentRequest>(inc, "alice", 1);
   req.set_reason("again");
   req.mutable_update()->set_message("Back.");
   req.mutable_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
@@ -625,11 +597,7 @@ TEST_F(IncidentServiceTest, ReopenRejectsAnOpenIncidentAndAMissingReason) {
 
 TEST_F(IncidentServiceTest, PublishPostmortemNeedsAResolvedIncidentAndAnHttpLink) {
   v1::Incident inc = DeclareSev1().incident();
-  v1::PublishPostmortemRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(1);
-  req.set_idempotency_key(NewKey());
-  req.set_author("alice");
+  auto req = Guarded<v1::PublishPostmortemRequest>(inc, "alice", 1);
   req.set_url("https://status.example.com/postmortems/inc-1");
   v1::WriteIncidentResponse r;
   {

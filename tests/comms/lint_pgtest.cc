@@ -90,11 +90,7 @@ class LintServiceTest : public testing::CommsClientTest {
   }
 
   v1::PostUpdateRequest UpdateRequest(const v1::Incident& inc, const std::string& message) {
-    v1::PostUpdateRequest req;
-    req.set_incident_ref(inc.ref());
-    req.set_expected_version(inc.version());
-    req.set_idempotency_key(NewKey());
-    req.set_author("bob");
+    auto req = Guarded<v1::PostUpdateRequest>(inc, "bob");
     req.mutable_update()->set_message(message);
     req.mutable_update()->set_state(inc.state());
     req.mutable_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
@@ -317,11 +313,7 @@ TEST_F(LintServiceTest, ThirdPartyConfirmedIsStoredReturnedAndAudited) {
 
   // The resolution records it the same way.
   clock_.Advance(absl::Minutes(5));
-  v1::ResolveIncidentRequest res;
-  res.set_incident_ref(inc.ref());
-  res.set_expected_version(resp.incident().version());
-  res.set_idempotency_key(NewKey());
-  res.set_author("alice");
+  auto res = Guarded<v1::ResolveIncidentRequest>(inc, "alice", resp.incident().version());
   res.set_message(
       "Resolved: checkout works normally again. The failures were caused by an outage at AWS in "
       "one region, which they have fixed. We know this stopped many of you from completing "
@@ -353,11 +345,7 @@ TEST_F(LintServiceTest, ASev3UpdateWithErrorsIsPostedWithWarningsStored) {
 TEST_F(LintServiceTest, AWeakResolutionIsRejectedAndTheResolvingTemplatePasses) {
   v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
   clock_.Advance(absl::Minutes(20));
-  v1::ResolveIncidentRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(inc.version());
-  req.set_idempotency_key(NewKey());
-  req.set_author("alice");
+  auto req = Guarded<v1::ResolveIncidentRequest>(inc, "alice");
   req.set_message("Resolved.");
   grpc::ClientContext ctx;
   v1::WriteIncidentResponse resp;
@@ -397,11 +385,7 @@ TEST_F(LintServiceTest, AResolvingTemplateWithPlaceholdersLeftIsRefusedEvenOnASe
   EXPECT_TRUE(HasRule(filled.lint_findings(), "unfilled-placeholder", v1::LINT_LEVEL_ERROR))
       << Rules(filled.lint_findings());
 
-  v1::ResolveIncidentRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(inc.version());
-  req.set_idempotency_key(NewKey());
-  req.set_author("alice");
+  auto req = Guarded<v1::ResolveIncidentRequest>(inc, "alice");
   req.set_message(filled.message());
   grpc::ClientContext ctx;
   v1::WriteIncidentResponse resp;

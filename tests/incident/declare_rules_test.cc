@@ -1,15 +1,8 @@
 // IncidentRules: which state changes are allowed, and Declare.
 #include "tests/incident/incident_rules_fixture.h"
 
-namespace statuscast {
+namespace statuscast::incident_testing {
 namespace {
-
-using incident_testing::ExpectUnchanged;
-using incident_testing::HasFieldViolation;
-using incident_testing::IncidentRulesTest;
-using incident_testing::IsError;
-using incident_testing::kMessage;
-using incident_testing::kStart;
 
 // ---------------------------------------------------------------------------
 // IsAllowedTransition
@@ -410,4 +403,4 @@ TEST_F(IncidentRulesTest, DeclareHonoursConfiguredLimits) {
 }
 
 }  // namespace
-}  // namespace statuscast
+}  // namespace statuscast::incident_testing

@@ -2,15 +2,8 @@
 // reopen and the postmortem.
 #include "tests/incident/incident_rules_fixture.h"
 
-namespace statuscast {
+namespace statuscast::incident_testing {
 namespace {
-
-using incident_testing::ExpectUnchanged;
-using incident_testing::HasFieldViolation;
-using incident_testing::IncidentRulesTest;
-using incident_testing::IsError;
-using incident_testing::kMessage;
-using incident_testing::kStart;
 
 // ---------------------------------------------------------------------------
 // ApplySeverityChange
@@ -404,4 +397,4 @@ TEST_F(IncidentRulesTest, PostmortemWaitsForTheResolution) {
 }
 
 }  // namespace
-}  // namespace statuscast
+}  // namespace statuscast::incident_testing

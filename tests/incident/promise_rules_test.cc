@@ -3,15 +3,8 @@
 // update kept the promise standing.
 #include "tests/incident/incident_rules_fixture.h"
 
-namespace statuscast {
+namespace statuscast::incident_testing {
 namespace {
-
-using incident_testing::ExpectUnchanged;
-using incident_testing::HasFieldViolation;
-using incident_testing::IncidentRulesTest;
-using incident_testing::IsError;
-using incident_testing::kMessage;
-using incident_testing::kStart;
 
 // ---------------------------------------------------------------------------
 // ApplyUpdate: the next-update promise
@@ -254,4 +247,4 @@ TEST_F(IncidentRulesTest, GraceComesFromThePolicy) {
 }
 
 }  // namespace
-}  // namespace statuscast
+}  // namespace statuscast::incident_testing

@@ -2,15 +2,8 @@
 // components.
 #include "tests/incident/incident_rules_fixture.h"
 
-namespace statuscast {
+namespace statuscast::incident_testing {
 namespace {
-
-using incident_testing::ExpectUnchanged;
-using incident_testing::HasFieldViolation;
-using incident_testing::IncidentRulesTest;
-using incident_testing::IsError;
-using incident_testing::kMessage;
-using incident_testing::kStart;
 
 // ---------------------------------------------------------------------------
 // ApplyUpdate: states
@@ -307,4 +300,4 @@ TEST_F(IncidentRulesTest, UpdateRejectsBadComponentsAndChangesNothing) {
 }
 
 }  // namespace
-}  // namespace statuscast
+}  // namespace statuscast::incident_testing

@@ -2,15 +2,8 @@
 // version), components, and the default banner text.
 #include "tests/incident/incident_rules_fixture.h"
 
-namespace statuscast {
+namespace statuscast::incident_testing {
 namespace {
-
-using incident_testing::ExpectUnchanged;
-using incident_testing::HasFieldViolation;
-using incident_testing::IncidentRulesTest;
-using incident_testing::IsError;
-using incident_testing::kMessage;
-using incident_testing::kStart;
 
 // ---------------------------------------------------------------------------
 // CheckWriteMeta
@@ -163,4 +156,4 @@ TEST(DefaultBannerTextTest, CutsOnACharacterBoundary) {
 }
 
 }  // namespace
-}  // namespace statuscast
+}  // namespace statuscast::incident_testing

@@ -53,6 +53,17 @@ class CommsClientTest : public ::testing::Test {
   void CreateComponent(const std::string& name, const std::string& group = "");
   // "key-1", "key-2", ...: a fresh idempotency key.
   std::string NewKey();
+  // A write request on `inc` at `version` (0: the version `inc` has), with a
+  // fresh idempotency key, by `author`.
+  template <typename Request>
+  Request Guarded(const v1::Incident& inc, const std::string& author, int64_t version = 0) {
+    Request req;
+    req.set_incident_ref(inc.ref());
+    req.set_expected_version(version != 0 ? version : inc.version());
+    req.set_idempotency_key(NewKey());
+    req.set_author(author);
+    return req;
+  }
   grpc::Status Declare(const v1::DeclareIncidentRequest& req, v1::WriteIncidentResponse* resp);
   grpc::Status Post(const v1::PostUpdateRequest& req, v1::WriteIncidentResponse* resp);
   // The incident `ref`; fails the test when the call fails.
