@@ -1,9 +1,11 @@
 #include "libs/base/flag_env.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage_config.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -20,7 +22,41 @@ bool NamesVariable(const std::string& help, const std::string& env) {
   return false;
 }
 
+// Whether `path`, a flag's file as Abseil reports it, is `main_file`
+// (__FILE__). Abseil may hand over a normalized name (no leading "/").
+bool IsMainFile(const std::string& main_file, absl::string_view path) {
+  return path == absl::string_view(main_file) ||
+         absl::EndsWith(main_file, absl::StrCat("/", path));
+}
+
 }  // namespace
+
+std::string EnvironmentVariableInHelp(const std::string& help) {
+  const std::string open = "(env ";
+  for (size_t at = help.find(open); at != std::string::npos; at = help.find(open, at + 1)) {
+    size_t end = at + open.size();
+    while (end < help.size() && (absl::ascii_isupper(help[end]) ||
+                                 absl::ascii_isdigit(help[end]) || help[end] == '_')) {
+      ++end;
+    }
+    if (end > at + open.size() && end < help.size() && (help[end] == ')' || help[end] == ',')) {
+      return help.substr(at + open.size(), end - at - open.size());
+    }
+  }
+  return "";
+}
+
+absl::Status ApplyEnvironmentNamedInHelp(const char* main_file) {
+  const std::string file = main_file;
+  std::vector<std::pair<std::string, std::string>> flag_env;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (!IsMainFile(file, flag->Filename())) continue;
+    std::string env = EnvironmentVariableInHelp(flag->Help());
+    if (!env.empty()) flag_env.emplace_back(std::string(name), std::move(env));
+  }
+  std::sort(flag_env.begin(), flag_env.end());  // errors name the same flag every run
+  return ApplyEnvironmentToFlags(flag_env);
+}
 
 absl::Status ApplyEnvironmentToFlags(
     const std::vector<std::pair<std::string, std::string>>& flag_env) {
@@ -53,10 +89,7 @@ absl::Status ApplyEnvironmentToFlags(
 
 void ShowMainFlagsInHelp(const char* main_file) {
   const std::string file = main_file;
-  // Abseil may hand the filter a normalized name (no leading "/").
-  auto defined_in_main = [file](absl::string_view path) {
-    return path == absl::string_view(file) || absl::EndsWith(file, absl::StrCat("/", path));
-  };
+  auto defined_in_main = [file](absl::string_view path) { return IsMainFile(file, path); };
   absl::FlagsUsageConfig config;
   config.contains_help_flags = defined_in_main;
   config.contains_helpshort_flags = defined_in_main;

@@ -6,6 +6,12 @@
 // naming the variable. Each listed flag's help must name its variable as
 // "(env NAME)" or "(env NAME, ...)", so that --help cannot name another one.
 //
+// ApplyEnvironmentNamedInHelp() does the same for every flag defined in the
+// file `main_file` (a service's main.cc, by __FILE__) whose help names a
+// variable "(env NAME)" or "(env NAME, ...)": the help is the one table of
+// flags and variables. Flags whose help names none ("Command line only") are
+// left to the command line.
+//
 // ShowMainFlagsInHelp() makes --help and --helpshort list the flags defined
 // in the service's main.cc (Abseil's default looks for a file named after the
 // binary, finds none and prints "No flags matched"). Both service mains call
@@ -26,6 +32,12 @@ namespace statuscast {
 // Pairs of (flag name, environment variable).
 absl::Status ApplyEnvironmentToFlags(
     const std::vector<std::pair<std::string, std::string>>& flag_env);
+
+// `main_file`: __FILE__ of the translation unit that defines the flags.
+absl::Status ApplyEnvironmentNamedInHelp(const char* main_file);
+
+// The variable `help` names as "(env NAME)" or "(env NAME, ...)", or "".
+std::string EnvironmentVariableInHelp(const std::string& help);
 
 // `main_file`: __FILE__ of the translation unit that defines the flags.
 void ShowMainFlagsInHelp(const char* main_file);

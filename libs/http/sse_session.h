@@ -1,6 +1,7 @@
 // SseSession: one Server-Sent Events stream on an HTTP connection, the
 // streaming half of HttpServer. Private to libs/http: it includes Beast and
-// is included by http_server.cc alone (keep Beast out of other headers).
+// is included by http_connection.h alone, in http_server.cc (keep Beast out of
+// other headers).
 //
 // It owns delivery, not content: the route's SseSubscription feeds an
 // SseChannel; the session writes the header, a jittered retry hint, then

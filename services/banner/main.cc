@@ -6,39 +6,34 @@
 #include <grpcpp/grpcpp.h>
 #include <prometheus/exposer.h>
 #include <prometheus/registry.h>
-#include <signal.h>
 
-#include <cstdio>
 #include <memory>
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/synchronization/mutex.h"
 #include "libs/auth/pg_token_store.h"
 #include "libs/auth/token_verifier.h"
 #include "libs/banner/banner_follower.h"
 #include "libs/banner/banner_hub.h"
 #include "libs/base/clock.h"
-#include "libs/base/flag_env.h"
 #include "libs/base/log.h"
 #include "libs/base/public_url.h"
 #include "libs/http/client_address.h"
 #include "libs/http/http_server.h"
 #include "libs/metrics/prometheus_transport_metrics.h"
 #include "libs/pgstore/change_feed.h"
-#include "libs/pgstore/migrator.h"
+#include "libs/pgstore/startup_database.h"
 #include "libs/metrics/compliance_metrics.h"
 #include "libs/metrics/grpc_request_metrics.h"
 #include "libs/pgstore/pg_banner_store.h"
 #include "libs/pgstore/pg_incident_store.h"
 #include "libs/rpc/health_and_reflection.h"
 #include "libs/rpc/server_credentials.h"
+#include "libs/rpc/server_startup.h"
 #include "services/banner/compliance_refresher.h"
 #include "services/banner/banner_admin_service.h"
 #include "services/banner/banner_grpc_service.h"
@@ -190,12 +185,7 @@ ABSL_FLAG(absl::Duration, startup_db_timeout, absl::Seconds(60),
 namespace statuscast {
 namespace {
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "statuscast-banner: %s\n", message.c_str());
-  return 2;
-}
-
-int MillisFlag(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
+int Fail(const std::string& message) { return StartupFailure("statuscast-banner", message); }
 
 bool SplitHostPort(const std::string& address, std::string* host, int* port) {
   size_t colon = address.rfind(':');
@@ -205,78 +195,12 @@ bool SplitHostPort(const std::string& address, std::string* host, int* port) {
 }
 
 int Main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  absl::StatusOr<ServerTls> tls = StartService(
+      __FILE__,
       "in-app banners over gRPC and Server-Sent Events, the public status "
-      "page, and Prometheus metrics.\nEvery flag can also be set by the environment variable "
-      "named in its help.\nUsage: statuscast-banner --database_url=postgresql://...");
-  absl::Status env = ApplyEnvironmentToFlags({
-      {"grpc_address", "STATUSCAST_BANNER_GRPC_ADDRESS"},
-      {"admin_grpc_address", "STATUSCAST_BANNER_ADMIN_GRPC_ADDRESS"},
-      {"tls_cert", "STATUSCAST_TLS_CERT"},
-      {"tls_key", "STATUSCAST_TLS_KEY"},
-      {"tls_client_ca", "STATUSCAST_TLS_CLIENT_CA"},
-      {"tls_reload_interval", "STATUSCAST_TLS_RELOAD_INTERVAL"},
-      {"http_address", "STATUSCAST_BANNER_HTTP_ADDRESS"},
-      {"http_tls_cert", "STATUSCAST_HTTP_TLS_CERT"},
-      {"http_tls_key", "STATUSCAST_HTTP_TLS_KEY"},
-      {"http_rate_per_ip", "STATUSCAST_HTTP_RATE_PER_IP"},
-      {"http_burst_per_ip", "STATUSCAST_HTTP_BURST_PER_IP"},
-      {"http_max_streams_per_ip", "STATUSCAST_HTTP_MAX_STREAMS_PER_IP"},
-      {"http_max_connections_per_ip", "STATUSCAST_HTTP_MAX_CONNECTIONS_PER_IP"},
-      {"http_header_timeout", "STATUSCAST_HTTP_HEADER_TIMEOUT"},
-      {"http_trusted_proxies", "STATUSCAST_HTTP_TRUSTED_PROXIES"},
-      {"http_limit_loopback", "STATUSCAST_HTTP_LIMIT_LOOPBACK"},
-      {"metrics_address", "STATUSCAST_BANNER_METRICS_ADDRESS"},
-      {"database_url", "STATUSCAST_DATABASE_URL"},
-      {"auth", "STATUSCAST_AUTH"},
-      {"db_pool_size", "STATUSCAST_DB_POOL_SIZE"},
-      {"status_page_url", "STATUSCAST_STATUS_PAGE_URL"},
-      {"status_page_title", "STATUSCAST_STATUS_PAGE_TITLE"},
-      {"heartbeat_interval", "STATUSCAST_HEARTBEAT_INTERVAL"},
-      {"banner_validity", "STATUSCAST_BANNER_VALIDITY"},
-      {"reconcile_interval", "STATUSCAST_RECONCILE_INTERVAL"},
-      {"cors_origins", "STATUSCAST_CORS_ORIGINS"},
-      {"max_http_connections", "STATUSCAST_MAX_HTTP_CONNECTIONS"},
-      {"http_threads", "STATUSCAST_HTTP_THREADS"},
-      {"keepalive_time", "STATUSCAST_KEEPALIVE_TIME"},
-      {"grpc_write_timeout", "STATUSCAST_GRPC_WRITE_TIMEOUT"},
-      {"sse_write_timeout", "STATUSCAST_SSE_WRITE_TIMEOUT"},
-      {"http_tcp_user_timeout", "STATUSCAST_HTTP_TCP_USER_TIMEOUT"},
-      {"max_connection_age", "STATUSCAST_MAX_CONNECTION_AGE"},
-      {"max_connection_age_grace", "STATUSCAST_MAX_CONNECTION_AGE_GRACE"},
-      {"grpc_max_streams_per_connection", "STATUSCAST_GRPC_MAX_STREAMS_PER_CONNECTION"},
-      {"grpc_max_subscribers_per_ip", "STATUSCAST_GRPC_MAX_SUBSCRIBERS_PER_IP"},
-      {"grpc_max_subscribers", "STATUSCAST_GRPC_MAX_SUBSCRIBERS"},
-      {"grpc_limit_loopback", "STATUSCAST_GRPC_LIMIT_LOOPBACK"},
-      {"grpc_memory_quota_mib", "STATUSCAST_GRPC_MEMORY_QUOTA_MIB"},
-      {"grpc_max_threads", "STATUSCAST_GRPC_MAX_THREADS"},
-      {"log_format", "STATUSCAST_LOG_FORMAT"},
-      {"shutdown_grace", "STATUSCAST_SHUTDOWN_GRACE"},
-      {"startup_db_timeout", "STATUSCAST_STARTUP_DB_TIMEOUT"},
-      {"cadence", "STATUSCAST_CADENCE"},
-      {"first_communication_target", "STATUSCAST_FIRST_COMMUNICATION_TARGET"},
-      {"promise_grace", "STATUSCAST_PROMISE_GRACE"},
-      {"postmortem_due", "STATUSCAST_POSTMORTEM_DUE"},
-      {"compliance_refresh_interval", "STATUSCAST_COMPLIANCE_REFRESH_INTERVAL"},
-  });
-  if (!env.ok()) return Fail(std::string(env.message()));
-  ShowMainFlagsInHelp(__FILE__);
-  absl::ParseCommandLine(argc, argv);
-#ifdef NDEBUG
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-#endif
-
-  LogFormat log_format;
-  if (!ParseLogFormat(absl::GetFlag(FLAGS_log_format), &log_format)) {
-    return Fail("--log_format must be text or json");
-  }
-  SetLogFormat(log_format);
-  ServerTlsFlags tls_flags;
-  tls_flags.cert.path = absl::GetFlag(FLAGS_tls_cert);
-  tls_flags.key.path = absl::GetFlag(FLAGS_tls_key);
-  tls_flags.client_ca.path = absl::GetFlag(FLAGS_tls_client_ca);
-  tls_flags.reload_interval = absl::GetFlag(FLAGS_tls_reload_interval);
-  absl::StatusOr<ServerTls> tls = LoadServerTls(tls_flags);
+      "page, and Prometheus metrics.\nEvery flag can also be set by the environment "
+      "variable named in its help.\nUsage: statuscast-banner --database_url=postgresql://...",
+      argc, argv);
   if (!tls.ok()) return Fail(std::string(tls.status().message()));
   const PemFileFlag http_tls_cert{"--http_tls_cert", absl::GetFlag(FLAGS_http_tls_cert)};
   const PemFileFlag http_tls_key{"--http_tls_key", absl::GetFlag(FLAGS_http_tls_key)};
@@ -304,10 +228,7 @@ int Main(int argc, char** argv) {
     return Fail(absl::StrCat("--http_trusted_proxies: ", proxies.status().message()));
   }
   const std::string url = absl::GetFlag(FLAGS_database_url);
-  if (url.empty()) {
-    return Fail("--database_url (or STATUSCAST_DATABASE_URL) is required, e.g. "
-                "postgresql://statuscast@127.0.0.1:5432/statuscast");
-  }
+  if (absl::Status s = CheckDatabaseUrlFlag(url); !s.ok()) return Fail(std::string(s.message()));
   std::string http_host;
   int http_port = 0;
   if (!SplitHostPort(absl::GetFlag(FLAGS_http_address), &http_host, &http_port)) {
@@ -366,34 +287,20 @@ int Main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_status_page_title).empty()) {
     return Fail("--status_page_title must not be empty, e.g. \"Example Inc. status\"");
   }
-  const std::string auth = absl::GetFlag(FLAGS_auth);
-  if (auth != "required" && auth != "disabled") {
-    return Fail("--auth (or STATUSCAST_AUTH) must be required or disabled");
-  }
-  setenv("PGCONNECT_TIMEOUT", "5", 0);
+  absl::StatusOr<bool> require_tokens = ParseAuthFlag(absl::GetFlag(FLAGS_auth));
+  if (!require_tokens.ok()) return Fail(std::string(require_tokens.status().message()));
 
-  if (absl::StatusOr<int> applied =
-          ApplyMigrationsWhenReachable(url, absl::GetFlag(FLAGS_startup_db_timeout));
-      !applied.ok()) {
-    return Fail(absl::StrCat("database migrations failed: ", applied.status().message()));
+  if (absl::Status s = MigrateAtStartup(url, absl::GetFlag(FLAGS_startup_db_timeout)); !s.ok()) {
+    return Fail(std::string(s.message()));
   }
 
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  StopSignals stop_signals;  // before any thread starts; main waits for them
 
   auto registry = std::make_shared<prometheus::Registry>();
   PrometheusTransportMetrics metrics(*registry);
-  std::unique_ptr<prometheus::Exposer> exposer;
-  try {
-    exposer = std::make_unique<prometheus::Exposer>(absl::GetFlag(FLAGS_metrics_address));
-  } catch (const std::exception& e) {
-    return Fail(absl::StrCat("cannot serve metrics on ", absl::GetFlag(FLAGS_metrics_address),
-                             ": ", e.what()));
-  }
-  exposer->RegisterCollectable(registry);
+  absl::StatusOr<std::unique_ptr<prometheus::Exposer>> exposer =
+      ServeMetrics(absl::GetFlag(FLAGS_metrics_address), registry);
+  if (!exposer.ok()) return Fail(std::string(exposer.status().message()));
 
   PgPool pool(url, absl::GetFlag(FLAGS_db_pool_size));
   PgBannerStore store(pool);
@@ -424,7 +331,7 @@ int Main(int argc, char** argv) {
   ComplianceRefresher compliance(incidents, hub, *compliance_metrics, RealClock::Get(), *policy,
                                  compliance_options,
                                  absl::GetFlag(FLAGS_compliance_refresh_interval));
-  exposer->RegisterCollectable(compliance_metrics);
+  (*exposer)->RegisterCollectable(compliance_metrics);
   compliance.Start();
 
   StatusPageConfig status_page_config;
@@ -450,7 +357,7 @@ int Main(int argc, char** argv) {
   PgTokenStore tokens(pool);
   TokenVerifier verifier(tokens, RealClock::Get());
   BannerAdminService admin_service(store, RealClock::Get(),
-                                   auth == "required" ? &verifier : nullptr);
+                                   *require_tokens ? &verifier : nullptr);
 
   HealthAndReflection health_and_reflection;  // public: grpc.health.v1.Health, reflection
   grpc::ServerBuilder builder;
@@ -463,18 +370,12 @@ int Main(int argc, char** argv) {
   if (admin_address.empty()) builder.RegisterService(&admin_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(GrpcRequestMetrics(
-      *registry, {"statuscast.v1.BannerService", "statuscast.v1.BannerAdminService",
-                  "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
-                  "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"}));
+      *registry, WithHealthAndReflection(
+                     {"statuscast.v1.BannerService", "statuscast.v1.BannerAdminService"})));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, MillisFlag(absl::GetFlag(FLAGS_keepalive_time)));
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
-                             MillisFlag(absl::GetFlag(FLAGS_max_connection_age)));
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
-                             MillisFlag(absl::GetFlag(FLAGS_max_connection_age_grace)));
+  ApplyConnectionSettings(builder, {absl::GetFlag(FLAGS_keepalive_time),
+                                    absl::GetFlag(FLAGS_max_connection_age),
+                                    absl::GetFlag(FLAGS_max_connection_age_grace)});
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              absl::GetFlag(FLAGS_grpc_max_streams_per_connection));
   grpc::ResourceQuota grpc_quota("statuscast-banner");
@@ -483,8 +384,7 @@ int Main(int argc, char** argv) {
   builder.SetResourceQuota(grpc_quota);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || grpc_port == 0) {
-    return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_grpc_address),
-                             " (in use? set --grpc_address)"));
+    return Fail(CannotListen(absl::GetFlag(FLAGS_grpc_address), "--grpc_address"));
   }
   std::unique_ptr<grpc::Server> admin_server;
   if (!admin_address.empty()) {
@@ -494,14 +394,11 @@ int Main(int argc, char** argv) {
     admin_builder.RegisterService(&admin_service);
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> admin_ic;
     admin_ic.push_back(GrpcRequestMetrics(
-        *registry, {"statuscast.v1.BannerAdminService", "/grpc.health.v1.Health/Check",
-                    "/grpc.health.v1.Health/Watch",
-                    "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"}));
+        *registry, WithHealthAndReflection({"statuscast.v1.BannerAdminService"})));
     admin_builder.experimental().SetInterceptorCreators(std::move(admin_ic));
     admin_server = admin_builder.BuildAndStart();
     if (!admin_server || admin_port == 0) {
-      return Fail(
-          absl::StrCat("cannot listen on ", admin_address, " (in use? set --admin_grpc_address)"));
+      return Fail(CannotListen(admin_address, "--admin_grpc_address"));
     }
   }
 
@@ -543,20 +440,14 @@ int Main(int argc, char** argv) {
             {"http_tls", http_tls_cert.path.empty() ? "off" : "on"},
             {"metrics_address", absl::GetFlag(FLAGS_metrics_address)}});
 
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-  LogEvent("shutting_down", {{"signal", absl::StrCat(signal_number)}});
+  stop_signals.Wait();
   health_and_reflection.Shutdown();  // probes see NOT_SERVING; health watches end
   // End every stream first so clients reconnect to another replica.
   banner_service.Stop();
   hub.CloseAll();
   http.Stop();
-  server->Shutdown(std::chrono::system_clock::now() +
-                   absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
-  if (admin_server) {
-    admin_server->Shutdown(std::chrono::system_clock::now() +
-                           absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
-  }
+  server->Shutdown(ShutdownDeadline(absl::GetFlag(FLAGS_shutdown_grace)));
+  if (admin_server) admin_server->Shutdown(ShutdownDeadline(absl::GetFlag(FLAGS_shutdown_grace)));
   feed.Stop();
   status_page.Stop();
   follower.Stop();

@@ -6,39 +6,34 @@
 #include <prometheus/exposer.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
-#include <signal.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "libs/auth/pg_token_store.h"
 #include "libs/auth/token_issuer.h"
 #include "libs/auth/token_verifier.h"
 #include "libs/base/clock.h"
-#include "libs/base/flag_env.h"
 #include "libs/base/log.h"
 #include "libs/incident/incident_commands.h"
 #include "libs/incident/lint_policy.h"
 #include "libs/lint/linter.h"
 #include "libs/pgstore/change_feed.h"
-#include "libs/pgstore/migrator.h"
+#include "libs/pgstore/startup_database.h"
 #include "libs/pgstore/pg_incident_store.h"
 #include "libs/metrics/grpc_request_metrics.h"
 #include "libs/pgstore/pg_reminder_store.h"
 #include "libs/rpc/dependency_health.h"
 #include "libs/rpc/health_and_reflection.h"
 #include "libs/rpc/server_credentials.h"
+#include "libs/rpc/server_startup.h"
 #include "services/comms/compliance_grpc_service.h"
 #include "services/comms/incident_grpc_service.h"
 #include "services/comms/token_grpc_service.h"
@@ -133,10 +128,7 @@ ABSL_FLAG(absl::Duration, token_ttl, statuscast::kDefaultTokenTtl,
 namespace statuscast {
 namespace {
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "statuscast-comms: %s\n", message.c_str());
-  return 2;
-}
+int Fail(const std::string& message) { return StartupFailure("statuscast-comms", message); }
 
 // --create_token: the secret alone on stdout (for scripts), the rest on stderr.
 int CreateToken(const std::string& url, Scope scope) {
@@ -165,69 +157,17 @@ int CreateToken(const std::string& url, Scope scope) {
 }
 
 int Main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  absl::StatusOr<ServerTls> tls = StartService(
+      __FILE__,
       "incident state in PostgreSQL behind gRPC "
-      "statuscast.v1.IncidentService.\nEvery flag can also be set by the environment variable "
-      "named in its help.\nUsage: statuscast-comms --database_url=postgresql://...\n"
+      "statuscast.v1.IncidentService.\nEvery flag can also be set by the environment "
+      "variable named in its help.\nUsage: statuscast-comms --database_url=postgresql://...\n"
       "The first admin token: statuscast-comms --database_url=... --create_token=NAME "
-      "--token_scope=admin");
-  absl::Status env = ApplyEnvironmentToFlags({
-      {"grpc_address", "STATUSCAST_COMMS_GRPC_ADDRESS"},
-      {"tls_cert", "STATUSCAST_TLS_CERT"},
-      {"tls_key", "STATUSCAST_TLS_KEY"},
-      {"tls_client_ca", "STATUSCAST_TLS_CLIENT_CA"},
-      {"tls_reload_interval", "STATUSCAST_TLS_RELOAD_INTERVAL"},
-      {"database_url", "STATUSCAST_DATABASE_URL"},
-      {"db_pool_size", "STATUSCAST_DB_POOL_SIZE"},
-      {"db_health_interval", "STATUSCAST_DB_HEALTH_INTERVAL"},
-      {"db_health_timeout", "STATUSCAST_DB_HEALTH_TIMEOUT"},
-      {"cadence", "STATUSCAST_CADENCE"},
-      {"first_communication_target", "STATUSCAST_FIRST_COMMUNICATION_TARGET"},
-      {"promise_grace", "STATUSCAST_PROMISE_GRACE"},
-      {"log_format", "STATUSCAST_LOG_FORMAT"},
-      {"max_watchers", "STATUSCAST_MAX_WATCHERS"},
-      {"watch_poll_interval", "STATUSCAST_WATCH_POLL_INTERVAL"},
-      {"startup_db_timeout", "STATUSCAST_STARTUP_DB_TIMEOUT"},
-      {"shutdown_grace", "STATUSCAST_SHUTDOWN_GRACE"},
-      {"keepalive_time", "STATUSCAST_KEEPALIVE_TIME"},
-      {"watch_token_recheck_interval", "STATUSCAST_WATCH_TOKEN_RECHECK_INTERVAL"},
-      {"max_connection_age", "STATUSCAST_MAX_CONNECTION_AGE"},
-      {"max_connection_age_grace", "STATUSCAST_MAX_CONNECTION_AGE_GRACE"},
-      {"migrate_only", "STATUSCAST_MIGRATE_ONLY"},
-      {"metrics_address", "STATUSCAST_COMMS_METRICS_ADDRESS"},
-      {"reminder_lead", "STATUSCAST_REMINDER_LEAD"},
-      {"reminder_check_interval", "STATUSCAST_REMINDER_CHECK_INTERVAL"},
-      {"postmortem_due", "STATUSCAST_POSTMORTEM_DUE"},
-      {"lint_reject", "STATUSCAST_LINT_REJECT"},
-      {"lint_rules", "STATUSCAST_LINT_RULES"},
-      {"auth", "STATUSCAST_AUTH"},
-  });
-  if (!env.ok()) return Fail(std::string(env.message()));
-  ShowMainFlagsInHelp(__FILE__);
-  absl::ParseCommandLine(argc, argv);
-
-#ifdef NDEBUG
-  // Abseil's lock-order checking costs a fifth of the CPU under gRPC load.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-#endif
-
-  LogFormat log_format;
-  if (!ParseLogFormat(absl::GetFlag(FLAGS_log_format), &log_format)) {
-    return Fail("--log_format must be text or json");
-  }
-  SetLogFormat(log_format);
-  ServerTlsFlags tls_flags;
-  tls_flags.cert.path = absl::GetFlag(FLAGS_tls_cert);
-  tls_flags.key.path = absl::GetFlag(FLAGS_tls_key);
-  tls_flags.client_ca.path = absl::GetFlag(FLAGS_tls_client_ca);
-  tls_flags.reload_interval = absl::GetFlag(FLAGS_tls_reload_interval);
-  absl::StatusOr<ServerTls> tls = LoadServerTls(tls_flags);
+      "--token_scope=admin",
+      argc, argv);
   if (!tls.ok()) return Fail(std::string(tls.status().message()));
   const std::string url = absl::GetFlag(FLAGS_database_url);
-  if (url.empty()) {
-    return Fail("--database_url (or STATUSCAST_DATABASE_URL) is required, e.g. "
-                "postgresql://statuscast@127.0.0.1:5432/statuscast");
-  }
+  if (absl::Status s = CheckDatabaseUrlFlag(url); !s.ok()) return Fail(std::string(s.message()));
   if (absl::GetFlag(FLAGS_db_pool_size) < 1 || absl::GetFlag(FLAGS_db_pool_size) > 200) {
     return Fail("--db_pool_size must be 1..200");
   }
@@ -278,31 +218,22 @@ int Main(int argc, char** argv) {
     return Fail(absl::StrCat("--lint_rules: ", message));
   }
   const std::string auth = absl::GetFlag(FLAGS_auth);
-  if (auth != "required" && auth != "disabled") {
-    return Fail("--auth (or STATUSCAST_AUTH) must be required or disabled");
-  }
+  absl::StatusOr<bool> require_tokens = ParseAuthFlag(auth);
+  if (!require_tokens.ok()) return Fail(std::string(require_tokens.status().message()));
   absl::optional<Scope> token_scope;
   if (!absl::GetFlag(FLAGS_create_token).empty()) {
     token_scope = ParseScope(absl::GetFlag(FLAGS_token_scope));
     if (!token_scope) return Fail("--create_token needs --token_scope=read, write or admin");
   }
-  setenv("PGCONNECT_TIMEOUT", "5", 0);
 
   // Migrations: wait for PostgreSQL a while at start-up, then fail fast.
-  if (absl::StatusOr<int> applied =
-          ApplyMigrationsWhenReachable(url, absl::GetFlag(FLAGS_startup_db_timeout));
-      !applied.ok()) {
-    return Fail(absl::StrCat("database migrations failed: ", applied.status().message()));
+  if (absl::Status s = MigrateAtStartup(url, absl::GetFlag(FLAGS_startup_db_timeout)); !s.ok()) {
+    return Fail(std::string(s.message()));
   }
   if (absl::GetFlag(FLAGS_migrate_only)) return 0;
   if (token_scope) return CreateToken(url, *token_scope);
 
-  // Block the stop signals before any thread starts; main waits for them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  StopSignals stop_signals;  // before any thread starts; main waits for them
 
   PgPool pool(url, absl::GetFlag(FLAGS_db_pool_size));
   PgIncidentStore store(pool);
@@ -319,7 +250,7 @@ int Main(int argc, char** argv) {
   PgTokenStore tokens(pool);
   TokenIssuer token_issuer(tokens, RealClock::Get());
   TokenVerifier verifier(tokens, RealClock::Get());
-  TokenVerifier* const token_verifier = auth == "required" ? &verifier : nullptr;
+  TokenVerifier* const token_verifier = *require_tokens ? &verifier : nullptr;
   IncidentGrpcService service(commands, feed, token_verifier, watch, compliance_options);
   TokenGrpcService token_service(token_issuer, token_verifier);
   PgReminderStore reminders(pool);
@@ -334,14 +265,13 @@ int Main(int argc, char** argv) {
   auto registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<prometheus::Exposer> exposer;
   if (!absl::GetFlag(FLAGS_metrics_address).empty()) {
-    try {
-      exposer = std::make_unique<prometheus::Exposer>(absl::GetFlag(FLAGS_metrics_address));
-    } catch (const std::exception& e) {
+    absl::StatusOr<std::unique_ptr<prometheus::Exposer>> serving =
+        ServeMetrics(absl::GetFlag(FLAGS_metrics_address), registry);
+    if (!serving.ok()) {
       feed.Stop();
-      return Fail(absl::StrCat("cannot serve metrics on ", absl::GetFlag(FLAGS_metrics_address),
-                               " (in use? set --metrics_address): ", e.what()));
+      return Fail(std::string(serving.status().message()));
     }
-    exposer->RegisterCollectable(registry);
+    exposer = std::move(*serving);
   }
 
   HealthAndReflection health_and_reflection;  // public: grpc.health.v1.Health, reflection
@@ -382,28 +312,17 @@ int Main(int argc, char** argv) {
   builder.RegisterService(&token_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(GrpcRequestMetrics(
-      *registry,
-      {"statuscast.v1.IncidentService", "statuscast.v1.ComplianceService",
-       "statuscast.v1.TokenService", "/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
-       "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"}));
+      *registry, WithHealthAndReflection({"statuscast.v1.IncidentService",
+                                          "statuscast.v1.ComplianceService",
+                                          "statuscast.v1.TokenService"})));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
-                             static_cast<int>(absl::ToInt64Milliseconds(
-                                 absl::GetFlag(FLAGS_keepalive_time))));
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  builder.AddChannelArgument(
-      GRPC_ARG_MAX_CONNECTION_AGE_MS,
-      static_cast<int>(absl::ToInt64Milliseconds(absl::GetFlag(FLAGS_max_connection_age))));
-  builder.AddChannelArgument(
-      GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
-      static_cast<int>(absl::ToInt64Milliseconds(absl::GetFlag(FLAGS_max_connection_age_grace))));
+  ApplyConnectionSettings(builder, {absl::GetFlag(FLAGS_keepalive_time),
+                                    absl::GetFlag(FLAGS_max_connection_age),
+                                    absl::GetFlag(FLAGS_max_connection_age_grace)});
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     feed.Stop();
-    return Fail(absl::StrCat("cannot listen on ", absl::GetFlag(FLAGS_grpc_address),
-                             " (in use? set --grpc_address)"));
+    return Fail(CannotListen(absl::GetFlag(FLAGS_grpc_address), "--grpc_address"));
   }
   LogEvent("listening", {{"grpc_address", absl::GetFlag(FLAGS_grpc_address)},
                          {"port", absl::StrCat(port)},
@@ -412,15 +331,12 @@ int Main(int argc, char** argv) {
                          {"lint_reject", lint_policy->Describe()},
                          {"lint_rules", absl::StrCat((*linter)->RuleIds().size())}});
 
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-  LogEvent("shutting_down", {{"signal", absl::StrCat(signal_number)}});
+  stop_signals.Wait();
   database_health.Stop();
   health_and_reflection.Shutdown();  // probes see NOT_SERVING; health watches end
   feed.Stop();        // ends WatchIncidents streams; clients resume elsewhere
   compliance.Stop();  // ends reminder streams
-  server->Shutdown(std::chrono::system_clock::now() +
-                   absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_shutdown_grace)));
+  server->Shutdown(ShutdownDeadline(absl::GetFlag(FLAGS_shutdown_grace)));
   LogEvent("stopped", {});
   return 0;
 }

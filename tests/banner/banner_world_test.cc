@@ -5,7 +5,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
@@ -13,11 +12,13 @@
 #include "gtest/gtest.h"
 #include "libs/base/field_violations.h"
 #include "libs/incident/model.h"
+#include "tests/support/status_matchers.h"
 
 namespace statuscast {
 namespace {
 
 using ::testing::ElementsAre;
+using ::statuscast::testing::HasFieldViolation;
 using ::testing::IsEmpty;
 
 // 2026-11-27 14:00:00 UTC: every test's "now".
@@ -536,28 +537,6 @@ TEST(IncidentBannerVersion, SeverityChangeWhileHiddenBumpsOnceOnReturn) {
 // ---------------------------------------------------------------------------
 // Target validation
 
-// Success when `status` is INVALID_ARGUMENT naming `field` in a violation and
-// in its message.
-::testing::AssertionResult RejectsField(const absl::Status& status, const std::string& field,
-                                        const std::string& description = "") {
-  if (status.code() != absl::StatusCode::kInvalidArgument) {
-    return ::testing::AssertionFailure() << "expected INVALID_ARGUMENT, got " << status;
-  }
-  std::vector<std::string> seen;
-  for (const FieldViolation& v : GetFieldViolations(status)) {
-    seen.push_back(absl::StrCat(v.field, ": ", v.description));
-    if (v.field == field && v.description.find(description) != std::string::npos) {
-      if (std::string(status.message()).find(absl::StrCat(field, ": ")) == std::string::npos) {
-        return ::testing::AssertionFailure() << "message does not name " << field << ": " << status;
-      }
-      return ::testing::AssertionSuccess();
-    }
-  }
-  return ::testing::AssertionFailure()
-         << "no violation of " << field << " containing \"" << description << "\"; got ["
-         << absl::StrJoin(seen, " | ") << "]";
-}
-
 TEST(ValidateTarget, AcceptsAGoodTarget) {
   EXPECT_TRUE(ValidateTarget({"web", "/checkout"}).ok());
   EXPECT_TRUE(ValidateTarget({"ios-app_2.0", "/"}).ok());
@@ -567,56 +546,56 @@ TEST(ValidateTarget, AcceptsAGoodTarget) {
 
 TEST(ValidateTarget, RejectsAnEmptyApp) {
   absl::Status s = ValidateTarget({"", "/checkout"});
-  EXPECT_TRUE(RejectsField(s, "app", "is required"));
+  EXPECT_TRUE(HasFieldViolation(s, "app", "is required"));
   EXPECT_EQ(GetFieldViolations(s).size(), 1u);
 }
 
 TEST(ValidateTarget, RejectsAnUppercaseApp) {
-  EXPECT_TRUE(RejectsField(ValidateTarget({"Web", "/checkout"}), "app", "a-z"));
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({"Web", "/checkout"}), "app", "a-z"));
 }
 
 TEST(ValidateTarget, RejectsAnAppWithOtherCharacters) {
-  EXPECT_TRUE(RejectsField(ValidateTarget({"web app", "/checkout"}), "app"));
-  EXPECT_TRUE(RejectsField(ValidateTarget({"web/app", "/checkout"}), "app"));
-  EXPECT_TRUE(RejectsField(ValidateTarget({"caf\xC3\xA9", "/checkout"}), "app"));
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({"web app", "/checkout"}), "app"));
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({"web/app", "/checkout"}), "app"));
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({"caf\xC3\xA9", "/checkout"}), "app"));
 }
 
 TEST(ValidateTarget, RejectsAnAppLongerThan64) {
-  EXPECT_TRUE(RejectsField(ValidateTarget({std::string(65, 'a'), "/checkout"}), "app", "1-64"));
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({std::string(65, 'a'), "/checkout"}), "app", "1-64"));
 }
 
 TEST(ValidateTarget, RejectsAnEmptyPath) {
   absl::Status s = ValidateTarget({"web", ""});
-  EXPECT_TRUE(RejectsField(s, "path", "starts with '/'"));
+  EXPECT_TRUE(HasFieldViolation(s, "path", "starts with '/'"));
   EXPECT_EQ(GetFieldViolations(s).size(), 1u);
 }
 
 TEST(ValidateTarget, RejectsAPathWithoutLeadingSlash) {
-  EXPECT_TRUE(RejectsField(ValidateTarget({"web", "checkout"}), "path", "starts with '/'"));
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({"web", "checkout"}), "path", "starts with '/'"));
 }
 
 TEST(ValidateTarget, RejectsAPathLongerThan512Bytes) {
-  EXPECT_TRUE(RejectsField(ValidateTarget({"web", "/" + std::string(512, 'p')}), "path",
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({"web", "/" + std::string(512, 'p')}), "path",
                            "is 513 bytes; the limit is 512"));
 }
 
 TEST(ValidateTarget, RejectsControlCharactersInThePath) {
-  EXPECT_TRUE(RejectsField(ValidateTarget({"web", "/check\nout"}), "path"));
-  EXPECT_TRUE(RejectsField(ValidateTarget({"web", "/check\tout"}), "path"));
-  EXPECT_TRUE(RejectsField(ValidateTarget({"web", std::string("/check\0out", 10)}), "path"));
-  EXPECT_TRUE(RejectsField(ValidateTarget({"web", "/check\x7Fout"}), "path"));
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({"web", "/check\nout"}), "path"));
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({"web", "/check\tout"}), "path"));
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({"web", std::string("/check\0out", 10)}), "path"));
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({"web", "/check\x7Fout"}), "path"));
 }
 
 TEST(ValidateTarget, RejectsInvalidUtf8InThePath) {
-  EXPECT_TRUE(RejectsField(ValidateTarget({"web", "/caf\xC3"}), "path", "not valid UTF-8"));
-  EXPECT_TRUE(RejectsField(ValidateTarget({"web", "/\xC0\xAF"}), "path", "not valid UTF-8"));
-  EXPECT_TRUE(RejectsField(ValidateTarget({"web", "/\xED\xA0\x80"}), "path", "not valid UTF-8"));
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({"web", "/caf\xC3"}), "path", "not valid UTF-8"));
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({"web", "/\xC0\xAF"}), "path", "not valid UTF-8"));
+  EXPECT_TRUE(HasFieldViolation(ValidateTarget({"web", "/\xED\xA0\x80"}), "path", "not valid UTF-8"));
 }
 
 TEST(ValidateTarget, ReportsBothFieldsWhenBothAreBad) {
   absl::Status s = ValidateTarget({"", "nope"});
-  EXPECT_TRUE(RejectsField(s, "app"));
-  EXPECT_TRUE(RejectsField(s, "path"));
+  EXPECT_TRUE(HasFieldViolation(s, "app"));
+  EXPECT_TRUE(HasFieldViolation(s, "path"));
 }
 
 }  // namespace

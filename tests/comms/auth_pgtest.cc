@@ -13,17 +13,14 @@
 #include "gtest/gtest.h"
 #include "libs/auth/token_issuer.h"
 #include "libs/auth/token_secret.h"
-#include "tests/support/comms_test_server.h"
-#include "tests/support/test_database.h"
+#include "tests/support/comms_client_test.h"
 
 namespace statuscast {
 namespace {
 
 using testing::At;
 using testing::CommsTestOptions;
-using testing::CommsTestServer;
 using testing::SetToken;
-using testing::TestDatabase;
 
 CommsTestOptions WithTokens() {
   CommsTestOptions o;
@@ -38,12 +35,10 @@ struct Rpc {
   std::function<grpc::Status(grpc::ClientContext&)> call;
 };
 
-class AuthTest : public ::testing::Test {
+class AuthTest : public testing::CommsClientTest {
  protected:
   AuthTest()
-      : clock_(At(14, 0)),
-        server_(db_.url(), clock_, WithTokens()),
-        stub_(server_.NewStub()),
+      : CommsClientTest(WithTokens()),
         compliance_(server_.NewComplianceStub()),
         tokens_(server_.NewTokenStub()) {}
 
@@ -307,10 +302,6 @@ class AuthTest : public ::testing::Test {
     EXPECT_EQ(Snapshot(), before) << "a refused call changed the database";
   }
 
-  TestDatabase db_;
-  FakeClock clock_;
-  CommsTestServer server_;
-  std::unique_ptr<v1::IncidentService::Stub> stub_;
   std::unique_ptr<v1::ComplianceService::Stub> compliance_;
   std::unique_ptr<v1::TokenService::Stub> tokens_;
   std::string admin_, writer_, reader_, expired_, revoked_;

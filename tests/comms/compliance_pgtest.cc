@@ -8,33 +8,23 @@
 #include "gtest/gtest.h"
 #include "libs/pgstore/pg_incident_store.h"
 #include "services/comms/compliance_grpc_service.h"
-#include "tests/support/comms_test_server.h"
-#include "tests/support/test_database.h"
+#include "tests/support/comms_client_test.h"
 
 namespace statuscast {
 namespace {
 
 using testing::At;
-using testing::CommsTestServer;
 using testing::Describe;
 using testing::HasViolation;
-using testing::TestDatabase;
+using testing::SetSeconds;
 
-void SetTs(absl::Time t, google::protobuf::Timestamp* ts) { ts->set_seconds(absl::ToUnixSeconds(t)); }
-
-class ComplianceServiceTest : public ::testing::Test {
+class ComplianceServiceTest : public testing::CommsClientTest {
  protected:
-  ComplianceServiceTest()
-      : clock_(At(14, 0)), server_(db_.url(), clock_), stub_(server_.NewStub()),
-        compliance_(server_.NewComplianceStub()) {}
+  ComplianceServiceTest() : compliance_(server_.NewComplianceStub()) {}
 
   void SetUp() override {
     ASSERT_TRUE(db_.ok());
-    grpc::ClientContext ctx;
-    v1::CreateComponentRequest req;
-    req.set_name("checkout");
-    v1::Component c;
-    ASSERT_TRUE(stub_->CreateComponent(&ctx, req, &c).ok());
+    CreateComponent("checkout");
   }
 
   // A SEV-1 confirmed at 13:55, first update at 14:00 promising 14:30.
@@ -44,12 +34,12 @@ class ComplianceServiceTest : public ::testing::Test {
     req.set_title("Checkout failing");
     req.set_severity(v1::SEVERITY_SEV1);
     req.add_affected_components()->set_name("checkout");
-    SetTs(At(13, 55), req.mutable_confirmed_start());
+    SetSeconds(At(13, 55), req.mutable_confirmed_start());
     req.mutable_first_update()->set_message(
         "We're investigating failed checkouts affecting users of checkout. Next update by 14:30 "
         "UTC.");
     req.mutable_first_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
-    SetTs(At(14, 30), req.mutable_first_update()->mutable_next_update_at());
+    SetSeconds(At(14, 30), req.mutable_first_update()->mutable_next_update_at());
     req.set_author("alice");
     req.set_idempotency_key("declare-1");
     v1::WriteIncidentResponse r;
@@ -58,25 +48,12 @@ class ComplianceServiceTest : public ::testing::Test {
     return r.incident();
   }
 
-  v1::Incident Get(const std::string& ref) {
-    grpc::ClientContext ctx;
-    v1::GetIncidentRequest req;
-    req.set_incident_ref(ref);
-    v1::Incident inc;
-    EXPECT_TRUE(stub_->GetIncident(&ctx, req, &inc).ok());
-    return inc;
-  }
-
   int Raise() {
     absl::StatusOr<int> n = server_.compliance().RaiseDueReminders();
     EXPECT_TRUE(n.ok()) << n.status();
     return n.ok() ? *n : -1;
   }
 
-  TestDatabase db_;
-  FakeClock clock_;
-  CommsTestServer server_;
-  std::unique_ptr<v1::IncidentService::Stub> stub_;
   std::unique_ptr<v1::ComplianceService::Stub> compliance_;
 };
 
@@ -153,7 +130,7 @@ TEST_F(ComplianceServiceTest, AFirstCommunicationThatIsLateIsReminded) {
   req.set_title("Search slow");
   req.set_severity(v1::SEVERITY_SEV2);
   req.add_affected_components()->set_name("checkout");
-  SetTs(At(13, 40), req.mutable_confirmed_start());
+  SetSeconds(At(13, 40), req.mutable_confirmed_start());
   req.set_author("alice");
   req.set_idempotency_key("declare-quiet");
   v1::WriteIncidentResponse resp;
@@ -184,7 +161,7 @@ TEST_F(ComplianceServiceTest, TheReportTotalsPromisesBySeverity) {
     req.mutable_update()->set_message(
         "We're still investigating failed checkouts; no ETA yet. Next update by 15:10 UTC.");
     req.mutable_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
-    SetTs(At(15, 10), req.mutable_update()->mutable_next_update_at());
+    SetSeconds(At(15, 10), req.mutable_update()->mutable_next_update_at());
     v1::WriteIncidentResponse r;
     grpc::Status s = stub_->PostUpdate(&ctx, req, &r);
     ASSERT_TRUE(s.ok()) << s.error_message();
@@ -221,8 +198,8 @@ TEST_F(ComplianceServiceTest, ComplianceRpcsRejectBadInput) {
   {
     grpc::ClientContext ctx;
     v1::ComplianceReportRequest req;
-    SetTs(At(15, 0), req.mutable_started_after());
-    SetTs(At(14, 0), req.mutable_started_before());
+    SetSeconds(At(15, 0), req.mutable_started_after());
+    SetSeconds(At(14, 0), req.mutable_started_before());
     v1::ComplianceReport r;
     auto e = Describe(compliance_->GetComplianceReport(&ctx, req, &r));
     EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);

@@ -7,32 +7,23 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "tests/support/comms_test_server.h"
-#include "tests/support/test_database.h"
+#include "tests/support/comms_client_test.h"
 
 namespace statuscast {
 namespace {
 
 using testing::At;
-using testing::CommsTestServer;
 using testing::Describe;
 using testing::HasViolation;
-using testing::TestDatabase;
 
 constexpr char kRightToLeftOverride[] = "\xE2\x80\xAE";
 constexpr char kNonCharacterFFFF[] = "\xEF\xBF\xBF";
 
-class HostileTextTest : public ::testing::Test {
+class HostileTextTest : public testing::CommsClientTest {
  protected:
-  HostileTextTest() : clock_(At(14, 0)), server_(db_.url(), clock_), stub_(server_.NewStub()) {}
-
   void SetUp() override {
     ASSERT_TRUE(db_.ok());
-    grpc::ClientContext ctx;
-    v1::CreateComponentRequest req;
-    req.set_name("checkout");
-    v1::Component c;
-    ASSERT_TRUE(stub_->CreateComponent(&ctx, req, &c).ok());
+    CreateComponent("checkout");
   }
 
   v1::DeclareIncidentRequest Declaration(const std::string& title, const std::string& message) {
@@ -43,7 +34,7 @@ class HostileTextTest : public ::testing::Test {
     req.mutable_first_update()->set_message(message);
     req.mutable_first_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
     req.set_author("alice");
-    req.set_idempotency_key(absl::StrCat("declare-", ++keys_));
+    req.set_idempotency_key(NewKey());
     return req;
   }
 
@@ -55,12 +46,6 @@ class HostileTextTest : public ::testing::Test {
         "|| (SELECT count(*) FROM change_log) || '/' || (SELECT coalesce(max(version), 0) FROM "
         "incidents)");
   }
-
-  TestDatabase db_;
-  FakeClock clock_;
-  CommsTestServer server_;
-  std::unique_ptr<v1::IncidentService::Stub> stub_;
-  int keys_ = 0;
 };
 
 TEST_F(HostileTextTest, ABidiOverrideInATitleIsRefusedNamingTheFieldAndNothingIsStored) {

@@ -10,47 +10,25 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "tests/support/comms_test_server.h"
-#include "tests/support/test_database.h"
+#include "tests/support/comms_client_test.h"
 
 namespace statuscast {
 namespace {
 
 using testing::At;
 using testing::CallError;
-using testing::CommsTestServer;
 using testing::Describe;
 using testing::HasViolation;
-using testing::TestDatabase;
+using testing::SetSeconds;
+using testing::FromTimestamp;
 
-void SetTs(absl::Time t, google::protobuf::Timestamp* ts) {
-  ts->set_seconds(absl::ToUnixSeconds(t));
-}
-absl::Time FromTs(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
-
-class IncidentServiceTest : public ::testing::Test {
+class IncidentServiceTest : public testing::CommsClientTest {
  protected:
-  IncidentServiceTest() : clock_(At(14, 0)), server_(db_.url(), clock_), stub_(server_.NewStub()) {}
-
   void SetUp() override {
     ASSERT_TRUE(db_.ok());
-    CreateComponent("checkout");
-    CreateComponent("payments");
+    CreateComponent("checkout", "shop");
+    CreateComponent("payments", "shop");
   }
-
-  void CreateComponent(const std::string& name) {
-    grpc::ClientContext ctx;
-    v1::CreateComponentRequest req;
-    req.set_name(name);
-    req.set_group("shop");
-    v1::Component resp;
-    grpc::Status s = stub_->CreateComponent(&ctx, req, &resp);
-    ASSERT_TRUE(s.ok()) << s.error_message();
-  }
-
-  std::string NewKey() { return absl::StrCat("key-", ++keys_); }
 
   v1::DeclareIncidentRequest DeclareSev1Request() {
     v1::DeclareIncidentRequest req;
@@ -59,20 +37,15 @@ class IncidentServiceTest : public ::testing::Test {
     auto* a = req.add_affected_components();
     a->set_name("checkout");
     a->set_status(v1::COMPONENT_STATUS_MAJOR_OUTAGE);
-    SetTs(clock_.Now() - absl::Minutes(10), req.mutable_confirmed_start());
+    SetSeconds(clock_.Now() - absl::Minutes(10), req.mutable_confirmed_start());
     auto* u = req.mutable_first_update();
     u->set_message("We're investigating failed checkouts affecting some users in Europe.");
     u->add_channels(v1::CHANNEL_STATUS_PAGE);
     u->add_channels(v1::CHANNEL_IN_APP_BANNER);
-    SetTs(clock_.Now() + absl::Minutes(30), u->mutable_next_update_at());
+    SetSeconds(clock_.Now() + absl::Minutes(30), u->mutable_next_update_at());
     req.set_author("alice");
     req.set_idempotency_key(NewKey());
     return req;
-  }
-
-  grpc::Status Declare(const v1::DeclareIncidentRequest& req, v1::WriteIncidentResponse* resp) {
-    grpc::ClientContext ctx;
-    return stub_->DeclareIncident(&ctx, req, resp);
   }
 
   v1::WriteIncidentResponse DeclareSev1() {
@@ -84,55 +57,26 @@ class IncidentServiceTest : public ::testing::Test {
 
   v1::PostUpdateRequest UpdateRequest(const v1::Incident& inc, const std::string& message,
                                       v1::IncidentState state = v1::INCIDENT_STATE_UNSPECIFIED) {
-    v1::PostUpdateRequest req;
-    req.set_incident_ref(inc.ref());
-    req.set_expected_version(inc.version());
-    req.set_idempotency_key(NewKey());
-    req.set_author("bob");
+    auto req = Guarded<v1::PostUpdateRequest>(inc, "bob");
     req.mutable_update()->set_message(message);
     req.mutable_update()->set_state(state);
     req.mutable_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
     if (inc.severity() != v1::SEVERITY_SEV3) {
-      SetTs(clock_.Now() + absl::Minutes(inc.severity() == v1::SEVERITY_SEV1 ? 30 : 60),
+      SetSeconds(clock_.Now() + absl::Minutes(inc.severity() == v1::SEVERITY_SEV1 ? 30 : 60),
             req.mutable_update()->mutable_next_update_at());
     }
     return req;
   }
 
-  grpc::Status Post(const v1::PostUpdateRequest& req, v1::WriteIncidentResponse* resp) {
-    grpc::ClientContext ctx;
-    return stub_->PostUpdate(&ctx, req, resp);
-  }
-
-  v1::Incident Get(const std::string& ref) {
-    grpc::ClientContext ctx;
-    v1::GetIncidentRequest req;
-    req.set_incident_ref(ref);
-    v1::Incident inc;
-    grpc::Status s = stub_->GetIncident(&ctx, req, &inc);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return inc;
-  }
-
   v1::WriteIncidentResponse Resolve(const v1::Incident& inc) {
     grpc::ClientContext ctx;
-    v1::ResolveIncidentRequest req;
-    req.set_incident_ref(inc.ref());
-    req.set_expected_version(inc.version());
-    req.set_idempotency_key(NewKey());
-    req.set_author("alice");
+    auto req = Guarded<v1::ResolveIncidentRequest>(inc, "alice");
     req.set_message("Resolved: checkout works again. We're sorry for the failed orders.");
     v1::WriteIncidentResponse resp;
     grpc::Status s = stub_->ResolveIncident(&ctx, req, &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return resp;
   }
-
-  TestDatabase db_;
-  FakeClock clock_;
-  CommsTestServer server_;
-  std::unique_ptr<v1::IncidentService::Stub> stub_;
-  int keys_ = 0;
 };
 
 TEST_F(IncidentServiceTest, DeclaringWithAFirstUpdateRecordsTheFirstCommunication) {
@@ -140,9 +84,9 @@ TEST_F(IncidentServiceTest, DeclaringWithAFirstUpdateRecordsTheFirstCommunicatio
   EXPECT_EQ(r.incident().ref(), "INC-1");
   EXPECT_EQ(r.incident().version(), 1);
   EXPECT_EQ(r.incident().state(), v1::INCIDENT_STATE_INVESTIGATING);
-  EXPECT_EQ(FromTs(r.incident().first_communication_at()), At(14, 0));
+  EXPECT_EQ(FromTimestamp(r.incident().first_communication_at()), At(14, 0));
   EXPECT_EQ(r.incident().first_communication_delay().seconds(), 600);
-  EXPECT_EQ(FromTs(r.incident().next_update_at()), At(14, 30));
+  EXPECT_EQ(FromTimestamp(r.incident().next_update_at()), At(14, 30));
   EXPECT_EQ(r.update().kind(), v1::UPDATE_KIND_FIRST);
   EXPECT_EQ(r.update().banner_text(),
             "We're investigating failed checkouts affecting some users in Europe.");
@@ -174,36 +118,32 @@ TEST_F(IncidentServiceTest, AWholeSev1IsRecordedAsATimelineInOrder) {
   EXPECT_EQ(full.timeline(1).update().state(), v1::INCIDENT_STATE_IDENTIFIED);
   EXPECT_EQ(full.timeline(2).update().state(), v1::INCIDENT_STATE_MONITORING);
   EXPECT_EQ(full.timeline(3).update().kind(), v1::UPDATE_KIND_RESOLUTION);
-  EXPECT_EQ(FromTs(full.identified_at()), At(14, 25));
-  EXPECT_EQ(FromTs(full.monitoring_at()), At(15, 5));
-  EXPECT_EQ(FromTs(full.resolved_at()), At(15, 5));
+  EXPECT_EQ(FromTimestamp(full.identified_at()), At(14, 25));
+  EXPECT_EQ(FromTimestamp(full.monitoring_at()), At(15, 5));
+  EXPECT_EQ(FromTimestamp(full.resolved_at()), At(15, 5));
   EXPECT_EQ(full.version(), 4);
 }
 
 TEST_F(IncidentServiceTest, EscalationTightensTheStandingPromise) {
   v1::DeclareIncidentRequest req = DeclareSev1Request();
   req.set_severity(v1::SEVERITY_SEV2);
-  SetTs(clock_.Now() + absl::Minutes(60), req.mutable_first_update()->mutable_next_update_at());
+  SetSeconds(clock_.Now() + absl::Minutes(60), req.mutable_first_update()->mutable_next_update_at());
   v1::WriteIncidentResponse declared;
   ASSERT_TRUE(Declare(req, &declared).ok());
   clock_.Advance(absl::Minutes(5));
   grpc::ClientContext ctx;
-  v1::ChangeSeverityRequest sev;
-  sev.set_incident_ref(declared.incident().ref());
-  sev.set_expected_version(1);
-  sev.set_idempotency_key(NewKey());
-  sev.set_author("alice");
+  auto sev = Guarded<v1::ChangeSeverityRequest>(declared.incident(), "alice", 1);
   sev.set_severity(v1::SEVERITY_SEV1);
   sev.set_reason("all regions affected");
   v1::WriteIncidentResponse r;
   ASSERT_TRUE(stub_->ChangeSeverity(&ctx, sev, &r).ok());
   EXPECT_EQ(r.incident().severity(), v1::SEVERITY_SEV1);
-  EXPECT_EQ(FromTs(r.incident().next_update_at()), At(14, 35));
+  EXPECT_EQ(FromTimestamp(r.incident().next_update_at()), At(14, 35));
   v1::Incident full = Get(r.incident().ref());
   ASSERT_EQ(full.timeline_size(), 2);
   EXPECT_EQ(full.timeline(1).severity_change().to(), v1::SEVERITY_SEV1);
-  EXPECT_EQ(FromTs(full.timeline(1).severity_change().next_update_at_before()), At(15, 0));
-  EXPECT_EQ(FromTs(full.timeline(1).severity_change().next_update_at_after()), At(14, 35));
+  EXPECT_EQ(FromTimestamp(full.timeline(1).severity_change().next_update_at_before()), At(15, 0));
+  EXPECT_EQ(FromTimestamp(full.timeline(1).severity_change().next_update_at_after()), At(14, 35));
 }
 
 TEST_F(IncidentServiceTest, AResolvedIncidentChangesOnlyThroughARecordedReopen) {
@@ -214,15 +154,11 @@ TEST_F(IncidentServiceTest, AResolvedIncidentChangesOnlyThroughARecordedReopen) 
   EXPECT_EQ(e.message, "INC-1 is resolved; reopen it first (a reopen is recorded)");
 
   grpc::ClientContext ctx;
-  v1::ReopenIncidentRequest reopen;
-  reopen.set_incident_ref(inc.ref());
-  reopen.set_expected_version(inc.version());
-  reopen.set_idempotency_key(NewKey());
-  reopen.set_author("alice");
+  auto reopen = Guarded<v1::ReopenIncidentRequest>(inc, "alice");
   reopen.set_reason("errors came back");
   reopen.mutable_update()->set_message("Checkout errors have returned; we're investigating.");
   reopen.mutable_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
-  SetTs(clock_.Now() + absl::Minutes(20), reopen.mutable_update()->mutable_next_update_at());
+  SetSeconds(clock_.Now() + absl::Minutes(20), reopen.mutable_update()->mutable_next_update_at());
   ASSERT_TRUE(stub_->ReopenIncident(&ctx, reopen, &r).ok());
   EXPECT_EQ(r.incident().state(), v1::INCIDENT_STATE_INVESTIGATING);
   EXPECT_EQ(r.incident().reopen_count(), 1);
@@ -419,7 +355,7 @@ TEST_F(IncidentServiceTest, ComponentStatusIsDerivedFromOpenIncidents) {
 TEST_F(IncidentServiceTest, ListIncidentsFiltersAndPagesWithACursor) {
   for (int i = 0; i < 5; ++i) {
     v1::DeclareIncidentRequest req = DeclareSev1Request();
-    SetTs(clock_.Now() - absl::Minutes(50 - i), req.mutable_confirmed_start());
+    SetSeconds(clock_.Now() - absl::Minutes(50 - i), req.mutable_confirmed_start());
     if (i % 2 == 1) {
       req.set_severity(v1::SEVERITY_SEV3);
       req.mutable_first_update()->clear_next_update_at();
@@ -502,7 +438,7 @@ TEST_F(IncidentServiceTest, WatchResumesFromASequenceAndLosesNothing) {
   v1::WriteIncidentResponse r;
   ASSERT_TRUE(Post(UpdateRequest(inc, "Update A"), &r).ok());
   ASSERT_TRUE(Post(UpdateRequest(r.incident(), "Update B"), &r).ok());
-  CreateComponent("search");
+  CreateComponent("search", "shop");
 
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
@@ -541,7 +477,7 @@ TEST_F(IncidentServiceTest, DeclareNamesEveryBadField) {
   v1::DeclareIncidentRequest req = DeclareSev1Request();
   req.set_title("");
   req.set_severity(static_cast<v1::Severity>(9));
-  SetTs(clock_.Now() + absl::Hours(1), req.mutable_confirmed_start());
+  SetSeconds(clock_.Now() + absl::Hours(1), req.mutable_confirmed_start());
   v1::WriteIncidentResponse r;
   CallError e = Describe(Declare(req, &r));
   EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
@@ -585,7 +521,7 @@ TEST_F(IncidentServiceTest, PostUpdateRejectsBadInput) {
 
   req = UpdateRequest(inc, "");
   req.set_expected_version(0);
-  SetTs(clock_.Now() + absl::Minutes(45), req.mutable_update()->mutable_next_update_at());
+  SetSeconds(clock_.Now() + absl::Minutes(45), req.mutable_update()->mutable_next_update_at());
   e = Describe(Post(req, &r));
   EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(HasViolation(e, "expected_version", "is required"));
@@ -608,11 +544,7 @@ TEST_F(IncidentServiceTest, PostUpdateRejectsBadInput) {
 TEST_F(IncidentServiceTest, ChangeSeverityRejectsBadInput) {
   v1::Incident inc = DeclareSev1().incident();
   grpc::ClientContext ctx;
-  v1::ChangeSeverityRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(1);
-  req.set_idempotency_key(NewKey());
-  req.set_author("alice");
+  auto req = Guarded<v1::ChangeSeverityRequest>(inc, "alice", 1);
   req.set_severity(v1::SEVERITY_SEV1);
   v1::WriteIncidentResponse r;
   CallError e = Describe(stub_->ChangeSeverity(&ctx, req, &r));
@@ -629,11 +561,7 @@ TEST_F(IncidentServiceTest, ChangeSeverityRejectsBadInput) {
 TEST_F(IncidentServiceTest, ResolveRejectsAMissingMessageAndASecondResolve) {
   v1::Incident inc = DeclareSev1().incident();
   grpc::ClientContext ctx;
-  v1::ResolveIncidentRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(1);
-  req.set_idempotency_key(NewKey());
-  req.set_author("alice");
+  auto req = Guarded<v1::ResolveIncidentRequest>(inc, "alice", 1);
   v1::WriteIncidentResponse r;
   CallError e = Describe(stub_->ResolveIncident(&ctx, req, &r));
   EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
@@ -651,15 +579,11 @@ TEST_F(IncidentServiceTest, ResolveRejectsAMissingMessageAndASecondResolve) {
 TEST_F(IncidentServiceTest, ReopenRejectsAnOpenIncidentAndAMissingReason) {
   v1::Incident inc = DeclareSev1().incident();
   grpc::ClientContext ctx;
-  v1::ReopenIncidentRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(1);
-  req.set_idempotency_key(NewKey());
-  req.set_author("alice");
+  auto req = Guarded<v1::ReopenIncidentRequest>(inc, "alice", 1);
   req.set_reason("again");
   req.mutable_update()->set_message("Back.");
   req.mutable_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
-  SetTs(clock_.Now() + absl::Minutes(30), req.mutable_update()->mutable_next_update_at());
+  SetSeconds(clock_.Now() + absl::Minutes(30), req.mutable_update()->mutable_next_update_at());
   v1::WriteIncidentResponse r;
   CallError e = Describe(stub_->ReopenIncident(&ctx, req, &r));
   EXPECT_EQ(e.code, grpc::StatusCode::FAILED_PRECONDITION);
@@ -673,11 +597,7 @@ TEST_F(IncidentServiceTest, ReopenRejectsAnOpenIncidentAndAMissingReason) {
 
 TEST_F(IncidentServiceTest, PublishPostmortemNeedsAResolvedIncidentAndAnHttpLink) {
   v1::Incident inc = DeclareSev1().incident();
-  v1::PublishPostmortemRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(1);
-  req.set_idempotency_key(NewKey());
-  req.set_author("alice");
+  auto req = Guarded<v1::PublishPostmortemRequest>(inc, "alice", 1);
   req.set_url("https://status.example.com/postmortems/inc-1");
   v1::WriteIncidentResponse r;
   {

@@ -6,8 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "tests/support/comms_test_server.h"
-#include "tests/support/test_database.h"
+#include "tests/support/comms_client_test.h"
 
 namespace statuscast {
 namespace {
@@ -15,18 +14,13 @@ namespace {
 using testing::At;
 using testing::CallError;
 using testing::CommsTestOptions;
-using testing::CommsTestServer;
 using testing::Describe;
 using testing::HasViolation;
-using testing::TestDatabase;
+using testing::SetSeconds;
 
 constexpr char kBadMessage[] =
     "We sincerely apologize for any inconvenience. AWS is having issues; should be fixed in 30 "
     "minutes.";
-
-void SetTs(absl::Time t, google::protobuf::Timestamp* ts) {
-  ts->set_seconds(absl::ToUnixSeconds(t));
-}
 
 bool HasRule(const google::protobuf::RepeatedPtrField<v1::LintFinding>& findings,
              const std::string& rule, v1::LintLevel level = v1::LINT_LEVEL_UNSPECIFIED) {
@@ -50,23 +44,14 @@ CommsTestOptions RejectAtSev1AndSev2() {
   return o;
 }
 
-class LintServiceTest : public ::testing::Test {
+class LintServiceTest : public testing::CommsClientTest {
  protected:
-  LintServiceTest()
-      : clock_(At(14, 0)),
-        server_(db_.url(), clock_, RejectAtSev1AndSev2()),
-        stub_(server_.NewStub()) {}
+  LintServiceTest() : CommsClientTest(RejectAtSev1AndSev2()) {}
 
   void SetUp() override {
     ASSERT_TRUE(db_.ok());
-    grpc::ClientContext ctx;
-    v1::CreateComponentRequest req;
-    req.set_name("checkout");
-    v1::Component resp;
-    ASSERT_TRUE(stub_->CreateComponent(&ctx, req, &resp).ok());
+    CreateComponent("checkout");
   }
-
-  std::string NewKey() { return absl::StrCat("key-", ++keys_); }
 
   // A SEV-1 (or other severity) whose first update lints clean.
   v1::DeclareIncidentRequest DeclareRequest(v1::Severity severity, bool with_update = true) {
@@ -76,7 +61,7 @@ class LintServiceTest : public ::testing::Test {
     auto* a = req.add_affected_components();
     a->set_name("checkout");
     a->set_status(v1::COMPONENT_STATUS_MAJOR_OUTAGE);
-    SetTs(clock_.Now() - absl::Minutes(5), req.mutable_confirmed_start());
+    SetSeconds(clock_.Now() - absl::Minutes(5), req.mutable_confirmed_start());
     if (with_update) {
       auto* u = req.mutable_first_update();
       u->add_channels(v1::CHANNEL_STATUS_PAGE);
@@ -88,7 +73,7 @@ class LintServiceTest : public ::testing::Test {
         u->set_message(
             "We're investigating failed checkouts affecting some users. Our team is working on "
             "it. We'll post the next update by 14:29 UTC.");
-        SetTs(At(14, 29), u->mutable_next_update_at());
+        SetSeconds(At(14, 29), u->mutable_next_update_at());
       }
     }
     req.set_author("alice");
@@ -96,42 +81,23 @@ class LintServiceTest : public ::testing::Test {
     return req;
   }
 
+  using CommsClientTest::Declare;
   v1::WriteIncidentResponse Declare(v1::Severity severity, bool with_update = true) {
-    grpc::ClientContext ctx;
     v1::WriteIncidentResponse resp;
-    grpc::Status s = stub_->DeclareIncident(&ctx, DeclareRequest(severity, with_update), &resp);
+    grpc::Status s = Declare(DeclareRequest(severity, with_update), &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return resp;
   }
 
   v1::PostUpdateRequest UpdateRequest(const v1::Incident& inc, const std::string& message) {
-    v1::PostUpdateRequest req;
-    req.set_incident_ref(inc.ref());
-    req.set_expected_version(inc.version());
-    req.set_idempotency_key(NewKey());
-    req.set_author("bob");
+    auto req = Guarded<v1::PostUpdateRequest>(inc, "bob");
     req.mutable_update()->set_message(message);
     req.mutable_update()->set_state(inc.state());
     req.mutable_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
     if (inc.severity() == v1::SEVERITY_SEV1) {
-      SetTs(clock_.Now() + absl::Minutes(29), req.mutable_update()->mutable_next_update_at());
+      SetSeconds(clock_.Now() + absl::Minutes(29), req.mutable_update()->mutable_next_update_at());
     }
     return req;
-  }
-
-  grpc::Status Post(const v1::PostUpdateRequest& req, v1::WriteIncidentResponse* resp) {
-    grpc::ClientContext ctx;
-    return stub_->PostUpdate(&ctx, req, resp);
-  }
-
-  v1::Incident Get(const std::string& ref) {
-    grpc::ClientContext ctx;
-    v1::GetIncidentRequest req;
-    req.set_incident_ref(ref);
-    v1::Incident inc;
-    grpc::Status s = stub_->GetIncident(&ctx, req, &inc);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return inc;
   }
 
   grpc::Status Lint(const v1::LintUpdateRequest& req, v1::LintUpdateResponse* resp) {
@@ -143,12 +109,6 @@ class LintServiceTest : public ::testing::Test {
     grpc::ClientContext ctx;
     return stub_->FillTemplate(&ctx, req, resp);
   }
-
-  TestDatabase db_;
-  FakeClock clock_;
-  CommsTestServer server_;
-  std::unique_ptr<v1::IncidentService::Stub> stub_;
-  int keys_ = 0;
 };
 
 TEST_F(LintServiceTest, LintUpdateNamesTheThreeProblemsOfTheIssueExample) {
@@ -353,11 +313,7 @@ TEST_F(LintServiceTest, ThirdPartyConfirmedIsStoredReturnedAndAudited) {
 
   // The resolution records it the same way.
   clock_.Advance(absl::Minutes(5));
-  v1::ResolveIncidentRequest res;
-  res.set_incident_ref(inc.ref());
-  res.set_expected_version(resp.incident().version());
-  res.set_idempotency_key(NewKey());
-  res.set_author("alice");
+  auto res = Guarded<v1::ResolveIncidentRequest>(inc, "alice", resp.incident().version());
   res.set_message(
       "Resolved: checkout works normally again. The failures were caused by an outage at AWS in "
       "one region, which they have fixed. We know this stopped many of you from completing "
@@ -389,11 +345,7 @@ TEST_F(LintServiceTest, ASev3UpdateWithErrorsIsPostedWithWarningsStored) {
 TEST_F(LintServiceTest, AWeakResolutionIsRejectedAndTheResolvingTemplatePasses) {
   v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
   clock_.Advance(absl::Minutes(20));
-  v1::ResolveIncidentRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(inc.version());
-  req.set_idempotency_key(NewKey());
-  req.set_author("alice");
+  auto req = Guarded<v1::ResolveIncidentRequest>(inc, "alice");
   req.set_message("Resolved.");
   grpc::ClientContext ctx;
   v1::WriteIncidentResponse resp;
@@ -433,11 +385,7 @@ TEST_F(LintServiceTest, AResolvingTemplateWithPlaceholdersLeftIsRefusedEvenOnASe
   EXPECT_TRUE(HasRule(filled.lint_findings(), "unfilled-placeholder", v1::LINT_LEVEL_ERROR))
       << Rules(filled.lint_findings());
 
-  v1::ResolveIncidentRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(inc.version());
-  req.set_idempotency_key(NewKey());
-  req.set_author("alice");
+  auto req = Guarded<v1::ResolveIncidentRequest>(inc, "alice");
   req.set_message(filled.message());
   grpc::ClientContext ctx;
   v1::WriteIncidentResponse resp;
@@ -568,7 +516,7 @@ TEST_F(LintServiceTest, FillTemplateRejectsBadInput) {
   EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(HasViolation(e, "tone", "is required")) << e.message;
   fill.set_tone(v1::TEMPLATE_TONE_UPDATING);
-  SetTs(clock_.Now() + absl::Hours(2), fill.mutable_next_update_at());
+  SetSeconds(clock_.Now() + absl::Hours(2), fill.mutable_next_update_at());
   e = Describe(Fill(fill, &filled));
   EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(HasViolation(e, "next_update_at", "beyond the SEV-1 cadence")) << e.message;

@@ -11,41 +11,19 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "libs/pgstore/migrator.h"
-#include "tests/support/comms_test_server.h"
-#include "tests/support/pg_cluster.h"
+#include "tests/support/comms_client_test.h"
 
 namespace statuscast {
 namespace {
 
 using testing::At;
-using testing::CommsTestServer;
 using testing::Describe;
 
-v1::DeclareIncidentRequest Sev3(const std::string& key) {
-  v1::DeclareIncidentRequest req;
-  req.set_title("Search is slow");
-  req.set_severity(v1::SEVERITY_SEV3);
-  req.add_affected_components()->set_name("search");
-  req.set_author("alice");
-  req.set_idempotency_key(key);
-  return req;
-}
-
 TEST(PostgresRestartTest, CallsFailUnavailableWhileDownAndRecoverWhenBack) {
-  testing::OwnPgCluster pg;
-  ASSERT_TRUE(pg.ok());
-  ASSERT_TRUE(ApplyMigrations(pg.url(), EmbeddedMigrations()).ok());
-  FakeClock clock(At(9, 0));
-  CommsTestServer server(pg.url(), clock);
-  auto stub = server.NewStub();
-  {
-    grpc::ClientContext ctx;
-    v1::CreateComponentRequest req;
-    req.set_name("search");
-    v1::Component c;
-    ASSERT_TRUE(stub->CreateComponent(&ctx, req, &c).ok());
-  }
+  testing::OwnClusterComms comms(At(9, 0), "search");
+  ASSERT_TRUE(comms.ok());
+  testing::OwnPgCluster& pg = comms.pg();
+  v1::IncidentService::Stub* stub = &comms.stub();
   // A watcher that stays connected across the outage.
   grpc::ClientContext watch_ctx;
   watch_ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
@@ -58,7 +36,7 @@ TEST(PostgresRestartTest, CallsFailUnavailableWhileDownAndRecoverWhenBack) {
   {
     grpc::ClientContext ctx;
     v1::WriteIncidentResponse r;
-    auto err = Describe(stub->DeclareIncident(&ctx, Sev3("during-outage"), &r));
+    auto err = Describe(stub->DeclareIncident(&ctx, testing::SearchIsSlow("during-outage"), &r));
     EXPECT_EQ(err.code, grpc::StatusCode::UNAVAILABLE);
     EXPECT_NE(err.message.find("PostgreSQL is unreachable"), std::string::npos) << err.message;
   }
@@ -69,7 +47,7 @@ TEST(PostgresRestartTest, CallsFailUnavailableWhileDownAndRecoverWhenBack) {
   grpc::Status s;
   for (int attempt = 0; attempt < 20; ++attempt) {
     grpc::ClientContext ctx;
-    s = stub->DeclareIncident(&ctx, Sev3("after-restart"), &declared);
+    s = stub->DeclareIncident(&ctx, testing::SearchIsSlow("after-restart"), &declared);
     if (s.ok()) break;
     ASSERT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
     absl::SleepFor(absl::Milliseconds(250));

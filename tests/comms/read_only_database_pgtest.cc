@@ -9,27 +9,14 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "libs/pgstore/migrator.h"
 #include "libs/pgstore/pg_pool.h"
-#include "tests/support/comms_test_server.h"
-#include "tests/support/pg_cluster.h"
+#include "tests/support/comms_client_test.h"
 
 namespace statuscast {
 namespace {
 
 using testing::At;
-using testing::CommsTestServer;
 using testing::Describe;
-
-v1::DeclareIncidentRequest Sev3(const std::string& key) {
-  v1::DeclareIncidentRequest req;
-  req.set_title("Search is slow");
-  req.set_severity(v1::SEVERITY_SEV3);
-  req.add_affected_components()->set_name("search");
-  req.set_author("alice");
-  req.set_idempotency_key(key);
-  return req;
-}
 
 std::string QueryOne(const std::string& url, const std::string& sql) {
   pqxx::connection c(url);
@@ -47,19 +34,10 @@ void AlterSystem(const std::string& url, const std::string& sql) {
 }
 
 TEST(ReadOnlyDatabaseTest, WritesFailWithFailedPreconditionAndNothingIsWrittenUntilWritable) {
-  testing::OwnPgCluster pg;
-  ASSERT_TRUE(pg.ok());
-  ASSERT_TRUE(ApplyMigrations(pg.url(), EmbeddedMigrations()).ok());
-  FakeClock clock(At(9, 0));
-  CommsTestServer server(pg.url(), clock);
-  auto stub = server.NewStub();
-  {
-    grpc::ClientContext ctx;
-    v1::CreateComponentRequest req;
-    req.set_name("search");
-    v1::Component c;
-    ASSERT_TRUE(stub->CreateComponent(&ctx, req, &c).ok());
-  }
+  testing::OwnClusterComms comms(At(9, 0), "search");
+  ASSERT_TRUE(comms.ok());
+  testing::OwnPgCluster& pg = comms.pg();
+  v1::IncidentService::Stub* stub = &comms.stub();
   const std::string log_before = QueryOne(pg.url(), "SELECT count(*) FROM change_log");
 
   // As an operator (or a failover to a standby) would make it: every
@@ -70,7 +48,7 @@ TEST(ReadOnlyDatabaseTest, WritesFailWithFailedPreconditionAndNothingIsWrittenUn
   for (int attempt = 0; attempt < 20; ++attempt) {
     grpc::ClientContext ctx;
     v1::WriteIncidentResponse r;
-    err = Describe(stub->DeclareIncident(&ctx, Sev3("while-read-only"), &r));
+    err = Describe(stub->DeclareIncident(&ctx, testing::SearchIsSlow("while-read-only"), &r));
     if (err.code != grpc::StatusCode::OK) break;
     absl::SleepFor(absl::Milliseconds(100));
   }
@@ -90,7 +68,7 @@ TEST(ReadOnlyDatabaseTest, WritesFailWithFailedPreconditionAndNothingIsWrittenUn
   v1::WriteIncidentResponse declared;
   for (int attempt = 0; attempt < 20; ++attempt) {
     grpc::ClientContext ctx;
-    s = stub->DeclareIncident(&ctx, Sev3("after-writable"), &declared);
+    s = stub->DeclareIncident(&ctx, testing::SearchIsSlow("after-writable"), &declared);
     if (s.ok()) break;
     absl::SleepFor(absl::Milliseconds(100));
   }

@@ -42,9 +42,12 @@ def read(path):
         return f.read()
 
 
-# Variables a service reads: the names in ApplyEnvironmentToFlags in its main.cc.
+# Variables a service reads: the "(env NAME)" its flags' help in main.cc names
+# (ApplyEnvironmentNamedInHelp sets each flag from that variable). Adjacent
+# string literals are joined first: a help text may break across lines.
 def env_names(root, service):
-    return set(re.findall(r'"(STATUSCAST_[A-Z0-9_]+)"', read(f"{root}/services/{service}/main.cc")))
+    source = re.sub(r'"\s*\n\s*"', "", read(f"{root}/services/{service}/main.cc"))
+    return set(re.findall(r"\(env (STATUSCAST_[A-Z0-9_]+)[),]", source))
 
 
 BINARY_SERVICE = {"statuscast-comms": "comms", "statuscast-banner": "banner"}

@@ -1,0 +1,271 @@
+#include "tests/support/memory_incident_store.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "libs/base/field_violations.h"
+
+namespace statuscast::testing {
+namespace {
+
+absl::Status NoIncident(const std::string& ref) {
+  return absl::NotFoundError(absl::StrCat(
+      "no incident ", ref, " (references look like INC-12; statuscastctl list shows them)"));
+}
+
+// What PostgreSQL's incidents row holds: no timeline.
+Incident Header(Incident i) {
+  i.updates.clear();
+  i.severity_changes.clear();
+  i.postmortem.reset();
+  return i;
+}
+
+int StatusRank(ComponentStatus s) {
+  switch (s) {
+    case ComponentStatus::kMajorOutage:
+      return 5;
+    case ComponentStatus::kPartialOutage:
+      return 4;
+    case ComponentStatus::kDegradedPerformance:
+      return 3;
+    case ComponentStatus::kUnderMaintenance:
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+// The incident as a read returns it.
+Incident Read(const MemoryIncidentStore::State& s, const Incident& header, bool with_timeline) {
+  Incident out = header;
+  if (auto p = s.postmortems.find(out.id); p != s.postmortems.end()) out.postmortem = p->second;
+  if (with_timeline) {
+    for (const auto& [id, u] : s.updates) {
+      if (id == out.id) out.updates.push_back(u);
+    }
+    for (const auto& [id, c] : s.severity_changes) {
+      if (id == out.id) out.severity_changes.push_back(c);
+    }
+  }
+  return out;
+}
+
+class MemoryTransaction : public StoreTransaction {
+ public:
+  explicit MemoryTransaction(MemoryIncidentStore::State& s) : s_(s) {}
+
+  absl::StatusOr<absl::optional<IdempotentResult>> FindIdempotent(
+      const std::string& key) override {
+    auto it = s_.idempotency.find(key);
+    if (it == s_.idempotency.end()) return absl::optional<IdempotentResult>();
+    return absl::optional<IdempotentResult>(it->second);
+  }
+
+  absl::StatusOr<Incident> LockIncident(const std::string& ref) override {
+    auto it = s_.incidents.find(ref);
+    if (it == s_.incidents.end()) return NoIncident(ref);
+    return Read(s_, it->second, false);
+  }
+
+  absl::Status CheckComponentsExist(const std::vector<AffectedComponent>& affected,
+                                    const std::string& field) override {
+    FieldViolations v;
+    for (size_t i = 0; i < affected.size(); ++i) {
+      const bool known = std::any_of(s_.components.begin(), s_.components.end(),
+                                     [&](const Component& c) { return c.name == affected[i].name; });
+      if (!known) {
+        v.Add(absl::StrCat(field, "[", i, "].name"),
+              absl::StrCat("no component named \"", affected[i].name,
+                           "\"; create it first (statuscastctl components create ",
+                           affected[i].name, ")"));
+      }
+    }
+    return v.ToStatus();
+  }
+
+  absl::Status InsertIncident(Incident& incident) override {
+    incident.id = static_cast<int64_t>(s_.refs.size()) + 1;
+    incident.ref = absl::StrCat("INC-", incident.id);
+    s_.refs[incident.id] = incident.ref;
+    s_.incidents[incident.ref] = Header(incident);
+    return absl::OkStatus();
+  }
+
+  absl::Status SaveIncident(const Incident& incident) override {
+    auto it = s_.refs.find(incident.id);
+    if (it == s_.refs.end()) return NoIncident(incident.ref);
+    s_.incidents[it->second] = Header(incident);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<int64_t> InsertUpdate(int64_t incident_id, const Update& update,
+                                       const std::string&) override {
+    Update u = update;
+    u.id = static_cast<int64_t>(s_.updates.size()) + 1;
+    s_.updates.emplace_back(incident_id, u);
+    return u.id;
+  }
+
+  absl::Status InsertSeverityChange(int64_t incident_id, const SeverityChange& c) override {
+    s_.severity_changes.emplace_back(incident_id, c);
+    return absl::OkStatus();
+  }
+
+  absl::Status SavePostmortem(int64_t incident_id, const Postmortem& p) override {
+    s_.postmortems[incident_id] = p;
+    return absl::OkStatus();
+  }
+
+  absl::Status InsertComponent(Component& component) override {
+    for (const Component& c : s_.components) {
+      if (c.name == component.name) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("a component named \"", component.name, "\" already exists"));
+      }
+    }
+    s_.components.push_back(component);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<int64_t> Record(const MutationRecord& m) override {
+    ChangeRecord c;
+    c.sequence = static_cast<int64_t>(s_.changes.size()) + 1;
+    c.kind = m.kind;
+    c.incident_ref = m.incident_ref;
+    c.update_id = m.update_id;
+    c.component_name = m.component_name;
+    c.actor = m.actor;
+    c.at = m.at;
+    c.summary = m.summary;
+    s_.changes.push_back(c);
+    s_.audit.push_back(m);
+    if (!m.idempotency_key.empty()) {
+      IdempotentResult r;
+      r.operation = m.kind;
+      r.fingerprint = m.fingerprint;
+      r.incident_ref = m.incident_ref;
+      r.update_id = m.update_id;
+      r.sequence = c.sequence;
+      s_.idempotency[m.idempotency_key] = r;
+    }
+    return c.sequence;
+  }
+
+ private:
+  MemoryIncidentStore::State& s_;
+};
+
+}  // namespace
+
+absl::Status MemoryIncidentStore::RunInTransaction(
+    const std::function<absl::Status(StoreTransaction&)>& fn) {
+  absl::MutexLock lock(&mu_);
+  if (fail_next_ > 0) {
+    --fail_next_;
+    return absl::UnavailableError("the in-memory store was told to fail this transaction");
+  }
+  State copy = state_;
+  MemoryTransaction tx(copy);
+  absl::Status s = fn(tx);
+  if (s.ok()) state_ = std::move(copy);
+  return s;
+}
+
+absl::StatusOr<Incident> MemoryIncidentStore::GetIncident(const std::string& ref,
+                                                          bool with_timeline) {
+  absl::MutexLock lock(&mu_);
+  auto it = state_.incidents.find(ref);
+  if (it == state_.incidents.end()) return NoIncident(ref);
+  return Read(state_, it->second, with_timeline);
+}
+
+absl::StatusOr<Update> MemoryIncidentStore::GetUpdate(int64_t update_id) {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [incident_id, u] : state_.updates) {
+    if (u.id == update_id) return u;
+  }
+  return absl::NotFoundError(absl::StrCat("no update ", update_id));
+}
+
+absl::StatusOr<IncidentPage> MemoryIncidentStore::ListIncidents(const IncidentQuery& q) {
+  absl::MutexLock lock(&mu_);
+  std::vector<Incident> matching;
+  for (const auto& [ref, i] : state_.incidents) {
+    const bool resolved = i.state == IncidentState::kResolved;
+    if (q.openness == IncidentQuery::Openness::kOpen && resolved) continue;
+    if (q.openness == IncidentQuery::Openness::kClosed && !resolved) continue;
+    if (!q.states.empty() && std::find(q.states.begin(), q.states.end(), i.state) == q.states.end()) {
+      continue;
+    }
+    if (!q.severities.empty() &&
+        std::find(q.severities.begin(), q.severities.end(), i.severity) == q.severities.end()) {
+      continue;
+    }
+    if (q.started_after && i.confirmed_start < *q.started_after) continue;
+    if (q.started_before && i.confirmed_start >= *q.started_before) continue;
+    if (q.after_start && std::make_tuple(i.confirmed_start, i.id) >=
+                             std::make_tuple(*q.after_start, q.after_id)) {
+      continue;
+    }
+    matching.push_back(Read(state_, i, false));
+  }
+  std::sort(matching.begin(), matching.end(), [](const Incident& a, const Incident& b) {
+    return std::make_tuple(a.confirmed_start, a.id) > std::make_tuple(b.confirmed_start, b.id);
+  });
+  IncidentPage page;
+  for (Incident& i : matching) {
+    if (static_cast<int>(page.incidents.size()) == q.page_size) {
+      page.has_more = true;
+      break;
+    }
+    page.incidents.push_back(std::move(i));
+  }
+  return page;
+}
+
+absl::StatusOr<std::vector<Component>> MemoryIncidentStore::ListComponents() {
+  absl::MutexLock lock(&mu_);
+  std::vector<Component> out = state_.components;
+  for (Component& c : out) {
+    c.status = ComponentStatus::kOperational;
+    for (const auto& [ref, i] : state_.incidents) {
+      if (i.state == IncidentState::kResolved) continue;
+      for (const AffectedComponent& a : i.affected) {
+        if (a.name == c.name && StatusRank(a.status) > StatusRank(c.status)) c.status = a.status;
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Component& a, const Component& b) {
+    return std::tie(a.group, a.name) < std::tie(b.group, b.name);
+  });
+  return out;
+}
+
+absl::StatusOr<std::vector<ChangeRecord>> MemoryIncidentStore::ReadChanges(int64_t after,
+                                                                         int limit) {
+  absl::MutexLock lock(&mu_);
+  std::vector<ChangeRecord> out;
+  for (const ChangeRecord& c : state_.changes) {
+    if (c.sequence > after && static_cast<int>(out.size()) < limit) out.push_back(c);
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> MemoryIncidentStore::HeadSequence() {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int64_t>(state_.changes.size());
+}
+
+std::vector<MutationRecord> MemoryIncidentStore::Audit() const {
+  absl::MutexLock lock(&mu_);
+  return state_.audit;
+}
+
+void MemoryIncidentStore::FailNextTransactions(int n) {
+  absl::MutexLock lock(&mu_);
+  fail_next_ = n;
+}
+
+}  // namespace statuscast::testing
