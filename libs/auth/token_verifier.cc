@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/auth/token_secret.h"
+#include "libs/base/time_text.h"
 
 namespace statuscast {
 namespace {
@@ -14,10 +15,6 @@ namespace {
 constexpr char kHowToGetOne[] =
     "; statuscastctl: set STATUSCAST_TOKEN or --token; create a token with "
     "`statuscastctl token create` or `statuscast-comms --create_token=NAME`";
-
-std::string Utc(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", t, absl::UTCTimeZone());
-}
 
 }  // namespace
 
@@ -95,12 +92,12 @@ absl::StatusOr<Principal> TokenVerifier::Authenticate(absl::string_view authoriz
         absl::StrCat("cannot check the token now; retry: ", t.status().message()));
   }
   if (t->revoked_at) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("token \"", t->name, "\" was revoked at ", Utc(*t->revoked_at), kHowToGetOne));
+    return absl::UnauthenticatedError(absl::StrCat("token \"", t->name, "\" was revoked at ",
+                                                   FormatUtc(*t->revoked_at), kHowToGetOne));
   }
   if (now >= t->expires_at) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("token \"", t->name, "\" expired at ", Utc(t->expires_at), kHowToGetOne));
+    return absl::UnauthenticatedError(absl::StrCat("token \"", t->name, "\" expired at ",
+                                                   FormatUtc(t->expires_at), kHowToGetOne));
   }
   Principal p{t->name, t->scope, true};
   absl::MutexLock lock(&mu_);

@@ -3,8 +3,8 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/str_cat.h"
+#include "libs/base/fingerprint.h"
 #include "libs/base/proto_time.h"
-#include "libs/incident/incident_commands.h"
 #include "statuscast/v1/banner.pb.h"
 
 namespace statuscast {

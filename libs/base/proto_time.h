@@ -38,6 +38,10 @@ inline absl::optional<absl::Time> TimeFromProto(const google::protobuf::Timestam
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
+inline absl::Duration DurationFromProto(const google::protobuf::Duration& d) {
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
 }  // namespace statuscast
 
 #endif  // STATUSCAST_LIBS_BASE_PROTO_TIME_H_

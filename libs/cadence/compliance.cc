@@ -3,17 +3,10 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "libs/base/time_text.h"
 
 namespace statuscast {
 namespace {
-
-std::string ShortDuration(absl::Duration d) {
-  if (d < absl::ZeroDuration()) d = -d;
-  int64_t minutes = absl::ToInt64Minutes(d + absl::Seconds(30));
-  if (minutes < 1) return absl::StrCat(absl::ToInt64Seconds(d), "s");
-  if (minutes < 60) return absl::StrCat(minutes, "m");
-  return absl::StrCat(minutes / 60, "h", minutes % 60 == 0 ? "" : absl::StrCat(minutes % 60, "m"));
-}
 
 int Index(Severity s) {
   int i = static_cast<int>(s);
@@ -30,19 +23,15 @@ const char* PromiseStatusName(PromiseStatus s) {
   }
 }
 
-std::string FormatUtcMinute(absl::Time t, bool with_date) {
-  return absl::FormatTime(with_date ? "%Y-%m-%d %H:%M UTC" : "%H:%M UTC", t, absl::UTCTimeZone());
-}
-
 std::string DescribePromise(const PromiseEntry& p, absl::Time now) {
-  std::string out = absl::StrCat("promised ", FormatUtcMinute(p.due));
+  std::string out = absl::StrCat("promised ", FormatUtcClock(p.due));
   switch (p.status) {
     case PromiseStatus::kKept:
-      absl::StrAppend(&out, ", posted ", FormatUtcMinute(*p.kept_at));
+      absl::StrAppend(&out, ", posted ", FormatUtcClock(*p.kept_at));
       break;
     case PromiseStatus::kMissed:
       if (p.kept_at) {
-        absl::StrAppend(&out, " MISSED (posted ", FormatUtcMinute(*p.kept_at), ", ",
+        absl::StrAppend(&out, " MISSED (posted ", FormatUtcClock(*p.kept_at), ", ",
                         ShortDuration(p.lateness), " late)");
       } else {
         absl::StrAppend(&out, " OVERDUE by ", ShortDuration(now - p.due));

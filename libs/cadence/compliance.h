@@ -110,8 +110,6 @@ struct ComplianceTotals {
 
 ComplianceTotals Summarize(const std::vector<IncidentCompliance>& incidents);
 
-// "14:30 UTC" (or "2026-11-27 14:30 UTC" when `with_date`).
-std::string FormatUtcMinute(absl::Time t, bool with_date = false);
 // "promised 14:30 UTC, posted 14:28 UTC" / "... MISSED (posted 14:41 UTC, 11m late)" /
 // "... due in 12m" / "... OVERDUE by 4m".
 std::string DescribePromise(const PromiseEntry& p, absl::Time now);

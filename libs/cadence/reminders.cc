@@ -1,6 +1,7 @@
 #include "libs/cadence/reminders.h"
 
 #include "absl/strings/str_cat.h"
+#include "libs/base/time_text.h"
 #include "libs/cadence/compliance.h"
 
 namespace statuscast {
@@ -31,11 +32,11 @@ std::vector<PlannedReminder> PlanReminders(const Incident& incident, absl::Time 
     if (now > due + policy.promise_grace) {
       out.push_back({ReminderKind::kFirstLate, due,
                      absl::StrCat(who, "the first customer communication is LATE: it was due by ",
-                                  FormatUtcMinute(due), " (", Minutes(now - due), " ago)")});
+                                  FormatUtcClock(due), " (", Minutes(now - due), " ago)")});
     } else if (now >= due - lead) {
       out.push_back({ReminderKind::kFirstDueSoon, due,
                      absl::StrCat(who, "the first customer communication is due by ",
-                                  FormatUtcMinute(due), " (in ", Minutes(due - now), ")")});
+                                  FormatUtcClock(due), " (in ", Minutes(due - now), ")")});
     }
     return out;
   }
@@ -43,12 +44,12 @@ std::vector<PlannedReminder> PlanReminders(const Incident& incident, absl::Time 
   const absl::Time due = *incident.next_update_at;
   if (now > due + policy.promise_grace) {
     out.push_back({ReminderKind::kMissed, due,
-                   absl::StrCat(who, "the promised update of ", FormatUtcMinute(due),
+                   absl::StrCat(who, "the promised update of ", FormatUtcClock(due),
                                 " was MISSED (", Minutes(now - due),
                                 " ago); post now, even with no progress")});
   } else if (now >= due - lead) {
     out.push_back({ReminderKind::kDueSoon, due,
-                   absl::StrCat(who, "next update due by ", FormatUtcMinute(due), " (in ",
+                   absl::StrCat(who, "next update due by ", FormatUtcClock(due), " (in ",
                                 Minutes(std::max(due - now, absl::ZeroDuration())), ")")});
   }
   return out;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "libs/base/field_violations.h"
+#include "libs/base/fingerprint.h"
 #include "libs/base/status_macros.h"
 #include "libs/base/text_limits.h"
 
@@ -118,22 +119,6 @@ void NoteBannerOnlyUpdate(const Incident& inc, Update& u) {
 }
 
 }  // namespace
-
-std::string Fingerprint(const std::vector<std::string>& fields) {
-  // FNV-1a over length-prefixed fields: stable across processes and builds.
-  uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](unsigned char c) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  };
-  for (const std::string& field : fields) {
-    for (char c : absl::StrCat(field.size(), ":")) mix(static_cast<unsigned char>(c));
-    for (char c : field) mix(static_cast<unsigned char>(c));
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 absl::Time IncidentCommands::Now() const {
   // The database keeps microseconds; so does everything we return.
@@ -430,10 +415,10 @@ absl::Status IncidentCommands::LintPosted(const Incident& inc, IncidentState sta
   in.message = u.message;
   in.banner_text = banner_text;
   in.phase = PhaseFor(u.kind);
-  in.severity = static_cast<lint::Severity>(inc.severity);
-  in.state_before = static_cast<lint::State>(state_before);
-  in.state_after = static_cast<lint::State>(u.state);
-  for (Channel c : u.channels) in.channels.push_back(static_cast<lint::Channel>(c));
+  in.severity = inc.severity;
+  in.state_before = state_before;
+  in.state_after = u.state;
+  in.channels = u.channels;
   in.third_party_confirmed = third_party_confirmed;
   in.next_update_at = u.next_update_at;
   in.affected_components = ComponentNames(inc.affected);
@@ -490,19 +475,22 @@ absl::StatusOr<std::vector<lint::Finding>> IncidentCommands::LintDraft(
     v.Add("banner_text", absl::StrCat("is ", in.banner_text.size(), " bytes; the limit is ",
                                       lint::kMaxLintTextBytes));
   }
+  if (in.affected_components.size() > kMaxLintComponents) {
+    v.Add("affected_components", absl::StrCat("lists more than ", kMaxLintComponents));
+  }
   if (incident_ref.size() > 64) v.Add("incident_ref", "is not an incident reference (like INC-12)");
   RETURN_IF_ERROR(v.ToStatus());
   if (!incident_ref.empty()) {
     ASSIGN_OR_RETURN(Incident inc, store_.GetIncident(incident_ref, false));
     if (in.severity == lint::Severity::kUnspecified) {
-      in.severity = static_cast<lint::Severity>(inc.severity);
+      in.severity = inc.severity;
     }
     if (in.state_before == lint::State::kUnspecified) {
-      in.state_before = static_cast<lint::State>(inc.state);
+      in.state_before = inc.state;
     }
     // An update that names no state keeps the incident's (while open).
     if (in.state_after == lint::State::kUnspecified && inc.state != IncidentState::kResolved) {
-      in.state_after = static_cast<lint::State>(inc.state);
+      in.state_after = inc.state;
     }
     if (in.affected_components.empty()) in.affected_components = ComponentNames(inc.affected);
     if (in.phase == lint::Phase::kUnspecified) {
@@ -517,6 +505,7 @@ absl::StatusOr<std::vector<lint::Finding>> IncidentCommands::LintDraft(
 absl::StatusOr<FilledUpdate> IncidentCommands::FillTemplate(
     const std::string& incident_ref, lint::Tone tone, absl::optional<absl::Time> next_update_at,
     const lint::TemplateInput& extras) {
+  RETURN_IF_ERROR(lint::CheckTemplateSentences(extras));
   if (incident_ref.empty()) return InvalidField("incident_ref", "is required (e.g. INC-12)");
   // The timeline too: a no-progress update keeps the banner text shown now.
   ASSIGN_OR_RETURN(Incident inc, store_.GetIncident(incident_ref, true));
@@ -531,10 +520,10 @@ absl::StatusOr<FilledUpdate> IncidentCommands::FillTemplate(
     }
   }
   in.title = inc.title;
-  in.severity = static_cast<lint::Severity>(inc.severity);
+  in.severity = inc.severity;
   in.state = inc.state == IncidentState::kResolved || inc.state == IncidentState::kUnspecified
                  ? lint::State::kInvestigating
-                 : static_cast<lint::State>(inc.state);
+                 : inc.state;
   in.affected_components = ComponentNames(inc.affected);
   in.next_update_at.reset();
   absl::optional<absl::Duration> cadence = rules_.policy().IntervalFor(inc.severity);
@@ -575,12 +564,24 @@ absl::StatusOr<IncidentPage> IncidentCommands::ListIncidents(IncidentQuery query
                                                              const std::string& page_token,
                                                              std::string* next_page_token) {
   FieldViolations v;
+  if (query.states.size() > 4) v.Add("states", "lists more than the four states");
+  if (query.severities.size() > 3) v.Add("severities", "lists more than the three severities");
+  for (IncidentState s : query.states) {
+    if (!IsKnown(s) || s == IncidentState::kUnspecified) v.Add("states", "holds an unknown state");
+  }
+  for (Severity s : query.severities) {
+    if (!IsKnown(s) || s == Severity::kUnspecified) {
+      v.Add("severities", "holds an unknown severity");
+    }
+  }
   if (query.page_size == 0) query.page_size = 50;
   if (query.page_size < 1 || query.page_size > 200) v.Add("page_size", "must be 1..200");
   if (query.started_after && query.started_before && *query.started_after >= *query.started_before) {
     v.Add("started_before", "must be after started_after");
   }
-  if (!page_token.empty()) {
+  if (page_token.size() > kMaxPageTokenBytes) {
+    v.Add("page_token", "is too long");
+  } else if (!page_token.empty()) {
     std::string raw;
     std::vector<std::string> parts;
     int64_t micros = 0;

@@ -67,6 +67,11 @@ struct FilledUpdate {
   std::vector<lint::Finding> findings;
 };
 
+// A draft linted on request names at most this many affected components.
+inline constexpr size_t kMaxLintComponents = 200;
+// Page tokens this service issues are shorter than this.
+inline constexpr size_t kMaxPageTokenBytes = 200;
+
 class IncidentCommands {
  public:
   // `linter` null: updates are not linted, and LintDraft and FillTemplate's
@@ -105,7 +110,8 @@ class IncidentCommands {
   // state before (and after, when the update keeps the state), affected
   // components, and the phase (first communication or not). NOT_FOUND for an
   // unknown incident; INVALID_ARGUMENT (field "message" or "banner_text") for
-  // a text over lint::kMaxLintTextBytes; FAILED_PRECONDITION without a linter.
+  // a text over lint::kMaxLintTextBytes, ("affected_components") for more
+  // than kMaxLintComponents names; FAILED_PRECONDITION without a linter.
   absl::StatusOr<std::vector<lint::Finding>> LintDraft(const std::string& incident_ref,
                                                        lint::LintInput input);
 
@@ -114,11 +120,15 @@ class IncidentCommands {
   // must be in the future and within the cadence. `extras` supplies the
   // optional sentences (learned, what_happened, impact, prevention). The
   // template follows the incident's state, and no_progress keeps the banner
-  // text of the last update that went to the in-app banner.
+  // text of the last update that went to the in-app banner. INVALID_ARGUMENT
+  // for an optional sentence over lint::kMaxTemplateSentenceBytes.
   absl::StatusOr<FilledUpdate> FillTemplate(const std::string& incident_ref, lint::Tone tone,
                                             absl::optional<absl::Time> next_update_at,
                                             const lint::TemplateInput& extras);
   // `page_token` is from a previous page's next_page_token; empty at start.
+  // INVALID_ARGUMENT for unknown or unspecified states and severities in
+  // `query` (or more of them than there are), a page size outside 1..200, a
+  // page token this service did not issue (or longer than kMaxPageTokenBytes).
   absl::StatusOr<IncidentPage> ListIncidents(IncidentQuery query, const std::string& page_token,
                                              std::string* next_page_token);
 
@@ -154,10 +164,6 @@ class IncidentCommands {
   const lint::Linter* const linter_;
   const LintPolicy lint_policy_;
 };
-
-// A stable fingerprint of a request's fields, to tell a retry from a
-// different request under the same idempotency key.
-std::string Fingerprint(const std::vector<std::string>& fields);
 
 }  // namespace statuscast
 

@@ -8,13 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "libs/base/field_violations.h"
 #include "libs/base/text_limits.h"
+#include "libs/base/time_text.h"
 
 namespace statuscast {
 namespace {
-
-std::string FormatUtc(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", t, absl::UTCTimeZone());
-}
 
 void CheckString(const std::string& value, const std::string& field, size_t max, bool required,
                  bool multiline, FieldViolations& v) {

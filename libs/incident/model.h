@@ -1,7 +1,5 @@
-// The incident record as the domain sees it: plain values, no I/O.
-//
-// Enum values match statuscast.v1 (proto/statuscast/v1/incident.proto) one to
-// one, so the gRPC adapter converts with a cast.
+// The incident record as the domain sees it: plain values, no I/O. Its words
+// (Severity, IncidentState, Channel, ...) are libs/vocabulary/vocabulary.h.
 #ifndef STATUSCAST_LIBS_INCIDENT_MODEL_H_
 #define STATUSCAST_LIBS_INCIDENT_MODEL_H_
 
@@ -12,47 +10,11 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "libs/lint/linter.h"
+#include "libs/vocabulary/vocabulary.h"
 
 namespace statuscast {
 
-enum class Severity { kUnspecified = 0, kSev1 = 1, kSev2 = 2, kSev3 = 3 };
-enum class IncidentState {
-  kUnspecified = 0,
-  kInvestigating = 1,
-  kIdentified = 2,
-  kMonitoring = 3,
-  kResolved = 4
-};
-enum class ComponentStatus {
-  kUnspecified = 0,
-  kOperational = 1,
-  kDegradedPerformance = 2,
-  kPartialOutage = 3,
-  kMajorOutage = 4,
-  kUnderMaintenance = 5
-};
-enum class Channel { kUnspecified = 0, kInAppBanner = 1, kStatusPage = 2, kPublic = 3 };
-enum class UpdateKind {
-  kUnspecified = 0,
-  kFirst = 1,
-  kProgress = 2,
-  kNoProgress = 3,
-  kResolution = 4,
-  kReopen = 5
-};
 enum class PromiseOutcome { kUnspecified = 0, kNone = 1, kKept = 2, kLate = 3 };
-
-// "SEV-1", "investigating", "major_outage", "in_app_banner": the names users see.
-const char* SeverityName(Severity s);
-const char* StateName(IncidentState s);
-const char* ComponentStatusName(ComponentStatus s);
-const char* ChannelName(Channel c);
-const char* UpdateKindName(UpdateKind k);
-// Parse the names above (also "sev1", "1"); false when unknown.
-bool ParseSeverity(const std::string& text, Severity* out);
-bool ParseState(const std::string& text, IncidentState* out);
-bool ParseComponentStatus(const std::string& text, ComponentStatus* out);
-bool ParseChannel(const std::string& text, Channel* out);
 
 // Whether an update on `channels` shows on the status page, the canonical
 // record (status_page or public). Only such an update keeps or makes a

@@ -616,10 +616,6 @@ absl::StatusOr<std::vector<Finding>> Linter::Lint(const LintInput& in) const {
   return out;
 }
 
-std::string FormatUtcClock(absl::Time t) {
-  return absl::FormatTime("%H:%M UTC", t, absl::UTCTimeZone());
-}
-
 bool HasError(const std::vector<Finding>& findings) {
   for (const Finding& f : findings) {
     if (f.level == Level::kError) return true;

@@ -24,25 +24,22 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "libs/base/time_text.h"
+#include "libs/vocabulary/vocabulary.h"
 
 namespace statuscast {
 namespace lint {
 
 // The numeric values equal those of the statuscast.v1 enums of the same
-// names (LintLevel, LintPhase, LintField, Severity, IncidentState, Channel),
-// so conversion is a static_cast (see lint_proto.h).
+// names (LintLevel, LintPhase, LintField); the conversions are
+// libs/proto_convert/lint_proto.h.
 enum class Level { kUnspecified = 0, kInfo = 1, kWarning = 2, kError = 3 };
 enum class Phase { kUnspecified = 0, kFirst = 1, kUpdate = 2, kResolution = 3, kPostmortem = 4 };
 enum class TextField { kUnspecified = 0, kMessage = 1, kBannerText = 2 };
-enum class Severity { kUnspecified = 0, kSev1 = 1, kSev2 = 2, kSev3 = 3 };
-enum class State {
-  kUnspecified = 0,
-  kInvestigating = 1,
-  kIdentified = 2,
-  kMonitoring = 3,
-  kResolved = 4,
-};
-enum class Channel { kUnspecified = 0, kInAppBanner = 1, kStatusPage = 2, kPublic = 3 };
+// The incident's words are the domain's (libs/vocabulary/vocabulary.h).
+using Severity = statuscast::Severity;
+using State = statuscast::IncidentState;
+using Channel = statuscast::Channel;
 
 // What is linted, with the context the rules depend on. Unknown context is
 // left unspecified: rules limited to a phase, severity or state then do not
@@ -117,7 +114,7 @@ class Linter {
 absl::string_view DefaultRulesText();
 
 // "14:30 UTC": how a next-update time is stated in messages.
-std::string FormatUtcClock(absl::Time t);
+using statuscast::FormatUtcClock;
 
 // Whether `text` states the clock time `t` (to the minute, in UTC or GMT, in
 // the forms the update-missing-next-update rule accepts).

@@ -1,8 +1,11 @@
 #include "libs/lint/templates.h"
 
+#include <utility>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/base/field_violations.h"
 
 namespace statuscast {
 namespace lint {
@@ -164,6 +167,21 @@ LintInput TemplateLintInput(Tone tone, const TemplateInput& in, const FilledTemp
   li.channels = {Channel::kStatusPage};
   if (!filled.banner_text.empty()) li.channels.push_back(Channel::kInAppBanner);
   return li;
+}
+
+absl::Status CheckTemplateSentences(const TemplateInput& input) {
+  FieldViolations v;
+  for (const auto& [field, text] : std::vector<std::pair<const char*, const std::string*>>{
+           {"learned", &input.learned},
+           {"what_happened", &input.what_happened},
+           {"impact", &input.impact},
+           {"prevention", &input.prevention}}) {
+    if (text->size() > kMaxTemplateSentenceBytes) {
+      v.Add(field, absl::StrCat("is ", text->size(), " bytes; the limit is ",
+                                kMaxTemplateSentenceBytes));
+    }
+  }
+  return v.ToStatus();
 }
 
 }  // namespace lint

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
@@ -69,6 +70,13 @@ struct FilledTemplate {
 // INVALID_ARGUMENT "next_update_at: ..." when a SEV-1 or SEV-2 open-incident
 // template has no next update time.
 absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& input);
+
+// The optional sentences a caller supplies (learned, what_happened, impact,
+// prevention) are at most this many bytes each.
+inline constexpr size_t kMaxTemplateSentenceBytes = 1000;
+// INVALID_ARGUMENT naming each optional sentence over the limit
+// ("learned: is 1001 bytes; the limit is 1000").
+absl::Status CheckTemplateSentences(const TemplateInput& input);
 
 // The TemplateInput fields whose placeholder the filled `tone` would carry
 // ("what_happened", "impact", "prevention" for kResolving when empty), in

@@ -8,7 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "libs/base/field_violations.h"
 #include "libs/base/status_macros.h"
-#include "libs/lint/lint_proto.h"
+#include "libs/proto_convert/lint_proto.h"
 #include "libs/pgstore/change_log.h"
 
 namespace statuscast {

@@ -64,8 +64,4 @@ std::string SafeHttpUrl(const std::string& url) {
   return url;
 }
 
-std::string Rfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
-
 }  // namespace statuscast

@@ -17,9 +17,6 @@ std::string JsonString(const std::string& text);
 // `url` when it is an absolute http(s) URL without spaces or control
 // characters, else "" (so a "javascript:" link never reaches an href).
 std::string SafeHttpUrl(const std::string& url);
-// RFC 3339 in UTC with seconds, e.g. "2026-11-27T14:28:00Z".
-std::string Rfc3339(absl::Time t);
-
 }  // namespace statuscast
 
 #endif  // STATUSCAST_LIBS_STATUSPAGE_MARKUP_H_

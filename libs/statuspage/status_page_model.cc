@@ -5,18 +5,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/base/public_url.h"
+#include "libs/base/time_text.h"
 #include "libs/statuspage/markup.h"
 
 namespace statuscast {
 namespace {
-
-std::string ShortDuration(absl::Duration d) {
-  if (d < absl::ZeroDuration()) d = -d;
-  int64_t minutes = absl::ToInt64Minutes(d + absl::Seconds(30));
-  if (minutes < 1) return absl::StrCat(absl::ToInt64Seconds(d), "s");
-  if (minutes < 60) return absl::StrCat(minutes, "m");
-  return absl::StrCat(minutes / 60, "h", minutes % 60 == 0 ? "" : absl::StrCat(minutes % 60, "m"));
-}
 
 std::vector<PublicStateMark> StateMarks(const Incident& inc) {
   std::vector<PublicStateMark> marks;
@@ -144,14 +137,14 @@ std::string IndicatorDescription(Indicator i, bool maintenance) {
 bool IsPublicUpdate(const Update& u) { return ReachesStatusPage(u.channels); }
 
 std::string LedgerText(const PromiseEntry& p) {
-  std::string out = absl::StrCat("next update by ", FormatUtcMinute(p.due), " \xE2\x80\x94 ");
+  std::string out = absl::StrCat("next update by ", FormatUtcClock(p.due), " \xE2\x80\x94 ");
   switch (p.status) {
     case PromiseStatus::kKept:
-      absl::StrAppend(&out, "posted ", FormatUtcMinute(p.kept_at ? *p.kept_at : p.due));
+      absl::StrAppend(&out, "posted ", FormatUtcClock(p.kept_at ? *p.kept_at : p.due));
       break;
     case PromiseStatus::kMissed:
       if (p.kept_at) {
-        absl::StrAppend(&out, "posted ", FormatUtcMinute(*p.kept_at), ", ",
+        absl::StrAppend(&out, "posted ", FormatUtcClock(*p.kept_at), ", ",
                         ShortDuration(p.lateness), " late");
       } else {
         absl::StrAppend(&out, "overdue");

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/base/public_url.h"
+#include "libs/base/time_text.h"
 #include "libs/statuspage/markup.h"
 
 namespace statuscast {
@@ -35,11 +36,9 @@ std::string Capitalized(std::string s) {
 std::string StateLabel(IncidentState s) { return Capitalized(StateName(s)); }
 std::string ComponentStatusLabel(ComponentStatus s) { return Capitalized(ComponentStatusName(s)); }
 
-std::string UtcDateTime(absl::Time t) { return FormatUtcMinute(t, /*with_date=*/true); }
-
 // <time datetime="2026-11-27T14:28:00Z">text</time>
 std::string TimeTag(absl::Time t, const std::string& text) {
-  return absl::StrCat("<time datetime=\"", Rfc3339(t), "\">", HtmlEscape(text), "</time>");
+  return absl::StrCat("<time datetime=\"", FormatRfc3339(t), "\">", HtmlEscape(text), "</time>");
 }
 
 std::string ImpactLabel(Indicator i) {
@@ -198,10 +197,10 @@ std::string IncidentMeta(const PublicIncident& i) {
   std::string out =
       absl::StrCat("<p class=\"meta\"><span class=\"badge\">", HtmlEscape(StateLabel(i.state)),
                    "</span> ", HtmlEscape(ImpactLabel(i.impact)), " \xC2\xB7 Started ",
-                   TimeTag(i.started_at, UtcDateTime(i.started_at)));
+                   TimeTag(i.started_at, FormatUtcMinute(i.started_at)));
   if (i.resolved_at) {
     absl::StrAppend(&out, " \xC2\xB7 Resolved ",
-                    TimeTag(*i.resolved_at, UtcDateTime(*i.resolved_at)), " (",
+                    TimeTag(*i.resolved_at, FormatUtcMinute(*i.resolved_at)), " (",
                     HtmlEscape(DurationWords(*i.resolved_at - i.started_at)), ")");
   }
   if (!i.affected.empty()) absl::StrAppend(&out, " \xC2\xB7 Affects ", AffectedList(i));
@@ -224,13 +223,13 @@ std::string IncidentBody(const PublicIncident& i, int title_level) {
   std::string out = IncidentMeta(i);
   if (i.next_update_at) {
     absl::StrAppend(&out, "<p class=\"next\">Next update by ",
-                    TimeTag(*i.next_update_at, FormatUtcMinute(*i.next_update_at)), "</p>\n");
+                    TimeTag(*i.next_update_at, FormatUtcClock(*i.next_update_at)), "</p>\n");
   }
   if (!i.states.empty()) {
     absl::StrAppend(&out, "<ol class=\"states\" aria-label=\"State changes\">");
     for (const PublicStateMark& s : i.states) {
       absl::StrAppend(&out, "<li>", HtmlEscape(StateLabel(s.state)), " ",
-                      TimeTag(s.at, UtcDateTime(s.at)), "</li>");
+                      TimeTag(s.at, FormatUtcMinute(s.at)), "</li>");
     }
     absl::StrAppend(&out, "</ol>\n");
   }
@@ -243,7 +242,7 @@ std::string IncidentBody(const PublicIncident& i, int title_level) {
       absl::StrAppend(&out, "<li id=\"", HtmlEscape(i.ref), "-update-", u.number,
                       "\"><p class=\"when\"><strong class=\"state\">",
                       HtmlEscape(StateLabel(u.state)), "</strong> \xC2\xB7 ",
-                      TimeTag(u.posted_at, UtcDateTime(u.posted_at)), "</p><p class=\"body\">",
+                      TimeTag(u.posted_at, FormatUtcMinute(u.posted_at)), "</p><p class=\"body\">",
                       HtmlEscape(u.body), "</p></li>\n");
     }
     absl::StrAppend(&out, "</ol>\n");
@@ -278,7 +277,7 @@ std::string Wrap(const StatusPageModel& m, const std::string& title, const std::
                  const std::string& self_path, const std::string& main_html) {
   std::string main_with_time =
       absl::StrCat(main_html, "<p class=\"meta\">Last change ",
-                   TimeTag(m.updated_at, UtcDateTime(m.updated_at)), "</p>\n");
+                   TimeTag(m.updated_at, FormatUtcMinute(m.updated_at)), "</p>\n");
   return absl::StrCat(PageHead(m, title, description), LiveOpen(main_with_time), main_with_time,
                       "</main>\n", PageFoot(self_path));
 }
@@ -286,13 +285,13 @@ std::string Wrap(const StatusPageModel& m, const std::string& title, const std::
 // ---- JSON ----
 
 std::string JsonTime(const absl::optional<absl::Time>& t) {
-  return t ? JsonString(Rfc3339(*t)) : "null";
+  return t ? JsonString(FormatRfc3339(*t)) : "null";
 }
 
 std::string PageJson(const StatusPageModel& m) {
   return absl::StrCat(
       "{\"id\":\"statuscast\",\"name\":", JsonString(m.title), ",\"url\":", JsonString(m.base_url),
-      ",\"time_zone\":\"Etc/UTC\",\"updated_at\":", JsonString(Rfc3339(m.updated_at)), "}");
+      ",\"time_zone\":\"Etc/UTC\",\"updated_at\":", JsonString(FormatRfc3339(m.updated_at)), "}");
 }
 
 std::string IncidentJson(const PublicIncident& i) {
@@ -301,9 +300,9 @@ std::string IncidentJson(const PublicIncident& i) {
     updates.push_back(absl::StrCat("{\"id\":", JsonString(absl::StrCat(i.ref, "-", u.number)),
                                    ",\"status\":", JsonString(StateName(u.state)), ",\"body\":",
                                    JsonString(u.body), ",\"incident_id\":", JsonString(i.ref),
-                                   ",\"created_at\":", JsonString(Rfc3339(u.posted_at)),
-                                   ",\"updated_at\":", JsonString(Rfc3339(u.posted_at)),
-                                   ",\"display_at\":", JsonString(Rfc3339(u.posted_at)),
+                                   ",\"created_at\":", JsonString(FormatRfc3339(u.posted_at)),
+                                   ",\"updated_at\":", JsonString(FormatRfc3339(u.posted_at)),
+                                   ",\"display_at\":", JsonString(FormatRfc3339(u.posted_at)),
                                    ",\"next_update_at\":", JsonTime(u.next_update_at), "}"));
   }
   std::vector<std::string> components;
@@ -314,7 +313,7 @@ std::string IncidentJson(const PublicIncident& i) {
   }
   std::vector<std::string> ledger;
   for (const PublicPromise& p : i.ledger) {
-    ledger.push_back(absl::StrCat("{\"due_at\":", JsonString(Rfc3339(p.due)),
+    ledger.push_back(absl::StrCat("{\"due_at\":", JsonString(FormatRfc3339(p.due)),
                                   ",\"status\":", JsonString(PromiseStatusName(p.status)),
                                   ",\"posted_at\":", JsonTime(p.posted_at),
                                   ",\"text\":", JsonString(p.text), "}"));
@@ -323,9 +322,9 @@ std::string IncidentJson(const PublicIncident& i) {
       "{\"id\":", JsonString(i.ref), ",\"name\":", JsonString(i.title),
       ",\"status\":", JsonString(StateName(i.state)),
       ",\"impact\":", JsonString(IndicatorName(i.impact)),
-      ",\"created_at\":", JsonString(Rfc3339(i.created_at)),
-      ",\"updated_at\":", JsonString(Rfc3339(i.updated_at)),
-      ",\"started_at\":", JsonString(Rfc3339(i.started_at)),
+      ",\"created_at\":", JsonString(FormatRfc3339(i.created_at)),
+      ",\"updated_at\":", JsonString(FormatRfc3339(i.updated_at)),
+      ",\"started_at\":", JsonString(FormatRfc3339(i.started_at)),
       ",\"monitoring_at\":", JsonTime(i.monitoring_at),
       ",\"resolved_at\":", JsonTime(i.resolved_at), ",\"shortlink\":", JsonString(i.shortlink),
       ",\"page_id\":\"statuscast\"", ",\"next_update_at\":", JsonTime(i.next_update_at),
@@ -354,13 +353,13 @@ std::string ComponentsJson(const StatusPageModel& m) {
   }
   std::vector<std::string> out;
   int position = 1;
-  const std::string updated = JsonString(Rfc3339(m.updated_at));
+  const std::string updated = JsonString(FormatRfc3339(m.updated_at));
   for (const PublicComponent& c : m.components) {
     out.push_back(absl::StrCat(
         "{\"id\":", JsonString(c.name), ",\"name\":", JsonString(c.name),
         ",\"status\":", JsonString(ComponentStatusName(c.status)),
         ",\"description\":", c.description.empty() ? "null" : JsonString(c.description),
-        ",\"created_at\":", JsonString(Rfc3339(c.created_at)), ",\"updated_at\":", updated,
+        ",\"created_at\":", JsonString(FormatRfc3339(c.created_at)), ",\"updated_at\":", updated,
         ",\"position\":", position++, ",\"showcase\":true,\"only_show_if_degraded\":false",
         ",\"group\":false,\"group_id\":",
         c.group.empty() ? "null" : JsonString(absl::StrCat("group:", c.group)),
@@ -522,7 +521,7 @@ std::string RenderAtomFeed(const StatusPageModel& m, size_t max_entries) {
       "</title>\n"
       "<subtitle>Incident updates</subtitle>\n"
       "<updated>",
-      Rfc3339(m.updated_at),
+      FormatRfc3339(m.updated_at),
       "</updated>\n"
       "<link rel=\"self\" type=\"application/atom+xml\" href=\"",
       XmlEscape(JoinPublicUrl(m.base_url, "/feed.atom")),
@@ -535,14 +534,14 @@ std::string RenderAtomFeed(const StatusPageModel& m, size_t max_entries) {
   for (const Entry& e : entries) {
     const PublicIncident& i = *e.incident;
     const PublicUpdate& u = *e.update;
-    std::string text = absl::StrCat(StateLabel(u.state), " \xE2\x80\x94 ", UtcDateTime(u.posted_at),
-                                    "\n\n", u.body);
+    std::string text = absl::StrCat(StateLabel(u.state), " \xE2\x80\x94 ",
+                                    FormatUtcMinute(u.posted_at), "\n\n", u.body);
     if (u.next_update_at)
-      absl::StrAppend(&text, "\n\nNext update by ", UtcDateTime(*u.next_update_at));
+      absl::StrAppend(&text, "\n\nNext update by ", FormatUtcMinute(*u.next_update_at));
     absl::StrAppend(&out, "<entry>\n<id>", XmlEscape(i.shortlink), "#update-", u.number,
                     "</id>\n<title>", XmlEscape(absl::StrCat(StateLabel(u.state), ": ", i.title)),
-                    "</title>\n<updated>", Rfc3339(u.posted_at), "</updated>\n<published>",
-                    Rfc3339(u.posted_at),
+                    "</title>\n<updated>", FormatRfc3339(u.posted_at), "</updated>\n<published>",
+                    FormatRfc3339(u.posted_at),
                     "</published>\n<link rel=\"alternate\" type=\"text/html\" href=\"",
                     XmlEscape(i.shortlink), "\"/>\n<category term=\"", StateName(u.state),
                     "\"/>\n<content type=\"text\">", XmlEscape(text), "</content>\n</entry>\n");

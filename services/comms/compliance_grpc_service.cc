@@ -8,7 +8,9 @@
 #include "libs/base/field_violations.h"
 #include "libs/base/log.h"
 #include "libs/base/status_macros.h"
+#include "libs/base/time_text.h"
 #include "libs/cadence/reminders.h"
+#include "libs/proto_convert/vocabulary_proto.h"
 #include "libs/rpc/grpc_status.h"
 
 namespace statuscast {
@@ -27,7 +29,7 @@ void ToProto(const StoredReminder& r, v1::Reminder* out) {
   out->set_kind(KindFor(r.kind));
   out->set_incident_ref(r.incident_ref);
   out->set_title(r.title);
-  out->set_severity(static_cast<v1::Severity>(r.severity));
+  out->set_severity(ToProto(r.severity));
   SetTime(r.due, out->mutable_due());
   SetTime(r.raised_at, out->mutable_raised_at());
   out->set_text(r.text);
@@ -39,7 +41,7 @@ void ToProto(const StoredReminder& r, v1::Reminder* out) {
 std::string NoProgressMessage(const Incident& inc, absl::Time now, const CadencePolicy& policy) {
   absl::optional<absl::Duration> cadence = policy.IntervalFor(inc.severity);
   std::string next = cadence ? absl::StrCat("; next update by ",
-                                            FormatUtcMinute(now + *cadence - absl::Minutes(1)))
+                                            FormatUtcClock(now + *cadence - absl::Minutes(1)))
                              : "";
   return absl::StrCat("We're still ",
                       inc.state == IncidentState::kInvestigating ? "investigating"
@@ -51,8 +53,8 @@ std::string NoProgressMessage(const Incident& inc, absl::Time now, const Cadence
 
 void ToProto(const IncidentCompliance& c, absl::Time now, v1::IncidentCompliance* out) {
   out->set_incident_ref(c.ref);
-  out->set_severity(static_cast<v1::Severity>(c.severity));
-  out->set_state(static_cast<v1::IncidentState>(c.state));
+  out->set_severity(ToProto(c.severity));
+  out->set_state(ToProto(c.state));
   if (c.first_communication_delay) {
     SetDuration(*c.first_communication_delay, out->mutable_first_communication_delay());
   }
@@ -73,7 +75,7 @@ void ToProto(const IncidentCompliance& c, absl::Time now, v1::IncidentCompliance
     v1::UpdateGap* e = out->add_gaps();
     SetTime(g.from, e->mutable_from());
     SetTime(g.to, e->mutable_to());
-    e->set_severity(static_cast<v1::Severity>(g.severity));
+    e->set_severity(ToProto(g.severity));
     if (g.allowed) SetDuration(*g.allowed, e->mutable_allowed());
     e->set_within_cadence(g.within_cadence);
   }

@@ -5,10 +5,10 @@
 #include "libs/base/field_violations.h"
 #include "libs/base/log.h"
 #include "libs/base/status_macros.h"
-#include "libs/lint/lint_proto.h"
+#include "libs/proto_convert/incident_proto.h"
+#include "libs/proto_convert/lint_proto.h"
 #include "libs/rpc/grpc_status.h"
 #include "services/comms/compliance_grpc_service.h"
-#include "services/comms/proto_convert.h"
 
 namespace statuscast {
 namespace {
@@ -19,7 +19,7 @@ namespace {
 template <typename Fn>
 grpc::Status Handle(TokenVerifier* verifier, grpc::ServerContext* ctx, const char* method,
                     Scope needed, const std::string& incident, Fn&& fn) {
-  const absl::Time start = absl::Now();
+  const absl::Time start = absl::Now();  // real time: how long the call took, for the log
   CallContext call;
   call.request_id = RequestIdFor(ctx);
   absl::StatusOr<Principal> who = AuthorizeCall(verifier, *ctx, needed, method);
@@ -60,19 +60,6 @@ void FillWrite(const WriteResult& r, v1::WriteIncidentResponse* resp) {
 WriteGuard Guard(const std::string& ref, int64_t version, const std::string& key,
                  const std::string& lint_override_reason) {
   return WriteGuard{ref, version, key, lint_override_reason};
-}
-
-// Enum fields of a LintUpdateRequest outside their known values.
-void CheckLintEnums(const v1::LintUpdateRequest& req, FieldViolations& v) {
-  if (req.phase() < 0 || req.phase() > 3) v.Add("phase", "is not a known phase");
-  if (req.severity() < 0 || req.severity() > 3) v.Add("severity", "is not a known severity");
-  if (req.state_before() < 0 || req.state_before() > 4)
-    v.Add("state_before", "is not a known state");
-  if (req.state_after() < 0 || req.state_after() > 4) v.Add("state_after", "is not a known state");
-  for (int c : req.channels()) {
-    if (c < 1 || c > 3) v.Add("channels", "holds an unknown channel");
-  }
-  if (req.affected_components_size() > 200) v.Add("affected_components", "lists more than 200");
 }
 
 v1::IncidentEvent::Kind EventKind(const std::string& kind) {
@@ -129,7 +116,7 @@ grpc::Status IncidentGrpcService::DeclareIncident(grpc::ServerContext* ctx,
         KeepTokenActorOr(call, req->author());
         DeclareInput in;
         in.title = req->title();
-        in.severity = static_cast<Severity>(req->severity());
+        in.severity = FromProto(req->severity());
         in.affected = FromProto(req->affected_components());
         in.confirmed_start = TimeFromProto(req->confirmed_start(), req->has_confirmed_start());
         if (req->has_first_update()) in.first_update = FromProto(req->first_update());
@@ -170,7 +157,7 @@ grpc::Status IncidentGrpcService::ChangeSeverity(grpc::ServerContext* ctx,
                                        call,
                                        Guard(req->incident_ref(), req->expected_version(),
                                              req->idempotency_key(), ""),
-                                       static_cast<Severity>(req->severity()), req->reason()));
+                                       FromProto(req->severity()), req->reason()));
                   FillWrite(r, resp);
                   return absl::OkStatus();
                 });
@@ -254,19 +241,16 @@ grpc::Status IncidentGrpcService::ListIncidents(grpc::ServerContext* ctx,
                          ? IncidentQuery::Openness::kClosed
                          : IncidentQuery::Openness::kAny;
         FieldViolations v;
-        if (req->openness() < 0 || req->openness() > 2) v.Add("openness", "is not a known value");
-        if (req->states_size() > 4) v.Add("states", "lists more than the four states");
-        if (req->severities_size() > 3) v.Add("severities", "lists more than the three severities");
+        if (!v1::ListIncidentsRequest::Openness_IsValid(req->openness())) {
+          v.Add("openness", "is not a known value");
+        }
+        RETURN_IF_ERROR(v.ToStatus());
         for (int s : req->states()) {
-          if (s < 1 || s > 4) v.Add("states", "holds an unknown state");
-          q.states.push_back(static_cast<IncidentState>(s));
+          q.states.push_back(FromProto(static_cast<v1::IncidentState>(s)));
         }
         for (int s : req->severities()) {
-          if (s < 1 || s > 3) v.Add("severities", "holds an unknown severity");
-          q.severities.push_back(static_cast<Severity>(s));
+          q.severities.push_back(FromProto(static_cast<v1::Severity>(s)));
         }
-        if (req->page_token().size() > 200) v.Add("page_token", "is too long");
-        RETURN_IF_ERROR(v.ToStatus());
         q.started_after = TimeFromProto(req->started_after(), req->has_started_after());
         q.started_before = TimeFromProto(req->started_before(), req->has_started_before());
         q.page_size = req->page_size();
@@ -284,7 +268,7 @@ grpc::Status IncidentGrpcService::LintUpdate(grpc::ServerContext* ctx,
   return Handle(verifier_, ctx, "LintUpdate", Scope::kRead, req->incident_ref(),
                 [&](CallContext&) -> absl::Status {
                   FieldViolations v;
-                  CheckLintEnums(*req, v);
+                  lint::CheckEnums(*req, v);
                   RETURN_IF_ERROR(v.ToStatus());
                   ASSIGN_OR_RETURN(
                       std::vector<lint::Finding> findings,
@@ -323,16 +307,6 @@ grpc::Status IncidentGrpcService::FillTemplate(grpc::ServerContext* ctx,
         extras.what_happened = req->what_happened();
         extras.impact = req->impact();
         extras.prevention = req->prevention();
-        FieldViolations v;
-        for (const auto& [field, text] : std::vector<std::pair<const char*, const std::string*>>{
-                 {"learned", &req->learned()},
-                 {"what_happened", &req->what_happened()},
-                 {"impact", &req->impact()},
-                 {"prevention", &req->prevention()}}) {
-          if (text->size() > 1000)
-            v.Add(field, absl::StrCat("is ", text->size(), " bytes; the limit is 1000"));
-        }
-        RETURN_IF_ERROR(v.ToStatus());
         ASSIGN_OR_RETURN(
             FilledUpdate filled,
             commands_.FillTemplate(req->incident_ref(), tone,
@@ -341,9 +315,7 @@ grpc::Status IncidentGrpcService::FillTemplate(grpc::ServerContext* ctx,
         resp->set_message(filled.text.message);
         resp->set_banner_text(filled.text.banner_text);
         resp->set_headline(filled.text.headline);
-        if (filled.next_update_at) {
-          resp->mutable_next_update_at()->set_seconds(absl::ToUnixSeconds(*filled.next_update_at));
-        }
+        if (filled.next_update_at) SetTime(*filled.next_update_at, resp->mutable_next_update_at());
         for (const lint::Finding& f : filled.findings) {
           lint::FindingToProto(f, resp->add_lint_findings());
         }
@@ -428,7 +400,7 @@ absl::Status IncidentGrpcService::Watch(grpc::ServerContext* ctx,
       v1::IncidentEvent e;
       e.set_sequence(c.sequence);
       e.set_kind(EventKind(c.kind));
-      e.mutable_at()->set_seconds(absl::ToUnixSeconds(c.at));
+      SetTime(c.at, e.mutable_at());
       e.set_actor(c.actor);
       e.set_summary(c.summary);
       if (!c.incident_ref.empty()) {

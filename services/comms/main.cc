@@ -21,6 +21,7 @@
 #include "libs/auth/token_issuer.h"
 #include "libs/auth/token_verifier.h"
 #include "libs/base/clock.h"
+#include "libs/base/time_text.h"
 #include "libs/base/log.h"
 #include "libs/incident/incident_commands.h"
 #include "libs/incident/lint_policy.h"
@@ -150,9 +151,7 @@ int CreateToken(const std::string& url, Scope scope) {
                "printed above, is shown only now: export STATUSCAST_TOKEN=<secret> for "
                "statuscastctl, or send \"authorization: Bearer <secret>\".\n",
                issued->token.name.c_str(), ScopeName(scope),
-               absl::FormatTime("%Y-%m-%d %H:%M UTC", issued->token.expires_at,
-                                absl::UTCTimeZone())
-                   .c_str());
+               FormatUtcMinute(issued->token.expires_at).c_str());
   return 0;
 }
 

@@ -54,12 +54,8 @@ grpc::Status TokenGrpcService::CreateToken(grpc::ServerContext* ctx,
           scope = static_cast<Scope>(static_cast<int>(req->scope()));
         }
         TokenExpiry expiry;
-        if (req->has_expires_at()) {
-          expiry.at = absl::FromUnixSeconds(req->expires_at().seconds()) +
-                      absl::Nanoseconds(req->expires_at().nanos());
-        } else if (req->has_ttl()) {
-          expiry.ttl = absl::Seconds(req->ttl().seconds()) + absl::Nanoseconds(req->ttl().nanos());
-        }
+        expiry.at = TimeFromProto(req->expires_at(), req->has_expires_at());
+        if (!expiry.at && req->has_ttl()) expiry.ttl = DurationFromProto(req->ttl());
         ASSIGN_OR_RETURN(IssuedToken issued,
                          issuer_.Create(req->name(), scope, expiry, actor, rid));
         ToProto(issued.token, resp->mutable_token());

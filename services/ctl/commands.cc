@@ -19,7 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/types/optional.h"
 #include "libs/base/clock.h"
-#include "libs/lint/lint_proto.h"
+#include "libs/proto_convert/lint_proto.h"
 #include "libs/lint/linter.h"
 #include "libs/lint/templates.h"
 #include "services/ctl/inputs.h"

@@ -647,7 +647,7 @@ TEST_F(ComplianceTest, ReopenedIncidentBecomesOverdueWhenItsNewPromisePasses) {
   EXPECT_EQ(c.overdue_what, "next update");
 }
 
-// --- DescribePromise and FormatUtcMinute ---------------------------------------
+// --- DescribePromise -----------------------------------------------------------
 
 PromiseEntry Promise(absl::Time due, PromiseStatus status,
                      absl::optional<absl::Time> kept_at = absl::nullopt) {
@@ -690,12 +690,6 @@ TEST(DescribePromiseTest, PromiseTightenedByEscalationSaysSo) {
   p.from_escalation = true;
   EXPECT_EQ(DescribePromise(p, At(10, 20)),
             "promised 10:40 UTC, due in 20m (tightened by escalation)");
-}
-
-TEST(FormatUtcMinuteTest, ShowsHoursAndMinutesInUtcWithTheDateOnRequest) {
-  EXPECT_EQ(FormatUtcMinute(At(14, 30, 59)), "14:30 UTC");
-  EXPECT_EQ(FormatUtcMinute(At(14, 30, 59), /*with_date=*/true), "2026-11-27 14:30 UTC");
-  EXPECT_EQ(FormatUtcMinute(At(0, 5)), "00:05 UTC");
 }
 
 TEST(PromiseStatusNameTest, NamesEachStatus) {

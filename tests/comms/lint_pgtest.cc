@@ -165,6 +165,24 @@ TEST_F(LintServiceTest, LintUpdateRejectsAnUnknownIncidentAndOverlongText) {
   e = Describe(Lint(req, &resp));
   EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(HasViolation(e, "severity")) << e.message;
+
+  req.clear_severity();
+  for (int i = 0; i < 201; ++i) req.add_affected_components("c");
+  e = Describe(Lint(req, &resp));
+  EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasViolation(e, "affected_components", "lists more than 200")) << e.message;
+}
+
+TEST_F(LintServiceTest, LintUpdateTakesEveryPhaseTheApiDefines) {
+  v1::LintUpdateRequest req;
+  req.set_message("The database failover took longer than expected.");
+  req.set_phase(v1::LINT_PHASE_POSTMORTEM);
+  v1::LintUpdateResponse resp;
+  EXPECT_TRUE(Lint(req, &resp).ok());
+  req.set_phase(static_cast<v1::LintPhase>(5));
+  CallError e = Describe(Lint(req, &resp));
+  EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasViolation(e, "phase", "is not a known phase")) << e.message;
 }
 
 TEST_F(LintServiceTest, ACleanFirstUpdateIsPostedWithNoFindings) {
@@ -520,6 +538,20 @@ TEST_F(LintServiceTest, FillTemplateRejectsBadInput) {
   e = Describe(Fill(fill, &filled));
   EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(HasViolation(e, "next_update_at", "beyond the SEV-1 cadence")) << e.message;
+}
+
+TEST_F(LintServiceTest, FillTemplateRefusesAnOverlongOptionalSentence) {
+  v1::Incident inc = Declare(v1::SEVERITY_SEV1).incident();
+  v1::FillTemplateRequest fill;
+  fill.set_incident_ref(inc.ref());
+  fill.set_tone(v1::TEMPLATE_TONE_RESOLVING);
+  fill.set_impact(std::string(1001, 'x'));
+  v1::FillTemplateResponse filled;
+  CallError e = Describe(Fill(fill, &filled));
+  EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasViolation(e, "impact", "is 1001 bytes; the limit is 1000")) << e.message;
+  fill.set_impact(std::string(1000, 'x'));
+  EXPECT_TRUE(Fill(fill, &filled).ok());
 }
 
 TEST_F(LintServiceTest, AnOverlongOverrideReasonIsRefused) {

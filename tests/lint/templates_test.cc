@@ -172,6 +172,18 @@ TEST(TemplatesTest, ResolvingWithAuthorTextLintsClean) {
   EXPECT_THAT(Blocking(findings), IsEmpty()) << t->message << "\n" << Describe(findings);
 }
 
+TEST(TemplatesTest, CheckTemplateSentencesNamesEachOverlongSentence) {
+  TemplateInput in = Incident(Severity::kSev1, {"checkout"});
+  in.learned = std::string(kMaxTemplateSentenceBytes, 'x');
+  EXPECT_TRUE(CheckTemplateSentences(in).ok());
+  in.learned += "x";
+  in.prevention = std::string(2000, 'y');
+  absl::Status s = CheckTemplateSentences(in);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("learned: is 1001 bytes; the limit is 1000"));
+  EXPECT_THAT(s.message(), HasSubstr("prevention: is 2000 bytes; the limit is 1000"));
+}
+
 }  // namespace
 }  // namespace lint
 }  // namespace statuscast

@@ -34,10 +34,6 @@ TEST(MarkupTest, SafeHttpUrlAcceptsOnlyAbsoluteHttpUrls) {
   EXPECT_EQ(SafeHttpUrl("/relative"), "");
 }
 
-TEST(MarkupTest, Rfc3339IsUtcWithSeconds) {
-  EXPECT_EQ(Rfc3339(absl::FromUnixSeconds(1700000000)), "2023-11-14T22:13:20Z");
-}
-
 TEST(MarkupTest, XmlAndHtmlEscapeDropForbiddenAndBidiCharacters) {
   EXPECT_EQ(XmlEscape("a\xEF\xBF\xBF"
                       "b\xEF\xBF\xBE"

@@ -1,30 +1,53 @@
-#include "libs/lint/lint_proto.h"
+#include "libs/proto_convert/lint_proto.h"
 
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "libs/base/proto_time.h"
+#include "libs/proto_convert/vocabulary_proto.h"
 
 namespace statuscast {
 namespace lint {
+namespace {
+
+static_assert(static_cast<int>(Phase::kUnspecified) == v1::LINT_PHASE_UNSPECIFIED);
+static_assert(static_cast<int>(Phase::kFirst) == v1::LINT_PHASE_FIRST);
+static_assert(static_cast<int>(Phase::kUpdate) == v1::LINT_PHASE_UPDATE);
+static_assert(static_cast<int>(Phase::kResolution) == v1::LINT_PHASE_RESOLUTION);
+static_assert(static_cast<int>(Phase::kPostmortem) == v1::LINT_PHASE_POSTMORTEM);
+static_assert(v1::LintPhase_MAX == v1::LINT_PHASE_POSTMORTEM);
+static_assert(static_cast<int>(Level::kError) == v1::LINT_LEVEL_ERROR);
+static_assert(v1::LintLevel_MAX == v1::LINT_LEVEL_ERROR);
+static_assert(static_cast<int>(TextField::kBannerText) == v1::LINT_FIELD_BANNER_TEXT);
+static_assert(v1::LintField_MAX == v1::LINT_FIELD_BANNER_TEXT);
+
+}  // namespace
 
 LintInput InputFromProto(const v1::LintUpdateRequest& request) {
   LintInput in;
   in.message = request.message();
   in.banner_text = request.banner_text();
   in.phase = static_cast<Phase>(request.phase());
-  in.severity = static_cast<Severity>(request.severity());
-  in.state_before = static_cast<State>(request.state_before());
-  in.state_after = static_cast<State>(request.state_after());
-  for (int ch : request.channels()) in.channels.push_back(static_cast<Channel>(ch));
+  in.severity = FromProto(request.severity());
+  in.state_before = FromProto(request.state_before());
+  in.state_after = FromProto(request.state_after());
+  in.channels = ChannelsFromProto(request.channels());
   in.third_party_confirmed = request.third_party_confirmed();
-  if (request.has_next_update_at()) {
-    in.next_update_at = absl::FromUnixSeconds(request.next_update_at().seconds()) +
-                        absl::Nanoseconds(request.next_update_at().nanos());
-  }
+  in.next_update_at = TimeFromProto(request.next_update_at(), request.has_next_update_at());
   in.affected_components.assign(request.affected_components().begin(),
                                 request.affected_components().end());
   return in;
+}
+
+void CheckEnums(const v1::LintUpdateRequest& request, FieldViolations& v) {
+  if (!v1::LintPhase_IsValid(request.phase())) v.Add("phase", "is not a known phase");
+  if (!IsKnown(FromProto(request.severity()))) v.Add("severity", "is not a known severity");
+  if (!IsKnown(FromProto(request.state_before()))) v.Add("state_before", "is not a known state");
+  if (!IsKnown(FromProto(request.state_after()))) v.Add("state_after", "is not a known state");
+  for (Channel c : ChannelsFromProto(request.channels())) {
+    if (!IsKnown(c) || c == Channel::kUnspecified) v.Add("channels", "holds an unknown channel");
+  }
 }
 
 Phase PhaseForUpdateKind(v1::UpdateKind kind) {

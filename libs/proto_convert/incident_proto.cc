@@ -1,17 +1,12 @@
-#include "services/comms/proto_convert.h"
-
-#include "libs/base/proto_time.h"
-
-#include <google/protobuf/util/time_util.h>
+#include "libs/proto_convert/incident_proto.h"
 
 #include <algorithm>
 
-#include "libs/lint/lint_proto.h"
+#include "libs/base/proto_time.h"
+#include "libs/proto_convert/lint_proto.h"
 
 namespace statuscast {
 namespace {
-using google::protobuf::util::TimeUtil;
-
 void SetTime(const absl::optional<absl::Time>& t, google::protobuf::Timestamp* out) {
   if (t) statuscast::SetTime(*t, out);
 }
@@ -20,15 +15,15 @@ void SetTime(const absl::optional<absl::Time>& t, google::protobuf::Timestamp* o
 
 void ToProto(const Update& in, v1::Update* out) {
   out->set_id(in.id);
-  out->set_kind(static_cast<v1::UpdateKind>(in.kind));
-  out->set_state(static_cast<v1::IncidentState>(in.state));
+  out->set_kind(ToProto(in.kind));
+  out->set_state(ToProto(in.state));
   out->set_message(in.message);
   out->set_banner_text(in.banner_text);
-  for (Channel c : in.channels) out->add_channels(static_cast<v1::Channel>(c));
+  for (Channel c : in.channels) out->add_channels(ToProto(c));
   SetTime(in.posted_at, out->mutable_posted_at());
   if (in.next_update_at) SetTime(*in.next_update_at, out->mutable_next_update_at());
   out->set_author(in.author);
-  out->set_severity(static_cast<v1::Severity>(in.severity));
+  out->set_severity(ToProto(in.severity));
   out->set_kept_promise(static_cast<v1::PromiseOutcome>(in.kept_promise));
   out->set_third_party_confirmed(in.third_party_confirmed);
   for (const lint::Finding& f : in.lint_findings) lint::FindingToProto(f, out->add_lint_findings());
@@ -39,7 +34,7 @@ void ToProto(const Component& in, v1::Component* out) {
   out->set_name(in.name);
   out->set_group(in.group);
   out->set_description(in.description);
-  out->set_status(static_cast<v1::ComponentStatus>(in.status));
+  out->set_status(ToProto(in.status));
   SetTime(in.created_at, out->mutable_created_at());
   for (const std::string& a : in.banner_apps) out->add_banner_apps(a);
   for (const std::string& p : in.banner_paths) out->add_banner_paths(p);
@@ -48,14 +43,14 @@ void ToProto(const Component& in, v1::Component* out) {
 void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
   out->set_ref(in.ref);
   out->set_title(in.title);
-  out->set_severity(static_cast<v1::Severity>(in.severity));
-  out->set_state(static_cast<v1::IncidentState>(in.state));
+  out->set_severity(ToProto(in.severity));
+  out->set_state(ToProto(in.state));
   SetTime(in.confirmed_start, out->mutable_confirmed_start());
   SetTime(in.declared_at, out->mutable_declared_at());
   if (in.first_communication_at) {
     SetTime(*in.first_communication_at, out->mutable_first_communication_at());
-    *out->mutable_first_communication_delay() = TimeUtil::MicrosecondsToDuration(
-        absl::ToInt64Microseconds(*in.first_communication_at - in.confirmed_start));
+    SetDuration(*in.first_communication_at - in.confirmed_start,
+                out->mutable_first_communication_delay());
   }
   if (in.resolved_at) SetTime(*in.resolved_at, out->mutable_resolved_at());
   if (in.next_update_at) SetTime(*in.next_update_at, out->mutable_next_update_at());
@@ -68,7 +63,7 @@ void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
   for (const AffectedComponent& a : in.affected) {
     auto* p = out->add_affected_components();
     p->set_name(a.name);
-    p->set_status(static_cast<v1::ComponentStatus>(a.status));
+    p->set_status(ToProto(a.status));
   }
   auto set_postmortem = [](const Postmortem& pm, v1::Postmortem* p) {
     p->set_url(pm.url);
@@ -98,8 +93,8 @@ void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
       ToProto(*item.update, e->mutable_update());
     } else {
       v1::SeverityChange* c = e->mutable_severity_change();
-      c->set_from(static_cast<v1::Severity>(item.change->from));
-      c->set_to(static_cast<v1::Severity>(item.change->to));
+      c->set_from(ToProto(item.change->from));
+      c->set_to(ToProto(item.change->to));
       c->set_reason(item.change->reason);
       c->set_author(item.change->author);
       SetTime(item.change->changed_at, c->mutable_changed_at());
@@ -114,15 +109,9 @@ void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
   }
 }
 
-std::vector<Channel> ChannelsFromProto(const google::protobuf::RepeatedField<int>& in) {
-  std::vector<Channel> out;
-  for (int c : in) out.push_back(static_cast<Channel>(c));
-  return out;
-}
-
 UpdateDraft FromProto(const v1::UpdateDraft& in) {
   UpdateDraft d;
-  d.state = static_cast<IncidentState>(in.state());
+  d.state = FromProto(in.state());
   d.message = in.message();
   d.banner_text = in.banner_text();
   d.channels = ChannelsFromProto(in.channels());
@@ -135,7 +124,7 @@ UpdateDraft FromProto(const v1::UpdateDraft& in) {
 std::vector<AffectedComponent> FromProto(
     const google::protobuf::RepeatedPtrField<v1::AffectedComponent>& in) {
   std::vector<AffectedComponent> out;
-  for (const auto& a : in) out.push_back({a.name(), static_cast<ComponentStatus>(a.status())});
+  for (const auto& a : in) out.push_back({a.name(), FromProto(a.status())});
   return out;
 }
 
