@@ -30,6 +30,7 @@ void AddDraft(std::vector<std::string>& f, const UpdateDraft& d) {
   f.push_back(d.no_progress ? "np" : "");
   // Appended only when set, so fingerprints of older requests stay the same.
   if (d.third_party_confirmed) f.push_back("tp");
+  if (d.use_default_next_update) f.push_back("default-next");
 }
 
 void AddOverride(std::vector<std::string>& f, const std::string& reason) {
@@ -537,25 +538,20 @@ absl::StatusOr<FilledUpdate> IncidentCommands::FillTemplate(
                  : static_cast<lint::State>(inc.state);
   in.affected_components = ComponentNames(inc.affected);
   in.next_update_at.reset();
-  absl::optional<absl::Duration> cadence = rules_.policy().IntervalFor(inc.severity);
-  if (tone != lint::Tone::kResolving && cadence) {
+  const Promises& promises = rules_.promises();
+  // The template follows the incident's state; resolving leaves nothing promised.
+  const IncidentState after =
+      tone == lint::Tone::kResolving ? IncidentState::kResolved : IncidentState::kInvestigating;
+  if (promises.Allowed(inc.severity, after)) {
     if (next_update_at) {
-      if (*next_update_at <= now) {
-        return InvalidField("next_update_at", "must be in the future");
-      }
-      if (*next_update_at - now > *cadence) {
-        return InvalidField("next_update_at",
-                            absl::StrCat("is beyond the ", SeverityName(inc.severity), " cadence (",
-                                         absl::FormatDuration(*cadence), " from now)"));
-      }
-      in.next_update_at = *next_update_at;
+      std::string problem = promises.Check(inc.severity, after, {Channel::kStatusPage},
+                                           next_update_at, now);
+      if (!problem.empty()) return InvalidField("next_update_at", problem);
+      in.next_update_at = Promises::ToMinute(*next_update_at, now);
     } else {
       // A minute short of the cadence, so posting it a little later still fits.
-      in.next_update_at = now + *cadence - absl::Minutes(1);
+      in.next_update_at = promises.Default(inc.severity, now, absl::Minutes(1));
     }
-    // The message states it to the minute; promise exactly what it says.
-    in.next_update_at = absl::FromUnixSeconds(absl::ToUnixSeconds(*in.next_update_at) / 60 * 60);
-    if (*in.next_update_at <= now) *in.next_update_at += absl::Minutes(1);
   }
   FilledUpdate out;
   ASSIGN_OR_RETURN(out.text, lint::FillTemplate(tone, in));

@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/types/optional.h"
 #include "libs/base/clock.h"
+#include "libs/incident/promise.h"
 #include "libs/lint/lint_proto.h"
 #include "libs/lint/linter.h"
 #include "libs/lint/templates.h"
@@ -66,7 +67,11 @@ std::string NewRequestId() {
   return absl::StrFormat("ctl-%08x%08x", rd(), rd());
 }
 
-bool IsOpenAfter(v1::IncidentState state) { return state != v1::INCIDENT_STATE_RESOLVED; }
+std::vector<Channel> ChannelsOf(const v1::UpdateDraft& draft) {
+  std::vector<Channel> out;
+  for (int c : draft.channels()) out.push_back(static_cast<Channel>(c));
+  return out;
+}
 
 }  // namespace
 
@@ -225,7 +230,7 @@ bool CommandRunner::Fetch(const std::vector<std::string>& args, const std::strin
   return *code == kExitOk;
 }
 
-bool CommandRunner::BuildDraft(v1::Severity severity, v1::IncidentState default_state,
+bool CommandRunner::BuildDraft(v1::IncidentState default_state,
                                const std::string& default_channels, v1::UpdateDraft* draft,
                                int* code) {
   const CtlOptions& o = options_;
@@ -250,33 +255,22 @@ bool CommandRunner::BuildDraft(v1::Severity severity, v1::IncidentState default_
     return false;
   }
   for (v1::Channel c : *channels) draft->add_channels(c);
-  absl::Time now = clock_->Now();
-  if (!o.next.empty()) {
-    absl::StatusOr<absl::Time> next = ParseNextInput(o.next, now);
-    if (!next.ok()) {
-      *code = UsageError(command_, absl::StrCat("--next: ", next.status().message()));
-      return false;
-    }
-    ToProto(*next, draft->mutable_next_update_at());
-  } else if (DefaultPromiseLead(severity) > absl::ZeroDuration() && IsOpenAfter(state)) {
-    ToProto(now + DefaultPromiseLead(severity), draft->mutable_next_update_at());
+  if (o.next.empty()) {
+    // The server knows its cadence: it fills the promise (and states it in
+    // a status-page message) when the update needs one.
+    draft->set_use_default_next_update(true);
+    return true;
   }
+  absl::StatusOr<absl::Time> next = ParseNextInput(o.next, clock_->Now());
+  if (!next.ok()) {
+    *code = UsageError(command_, absl::StrCat("--next: ", next.status().message()));
+    return false;
+  }
+  ToProto(*next, draft->mutable_next_update_at());
   // One promise: the text customers read on the status page states the time
-  // on the record. When the responder's message does not, say it for them.
-  bool on_status_page = false;
-  for (int c : draft->channels()) {
-    on_status_page = on_status_page || c == v1::CHANNEL_STATUS_PAGE || c == v1::CHANNEL_PUBLIC;
-  }
-  if (on_status_page && draft->has_next_update_at() && !draft->message().empty()) {
-    const absl::Time promise = TimeFromProto(draft->next_update_at());
-    if (!lint::MessageStatesTime(draft->message(), promise)) {
-      std::string text = std::string(absl::StripTrailingAsciiWhitespace(draft->message()));
-      if (!text.empty() && !absl::EndsWith(text, ".") && !absl::EndsWith(text, "!") &&
-          !absl::EndsWith(text, "?")) {
-        text += ".";
-      }
-      draft->set_message(absl::StrCat(text, " Next update by ", lint::FormatUtcClock(promise), "."));
-    }
+  // on the record (the server does the same for the default it fills).
+  if (ReachesStatusPage(ChannelsOf(*draft))) {
+    draft->set_message(StatePromise(draft->message(), *next));
   }
   return true;
 }
@@ -315,7 +309,7 @@ int CommandRunner::Declare(const std::vector<std::string>& args) {
   }
   if (!o.message.empty()) {
     int code = kExitOk;
-    if (!BuildDraft(*sev, v1::INCIDENT_STATE_INVESTIGATING, kDefaultChannels,
+    if (!BuildDraft(v1::INCIDENT_STATE_INVESTIGATING, kDefaultChannels,
                     req.mutable_first_update(), &code)) {
       return code;
     }
@@ -363,7 +357,7 @@ int CommandRunner::Update(const std::vector<std::string>& args) {
   v1::PostUpdateRequest req;
   req.set_incident_ref(inc.ref());
   req.set_expected_version(inc.version());
-  if (!BuildDraft(inc.severity(), inc.state(), kDefaultChannels, req.mutable_update(), &code)) {
+  if (!BuildDraft(inc.state(), kDefaultChannels, req.mutable_update(), &code)) {
     return code;
   }
   for (const auto& c : comps) *req.add_affected_components() = c;
@@ -421,7 +415,7 @@ int CommandRunner::Reopen(const std::vector<std::string>& args) {
   req.set_incident_ref(inc.ref());
   req.set_expected_version(inc.version());
   req.set_reason(o.reason);
-  if (!BuildDraft(inc.severity(), v1::INCIDENT_STATE_INVESTIGATING, kDefaultChannels,
+  if (!BuildDraft(v1::INCIDENT_STATE_INVESTIGATING, kDefaultChannels,
                   req.mutable_update(), &code)) {
     return code;
   }

@@ -112,9 +112,9 @@ class CommandRunner {
   bool Fetch(const std::vector<std::string>& args, const std::string& command,
              v1::Incident* incident, int* code);
   // The draft of a customer-facing update from --message, --banner,
-  // --channels, --next, --state, --no-progress; the promise defaults to the
-  // severity's cadence for SEV-1/SEV-2 when the update leaves it open.
-  bool BuildDraft(v1::Severity severity, v1::IncidentState default_state,
+  // --channels, --next, --state, --no-progress; without --next it asks the
+  // server for its default promise (use_default_next_update).
+  bool BuildDraft(v1::IncidentState default_state,
                   const std::string& default_channels, v1::UpdateDraft* draft, int* code);
 
   template <typename Stub, typename Req, typename Resp>

@@ -260,7 +260,11 @@ std::string PromiseCell(const v1::Incident& inc, absl::Time now) {
     return inc.severity() == v1::SEVERITY_SEV3 ? "on state change" : "none";
   }
   absl::Time next = TimeFromProto(inc.next_update_at());
-  if (now > next) return absl::StrCat("OVERDUE ", FormatSpan(now - next));
+  // Overdue is the server's verdict (it allows a grace after each promise).
+  if (inc.next_update_overdue()) {
+    return absl::StrCat("OVERDUE ", FormatSpan(std::max(now - next, absl::ZeroDuration())));
+  }
+  if (now >= next) return absl::StrCat("due now (", FormatUtcNear(next, now), ")");
   return absl::StrCat("in ", FormatSpan(next - now), " (", FormatUtcNear(next, now), ")");
 }
 
@@ -558,11 +562,6 @@ std::string DescribePromise(const v1::Incident& inc, absl::Time now) {
                           promised ? absl::StrCat(" (promised ", FormatUtcNear(*promised, now), ")")
                                    : absl::StrCat(": ", c.overdue_what()));
     }
-    if (inc.has_next_update_at() && now > TimeFromProto(inc.next_update_at())) {
-      return absl::StrCat("next update due now (promised ",
-                          FormatUtcNear(TimeFromProto(inc.next_update_at()), now),
-                          ", within the grace)");
-    }
   }
   if (!inc.has_next_update_at()) {
     if (!inc.has_first_communication_at()) return "no customer update posted yet";
@@ -570,9 +569,14 @@ std::string DescribePromise(const v1::Incident& inc, absl::Time now) {
     return "no next update promised";
   }
   absl::Time next = TimeFromProto(inc.next_update_at());
+  // Without the compliance, the incident's own flag is the server's verdict.
+  if (!inc.has_compliance() && inc.next_update_overdue()) {
+    return absl::StrCat("OVERDUE by ", FormatSpan(std::max(now - next, absl::ZeroDuration())),
+                        " (promised ", FormatUtcNear(next, now), ")");
+  }
   if (now > next) {
-    return absl::StrCat("OVERDUE by ", FormatSpan(now - next), " (promised ",
-                        FormatUtcNear(next, now), ")");
+    return absl::StrCat("next update due now (promised ", FormatUtcNear(next, now),
+                        ", within the grace)");
   }
   if (next - now < absl::Seconds(1)) {
     return absl::StrCat("next update due now (by ", FormatUtcNear(next, now), ")");

@@ -333,7 +333,7 @@ class CommandsTest : public ::testing::Test {
   std::ostringstream out_, err_;
 };
 
-TEST_F(CommandsTest, UpdateSendsTheVersionItReadAndTheSeveritysPromise) {
+TEST_F(CommandsTest, UpdateSendsTheVersionItReadAndAsksTheServerForTheDefaultPromise) {
   CtlOptions o;
   o.message = "Rolling out the fix.";
   o.given = {"message"};
@@ -346,8 +346,10 @@ TEST_F(CommandsTest, UpdateSendsTheVersionItReadAndTheSeveritysPromise) {
   EXPECT_EQ(req.idempotency_key().size(), 32u);
   EXPECT_EQ(req.update().state(), v1::INCIDENT_STATE_IDENTIFIED);
   EXPECT_EQ(req.update().channels_size(), 2);
-  EXPECT_EQ(req.update().next_update_at().seconds(),
-            absl::ToUnixSeconds(clock_.Now() + absl::Minutes(29)));
+  // The server knows its cadence: the CLI sends no guess of its own.
+  EXPECT_FALSE(req.update().has_next_update_at());
+  EXPECT_TRUE(req.update().use_default_next_update());
+  EXPECT_EQ(req.update().message(), "Rolling out the fix.");
   EXPECT_THAT(out_.str(), HasSubstr("INC-12 updated: SEV-1, identified"));
 }
 
@@ -373,6 +375,7 @@ TEST_F(CommandsTest, UpdateLeavesATextThatStatesThePromisedTimeAlone) {
   ASSERT_EQ(Run({"update", "inc-12"}, o), kExitOk) << err_.str();
   absl::MutexLock lock(&service_.mu);
   EXPECT_EQ(service_.last_post.update().message(), o.message);
+  EXPECT_FALSE(service_.last_post.update().use_default_next_update());
 }
 
 TEST_F(CommandsTest, ABannerOnlyUpdateIsNotGivenAPromiseText) {
@@ -416,8 +419,8 @@ TEST_F(CommandsTest, DeclareShowsEachFieldViolation) {
   absl::MutexLock lock(&service_.mu);
   EXPECT_EQ(service_.last_declare.idempotency_key(), "retry-key");
   EXPECT_EQ(service_.last_declare.severity(), v1::SEVERITY_SEV2);
-  EXPECT_EQ(service_.last_declare.first_update().next_update_at().seconds(),
-            absl::ToUnixSeconds(clock_.Now() + absl::Minutes(59)));
+  EXPECT_FALSE(service_.last_declare.first_update().has_next_update_at());
+  EXPECT_TRUE(service_.last_declare.first_update().use_default_next_update());
 }
 
 TEST_F(CommandsTest, ListFollowsPagesUpToTheLimit) {
