@@ -12,13 +12,12 @@
 #ifndef STATUSCAST_SERVICES_CTL_COMMANDS_H_
 #define STATUSCAST_SERVICES_CTL_COMMANDS_H_
 
-#include <cstdint>
 #include <iosfwd>
-#include <set>
 #include <string>
 #include <vector>
 
-#include "absl/time/time.h"
+#include "absl/status/status.h"
+#include "services/ctl/ctl_options.h"
 #include "statuscast/v1/banner.grpc.pb.h"
 #include "statuscast/v1/compliance.grpc.pb.h"
 #include "statuscast/v1/incident.grpc.pb.h"
@@ -32,38 +31,6 @@ namespace statuscast {
 class Clock;
 
 namespace ctl {
-
-// Every option statuscastctl knows; empty strings mean "not given".
-struct CtlOptions {
-  // Global.
-  std::string server = "127.0.0.1:7400";
-  bool json = false;
-  std::string author;
-  absl::Duration timeout = absl::Seconds(10);
-  std::string idempotency_key;
-  // Sent as "authorization: Bearer <token>" (by the channel, bearer_token.h).
-  std::string token;
-  // Send the token in plaintext to a non-loopback server (token_transport.h).
-  bool insecure = false;
-  // token create.
-  std::string scope, ttl;
-  // Per command.
-  std::string title, severity, components, started, message, banner, channels, next, state, reason,
-      url, body_file, group, description, since, until;
-  // lint, template, --override; banner, killswitch, components create.
-  std::string file, phase, incident, override_reason, tone,
-      banner_server = "127.0.0.1:7401", text, level, apps, paths, starts, ends, link, app,
-      banner_apps, banner_paths;
-  // template: the sentences that replace its <...> placeholders.
-  std::string what_happened, impact, prevention, learned;
-  bool no_progress = false, open = false, closed = false, post = false, local = false,
-       reminders_only = false, third_party_confirmed = false;
-  int limit = 50;
-  int64_t after = 0;
-  // The flags given on the command line (canonical names, e.g. "no_progress"),
-  // to reject ones that do not apply to the subcommand.
-  std::set<std::string> given;
-};
 
 class CommandRunner {
  public:
@@ -88,7 +55,10 @@ class CommandRunner {
   // Where lint reads a draft from when --file is not given (default stdin).
   void set_input(std::istream* in) { in_ = in; }
 
- private:
+ // The handlers, one per row of the command table (command_table.h), in
+ // files by subject: incident_write_commands.cc, incident_read_commands.cc,
+ // lint_commands.cc, banner_commands.cc, component_commands.cc; Token runs
+ // token_commands.h. args[0] is the command's name.
   int Declare(const std::vector<std::string>& args);
   int Update(const std::vector<std::string>& args);
   int Resolve(const std::vector<std::string>& args);
@@ -97,13 +67,16 @@ class CommandRunner {
   int Postmortem(const std::vector<std::string>& args);
   int Show(const std::vector<std::string>& args);
   int List(const std::vector<std::string>& args);
-  int Components(const std::vector<std::string>& args);
+  int Component(const std::vector<std::string>& args);
   int Watch(const std::vector<std::string>& args);
   int Report(const std::vector<std::string>& args);
   int Lint(const std::vector<std::string>& args);
   int Template(const std::vector<std::string>& args);
   int Banner(const std::vector<std::string>& args);
   int KillSwitch(const std::vector<std::string>& args);
+  int Token(const std::vector<std::string>& args);
+
+ private:
   // The ManualBanner fields the banner flags give, over `banner`.
   bool ApplyBannerFlags(v1::ManualBanner* banner, int* code);
 
@@ -127,7 +100,12 @@ class CommandRunner {
            const Req& request, Resp* response, const std::string& action,
            const std::string& incident_ref, const std::string& idempotency_key);
 
+  // Reports `message` and the command's usage on err; returns kExitUsage (2).
   int UsageError(const std::string& command, const std::string& message);
+  // The usage error of a flag whose value did not parse: "--flag: why".
+  int FlagError(const std::string& flag, const absl::Status& why);
+  // A refusal before anything is sent: the stub `what` needs is missing.
+  int NoConnection(const std::string& what);
   int PrintWrite(const std::string& verb, const v1::WriteIncidentResponse& response);
   void PrintJson(const google::protobuf::Message& message);
   std::string IdempotencyKey();
