@@ -50,9 +50,9 @@ void KeepTokenActorOr(CallContext& call, const std::string& requested_author) {
 void IncidentToProto(const IncidentCommands& commands, const Incident& in, bool with_timeline,
                      v1::Incident* out) {
   ToProto(in, with_timeline, out);
-  out->set_next_update_overdue(in.state != IncidentState::kResolved && in.next_update_at &&
-                               commands.rules().promises().Overdue(*in.next_update_at,
-                                                                   commands.clock().Now()));
+  out->set_next_update_overdue(
+      in.state != IncidentState::kResolved && in.next_update_at &&
+      commands.rules().promises().Overdue(*in.next_update_at, commands.clock().Now()));
 }
 
 void FillWrite(const IncidentCommands& commands, const WriteResult& r,
@@ -283,7 +283,8 @@ grpc::Status IncidentGrpcService::ListIncidents(grpc::ServerContext* ctx,
         q.page_size = req->page_size();
         std::string next;
         ASSIGN_OR_RETURN(IncidentPage page, commands_.ListIncidents(q, req->page_token(), &next));
-        for (const Incident& i : page.incidents) IncidentToProto(commands_, i, false, resp->add_incidents());
+        for (const Incident& i : page.incidents)
+          IncidentToProto(commands_, i, false, resp->add_incidents());
         resp->set_next_page_token(next);
         return absl::OkStatus();
       });
@@ -379,14 +380,14 @@ grpc::Status IncidentGrpcService::WatchIncidents(grpc::ServerContext* ctx,
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                         "too many WatchIncidents streams on this replica; retry with backoff");
   }
-  LogEvent("watch_start", {{"request_id", request_id},
-                           {"after_sequence", absl::StrCat(req->after_sequence())}});
+  LogEvent("watch_start",
+           {{"request_id", request_id}, {"after_sequence", absl::StrCat(req->after_sequence())}});
   StreamTokenCheck token(verifier_, *ctx, Scope::kRead, "WatchIncidents",
                          watch_.token_recheck_interval);
   absl::Status status = Watch(ctx, *req, writer, token);
   watchers_.fetch_sub(1);
-  LogEvent("watch_end", {{"request_id", request_id},
-                         {"code", absl::StatusCodeToString(status.code())}});
+  LogEvent("watch_end",
+           {{"request_id", request_id}, {"code", absl::StatusCodeToString(status.code())}});
   return ToGrpcStatus(status);
 }
 

@@ -1,13 +1,12 @@
 // statuscastctl banner and killswitch, on statuscast-banner.
-#include "services/ctl/commands.h"
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/base/clock.h"
+#include "services/ctl/command_support.h"
+#include "services/ctl/commands.h"
 #include "services/ctl/inputs.h"
 #include "services/ctl/render.h"
-#include "services/ctl/command_support.h"
 
 namespace statuscast {
 namespace ctl {

@@ -30,16 +30,22 @@ size_t EditDistance(const std::string& a_in, const std::string& b_in) {
 
 const char* CommandScopeName(CommandScope s) {
   switch (s) {
-    case CommandScope::kRead: return "read";
-    case CommandScope::kWrite: return "write";
-    case CommandScope::kAdmin: return "admin";
+    case CommandScope::kRead:
+      return "read";
+    case CommandScope::kWrite:
+      return "write";
+    case CommandScope::kAdmin:
+      return "admin";
   }
   return "read";
 }
 
 const std::vector<CommandSpec>& CommandTable() {
   static const auto* kCommands = new std::vector<CommandSpec>{
-      {"declare", {}, CommandScope::kWrite, &CommandRunner::Declare,
+      {"declare",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Declare,
        "--title T --severity SEV --components C[:STATUS],... [--started WHEN]\n"
        "              [--message M [--banner B] [--channels CH,...] [--next WHEN] [--state S]\n"
        "              [--third-party-confirmed]]",
@@ -52,7 +58,10 @@ const std::vector<CommandSpec>& CommandTable() {
        "                  --components checkout:major_outage --started=-20m",
        {"title", "severity", "components", "started", "message", "banner", "channels", "next",
         "state", "override", "third_party_confirmed", "idempotency_key"}},
-      {"update", {}, CommandScope::kWrite, &CommandRunner::Update,
+      {"update",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Update,
        "INC-n --message M [--state S] [--next WHEN] [--banner B] [--channels CH,...]\n"
        "              [--no-progress] [--components C[:STATUS],...] [--override REASON]\n"
        "              [--third-party-confirmed]",
@@ -68,7 +77,10 @@ const std::vector<CommandSpec>& CommandTable() {
        "rolling back a change.\"",
        {"message", "state", "next", "banner", "channels", "no_progress", "components", "override",
         "third_party_confirmed", "idempotency_key"}},
-      {"resolve", {}, CommandScope::kWrite, &CommandRunner::Resolve,
+      {"resolve",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Resolve,
        "INC-n --message M [--channels CH,...] [--override REASON] [--third-party-confirmed]",
        "Resolve with the resolution message (fix, cause, apology, prevention, postmortem).",
        "statuscastctl resolve INC-n --message \"Resolved: card payments work normally again. "
@@ -76,7 +88,10 @@ const std::vector<CommandSpec>& CommandTable() {
        "many of you from paying, and we're sorry. To prevent this from happening again, we're "
        "adding checks before such changes. A postmortem follows within five days.\"",
        {"message", "channels", "override", "third_party_confirmed", "idempotency_key"}},
-      {"reopen", {}, CommandScope::kWrite, &CommandRunner::Reopen,
+      {"reopen",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Reopen,
        "INC-n --reason R --message M [--state S] [--next WHEN] [--banner B]\n"
        "              [--channels CH,...] [--third-party-confirmed]",
        "Reopen a resolved incident with a customer update (recorded with the reason).",
@@ -85,30 +100,45 @@ const std::vector<CommandSpec>& CommandTable() {
        "users at checkout.\"",
        {"reason", "message", "state", "next", "banner", "channels", "override",
         "third_party_confirmed", "idempotency_key"}},
-      {"severity", {}, CommandScope::kWrite, &CommandRunner::Severity,
+      {"severity",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Severity,
        "INC-n SEV [--reason R]",
        "Change the severity; escalating tightens the standing promise.",
        "statuscastctl severity INC-n SEV-2 --reason \"only some regions are affected\"",
        {"reason", "idempotency_key"}},
-      {"postmortem", {}, CommandScope::kWrite, &CommandRunner::Postmortem,
+      {"postmortem",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Postmortem,
        "INC-n --url URL [--body-file FILE|-]",
        "Publish the postmortem (a link, its text, or both).",
        "statuscastctl postmortem INC-n --url https://status.example.com/postmortems/INC-n",
        {"url", "body_file", "idempotency_key"}},
-      {"show", {}, CommandScope::kRead, &CommandRunner::Show,
+      {"show",
+       {},
+       CommandScope::kRead,
+       &CommandRunner::Show,
        "INC-n",
        "The incident and its timeline, then its promises: the first update's delay\n"
        "              against the target, every \"next update by\" promise kept, MISSED or\n"
        "              pending, gaps beyond the cadence, and whether an update is OVERDUE now.",
        "statuscastctl show INC-n",
        {}},
-      {"list", {}, CommandScope::kRead, &CommandRunner::List,
+      {"list",
+       {},
+       CommandScope::kRead,
+       &CommandRunner::List,
        "[--open|--closed] [--state S,...] [--severity SEV,...] [--since WHEN] [--until WHEN]\n"
        "              [--limit N]",
        "Incidents, newest confirmed start first (default 50).",
        "statuscastctl list --open --severity SEV-1,SEV-2",
        {"open", "closed", "state", "severity", "since", "until", "limit"}},
-      {"component", {"components"}, CommandScope::kAdmin, &CommandRunner::Component,
+      {"component",
+       {"components"},
+       CommandScope::kAdmin,
+       &CommandRunner::Component,
        "list\n"
        "              create NAME [--group G] [--description D] [--banner-apps APP,...]\n"
        "                          [--banner-paths PATTERN,...]",
@@ -117,8 +147,12 @@ const std::vector<CommandSpec>& CommandTable() {
        "statuscastctl component create checkout --banner-apps shop --banner-paths "
        "'/checkout*,/cart'",
        {"group", "description", "banner_apps", "banner_paths"}},
-      {"lint", {}, CommandScope::kRead, &CommandRunner::Lint,
-       "[--file FILE|-] [--severity SEV] [--phase first|update|resolution|postmortem] [--incident INC-n]\n"
+      {"lint",
+       {},
+       CommandScope::kRead,
+       &CommandRunner::Lint,
+       "[--file FILE|-] [--severity SEV] [--phase first|update|resolution|postmortem] [--incident "
+       "INC-n]\n"
        "              [--state S] [--next WHEN] [--components C,...] [--banner B] [--local]",
        "Check a draft update (stdin or --file) before customers read it: each problem\n"
        "              with its span marked, why, and a rewrite. Exit 1 when an error is found.\n"
@@ -129,7 +163,10 @@ const std::vector<CommandSpec>& CommandTable() {
        "                  # exit 1: two errors, no scope (who is affected) and no next update time",
        {"file", "severity", "phase", "incident", "state", "next", "components", "banner",
         "channels", "local"}},
-      {"template", {}, CommandScope::kWrite, &CommandRunner::Template,
+      {"template",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Template,
        "INC-n --tone acknowledging|updating|no_progress|resolving [--next WHEN] [--post]\n"
        "              [--channels CH,...] [--override REASON] [--learned TEXT]\n"
        "              [--what-happened TEXT --impact TEXT --prevention TEXT]",
@@ -140,7 +177,10 @@ const std::vector<CommandSpec>& CommandTable() {
        "statuscastctl template INC-n --tone no_progress --post",
        {"tone", "next", "post", "channels", "override", "learned", "what_happened", "impact",
         "prevention", "idempotency_key"}},
-      {"banner", {"banners"}, CommandScope::kWrite, &CommandRunner::Banner,
+      {"banner",
+       {"banners"},
+       CommandScope::kWrite,
+       &CommandRunner::Banner,
        "list\n"
        "              create --text T [--level L] [--apps A,...] [--paths P,...] [--components "
        "C,...]\n"
@@ -153,12 +193,18 @@ const std::vector<CommandSpec>& CommandTable() {
        "statuscastctl banner create --text \"Maintenance tonight 22:00-23:00 UTC\" "
        "--level maintenance --apps shop --paths '/checkout*'",
        {"banner_server", "text", "level", "apps", "paths", "components", "starts", "ends", "link"}},
-      {"killswitch", {}, CommandScope::kAdmin, &CommandRunner::KillSwitch,
+      {"killswitch",
+       {},
+       CommandScope::kAdmin,
+       &CommandRunner::KillSwitch,
        "on|off [--app APP] --reason R",
        "Hide every banner (or one app's) at once, and show them again.",
        "statuscastctl killswitch on --app shop --reason \"banner loop on checkout\"",
        {"banner_server", "app", "reason"}},
-      {"report", {}, CommandScope::kRead, &CommandRunner::Report,
+      {"report",
+       {},
+       CommandScope::kRead,
+       &CommandRunner::Report,
        "[--since WHEN] [--until WHEN]",
        "Communication compliance of the incidents confirmed in the range (default: all):\n"
        "              by severity, late first updates, promises kept / missed / pending, gaps\n"
@@ -166,7 +212,10 @@ const std::vector<CommandSpec>& CommandTable() {
        "              now; then each incident's promise ledger.",
        "statuscastctl report --since 7d",
        {"since", "until"}},
-      {"watch", {}, CommandScope::kRead, &CommandRunner::Watch,
+      {"watch",
+       {},
+       CommandScope::kRead,
+       &CommandRunner::Watch,
        "[--after SEQ] [--reminders-only]",
        "Stream changes: open incidents, then one line per change (incidents,\n"
        "              components, manual banners, kill switches), and REMINDER lines\n"
@@ -175,7 +224,10 @@ const std::vector<CommandSpec>& CommandTable() {
        "              resumes after the last change and reminder shown. Ctrl-C stops.",
        "statuscastctl watch --reminders-only",
        {"after", "reminders_only"}},
-      {"token", {"tokens"}, CommandScope::kAdmin, &CommandRunner::Token,
+      {"token",
+       {"tokens"},
+       CommandScope::kAdmin,
+       &CommandRunner::Token,
        "create NAME --scope read|write|admin [--ttl 720h]\n"
        "              list\n"
        "              revoke NAME",

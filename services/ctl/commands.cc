@@ -11,24 +11,24 @@
 #include <tuple>
 #include <type_traits>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/types/optional.h"
 #include "libs/base/clock.h"
 #include "libs/incident/promise.h"
 #include "libs/lint/lint_proto.h"
 #include "libs/lint/linter.h"
 #include "libs/lint/templates.h"
+#include "services/ctl/command_support.h"
+#include "services/ctl/command_table.h"
 #include "services/ctl/inputs.h"
 #include "services/ctl/render.h"
 #include "services/ctl/rpc_errors.h"
 #include "services/ctl/token_commands.h"
-#include "services/ctl/command_table.h"
-#include "services/ctl/command_support.h"
 #include "services/ctl/usage.h"
 #include "services/ctl/watch.h"
 

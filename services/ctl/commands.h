@@ -55,10 +55,10 @@ class CommandRunner {
   // Where lint reads a draft from when --file is not given (default stdin).
   void set_input(std::istream* in) { in_ = in; }
 
- // The handlers, one per row of the command table (command_table.h), in
- // files by subject: incident_write_commands.cc, incident_read_commands.cc,
- // lint_commands.cc, banner_commands.cc, component_commands.cc; Token runs
- // token_commands.h. args[0] is the command's name.
+  // The handlers, one per row of the command table (command_table.h), in
+  // files by subject: incident_write_commands.cc, incident_read_commands.cc,
+  // lint_commands.cc, banner_commands.cc, component_commands.cc; Token runs
+  // token_commands.h. args[0] is the command's name.
   int Declare(const std::vector<std::string>& args);
   int Update(const std::vector<std::string>& args);
   int Resolve(const std::vector<std::string>& args);
@@ -87,8 +87,8 @@ class CommandRunner {
   // The draft of a customer-facing update from --message, --banner,
   // --channels, --next, --state, --no-progress; without --next it asks the
   // server for its default promise (use_default_next_update).
-  bool BuildDraft(v1::IncidentState default_state,
-                  const std::string& default_channels, v1::UpdateDraft* draft, int* code);
+  bool BuildDraft(v1::IncidentState default_state, const std::string& default_channels,
+                  v1::UpdateDraft* draft, int* code);
 
   template <typename Stub, typename Req, typename Resp>
   int CallOn(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),

@@ -1,11 +1,10 @@
 // statuscastctl component list|create.
-#include "services/ctl/commands.h"
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/ctl/command_support.h"
+#include "services/ctl/commands.h"
 #include "services/ctl/inputs.h"
 #include "services/ctl/render.h"
-#include "services/ctl/command_support.h"
 
 namespace statuscast {
 namespace ctl {

@@ -1,14 +1,13 @@
 // statuscastctl show, list, watch, report.
-#include "services/ctl/commands.h"
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/types/optional.h"
 #include "libs/base/clock.h"
+#include "services/ctl/command_support.h"
+#include "services/ctl/commands.h"
 #include "services/ctl/inputs.h"
 #include "services/ctl/render.h"
 #include "services/ctl/watch.h"
-#include "services/ctl/command_support.h"
 
 namespace statuscast {
 namespace ctl {
@@ -88,7 +87,6 @@ int CommandRunner::List(const std::vector<std::string>& args) {
   }
   return kExitOk;
 }
-
 
 int CommandRunner::Watch(const std::vector<std::string>& args) {
   if (args.size() > 1) return UsageError("watch", "watch takes no arguments, only flags");

@@ -1,16 +1,16 @@
 // statuscastctl declare, update, resolve, reopen, severity, postmortem.
-#include "services/ctl/commands.h"
-
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/base/clock.h"
 #include "libs/incident/promise.h"
+#include "services/ctl/command_support.h"
+#include "services/ctl/commands.h"
 #include "services/ctl/inputs.h"
 #include "services/ctl/render.h"
-#include "services/ctl/command_support.h"
 
 namespace statuscast {
 namespace ctl {
@@ -24,9 +24,8 @@ std::vector<Channel> ChannelsOf(const v1::UpdateDraft& draft) {
 
 }  // namespace
 
-bool CommandRunner::BuildDraft(v1::IncidentState default_state,
-                               const std::string& default_channels, v1::UpdateDraft* draft,
-                               int* code) {
+bool CommandRunner::BuildDraft(v1::IncidentState default_state, const std::string& default_channels,
+                               v1::UpdateDraft* draft, int* code) {
   const CtlOptions& o = options_;
   v1::IncidentState state = default_state;
   if (!o.state.empty()) {
@@ -45,9 +44,9 @@ bool CommandRunner::BuildDraft(v1::IncidentState default_state,
   absl::StatusOr<std::vector<v1::Channel>> channels =
       ParseChannelsInput(o.channels.empty() ? default_channels : o.channels);
   if (!channels.ok()) {
-      *code = FlagError("channels", channels.status());
-      return false;
-    }
+    *code = FlagError("channels", channels.status());
+    return false;
+  }
   for (v1::Channel c : *channels) draft->add_channels(c);
   if (o.next.empty()) {
     // The server knows its cadence: it fills the promise (and states it in
@@ -57,9 +56,9 @@ bool CommandRunner::BuildDraft(v1::IncidentState default_state,
   }
   absl::StatusOr<absl::Time> next = ParseNextInput(o.next, clock_->Now());
   if (!next.ok()) {
-      *code = FlagError("next", next.status());
-      return false;
-    }
+    *code = FlagError("next", next.status());
+    return false;
+  }
   ToProto(*next, draft->mutable_next_update_at());
   // One promise: the text customers read on the status page states the time
   // on the record (the server does the same for the default it fills).
@@ -99,8 +98,8 @@ int CommandRunner::Declare(const std::vector<std::string>& args) {
   }
   if (!o.message.empty()) {
     int code = kExitOk;
-    if (!BuildDraft(v1::INCIDENT_STATE_INVESTIGATING, kDefaultChannels,
-                    req.mutable_first_update(), &code)) {
+    if (!BuildDraft(v1::INCIDENT_STATE_INVESTIGATING, kDefaultChannels, req.mutable_first_update(),
+                    &code)) {
       return code;
     }
   }
@@ -201,8 +200,8 @@ int CommandRunner::Reopen(const std::vector<std::string>& args) {
   req.set_incident_ref(inc.ref());
   req.set_expected_version(inc.version());
   req.set_reason(o.reason);
-  if (!BuildDraft(v1::INCIDENT_STATE_INVESTIGATING, kDefaultChannels,
-                  req.mutable_update(), &code)) {
+  if (!BuildDraft(v1::INCIDENT_STATE_INVESTIGATING, kDefaultChannels, req.mutable_update(),
+                  &code)) {
     return code;
   }
   req.set_author(o.author);

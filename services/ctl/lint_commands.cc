@@ -1,18 +1,18 @@
 // statuscastctl lint and template.
-#include "services/ctl/commands.h"
-
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/base/clock.h"
 #include "libs/lint/lint_proto.h"
 #include "libs/lint/linter.h"
 #include "libs/lint/templates.h"
+#include "services/ctl/command_support.h"
+#include "services/ctl/commands.h"
 #include "services/ctl/inputs.h"
 #include "services/ctl/render.h"
-#include "services/ctl/command_support.h"
 
 namespace statuscast {
 namespace ctl {
@@ -31,7 +31,6 @@ lint::Tone ToLintTone(v1::TemplateTone tone) {
       return lint::Tone::kAcknowledging;
   }
 }
-
 
 std::string StripTrailingNewlines(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();

@@ -53,6 +53,8 @@ std::string UsageText() {
       "statuscast-comms. All times are UTC.\n"
       "\n"
       "usage: statuscastctl COMMAND [ARGS] [--flags]\n"
+      "Commands are verbs, or a singular noun and a verb (banner list); the plural\n"
+      "works too (banners list).\n"
       "\n";
   for (const CommandSpec& c : CommandTable()) absl::StrAppend(&out, Describe(c), "\n");
   absl::StrAppend(
@@ -97,7 +99,7 @@ std::string UsageText() {
       "  0  done\n"
       "  1  the server refused (the message says why) or the call failed\n"
       "     (lint: an error-level finding)\n"
-      "  2  usage error; nothing was sent\n"
+      "  2  usage error or no token (--token, STATUSCAST_TOKEN); nothing was sent or done\n"
       "  3  statuscast-comms unreachable, unavailable or too slow: retry (a write with the\n"
       "     printed --idempotency_key)\n");
   return out;

@@ -23,8 +23,8 @@ TEST(CommandTableTest, EveryNameAndAliasIsOneCommandWithAHandlerAndHelp) {
     EXPECT_EQ(FindCommand(c.name), &c);
     EXPECT_THAT(CommandUsage(c.name), HasSubstr(absl::StrCat("usage: statuscastctl ", c.name)));
     // Writes of an incident take a retry key; nothing else does.
-    const bool takes_key = std::find(c.flags.begin(), c.flags.end(), "idempotency_key") !=
-                           c.flags.end();
+    const bool takes_key =
+        std::find(c.flags.begin(), c.flags.end(), "idempotency_key") != c.flags.end();
     if (takes_key) EXPECT_EQ(c.scope, CommandScope::kWrite) << c.name;
   }
   EXPECT_EQ(FindCommand("frobnicate"), nullptr);

@@ -79,18 +79,18 @@ TEST_F(PromisesTest, CheckSaysWhatIsWrong) {
                         "use_default_next_update"));
   EXPECT_THAT(p.Check(Severity::kSev1, IncidentState::kInvestigating, kPage, now, now),
               HasSubstr("must be in the future"));
-  EXPECT_EQ(p.Check(Severity::kSev1, IncidentState::kInvestigating, kPage,
-                    now + absl::Minutes(21), now),
-            "is beyond the SEV-1 cadence of 20m: promise 2026-11-27 14:23:30 UTC or earlier");
-  EXPECT_THAT(p.Check(Severity::kSev1, IncidentState::kInvestigating, kPage,
-                      now + absl::Minutes(20), now),
-              IsEmpty());
-  EXPECT_THAT(p.Check(Severity::kSev3, IncidentState::kInvestigating, kPage,
-                      now + absl::Minutes(5), now),
-              HasSubstr("must be unset for SEV-3"));
-  EXPECT_THAT(p.Check(Severity::kSev1, IncidentState::kResolved, kPage, now + absl::Minutes(5),
-                      now),
-              HasSubstr("must be unset on a resolution"));
+  EXPECT_EQ(
+      p.Check(Severity::kSev1, IncidentState::kInvestigating, kPage, now + absl::Minutes(21), now),
+      "is beyond the SEV-1 cadence of 20m: promise 2026-11-27 14:23:30 UTC or earlier");
+  EXPECT_THAT(
+      p.Check(Severity::kSev1, IncidentState::kInvestigating, kPage, now + absl::Minutes(20), now),
+      IsEmpty());
+  EXPECT_THAT(
+      p.Check(Severity::kSev3, IncidentState::kInvestigating, kPage, now + absl::Minutes(5), now),
+      HasSubstr("must be unset for SEV-3"));
+  EXPECT_THAT(
+      p.Check(Severity::kSev1, IncidentState::kResolved, kPage, now + absl::Minutes(5), now),
+      HasSubstr("must be unset on a resolution"));
   // A banner-only update need not state one; when it does, it is checked.
   EXPECT_THAT(
       p.Check(Severity::kSev1, IncidentState::kInvestigating, kBannerOnly, absl::nullopt, now),
