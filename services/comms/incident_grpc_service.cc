@@ -380,14 +380,14 @@ grpc::Status IncidentGrpcService::WatchIncidents(grpc::ServerContext* ctx,
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                         "too many WatchIncidents streams on this replica; retry with backoff");
   }
-  LogEvent("watch_start",
-           {{"request_id", request_id}, {"after_sequence", absl::StrCat(req->after_sequence())}});
+  LogEvent("watch_start", {{"request_id", request_id},
+                           {"after_sequence", absl::StrCat(req->after_sequence())}});
   StreamTokenCheck token(verifier_, *ctx, Scope::kRead, "WatchIncidents",
                          watch_.token_recheck_interval);
   absl::Status status = Watch(ctx, *req, writer, token);
   watchers_.fetch_sub(1);
-  LogEvent("watch_end",
-           {{"request_id", request_id}, {"code", absl::StatusCodeToString(status.code())}});
+  LogEvent("watch_end", {{"request_id", request_id},
+                         {"code", absl::StatusCodeToString(status.code())}});
   return ToGrpcStatus(status);
 }
 
