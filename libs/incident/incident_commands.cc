@@ -96,28 +96,6 @@ void AddAffected(std::vector<std::string>& f, const std::vector<AffectedComponen
 // The lint rule of a template's "<...>" placeholder left in the text.
 constexpr char kUnfilledPlaceholderRule[] = "unfilled-placeholder";
 
-// The rule id of the note a banner-only update gets while a promise stands.
-constexpr char kBannerOnlyPromiseRule[] = "promise-needs-status-page";
-
-// A banner-only update posted while a next-update promise stands neither
-// keeps nor moves it (IncidentRules::Post); say so with the deadline, as a
-// warning among the update's findings, so the responder is not misled.
-void NoteBannerOnlyUpdate(const Incident& inc, Update& u) {
-  if (!inc.next_update_at || ReachesStatusPage(u.channels)) return;
-  lint::Finding f;
-  f.rule_id = kBannerOnlyPromiseRule;
-  f.level = lint::Level::kWarning;
-  f.field = lint::TextField::kMessage;
-  f.begin = f.end = u.message.size();
-  f.explanation = absl::StrCat(
-      "the next update promised by ", lint::FormatUtcClock(*inc.next_update_at),
-      " is still due: this update goes only to the in-app banner, and only a status-page update "
-      "(channel status_page or public) keeps the promise");
-  f.suggestion =
-      absl::StrCat("post a status-page update by ", lint::FormatUtcClock(*inc.next_update_at));
-  u.lint_findings.push_back(std::move(f));
-}
-
 }  // namespace
 
 std::string Fingerprint(const std::vector<std::string>& fields) {
@@ -303,7 +281,11 @@ absl::StatusOr<WriteResult> IncidentCommands::PostUpdate(
                   RETURN_IF_ERROR(LintPosted(inc, before, draft.banner_text,
                                              draft.third_party_confirmed,
                                              guard.lint_override_reason, "update.", u, &note));
-                  NoteBannerOnlyUpdate(inc, u);
+                  // The standing promise is still due after a banner-only update:
+                  // say so among its findings.
+                  absl::optional<lint::Finding> note_promise =
+                      BannerOnlyUpdateNote(inc.next_update_at, u.channels, u.message.size());
+                  if (note_promise) u.lint_findings.push_back(*std::move(note_promise));
                   m.kind = "updated";
                   m.details =
                       absl::StrCat("posted a ", UpdateKindName(u.kind), " update (",

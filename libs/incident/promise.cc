@@ -86,6 +86,23 @@ bool Promises::Overdue(absl::Time due, absl::Time now) const {
   return now > due + policy_.promise_grace;
 }
 
+absl::optional<lint::Finding> BannerOnlyUpdateNote(const absl::optional<absl::Time>& standing,
+                                                   const std::vector<Channel>& channels,
+                                                   size_t message_bytes) {
+  if (!standing || ReachesStatusPage(channels)) return absl::nullopt;
+  lint::Finding f;
+  f.rule_id = kBannerOnlyPromiseRule;
+  f.level = lint::Level::kWarning;
+  f.field = lint::TextField::kMessage;
+  f.begin = f.end = message_bytes;
+  f.explanation = absl::StrCat(
+      "the next update promised by ", lint::FormatUtcClock(*standing),
+      " is still due: this update goes only to the in-app banner, and only a status-page update "
+      "(channel status_page or public) keeps the promise");
+  f.suggestion = absl::StrCat("post a status-page update by ", lint::FormatUtcClock(*standing));
+  return f;
+}
+
 std::string StatePromise(const std::string& message, absl::Time promise) {
   if (message.empty() || lint::MessageStatesTime(message, promise)) return message;
   std::string text(absl::StripTrailingAsciiWhitespace(message));

@@ -35,6 +35,7 @@
 #include "absl/types/optional.h"
 #include "libs/incident/cadence_policy.h"
 #include "libs/incident/model.h"
+#include "libs/lint/linter.h"
 
 namespace statuscast {
 
@@ -88,6 +89,17 @@ class Promises {
  private:
   CadencePolicy policy_;
 };
+
+// The rule id of the note below.
+inline constexpr char kBannerOnlyPromiseRule[] = "promise-needs-status-page";
+
+// A banner-only update posted while a promise stands (`standing`) neither
+// keeps nor moves it: the warning finding that says so, with the deadline,
+// placed at the end of the message (`message_bytes`); nullopt when
+// `channels` reach the status page or no promise stands.
+absl::optional<lint::Finding> BannerOnlyUpdateNote(const absl::optional<absl::Time>& standing,
+                                                   const std::vector<Channel>& channels,
+                                                   size_t message_bytes);
 
 // `message` stating `promise`: unchanged when it already states the time
 // (lint::MessageStatesTime), else with " Next update by HH:MM UTC." appended

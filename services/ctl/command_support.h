@@ -70,6 +70,21 @@ int CommandRunner::CallOn(Stub* stub,
   return failure.exit_code;
 }
 
+template <typename Req>
+int CommandRunner::WriteExisting(grpc::Status (v1::IncidentService::StubInterface::*method)(
+                                     grpc::ClientContext*, const Req&, v1::WriteIncidentResponse*),
+                                 const v1::Incident& inc, Req& req, const std::string& action,
+                                 const std::string& verb) {
+  req.set_incident_ref(inc.ref());
+  req.set_expected_version(inc.version());
+  req.set_author(options_.author);
+  req.set_idempotency_key(IdempotencyKey());
+  v1::WriteIncidentResponse resp;
+  int code = Call(method, req, &resp, action, inc.ref(), req.idempotency_key());
+  if (code != kExitOk) return code;
+  return PrintWrite(verb, resp);
+}
+
 }  // namespace ctl
 }  // namespace statuscast
 

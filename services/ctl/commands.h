@@ -102,6 +102,14 @@ class CommandRunner {
 
   // Reports `message` and the command's usage on err; returns kExitUsage (2).
   int UsageError(const std::string& command, const std::string& message);
+  // Sends `req`, a write of the existing incident `inc`, with its guard (the
+  // reference, the version read, the author and the idempotency key), and
+  // prints the answer as `verb` ("updated"); returns the exit code.
+  template <typename Req>
+  int WriteExisting(grpc::Status (v1::IncidentService::StubInterface::*method)(
+                        grpc::ClientContext*, const Req&, v1::WriteIncidentResponse*),
+                    const v1::Incident& inc, Req& req, const std::string& action,
+                    const std::string& verb);
   // The usage error of a flag whose value did not parse: "--flag: why".
   int FlagError(const std::string& flag, const absl::Status& why);
   // A refusal before anything is sent: the stub `what` needs is missing.

@@ -141,20 +141,13 @@ int CommandRunner::Update(const std::vector<std::string>& args) {
   int code = kExitOk;
   if (!Fetch(args, "update", &inc, &code)) return code;
   v1::PostUpdateRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(inc.version());
   if (!BuildDraft(inc.state(), kDefaultChannels, req.mutable_update(), &code)) {
     return code;
   }
   for (const auto& c : comps) *req.add_affected_components() = c;
-  req.set_author(o.author);
-  req.set_idempotency_key(IdempotencyKey());
   req.set_lint_override_reason(o.override_reason);
-  v1::WriteIncidentResponse resp;
-  code = Call(&v1::IncidentService::StubInterface::PostUpdate, req, &resp,
-              absl::StrCat("post the update to ", inc.ref()), inc.ref(), req.idempotency_key());
-  if (code != kExitOk) return code;
-  return PrintWrite("updated", resp);
+  return WriteExisting(&v1::IncidentService::StubInterface::PostUpdate, inc, req,
+                       absl::StrCat("post the update to ", inc.ref()), "updated");
 }
 
 int CommandRunner::Resolve(const std::vector<std::string>& args) {
@@ -171,19 +164,12 @@ int CommandRunner::Resolve(const std::vector<std::string>& args) {
   int code = kExitOk;
   if (!Fetch(args, "resolve", &inc, &code)) return code;
   v1::ResolveIncidentRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(inc.version());
   req.set_message(o.message);
   for (v1::Channel c : *channels) req.add_channels(c);
-  req.set_author(o.author);
-  req.set_idempotency_key(IdempotencyKey());
   req.set_lint_override_reason(o.override_reason);
   req.set_third_party_confirmed(o.third_party_confirmed);
-  v1::WriteIncidentResponse resp;
-  code = Call(&v1::IncidentService::StubInterface::ResolveIncident, req, &resp,
-              absl::StrCat("resolve ", inc.ref()), inc.ref(), req.idempotency_key());
-  if (code != kExitOk) return code;
-  return PrintWrite("resolved", resp);
+  return WriteExisting(&v1::IncidentService::StubInterface::ResolveIncident, inc, req,
+                       absl::StrCat("resolve ", inc.ref()), "resolved");
 }
 
 int CommandRunner::Reopen(const std::vector<std::string>& args) {
@@ -197,21 +183,14 @@ int CommandRunner::Reopen(const std::vector<std::string>& args) {
   int code = kExitOk;
   if (!Fetch(args, "reopen", &inc, &code)) return code;
   v1::ReopenIncidentRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(inc.version());
   req.set_reason(o.reason);
   if (!BuildDraft(v1::INCIDENT_STATE_INVESTIGATING, kDefaultChannels, req.mutable_update(),
                   &code)) {
     return code;
   }
-  req.set_author(o.author);
-  req.set_idempotency_key(IdempotencyKey());
   req.set_lint_override_reason(o.override_reason);
-  v1::WriteIncidentResponse resp;
-  code = Call(&v1::IncidentService::StubInterface::ReopenIncident, req, &resp,
-              absl::StrCat("reopen ", inc.ref()), inc.ref(), req.idempotency_key());
-  if (code != kExitOk) return code;
-  return PrintWrite("reopened", resp);
+  return WriteExisting(&v1::IncidentService::StubInterface::ReopenIncident, inc, req,
+                       absl::StrCat("reopen ", inc.ref()), "reopened");
 }
 
 int CommandRunner::Severity(const std::vector<std::string>& args) {
@@ -224,20 +203,14 @@ int CommandRunner::Severity(const std::vector<std::string>& args) {
   int code = kExitOk;
   if (!Fetch(args, "severity", &inc, &code)) return code;
   v1::ChangeSeverityRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(inc.version());
   req.set_severity(*sev);
   req.set_reason(options_.reason);
-  req.set_author(options_.author);
-  req.set_idempotency_key(IdempotencyKey());
-  v1::WriteIncidentResponse resp;
-  code = Call(&v1::IncidentService::StubInterface::ChangeSeverity, req, &resp,
-              absl::StrCat("change the severity of ", inc.ref()), inc.ref(), req.idempotency_key());
-  if (code != kExitOk) return code;
-  std::string verb = *sev < inc.severity()   ? "escalated"
-                     : *sev > inc.severity() ? "de-escalated"
-                                             : "kept";
-  return PrintWrite(absl::StrCat(verb, " from ", SeverityLabel(inc.severity())), resp);
+  const std::string verb = *sev < inc.severity()   ? "escalated"
+                           : *sev > inc.severity() ? "de-escalated"
+                                                   : "kept";
+  return WriteExisting(&v1::IncidentService::StubInterface::ChangeSeverity, inc, req,
+                       absl::StrCat("change the severity of ", inc.ref()),
+                       absl::StrCat(verb, " from ", SeverityLabel(inc.severity())));
 }
 
 int CommandRunner::Postmortem(const std::vector<std::string>& args) {
@@ -267,18 +240,11 @@ int CommandRunner::Postmortem(const std::vector<std::string>& args) {
   int code = kExitOk;
   if (!Fetch(args, "postmortem", &inc, &code)) return code;
   v1::PublishPostmortemRequest req;
-  req.set_incident_ref(inc.ref());
-  req.set_expected_version(inc.version());
   req.set_url(o.url);
   req.set_body(body);
-  req.set_author(o.author);
-  req.set_idempotency_key(IdempotencyKey());
-  v1::WriteIncidentResponse resp;
-  code =
-      Call(&v1::IncidentService::StubInterface::PublishPostmortem, req, &resp,
-           absl::StrCat("publish the postmortem of ", inc.ref()), inc.ref(), req.idempotency_key());
-  if (code != kExitOk) return code;
-  return PrintWrite("postmortem published", resp);
+  return WriteExisting(&v1::IncidentService::StubInterface::PublishPostmortem, inc, req,
+                       absl::StrCat("publish the postmortem of ", inc.ref()),
+                       "postmortem published");
 }
 
 }  // namespace ctl

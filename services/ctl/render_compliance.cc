@@ -1,14 +1,10 @@
 // Rendering compliance: the promise ledger, the report, reminders.
-#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/types/optional.h"
-#include "libs/incident/model.h"
 #include "services/ctl/render.h"
 #include "services/ctl/render_internal.h"
 

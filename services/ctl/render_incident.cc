@@ -6,9 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/types/optional.h"
-#include "libs/incident/model.h"
 #include "services/ctl/render.h"
 #include "services/ctl/render_internal.h"
 

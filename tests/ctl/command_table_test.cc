@@ -25,7 +25,9 @@ TEST(CommandTableTest, EveryNameAndAliasIsOneCommandWithAHandlerAndHelp) {
     // Writes of an incident take a retry key; nothing else does.
     const bool takes_key =
         std::find(c.flags.begin(), c.flags.end(), "idempotency_key") != c.flags.end();
-    if (takes_key) EXPECT_EQ(c.scope, CommandScope::kWrite) << c.name;
+    if (takes_key) {
+      EXPECT_EQ(c.scope, CommandScope::kWrite) << c.name;
+    }
   }
   EXPECT_EQ(FindCommand("frobnicate"), nullptr);
 }

@@ -16,7 +16,6 @@ import datetime
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,30 +27,14 @@ del sys.argv[1:3]
 COMMS = os.path.join(BUILD_DIR, "services/comms/statuscast-comms")
 CTL = os.path.join(BUILD_DIR, "services/ctl/statuscastctl")
 
-GOOGLEAPIS = "/usr/share/gocode/src/github.com/gogo/googleapis"
-GEN = tempfile.mkdtemp(prefix="statuscast-promise-")
-from grpc_tools import protoc  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fault_support as fs  # noqa: E402
 
-for proto in ("statuscast/v1/incident_enums.proto", "statuscast/v1/lint.proto",
-              "statuscast/v1/compliance.proto", "statuscast/v1/incident.proto"):
-    rc = protoc.main(["protoc", "-I", os.path.join(SOURCE_DIR, "proto"), "-I", GOOGLEAPIS,
-                      "-I", "/usr/include", "--python_out", GEN, "--grpc_python_out", GEN,
-                      os.path.join(SOURCE_DIR, "proto", proto)])
-    assert rc == 0, "protoc failed for " + proto
-sys.path.insert(0, GEN)
-
+fs.generate_stubs(SOURCE_DIR, tempfile.mkdtemp(prefix="statuscast-promise-"))
 import grpc  # noqa: E402
 from statuscast.v1 import incident_pb2 as pb  # noqa: E402
 from statuscast.v1 import incident_pb2_grpc as pb_grpc  # noqa: E402
 from statuscast.v1 import incident_enums_pb2 as enums  # noqa: E402
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class _CallDetails(collections.namedtuple(
@@ -87,8 +70,8 @@ class DefaultPromiseTest(unittest.TestCase):
                            capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, r.stderr
         cls.token = r.stdout.strip()
-        port = free_port()
-        cls.log = open(os.path.join(GEN, "comms.log"), "w")
+        port = fs.free_port()
+        cls.log = open(os.path.join(tempfile.mkdtemp(prefix="statuscast-promise-"), "comms.log"), "w")
         env = {k: v for k, v in os.environ.items() if not k.startswith("STATUSCAST_")}
         cls.proc = subprocess.Popen(
             [COMMS, "--database_url=" + url, "--grpc_address=127.0.0.1:%d" % port,

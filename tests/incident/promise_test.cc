@@ -30,6 +30,21 @@ class PromisesTest : public ::testing::Test {
     policy_.promise_grace = absl::Seconds(60);
   }
   Promises promises() const { return Promises(policy_); }
+  // An open incident at `sev` and a status-page draft asking for the default.
+  static Incident Open(Severity sev) {
+    Incident inc;
+    inc.ref = "INC-1";
+    inc.severity = sev;
+    inc.state = IncidentState::kInvestigating;
+    return inc;
+  }
+  static UpdateDraft AskingForTheDefault(const std::string& message) {
+    UpdateDraft d;
+    d.message = message;
+    d.channels = kPage;
+    d.use_default_next_update = true;
+    return d;
+  }
 
   CadencePolicy policy_;
   FakeClock clock_{Utc(14, 3, 30)};
@@ -140,16 +155,10 @@ TEST(StatePromiseTest, AppendsTheTimeWhenTheMessageDoesNotStateIt) {
 // server's cadence, and its text states it.
 TEST_F(PromisesTest, AnUpdateAskingForTheDefaultGetsTheServersCadence) {
   IncidentRules rules(policy_, InputLimits());
-  Incident inc;
-  inc.ref = "INC-1";
-  inc.severity = Severity::kSev1;
-  inc.state = IncidentState::kInvestigating;
+  Incident inc = Open(Severity::kSev1);
   inc.first_communication_at = clock_.Now() - absl::Minutes(10);
   inc.next_update_at = clock_.Now() + absl::Minutes(5);
-  UpdateDraft d;
-  d.message = "We're rolling out a fix";
-  d.channels = kPage;
-  d.use_default_next_update = true;
+  UpdateDraft d = AskingForTheDefault("We're rolling out a fix");
   absl::StatusOr<Update> u = rules.ApplyUpdate(inc, d, {}, "alice", clock_.Now());
   ASSERT_TRUE(u.ok()) << u.status();
   EXPECT_EQ(u->next_update_at, Utc(14, 23, 0));
@@ -173,14 +182,8 @@ TEST_F(PromisesTest, AnUpdateAskingForTheDefaultGetsTheServersCadence) {
 
 TEST_F(PromisesTest, ABannerOnlyOrSev3UpdateAskingForTheDefaultGetsNone) {
   IncidentRules rules(policy_, InputLimits());
-  Incident inc;
-  inc.ref = "INC-1";
-  inc.severity = Severity::kSev3;
-  inc.state = IncidentState::kInvestigating;
-  UpdateDraft d;
-  d.message = "We're looking into it.";
-  d.channels = kPage;
-  d.use_default_next_update = true;
+  Incident inc = Open(Severity::kSev3);
+  UpdateDraft d = AskingForTheDefault("We're looking into it.");
   absl::StatusOr<Update> u = rules.ApplyUpdate(inc, d, {}, "alice", clock_.Now());
   ASSERT_TRUE(u.ok()) << u.status();
   EXPECT_EQ(u->next_update_at, absl::nullopt);
@@ -191,6 +194,20 @@ TEST_F(PromisesTest, ABannerOnlyOrSev3UpdateAskingForTheDefaultGetsNone) {
   u = rules.ApplyUpdate(inc, d, {}, "alice", clock_.Now());
   ASSERT_TRUE(u.ok()) << u.status();
   EXPECT_EQ(u->next_update_at, absl::nullopt);
+}
+
+TEST(BannerOnlyUpdateNoteTest, WarnsThatTheStandingPromiseIsStillDue) {
+  const absl::Time due = Utc(14, 30, 0);
+  absl::optional<lint::Finding> f = BannerOnlyUpdateNote(due, kBannerOnly, 17);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->rule_id, kBannerOnlyPromiseRule);
+  EXPECT_EQ(f->level, lint::Level::kWarning);
+  EXPECT_EQ(f->begin, 17u);
+  EXPECT_THAT(f->explanation, HasSubstr("the next update promised by 14:30 UTC is still due"));
+  EXPECT_EQ(f->suggestion, "post a status-page update by 14:30 UTC");
+  EXPECT_EQ(BannerOnlyUpdateNote(due, {Channel::kInAppBanner, Channel::kPublic}, 17),
+            absl::nullopt);
+  EXPECT_EQ(BannerOnlyUpdateNote(absl::nullopt, kBannerOnly, 17), absl::nullopt);
 }
 
 }  // namespace
