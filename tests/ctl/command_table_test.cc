@@ -102,6 +102,17 @@ TEST_F(CommandsTest, EveryRefusalBeforeSendingExitsTwo) {
   EXPECT_THAT(err_.str(), HasSubstr("--idempotency_key does not apply to show"));
 }
 
+TEST_F(CommandsTest, PeopleReadSev1AndJsonKeepsTheProtoEnumName) {
+  ASSERT_EQ(Run({"show", "INC-12"}), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("SEV-1"));
+  EXPECT_THAT(out_.str(), ::testing::Not(HasSubstr("SEVERITY_")));
+  CtlOptions o;
+  o.json = true;
+  o.given = {"json"};
+  ASSERT_EQ(Run({"show", "INC-12"}, o), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("\"severity\":\"SEVERITY_SEV1\""));
+}
+
 }  // namespace
 }  // namespace ctl
 }  // namespace statuscast

@@ -32,6 +32,18 @@ namespace ctl {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// The promise of 14:30 UTC, made at 14:02 and missed by 4 minutes, on `c`.
+inline void AddMissedPromise(v1::IncidentCompliance* c) {
+  v1::PromiseEntry* p = c->add_ledger();
+  p->mutable_made_at()->set_seconds(1795874520);
+  p->mutable_due()->set_seconds(1795876200);
+  p->set_status(v1::PROMISE_STATUS_MISSED);
+  p->set_description("promised 14:30 UTC OVERDUE by 4m");
+  c->set_overdue(true);
+  c->mutable_overdue_by()->set_seconds(240);
+  c->set_overdue_what("next update");
+}
+
 class FakeIncidentService final : public v1::IncidentService::Service {
  public:
   grpc::Status GetIncident(grpc::ServerContext*, const v1::GetIncidentRequest* req,
@@ -198,14 +210,7 @@ class FakeComplianceService final : public v1::ComplianceService::Service {
     c->set_severity(v1::SEVERITY_SEV1);
     c->set_state(v1::INCIDENT_STATE_INVESTIGATING);
     c->mutable_first_communication_delay()->set_seconds(360);
-    v1::PromiseEntry* p = c->add_ledger();
-    p->mutable_made_at()->set_seconds(1795874520);
-    p->mutable_due()->set_seconds(1795876200);
-    p->set_status(v1::PROMISE_STATUS_MISSED);
-    p->set_description("promised 14:30 UTC OVERDUE by 4m");
-    c->set_overdue(true);
-    c->mutable_overdue_by()->set_seconds(240);
-    c->set_overdue_what("next update");
+    AddMissedPromise(c);
     return grpc::Status::OK;
   }
   // Scripted: the first stream sends reminders 4 and 5 and breaks, the

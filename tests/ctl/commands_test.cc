@@ -197,14 +197,7 @@ TEST_F(CommandsTest, ShowPrintsThePromisesAndTheServersOverdueVerdict) {
     v1::IncidentCompliance* c = service_.incident.mutable_compliance();
     c->set_incident_ref("INC-12");
     c->set_state(v1::INCIDENT_STATE_IDENTIFIED);
-    v1::PromiseEntry* p = c->add_ledger();
-    p->mutable_made_at()->set_seconds(1795874520);
-    p->mutable_due()->set_seconds(1795876200);
-    p->set_status(v1::PROMISE_STATUS_MISSED);
-    p->set_description("promised 14:30 UTC OVERDUE by 4m");
-    c->set_overdue(true);
-    c->mutable_overdue_by()->set_seconds(240);
-    c->set_overdue_what("next update");
+    AddMissedPromise(c);
   }
   clock_.Set(absl::FromUnixSeconds(1795876200 + 240));
   ASSERT_EQ(Run({"show", "INC-12"}), kExitOk) << err_.str();
