@@ -2,7 +2,8 @@
 // (and the ComplianceService served at the same address, for report and
 // watch's reminders).
 //
-// CommandRunner::Run takes the positional arguments (subcommand first) and
+// CommandRunner::Run takes the positional arguments (subcommand first: a
+// name or an alias of the table of commands, command_table.h) and
 // the options already read from flags and the environment, calls the server,
 // prints human text (or protobuf JSON with --json) to `out` and failures to
 // `err` as "statuscastctl: ...", and returns the process exit code
@@ -43,7 +44,7 @@ class CommandRunner {
   int Run(const std::vector<std::string>& args);
 
   // banner and killswitch talk to statuscast-banner through this stub;
-  // without one they fail. It must outlive the runner.
+  // without one they refuse (exit 2, nothing sent). It must outlive the runner.
   void set_banner_stub(v1::BannerAdminService::StubInterface* stub) { banner_stub_ = stub; }
   // report and watch's reminders use this stub (statuscast-comms serves
   // ComplianceService on the IncidentService address); without one report

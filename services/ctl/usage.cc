@@ -15,17 +15,6 @@ std::string Describe(const CommandSpec& c) {
 
 }  // namespace
 
-std::vector<std::string> CommandNames() {
-  std::vector<std::string> names;
-  for (const CommandSpec& c : CommandTable()) names.push_back(c.name);
-  return names;
-}
-
-std::vector<std::string> CommandFlags(const std::string& command) {
-  const CommandSpec* c = FindCommand(command);
-  return c == nullptr ? std::vector<std::string>() : c->flags;
-}
-
 std::string CommandUsage(const std::string& command) {
   const CommandSpec* c = FindCommand(command);
   if (c == nullptr) return "";
