@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/base/time_text.h"
+#include "libs/incident/promise.h"
 
 namespace statuscast {
 namespace {
@@ -50,6 +51,7 @@ std::string DescribePromise(const PromiseEntry& p, absl::Time now) {
 IncidentCompliance EvaluateIncident(const Incident& inc, absl::Time now,
                                     const CadencePolicy& policy,
                                     const ComplianceOptions& options) {
+  const Promises promises(policy);
   IncidentCompliance c;
   c.ref = inc.ref;
   c.severity = inc.severity;
@@ -127,7 +129,7 @@ IncidentCompliance EvaluateIncident(const Incident& inc, absl::Time now,
       g.severity = gap_severity;
       if (gap_deadline) {
         g.allowed = *gap_deadline - g.from;
-        g.within_cadence = g.to <= *gap_deadline + policy.promise_grace;
+        g.within_cadence = promises.KeptBy(*gap_deadline, g.to);
       }
       c.gaps.push_back(g);
     }
@@ -135,8 +137,8 @@ IncidentCompliance EvaluateIncident(const Incident& inc, absl::Time now,
       PromiseEntry& p = c.ledger[*standing];
       p.kept_at = u.posted_at;
       p.lateness = u.posted_at - p.due;
-      p.status = u.posted_at <= p.due + policy.promise_grace ? PromiseStatus::kKept
-                                                              : PromiseStatus::kMissed;
+      p.status =
+          promises.KeptBy(p.due, u.posted_at) ? PromiseStatus::kKept : PromiseStatus::kMissed;
       standing.reset();
     }
     if (u.next_update_at) {
@@ -158,7 +160,7 @@ IncidentCompliance EvaluateIncident(const Incident& inc, absl::Time now,
 
   if (standing) {
     PromiseEntry& p = c.ledger[*standing];
-    if (now > p.due + policy.promise_grace) {
+    if (promises.Overdue(p.due, now)) {
       p.status = PromiseStatus::kMissed;
       p.lateness = now - p.due;
     }
@@ -166,7 +168,7 @@ IncidentCompliance EvaluateIncident(const Incident& inc, absl::Time now,
   if (c.open) {
     if (!c.first_communication_delay) {
       const absl::Time due = inc.confirmed_start + policy.first_communication_target;
-      if (now > due + policy.promise_grace) {
+      if (promises.Overdue(due, now)) {
         c.overdue = true;
         c.overdue_by = now - due;
         c.overdue_what = "first communication";

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/base/time_text.h"
 #include "libs/cadence/compliance.h"
+#include "libs/incident/promise.h"
 
 namespace statuscast {
 namespace {
@@ -24,12 +25,13 @@ const char* ReminderKindName(ReminderKind k) {
 
 std::vector<PlannedReminder> PlanReminders(const Incident& incident, absl::Time now,
                                            const CadencePolicy& policy, absl::Duration lead) {
+  const Promises promises(policy);
   std::vector<PlannedReminder> out;
   if (incident.state == IncidentState::kResolved) return out;
   const std::string who = absl::StrCat(incident.ref, " ", SeverityName(incident.severity), ": ");
   if (!incident.first_communication_at) {
     const absl::Time due = incident.confirmed_start + policy.first_communication_target;
-    if (now > due + policy.promise_grace) {
+    if (promises.Overdue(due, now)) {
       out.push_back({ReminderKind::kFirstLate, due,
                      absl::StrCat(who, "the first customer communication is LATE: it was due by ",
                                   FormatUtcClock(due), " (", Minutes(now - due), " ago)")});
@@ -42,7 +44,7 @@ std::vector<PlannedReminder> PlanReminders(const Incident& incident, absl::Time 
   }
   if (!incident.next_update_at) return out;
   const absl::Time due = *incident.next_update_at;
-  if (now > due + policy.promise_grace) {
+  if (promises.Overdue(due, now)) {
     out.push_back({ReminderKind::kMissed, due,
                    absl::StrCat(who, "the promised update of ", FormatUtcClock(due),
                                 " was MISSED (", Minutes(now - due),

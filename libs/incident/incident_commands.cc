@@ -31,6 +31,7 @@ void AddDraft(std::vector<std::string>& f, const UpdateDraft& d) {
   f.push_back(d.no_progress ? "np" : "");
   // Appended only when set, so fingerprints of older requests stay the same.
   if (d.third_party_confirmed) f.push_back("tp");
+  if (d.use_default_next_update) f.push_back("default-next");
 }
 
 void AddOverride(std::vector<std::string>& f, const std::string& reason) {
@@ -95,28 +96,6 @@ void AddAffected(std::vector<std::string>& f, const std::vector<AffectedComponen
 
 // The lint rule of a template's "<...>" placeholder left in the text.
 constexpr char kUnfilledPlaceholderRule[] = "unfilled-placeholder";
-
-// The rule id of the note a banner-only update gets while a promise stands.
-constexpr char kBannerOnlyPromiseRule[] = "promise-needs-status-page";
-
-// A banner-only update posted while a next-update promise stands neither
-// keeps nor moves it (IncidentRules::Post); say so with the deadline, as a
-// warning among the update's findings, so the responder is not misled.
-void NoteBannerOnlyUpdate(const Incident& inc, Update& u) {
-  if (!inc.next_update_at || ReachesStatusPage(u.channels)) return;
-  lint::Finding f;
-  f.rule_id = kBannerOnlyPromiseRule;
-  f.level = lint::Level::kWarning;
-  f.field = lint::TextField::kMessage;
-  f.begin = f.end = u.message.size();
-  f.explanation = absl::StrCat(
-      "the next update promised by ", lint::FormatUtcClock(*inc.next_update_at),
-      " is still due: this update goes only to the in-app banner, and only a status-page update "
-      "(channel status_page or public) keeps the promise");
-  f.suggestion =
-      absl::StrCat("post a status-page update by ", lint::FormatUtcClock(*inc.next_update_at));
-  u.lint_findings.push_back(std::move(f));
-}
 
 }  // namespace
 
@@ -287,7 +266,11 @@ absl::StatusOr<WriteResult> IncidentCommands::PostUpdate(
                   RETURN_IF_ERROR(LintPosted(inc, before, draft.banner_text,
                                              draft.third_party_confirmed,
                                              guard.lint_override_reason, "update.", u, &note));
-                  NoteBannerOnlyUpdate(inc, u);
+                  // The standing promise is still due after a banner-only update:
+                  // say so among its findings.
+                  absl::optional<lint::Finding> note_promise =
+                      BannerOnlyUpdateNote(inc.next_update_at, u.channels, u.message.size());
+                  if (note_promise) u.lint_findings.push_back(*std::move(note_promise));
                   m.kind = "updated";
                   m.details =
                       absl::StrCat("posted a ", UpdateKindName(u.kind), " update (",
@@ -526,25 +509,20 @@ absl::StatusOr<FilledUpdate> IncidentCommands::FillTemplate(
                  : inc.state;
   in.affected_components = ComponentNames(inc.affected);
   in.next_update_at.reset();
-  absl::optional<absl::Duration> cadence = rules_.policy().IntervalFor(inc.severity);
-  if (tone != lint::Tone::kResolving && cadence) {
+  const Promises& promises = rules_.promises();
+  // The template follows the incident's state; resolving leaves nothing promised.
+  const IncidentState after =
+      tone == lint::Tone::kResolving ? IncidentState::kResolved : IncidentState::kInvestigating;
+  if (promises.Allowed(inc.severity, after)) {
     if (next_update_at) {
-      if (*next_update_at <= now) {
-        return InvalidField("next_update_at", "must be in the future");
-      }
-      if (*next_update_at - now > *cadence) {
-        return InvalidField("next_update_at",
-                            absl::StrCat("is beyond the ", SeverityName(inc.severity), " cadence (",
-                                         absl::FormatDuration(*cadence), " from now)"));
-      }
-      in.next_update_at = *next_update_at;
+      std::string problem = promises.Check(inc.severity, after, {Channel::kStatusPage},
+                                           next_update_at, now);
+      if (!problem.empty()) return InvalidField("next_update_at", problem);
+      in.next_update_at = Promises::ToMinute(*next_update_at, now);
     } else {
       // A minute short of the cadence, so posting it a little later still fits.
-      in.next_update_at = now + *cadence - absl::Minutes(1);
+      in.next_update_at = promises.Default(inc.severity, now, absl::Minutes(1));
     }
-    // The message states it to the minute; promise exactly what it says.
-    in.next_update_at = absl::FromUnixSeconds(absl::ToUnixSeconds(*in.next_update_at) / 60 * 60);
-    if (*in.next_update_at <= now) *in.next_update_at += absl::Minutes(1);
   }
   FilledUpdate out;
   ASSIGN_OR_RETURN(out.text, lint::FillTemplate(tone, in));

@@ -173,39 +173,21 @@ void IncidentRules::CheckDraft(const UpdateDraft& d, Severity sev, IncidentState
       }
     }
   }
-  if (state_after == IncidentState::kResolved) {
-    if (d.next_update_at) {
-      v.Add(prefix + "next_update_at", "must be unset on a resolution: nothing more is promised");
-    }
+  std::string problem = promises_.Check(sev, state_after, d.channels, d.next_update_at, now);
+  if (!problem.empty()) v.Add(prefix + "next_update_at", problem);
+}
+
+void IncidentRules::FillDefaultPromise(UpdateDraft& d, Severity sev, absl::Time now,
+                                       const std::string& prefix, FieldViolations& v) const {
+  if (!d.use_default_next_update) return;
+  if (d.next_update_at) {
+    v.Add(prefix + "next_update_at",
+          "must be unset when use_default_next_update asks the server for the default promise");
     return;
   }
-  absl::optional<absl::Duration> interval = policy_.IntervalFor(sev);
-  if (!interval) {
-    if (d.next_update_at) {
-      v.Add(prefix + "next_update_at",
-            "must be unset for SEV-3: it has no fixed cadence (updates come on state change)");
-    }
-    return;
-  }
-  if (!d.next_update_at) {
-    // A banner-only update cannot make a promise (it is not on the status
-    // page), so it need not state one.
-    if (!ReachesStatusPage(d.channels)) return;
-    v.Add(prefix + "next_update_at",
-          absl::StrCat("is required for ", SeverityName(sev), ": promise the next update within ",
-                       absl::FormatDuration(*interval)));
-    return;
-  }
-  if (*d.next_update_at <= now) {
-    v.Add(prefix + "next_update_at",
-          absl::StrCat("must be in the future (it is ", FormatUtc(*d.next_update_at), ", now is ",
-                       FormatUtc(now), ")"));
-  } else if (*d.next_update_at > now + *interval) {
-    v.Add(prefix + "next_update_at",
-          absl::StrCat("is beyond the ", SeverityName(sev), " cadence of ",
-                       absl::FormatDuration(*interval), ": promise ",
-                       FormatUtc(now + *interval), " or earlier"));
-  }
+  if (!promises_.Required(sev, d.state, d.channels)) return;
+  d.next_update_at = promises_.Default(sev, now);
+  if (d.next_update_at) d.message = StatePromise(d.message, *d.next_update_at);
 }
 
 Update IncidentRules::Post(Incident& incident, UpdateDraft d, UpdateKind kind,
@@ -225,9 +207,8 @@ Update IncidentRules::Post(Incident& incident, UpdateDraft d, UpdateKind kind,
   // promise or makes a new one; a banner-only update leaves both alone.
   const bool on_status_page = ReachesStatusPage(d.channels);
   if (incident.next_update_at && on_status_page) {
-    u.kept_promise = now <= *incident.next_update_at + policy_.promise_grace
-                         ? PromiseOutcome::kKept
-                         : PromiseOutcome::kLate;
+    u.kept_promise = promises_.KeptBy(*incident.next_update_at, now) ? PromiseOutcome::kKept
+                                                                      : PromiseOutcome::kLate;
   } else {
     u.kept_promise = PromiseOutcome::kNone;
   }
@@ -275,6 +256,7 @@ absl::StatusOr<Incident> IncidentRules::Declare(const DeclareInput& in, absl::Ti
       v.Add("first_update.state", "must be investigating, identified or monitoring");
     }
     if (IsValidSeverity(in.severity)) {
+      FillDefaultPromise(first, in.severity, now, "first_update.", v);
       CheckDraft(first, in.severity, first.state, now, "first_update.", v);
     }
   }
@@ -324,6 +306,7 @@ absl::StatusOr<Update> IncidentRules::ApplyUpdate(Incident& incident, const Upda
         ": states move forward (investigating, identified, monitoring, resolved), except "
         "monitoring back to identified when a fix fails"));
   }
+  FillDefaultPromise(d, incident.severity, now, "update.", v);
   CheckDraft(d, incident.severity, d.state, now, "update.", v);
   CheckAffected(affected, false, "affected_components", v);
   if (!v.empty()) return v.ToStatus();
@@ -362,13 +345,8 @@ absl::StatusOr<SeverityChange> IncidentRules::ApplySeverityChange(Incident& inci
   c.next_update_at_before = incident.next_update_at;
   // Escalation tightens the standing promise; a promise already made is
   // binding, so de-escalation keeps it.
-  absl::optional<absl::Duration> interval = policy_.IntervalFor(to);
-  if (interval && incident.first_communication_at) {
-    absl::Time latest = now + *interval;
-    if (!incident.next_update_at || *incident.next_update_at > latest) {
-      incident.next_update_at = latest;
-    }
-  }
+  incident.next_update_at = promises_.Tightened(to, incident.next_update_at,
+                                                incident.first_communication_at.has_value(), now);
   c.next_update_at_after = incident.next_update_at;
   incident.severity = to;
   incident.updated_at = now;
@@ -406,6 +384,7 @@ absl::StatusOr<Update> IncidentRules::ApplyReopen(Incident& incident, const std:
   if (d.state != IncidentState::kInvestigating && d.state != IncidentState::kIdentified) {
     v.Add("update.state", "a reopened incident is investigating or identified");
   }
+  FillDefaultPromise(d, incident.severity, now, "update.", v);
   CheckDraft(d, incident.severity, d.state, now, "update.", v);
   if (!v.empty()) return v.ToStatus();
   if (incident.state != IncidentState::kResolved) {

@@ -11,7 +11,10 @@
 //     resolved incident changes only by an explicit reopen (and postmortem);
 //   - every state change is a customer-facing update with a message;
 //   - SEV-1/SEV-2 updates that leave the incident open carry next_update_at,
-//     in the future and within the severity's cadence; SEV-3 carries none;
+//     in the future and within the severity's cadence; SEV-3 carries none
+//     (the promise's rules are Promises, libs/incident/promise.h); a draft
+//     that asks for the default gets the server's (Promises::Default), and
+//     its message then states it (StatePromise);
 //   - only an update on the status page (channels status_page or public)
 //     keeps the standing promise or makes a new one; a banner-only update
 //     neither keeps nor moves it (its next_update_at is optional and, when
@@ -31,6 +34,7 @@
 #include "absl/types/optional.h"
 #include "libs/incident/cadence_policy.h"
 #include "libs/incident/model.h"
+#include "libs/incident/promise.h"
 
 namespace statuscast {
 
@@ -59,6 +63,9 @@ struct UpdateDraft {
   std::string banner_text;
   std::vector<Channel> channels;
   absl::optional<absl::Time> next_update_at;
+  // Asks for the default promise (Promises::Default) when one is required;
+  // next_update_at must then be unset. The message is made to state it.
+  bool use_default_next_update = false;
   bool no_progress = false;
   // A third party named in the message is confirmed at fault (for the linter).
   bool third_party_confirmed = false;
@@ -78,9 +85,10 @@ struct DeclareInput {
 class IncidentRules {
  public:
   IncidentRules(CadencePolicy policy, InputLimits limits)
-      : policy_(policy), limits_(limits) {}
+      : policy_(policy), promises_(policy), limits_(limits) {}
 
   const CadencePolicy& policy() const { return policy_; }
+  const Promises& promises() const { return promises_; }
   const InputLimits& limits() const { return limits_; }
 
   // Common checks for every write: author and idempotency key.
@@ -127,6 +135,11 @@ class IncidentRules {
  private:
   // Validates draft text, channels and promise for an update that leaves the
   // incident in `state_after` at severity `sev`; `prefix` names the field.
+  // Fills the default promise into a draft that asks for it (and states it
+  // in the message) when the update requires one; a draft that both asks and
+  // carries a promise is a violation.
+  void FillDefaultPromise(UpdateDraft& d, Severity sev, absl::Time now, const std::string& prefix,
+                          class FieldViolations& v) const;
   void CheckDraft(const UpdateDraft& d, Severity sev, IncidentState state_after, absl::Time now,
                   const std::string& prefix, class FieldViolations& v) const;
   void CheckAffected(const std::vector<AffectedComponent>& affected, bool required,
@@ -136,6 +149,7 @@ class IncidentRules {
               absl::Time now) const;
 
   CadencePolicy policy_;
+  Promises promises_;
   InputLimits limits_;
 };
 

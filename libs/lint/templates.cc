@@ -11,7 +11,8 @@ namespace statuscast {
 namespace lint {
 namespace {
 
-bool NeedsPromise(Severity s) { return s == Severity::kSev1 || s == Severity::kSev2; }
+// SEV-1 and SEV-2 incidents get a postmortem.
+bool ExpectsPostmortem(Severity s) { return s == Severity::kSev1 || s == Severity::kSev2; }
 
 // "We'll post the next update by 14:30 UTC." or, without a promise (SEV-3),
 // "We'll post an update when the status changes."
@@ -41,10 +42,6 @@ std::string ScopePhrase(const std::vector<std::string>& components) {
 }
 
 absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& in) {
-  if (tone != Tone::kResolving && NeedsPromise(in.severity) && !in.next_update_at) {
-    return absl::InvalidArgumentError(
-        "next_update_at: is required for a SEV-1 or SEV-2 update (the next update promise)");
-  }
   const std::string scope = ScopePhrase(in.affected_components);
   const std::string feature = in.affected_components.empty()
                                   ? std::string("some features")
@@ -115,7 +112,7 @@ absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& in) 
           EndSentence(
               Or(in.prevention,
                  "To prevent this from happening again, we're <the change we are making>")));
-      if (NeedsPromise(in.severity) || in.postmortem_planned) {
+      if (ExpectsPostmortem(in.severity) || in.postmortem_planned) {
         absl::StrAppend(&out.message, " A more detailed postmortem will be published next week.");
       }
       return out;

@@ -46,7 +46,10 @@ struct TemplateInput {
   // word it).
   State state = State::kInvestigating;
   std::vector<std::string> affected_components;
-  // REQUIRES for SEV-1 and SEV-2 except kResolving.
+  // The promise the text states ("We'll post the next update by 14:30
+  // UTC."); unset, it says updates come when the status changes. Whether one
+  // is due is the caller's to decide (Promises in libs/incident/promise.h:
+  // SEV-1 and SEV-2 while open); kResolving states none.
   absl::optional<absl::Time> next_update_at;
   // Optional sentences; placeholders in <angle brackets> are used when empty.
   std::string learned;        // kUpdating: what we have learned.
@@ -67,8 +70,8 @@ struct FilledTemplate {
   std::string banner_text;
 };
 
-// INVALID_ARGUMENT "next_update_at: ..." when a SEV-1 or SEV-2 open-incident
-// template has no next update time.
+// The filled template. Always OK today: whether a promise is due is the
+// caller's (see TemplateInput.next_update_at).
 absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& input);
 
 // The optional sentences a caller supplies (learned, what_happened, impact,

@@ -118,6 +118,7 @@ UpdateDraft FromProto(const v1::UpdateDraft& in) {
   d.next_update_at = TimeFromProto(in.next_update_at(), in.has_next_update_at());
   d.no_progress = in.no_progress();
   d.third_party_confirmed = in.third_party_confirmed();
+  d.use_default_next_update = in.use_default_next_update();
   return d;
 }
 

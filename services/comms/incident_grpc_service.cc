@@ -45,8 +45,19 @@ void KeepTokenActorOr(CallContext& call, const std::string& requested_author) {
   if (call.actor.empty()) call.actor = requested_author;
 }
 
-void FillWrite(const WriteResult& r, v1::WriteIncidentResponse* resp) {
-  ToProto(r.incident, false, resp->mutable_incident());
+// The incident as the client reads it, with the server's verdict on its
+// standing promise at the time of the answer (grace allowed).
+void IncidentToProto(const IncidentCommands& commands, const Incident& in, bool with_timeline,
+                     v1::Incident* out) {
+  ToProto(in, with_timeline, out);
+  out->set_next_update_overdue(
+      in.state != IncidentState::kResolved && in.next_update_at &&
+      commands.rules().promises().Overdue(*in.next_update_at, commands.clock().Now()));
+}
+
+void FillWrite(const IncidentCommands& commands, const WriteResult& r,
+               v1::WriteIncidentResponse* resp) {
+  IncidentToProto(commands, r.incident, false, resp->mutable_incident());
   if (r.update) ToProto(*r.update, resp->mutable_update());
   resp->set_replayed(r.replayed);
   resp->set_sequence(r.sequence);
@@ -123,7 +134,7 @@ grpc::Status IncidentGrpcService::DeclareIncident(grpc::ServerContext* ctx,
         in.author = call.actor;
         in.lint_override_reason = req->lint_override_reason();
         ASSIGN_OR_RETURN(WriteResult r, commands_.Declare(call, req->idempotency_key(), in));
-        FillWrite(r, resp);
+        FillWrite(commands_, r, resp);
         return absl::OkStatus();
       });
 }
@@ -141,7 +152,7 @@ grpc::Status IncidentGrpcService::PostUpdate(grpc::ServerContext* ctx,
                                  Guard(req->incident_ref(), req->expected_version(),
                                        req->idempotency_key(), req->lint_override_reason()),
                                  FromProto(req->update()), FromProto(req->affected_components())));
-        FillWrite(r, resp);
+        FillWrite(commands_, r, resp);
         return absl::OkStatus();
       });
 }
@@ -158,7 +169,7 @@ grpc::Status IncidentGrpcService::ChangeSeverity(grpc::ServerContext* ctx,
                                        Guard(req->incident_ref(), req->expected_version(),
                                              req->idempotency_key(), ""),
                                        FromProto(req->severity()), req->reason()));
-                  FillWrite(r, resp);
+                  FillWrite(commands_, r, resp);
                   return absl::OkStatus();
                 });
 }
@@ -176,7 +187,7 @@ grpc::Status IncidentGrpcService::ResolveIncident(grpc::ServerContext* ctx,
                                               req->idempotency_key(), req->lint_override_reason()),
                                         req->message(), ChannelsFromProto(req->channels()),
                                         req->third_party_confirmed()));
-                  FillWrite(r, resp);
+                  FillWrite(commands_, r, resp);
                   return absl::OkStatus();
                 });
 }
@@ -193,7 +204,7 @@ grpc::Status IncidentGrpcService::ReopenIncident(grpc::ServerContext* ctx,
                                        Guard(req->incident_ref(), req->expected_version(),
                                              req->idempotency_key(), req->lint_override_reason()),
                                        req->reason(), FromProto(req->update())));
-                  FillWrite(r, resp);
+                  FillWrite(commands_, r, resp);
                   return absl::OkStatus();
                 });
 }
@@ -210,7 +221,7 @@ grpc::Status IncidentGrpcService::PublishPostmortem(grpc::ServerContext* ctx,
                                        Guard(req->incident_ref(), req->expected_version(),
                                              req->idempotency_key(), ""),
                                        req->url(), req->body()));
-                  FillWrite(r, resp);
+                  FillWrite(commands_, r, resp);
                   return absl::OkStatus();
                 });
 }
@@ -221,7 +232,7 @@ grpc::Status IncidentGrpcService::GetIncident(grpc::ServerContext* ctx,
   return Handle(verifier_, ctx, "GetIncident", Scope::kRead, req->incident_ref(),
                 [&](CallContext&) -> absl::Status {
                   ASSIGN_OR_RETURN(Incident i, commands_.GetIncident(req->incident_ref()));
-                  ToProto(i, true, resp);
+                  IncidentToProto(commands_, i, true, resp);
                   const absl::Time now = commands_.clock().Now();
                   ToProto(EvaluateIncident(i, now, commands_.rules().policy(), compliance_), now,
                           resp->mutable_compliance());
@@ -256,7 +267,8 @@ grpc::Status IncidentGrpcService::ListIncidents(grpc::ServerContext* ctx,
         q.page_size = req->page_size();
         std::string next;
         ASSIGN_OR_RETURN(IncidentPage page, commands_.ListIncidents(q, req->page_token(), &next));
-        for (const Incident& i : page.incidents) ToProto(i, false, resp->add_incidents());
+        for (const Incident& i : page.incidents)
+          IncidentToProto(commands_, i, false, resp->add_incidents());
         resp->set_next_page_token(next);
         return absl::OkStatus();
       });
@@ -376,7 +388,7 @@ absl::Status IncidentGrpcService::Watch(grpc::ServerContext* ctx,
         v1::IncidentEvent e;
         e.set_sequence(head);
         e.set_kind(v1::IncidentEvent::KIND_SNAPSHOT);
-        ToProto(i, false, e.mutable_incident());
+        IncidentToProto(commands_, i, false, e.mutable_incident());
         if (!writer->Write(e)) return absl::CancelledError("watcher went away");
       }
       token = next;
@@ -406,7 +418,7 @@ absl::Status IncidentGrpcService::Watch(grpc::ServerContext* ctx,
       if (!c.incident_ref.empty()) {
         absl::StatusOr<Incident> i = store.GetIncident(c.incident_ref, false);
         if (!i.ok()) break;  // retry this change on the next round
-        ToProto(*i, false, e.mutable_incident());
+        IncidentToProto(commands_, *i, false, e.mutable_incident());
         if (c.update_id != 0) {
           absl::StatusOr<Update> u = store.GetUpdate(c.update_id);
           if (!u.ok()) break;

@@ -69,9 +69,9 @@ ABSL_FLAG(std::string, starts, "", "banner: when it starts showing");
 ABSL_FLAG(std::string, ends, "", "banner: when it stops showing");
 ABSL_FLAG(std::string, link, "", "banner: where it links to");
 ABSL_FLAG(std::string, app, "", "killswitch: one app instead of every app");
-ABSL_FLAG(std::string, banner_apps, "", "components create: apps its incident banner shows in");
+ABSL_FLAG(std::string, banner_apps, "", "component create: apps its incident banner shows in");
 ABSL_FLAG(std::string, banner_paths, "",
-          "components create: page-path patterns its incident banner shows on");
+          "component create: page-path patterns its incident banner shows on");
 
 namespace statuscast {
 namespace ctl {

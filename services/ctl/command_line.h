@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "services/ctl/commands.h"
+#include "services/ctl/ctl_options.h"
 
 namespace statuscast {
 namespace ctl {

@@ -2,7 +2,8 @@
 // (and the ComplianceService served at the same address, for report and
 // watch's reminders).
 //
-// CommandRunner::Run takes the positional arguments (subcommand first) and
+// CommandRunner::Run takes the positional arguments (subcommand first: a
+// name or an alias of the table of commands, command_table.h) and
 // the options already read from flags and the environment, calls the server,
 // prints human text (or protobuf JSON with --json) to `out` and failures to
 // `err` as "statuscastctl: ...", and returns the process exit code
@@ -12,13 +13,12 @@
 #ifndef STATUSCAST_SERVICES_CTL_COMMANDS_H_
 #define STATUSCAST_SERVICES_CTL_COMMANDS_H_
 
-#include <cstdint>
 #include <iosfwd>
-#include <set>
 #include <string>
 #include <vector>
 
-#include "absl/time/time.h"
+#include "absl/status/status.h"
+#include "services/ctl/ctl_options.h"
 #include "statuscast/v1/banner.grpc.pb.h"
 #include "statuscast/v1/compliance.grpc.pb.h"
 #include "statuscast/v1/incident.grpc.pb.h"
@@ -33,38 +33,6 @@ class Clock;
 
 namespace ctl {
 
-// Every option statuscastctl knows; empty strings mean "not given".
-struct CtlOptions {
-  // Global.
-  std::string server = "127.0.0.1:7400";
-  bool json = false;
-  std::string author;
-  absl::Duration timeout = absl::Seconds(10);
-  std::string idempotency_key;
-  // Sent as "authorization: Bearer <token>" (by the channel, bearer_token.h).
-  std::string token;
-  // Send the token in plaintext to a non-loopback server (token_transport.h).
-  bool insecure = false;
-  // token create.
-  std::string scope, ttl;
-  // Per command.
-  std::string title, severity, components, started, message, banner, channels, next, state, reason,
-      url, body_file, group, description, since, until;
-  // lint, template, --override; banner, killswitch, components create.
-  std::string file, phase, incident, override_reason, tone,
-      banner_server = "127.0.0.1:7401", text, level, apps, paths, starts, ends, link, app,
-      banner_apps, banner_paths;
-  // template: the sentences that replace its <...> placeholders.
-  std::string what_happened, impact, prevention, learned;
-  bool no_progress = false, open = false, closed = false, post = false, local = false,
-       reminders_only = false, third_party_confirmed = false;
-  int limit = 50;
-  int64_t after = 0;
-  // The flags given on the command line (canonical names, e.g. "no_progress"),
-  // to reject ones that do not apply to the subcommand.
-  std::set<std::string> given;
-};
-
 class CommandRunner {
  public:
   // `channel` is used only by watch to tell "never reached" from "lost";
@@ -76,7 +44,7 @@ class CommandRunner {
   int Run(const std::vector<std::string>& args);
 
   // banner and killswitch talk to statuscast-banner through this stub;
-  // without one they fail. It must outlive the runner.
+  // without one they refuse (exit 2, nothing sent). It must outlive the runner.
   void set_banner_stub(v1::BannerAdminService::StubInterface* stub) { banner_stub_ = stub; }
   // report and watch's reminders use this stub (statuscast-comms serves
   // ComplianceService on the IncidentService address); without one report
@@ -88,7 +56,10 @@ class CommandRunner {
   // Where lint reads a draft from when --file is not given (default stdin).
   void set_input(std::istream* in) { in_ = in; }
 
- private:
+  // The handlers, one per row of the command table (command_table.h), in
+  // files by subject: incident_write_commands.cc, incident_read_commands.cc,
+  // lint_commands.cc, banner_commands.cc, component_commands.cc; Token runs
+  // token_commands.h. args[0] is the command's name.
   int Declare(const std::vector<std::string>& args);
   int Update(const std::vector<std::string>& args);
   int Resolve(const std::vector<std::string>& args);
@@ -97,13 +68,16 @@ class CommandRunner {
   int Postmortem(const std::vector<std::string>& args);
   int Show(const std::vector<std::string>& args);
   int List(const std::vector<std::string>& args);
-  int Components(const std::vector<std::string>& args);
+  int Component(const std::vector<std::string>& args);
   int Watch(const std::vector<std::string>& args);
   int Report(const std::vector<std::string>& args);
   int Lint(const std::vector<std::string>& args);
   int Template(const std::vector<std::string>& args);
   int Banner(const std::vector<std::string>& args);
   int KillSwitch(const std::vector<std::string>& args);
+  int Token(const std::vector<std::string>& args);
+
+ private:
   // The ManualBanner fields the banner flags give, over `banner`.
   bool ApplyBannerFlags(v1::ManualBanner* banner, int* code);
 
@@ -112,10 +86,10 @@ class CommandRunner {
   bool Fetch(const std::vector<std::string>& args, const std::string& command,
              v1::Incident* incident, int* code);
   // The draft of a customer-facing update from --message, --banner,
-  // --channels, --next, --state, --no-progress; the promise defaults to the
-  // severity's cadence for SEV-1/SEV-2 when the update leaves it open.
-  bool BuildDraft(v1::Severity severity, v1::IncidentState default_state,
-                  const std::string& default_channels, v1::UpdateDraft* draft, int* code);
+  // --channels, --next, --state, --no-progress; without --next it asks the
+  // server for its default promise (use_default_next_update).
+  bool BuildDraft(v1::IncidentState default_state, const std::string& default_channels,
+                  v1::UpdateDraft* draft, int* code);
 
   template <typename Stub, typename Req, typename Resp>
   int CallOn(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
@@ -127,7 +101,20 @@ class CommandRunner {
            const Req& request, Resp* response, const std::string& action,
            const std::string& incident_ref, const std::string& idempotency_key);
 
+  // Reports `message` and the command's usage on err; returns kExitUsage (2).
   int UsageError(const std::string& command, const std::string& message);
+  // Sends `req`, a write of the existing incident `inc`, with its guard (the
+  // reference, the version read, the author and the idempotency key), and
+  // prints the answer as `verb` ("updated"); returns the exit code.
+  template <typename Req>
+  int WriteExisting(grpc::Status (v1::IncidentService::StubInterface::*method)(
+                        grpc::ClientContext*, const Req&, v1::WriteIncidentResponse*),
+                    const v1::Incident& inc, Req& req, const std::string& action,
+                    const std::string& verb);
+  // The usage error of a flag whose value did not parse: "--flag: why".
+  int FlagError(const std::string& flag, const absl::Status& why);
+  // A refusal before anything is sent: the stub `what` needs is missing.
+  int NoConnection(const std::string& what);
   int PrintWrite(const std::string& verb, const v1::WriteIncidentResponse& response);
   void PrintJson(const google::protobuf::Message& message);
   std::string IdempotencyKey();

@@ -330,17 +330,6 @@ absl::StatusOr<absl::Time> ParseNextInput(const std::string& raw, absl::Time now
   return t;
 }
 
-absl::Duration DefaultPromiseLead(v1::Severity severity) {
-  switch (severity) {
-    case v1::SEVERITY_SEV1:
-      return absl::Minutes(29);
-    case v1::SEVERITY_SEV2:
-      return absl::Minutes(59);
-    default:
-      return absl::ZeroDuration();
-  }
-}
-
 absl::StatusOr<v1::TemplateTone> ParseToneInput(const std::string& text) {
   std::string s = absl::AsciiStrToLower(Trimmed(text));
   for (char& c : s) {

@@ -63,12 +63,6 @@ absl::StatusOr<absl::Time> ParsePastInput(const std::string& text, absl::Time no
 // coming midnight). Must be after `now`.
 absl::StatusOr<absl::Time> ParseNextInput(const std::string& text, absl::Time now);
 
-// The default promise lead for an update at `severity`: one minute short of
-// the cadence (SEV-1 29m, SEV-2 59m), so that the few milliseconds between
-// here and the server never push it beyond the cadence. Zero for SEV-3 (no
-// promise is made).
-absl::Duration DefaultPromiseLead(v1::Severity severity);
-
 // "acknowledging", "updating", "no_progress" (also "no-progress"),
 // "resolving".
 absl::StatusOr<v1::TemplateTone> ParseToneInput(const std::string& text);

@@ -41,10 +41,11 @@ const char* ChannelLabel(v1::Channel c);
 //   "due in 12m (by 14:30 UTC)", "OVERDUE by 4m (promised 14:30 UTC)",
 //   "resolved at 2026-11-27 15:40 UTC", "on state change (SEV-3)",
 //   "none yet: no update posted".
-// When the incident carries the server's compliance view (GetIncident fills
-// it), whether it is overdue, and by how much, are the server's (which
-// allows a grace after each promise): "next update due now (promised 14:30
-// UTC, within the grace)" until then.
+// Whether it is overdue is always the server's verdict (it allows a grace
+// after each promise): the compliance view when the incident carries it
+// (GetIncident fills it), else the incident's next_update_overdue; past the
+// promised time but not overdue reads "next update due now (promised 14:30
+// UTC, within the grace)".
 std::string DescribePromise(const v1::Incident& incident, absl::Time now);
 
 // `show`: header (ref, title, severity, state, times, first communication and

@@ -162,6 +162,8 @@ RpcFailure DescribeRpcFailure(const grpc::Status& status, const RpcCall& call) {
       return f;
     case grpc::StatusCode::UNAUTHENTICATED:
       if (absl::StartsWith(msg, "no token")) {
+        // Nothing was done, and the fix is in the command line: a usage error.
+        f.exit_code = kExitUsage;
         f.lines.push_back(
             "no token: set STATUSCAST_TOKEN or --token; create one with statuscast-comms "
             "--create_token (or ask an admin for one: statuscastctl token create)");

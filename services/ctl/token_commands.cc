@@ -151,8 +151,8 @@ class TokenCommand {
                                                                    Resp*),
            const Req& req, Resp* resp, const std::string& action) {
     if (stub_ == nullptr) {
-      *err_ << "statuscastctl: token commands need statuscast-comms\n";
-      return kExitFailed;
+      *err_ << "statuscastctl: token commands need statuscast-comms; nothing was sent\n";
+      return kExitUsage;
     }
     RpcCall call;
     call.action = action;

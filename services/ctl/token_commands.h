@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "services/ctl/commands.h"
+#include "services/ctl/ctl_options.h"
 #include "statuscast/v1/token.grpc.pb.h"
 
 namespace statuscast {

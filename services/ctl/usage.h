@@ -1,5 +1,6 @@
-// statuscastctl's help text: every subcommand with an example, the value
-// forms, global flags and exit codes. Thread safety: pure functions.
+// statuscastctl's help text, made from the table of commands
+// (command_table.h): every subcommand with an example, the value forms,
+// global flags and exit codes. Thread safety: pure functions.
 #ifndef STATUSCAST_SERVICES_CTL_USAGE_H_
 #define STATUSCAST_SERVICES_CTL_USAGE_H_
 
@@ -11,14 +12,11 @@ namespace ctl {
 
 // The whole help (statuscastctl help, --help).
 std::string UsageText();
-// One subcommand's synopsis and example, or "" when unknown.
+// One subcommand's synopsis, other spellings, token scope and example (by
+// its name or an alias), or "" when unknown.
 std::string CommandUsage(const std::string& command);
 // Short: the list of subcommands and where the full help is (for errors).
 std::string ShortUsage();
-// The subcommand names, in help order.
-std::vector<std::string> CommandNames();
-// Flags (canonical names) a subcommand accepts besides the global ones.
-std::vector<std::string> CommandFlags(const std::string& command);
 
 }  // namespace ctl
 }  // namespace statuscast

@@ -191,12 +191,6 @@ TEST(IncidentRefTest, NormalisesAndRejects) {
   EXPECT_FALSE(ParseIncidentRef("INC-0").ok());
 }
 
-TEST(DefaultPromiseTest, OneMinuteShortOfTheCadence) {
-  EXPECT_EQ(DefaultPromiseLead(v1::SEVERITY_SEV1), absl::Minutes(29));
-  EXPECT_EQ(DefaultPromiseLead(v1::SEVERITY_SEV2), absl::Minutes(59));
-  EXPECT_EQ(DefaultPromiseLead(v1::SEVERITY_SEV3), absl::ZeroDuration());
-}
-
 TEST(IdempotencyKeyTest, RandomHex128) {
   std::string a = NewIdempotencyKey(), b = NewIdempotencyKey();
   EXPECT_EQ(a.size(), 32u);

@@ -101,7 +101,18 @@ TEST(RenderIncidentTest, TimelineWithKeptPromiseAndOverdueStandingOne) {
       "                                       banner: \"Card payments are failing.\"\n"
       "\n"
       "OVERDUE by 4m (promised 14:58 UTC)\n";
-  EXPECT_EQ(RenderIncident(PaymentsIncident(), At("15:02")), expected);
+  // Overdue is the server's verdict, as the response carries it.
+  v1::Incident inc = PaymentsIncident();
+  inc.set_next_update_overdue(true);
+  EXPECT_EQ(RenderIncident(inc, At("15:02")), expected);
+}
+
+TEST(RenderIncidentTest, PastThePromiseButNotOverdueByTheServerIsDueNow) {
+  // The server allows a grace after each promise: until it says overdue, the
+  // CLI does not.
+  std::string out = RenderIncident(PaymentsIncident(), At("14:58") + absl::Seconds(30));
+  EXPECT_THAT(out, HasSubstr("\nnext update due now (promised 14:58 UTC, within the grace)\n"));
+  EXPECT_THAT(out, Not(HasSubstr("OVERDUE")));
 }
 
 TEST(RenderIncidentTest, PromiseStillStandingSaysWhenItIsDue) {
@@ -191,6 +202,7 @@ TEST(DescribePromiseTest, Sev3PromisesNothing) {
 TEST(DescribePromiseTest, PromiseOnAnotherDayShowsTheDate) {
   v1::Incident inc = PaymentsIncident();
   Set(inc.mutable_next_update_at(), At("23:50"));
+  inc.set_next_update_overdue(true);
   absl::Time now = At("23:50") + absl::Minutes(20);
   EXPECT_EQ(DescribePromise(inc, now), "OVERDUE by 20m (promised 2026-11-27 23:50 UTC)");
 }
@@ -208,6 +220,7 @@ TEST(FormatTest, SpansAndTimes) {
 TEST(RenderIncidentTableTest, AlignedRowsWithPromiseColumn) {
   v1::ListIncidentsResponse list;
   *list.add_incidents() = PaymentsIncident();
+  list.mutable_incidents(0)->set_next_update_overdue(true);
   v1::Incident minor = PaymentsIncident();
   minor.set_ref("INC-9");
   minor.set_title("Slow search");
@@ -221,6 +234,10 @@ TEST(RenderIncidentTableTest, AlignedRowsWithPromiseColumn) {
             "at checkout\n"
             "INC-9   SEV-3  resolved    2026-11-27 13:56 UTC  resolved     Slow search\n");
   EXPECT_EQ(RenderIncidentTable(v1::ListIncidentsResponse(), At("15:02")), "no incidents match\n");
+  // Past the promise within the server's grace: due now, not OVERDUE.
+  list.mutable_incidents(0)->set_next_update_overdue(false);
+  EXPECT_THAT(RenderIncidentTable(list, At("14:58") + absl::Seconds(30)),
+              HasSubstr("  due now (14:58 UTC)  "));
 }
 
 TEST(RenderWriteResultTest, SaysWhatWasPostedAndWhatIsPromised) {

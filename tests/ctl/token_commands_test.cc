@@ -146,8 +146,9 @@ TEST_F(TokenCommandsTest, RevokeSaysWhen) {
             "within 5 s)\n");
 }
 
-TEST_F(TokenCommandsTest, WithoutATokenItSaysHowToGetOne) {
-  EXPECT_EQ(Run({"token", "list"}, ""), kExitFailed);
+TEST_F(TokenCommandsTest, WithoutATokenItSaysHowToGetOneAndExitsAsAUsageError) {
+  // Nothing was done and the fix is in the command line: exit 2.
+  EXPECT_EQ(Run({"token", "list"}, ""), kExitUsage);
   EXPECT_EQ(err_.str(),
             "statuscastctl: no token: set STATUSCAST_TOKEN or --token; create one with "
             "statuscast-comms --create_token (or ask an admin for one: statuscastctl token "

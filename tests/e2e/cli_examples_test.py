@@ -187,7 +187,7 @@ class CliExamplesTest(unittest.TestCase):
         names = re.findall(r"^  ([a-z]+) {2,}", subprocess.run(
             [CTL, "help"], capture_output=True, text=True).stdout, re.M)
         # The order a session would take; every command of `help` is in it.
-        order = ["components", "declare", "template", "update", "severity", "lint", "show",
+        order = ["component", "declare", "template", "update", "severity", "lint", "show",
                  "list", "report", "resolve", "postmortem", "reopen", "banner", "killswitch",
                  "watch", "token"]
         self.assertEqual(sorted(names), sorted(order))

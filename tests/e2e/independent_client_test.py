@@ -277,8 +277,9 @@ class IndependentClientTest(unittest.TestCase):
                               env=env, capture_output=True, text=True, timeout=30)
 
     def test_statuscastctl_sends_the_token_and_manages_tokens(self):
+        # No token: nothing is done and the fix is in the command line (exit 2).
         r = self.ctl("components", "list")
-        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.returncode, 2, r.stderr)
         self.assertIn("no token: set STATUSCAST_TOKEN or --token; create one with "
                       "statuscast-comms --create_token", r.stderr)
         self.assertEqual(self.ctl("components", "list", token=self.read_token).returncode, 0)

@@ -170,7 +170,7 @@ TEST_F(IncidentRulesTest, DeclareSev1FirstUpdateMustPromiseTheNextOne) {
                                 "is required for SEV-1: promise the next update within 30m"));
   EXPECT_EQ(inc.status().message(),
             "first_update.next_update_at: is required for SEV-1: promise the next update within "
-            "30m");
+            "30m, or set use_default_next_update to have the server promise it");
 }
 
 TEST_F(IncidentRulesTest, DeclareSev3FirstUpdateMustNotPromise) {

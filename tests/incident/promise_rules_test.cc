@@ -61,7 +61,7 @@ TEST_F(IncidentRulesTest, Sev1UpdateWithoutAPromiseIsRejected) {
       rules_.ApplyUpdate(inc, Draft(IncidentState::kIdentified, absl::nullopt), {}, "bob", Now());
   EXPECT_TRUE(IsError(u, absl::StatusCode::kInvalidArgument,
                       "update.next_update_at: is required for SEV-1: promise the next update "
-                      "within 30m"));
+                      "within 30m, or set use_default_next_update to have the server promise it"));
   ExpectUnchanged(before, inc);
 }
 

@@ -1,0 +1,269 @@
+#include "services/ctl/command_table.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "services/ctl/commands.h"
+
+namespace statuscast {
+namespace ctl {
+namespace {
+
+// Levenshtein distance, case-insensitive.
+size_t EditDistance(const std::string& a_in, const std::string& b_in) {
+  const std::string a = absl::AsciiStrToLower(a_in), b = absl::AsciiStrToLower(b_in);
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+const char* CommandScopeName(CommandScope s) {
+  switch (s) {
+    case CommandScope::kRead:
+      return "read";
+    case CommandScope::kWrite:
+      return "write";
+    case CommandScope::kAdmin:
+      return "admin";
+  }
+  return "read";
+}
+
+const std::vector<CommandSpec>& CommandTable() {
+  static const auto* kCommands = new std::vector<CommandSpec>{
+      {"declare",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Declare,
+       "--title T --severity SEV --components C[:STATUS],... [--started WHEN]\n"
+       "              [--message M [--banner B] [--channels CH,...] [--next WHEN] [--state S]\n"
+       "              [--third-party-confirmed]]",
+       "Declare an incident; it prints its reference (INC-n). With --message, post the\n"
+       "              first customer update too: acknowledgment, who is affected, what you\n"
+       "              are doing and the next update time in UTC (the server refuses a\n"
+       "              SEV-1/SEV-2 first update without them); or post it next with\n"
+       "              statuscastctl template INC-n --tone acknowledging --post.",
+       "statuscastctl declare --title \"Card payments failing\" --severity SEV-1 \\\n"
+       "                  --components checkout:major_outage --started=-20m",
+       {"title", "severity", "components", "started", "message", "banner", "channels", "next",
+        "state", "override", "third_party_confirmed", "idempotency_key"}},
+      {"update",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Update,
+       "INC-n --message M [--state S] [--next WHEN] [--banner B] [--channels CH,...]\n"
+       "              [--no-progress] [--components C[:STATUS],...] [--override REASON]\n"
+       "              [--third-party-confirmed]",
+       "Post a customer-facing update; it keeps the standing promise and makes the next.\n"
+       "              A status-page message that does not state the promised time gets\n"
+       "              \"Next update by HH:MM UTC.\" added, so text and record agree.\n"
+       "              The server lints it and shows what it found; when its policy refuses\n"
+       "              lint errors, --override \"why\" posts anyway (the reason is recorded).\n"
+       "              --third-party-confirmed: a vendor named in the message is confirmed\n"
+       "              at fault (the linter then allows the name; recorded on the update).",
+       "statuscastctl update INC-n --state identified --next 30m \\\n"
+       "                  --message \"We found the cause of the failed card payments and are "
+       "rolling back a change.\"",
+       {"message", "state", "next", "banner", "channels", "no_progress", "components", "override",
+        "third_party_confirmed", "idempotency_key"}},
+      {"resolve",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Resolve,
+       "INC-n --message M [--channels CH,...] [--override REASON] [--third-party-confirmed]",
+       "Resolve with the resolution message (fix, cause, apology, prevention, postmortem).",
+       "statuscastctl resolve INC-n --message \"Resolved: card payments work normally again. "
+       "The failures were caused by a faulty settings change, now undone. We know this stopped "
+       "many of you from paying, and we're sorry. To prevent this from happening again, we're "
+       "adding checks before such changes. A postmortem follows within five days.\"",
+       {"message", "channels", "override", "third_party_confirmed", "idempotency_key"}},
+      {"reopen",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Reopen,
+       "INC-n --reason R --message M [--state S] [--next WHEN] [--banner B]\n"
+       "              [--channels CH,...] [--third-party-confirmed]",
+       "Reopen a resolved incident with a customer update (recorded with the reason).",
+       "statuscastctl reopen INC-n --reason \"errors are back\" \\\n"
+       "                  --message \"We're investigating failed card payments again for some "
+       "users at checkout.\"",
+       {"reason", "message", "state", "next", "banner", "channels", "override",
+        "third_party_confirmed", "idempotency_key"}},
+      {"severity",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Severity,
+       "INC-n SEV [--reason R]",
+       "Change the severity; escalating tightens the standing promise.",
+       "statuscastctl severity INC-n SEV-2 --reason \"only some regions are affected\"",
+       {"reason", "idempotency_key"}},
+      {"postmortem",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Postmortem,
+       "INC-n --url URL [--body-file FILE|-]",
+       "Publish the postmortem (a link, its text, or both).",
+       "statuscastctl postmortem INC-n --url https://status.example.com/postmortems/INC-n",
+       {"url", "body_file", "idempotency_key"}},
+      {"show",
+       {},
+       CommandScope::kRead,
+       &CommandRunner::Show,
+       "INC-n",
+       "The incident and its timeline, then its promises: the first update's delay\n"
+       "              against the target, every \"next update by\" promise kept, MISSED or\n"
+       "              pending, gaps beyond the cadence, and whether an update is OVERDUE now.",
+       "statuscastctl show INC-n",
+       {}},
+      {"list",
+       {},
+       CommandScope::kRead,
+       &CommandRunner::List,
+       "[--open|--closed] [--state S,...] [--severity SEV,...] [--since WHEN] [--until WHEN]\n"
+       "              [--limit N]",
+       "Incidents, newest confirmed start first (default 50).",
+       "statuscastctl list --open --severity SEV-1,SEV-2",
+       {"open", "closed", "state", "severity", "since", "until", "limit"}},
+      {"component",
+       {"components"},
+       CommandScope::kAdmin,
+       &CommandRunner::Component,
+       "list\n"
+       "              create NAME [--group G] [--description D] [--banner-apps APP,...]\n"
+       "                          [--banner-paths PATTERN,...]",
+       "The component catalog with each component's current status; add a component\n"
+       "              and where its incident banner shows (default: every app and page).",
+       "statuscastctl component create checkout --banner-apps shop --banner-paths "
+       "'/checkout*,/cart'",
+       {"group", "description", "banner_apps", "banner_paths"}},
+      {"lint",
+       {},
+       CommandScope::kRead,
+       &CommandRunner::Lint,
+       "[--file FILE|-] [--severity SEV] [--phase first|update|resolution|postmortem] [--incident "
+       "INC-n]\n"
+       "              [--state S] [--next WHEN] [--components C,...] [--banner B] [--local]",
+       "Check a draft update (stdin or --file) before customers read it: each problem\n"
+       "              with its span marked, why, and a rewrite. Exit 1 when an error is found.\n"
+       "              --incident takes severity, state and components from the incident;\n"
+       "              without a server (or with --local) the built-in rules run here.",
+       "echo \"We're investigating failed checkouts.\" | statuscastctl lint --severity SEV-1 "
+       "--phase first\n"
+       "                  # exit 1: two errors, no scope (who is affected) and no next update time",
+       {"file", "severity", "phase", "incident", "state", "next", "components", "banner",
+        "channels", "local"}},
+      {"template",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Template,
+       "INC-n --tone acknowledging|updating|no_progress|resolving [--next WHEN] [--post]\n"
+       "              [--channels CH,...] [--override REASON] [--learned TEXT]\n"
+       "              [--what-happened TEXT --impact TEXT --prevention TEXT]",
+       "An update filled from the incident (scope, next update time); it lints clean.\n"
+       "              --post posts it (no_progress as a no-progress update; resolving resolves).\n"
+       "              resolving needs --what-happened, --impact and --prevention to --post:\n"
+       "              without them the text has <...> placeholders (exit 2 names the missing).",
+       "statuscastctl template INC-n --tone no_progress --post",
+       {"tone", "next", "post", "channels", "override", "learned", "what_happened", "impact",
+        "prevention", "idempotency_key"}},
+      {"banner",
+       {"banners"},
+       CommandScope::kWrite,
+       &CommandRunner::Banner,
+       "list\n"
+       "              create --text T [--level L] [--apps A,...] [--paths P,...] [--components "
+       "C,...]\n"
+       "                     [--starts WHEN] [--ends WHEN] [--link URL]\n"
+       "              edit ID [the flags of create]\n"
+       "              disable ID",
+       "Manual banners (maintenance notices and the like) on statuscast-banner\n"
+       "              (--banner_server, env STATUSCAST_BANNER_SERVER, default 127.0.0.1:7401).\n"
+       "              L: info (default), maintenance, minor, major, critical.",
+       "statuscastctl banner create --text \"Maintenance tonight 22:00-23:00 UTC\" "
+       "--level maintenance --apps shop --paths '/checkout*'",
+       {"banner_server", "text", "level", "apps", "paths", "components", "starts", "ends", "link"}},
+      {"killswitch",
+       {},
+       CommandScope::kAdmin,
+       &CommandRunner::KillSwitch,
+       "on|off [--app APP] --reason R",
+       "Hide every banner (or one app's) at once, and show them again.",
+       "statuscastctl killswitch on --app shop --reason \"banner loop on checkout\"",
+       {"banner_server", "app", "reason"}},
+      {"report",
+       {},
+       CommandScope::kRead,
+       &CommandRunner::Report,
+       "[--since WHEN] [--until WHEN]",
+       "Communication compliance of the incidents confirmed in the range (default: all):\n"
+       "              by severity, late first updates, promises kept / missed / pending, gaps\n"
+       "              beyond the cadence, postmortems published / missing; what is overdue\n"
+       "              now; then each incident's promise ledger.",
+       "statuscastctl report --since 7d",
+       {"since", "until"}},
+      {"watch",
+       {},
+       CommandScope::kRead,
+       &CommandRunner::Watch,
+       "[--after SEQ] [--reminders-only]",
+       "Stream changes: open incidents, then one line per change (incidents,\n"
+       "              components, manual banners, kill switches), and REMINDER lines\n"
+       "              before a promised update falls due and when it is missed (with the\n"
+       "              command that posts a \"no progress\" update). Reconnects by itself and\n"
+       "              resumes after the last change and reminder shown. Ctrl-C stops.",
+       "statuscastctl watch --reminders-only",
+       {"after", "reminders_only"}},
+      {"token",
+       {"tokens"},
+       CommandScope::kAdmin,
+       &CommandRunner::Token,
+       "create NAME --scope read|write|admin [--ttl 720h]\n"
+       "              list\n"
+       "              revoke NAME",
+       "API tokens (needs an admin token). create prints the secret alone on stdout,\n"
+       "              once; --ttl defaults to 90 days, at most 8760h. The first admin token:\n"
+       "              statuscast-comms --create_token=NAME --token_scope=admin.",
+       "export STATUSCAST_TOKEN=$(statuscastctl token create ci-deploy --scope write)",
+       {"scope", "ttl"}},
+  };
+  return *kCommands;
+}
+
+const CommandSpec* FindCommand(const std::string& name) {
+  for (const CommandSpec& c : CommandTable()) {
+    if (name == c.name) return &c;
+    for (const std::string& alias : c.aliases) {
+      if (name == alias) return &c;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> SuggestCommands(const std::string& name) {
+  const size_t limit = name.size() <= 3 ? 1 : 2;
+  std::vector<std::pair<size_t, std::string>> near;
+  for (const CommandSpec& c : CommandTable()) {
+    size_t best = EditDistance(name, c.name);
+    for (const std::string& alias : c.aliases) best = std::min(best, EditDistance(name, alias));
+    if (best <= limit) near.emplace_back(best, c.name);
+  }
+  std::stable_sort(near.begin(), near.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<std::string> out;
+  for (const auto& n : near) out.push_back(n.second);
+  return out;
+}
+
+}  // namespace ctl
+}  // namespace statuscast

@@ -1,0 +1,70 @@
+// statuscastctl component list|create.
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/ctl/command_support.h"
+#include "services/ctl/commands.h"
+#include "services/ctl/inputs.h"
+#include "services/ctl/render.h"
+
+namespace statuscast {
+namespace ctl {
+
+int CommandRunner::Component(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  std::string sub = args.size() > 1 ? args[1] : "list";
+  if (sub == "list") {
+    if (args.size() > 2) return UsageError("component", "component list takes no arguments");
+    for (const char* f : {"group", "description", "banner_apps", "banner_paths"}) {
+      if (o.given.count(f)) {
+        return UsageError("component", absl::StrCat("--", f, " goes with component create"));
+      }
+    }
+    v1::ListComponentsResponse resp;
+    int code = Call(&v1::IncidentService::StubInterface::ListComponents,
+                    v1::ListComponentsRequest(), &resp, "list components", "", "");
+    if (code != kExitOk) return code;
+    if (o.json) {
+      PrintJson(resp);
+    } else {
+      *out_ << RenderComponents(resp);
+    }
+    return kExitOk;
+  }
+  if (sub == "create") {
+    if (args.size() != 3) return UsageError("component", "component create takes one NAME");
+    v1::CreateComponentRequest req;
+    req.set_name(args[2]);
+    req.set_group(o.group);
+    req.set_description(o.description);
+    for (const std::string& a : ParseNameList(o.banner_apps)) req.add_banner_apps(a);
+    for (const std::string& p : ParseNameList(o.banner_paths)) req.add_banner_paths(p);
+    v1::Component resp;
+    int code = Call(&v1::IncidentService::StubInterface::CreateComponent, req, &resp,
+                    absl::StrCat("create component ", args[2]), "", "");
+    if (code != kExitOk) return code;
+    if (o.json) {
+      PrintJson(resp);
+    } else {
+      *out_ << "component " << resp.name() << " created"
+            << (resp.group().empty() ? "" : absl::StrCat(" in group ", resp.group())) << " ("
+            << ComponentStatusLabel(resp.status()) << ")\n";
+      if (resp.banner_apps_size() > 0 || resp.banner_paths_size() > 0) {
+        *out_ << "  its incident banner shows in "
+              << (resp.banner_apps_size() > 0
+                      ? absl::StrCat("apps ", absl::StrJoin(resp.banner_apps(), ","))
+                      : std::string("every app"))
+              << " on "
+              << (resp.banner_paths_size() > 0
+                      ? absl::StrCat("pages ", absl::StrJoin(resp.banner_paths(), ","))
+                      : std::string("every page"))
+              << "\n";
+      }
+    }
+    return kExitOk;
+  }
+  return UsageError("component",
+                    absl::StrCat("unknown component command \"", sub, "\" (use list or create)"));
+}
+
+}  // namespace ctl
+}  // namespace statuscast
