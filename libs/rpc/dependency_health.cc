@@ -18,10 +18,7 @@ void DependencyHealth::Start() {
 }
 
 void DependencyHealth::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stop_ = true;
-  }
+  stop_.Set();
   if (prober_.joinable()) prober_.join();
   if (watcher_.joinable()) watcher_.join();
 }
@@ -34,9 +31,9 @@ bool DependencyHealth::healthy() const {
 void DependencyHealth::ProbeLoop() {
   for (;;) {
     absl::Time start = absl::Now();
+    if (stop_.IsSet()) return;
     {
       absl::MutexLock lock(&mu_);
-      if (stop_) return;
       in_flight_ = true;
       started_ = start;
     }
@@ -54,9 +51,7 @@ void DependencyHealth::ProbeLoop() {
     } else {
       Set(true, "");
     }
-    absl::MutexLock lock(&mu_);
-    mu_.AwaitWithTimeout(absl::Condition(&stop_), options_.interval);
-    if (stop_) return;
+    if (stop_.WaitFor(options_.interval)) return;
   }
 }
 
@@ -66,10 +61,9 @@ void DependencyHealth::WatchLoop() {
   for (;;) {
     bool late = false;
     absl::Duration waited;
+    if (stop_.WaitFor(tick)) return;
     {
       absl::MutexLock lock(&mu_);
-      mu_.AwaitWithTimeout(absl::Condition(&stop_), tick);
-      if (stop_) return;
       waited = absl::Now() - started_;
       late = in_flight_ && waited > options_.timeout;
     }

@@ -27,6 +27,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "libs/base/stop_flag.h"
 
 namespace statuscast {
 
@@ -56,8 +57,8 @@ class DependencyHealth {
   const Probe probe_;
   const Options options_;
   const OnChange on_change_;
+  StopFlag stop_;
   mutable absl::Mutex mu_;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
   bool in_flight_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time started_ ABSL_GUARDED_BY(mu_);
   // Serialises Set, so that on_change sees every change once and in order.

@@ -1,6 +1,9 @@
 #include "libs/rpc/dependency_health.h"
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,25 +20,29 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
 
-// Records every change; waits (real time, bounded) for the n-th.
+// Records every change; waits (real time, bounded, on the monotonic clock:
+// the suite also runs with the wall clock moved) for the n-th.
 class Changes {
  public:
   DependencyHealth::OnChange Callback() {
     return [this](bool healthy, const std::string& reason) {
-      absl::MutexLock lock(&mu_);
-      seen_.emplace_back(healthy, reason);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        seen_.emplace_back(healthy, reason);
+      }
+      cv_.notify_all();
     };
   }
   std::vector<std::pair<bool, std::string>> WaitFor(size_t n) {
-    absl::MutexLock lock(&mu_);
-    auto enough = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return seen_.size() >= n; };
-    mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(10));
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, std::chrono::seconds(10), [this, n] { return seen_.size() >= n; });
     return seen_;
   }
 
  private:
-  absl::Mutex mu_;
-  std::vector<std::pair<bool, std::string>> seen_ ABSL_GUARDED_BY(mu_);
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::pair<bool, std::string>> seen_;
 };
 
 const DependencyHealth::Options kFast{absl::Milliseconds(20), absl::Milliseconds(200)};
