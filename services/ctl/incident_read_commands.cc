@@ -129,8 +129,8 @@ int CommandRunner::Report(const std::vector<std::string>& args) {
     ToProto(*t, req.mutable_started_before());
   }
   if (since && until && *since >= *until) {
-    return UsageError("report", absl::StrCat("--since (", FormatUtc(*since),
-                                             ") must be before --until (", FormatUtc(*until), ")"));
+    return UsageError("report", absl::StrCat("--since (", FormatUtcMinute(*since),
+                                             ") must be before --until (", FormatUtcMinute(*until), ")"));
   }
   v1::ComplianceReport resp;
   int code = CallOn(compliance_stub_, &v1::ComplianceService::StubInterface::GetComplianceReport,

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "libs/base/clock.h"
 #include "libs/incident/promise.h"
+#include "libs/proto_convert/vocabulary_proto.h"
 #include "services/ctl/command_support.h"
 #include "services/ctl/commands.h"
 #include "services/ctl/inputs.h"
@@ -17,9 +18,7 @@ namespace ctl {
 namespace {
 
 std::vector<Channel> ChannelsOf(const v1::UpdateDraft& draft) {
-  std::vector<Channel> out;
-  for (int c : draft.channels()) out.push_back(static_cast<Channel>(c));
-  return out;
+  return ChannelsFromProto(draft.channels());
 }
 
 }  // namespace

@@ -13,7 +13,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "libs/base/time_text.h"
 #include "libs/incident/model.h"
+#include "libs/proto_convert/vocabulary_proto.h"
 
 namespace statuscast {
 namespace ctl {
@@ -40,9 +42,6 @@ std::vector<std::string> SplitList(const std::string& text) {
   return out;
 }
 
-std::string FormatUtcMinute(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M UTC", t, absl::UTCTimeZone());
-}
 
 // "14:30" -> minutes since midnight; false when it is not HH:MM.
 bool ParseClock(const std::string& text, int* minutes) {
@@ -115,7 +114,7 @@ absl::StatusOr<v1::Severity> ParseSeverityInput(const std::string& text) {
   if (!ParseSeverity(Trimmed(text), &s)) {
     return Invalid(absl::StrCat("unknown severity \"", text, "\" (use SEV-1, SEV-2 or SEV-3)"));
   }
-  return static_cast<v1::Severity>(s);
+  return ToProto(s);
 }
 
 absl::StatusOr<v1::IncidentState> ParseStateInput(const std::string& text) {
@@ -124,7 +123,7 @@ absl::StatusOr<v1::IncidentState> ParseStateInput(const std::string& text) {
     return Invalid(absl::StrCat("unknown state \"", text,
                                 "\" (use investigating, identified, monitoring or resolved)"));
   }
-  return static_cast<v1::IncidentState>(s);
+  return ToProto(s);
 }
 
 absl::StatusOr<std::vector<v1::Severity>> ParseSeverityList(const std::string& text) {
@@ -161,7 +160,7 @@ absl::StatusOr<std::vector<v1::AffectedComponent>> ParseComponentsInput(const st
         return Invalid(absl::StrCat("component \"", name, "\": unknown status \"", parts[1],
                                     "\" (use ", kStatusNames, ")"));
       }
-      c.set_status(static_cast<v1::ComponentStatus>(st));
+      c.set_status(ToProto(st));
     }
     out.push_back(std::move(c));
   }
@@ -181,7 +180,7 @@ absl::StatusOr<std::vector<v1::Channel>> ParseChannelsInput(const std::string& t
     if (!ParseChannel(s, &ch)) {
       return Invalid(absl::StrCat("unknown channel \"", item, "\" (use ", kChannelNames, ")"));
     }
-    if (seen.insert(static_cast<int>(ch)).second) out.push_back(static_cast<v1::Channel>(ch));
+    if (seen.insert(static_cast<int>(ch)).second) out.push_back(ToProto(ch));
   }
   if (out.empty()) return Invalid(absl::StrCat("no channel given (use ", kChannelNames, ")"));
   return out;
@@ -313,9 +312,9 @@ absl::StatusOr<absl::Time> ParseNextInput(const std::string& raw, absl::Time now
       if (now - t > absl::Hours(12)) {
         t += absl::Hours(24);  // e.g. "00:15" typed at 23:50
       } else {
-        return Invalid(absl::StrCat(absl::FormatTime("%H:%M UTC", t, absl::UTCTimeZone()),
+        return Invalid(absl::StrCat(FormatUtcClock(t),
                                     " has already passed (now is ",
-                                    absl::FormatTime("%H:%M UTC", now, absl::UTCTimeZone()), ")"));
+                                    FormatUtcClock(now), ")"));
       }
     }
     return t;

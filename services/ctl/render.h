@@ -11,6 +11,8 @@
 
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "libs/base/proto_time.h"
+#include "libs/base/time_text.h"
 #include "statuscast/v1/banner.pb.h"
 #include "statuscast/v1/compliance.pb.h"
 #include "statuscast/v1/incident.pb.h"
@@ -22,15 +24,8 @@ namespace ctl {
 // The target for the first customer-facing communication (mission text).
 inline constexpr absl::Duration kFirstCommunicationTarget = absl::Minutes(15);
 
-absl::Time TimeFromProto(const google::protobuf::Timestamp& ts);
-
-// "2026-11-27 14:02 UTC".
-std::string FormatUtc(absl::Time t);
-// "14:30 UTC" when `t` falls on the same UTC day as `now`, else
-// "2026-11-28 14:30 UTC".
-std::string FormatUtcNear(absl::Time t, absl::Time now);
-// "45s", "12m", "1h05m", "2d03h"; from a minute on, to the nearest minute.
-std::string FormatSpan(absl::Duration d);
+// Times and spans are written with libs/base/time_text.h (FormatUtcMinute,
+// FormatUtcNear, FormatSpan) and read from protos with libs/base/proto_time.h.
 
 const char* SeverityLabel(v1::Severity s);    // "SEV-1"
 const char* StateLabel(v1::IncidentState s);  // "investigating"

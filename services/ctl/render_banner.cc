@@ -95,7 +95,7 @@ std::string RenderBanners(const v1::ListBannersResponse& list, absl::Time now) {
     any = true;
     absl::StrAppend(&out, "KILL SWITCH ON for ", k.scope() == "*" ? "every app" : k.scope(),
                     ": every banner hidden since ",
-                    k.has_set_at() ? FormatUtc(TimeFromProto(k.set_at())) : "?", " by ",
+                    k.has_set_at() ? FormatUtcMinute(TimeFromProto(k.set_at())) : "?", " by ",
                     k.set_by().empty() ? "?" : k.set_by(), " (", OneLine(k.reason()), ")\n");
   }
   if (!any) absl::StrAppend(&out, "kill switches: all off\n");

@@ -78,7 +78,7 @@ void AppendCompliance(std::string* out, const v1::IncidentCompliance& c, absl::T
   }
   for (const v1::PromiseEntry& p : c.ledger()) {
     const absl::Time made = TimeFromProto(p.made_at());
-    absl::StrAppend(out, "  ", today ? FormatUtcNear(made, now) : FormatUtc(made), "  ",
+    absl::StrAppend(out, "  ", today ? FormatUtcNear(made, now) : FormatUtcMinute(made), "  ",
                     p.description().empty()
                         ? absl::StrCat("promised ", FormatUtcNear(TimeFromProto(p.due()), now))
                         : OneLine(p.description()),
@@ -152,13 +152,13 @@ std::string RenderComplianceReport(const v1::ComplianceReport& r, absl::optional
   std::string range = "All incidents";
   if (since && until) {
     range =
-        absl::StrCat("Incidents confirmed from ", FormatUtc(*since), " until ", FormatUtc(*until));
+        absl::StrCat("Incidents confirmed from ", FormatUtcMinute(*since), " until ", FormatUtcMinute(*until));
   } else if (since) {
-    range = absl::StrCat("Incidents confirmed since ", FormatUtc(*since));
+    range = absl::StrCat("Incidents confirmed since ", FormatUtcMinute(*since));
   } else if (until) {
-    range = absl::StrCat("Incidents confirmed before ", FormatUtc(*until));
+    range = absl::StrCat("Incidents confirmed before ", FormatUtcMinute(*until));
   }
-  std::string out = absl::StrCat(range, ": communication compliance as of ", FormatUtc(at), "\n\n");
+  std::string out = absl::StrCat(range, ": communication compliance as of ", FormatUtcMinute(at), "\n\n");
 
   std::vector<std::vector<std::string>> rows = {
       {"SEVERITY", "INCIDENTS", "FIRST COMMS", "PROMISES", "", "", "GAPS", "POSTMORTEMS", ""},
@@ -221,7 +221,7 @@ std::string RenderComplianceReport(const v1::ComplianceReport& r, absl::optional
 
 std::string RenderReminder(const v1::Reminder& r, absl::Time now) {
   const std::string when =
-      r.has_raised_at() ? FormatUtc(TimeFromProto(r.raised_at())) : std::string(kTimeWidth, ' ');
+      r.has_raised_at() ? FormatUtcMinute(TimeFromProto(r.raised_at())) : std::string(kTimeWidth, ' ');
   std::string text = OneLine(r.text());
   if (text.empty()) {
     text = absl::StrCat(r.incident_ref(), " ", SeverityLabel(r.severity()), ": next update due by ",

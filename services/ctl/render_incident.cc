@@ -46,7 +46,7 @@ std::string FirstCommunication(const v1::Incident& inc, absl::Time now) {
     if (inc.has_first_communication_delay()) {
       delay = DurationFromProto(inc.first_communication_delay());
     }
-    return absl::StrCat(FormatUtc(first), ", ", FormatSpan(delay), " after start",
+    return absl::StrCat(FormatUtcMinute(first), ", ", FormatSpan(delay), " after start",
                         FirstCommunicationLate(inc, delay) ? ": LATE" : "", " (", target, ")");
   }
   if (!IsOpen(inc)) return "none was posted";
@@ -193,7 +193,7 @@ const char* EventKindLabel(v1::IncidentEvent::Kind k) {
 std::string DescribePromise(const v1::Incident& inc, absl::Time now) {
   if (!IsOpen(inc)) {
     return inc.has_resolved_at()
-               ? absl::StrCat("resolved at ", FormatUtc(TimeFromProto(inc.resolved_at())))
+               ? absl::StrCat("resolved at ", FormatUtcMinute(TimeFromProto(inc.resolved_at())))
                : "resolved";
   }
   if (inc.has_compliance()) {
@@ -241,15 +241,15 @@ std::string RenderIncident(const v1::Incident& inc, absl::Time now,
   std::string state = StateLabel(inc.state());
   absl::optional<absl::Time> since = StateSince(inc);
   if (!IsOpen(inc) && since) {
-    absl::StrAppend(&state, " at ", FormatUtc(*since), ", ", FormatSpan(*since - start),
+    absl::StrAppend(&state, " at ", FormatUtcMinute(*since), ", ", FormatSpan(*since - start),
                     " after start");
   } else if (since) {
-    absl::StrAppend(&state, " since ", FormatUtc(*since));
+    absl::StrAppend(&state, " since ", FormatUtcMinute(*since));
   }
   AppendHeader(&out, "state", state);
-  AppendHeader(&out, "confirmed start", FormatUtc(start));
+  AppendHeader(&out, "confirmed start", FormatUtcMinute(start));
   if (inc.has_declared_at())
-    AppendHeader(&out, "declared", FormatUtc(TimeFromProto(inc.declared_at())));
+    AppendHeader(&out, "declared", FormatUtcMinute(TimeFromProto(inc.declared_at())));
   AppendHeader(&out, "first update", FirstCommunication(inc, now));
   if (inc.affected_components_size() == 0) {
     AppendHeader(&out, "components", "none named");
@@ -286,7 +286,7 @@ std::string RenderIncident(const v1::Incident& inc, absl::Time now,
     const v1::Postmortem& p = inc.postmortem();
     std::string what = p.url().empty() ? "(written up in full)" : p.url();
     if (p.has_published_at()) {
-      absl::StrAppend(&what, " (published ", FormatUtc(TimeFromProto(p.published_at())), ")");
+      absl::StrAppend(&what, " (published ", FormatUtcMinute(TimeFromProto(p.published_at())), ")");
     }
     AppendHeader(&out, "postmortem", what);
   }
@@ -323,7 +323,7 @@ std::string RenderIncidentTable(const v1::ListIncidentsResponse& list, absl::Tim
       {"REF", "SEV", "STATE", "STARTED", "NEXT UPDATE", "TITLE"}};
   for (const v1::Incident& inc : list.incidents()) {
     rows.push_back({inc.ref(), SeverityLabel(inc.severity()), StateLabel(inc.state()),
-                    FormatUtc(TimeFromProto(inc.confirmed_start())), PromiseCell(inc, now),
+                    FormatUtcMinute(TimeFromProto(inc.confirmed_start())), PromiseCell(inc, now),
                     Truncate(OneLine(inc.title()), 60)});
   }
   return Table(rows);
@@ -356,7 +356,7 @@ std::string RenderWriteResult(const std::string& verb, const v1::WriteIncidentRe
 }
 
 std::string RenderEvent(const v1::IncidentEvent& e, absl::Time now) {
-  std::string when = e.has_at() ? FormatUtc(TimeFromProto(e.at())) : std::string(kTimeWidth, ' ');
+  std::string when = e.has_at() ? FormatUtcMinute(TimeFromProto(e.at())) : std::string(kTimeWidth, ' ');
   std::string head = absl::StrCat(when, "  ", Pad(absl::StrCat("#", e.sequence()), 8),
                                   Pad(EventKindLabel(e.kind()), 11));
   if (e.kind() == v1::IncidentEvent::KIND_SNAPSHOT_END) {

@@ -24,7 +24,6 @@ std::string Truncate(const std::string& s, size_t max);
 std::string OneLine(const std::string& s);
 std::vector<std::string> Wrap(const std::string& text, size_t width);
 absl::optional<absl::Time> OptTime(bool has, const google::protobuf::Timestamp& ts);
-absl::Duration DurationFromProto(const google::protobuf::Duration& d);
 std::string ChannelList(const google::protobuf::RepeatedField<int>& channels);
 bool HasChannel(const google::protobuf::RepeatedField<int>& channels, v1::Channel c);
 bool IsOpen(const v1::Incident& inc);

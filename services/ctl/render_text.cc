@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/types/optional.h"
 #include "libs/incident/model.h"
+#include "libs/proto_convert/vocabulary_proto.h"
 #include "services/ctl/render.h"
 #include "services/ctl/render_internal.h"
 
@@ -72,10 +73,6 @@ absl::optional<absl::Time> OptTime(bool has, const google::protobuf::Timestamp& 
   return TimeFromProto(ts);
 }
 
-absl::Duration DurationFromProto(const google::protobuf::Duration& d) {
-  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
-}
-
 std::string ChannelList(const google::protobuf::RepeatedField<int>& channels) {
   std::vector<std::string> names;
   for (int c : channels) names.push_back(ChannelLabel(static_cast<v1::Channel>(c)));
@@ -108,7 +105,7 @@ void AppendEntry(std::string* out, absl::Time at, const std::string& label, cons
   }
   for (size_t i = 0; i < lines.size(); ++i) {
     if (i == 0) {
-      absl::StrAppend(out, "  ", FormatUtc(at), "  ", Pad(label, kLabelWidth), "  ", lines[i],
+      absl::StrAppend(out, "  ", FormatUtcMinute(at), "  ", Pad(label, kLabelWidth), "  ", lines[i],
                       "\n");
     } else {
       absl::StrAppend(out, pad, lines[i], "\n");
@@ -149,42 +146,15 @@ absl::optional<absl::Time> OverduePromise(const v1::IncidentCompliance& c) {
   return absl::nullopt;
 }
 
-absl::Time TimeFromProto(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
+const char* SeverityLabel(v1::Severity s) { return SeverityName(FromProto(s)); }
 
-std::string FormatUtc(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M UTC", t, absl::UTCTimeZone());
-}
-
-std::string FormatUtcNear(absl::Time t, absl::Time now) {
-  absl::TimeZone utc = absl::UTCTimeZone();
-  if (absl::ToCivilDay(t, utc) == absl::ToCivilDay(now, utc)) {
-    return absl::FormatTime("%H:%M UTC", t, utc);
-  }
-  return FormatUtc(t);
-}
-
-std::string FormatSpan(absl::Duration d) {
-  if (d < absl::ZeroDuration()) return absl::StrCat("-", FormatSpan(-d));
-  int64_t s = absl::ToInt64Seconds(d);
-  if (s < 60) return absl::StrFormat("%ds", s);
-  int64_t m = (s + 30) / 60;  // nearest minute: 58m59s reads as 59m
-  if (m < 60) return absl::StrFormat("%dm", m);
-  int64_t h = m / 60;
-  if (h < 48) return absl::StrFormat("%dh%02dm", h, m % 60);
-  return absl::StrFormat("%dd%02dh", h / 24, h % 24);
-}
-
-const char* SeverityLabel(v1::Severity s) { return SeverityName(static_cast<Severity>(s)); }
-
-const char* StateLabel(v1::IncidentState s) { return StateName(static_cast<IncidentState>(s)); }
+const char* StateLabel(v1::IncidentState s) { return StateName(FromProto(s)); }
 
 const char* ComponentStatusLabel(v1::ComponentStatus s) {
-  return ComponentStatusName(static_cast<ComponentStatus>(s));
+  return ComponentStatusName(FromProto(s));
 }
 
-const char* ChannelLabel(v1::Channel c) { return ChannelName(static_cast<Channel>(c)); }
+const char* ChannelLabel(v1::Channel c) { return ChannelName(FromProto(c)); }
 
 }  // namespace ctl
 }  // namespace statuscast

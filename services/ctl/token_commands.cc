@@ -11,19 +11,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "libs/base/clock.h"
+#include "libs/base/proto_time.h"
+#include "libs/base/time_text.h"
 #include "services/ctl/rpc_errors.h"
 
 namespace statuscast {
 namespace ctl {
 namespace {
 
-absl::Time FromTs(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
-
-std::string Utc(const google::protobuf::Timestamp& ts) {
-  return absl::FormatTime("%Y-%m-%d %H:%M UTC", FromTs(ts), absl::UTCTimeZone());
-}
+std::string Utc(const google::protobuf::Timestamp& ts) { return FormatUtcMinute(TimeFromProto(ts)); }
 
 const char* ScopeText(v1::TokenScope s) {
   switch (s) {
@@ -122,7 +118,7 @@ class TokenCommand {
                              "CREATED", "EXPIRES", "CREATED BY");
     for (const v1::ApiToken& t : resp.tokens()) {
       const char* state = t.has_revoked_at()              ? "revoked"
-                          : FromTs(t.expires_at()) <= now ? "expired"
+                          : TimeFromProto(t.expires_at()) <= now ? "expired"
                                                           : "active";
       *out_ << absl::StrFormat("%-24s %-6s %-8s %-21s %-21s %s\n", t.name(), ScopeText(t.scope()),
                                state, Utc(t.created_at()), Utc(t.expires_at()), t.created_by());
