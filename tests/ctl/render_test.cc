@@ -207,16 +207,6 @@ TEST(DescribePromiseTest, PromiseOnAnotherDayShowsTheDate) {
   EXPECT_EQ(DescribePromise(inc, now), "OVERDUE by 20m (promised 2026-11-27 23:50 UTC)");
 }
 
-TEST(FormatTest, SpansAndTimes) {
-  EXPECT_EQ(FormatSpan(absl::Seconds(45)), "45s");
-  EXPECT_EQ(FormatSpan(absl::Minutes(12) + absl::Seconds(29)), "12m");
-  EXPECT_EQ(FormatSpan(absl::Minutes(58) + absl::Seconds(59)), "59m");
-  EXPECT_EQ(FormatSpan(absl::Minutes(65)), "1h05m");
-  EXPECT_EQ(FormatSpan(absl::Hours(51)), "2d03h");
-  EXPECT_EQ(FormatUtc(At("14:02")), "2026-11-27 14:02 UTC");
-  EXPECT_EQ(FormatUtcNear(At("14:30"), At("09:00")), "14:30 UTC");
-}
-
 TEST(RenderIncidentTableTest, AlignedRowsWithPromiseColumn) {
   v1::ListIncidentsResponse list;
   *list.add_incidents() = PaymentsIncident();
