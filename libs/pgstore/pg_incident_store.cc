@@ -1,5 +1,6 @@
 #include "libs/pgstore/pg_incident_store.h"
 
+#include <map>
 #include <pqxx/pqxx>
 #include <set>
 
@@ -93,9 +94,12 @@ constexpr char kSelectComponents[] =
     "ORDER BY c.group_name, c.name";
 
 constexpr char kLockIdempotencyKey[] = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+// The sequence: kept on the row (written before migration 0008) or on its
+// change; NULL while that change is still pending.
 constexpr char kSelectIdempotency[] =
     "SELECT k.operation, k.fingerprint, coalesce(i.ref, ''), coalesce(k.update_id, 0), "
-    "k.sequence FROM idempotency_keys k LEFT JOIN incidents i ON i.id = k.incident_id "
+    "coalesce(k.sequence, cl.sequence), coalesce(k.change_id, 0) FROM idempotency_keys k "
+    "LEFT JOIN incidents i ON i.id = k.incident_id LEFT JOIN change_log cl ON cl.id = k.change_id "
     "WHERE k.key = $1";
 
 constexpr char kSelectChanges[] =
@@ -228,9 +232,24 @@ void LoadAffected(Tx& tx, std::vector<Incident*> incidents) {
   }
 }
 
+bool SameAffected(const std::vector<AffectedComponent>& a,
+                  const std::vector<AffectedComponent>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].name != b[i].name || a[i].status != b[i].status) return false;
+  }
+  return true;
+}
+
+// A change recorded in the transaction, numbered after it commits.
+struct PendingChange {
+  int64_t change_id;
+  int64_t* sequence;  // may be null
+};
+
 class PgTransaction final : public StoreTransaction {
  public:
-  explicit PgTransaction(pqxx::work& w) : w_(w) {}
+  PgTransaction(pqxx::work& w, std::vector<PendingChange>& pending) : w_(w), pending_(pending) {}
 
   absl::StatusOr<absl::optional<IdempotentResult>> FindIdempotent(
       const std::string& key) override {
@@ -242,7 +261,10 @@ class PgTransaction final : public StoreTransaction {
     out.fingerprint = r[0][1].as<std::string>();
     out.incident_ref = r[0][2].as<std::string>();
     out.update_id = r[0][3].as<int64_t>();
-    out.sequence = r[0][4].as<int64_t>();
+    // Still pending: the first write committed but was not numbered yet (it
+    // is between its two steps, or its connection broke). Number it now.
+    out.sequence = r[0][4].is_null() ? SequenceChangeIn(w_, r[0][5].as<int64_t>())
+                                     : r[0][4].as<int64_t>();
     return absl::optional<IdempotentResult>(out);
   }
 
@@ -257,6 +279,7 @@ class PgTransaction final : public StoreTransaction {
     }
     Incident i = IncidentFromRow(r[0]);
     LoadAffected(w_, {&i});
+    locked_affected_[i.id] = i.affected;
     return i;
   }
 
@@ -297,6 +320,11 @@ class PgTransaction final : public StoreTransaction {
                    NullableTimeParam(i.monitoring_at), NullableTimeParam(i.resolved_at),
                    NullableTimeParam(i.next_update_at), i.reopen_count, i.version,
                    TimeParam(i.updated_at));
+    // Most updates leave the affected components as LockIncident read them.
+    auto locked = locked_affected_.find(i.id);
+    if (locked != locked_affected_.end() && SameAffected(locked->second, i.affected)) {
+      return absl::OkStatus();
+    }
     return WriteAffected(i);
   }
 
@@ -336,7 +364,10 @@ class PgTransaction final : public StoreTransaction {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<int64_t> Record(const MutationRecord& m) override { return RecordChange(w_, m); }
+  absl::Status Record(const MutationRecord& m, int64_t* sequence) override {
+    pending_.push_back({RecordChange(w_, m), sequence});
+    return absl::OkStatus();
+  }
 
  private:
   absl::Status WriteAffected(const Incident& i) {
@@ -349,6 +380,9 @@ class PgTransaction final : public StoreTransaction {
   }
 
   pqxx::work& w_;
+  std::vector<PendingChange>& pending_;
+  // What LockIncident read, by incident id.
+  std::map<int64_t, std::vector<AffectedComponent>> locked_affected_;
 };
 
 }  // namespace
@@ -356,19 +390,30 @@ class PgTransaction final : public StoreTransaction {
 absl::Status PgIncidentStore::RunInTransaction(
     const std::function<absl::Status(StoreTransaction&)>& fn) {
   return pool_.Run([&](pqxx::connection& c) -> absl::Status {
+    std::vector<PendingChange> pending;
     for (int attempt = 1;; ++attempt) {
+      pending.clear();
       try {
         pqxx::work w(c);
-        PgTransaction tx(w);
+        PgTransaction tx(w, pending);
         absl::Status s = fn(tx);
-        if (s.ok()) w.commit();
-        return s;
+        if (!s.ok()) return s;
+        w.commit();
+        break;
       } catch (const pqxx::serialization_failure&) {
         if (attempt >= 3) throw;
       } catch (const pqxx::deadlock_detected&) {
         if (attempt >= 3) throw;
       }
     }
+    // Committed: number the changes (change_log.h). Should this fail, the
+    // write stands and its change is numbered by the next writer, or by a
+    // retry with the same idempotency key.
+    for (const PendingChange& p : pending) {
+      int64_t seq = SequenceChange(c, p.change_id);
+      if (p.sequence != nullptr) *p.sequence = seq;
+    }
+    return absl::OkStatus();
   });
 }
 
