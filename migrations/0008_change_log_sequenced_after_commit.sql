@@ -4,12 +4,15 @@
 -- for every other write's fsync: no group commit).
 --
 -- A write inserts its change_log row with sequence NULL ("pending") in its
--- own transaction. Once that has committed, sequence_change(id) takes a
--- transaction-scoped advisory lock, numbers every committed pending row from
--- the head on (in id order), moves the head in change_sequence and NOTIFYs,
--- and commits. One call numbers everything pending, so writers that commit
--- together are numbered by whichever of them gets the lock first: one commit
--- flush for the batch.
+-- own transaction (record_change). Numbering takes a transaction-scoped
+-- advisory lock, numbers every pending row it sees from the head on (in id
+-- order), moves the head in change_sequence and NOTIFYs. A lone writer
+-- numbers inside its own transaction (the lock is free); when another
+-- numbering holds the lock, the writer commits without waiting and numbers
+-- after its commit, in a short transaction of its own (sequence_change). One
+-- numbering covers everything pending, so writers that commit together are
+-- numbered by whichever of them gets the lock first: one commit flush for the
+-- batch, and no writer holds the lock while it waits for its own statements.
 --
 -- What followers rely on is unchanged: they read rows with sequence > N in
 -- sequence order; the sequences that become visible are gapless and each
@@ -36,25 +39,20 @@ CREATE INDEX change_log_pending ON change_log (id) WHERE sequence IS NULL;
 ALTER TABLE idempotency_keys ADD COLUMN change_id bigint REFERENCES change_log (id),
                              ALTER COLUMN sequence DROP NOT NULL;
 
--- Numbers every committed pending change and returns the sequence of
--- `change_id` (0 when there is no such change). Run it outside the writing
--- transaction, after that has committed; inside a transaction the lock is
--- held until that transaction ends.
-CREATE FUNCTION sequence_change(change_id bigint) RETURNS bigint
+-- Numbers every pending change this transaction sees, from the head on, in
+-- id order; moves the head and NOTIFYs it. REQUIRES the numbering lock
+-- (change_sequence_lock_key()), held until commit.
+CREATE FUNCTION change_sequence_lock_key() RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $$ SELECT hashtextextended('statuscast change_sequence', 0) $$;
+
+CREATE FUNCTION number_pending_changes() RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-  seq bigint;
   head bigint;
   numbered bigint;
 BEGIN
-  SELECT sequence INTO seq FROM change_log WHERE id = change_id;
-  IF seq IS NOT NULL OR NOT FOUND THEN
-    RETURN coalesce(seq, 0);
-  END IF;
-  -- One numbering at a time; held until commit, so batches commit in order.
-  PERFORM pg_advisory_xact_lock(hashtextextended('statuscast change_sequence', 0));
-  -- A new snapshot from here on: the previous batch and every write that
-  -- committed before the lock was granted are visible.
+  -- A statement started after the lock was granted: the previous batch and
+  -- every write that committed before are visible.
   SELECT value INTO head FROM change_sequence;
   WITH numbered_rows AS (
     UPDATE change_log c SET sequence = p.seq
@@ -67,7 +65,59 @@ BEGIN
     UPDATE change_sequence SET value = head + numbered;
     PERFORM pg_notify('statuscast_changes', (head + numbered)::text);
   END IF;
+END;
+$$;
+
+-- Step 2 (change_log.h): numbers every committed pending change and returns
+-- the sequence of `change_id` (0 when there is no such change). Run it after
+-- the transaction that recorded the change committed, in a short transaction
+-- of its own: the lock is held until that ends.
+CREATE FUNCTION sequence_change(change_id bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  seq bigint;
+BEGIN
+  SELECT sequence INTO seq FROM change_log WHERE id = change_id;
+  IF seq IS NOT NULL OR NOT FOUND THEN
+    RETURN coalesce(seq, 0);
+  END IF;
+  PERFORM pg_advisory_xact_lock(change_sequence_lock_key());
+  PERFORM number_pending_changes();
   SELECT sequence INTO seq FROM change_log WHERE id = change_id;
   RETURN coalesce(seq, 0);
+END;
+$$;
+
+-- Step 1 (change_log.h), inside the writing transaction: the pending change
+-- row, the audit row and (with a key) the idempotency row. When no other
+-- numbering is under way it also numbers the change in this transaction (one
+-- commit instead of two for a lone writer) and returns its sequence;
+-- otherwise sequence 0, and step 2 runs after the commit.
+CREATE FUNCTION record_change(p_at timestamptz, p_kind text, p_incident_id bigint,
+                              p_incident_version bigint, p_update_id bigint,
+                              p_component_name text, p_actor text, p_summary text,
+                              p_request_id text, p_details text, p_idempotency_key text,
+                              p_fingerprint text,
+                              OUT change_id bigint, OUT sequence bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO change_log (at, kind, incident_id, incident_version, update_id, component_name,
+                          actor, summary)
+  VALUES (p_at, p_kind, p_incident_id, p_incident_version, p_update_id, p_component_name,
+          p_actor, p_summary)
+  RETURNING id INTO change_id;
+  INSERT INTO audit_log (at, actor, action, incident_id, request_id, details)
+  VALUES (p_at, p_actor, p_kind, p_incident_id, p_request_id, p_details);
+  IF p_idempotency_key <> '' THEN
+    INSERT INTO idempotency_keys (key, operation, fingerprint, incident_id, update_id, change_id,
+                                  created_at)
+    VALUES (p_idempotency_key, p_kind, p_fingerprint, p_incident_id, p_update_id, change_id,
+            p_at);
+  END IF;
+  sequence := 0;
+  IF pg_try_advisory_xact_lock(change_sequence_lock_key()) THEN
+    PERFORM number_pending_changes();
+    SELECT c.sequence INTO sequence FROM change_log c WHERE c.id = change_id;
+  END IF;
 END;
 $$;

@@ -7,31 +7,24 @@
 namespace statuscast {
 namespace {
 
-// One round trip: the pending change row, then the audit row and (when the
-// write has a key) the idempotency row pointing at it.
+// One round trip (migrations/0008_change_log_sequenced_after_commit.sql).
 constexpr char kRecordChange[] =
-    "WITH change AS ("
-    " INSERT INTO change_log (at, kind, incident_id, incident_version, update_id, "
-    "  component_name, actor, summary) VALUES ($1::timestamptz, $2, NULLIF($3::int8, 0), $4, "
-    "  NULLIF($5::int8, 0), $6, $7, $8) RETURNING id),"
-    " audit AS ("
-    " INSERT INTO audit_log (at, actor, action, incident_id, request_id, details) VALUES "
-    "  ($1::timestamptz, $7, $2, NULLIF($3::int8, 0), $9, $10)),"
-    " idempotency AS ("
-    " INSERT INTO idempotency_keys (key, operation, fingerprint, incident_id, update_id, "
-    "  change_id, created_at) SELECT $11, $2, $12, NULLIF($3::int8, 0), NULLIF($5::int8, 0), "
-    "  change.id, $1::timestamptz FROM change WHERE $11 <> '')"
-    " SELECT id FROM change";
+    "SELECT change_id, sequence FROM record_change($1::timestamptz, $2, NULLIF($3::int8, 0), $4, "
+    "NULLIF($5::int8, 0), $6, $7, $8, $9, $10, $11, $12)";
 constexpr char kSequenceChange[] = "SELECT sequence_change($1)";
 
 }  // namespace
 
-int64_t RecordChange(pqxx::work& w, const MutationRecord& m) {
-  return w
-      .exec_params1(kRecordChange, TimeParam(m.at), m.kind, m.incident_id, m.incident_version,
-                    m.update_id, m.component_name, m.actor, m.summary, m.request_id, m.details,
-                    m.idempotency_key, m.fingerprint)[0]
-      .as<int64_t>();
+RecordedChange RecordChange(pqxx::work& w, const MutationRecord& m) {
+  pqxx::row r = w.exec_params1(kRecordChange, TimeParam(m.at), m.kind, m.incident_id,
+                               m.incident_version, m.update_id, m.component_name, m.actor,
+                               m.summary, m.request_id, m.details, m.idempotency_key,
+                               m.fingerprint);
+  return RecordedChange{r[0].as<int64_t>(), r[1].as<int64_t>()};
+}
+
+int64_t SequenceRecorded(pqxx::connection& c, const RecordedChange& change) {
+  return change.sequence != 0 ? change.sequence : SequenceChange(c, change.change_id);
 }
 
 int64_t SequenceChangeIn(pqxx::transaction_base& w, int64_t change_id) {

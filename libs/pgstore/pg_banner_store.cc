@@ -201,11 +201,11 @@ absl::StatusOr<ManualBannerRecord> PgBannerStore::CreateBanner(ManualBannerRecor
                           NullableTimeParam(b.ends_at), b.enabled, TimeParam(call.now),
                           call.actor)[0]
                .as<int64_t>();
-    const int64_t change =
+    const RecordedChange change =
         RecordChange(w, BannerMutation("banner_created", absl::StrCat("created banner ", b.id),
                                        BannerSummary(b), call));
     w.commit();
-    SequenceChange(c, change);
+    SequenceRecorded(c, change);
     return absl::OkStatus();
   }));
   return b;
@@ -232,13 +232,13 @@ absl::StatusOr<ManualBannerRecord> PgBannerStore::UpdateBanner(ManualBannerRecor
                   absl::StrJoin(b.target.components, ","), NullableTimeParam(b.starts_at),
                   NullableTimeParam(b.ends_at), b.enabled, b.content_version,
                   TimeParam(call.now), call.actor);
-    const int64_t change =
+    const RecordedChange change =
         RecordChange(w, BannerMutation("banner_updated",
                                        absl::StrCat("updated banner ", b.id,
                                                     material ? " (material change)" : ""),
                                        BannerSummary(b), call));
     w.commit();
-    SequenceChange(c, change);
+    SequenceRecorded(c, change);
     return absl::OkStatus();
   }));
   return b;
@@ -259,11 +259,11 @@ absl::StatusOr<ManualBannerRecord> PgBannerStore::DisableBanner(int64_t id,
           absl::StrCat("no banner ", id, " (statuscastctl banner list shows them)"));
     }
     b = BannerFromRow(r[0]);
-    const int64_t change =
+    const RecordedChange change =
         RecordChange(w, BannerMutation("banner_disabled", absl::StrCat("disabled banner ", id),
                                        BannerSummary(b), call));
     w.commit();
-    SequenceChange(c, change);
+    SequenceRecorded(c, change);
     return absl::OkStatus();
   }));
   return b;
@@ -303,7 +303,7 @@ absl::StatusOr<KillSwitchRecord> PgBannerStore::SetKillSwitch(KillSwitchRecord k
   RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
     pqxx::work w(c);
     w.exec_params(kUpsertKillSwitch, k.scope, k.engaged, k.reason, k.set_by, TimeParam(k.set_at));
-    const int64_t change =
+    const RecordedChange change =
         RecordChange(w, BannerMutation("kill_switch",
                                        absl::StrCat(k.engaged ? "engaged" : "released",
                                                     " kill switch ", k.scope,
@@ -313,7 +313,7 @@ absl::StatusOr<KillSwitchRecord> PgBannerStore::SetKillSwitch(KillSwitchRecord k
                                                     k.reason.empty() ? "" : ": ", k.reason),
                                        call));
     w.commit();
-    SequenceChange(c, change);
+    SequenceRecorded(c, change);
     return absl::OkStatus();
   }));
   return k;

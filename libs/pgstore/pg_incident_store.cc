@@ -35,6 +35,13 @@ constexpr char kSelectAffected[] =
     "JOIN components c ON c.id = ic.component_id "
     "WHERE ic.incident_id = ANY($1::int8[]) ORDER BY ic.incident_id, ic.position";
 
+// An incident's affected components as "name=status,..." in order (names
+// hold neither ',' nor '=': IsValidComponentName).
+constexpr char kAffectedText[] =
+    "(SELECT coalesce(string_agg(c.name || '=' || ic.status, ',' ORDER BY ic.position), '') "
+    "FROM incident_components ic JOIN components c ON c.id = ic.component_id "
+    "WHERE ic.incident_id = i.id)";
+
 constexpr char kSelectSeverityChanges[] =
     "SELECT from_severity, to_severity, reason, author, " US("changed_at") ", " US(
         "next_update_at_before") ", " US("next_update_at_after") " FROM severity_changes "
@@ -243,7 +250,7 @@ bool SameAffected(const std::vector<AffectedComponent>& a,
 
 // A change recorded in the transaction, numbered after it commits.
 struct PendingChange {
-  int64_t change_id;
+  RecordedChange change;
   int64_t* sequence;  // may be null
 };
 
@@ -269,8 +276,10 @@ class PgTransaction final : public StoreTransaction {
   }
 
   absl::StatusOr<Incident> LockIncident(const std::string& ref) override {
+    // With its affected components, in one round trip.
     pqxx::result r = w_.exec_params(
-        absl::StrCat("SELECT ", kIncidentColumns, kIncidentFrom, "WHERE i.ref = $1 FOR UPDATE OF i"),
+        absl::StrCat("SELECT ", kIncidentColumns, ", ", kAffectedText, kIncidentFrom,
+                     "WHERE i.ref = $1 FOR UPDATE OF i"),
         ref);
     if (r.empty()) {
       return absl::NotFoundError(absl::StrCat("no incident ", ref,
@@ -278,7 +287,12 @@ class PgTransaction final : public StoreTransaction {
                                               "list shows them)"));
     }
     Incident i = IncidentFromRow(r[0]);
-    LoadAffected(w_, {&i});
+    const std::string affected = r[0][20].as<std::string>();
+    for (absl::string_view item : absl::StrSplit(affected, ',', absl::SkipEmpty())) {
+      std::pair<std::string, std::string> name_status = absl::StrSplit(item, '=');
+      i.affected.push_back({name_status.first, ParseOr<ComponentStatus>(name_status.second,
+                                                                        ParseComponentStatus)});
+    }
     locked_affected_[i.id] = i.affected;
     return i;
   }
@@ -410,7 +424,7 @@ absl::Status PgIncidentStore::RunInTransaction(
     // write stands and its change is numbered by the next writer, or by a
     // retry with the same idempotency key.
     for (const PendingChange& p : pending) {
-      int64_t seq = SequenceChange(c, p.change_id);
+      int64_t seq = SequenceRecorded(c, p.change);
       if (p.sequence != nullptr) *p.sequence = seq;
     }
     return absl::OkStatus();

@@ -167,6 +167,24 @@ TEST(ChangeLogTest, ConcurrentWritersLeaveAGaplessLogInCommitOrderAsFollowersRea
   EXPECT_EQ(db.Query("SELECT count(*) FROM change_log WHERE sequence IS NULL"), "0");
 }
 
+// A lone writer numbers its change in its own transaction.
+TEST(ChangeLogTest, ALoneWriterNumbersItsChangeBeforeItCommits) {
+  TestDatabase db;
+  ASSERT_TRUE(db.ok());
+  pqxx::connection c(db.url());
+  pqxx::work w(c);
+  MutationRecord m;
+  m.kind = "component_created";
+  m.component_name = "api";
+  m.actor = "test";
+  m.at = kT0;
+  RecordedChange change = RecordChange(w, m);
+  EXPECT_EQ(change.sequence, 1);
+  w.commit();
+  EXPECT_EQ(SequenceRecorded(c, change), 1);
+  EXPECT_EQ(db.Query("SELECT value FROM change_sequence"), "1");
+}
+
 // A write whose numbering never ran (its connection broke after the commit):
 // followers do not see it yet, and it is numbered, before anything later, by
 // the next write or by a retry of the same idempotency key.
@@ -177,7 +195,11 @@ TEST(ChangeLogTest, AChangeLeftPendingIsNumberedByTheNextWriteOrItsRetry) {
   PgIncidentStore store(pool);
   const std::string ref = DeclareIncident(store, "pending");
 
+  // Another numbering holds the lock, so the write commits unnumbered; its
+  // step 2 is then never run.
   auto record_without_numbering = [&](const std::string& key, int64_t version) {
+    pqxx::connection numbering(db.url());
+    pqxx::nontransaction(numbering).exec("SELECT pg_advisory_lock(change_sequence_lock_key())");
     pqxx::connection c(db.url());
     pqxx::work w(c);
     MutationRecord m;
@@ -190,7 +212,7 @@ TEST(ChangeLogTest, AChangeLeftPendingIsNumberedByTheNextWriteOrItsRetry) {
     m.fingerprint = "f";
     m.summary = absl::StrCat(version);
     m.at = kT0;
-    RecordChange(w, m);
+    EXPECT_EQ(RecordChange(w, m).sequence, 0);
     w.commit();
   };
 
