@@ -121,3 +121,23 @@ BEGIN
   END IF;
 END;
 $$;
+
+-- A write's idempotency lookup in one round trip: lock the key for the rest
+-- of the transaction (writers of one key go one at a time), then read what an
+-- earlier write under it left, in a statement that starts after the lock was
+-- granted (so a write that held it and committed is visible).
+CREATE FUNCTION lock_idempotency_key(p_key text)
+RETURNS TABLE (operation text, fingerprint text, incident_ref text, update_id bigint,
+               sequence bigint, change_id bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_key, 0));
+  RETURN QUERY
+    SELECT k.operation, k.fingerprint, coalesce(i.ref, ''), coalesce(k.update_id, 0),
+           coalesce(k.sequence, cl.sequence), coalesce(k.change_id, 0)
+    FROM idempotency_keys k
+    LEFT JOIN incidents i ON i.id = k.incident_id
+    LEFT JOIN change_log cl ON cl.id = k.change_id
+    WHERE k.key = p_key;
+END;
+$$;

@@ -76,6 +76,21 @@ constexpr char kInsertUpdate[] =
     "$8::timestamptz, NULLIF($9, '')::timestamptz, $10, $11, $12, $13::jsonb, $14, $15) "
     "RETURNING id";
 
+// kUpdateIncident ($1, $16-$27) and kInsertUpdate ($1-$15) in one statement:
+// an update and the incident header it changed, one round trip.
+constexpr char kSaveIncidentAndInsertUpdate[] =
+    "WITH saved AS (UPDATE incidents SET title = $16, severity = $17, state = $18, "
+    "first_communication_at = NULLIF($19, '')::timestamptz, "
+    "investigating_at = NULLIF($20, '')::timestamptz, identified_at = NULLIF($21, "
+    "'')::timestamptz, monitoring_at = NULLIF($22, '')::timestamptz, resolved_at = NULLIF($23, "
+    "'')::timestamptz, next_update_at = NULLIF($24, '')::timestamptz, reopen_count = $25, "
+    "version = $26, updated_at = $27::timestamptz WHERE id = $1) "
+    "INSERT INTO incident_updates (incident_id, kind, state, severity, message, banner_text, "
+    "channels, posted_at, next_update_at, author, kept_promise, idempotency_key, lint_findings, "
+    "lint_override_reason, third_party_confirmed) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+    "$8::timestamptz, NULLIF($9, '')::timestamptz, $10, $11, $12, $13::jsonb, $14, $15) "
+    "RETURNING id";
+
 constexpr char kInsertSeverityChange[] =
     "INSERT INTO severity_changes (incident_id, from_severity, to_severity, reason, author, "
     "changed_at, next_update_at_before, next_update_at_after) VALUES ($1, $2, $3, $4, $5, "
@@ -100,14 +115,9 @@ constexpr char kSelectComponents[] =
     "'operational'), c.banner_apps, c.banner_paths FROM components c "
     "ORDER BY c.group_name, c.name";
 
-constexpr char kLockIdempotencyKey[] = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
-// The sequence: kept on the row (written before migration 0008) or on its
-// change; NULL while that change is still pending.
-constexpr char kSelectIdempotency[] =
-    "SELECT k.operation, k.fingerprint, coalesce(i.ref, ''), coalesce(k.update_id, 0), "
-    "coalesce(k.sequence, cl.sequence), coalesce(k.change_id, 0) FROM idempotency_keys k "
-    "LEFT JOIN incidents i ON i.id = k.incident_id LEFT JOIN change_log cl ON cl.id = k.change_id "
-    "WHERE k.key = $1";
+// Locks the key, then reads the earlier write's result (migration 0008). The
+// sequence is NULL while that write's change is still pending.
+constexpr char kLockIdempotencyKey[] = "SELECT * FROM lock_idempotency_key($1)";
 
 constexpr char kSelectChanges[] =
     "SELECT cl.sequence, cl.kind, coalesce(i.ref, ''), coalesce(cl.update_id, 0), "
@@ -260,8 +270,8 @@ class PgTransaction final : public StoreTransaction {
 
   absl::StatusOr<absl::optional<IdempotentResult>> FindIdempotent(
       const std::string& key) override {
-    w_.exec_params(kLockIdempotencyKey, key);
-    pqxx::result r = w_.exec_params(kSelectIdempotency, key);
+    FlushSave();
+    pqxx::result r = w_.exec_params(kLockIdempotencyKey, key);
     if (r.empty()) return absl::optional<IdempotentResult>();
     IdempotentResult out;
     out.operation = r[0][0].as<std::string>();
@@ -276,6 +286,7 @@ class PgTransaction final : public StoreTransaction {
   }
 
   absl::StatusOr<Incident> LockIncident(const std::string& ref) override {
+    FlushSave();
     // With its affected components, in one round trip.
     pqxx::result r = w_.exec_params(
         absl::StrCat("SELECT ", kIncidentColumns, ", ", kAffectedText, kIncidentFrom,
@@ -299,6 +310,7 @@ class PgTransaction final : public StoreTransaction {
 
   absl::Status CheckComponentsExist(const std::vector<AffectedComponent>& affected,
                                     const std::string& field) override {
+    FlushSave();
     std::set<std::string> known;
     pqxx::result r = w_.exec("SELECT name FROM components");
     for (const pqxx::row& row : r) known.insert(row[0].as<std::string>());
@@ -315,6 +327,7 @@ class PgTransaction final : public StoreTransaction {
   }
 
   absl::Status InsertIncident(Incident& i) override {
+    FlushSave();
     pqxx::row r = w_.exec_params1(
         kInsertIncident, i.title, static_cast<int>(i.severity), StateName(i.state),
         TimeParam(i.confirmed_start), TimeParam(i.declared_at),
@@ -328,22 +341,37 @@ class PgTransaction final : public StoreTransaction {
   }
 
   absl::Status SaveIncident(const Incident& i) override {
-    w_.exec_params(kUpdateIncident, i.id, i.title, static_cast<int>(i.severity),
-                   StateName(i.state), NullableTimeParam(i.first_communication_at),
-                   NullableTimeParam(i.investigating_at), NullableTimeParam(i.identified_at),
-                   NullableTimeParam(i.monitoring_at), NullableTimeParam(i.resolved_at),
-                   NullableTimeParam(i.next_update_at), i.reopen_count, i.version,
-                   TimeParam(i.updated_at));
-    // Most updates leave the affected components as LockIncident read them.
+    FlushSave();
+    // Most updates leave the affected components as LockIncident read them;
+    // then the header is written with the next statement (Finish() at the
+    // latest), in InsertUpdate's when that comes next.
+    pending_save_ = i;
     auto locked = locked_affected_.find(i.id);
     if (locked != locked_affected_.end() && SameAffected(locked->second, i.affected)) {
       return absl::OkStatus();
     }
+    FlushSave();
     return WriteAffected(i);
   }
 
   absl::StatusOr<int64_t> InsertUpdate(int64_t incident_id, const Update& u,
                                        const std::string& idempotency_key) override {
+    if (pending_save_ && pending_save_->id == incident_id) {
+      const Incident& i = *pending_save_;
+      pqxx::row r = w_.exec_params1(
+          kSaveIncidentAndInsertUpdate, incident_id, UpdateKindName(u.kind), StateName(u.state),
+          static_cast<int>(u.severity), u.message, u.banner_text, ChannelsText(u.channels),
+          TimeParam(u.posted_at), NullableTimeParam(u.next_update_at), u.author,
+          PromiseName(u.kept_promise), idempotency_key, lint::FindingsToJson(u.lint_findings),
+          u.lint_override_reason, u.third_party_confirmed, i.title, static_cast<int>(i.severity),
+          StateName(i.state), NullableTimeParam(i.first_communication_at),
+          NullableTimeParam(i.investigating_at), NullableTimeParam(i.identified_at),
+          NullableTimeParam(i.monitoring_at), NullableTimeParam(i.resolved_at),
+          NullableTimeParam(i.next_update_at), i.reopen_count, i.version, TimeParam(i.updated_at));
+      pending_save_.reset();
+      return r[0].as<int64_t>();
+    }
+    FlushSave();
     pqxx::row r = w_.exec_params1(
         kInsertUpdate, incident_id, UpdateKindName(u.kind), StateName(u.state),
         static_cast<int>(u.severity), u.message, u.banner_text, ChannelsText(u.channels),
@@ -354,6 +382,7 @@ class PgTransaction final : public StoreTransaction {
   }
 
   absl::Status InsertSeverityChange(int64_t incident_id, const SeverityChange& c) override {
+    FlushSave();
     w_.exec_params(kInsertSeverityChange, incident_id, static_cast<int>(c.from),
                    static_cast<int>(c.to), c.reason, c.author, TimeParam(c.changed_at),
                    NullableTimeParam(c.next_update_at_before),
@@ -362,12 +391,14 @@ class PgTransaction final : public StoreTransaction {
   }
 
   absl::Status SavePostmortem(int64_t incident_id, const Postmortem& p) override {
+    FlushSave();
     w_.exec_params(kUpsertPostmortem, incident_id, p.url, p.body, TimeParam(p.published_at),
                    p.author);
     return absl::OkStatus();
   }
 
   absl::Status InsertComponent(Component& c) override {
+    FlushSave();
     pqxx::result r =
         w_.exec_params(kInsertComponent, c.name, c.group, c.description, TimeParam(c.created_at),
                        absl::StrJoin(c.banner_apps, ","), absl::StrJoin(c.banner_paths, ","));
@@ -379,11 +410,27 @@ class PgTransaction final : public StoreTransaction {
   }
 
   absl::Status Record(const MutationRecord& m, int64_t* sequence) override {
+    FlushSave();
     pending_.push_back({RecordChange(w_, m), sequence});
     return absl::OkStatus();
   }
 
+  // Writes what is still deferred; call before commit.
+  void Finish() { FlushSave(); }
+
  private:
+  void FlushSave() {
+    if (!pending_save_) return;
+    const Incident& i = *pending_save_;
+    w_.exec_params(kUpdateIncident, i.id, i.title, static_cast<int>(i.severity),
+                   StateName(i.state), NullableTimeParam(i.first_communication_at),
+                   NullableTimeParam(i.investigating_at), NullableTimeParam(i.identified_at),
+                   NullableTimeParam(i.monitoring_at), NullableTimeParam(i.resolved_at),
+                   NullableTimeParam(i.next_update_at), i.reopen_count, i.version,
+                   TimeParam(i.updated_at));
+    pending_save_.reset();
+  }
+
   absl::Status WriteAffected(const Incident& i) {
     w_.exec_params(kDeleteAffected, i.id);
     for (size_t k = 0; k < i.affected.size(); ++k) {
@@ -397,6 +444,8 @@ class PgTransaction final : public StoreTransaction {
   std::vector<PendingChange>& pending_;
   // What LockIncident read, by incident id.
   std::map<int64_t, std::vector<AffectedComponent>> locked_affected_;
+  // A SaveIncident not written yet (see SaveIncident).
+  absl::optional<Incident> pending_save_;
 };
 
 }  // namespace
@@ -412,6 +461,7 @@ absl::Status PgIncidentStore::RunInTransaction(
         PgTransaction tx(w, pending);
         absl::Status s = fn(tx);
         if (!s.ok()) return s;
+        tx.Finish();
         w.commit();
         break;
       } catch (const pqxx::serialization_failure&) {
@@ -423,9 +473,18 @@ absl::Status PgIncidentStore::RunInTransaction(
     // Committed: number the changes (change_log.h). Should this fail, the
     // write stands and its change is numbered by the next writer, or by a
     // retry with the same idempotency key.
-    for (const PendingChange& p : pending) {
-      int64_t seq = SequenceRecorded(c, p.change);
-      if (p.sequence != nullptr) *p.sequence = seq;
+    try {
+      for (const PendingChange& p : pending) {
+        int64_t seq = SequenceRecorded(c, p.change);
+        if (p.sequence != nullptr) *p.sequence = seq;
+      }
+    } catch (...) {
+      absl::Status s = PgPool::StatusFromCurrentException("numbering a saved change");
+      return absl::Status(s.code(), absl::StrCat("the write was saved but not yet numbered in the "
+                                                 "change log (",
+                                                 s.message(),
+                                                 "); retry with the same idempotency_key for "
+                                                 "its result"));
     }
     return absl::OkStatus();
   });
