@@ -16,10 +16,12 @@ constexpr char kSequenceChange[] = "SELECT sequence_change($1)";
 }  // namespace
 
 RecordedChange RecordChange(pqxx::work& w, const MutationRecord& m) {
-  pqxx::row r = w.exec_params1(kRecordChange, TimeParam(m.at), m.kind, m.incident_id,
-                               m.incident_version, m.update_id, m.component_name, m.actor,
-                               m.summary, m.request_id, m.details, m.idempotency_key,
-                               m.fingerprint);
+  // Prepared once per connection: parsed and planned once, not per write.
+  w.conn().prepare("record_change", kRecordChange);
+  pqxx::row r = w.exec_prepared1("record_change", TimeParam(m.at), m.kind, m.incident_id,
+                                 m.incident_version, m.update_id, m.component_name, m.actor,
+                                 m.summary, m.request_id, m.details, m.idempotency_key,
+                                 m.fingerprint);
   return RecordedChange{r[0].as<int64_t>(), r[1].as<int64_t>()};
 }
 

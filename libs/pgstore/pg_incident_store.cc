@@ -143,6 +143,15 @@ absl::optional<absl::Time> OptTimeAt(const pqxx::field& f) {
   return TimeAt(f);
 }
 
+// The write path's statements run as named prepared statements: parsed and
+// planned once per connection instead of on every write.
+template <typename... Args>
+pqxx::result ExecPrepared(pqxx::transaction_base& w, const std::string& name,
+                          const std::string& sql, Args&&... args) {
+  w.conn().prepare(name, sql);  // a no-op once this connection knows it
+  return w.exec_prepared(name, std::forward<Args>(args)...);
+}
+
 template <typename Enum>
 Enum ParseOr(const std::string& text, bool (*parse)(const std::string&, Enum*)) {
   Enum e{};
@@ -271,7 +280,7 @@ class PgTransaction final : public StoreTransaction {
   absl::StatusOr<absl::optional<IdempotentResult>> FindIdempotent(
       const std::string& key) override {
     FlushSave();
-    pqxx::result r = w_.exec_params(kLockIdempotencyKey, key);
+    pqxx::result r = ExecPrepared(w_, "lock_idempotency_key", kLockIdempotencyKey, key);
     if (r.empty()) return absl::optional<IdempotentResult>();
     IdempotentResult out;
     out.operation = r[0][0].as<std::string>();
@@ -288,10 +297,10 @@ class PgTransaction final : public StoreTransaction {
   absl::StatusOr<Incident> LockIncident(const std::string& ref) override {
     FlushSave();
     // With its affected components, in one round trip.
-    pqxx::result r = w_.exec_params(
-        absl::StrCat("SELECT ", kIncidentColumns, ", ", kAffectedText, kIncidentFrom,
-                     "WHERE i.ref = $1 FOR UPDATE OF i"),
-        ref);
+    static const std::string* const kLock =
+        new std::string(absl::StrCat("SELECT ", kIncidentColumns, ", ", kAffectedText,
+                                     kIncidentFrom, "WHERE i.ref = $1 FOR UPDATE OF i"));
+    pqxx::result r = ExecPrepared(w_, "lock_incident", *kLock, ref);
     if (r.empty()) {
       return absl::NotFoundError(absl::StrCat("no incident ", ref,
                                               " (references look like INC-12; statuscastctl "
@@ -358,8 +367,8 @@ class PgTransaction final : public StoreTransaction {
                                        const std::string& idempotency_key) override {
     if (pending_save_ && pending_save_->id == incident_id) {
       const Incident& i = *pending_save_;
-      pqxx::row r = w_.exec_params1(
-          kSaveIncidentAndInsertUpdate, incident_id, UpdateKindName(u.kind), StateName(u.state),
+      pqxx::result r = ExecPrepared(
+          w_, "save_incident_and_insert_update", kSaveIncidentAndInsertUpdate, incident_id, UpdateKindName(u.kind), StateName(u.state),
           static_cast<int>(u.severity), u.message, u.banner_text, ChannelsText(u.channels),
           TimeParam(u.posted_at), NullableTimeParam(u.next_update_at), u.author,
           PromiseName(u.kept_promise), idempotency_key, lint::FindingsToJson(u.lint_findings),
@@ -369,7 +378,7 @@ class PgTransaction final : public StoreTransaction {
           NullableTimeParam(i.monitoring_at), NullableTimeParam(i.resolved_at),
           NullableTimeParam(i.next_update_at), i.reopen_count, i.version, TimeParam(i.updated_at));
       pending_save_.reset();
-      return r[0].as<int64_t>();
+      return r[0][0].as<int64_t>();
     }
     FlushSave();
     pqxx::row r = w_.exec_params1(
@@ -422,12 +431,12 @@ class PgTransaction final : public StoreTransaction {
   void FlushSave() {
     if (!pending_save_) return;
     const Incident& i = *pending_save_;
-    w_.exec_params(kUpdateIncident, i.id, i.title, static_cast<int>(i.severity),
-                   StateName(i.state), NullableTimeParam(i.first_communication_at),
-                   NullableTimeParam(i.investigating_at), NullableTimeParam(i.identified_at),
-                   NullableTimeParam(i.monitoring_at), NullableTimeParam(i.resolved_at),
-                   NullableTimeParam(i.next_update_at), i.reopen_count, i.version,
-                   TimeParam(i.updated_at));
+    ExecPrepared(w_, "update_incident", kUpdateIncident, i.id, i.title,
+                 static_cast<int>(i.severity), StateName(i.state),
+                 NullableTimeParam(i.first_communication_at), NullableTimeParam(i.investigating_at),
+                 NullableTimeParam(i.identified_at), NullableTimeParam(i.monitoring_at),
+                 NullableTimeParam(i.resolved_at), NullableTimeParam(i.next_update_at),
+                 i.reopen_count, i.version, TimeParam(i.updated_at));
     pending_save_.reset();
   }
 
