@@ -82,6 +82,13 @@ BEGIN
     RETURN coalesce(seq, 0);
   END IF;
   PERFORM pg_advisory_xact_lock(change_sequence_lock_key());
+  -- The numbering we waited for may have covered this change: then leave
+  -- the rest to the next waiter whose change it did not cover, so that one
+  -- numbers (and flushes) them all together.
+  SELECT sequence INTO seq FROM change_log WHERE id = change_id;
+  IF seq IS NOT NULL THEN
+    RETURN seq;
+  END IF;
   PERFORM number_pending_changes();
   SELECT sequence INTO seq FROM change_log WHERE id = change_id;
   RETURN coalesce(seq, 0);
