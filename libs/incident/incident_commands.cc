@@ -117,7 +117,7 @@ absl::StatusOr<Component> IncidentCommands::CreateComponent(const CallContext& c
     m.request_id = ctx.request_id;
     m.details = absl::StrCat("created component ", c.name);
     m.at = c.created_at;
-    return tx.Record(m).status();
+    return tx.Record(m, nullptr);
   }));
   return c;
 }
@@ -191,7 +191,7 @@ absl::StatusOr<WriteResult> IncidentCommands::Declare(const CallContext& ctx,
     m.details = absl::StrCat("declared ", SeverityName(inc.severity), " \"", inc.title, "\"",
                              update ? " with its first update" : "", lint_note);
     m.at = now;
-    ASSIGN_OR_RETURN(result.sequence, tx.Record(m));
+    RETURN_IF_ERROR(tx.Record(m, &result.sequence));
     result.incident = std::move(inc);
     result.update = std::move(update);
     return absl::OkStatus();
@@ -235,7 +235,7 @@ absl::StatusOr<WriteResult> IncidentCommands::Mutate(const CallContext& ctx,
     m.idempotency_key = guard.idempotency_key;
     m.fingerprint = fingerprint;
     m.at = now;
-    ASSIGN_OR_RETURN(result.sequence, tx.Record(m));
+    RETURN_IF_ERROR(tx.Record(m, &result.sequence));
     result.incident = std::move(inc);
     result.update = std::move(update);
     return absl::OkStatus();

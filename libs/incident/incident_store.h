@@ -2,9 +2,10 @@
 //
 // Writes happen inside RunInTransaction: everything a StoreTransaction does
 // commits together or not at all, and Record() writes the audit row, the
-// change-log row (a gapless sequence in commit order) and the idempotency row
-// of the mutation in that same transaction, with a NOTIFY carrying the
-// sequence delivered after commit.
+// change-log row and the idempotency row of the mutation in that same
+// transaction. The change's sequence (gapless, in commit order) is assigned
+// once the transaction has committed, before RunInTransaction returns, with a
+// NOTIFY carrying it.
 //
 // Errors: UNAVAILABLE when the database cannot be reached (retry later);
 // ABORTED when the transaction lost a race (retry the whole read-modify-write);
@@ -106,8 +107,10 @@ class StoreTransaction {
   virtual absl::Status SavePostmortem(int64_t incident_id, const Postmortem& p) = 0;
   // ALREADY_EXISTS when the name is taken.
   virtual absl::Status InsertComponent(Component& component) = 0;
-  // Audit + change log + idempotency + NOTIFY; returns the sequence.
-  virtual absl::StatusOr<int64_t> Record(const MutationRecord& m) = 0;
+  // Audit + change log + idempotency + NOTIFY. `*sequence` (when not null;
+  // it must outlive RunInTransaction) is set to the change's sequence after
+  // the commit, when RunInTransaction returns OK.
+  virtual absl::Status Record(const MutationRecord& m, int64_t* sequence) = 0;
 };
 
 class IncidentStore {

@@ -2,41 +2,41 @@
 
 #include <pqxx/pqxx>
 
-#include "absl/strings/str_cat.h"
-#include "libs/pgstore/pg_incident_store.h"
 #include "libs/pgstore/pg_pool.h"
 
 namespace statuscast {
 namespace {
 
-constexpr char kNextSequence[] = "UPDATE change_sequence SET value = value + 1 RETURNING value";
-constexpr char kInsertChange[] =
-    "INSERT INTO change_log (sequence, at, kind, incident_id, incident_version, update_id, "
-    "component_name, actor, summary) VALUES ($1, $2::timestamptz, $3, NULLIF($4::int8, 0), $5, "
-    "NULLIF($6::int8, 0), $7, $8, $9)";
-constexpr char kInsertAudit[] =
-    "INSERT INTO audit_log (at, actor, action, incident_id, request_id, details) VALUES "
-    "($1::timestamptz, $2, $3, NULLIF($4::int8, 0), $5, $6)";
-constexpr char kInsertIdempotency[] =
-    "INSERT INTO idempotency_keys (key, operation, fingerprint, incident_id, update_id, sequence, "
-    "created_at) VALUES ($1, $2, $3, NULLIF($4::int8, 0), NULLIF($5::int8, 0), $6, "
-    "$7::timestamptz)";
-constexpr char kNotify[] = "SELECT pg_notify($1, $2)";
+// One round trip (migrations/0008_change_log_sequenced_after_commit.sql).
+constexpr char kRecordChange[] =
+    "SELECT change_id, sequence FROM record_change($1::timestamptz, $2, NULLIF($3::int8, 0), $4, "
+    "NULLIF($5::int8, 0), $6, $7, $8, $9, $10, $11, $12)";
+constexpr char kSequenceChange[] = "SELECT sequence_change($1)";
 
 }  // namespace
 
-int64_t RecordChange(pqxx::work& w, const MutationRecord& m) {
-  int64_t seq = w.exec1(kNextSequence)[0].as<int64_t>();
-  w.exec_params(kInsertChange, seq, TimeParam(m.at), m.kind, m.incident_id, m.incident_version,
-                m.update_id, m.component_name, m.actor, m.summary);
-  w.exec_params(kInsertAudit, TimeParam(m.at), m.actor, m.kind, m.incident_id, m.request_id,
-                m.details);
-  if (!m.idempotency_key.empty()) {
-    w.exec_params(kInsertIdempotency, m.idempotency_key, m.kind, m.fingerprint, m.incident_id,
-                  m.update_id, seq, TimeParam(m.at));
-  }
-  w.exec_params(kNotify, kChangeChannel, absl::StrCat(seq));
-  return seq;
+RecordedChange RecordChange(pqxx::work& w, const MutationRecord& m) {
+  // Prepared once per connection: parsed and planned once, not per write.
+  w.conn().prepare("record_change", kRecordChange);
+  pqxx::row r = w.exec_prepared1("record_change", TimeParam(m.at), m.kind, m.incident_id,
+                                 m.incident_version, m.update_id, m.component_name, m.actor,
+                                 m.summary, m.request_id, m.details, m.idempotency_key,
+                                 m.fingerprint);
+  return RecordedChange{r[0].as<int64_t>(), r[1].as<int64_t>()};
+}
+
+int64_t SequenceRecorded(pqxx::connection& c, const RecordedChange& change) {
+  return change.sequence != 0 ? change.sequence : SequenceChange(c, change.change_id);
+}
+
+int64_t SequenceChangeIn(pqxx::transaction_base& w, int64_t change_id) {
+  return w.exec_params1(kSequenceChange, change_id)[0].as<int64_t>();
+}
+
+int64_t SequenceChange(pqxx::connection& c, int64_t change_id) {
+  // Its own short transaction: the numbering lock is held only through it.
+  pqxx::nontransaction n(c);
+  return SequenceChangeIn(n, change_id);
 }
 
 }  // namespace statuscast

@@ -201,9 +201,11 @@ absl::StatusOr<ManualBannerRecord> PgBannerStore::CreateBanner(ManualBannerRecor
                           NullableTimeParam(b.ends_at), b.enabled, TimeParam(call.now),
                           call.actor)[0]
                .as<int64_t>();
-    RecordChange(w, BannerMutation("banner_created", absl::StrCat("created banner ", b.id),
-                                   BannerSummary(b), call));
+    const RecordedChange change =
+        RecordChange(w, BannerMutation("banner_created", absl::StrCat("created banner ", b.id),
+                                       BannerSummary(b), call));
     w.commit();
+    SequenceRecorded(c, change);
     return absl::OkStatus();
   }));
   return b;
@@ -230,11 +232,13 @@ absl::StatusOr<ManualBannerRecord> PgBannerStore::UpdateBanner(ManualBannerRecor
                   absl::StrJoin(b.target.components, ","), NullableTimeParam(b.starts_at),
                   NullableTimeParam(b.ends_at), b.enabled, b.content_version,
                   TimeParam(call.now), call.actor);
-    RecordChange(w, BannerMutation(
-                        "banner_updated",
-                        absl::StrCat("updated banner ", b.id, material ? " (material change)" : ""),
-                        BannerSummary(b), call));
+    const RecordedChange change =
+        RecordChange(w, BannerMutation("banner_updated",
+                                       absl::StrCat("updated banner ", b.id,
+                                                    material ? " (material change)" : ""),
+                                       BannerSummary(b), call));
     w.commit();
+    SequenceRecorded(c, change);
     return absl::OkStatus();
   }));
   return b;
@@ -255,9 +259,11 @@ absl::StatusOr<ManualBannerRecord> PgBannerStore::DisableBanner(int64_t id,
           absl::StrCat("no banner ", id, " (statuscastctl banner list shows them)"));
     }
     b = BannerFromRow(r[0]);
-    RecordChange(w, BannerMutation("banner_disabled", absl::StrCat("disabled banner ", id),
-                                   BannerSummary(b), call));
+    const RecordedChange change =
+        RecordChange(w, BannerMutation("banner_disabled", absl::StrCat("disabled banner ", id),
+                                       BannerSummary(b), call));
     w.commit();
+    SequenceRecorded(c, change);
     return absl::OkStatus();
   }));
   return b;
@@ -297,14 +303,17 @@ absl::StatusOr<KillSwitchRecord> PgBannerStore::SetKillSwitch(KillSwitchRecord k
   RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
     pqxx::work w(c);
     w.exec_params(kUpsertKillSwitch, k.scope, k.engaged, k.reason, k.set_by, TimeParam(k.set_at));
-    RecordChange(w, BannerMutation("kill_switch",
-                                   absl::StrCat(k.engaged ? "engaged" : "released", " kill switch ",
-                                                k.scope, k.reason.empty() ? "" : ": ", k.reason),
-                                   absl::StrCat(k.engaged ? "ON" : "OFF", " for ",
-                                                k.scope == "*" ? "every app" : k.scope,
-                                                k.reason.empty() ? "" : ": ", k.reason),
-                                   call));
+    const RecordedChange change =
+        RecordChange(w, BannerMutation("kill_switch",
+                                       absl::StrCat(k.engaged ? "engaged" : "released",
+                                                    " kill switch ", k.scope,
+                                                    k.reason.empty() ? "" : ": ", k.reason),
+                                       absl::StrCat(k.engaged ? "ON" : "OFF", " for ",
+                                                    k.scope == "*" ? "every app" : k.scope,
+                                                    k.reason.empty() ? "" : ": ", k.reason),
+                                       call));
     w.commit();
+    SequenceRecorded(c, change);
     return absl::OkStatus();
   }));
   return k;

@@ -1,5 +1,6 @@
 #include "libs/pgstore/pg_incident_store.h"
 
+#include <map>
 #include <pqxx/pqxx>
 #include <set>
 
@@ -33,6 +34,13 @@ constexpr char kSelectAffected[] =
     "SELECT ic.incident_id, c.name, ic.status FROM incident_components ic "
     "JOIN components c ON c.id = ic.component_id "
     "WHERE ic.incident_id = ANY($1::int8[]) ORDER BY ic.incident_id, ic.position";
+
+// An incident's affected components as "name=status,..." in order (names
+// hold neither ',' nor '=': IsValidComponentName).
+constexpr char kAffectedText[] =
+    "(SELECT coalesce(string_agg(c.name || '=' || ic.status, ',' ORDER BY ic.position), '') "
+    "FROM incident_components ic JOIN components c ON c.id = ic.component_id "
+    "WHERE ic.incident_id = i.id)";
 
 constexpr char kSelectSeverityChanges[] =
     "SELECT from_severity, to_severity, reason, author, " US("changed_at") ", " US(
@@ -68,6 +76,21 @@ constexpr char kInsertUpdate[] =
     "$8::timestamptz, NULLIF($9, '')::timestamptz, $10, $11, $12, $13::jsonb, $14, $15) "
     "RETURNING id";
 
+// kUpdateIncident ($1, $16-$27) and kInsertUpdate ($1-$15) in one statement:
+// an update and the incident header it changed, one round trip.
+constexpr char kSaveIncidentAndInsertUpdate[] =
+    "WITH saved AS (UPDATE incidents SET title = $16, severity = $17, state = $18, "
+    "first_communication_at = NULLIF($19, '')::timestamptz, "
+    "investigating_at = NULLIF($20, '')::timestamptz, identified_at = NULLIF($21, "
+    "'')::timestamptz, monitoring_at = NULLIF($22, '')::timestamptz, resolved_at = NULLIF($23, "
+    "'')::timestamptz, next_update_at = NULLIF($24, '')::timestamptz, reopen_count = $25, "
+    "version = $26, updated_at = $27::timestamptz WHERE id = $1) "
+    "INSERT INTO incident_updates (incident_id, kind, state, severity, message, banner_text, "
+    "channels, posted_at, next_update_at, author, kept_promise, idempotency_key, lint_findings, "
+    "lint_override_reason, third_party_confirmed) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+    "$8::timestamptz, NULLIF($9, '')::timestamptz, $10, $11, $12, $13::jsonb, $14, $15) "
+    "RETURNING id";
+
 constexpr char kInsertSeverityChange[] =
     "INSERT INTO severity_changes (incident_id, from_severity, to_severity, reason, author, "
     "changed_at, next_update_at_before, next_update_at_after) VALUES ($1, $2, $3, $4, $5, "
@@ -92,11 +115,9 @@ constexpr char kSelectComponents[] =
     "'operational'), c.banner_apps, c.banner_paths FROM components c "
     "ORDER BY c.group_name, c.name";
 
-constexpr char kLockIdempotencyKey[] = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
-constexpr char kSelectIdempotency[] =
-    "SELECT k.operation, k.fingerprint, coalesce(i.ref, ''), coalesce(k.update_id, 0), "
-    "k.sequence FROM idempotency_keys k LEFT JOIN incidents i ON i.id = k.incident_id "
-    "WHERE k.key = $1";
+// Locks the key, then reads the earlier write's result (migration 0008). The
+// sequence is NULL while that write's change is still pending.
+constexpr char kLockIdempotencyKey[] = "SELECT * FROM lock_idempotency_key($1)";
 
 constexpr char kSelectChanges[] =
     "SELECT cl.sequence, cl.kind, coalesce(i.ref, ''), coalesce(cl.update_id, 0), "
@@ -120,6 +141,15 @@ absl::Time TimeAt(const pqxx::field& f) { return absl::FromUnixMicros(f.as<int64
 absl::optional<absl::Time> OptTimeAt(const pqxx::field& f) {
   if (f.is_null()) return absl::nullopt;
   return TimeAt(f);
+}
+
+// The write path's statements run as named prepared statements: parsed and
+// planned once per connection instead of on every write.
+template <typename... Args>
+pqxx::result ExecPrepared(pqxx::transaction_base& w, const std::string& name,
+                          const std::string& sql, Args&&... args) {
+  w.conn().prepare(name, sql);  // a no-op once this connection knows it
+  return w.exec_prepared(name, std::forward<Args>(args)...);
 }
 
 template <typename Enum>
@@ -228,40 +258,68 @@ void LoadAffected(Tx& tx, std::vector<Incident*> incidents) {
   }
 }
 
+bool SameAffected(const std::vector<AffectedComponent>& a,
+                  const std::vector<AffectedComponent>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].name != b[i].name || a[i].status != b[i].status) return false;
+  }
+  return true;
+}
+
+// A change recorded in the transaction, numbered after it commits.
+struct PendingChange {
+  RecordedChange change;
+  int64_t* sequence;  // may be null
+};
+
 class PgTransaction final : public StoreTransaction {
  public:
-  explicit PgTransaction(pqxx::work& w) : w_(w) {}
+  PgTransaction(pqxx::work& w, std::vector<PendingChange>& pending) : w_(w), pending_(pending) {}
 
   absl::StatusOr<absl::optional<IdempotentResult>> FindIdempotent(
       const std::string& key) override {
-    w_.exec_params(kLockIdempotencyKey, key);
-    pqxx::result r = w_.exec_params(kSelectIdempotency, key);
+    FlushSave();
+    pqxx::result r = ExecPrepared(w_, "lock_idempotency_key", kLockIdempotencyKey, key);
     if (r.empty()) return absl::optional<IdempotentResult>();
     IdempotentResult out;
     out.operation = r[0][0].as<std::string>();
     out.fingerprint = r[0][1].as<std::string>();
     out.incident_ref = r[0][2].as<std::string>();
     out.update_id = r[0][3].as<int64_t>();
-    out.sequence = r[0][4].as<int64_t>();
+    // Still pending: the first write committed but was not numbered yet (it
+    // is between its two steps, or its connection broke). Number it now.
+    out.sequence = r[0][4].is_null() ? SequenceChangeIn(w_, r[0][5].as<int64_t>())
+                                     : r[0][4].as<int64_t>();
     return absl::optional<IdempotentResult>(out);
   }
 
   absl::StatusOr<Incident> LockIncident(const std::string& ref) override {
-    pqxx::result r = w_.exec_params(
-        absl::StrCat("SELECT ", kIncidentColumns, kIncidentFrom, "WHERE i.ref = $1 FOR UPDATE OF i"),
-        ref);
+    FlushSave();
+    // With its affected components, in one round trip.
+    static const std::string* const kLock =
+        new std::string(absl::StrCat("SELECT ", kIncidentColumns, ", ", kAffectedText,
+                                     kIncidentFrom, "WHERE i.ref = $1 FOR UPDATE OF i"));
+    pqxx::result r = ExecPrepared(w_, "lock_incident", *kLock, ref);
     if (r.empty()) {
       return absl::NotFoundError(absl::StrCat("no incident ", ref,
                                               " (references look like INC-12; statuscastctl "
                                               "list shows them)"));
     }
     Incident i = IncidentFromRow(r[0]);
-    LoadAffected(w_, {&i});
+    const std::string affected = r[0][20].as<std::string>();
+    for (absl::string_view item : absl::StrSplit(affected, ',', absl::SkipEmpty())) {
+      std::pair<std::string, std::string> name_status = absl::StrSplit(item, '=');
+      i.affected.push_back({name_status.first, ParseOr<ComponentStatus>(name_status.second,
+                                                                        ParseComponentStatus)});
+    }
+    locked_affected_[i.id] = i.affected;
     return i;
   }
 
   absl::Status CheckComponentsExist(const std::vector<AffectedComponent>& affected,
                                     const std::string& field) override {
+    FlushSave();
     std::set<std::string> known;
     pqxx::result r = w_.exec("SELECT name FROM components");
     for (const pqxx::row& row : r) known.insert(row[0].as<std::string>());
@@ -278,6 +336,7 @@ class PgTransaction final : public StoreTransaction {
   }
 
   absl::Status InsertIncident(Incident& i) override {
+    FlushSave();
     pqxx::row r = w_.exec_params1(
         kInsertIncident, i.title, static_cast<int>(i.severity), StateName(i.state),
         TimeParam(i.confirmed_start), TimeParam(i.declared_at),
@@ -291,17 +350,37 @@ class PgTransaction final : public StoreTransaction {
   }
 
   absl::Status SaveIncident(const Incident& i) override {
-    w_.exec_params(kUpdateIncident, i.id, i.title, static_cast<int>(i.severity),
-                   StateName(i.state), NullableTimeParam(i.first_communication_at),
-                   NullableTimeParam(i.investigating_at), NullableTimeParam(i.identified_at),
-                   NullableTimeParam(i.monitoring_at), NullableTimeParam(i.resolved_at),
-                   NullableTimeParam(i.next_update_at), i.reopen_count, i.version,
-                   TimeParam(i.updated_at));
+    FlushSave();
+    // Most updates leave the affected components as LockIncident read them;
+    // then the header is written with the next statement (Finish() at the
+    // latest), in InsertUpdate's when that comes next.
+    pending_save_ = i;
+    auto locked = locked_affected_.find(i.id);
+    if (locked != locked_affected_.end() && SameAffected(locked->second, i.affected)) {
+      return absl::OkStatus();
+    }
+    FlushSave();
     return WriteAffected(i);
   }
 
   absl::StatusOr<int64_t> InsertUpdate(int64_t incident_id, const Update& u,
                                        const std::string& idempotency_key) override {
+    if (pending_save_ && pending_save_->id == incident_id) {
+      const Incident& i = *pending_save_;
+      pqxx::result r = ExecPrepared(
+          w_, "save_incident_and_insert_update", kSaveIncidentAndInsertUpdate, incident_id, UpdateKindName(u.kind), StateName(u.state),
+          static_cast<int>(u.severity), u.message, u.banner_text, ChannelsText(u.channels),
+          TimeParam(u.posted_at), NullableTimeParam(u.next_update_at), u.author,
+          PromiseName(u.kept_promise), idempotency_key, lint::FindingsToJson(u.lint_findings),
+          u.lint_override_reason, u.third_party_confirmed, i.title, static_cast<int>(i.severity),
+          StateName(i.state), NullableTimeParam(i.first_communication_at),
+          NullableTimeParam(i.investigating_at), NullableTimeParam(i.identified_at),
+          NullableTimeParam(i.monitoring_at), NullableTimeParam(i.resolved_at),
+          NullableTimeParam(i.next_update_at), i.reopen_count, i.version, TimeParam(i.updated_at));
+      pending_save_.reset();
+      return r[0][0].as<int64_t>();
+    }
+    FlushSave();
     pqxx::row r = w_.exec_params1(
         kInsertUpdate, incident_id, UpdateKindName(u.kind), StateName(u.state),
         static_cast<int>(u.severity), u.message, u.banner_text, ChannelsText(u.channels),
@@ -312,6 +391,7 @@ class PgTransaction final : public StoreTransaction {
   }
 
   absl::Status InsertSeverityChange(int64_t incident_id, const SeverityChange& c) override {
+    FlushSave();
     w_.exec_params(kInsertSeverityChange, incident_id, static_cast<int>(c.from),
                    static_cast<int>(c.to), c.reason, c.author, TimeParam(c.changed_at),
                    NullableTimeParam(c.next_update_at_before),
@@ -320,12 +400,14 @@ class PgTransaction final : public StoreTransaction {
   }
 
   absl::Status SavePostmortem(int64_t incident_id, const Postmortem& p) override {
+    FlushSave();
     w_.exec_params(kUpsertPostmortem, incident_id, p.url, p.body, TimeParam(p.published_at),
                    p.author);
     return absl::OkStatus();
   }
 
   absl::Status InsertComponent(Component& c) override {
+    FlushSave();
     pqxx::result r =
         w_.exec_params(kInsertComponent, c.name, c.group, c.description, TimeParam(c.created_at),
                        absl::StrJoin(c.banner_apps, ","), absl::StrJoin(c.banner_paths, ","));
@@ -336,9 +418,28 @@ class PgTransaction final : public StoreTransaction {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<int64_t> Record(const MutationRecord& m) override { return RecordChange(w_, m); }
+  absl::Status Record(const MutationRecord& m, int64_t* sequence) override {
+    FlushSave();
+    pending_.push_back({RecordChange(w_, m), sequence});
+    return absl::OkStatus();
+  }
+
+  // Writes what is still deferred; call before commit.
+  void Finish() { FlushSave(); }
 
  private:
+  void FlushSave() {
+    if (!pending_save_) return;
+    const Incident& i = *pending_save_;
+    ExecPrepared(w_, "update_incident", kUpdateIncident, i.id, i.title,
+                 static_cast<int>(i.severity), StateName(i.state),
+                 NullableTimeParam(i.first_communication_at), NullableTimeParam(i.investigating_at),
+                 NullableTimeParam(i.identified_at), NullableTimeParam(i.monitoring_at),
+                 NullableTimeParam(i.resolved_at), NullableTimeParam(i.next_update_at),
+                 i.reopen_count, i.version, TimeParam(i.updated_at));
+    pending_save_.reset();
+  }
+
   absl::Status WriteAffected(const Incident& i) {
     w_.exec_params(kDeleteAffected, i.id);
     for (size_t k = 0; k < i.affected.size(); ++k) {
@@ -349,6 +450,11 @@ class PgTransaction final : public StoreTransaction {
   }
 
   pqxx::work& w_;
+  std::vector<PendingChange>& pending_;
+  // What LockIncident read, by incident id.
+  std::map<int64_t, std::vector<AffectedComponent>> locked_affected_;
+  // A SaveIncident not written yet (see SaveIncident).
+  absl::optional<Incident> pending_save_;
 };
 
 }  // namespace
@@ -356,19 +462,40 @@ class PgTransaction final : public StoreTransaction {
 absl::Status PgIncidentStore::RunInTransaction(
     const std::function<absl::Status(StoreTransaction&)>& fn) {
   return pool_.Run([&](pqxx::connection& c) -> absl::Status {
+    std::vector<PendingChange> pending;
     for (int attempt = 1;; ++attempt) {
+      pending.clear();
       try {
         pqxx::work w(c);
-        PgTransaction tx(w);
+        PgTransaction tx(w, pending);
         absl::Status s = fn(tx);
-        if (s.ok()) w.commit();
-        return s;
+        if (!s.ok()) return s;
+        tx.Finish();
+        w.commit();
+        break;
       } catch (const pqxx::serialization_failure&) {
         if (attempt >= 3) throw;
       } catch (const pqxx::deadlock_detected&) {
         if (attempt >= 3) throw;
       }
     }
+    // Committed: number the changes (change_log.h). Should this fail, the
+    // write stands and its change is numbered by the next writer, or by a
+    // retry with the same idempotency key.
+    try {
+      for (const PendingChange& p : pending) {
+        int64_t seq = SequenceRecorded(c, p.change);
+        if (p.sequence != nullptr) *p.sequence = seq;
+      }
+    } catch (...) {
+      absl::Status s = PgPool::StatusFromCurrentException("numbering a saved change");
+      return absl::Status(s.code(), absl::StrCat("the write was saved but not yet numbered in the "
+                                                 "change log (",
+                                                 s.message(),
+                                                 "); retry with the same idempotency_key for "
+                                                 "its result"));
+    }
+    return absl::OkStatus();
   });
 }
 

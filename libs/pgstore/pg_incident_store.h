@@ -2,9 +2,9 @@
 //
 // Every statement is parameterised; the SQL sits in named constants in the
 // .cc. Writers are serialised per incident by SELECT ... FOR UPDATE, per
-// idempotency key by a transaction-scoped advisory lock, and in the change log
-// by the single change_sequence row (gapless, commit-ordered sequences).
-// NOTIFY statuscast_changes carries the sequence after commit.
+// idempotency key by a transaction-scoped advisory lock. Change-log sequences
+// (gapless, commit-ordered) are assigned right after each write commits, under
+// one short lock (change_log.h); NOTIFY statuscast_changes carries the head.
 // Thread safety: safe to share.
 #ifndef STATUSCAST_LIBS_PGSTORE_PG_INCIDENT_STORE_H_
 #define STATUSCAST_LIBS_PGSTORE_PG_INCIDENT_STORE_H_
@@ -17,7 +17,7 @@
 
 namespace statuscast {
 
-// The channel NOTIFY uses; its payload is the change sequence.
+// The channel NOTIFY uses; its payload is the newest change sequence.
 inline constexpr char kChangeChannel[] = "statuscast_changes";
 
 class PgIncidentStore final : public IncidentStore {
