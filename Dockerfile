@@ -10,6 +10,14 @@
 
 ############################ build ############################
 FROM debian:bookworm AS build
+# Optional compiler cache and job count, for rebuilds (scripts/container-test
+# uses both). Without them this stage builds as it always did:
+#   podman build -v "$HOME/.cache/statuscast-image-ccache:/ccache" \
+#     --build-arg CCACHE_DIR=/ccache --build-arg BUILD_JOBS=2 ...
+# CCACHE_DIR names a directory mounted into the build (not a layer), so the
+# cache outlives the image; without it ccache is installed but disabled.
+ARG CCACHE_DIR=""
+ARG BUILD_JOBS=""
 # The -dev packages of scripts/lib/common.sh that the build (not the tests) needs.
 # GoogleTest is listed because the top-level CMakeLists.txt finds it
 # unconditionally; golang-github-gogo-googleapis-dev ships the google/rpc protos.
@@ -18,7 +26,7 @@ RUN apt-get update \
       build-essential cmake ninja-build pkg-config \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev \
       libpqxx-dev libpq-dev prometheus-cpp-dev libboost1.81-dev libre2-dev zlib1g-dev \
-      libgtest-dev libgmock-dev golang-github-gogo-googleapis-dev \
+      libgtest-dev libgmock-dev golang-github-gogo-googleapis-dev ccache \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -26,10 +34,15 @@ WORKDIR /src
 # it names. .dockerignore keeps build trees, data, docs and node_modules out.
 COPY . .
 # Release, no tests: tests/CMakeLists.txt skips the folders listed in
-# STATUSCAST_SKIP (tests/support stays: it is only a library).
-RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+# STATUSCAST_SKIP (tests/support stays: it is only a library). The top-level
+# CMakeLists.txt uses ccache when it is installed; CCACHE_BASEDIR keeps the
+# cache keys free of the absolute source path.
+RUN if [ -n "$CCACHE_DIR" ]; then export CCACHE_BASEDIR=/src; ccache -z >/dev/null; \
+    else unset CCACHE_DIR; export CCACHE_DISABLE=1; fi \
+ && cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
       "-DSTATUSCAST_SKIP=tests/base;tests/incident;tests/cadence;tests/pgstore;tests/banner;tests/http;tests/lint;tests/comms;tests/ctl;tests/deploy;tests/e2e" \
- && cmake --build /build --parallel --target statuscast-comms statuscast-banner statuscastctl \
+ && cmake --build /build --parallel ${BUILD_JOBS} --target statuscast-comms statuscast-banner statuscastctl \
+ && if [ -n "$CCACHE_DIR" ]; then ccache -s | grep -Ei '^ *(hits|misses)' || true; fi \
  && install -d /out \
  && install -m 0755 -s /build/services/comms/statuscast-comms \
                        /build/services/banner/statuscast-banner \
