@@ -1,10 +1,27 @@
 #include "libs/pgstore/pg_pool.h"
 
+#include <poll.h>
+
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 
 namespace statuscast {
+
+namespace {
+
+// An idle connection has nothing to read: PostgreSQL speaks only when asked.
+// A readable (or hung-up) socket means the server said goodbye while the
+// connection sat in the pool (a terminated backend, a restart, a failover):
+// handing it out would fail the next request for nothing.
+bool ServerHungUp(const pqxx::connection& c) {
+  const int fd = c.sock();
+  if (fd < 0) return true;
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) != 0;
+}
+
+}  // namespace
 
 PgPool::PgPool(std::string url, int max_connections)
     : url_(std::move(url)), max_connections_(max_connections) {}
@@ -23,10 +40,11 @@ std::unique_ptr<pqxx::connection> PgPool::Acquire(absl::Status* status) {
           "persists)");
       return nullptr;
     }
-    if (!idle_.empty()) {
+    while (!idle_.empty()) {
       auto c = std::move(idle_.back());
       idle_.pop_back();
-      return c;
+      if (!ServerHungUp(*c)) return c;
+      --open_;  // Dead while idle: dropped; its slot opens a fresh connection below.
     }
     ++open_;
   }

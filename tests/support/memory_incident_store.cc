@@ -129,7 +129,9 @@ class MemoryTransaction : public StoreTransaction {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<int64_t> Record(const MutationRecord& m) override {
+  // The sequence is known at once here (one writer at a time); callers read
+  // it only when RunInTransaction returns OK, as with PostgreSQL.
+  absl::Status Record(const MutationRecord& m, int64_t* sequence) override {
     ChangeRecord c;
     c.sequence = static_cast<int64_t>(s_.changes.size()) + 1;
     c.kind = m.kind;
@@ -150,7 +152,8 @@ class MemoryTransaction : public StoreTransaction {
       r.sequence = c.sequence;
       s_.idempotency[m.idempotency_key] = r;
     }
-    return c.sequence;
+    if (sequence != nullptr) *sequence = c.sequence;
+    return absl::OkStatus();
   }
 
  private:
