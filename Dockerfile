@@ -26,7 +26,8 @@ RUN apt-get update \
       build-essential cmake ninja-build pkg-config \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev \
       libpqxx-dev libpq-dev prometheus-cpp-dev libboost1.81-dev libre2-dev zlib1g-dev \
-      libgtest-dev libgmock-dev golang-github-gogo-googleapis-dev ccache \
+      libgtest-dev libgmock-dev golang-github-gogo-googleapis-dev libcurl4-openssl-dev \
+      nlohmann-json3-dev ccache \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
