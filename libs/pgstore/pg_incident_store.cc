@@ -11,9 +11,18 @@
 #include "libs/base/status_macros.h"
 #include "libs/proto_convert/lint_proto.h"
 #include "libs/pgstore/change_log.h"
+#include "libs/pgstore/incident_rows.h"
 
 namespace statuscast {
 namespace {
+
+using pgstore_internal::ChannelsText;
+using pgstore_internal::IncidentFromRow;
+using pgstore_internal::OptTimeAt;
+using pgstore_internal::ParseOr;
+using pgstore_internal::PromiseName;
+using pgstore_internal::TimeAt;
+using pgstore_internal::UpdateFromRow;
 
 #define US(col) "(extract(epoch from " col ") * 1000000)::int8"
 
@@ -137,12 +146,6 @@ constexpr char kListIncidentsWhere[] =
     "AND ($6 = '' OR (i.confirmed_start, i.id) < (NULLIF($6, '')::timestamptz, $7::int8)) "
     "ORDER BY i.confirmed_start DESC, i.id DESC LIMIT $8";
 
-absl::Time TimeAt(const pqxx::field& f) { return absl::FromUnixMicros(f.as<int64_t>()); }
-absl::optional<absl::Time> OptTimeAt(const pqxx::field& f) {
-  if (f.is_null()) return absl::nullopt;
-  return TimeAt(f);
-}
-
 // The write path's statements run as named prepared statements: parsed and
 // planned once per connection instead of on every write.
 template <typename... Args>
@@ -150,94 +153,6 @@ pqxx::result ExecPrepared(pqxx::transaction_base& w, const std::string& name,
                           const std::string& sql, Args&&... args) {
   w.conn().prepare(name, sql);  // a no-op once this connection knows it
   return w.exec_prepared(name, std::forward<Args>(args)...);
-}
-
-template <typename Enum>
-Enum ParseOr(const std::string& text, bool (*parse)(const std::string&, Enum*)) {
-  Enum e{};
-  parse(text, &e);
-  return e;
-}
-
-UpdateKind ParseKind(const std::string& s) {
-  for (auto k : {UpdateKind::kFirst, UpdateKind::kProgress, UpdateKind::kNoProgress,
-                 UpdateKind::kResolution, UpdateKind::kReopen}) {
-    if (s == UpdateKindName(k)) return k;
-  }
-  return UpdateKind::kUnspecified;
-}
-
-const char* PromiseName(PromiseOutcome p) {
-  switch (p) {
-    case PromiseOutcome::kKept: return "kept";
-    case PromiseOutcome::kLate: return "late";
-    case PromiseOutcome::kNone: return "none";
-    default: return "unspecified";
-  }
-}
-
-PromiseOutcome ParsePromise(const std::string& s) {
-  if (s == "kept") return PromiseOutcome::kKept;
-  if (s == "late") return PromiseOutcome::kLate;
-  if (s == "none") return PromiseOutcome::kNone;
-  return PromiseOutcome::kUnspecified;
-}
-
-std::string ChannelsText(const std::vector<Channel>& channels) {
-  std::vector<std::string> names;
-  for (Channel c : channels) names.push_back(ChannelName(c));
-  return absl::StrJoin(names, ",");
-}
-
-Incident IncidentFromRow(const pqxx::row& r) {
-  Incident i;
-  i.id = r[0].as<int64_t>();
-  i.ref = r[1].as<std::string>();
-  i.title = r[2].as<std::string>();
-  i.severity = static_cast<Severity>(r[3].as<int>());
-  i.state = ParseOr<IncidentState>(r[4].as<std::string>(), ParseState);
-  i.confirmed_start = TimeAt(r[5]);
-  i.declared_at = TimeAt(r[6]);
-  i.first_communication_at = OptTimeAt(r[7]);
-  i.investigating_at = OptTimeAt(r[8]);
-  i.identified_at = OptTimeAt(r[9]);
-  i.monitoring_at = OptTimeAt(r[10]);
-  i.resolved_at = OptTimeAt(r[11]);
-  i.next_update_at = OptTimeAt(r[12]);
-  i.updated_at = TimeAt(r[13]);
-  i.reopen_count = r[14].as<int>();
-  i.version = r[15].as<int64_t>();
-  if (!r[16].is_null()) {
-    i.postmortem = Postmortem{r[16].as<std::string>(), r[17].as<std::string>(), TimeAt(r[18]),
-                              r[19].as<std::string>()};
-  }
-  return i;
-}
-
-Update UpdateFromRow(const pqxx::row& r) {
-  Update u;
-  u.id = r[0].as<int64_t>();
-  u.kind = ParseKind(r[1].as<std::string>());
-  u.state = ParseOr<IncidentState>(r[2].as<std::string>(), ParseState);
-  u.severity = static_cast<Severity>(r[3].as<int>());
-  u.message = r[4].as<std::string>();
-  u.banner_text = r[5].as<std::string>();
-  for (absl::string_view name : absl::StrSplit(r[6].as<std::string>(), ',', absl::SkipEmpty())) {
-    Channel c;
-    if (ParseChannel(std::string(name), &c)) u.channels.push_back(c);
-  }
-  u.posted_at = TimeAt(r[7]);
-  u.next_update_at = OptTimeAt(r[8]);
-  u.author = r[9].as<std::string>();
-  u.kept_promise = ParsePromise(r[10].as<std::string>());
-  // Findings we cannot read (a newer release's shape) are left out rather than
-  // failing the read of the whole timeline.
-  absl::StatusOr<std::vector<lint::Finding>> findings =
-      lint::FindingsFromJson(r[11].as<std::string>());
-  if (findings.ok()) u.lint_findings = std::move(*findings);
-  u.lint_override_reason = r[12].as<std::string>();
-  u.third_party_confirmed = r[13].as<bool>();
-  return u;
 }
 
 template <typename Tx>
