@@ -14,8 +14,9 @@ namespace statuscast {
 namespace lint {
 namespace {
 
-// Zone abbreviations people write on status pages, with every offset (in
-// minutes east of UTC) the abbreviation is used for.
+// Zone names people write on status pages (abbreviations and a few in
+// words, lower case, single spaces), with every offset (in minutes east of
+// UTC) the name is used for.
 const std::map<std::string, std::vector<int>>& Zones() {
   static const auto* zones = new std::map<std::string, std::vector<int>>{
       {"utc", {0}},         {"gmt", {0}},          {"z", {0}},
@@ -37,27 +38,12 @@ const std::map<std::string, std::vector<int>>& Zones() {
       {"mst", {-420}},      {"mdt", {-360}},       {"pt", {-480, -420}},
       {"pst", {-480}},      {"pdt", {-420}},       {"akst", {-540}},
       {"akdt", {-480}},     {"hst", {-600}},
-  };
-  return *zones;
-}
-
-// Zones written as words, with the offsets they are used for.
-const std::map<std::string, std::vector<int>>& ZoneWords() {
-  static const auto* zones = new std::map<std::string, std::vector<int>>{
-      {"uk time", {0, 60}},       {"london time", {0, 60}},   {"irish time", {0, 60}},
+      {"uk time", {0, 60}}, {"london time", {0, 60}}, {"irish time", {0, 60}},
       {"eastern time", {-300, -240}}, {"central time", {-360, -300}},
       {"mountain time", {-420, -360}}, {"pacific time", {-480, -420}},
       {"central european time", {60, 120}}, {"central european summer time", {120}},
   };
   return *zones;
-}
-
-// The offsets a zone name is used for, or null for a word that is no zone.
-const std::vector<int>* ZoneOffsets(const std::string& lower_name) {
-  auto it = Zones().find(lower_name);
-  if (it != Zones().end()) return &it->second;
-  auto word = ZoneWords().find(lower_name);
-  return word == ZoneWords().end() ? nullptr : &word->second;
 }
 
 // "ten" or "10" as an hour of a 12-hour clock.
@@ -118,8 +104,8 @@ std::vector<ZonedClock> FindZonedClocks(absl::string_view text) {
     if (g[1].empty() && g[2].empty() && g[6].empty() && g[7].empty()) continue;
     std::string zone_name = absl::AsciiStrToLower(str(g[8]));
     zone_name = absl::StrJoin(absl::StrSplit(zone_name, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty()), " ");
-    const std::vector<int>* offsets = ZoneOffsets(zone_name);
-    if (offsets == nullptr) continue;
+    const auto zone = Zones().find(zone_name);
+    if (zone == Zones().end()) continue;
     int hour = 0, minute = 0;
     if (!g[1].empty()) {
       hour = absl::AsciiStrToLower(str(g[1])) == "midnight" ? 0 : 12;
@@ -145,7 +131,7 @@ std::vector<ZonedClock> FindZonedClocks(absl::string_view text) {
     clock.begin = begin;
     clock.end = end;
     clock.local_minute_of_day = hour * 60 + minute;
-    clock.offsets_minutes = *offsets;
+    clock.offsets_minutes = zone->second;
     if (!g[9].empty() && (zone_name == "utc" || zone_name == "gmt")) {
       int oh = 0, om = 0;
       absl::SimpleAtoi(str(g[10]), &oh);
