@@ -19,6 +19,7 @@
 #include "google/protobuf/text_format.h"
 #include "libs/lint/linter.h"
 #include "lint_corpus.pb.h"
+#include "lint_corpus_input.h"
 
 namespace statuscast {
 namespace lint {
@@ -82,26 +83,6 @@ LintInput TwoKilobyteUpdate() {
   return in;
 }
 
-LintInput ToInput(const corpus::LintCorpusCase& c) {
-  LintInput in;
-  in.message = c.message();
-  in.banner_text = c.banner_text();
-  in.phase = static_cast<Phase>(c.phase());
-  in.severity = static_cast<Severity>(c.severity());
-  in.state_before = static_cast<State>(c.state_before());
-  in.state_after = static_cast<State>(c.state_after());
-  for (int ch : c.channels()) in.channels.push_back(static_cast<Channel>(ch));
-  absl::Time t;
-  std::string err;
-  if (!c.next_update_at().empty() &&
-      absl::ParseTime(absl::RFC3339_full, c.next_update_at(), &t, &err)) {
-    in.next_update_at = t;
-  }
-  in.affected_components.assign(c.affected_components().begin(), c.affected_components().end());
-  in.third_party_confirmed = c.third_party_confirmed();
-  return in;
-}
-
 void AppendFile(const std::string& path, std::vector<LintInput>* out) {
   std::ifstream in(path);
   std::stringstream text;
@@ -111,7 +92,7 @@ void AppendFile(const std::string& path, std::vector<LintInput>* out) {
     std::fprintf(stderr, "cannot parse %s\n", path.c_str());
     std::abort();
   }
-  for (const auto& x : c.cases()) out->push_back(ToInput(x));
+  for (const auto& x : c.cases()) out->push_back(CorpusCaseToInput(x));
 }
 
 const std::vector<LintInput>& AllCases() {

@@ -34,7 +34,6 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "lint_corpus.pb.h"
-#include "lint_corpus_input.h"
 #include "lint_test_util.h"
 
 namespace statuscast {

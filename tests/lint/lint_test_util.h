@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "libs/lint/linter.h"
+#include "lint_corpus_input.h"
 
 namespace statuscast {
 namespace lint {
@@ -23,6 +24,15 @@ inline const Linter& DefaultLinter() {
     return l->release();
   }();
   return *linter;
+}
+
+// A corpus case as input; a bad next_update_at is a test failure naming the
+// case.
+inline LintInput CorpusCaseInput(const ::statuscast::lintcorpus::LintCorpusCase& c) {
+  std::string error;
+  LintInput in = CorpusCaseToInput(c, &error);
+  EXPECT_TRUE(error.empty()) << error;
+  return in;
 }
 
 inline std::vector<Finding> LintOrFail(const LintInput& in) {
