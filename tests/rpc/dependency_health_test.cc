@@ -77,10 +77,10 @@ TEST(DependencyHealthTest, AProbeThatHangsTurnsUnhealthyBeforeItReturns) {
       kFast, changes.Callback());
   health.Start();
   auto seen = changes.WaitFor(1);  // while the probe still hangs
+  release.Notify();  // before any assertion: a failed one must not leave the probe hanging
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_FALSE(seen[0].first);
   EXPECT_THAT(seen[0].second, HasSubstr("no answer within the 200ms timeout"));
-  release.Notify();
   EXPECT_THAT(changes.WaitFor(2), ElementsAre(Pair(false, seen[0].second), Pair(true, "")));
   health.Stop();
 }
