@@ -129,6 +129,12 @@ for (const w of workloads) {
       if (typeof port === "string" ? !portNames.has(port) : !portNumbers.has(port)) {
         problems.push(`${where}: ${probeName} uses port ${port}, which the container does not declare`);
       }
+      // statuscast-comms is ready only while its database answers: the
+      // IncidentService health status, not the server's overall one.
+      if (probeName === "readinessProbe" && c.name.includes("comms") && probe.grpc &&
+          probe.grpc.service !== "statuscast.v1.IncidentService") {
+        problems.push(`${where}: comms readinessProbe does not ask for statuscast.v1.IncidentService`);
+      }
     }
     for (const m of c.volumeMounts ?? []) {
       if (!volumes.has(m.name)) problems.push(`${where}: volumeMount ${m.name} has no volume`);
