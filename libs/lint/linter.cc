@@ -220,6 +220,7 @@ absl::StatusOr<std::vector<Finding>> Linter::Lint(const LintInput& in) const {
         FindAll(*rule.patterns[pi].re, text, pi, &spans);
       }
       if (spans.empty()) continue;
+      if (rule.unless_text_states_zone && !FindZonedClocks(text).empty()) continue;
       std::vector<Span> exceptions;
       for (const auto& re : rule.exceptions) FindAll(*re, text, 0, &exceptions);
       size_t covered_from = text.size() + 1;  // Matches starting here or later are covered.
