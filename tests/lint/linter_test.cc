@@ -364,6 +364,8 @@ TEST(LinterTest, AffectedComponentNameCountsAsScope) {
   EXPECT_THAT(LintOrFail(in), IsEmpty()) << Describe(LintOrFail(in));
   in.affected_components = {"search"};
   EXPECT_EQ(OfRule(LintOrFail(in), "first-comm-missing-part").size(), 1u);
+  // Not a declared component, the same name reads as an internal service.
+  EXPECT_EQ(OfRule(LintOrFail(in), "internal-detail").size(), 1u);
 }
 
 // The mission asks for a pointer to a write-up "if there will be one (for
