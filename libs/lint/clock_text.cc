@@ -42,6 +42,26 @@ const std::map<std::string, std::vector<int>>& Zones() {
       {"eastern time", {-300, -240}}, {"central time", {-360, -300}},
       {"mountain time", {-420, -360}}, {"pacific time", {-480, -420}},
       {"central european time", {60, 120}}, {"central european summer time", {120}},
+      // "15:30 Paris time": a city's local time, standard and summer.
+      {"paris time", {60, 120}},      {"berlin time", {60, 120}},
+      {"amsterdam time", {60, 120}},  {"madrid time", {60, 120}},
+      {"rome time", {60, 120}},       {"brussels time", {60, 120}},
+      {"stockholm time", {60, 120}},  {"vienna time", {60, 120}},
+      {"zurich time", {60, 120}},     {"warsaw time", {60, 120}},
+      {"dublin time", {0, 60}},       {"lisbon time", {0, 60}},
+      {"athens time", {120, 180}},    {"helsinki time", {120, 180}},
+      {"istanbul time", {180}},       {"moscow time", {180}},
+      {"dubai time", {240}},          {"india time", {330}},
+      {"singapore time", {480}},      {"hong kong time", {480}},
+      {"tokyo time", {540}},          {"sydney time", {600, 660}},
+      {"melbourne time", {600, 660}}, {"auckland time", {720, 780}},
+      {"new york time", {-300, -240}}, {"toronto time", {-300, -240}},
+      {"chicago time", {-360, -300}}, {"denver time", {-420, -360}},
+      {"los angeles time", {-480, -420}}, {"san francisco time", {-480, -420}},
+      {"seattle time", {-480, -420}}, {"vancouver time", {-480, -420}},
+      {"sao paulo time", {-180}},     {"mexico city time", {-360, -300}},
+      {"johannesburg time", {120}},   {"lagos time", {60}},
+      {"nairobi time", {180}},
   };
   return *zones;
 }
@@ -77,9 +97,8 @@ const RE2& ClockPattern() {
       "(?i)\\b(?:(?:12\\s+)?(noon|midday|midnight)"
       "|(half\\s+past|quarter\\s+past|quarter\\s+to)\\s+(one|two|three|four|five|six|seven|eight|nine"
       "|ten|eleven|twelve|[1-9]|1[0-2])(?:\\s*(a\\.?m\\.?|p\\.?m\\.?))?"
-      "|([01]?\\d|2[0-3])(?:[:.h]([0-5]\\d))?\\s*(a\\.?m\\.?|p\\.?m\\.?)?)"
-      "\\s*\\(?\\s*((?:uk|london|irish|eastern|central|mountain|pacific)\\s+time"
-      "|central\\s+european\\s+(?:summer\\s+)?time|[a-z]{1,4})\\b"
+      "|([01]?\\d|2[0-3])(?:(?:[:.h]|\\B)([0-5]\\d))?\\s*(a\\.?m\\.?|p\\.?m\\.?)?)"
+      "\\s*\\(?\\s*((?:[a-z]+\\s+){1,3}time|[a-z]{1,4})\\b"
       "(?:\\s*([+-])\\s*(\\d{1,2})(?::?([0-5]\\d))?\\b)?");
   return *re;
 }
@@ -104,8 +123,19 @@ std::vector<ZonedClock> FindZonedClocks(absl::string_view text) {
     if (g[1].empty() && g[2].empty() && g[6].empty() && g[7].empty()) continue;
     std::string zone_name = absl::AsciiStrToLower(str(g[8]));
     zone_name = absl::StrJoin(absl::StrSplit(zone_name, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty()), " ");
-    const auto zone = Zones().find(zone_name);
+    auto zone = Zones().find(zone_name);
+    // "15:30 UTC time": the zone with "time" after it.
+    if (zone == Zones().end() && absl::EndsWith(zone_name, " time")) {
+      zone = Zones().find(zone_name.substr(0, zone_name.size() - 5));
+    }
     if (zone == Zones().end()) continue;
+    // "1530 UTC": hour and minutes run together, four digits, only before a
+    // zone written in capitals, so that a year or count ("2024 et al") is not
+    // one.
+    if (!g[6].empty() && g[6].data() == g[5].data() + g[5].size() &&
+        (g[5].size() != 2 || str(g[8]) != absl::AsciiStrToUpper(str(g[8])))) {
+      continue;
+    }
     int hour = 0, minute = 0;
     if (!g[1].empty()) {
       hour = absl::AsciiStrToLower(str(g[1])) == "midnight" ? 0 : 12;

@@ -102,6 +102,13 @@ bool MentionsComponent(absl::string_view lower_text, const std::vector<std::stri
   return false;
 }
 
+bool IsComponentName(absl::string_view match, const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    if (!name.empty() && absl::EqualsIgnoreCase(match, name)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool MessageStatesTime(absl::string_view text, absl::Time t) { return StatesTime(text, t); }
@@ -220,6 +227,7 @@ absl::StatusOr<std::vector<Finding>> Linter::Lint(const LintInput& in) const {
         FindAll(*rule.patterns[pi].re, text, pi, &spans);
       }
       if (spans.empty()) continue;
+      if (rule.unless_text_states_zone && !FindZonedClocks(text).empty()) continue;
       std::vector<Span> exceptions;
       for (const auto& re : rule.exceptions) FindAll(*re, text, 0, &exceptions);
       size_t covered_from = text.size() + 1;  // Matches starting here or later are covered.
@@ -250,6 +258,11 @@ absl::StatusOr<std::vector<Finding>> Linter::Lint(const LintInput& in) const {
           }
         }
         if (excepted) continue;
+        // An affected component's name is what the status page shows customers.
+        if (IsComponentName(absl::string_view(text.data() + s.begin, s.end - s.begin),
+                            in.affected_components)) {
+          continue;
+        }
         last_end = s.end;
         ++reported;
         const CompiledPattern& p = rule.patterns[s.pattern];

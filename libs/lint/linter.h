@@ -58,6 +58,8 @@ struct LintInput {
   bool third_party_confirmed = false;
   // The promise the update makes; the message must state it in UTC.
   absl::optional<absl::Time> next_update_at;
+  // The status page shows these names to customers: a pattern match that is
+  // exactly one of them (case aside) is not a finding.
   std::vector<std::string> affected_components;
 };
 

@@ -169,6 +169,10 @@ absl::StatusOr<CompiledRule> CompileRule(const v1::LintRule& rule, const RuleCom
     return RuleError(rule, "needs exactly one of patterns, required_parts or condition_only");
   }
   out.condition_only = rule.condition_only();
+  out.unless_text_states_zone = rule.unless_text_states_zone();
+  if (out.unless_text_states_zone && rule.patterns_size() == 0) {
+    return RuleError(rule, "unless_text_states_zone applies only to a rule with patterns");
+  }
   if (out.condition_only && out.when.empty()) {
     return RuleError(rule, "a condition_only rule needs a when condition");
   }

@@ -56,6 +56,7 @@ struct CompiledRule {
   std::vector<std::string> yields_to;
   std::vector<CompiledPart> parts;
   bool condition_only = false;
+  bool unless_text_states_zone = false;
   std::vector<TextField> fields;
 };
 

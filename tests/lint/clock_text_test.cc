@@ -33,6 +33,21 @@ TEST(ClockTextTest, LocalZonesAreConvertedToUtc) {
   }
 }
 
+TEST(ClockTextTest, CityTimesAndRunTogetherHoursAreRead) {
+  const absl::Time t = Utc(14, 30);
+  for (const char* text : {"Next update at 1430 UTC.", "by 1530 CET", "at 15:30 Paris time",
+                           "at 23:30 Tokyo time", "at 9:30am New York time",
+                           "at 14:30 UTC time"}) {
+    EXPECT_TRUE(StatesClockTime(text, t)) << text;
+  }
+  // Run-together digits need four of them and a zone in capitals; an unknown
+  // place's time is no zone.
+  for (const char* text : {"by 930 UTC", "in 1430 utc", "at 14:30 local time",
+                           "at 14:30 office time"}) {
+    EXPECT_TRUE(FindZonedClocks(text).empty()) << text;
+  }
+}
+
 TEST(ClockTextTest, NoonAndMidnight) {
   EXPECT_TRUE(StatesClockTime("Next update at noon UTC.", Utc(12, 0)));
   EXPECT_TRUE(StatesClockTime("Next update at 12 noon GMT.", Utc(12, 0)));
