@@ -120,6 +120,10 @@ absl::StatusOr<bool> SubscriberDirectory::Unsubscribe(const std::string& subscri
   return store_->Unsubscribe(subscriber_id, clock_->Now(), reason);
 }
 
+absl::StatusOr<SubscriberRecord> SubscriberDirectory::Get(const std::string& subscriber_id) {
+  return store_->GetSubscriber(subscriber_id);
+}
+
 absl::StatusOr<std::vector<SubscriberRecord>> SubscriberDirectory::List(
     bool include_unsubscribed) {
   return store_->ListSubscribers(include_unsubscribed);

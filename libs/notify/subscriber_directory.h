@@ -63,6 +63,7 @@ class SubscriberDirectory {
   // True when this call ended the subscription (false: it had ended).
   absl::StatusOr<bool> Unsubscribe(const std::string& subscriber_id, const std::string& reason);
 
+  absl::StatusOr<SubscriberRecord> Get(const std::string& subscriber_id);
   absl::StatusOr<std::vector<SubscriberRecord>> List(bool include_unsubscribed);
   absl::StatusOr<std::vector<DeliveryRecord>> Deliveries(const std::string& subscriber_id,
                                                          int limit);
