@@ -139,6 +139,16 @@ ABSL_FLAG(int, notify_max_per_host, 4,
 ABSL_FLAG(absl::Duration, notify_poll_interval, absl::Milliseconds(250),
           "how often an idle notifier looks for due notifications (env "
           "STATUSCAST_NOTIFY_POLL_INTERVAL)");
+ABSL_FLAG(absl::Duration, notify_retry_base, absl::Seconds(30),
+          "the first retry of a failed delivery comes within this; each next one within twice "
+          "the last, at most an hour apart, with full jitter (env STATUSCAST_NOTIFY_RETRY_BASE)");
+ABSL_FLAG(absl::Duration, notify_give_up_after, absl::Hours(24),
+          "a notification not delivered this long after its update is given up and recorded "
+          "as such (env STATUSCAST_NOTIFY_GIVE_UP_AFTER)");
+ABSL_FLAG(absl::Duration, notify_lease, absl::Minutes(2),
+          "a claimed notification is another replica's to retry after this long without an "
+          "outcome (its notifier died); at least 35s, longer than any one send (env "
+          "STATUSCAST_NOTIFY_LEASE)");
 ABSL_FLAG(std::string, status_page_url, "",
           "public base URL of the status page (statuscast-banner), for the links in "
           "notifications: incident pages, confirm and unsubscribe; required with --notify (env "
@@ -272,6 +282,9 @@ int Main(int argc, char** argv) {
   notify.notifier.workers = absl::GetFlag(FLAGS_notify_workers);
   notify.notifier.max_per_host = absl::GetFlag(FLAGS_notify_max_per_host);
   notify.notifier.poll_interval = absl::GetFlag(FLAGS_notify_poll_interval);
+  notify.notifier.retry.base = absl::GetFlag(FLAGS_notify_retry_base);
+  notify.notifier.lease = absl::GetFlag(FLAGS_notify_lease);
+  notify.notifier.retry.give_up_after = absl::GetFlag(FLAGS_notify_give_up_after);
   notify.page_name = absl::GetFlag(FLAGS_page_name);
   if (!absl::GetFlag(FLAGS_status_page_url).empty()) {
     absl::StatusOr<std::string> page_url =

@@ -118,6 +118,17 @@ absl::StatusOr<std::unique_ptr<NotifierRole>> NotifierRole::Create(
   if (n.poll_interval < absl::Milliseconds(10)) {
     return absl::InvalidArgumentError("--notify_poll_interval must be at least 10ms");
   }
+  if (n.retry.base < absl::Milliseconds(10) || n.retry.base > n.retry.cap) {
+    return absl::InvalidArgumentError("--notify_retry_base must be 10ms..1h");
+  }
+  // A lease that ends during a send lets another claim send it again.
+  if (n.lease < absl::Seconds(35)) {
+    return absl::InvalidArgumentError(
+        "--notify_lease must be at least 35s: longer than a webhook (10s) or mail (30s) send");
+  }
+  if (n.retry.give_up_after < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("--notify_give_up_after must be at least 1s");
+  }
   if (config.status_page_url.empty()) {
     return absl::InvalidArgumentError(
         "--notify needs --status_page_url: the public base URL that links in notifications "
