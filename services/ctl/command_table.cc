@@ -248,7 +248,7 @@ const std::vector<CommandSpec>& CommandTable() {
        "              token). add imports a confirmed subscriber (everything, or incidents\n"
        "              affecting --components) and prints a webhook's signing secret, once.\n"
        "              remove ends it: nothing more is sent, not even what is queued.",
-       "statuscastctl subscribers add webhook https://hooks.example.com/statuscast",
+       "statuscastctl subscribers add email watcher@example.com --components checkout",
        {"components", "limit"}},
   };
   return *kCommands;
