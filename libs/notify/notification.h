@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 
@@ -27,6 +28,8 @@ enum class NotificationEvent {
 // "incident.updated", "incident.resolved", "incident.reopened",
 // "incident.postmortem_published": the webhook's "event" field.
 const char* NotificationEventName(NotificationEvent event);
+// The names above; false when unknown.
+bool ParseNotificationEvent(absl::string_view text, NotificationEvent* out);
 
 struct NotifiedComponent {
   std::string name;

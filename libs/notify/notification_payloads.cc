@@ -50,6 +50,18 @@ const char* NotificationEventName(NotificationEvent event) {
   return "incident.updated";
 }
 
+bool ParseNotificationEvent(absl::string_view text, NotificationEvent* out) {
+  for (NotificationEvent e : {NotificationEvent::kUpdate, NotificationEvent::kResolved,
+                              NotificationEvent::kReopened,
+                              NotificationEvent::kPostmortemPublished}) {
+    if (text == NotificationEventName(e)) {
+      *out = e;
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string NotificationTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }

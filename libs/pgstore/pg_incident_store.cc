@@ -12,6 +12,7 @@
 #include "libs/proto_convert/lint_proto.h"
 #include "libs/pgstore/change_log.h"
 #include "libs/pgstore/incident_rows.h"
+#include "libs/pgstore/notification_outbox.h"
 
 namespace statuscast {
 namespace {
@@ -336,6 +337,8 @@ class PgTransaction final : public StoreTransaction {
   absl::Status Record(const MutationRecord& m, int64_t* sequence) override {
     FlushSave();
     pending_.push_back({RecordChange(w_, m), sequence});
+    // The transactional outbox: this change's notifications commit with it.
+    EnqueueNotifications(w_, m, pending_.back().change.change_id);
     return absl::OkStatus();
   }
 

@@ -23,6 +23,7 @@
 #include "libs/base/clock.h"
 #include "libs/base/time_text.h"
 #include "libs/base/log.h"
+#include "libs/base/public_url.h"
 #include "libs/incident/incident_commands.h"
 #include "libs/incident/lint_policy.h"
 #include "libs/lint/linter.h"
@@ -37,6 +38,8 @@
 #include "libs/rpc/server_startup.h"
 #include "services/comms/compliance_grpc_service.h"
 #include "services/comms/incident_grpc_service.h"
+#include "services/comms/notifier_role.h"
+#include "services/comms/subscriber_grpc_service.h"
 #include "services/comms/token_grpc_service.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:7400",
@@ -125,6 +128,55 @@ ABSL_FLAG(std::string, token_scope, "",
           "scope of --create_token: read, write or admin. Command line only");
 ABSL_FLAG(absl::Duration, token_ttl, statuscast::kDefaultTokenTtl,
           "lifetime of --create_token, at most 8760h. Command line only");
+ABSL_FLAG(bool, notify, false,
+          "run the notifier: send queued notifications to subscribers (email, webhooks, Slack); "
+          "any number of replicas may (env STATUSCAST_NOTIFY)");
+ABSL_FLAG(int, notify_workers, 16,
+          "concurrent deliveries of this replica's notifier (env STATUSCAST_NOTIFY_WORKERS)");
+ABSL_FLAG(int, notify_max_per_host, 4,
+          "concurrent deliveries to one webhook host, so a slow receiver delays no other (env "
+          "STATUSCAST_NOTIFY_MAX_PER_HOST)");
+ABSL_FLAG(absl::Duration, notify_poll_interval, absl::Milliseconds(250),
+          "how often an idle notifier looks for due notifications (env "
+          "STATUSCAST_NOTIFY_POLL_INTERVAL)");
+ABSL_FLAG(absl::Duration, notify_retry_base, absl::Seconds(30),
+          "the first retry of a failed delivery comes within this; each next one within twice "
+          "the last, at most an hour apart, with full jitter (env STATUSCAST_NOTIFY_RETRY_BASE)");
+ABSL_FLAG(absl::Duration, notify_give_up_after, absl::Hours(24),
+          "a notification not delivered this long after its update is given up and recorded "
+          "as such (env STATUSCAST_NOTIFY_GIVE_UP_AFTER)");
+ABSL_FLAG(absl::Duration, notify_lease, absl::Minutes(2),
+          "a claimed notification is another replica's to retry after this long without an "
+          "outcome (its notifier died); at least 35s, longer than any one send (env "
+          "STATUSCAST_NOTIFY_LEASE)");
+ABSL_FLAG(std::string, status_page_url, "",
+          "public base URL of the status page (statuscast-banner), for the links in "
+          "notifications: incident pages, confirm and unsubscribe; required with --notify (env "
+          "STATUSCAST_STATUS_PAGE_URL)");
+ABSL_FLAG(std::string, page_name, "Status",
+          "the status page's name in notifications (env STATUSCAST_PAGE_NAME)");
+ABSL_FLAG(std::string, link_token_secret_file, "",
+          "file holding the key (32+ bytes) that signs confirm and unsubscribe links; the same "
+          "file as statuscast-banner's; required with --notify (env "
+          "STATUSCAST_LINK_TOKEN_SECRET_FILE)");
+ABSL_FLAG(std::string, smtp_host, "",
+          "SMTP relay for notification mail; empty: no mail is sent, it stays queued (env "
+          "STATUSCAST_SMTP_HOST)");
+ABSL_FLAG(int, smtp_port, 587, "SMTP relay port; 465 means implicit TLS (env STATUSCAST_SMTP_PORT)");
+ABSL_FLAG(std::string, smtp_starttls, "required",
+          "required, optional or off: STARTTLS to the relay (env STATUSCAST_SMTP_STARTTLS)");
+ABSL_FLAG(std::string, smtp_user, "",
+          "SMTP AUTH user name; empty: no AUTH (env STATUSCAST_SMTP_USER)");
+ABSL_FLAG(std::string, smtp_password_file, "",
+          "file holding the SMTP AUTH password (env STATUSCAST_SMTP_PASSWORD_FILE)");
+ABSL_FLAG(std::string, mail_from, "",
+          "sender address of notification mail, required with --smtp_host (env "
+          "STATUSCAST_MAIL_FROM)");
+ABSL_FLAG(bool, allow_private_destinations, false,
+          "deliver webhooks to loopback, private and link-local addresses too (tests, private "
+          "networks; opens the notifier to SSRF) (env STATUSCAST_ALLOW_PRIVATE_DESTINATIONS)");
+ABSL_FLAG(bool, allow_http_webhooks, false,
+          "accept http:// webhook URLs, not only https:// (env STATUSCAST_ALLOW_HTTP_WEBHOOKS)");
 
 namespace statuscast {
 namespace {
@@ -225,6 +277,31 @@ int Main(int argc, char** argv) {
     if (!token_scope) return Fail("--create_token needs --token_scope=read, write or admin");
   }
 
+  NotifierConfig notify;
+  notify.enabled = absl::GetFlag(FLAGS_notify);
+  notify.notifier.workers = absl::GetFlag(FLAGS_notify_workers);
+  notify.notifier.max_per_host = absl::GetFlag(FLAGS_notify_max_per_host);
+  notify.notifier.poll_interval = absl::GetFlag(FLAGS_notify_poll_interval);
+  notify.notifier.retry.base = absl::GetFlag(FLAGS_notify_retry_base);
+  notify.notifier.lease = absl::GetFlag(FLAGS_notify_lease);
+  notify.notifier.retry.give_up_after = absl::GetFlag(FLAGS_notify_give_up_after);
+  notify.page_name = absl::GetFlag(FLAGS_page_name);
+  if (!absl::GetFlag(FLAGS_status_page_url).empty()) {
+    absl::StatusOr<std::string> page_url =
+        NormalizePublicUrl("--status_page_url", absl::GetFlag(FLAGS_status_page_url));
+    if (!page_url.ok()) return Fail(std::string(page_url.status().message()));
+    notify.status_page_url = *page_url;
+  }
+  notify.link_secret_file = absl::GetFlag(FLAGS_link_token_secret_file);
+  notify.smtp_host = absl::GetFlag(FLAGS_smtp_host);
+  notify.smtp_port = absl::GetFlag(FLAGS_smtp_port);
+  notify.smtp_starttls = absl::GetFlag(FLAGS_smtp_starttls);
+  notify.smtp_user = absl::GetFlag(FLAGS_smtp_user);
+  notify.smtp_password_file = absl::GetFlag(FLAGS_smtp_password_file);
+  notify.mail_from = absl::GetFlag(FLAGS_mail_from);
+  notify.allow_private_destinations = absl::GetFlag(FLAGS_allow_private_destinations);
+  notify.allow_http_webhooks = absl::GetFlag(FLAGS_allow_http_webhooks);
+
   // Migrations: wait for PostgreSQL a while at start-up, then fail fast.
   if (absl::Status s = MigrateAtStartup(url, absl::GetFlag(FLAGS_startup_db_timeout)); !s.ok()) {
     return Fail(std::string(s.message()));
@@ -262,6 +339,22 @@ int Main(int argc, char** argv) {
   compliance.Start();
 
   auto registry = std::make_shared<prometheus::Registry>();
+  PgNotificationStore notification_store(pool);
+  SystemResolver resolver;
+  SubscriberDirectory subscribers(&notification_store, &resolver, &RealClock::Get(),
+                                  DirectoryOptionsFor(notify));
+  SubscriberGrpcService subscriber_service(subscribers, token_verifier);
+  std::unique_ptr<NotifierRole> notifier;
+  if (notify.enabled) {
+    absl::StatusOr<std::unique_ptr<NotifierRole>> role =
+        NotifierRole::Create(notify, &notification_store, registry.get());
+    if (!role.ok()) {
+      feed.Stop();
+      compliance.Stop();
+      return Fail(std::string(role.status().message()));
+    }
+    notifier = std::move(*role);
+  }
   std::unique_ptr<prometheus::Exposer> exposer;
   if (!absl::GetFlag(FLAGS_metrics_address).empty()) {
     absl::StatusOr<std::unique_ptr<prometheus::Exposer>> serving =
@@ -309,11 +402,13 @@ int Main(int argc, char** argv) {
   builder.RegisterService(&service);
   builder.RegisterService(&compliance);
   builder.RegisterService(&token_service);
+  builder.RegisterService(&subscriber_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(GrpcRequestMetrics(
       *registry, WithHealthAndReflection({"statuscast.v1.IncidentService",
                                           "statuscast.v1.ComplianceService",
-                                          "statuscast.v1.TokenService"})));
+                                          "statuscast.v1.TokenService",
+                                          "statuscast.v1.SubscriberService"})));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   ApplyConnectionSettings(builder, {absl::GetFlag(FLAGS_keepalive_time),
                                     absl::GetFlag(FLAGS_max_connection_age),
@@ -328,9 +423,12 @@ int Main(int argc, char** argv) {
                          {"tls", tls->ModeName()},
                          {"auth", auth},
                          {"lint_reject", lint_policy->Describe()},
-                         {"lint_rules", absl::StrCat((*linter)->RuleIds().size())}});
+                         {"lint_rules", absl::StrCat((*linter)->RuleIds().size())},
+                         {"notify", notifier ? "on" : "off"}});
+  if (notifier) notifier->Start();
 
   stop_signals.Wait();
+  if (notifier) notifier->Stop();  // sends in flight finish and are recorded
   database_health.Stop();
   health_and_reflection.Shutdown();  // probes see NOT_SERVING; health watches end
   feed.Stop();        // ends WatchIncidents streams; clients resume elsewhere

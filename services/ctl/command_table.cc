@@ -236,6 +236,20 @@ const std::vector<CommandSpec>& CommandTable() {
        "              statuscast-comms --create_token=NAME --token_scope=admin.",
        "export STATUSCAST_TOKEN=$(statuscastctl token create ci-deploy --scope write)",
        {"scope", "ttl"}},
+      {"subscribers",
+       {"subscriber"},
+       CommandScope::kAdmin,
+       &CommandRunner::Subscribers,
+       "list\n"
+       "              add email|webhook|slack DESTINATION [--components C,...]\n"
+       "              remove ID\n"
+       "              deliveries ID [--limit N]",
+       "Who is notified of public updates, and what was delivered (needs an admin\n"
+       "              token). add imports a confirmed subscriber (everything, or incidents\n"
+       "              affecting --components) and prints a webhook's signing secret, once.\n"
+       "              remove ends it: nothing more is sent, not even what is queued.",
+       "statuscastctl subscribers add email watcher@example.com --components checkout",
+       {"components", "limit"}},
   };
   return *kCommands;
 }

@@ -15,7 +15,9 @@
 #include "libs/pgstore/pg_reminder_store.h"
 #include "services/comms/compliance_grpc_service.h"
 #include "services/comms/incident_grpc_service.h"
+#include "services/comms/subscriber_grpc_service.h"
 #include "services/comms/token_grpc_service.h"
+#include "libs/pgstore/pg_notification_store.h"
 
 namespace statuscast::testing {
 
@@ -54,6 +56,12 @@ CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& c
       *store_, *reminders_, clock, verifier, CadencePolicy(), ComplianceOptions(), reminder);
   builder.RegisterService(compliance_.get());
   builder.RegisterService(token_service_.get());
+  notification_store_ = std::make_unique<PgNotificationStore>(*pool_);
+  resolver_ = std::make_unique<SystemResolver>();
+  directory_ = std::make_unique<SubscriberDirectory>(notification_store_.get(), resolver_.get(),
+                                                     &clock, DirectoryOptions());
+  subscriber_service_ = std::make_unique<SubscriberGrpcService>(*directory_, verifier);
+  builder.RegisterService(subscriber_service_.get());
   server_ = builder.BuildAndStart();
   address_ = absl::StrCat("127.0.0.1:", port);
 }
@@ -70,6 +78,11 @@ void CommsTestServer::Shutdown() {
 
 std::unique_ptr<v1::IncidentService::Stub> CommsTestServer::NewStub() const {
   return v1::IncidentService::NewStub(
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+}
+
+std::unique_ptr<v1::SubscriberService::Stub> CommsTestServer::NewSubscriberStub() const {
+  return v1::SubscriberService::NewStub(
       grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
 }
 

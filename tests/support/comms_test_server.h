@@ -11,6 +11,7 @@
 #include "libs/base/clock.h"
 #include "statuscast/v1/compliance.grpc.pb.h"
 #include "statuscast/v1/incident.grpc.pb.h"
+#include "statuscast/v1/subscriber.grpc.pb.h"
 #include "statuscast/v1/token.grpc.pb.h"
 
 namespace statuscast {
@@ -25,6 +26,10 @@ class PgTokenStore;
 class TokenIssuer;
 class TokenVerifier;
 class TokenGrpcService;
+class PgNotificationStore;
+class SystemResolver;
+class SubscriberDirectory;
+class SubscriberGrpcService;
 namespace lint {
 class Linter;
 }  // namespace lint
@@ -57,6 +62,9 @@ class CommsTestServer {
   std::unique_ptr<v1::IncidentService::Stub> NewStub() const;
   std::unique_ptr<v1::ComplianceService::Stub> NewComplianceStub() const;
   std::unique_ptr<v1::TokenService::Stub> NewTokenStub() const;
+  // SubscriberService, with the production destination policy (https only,
+  // public addresses only).
+  std::unique_ptr<v1::SubscriberService::Stub> NewSubscriberStub() const;
   // Creates tokens directly (with the test's clock), e.g. the first admin.
   TokenIssuer& tokens() { return *issuer_; }
   // The verifier the services use, also when require_tokens is off.
@@ -80,6 +88,10 @@ class CommsTestServer {
   std::unique_ptr<TokenIssuer> issuer_;
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<TokenGrpcService> token_service_;
+  std::unique_ptr<PgNotificationStore> notification_store_;
+  std::unique_ptr<SystemResolver> resolver_;
+  std::unique_ptr<SubscriberDirectory> directory_;
+  std::unique_ptr<SubscriberGrpcService> subscriber_service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
 };
