@@ -47,7 +47,8 @@ class Connection final : public ConnectionBase {
       : server_(server),
         id_(server->next_connection_id_.fetch_add(1)),
         peer_(PeerOf(socket, server->proxies_)),
-        stream_(MakeStream(server, std::move(socket))),
+        tls_context_(kTls ? server->TlsContext() : nullptr),
+        stream_(MakeStream(tls_context_.get(), std::move(socket))),
         over_limit_(over_limit) {
     SetClient(peer_.address);
   }
@@ -115,9 +116,9 @@ class Connection final : public ConnectionBase {
 
   // --- Connection --------------------------------------------------------
 
-  static Stream MakeStream(ServerCore* server, tcp::socket&& socket) {
+  static Stream MakeStream(net::ssl::context* tls_context, tcp::socket&& socket) {
     if constexpr (kTls) {
-      return Stream(std::move(socket), *server->ssl_ctx_);
+      return Stream(std::move(socket), *tls_context);
     } else {
       return Stream(std::move(socket));
     }
@@ -436,6 +437,9 @@ class Connection final : public ConnectionBase {
   std::string stream_key_;        // the key stream_slot_ was taken under
   bool connection_slot_ = false;  // holds one of peer_'s connection slots
   bool served_any_ = false;       // a request was read: keep-alive timeouts
+  // The TLS context current when the connection was accepted: a reload
+  // swaps the server's, never this one (null over plaintext).
+  const std::shared_ptr<net::ssl::context> tls_context_;
   Stream stream_;
   beast::flat_buffer buffer_;
   const bool over_limit_;

@@ -15,7 +15,11 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 #include <string>
 #include <utility>
@@ -89,7 +93,6 @@ absl::Status ServerCore::Start() {
     acceptor_.reset();
     accept_retry_.reset();
     ioc_.reset();
-    ssl_ctx_.reset();
     return absl::UnavailableError(
         absl::StrCat("http ", what, " ", options_.address, ":", options_.port, ": ", ec.message()));
   };
@@ -106,23 +109,59 @@ absl::Status ServerCore::Start() {
   }
   port_ = acceptor_->local_endpoint().port();
   started_ = true;
+  if (tls_ && options_.tls_reload_interval > absl::ZeroDuration()) {
+    tls_reload_timer_ = std::make_unique<net::steady_timer>(net::make_strand(*ioc_));
+    ScheduleTlsReload();
+  }
   DoAccept();
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { ioc_->run(); });
   LogEvent("http_listening", {{"address", options_.address},
                               {"port", std::to_string(port_)},
-                              {"tls", ssl_ctx_ != nullptr ? "on" : "off"}});
+                              {"tls", tls_ ? "on" : "off"}});
   return absl::OkStatus();
 }
 
-absl::Status ServerCore::LoadTls() {
-  const std::string& cert = options_.tls_cert_file;
-  const std::string& key = options_.tls_key_file;
-  if (cert.empty() && key.empty()) return absl::OkStatus();
-  if (cert.empty() || key.empty()) {
-    return absl::InvalidArgumentError(
-        "http TLS needs both a certificate file and a private key file");
+namespace {
+
+// A file's whole text, or INVALID_ARGUMENT "<what> <path>: <reason>".
+absl::StatusOr<std::string> ReadTlsFile(const char* what, const std::string& path) {
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    const int error = errno;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "http TLS ", what, " ", path, ": ", error != 0 ? std::strerror(error) : "cannot read it"));
   }
-  auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  return text.str();
+}
+
+// The certificate's notAfter as OpenSSL prints it ("Jan  1 00:00:00 2027
+// GMT"), for the log line of a reload.
+std::string NotAfter(net::ssl::context& ctx) {
+  X509* cert = SSL_CTX_get0_certificate(ctx.native_handle());
+  if (cert == nullptr) return "";
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (bio == nullptr) return "";
+  std::string out;
+  if (ASN1_TIME_print(bio, X509_get0_notAfter(cert)) == 1) {
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio, &data);
+    if (n > 0) out.assign(data, static_cast<size_t>(n));
+  }
+  BIO_free(bio);
+  return out;
+}
+
+// An HTTPS context serving `cert_pem` (chain, leaf first) with `key_pem`;
+// INVALID_ARGUMENT naming the file at fault when either is not PEM or
+// they do not match.
+absl::StatusOr<std::shared_ptr<net::ssl::context>> MakeTlsContext(const std::string& cert_pem,
+                                                                  const std::string& cert_file,
+                                                                  const std::string& key_pem,
+                                                                  const std::string& key_file) {
+  auto ctx = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
   ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
                    net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
                    net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
@@ -141,25 +180,100 @@ absl::Status ServerCore::LoadTls() {
   ctx->set_password_callback(
       [](std::size_t, net::ssl::context::password_purpose) { return std::string(); });
   beast::error_code ec;
-  ctx->use_certificate_chain_file(cert, ec);
+  // The key first: OpenSSL then drops it quietly when the certificate does
+  // not match it, which the check below names.
+  ctx->use_private_key(net::buffer(key_pem), net::ssl::context::pem, ec);
   if (ec) {
     ERR_clear_error();
     return absl::InvalidArgumentError(
-        absl::StrCat("http TLS certificate file ", cert, ": ", ec.message()));
+        absl::StrCat("http TLS private key file ", key_file, ": ", ec.message()));
   }
-  ctx->use_private_key_file(key, net::ssl::context::pem, ec);
+  ctx->use_certificate_chain(net::buffer(cert_pem), ec);
   if (ec) {
     ERR_clear_error();
     return absl::InvalidArgumentError(
-        absl::StrCat("http TLS private key file ", key, ": ", ec.message()));
+        absl::StrCat("http TLS certificate file ", cert_file, ": ", ec.message()));
   }
   if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
     ERR_clear_error();
-    return absl::InvalidArgumentError(absl::StrCat("http TLS private key file ", key,
-                                                   " does not match the certificate in ", cert));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "http TLS private key file ", key_file, " does not match the certificate in ", cert_file));
   }
-  ssl_ctx_ = std::move(ctx);
+  return ctx;
+}
+
+}  // namespace
+
+absl::Status ServerCore::LoadTls() {
+  const std::string& cert = options_.tls_cert_file;
+  const std::string& key = options_.tls_key_file;
+  if (cert.empty() && key.empty()) return absl::OkStatus();
+  if (cert.empty() || key.empty()) {
+    return absl::InvalidArgumentError(
+        "http TLS needs both a certificate file and a private key file");
+  }
+  tls_ = true;
+  return ReloadTls();
+}
+
+absl::Status ServerCore::ReloadTls() {
+  if (!tls_) return absl::FailedPreconditionError("the HTTP port does not serve TLS");
+  const std::string& cert_file = options_.tls_cert_file;
+  const std::string& key_file = options_.tls_key_file;
+  absl::MutexLock lock(&reload_mu_);
+  const bool first = loaded_pem_.empty();
+  absl::StatusOr<std::string> cert = ReadTlsFile("certificate file", cert_file);
+  absl::StatusOr<std::string> key =
+      cert.ok() ? ReadTlsFile("private key file", key_file) : cert.status();
+  std::string pair;
+  absl::StatusOr<std::shared_ptr<net::ssl::context>> ctx = std::shared_ptr<net::ssl::context>();
+  if (!key.ok()) {
+    ctx = key.status();
+  } else {
+    pair = absl::StrCat(*cert, "\n--key--\n", *key);
+    if (pair == loaded_pem_) {  // unchanged (or changed back)
+      refused_pem_.clear();
+      refused_error_.clear();
+      return absl::OkStatus();
+    }
+    if (!refused_pem_.empty() && pair == refused_pem_) {
+      return absl::InvalidArgumentError(refused_error_);  // logged already
+    }
+    ctx = MakeTlsContext(*cert, cert_file, *key, key_file);
+  }
+  if (!ctx.ok()) {
+    if (first) return ctx.status();  // Start fails with it
+    const std::string error(ctx.status().message());
+    if (pair != refused_pem_ || error != refused_error_) {
+      LogEvent("http_tls_reload_refused",
+               {{"error", error}, {"serving", "the previous certificate"}});
+    }
+    refused_pem_ = pair;
+    refused_error_ = error;
+    return ctx.status();
+  }
+  const std::string not_after = NotAfter(**ctx);
+  {
+    absl::MutexLock swap(&tls_mu_);
+    tls_context_ = *std::move(ctx);
+  }
+  loaded_pem_ = std::move(pair);
+  refused_pem_.clear();
+  refused_error_.clear();
+  if (!first) {
+    LogEvent("http_tls_reloaded",
+             {{"certificate", cert_file}, {"key", key_file}, {"not_after", not_after}});
+  }
   return absl::OkStatus();
+}
+
+void ServerCore::ScheduleTlsReload() {
+  tls_reload_timer_->expires_after(ToChrono(options_.tls_reload_interval));
+  tls_reload_timer_->async_wait([this](beast::error_code ec) {
+    if (ec || stopping_.load()) return;
+    ReloadTls().IgnoreError();  // a refused pair is logged; the old one serves on
+    ScheduleTlsReload();
+  });
 }
 
 void ServerCore::DoAccept() {
@@ -180,7 +294,7 @@ void ServerCore::DoAccept() {
           beast::error_code ignored;
           socket.close(ignored);
           connections_.fetch_sub(1);
-        } else if (ssl_ctx_ != nullptr) {
+        } else if (tls_) {
           std::make_shared<Connection<true>>(this, std::move(socket), n > options_.max_connections)
               ->Start();
         } else {
@@ -201,6 +315,9 @@ void ServerCore::Stop() {
     acceptor_->close(ignored);
     accept_retry_->cancel();
   });
+  if (tls_reload_timer_ != nullptr) {
+    net::post(tls_reload_timer_->get_executor(), [this] { tls_reload_timer_->cancel(); });
+  }
   for (auto& c : LiveConnections()) c->BeginShutdown();
   const absl::Time deadline = absl::Now() + options_.shutdown_grace;
   while (connections_.load() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
@@ -223,6 +340,7 @@ void ServerCore::Stop() {
   // No I/O thread runs now, so no stream can subscribe behind our back.
   for (auto& c : LiveConnections()) c->Unsubscribe();
   accept_retry_.reset();
+  tls_reload_timer_.reset();
   acceptor_.reset();
   ioc_.reset();  // destroys leftover handlers and the connections they hold
   LogEvent("http_stopped", {{"port", std::to_string(port_)}});
@@ -262,6 +380,13 @@ void HttpServer::AddStreamRoute(std::string pattern, std::shared_ptr<SseStreamRo
 }
 
 absl::Status HttpServer::Start() { return impl_->Start(); }
+
+absl::Status HttpServer::ReloadTls() {
+  if (!impl_->started_ || impl_->stopped_) {
+    return absl::FailedPreconditionError("ReloadTls needs a started HttpServer");
+  }
+  return impl_->ReloadTls();
+}
 
 int HttpServer::port() const { return impl_->port_; }
 

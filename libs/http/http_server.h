@@ -20,6 +20,15 @@
 // ciphers (AES-GCM, ChaCha20-Poly1305); a client offering nothing else (RSA
 // key exchange, CBC, SHA-1 MACs) fails the handshake.
 //
+// Certificate rotation: with tls_reload_interval set, the server re-reads
+// the certificate and key files that often (ReloadTls does it at once). A
+// changed pair that loads and matches becomes the certificate of every new
+// connection (log event http_tls_reloaded); open connections keep the one
+// they were accepted with. A pair that does not load or match (say the
+// certificate was rewritten and the key not yet) is refused with one log line
+// (http_tls_reload_refused; once per distinct bad pair, not per poll) and the
+// previous certificate keeps serving.
+//
 // Fairness: per client address, a request rate limit (token bucket) and a
 // cap on open SSE streams answer 429 with Retry-After and a JSON error
 // (libs/http/client_limits.h); a cap on open connections closes a
@@ -94,6 +103,9 @@ struct HttpServerOptions {
   // cannot be read, holds no certificate or key, or they do not match.
   std::string tls_cert_file;
   std::string tls_key_file;
+  // Re-read tls_cert_file and tls_key_file this often (monotonic clock);
+  // zero: never.
+  absl::Duration tls_reload_interval = absl::ZeroDuration();
   // Per client address (IPv4 address, IPv6 /64): requests per second and
   // the burst allowed above it (0: no limit); beyond, 429 + Retry-After.
   double rate_per_ip = 0;
@@ -138,6 +150,12 @@ class HttpServer {
   // address cannot be bound, INVALID_ARGUMENT on a bad address or a bad TLS
   // certificate or key (the message names the file).
   absl::Status Start();
+  // Re-reads the TLS certificate and key files now (see Certificate rotation
+  // above): OK when they are unchanged or the new pair now serves;
+  // INVALID_ARGUMENT naming the file at fault when the new pair is refused
+  // (the previous one keeps serving); FAILED_PRECONDITION without TLS or
+  // outside Start..Stop. From the controlling thread.
+  absl::Status ReloadTls();
   // The bound port (after Start; useful with options.port == 0).
   int port() const;
   // Closes the listener, ends every SSE stream (clients reconnect elsewhere)

@@ -119,9 +119,19 @@ class ServerCore {
 
   absl::Status Start();
   void Stop();
-  // Builds ssl_ctx_ when the options name a certificate and key.
+  // Loads the first TLS context when the options name a certificate and key.
   absl::Status LoadTls();
+  // Re-reads the certificate and key files; a changed, valid pair becomes the
+  // context new connections take (HttpServer::ReloadTls).
+  absl::Status ReloadTls();
+  void ScheduleTlsReload();
   void DoAccept();
+
+  // The context a new HTTPS connection takes (null over plaintext).
+  std::shared_ptr<net::ssl::context> TlsContext() {
+    absl::MutexLock lock(&tls_mu_);
+    return tls_context_;
+  }
 
   void Register(uint64_t id, std::weak_ptr<ConnectionBase> c) {
     absl::MutexLock lock(&mu_);
@@ -154,15 +164,25 @@ class ServerCore {
   TrustedProxies proxies_;     // set by Start
   std::vector<Route> routes_;  // fixed after Start; indexed by route_table_
   RouteTable route_table_;
-  // Set by Start when serving HTTPS; outlives every connection (they are
-  // gone when Stop returns).
-  std::unique_ptr<net::ssl::context> ssl_ctx_;
+  // Set by Start when serving HTTPS.
+  bool tls_ = false;
+  // The current TLS context, set by Start and swapped by ReloadTls; each
+  // connection holds the one it was accepted with.
+  absl::Mutex tls_mu_;
+  std::shared_ptr<net::ssl::context> tls_context_ ABSL_GUARDED_BY(tls_mu_);
+  // ReloadTls one at a time: the files' text in tls_context_, and the last
+  // pair refused (so a bad pair is logged once, not on every poll).
+  absl::Mutex reload_mu_;
+  std::string loaded_pem_ ABSL_GUARDED_BY(reload_mu_);
+  std::string refused_pem_ ABSL_GUARDED_BY(reload_mu_);
+  std::string refused_error_ ABSL_GUARDED_BY(reload_mu_);
 
   // Destroyed explicitly in Stop (handlers own connections, which use the
   // members above).
   std::unique_ptr<net::io_context> ioc_;
   std::unique_ptr<tcp::acceptor> acceptor_;
   std::unique_ptr<net::steady_timer> accept_retry_;
+  std::unique_ptr<net::steady_timer> tls_reload_timer_;  // with tls_reload_interval
   std::vector<std::thread> threads_;
   std::atomic<size_t> connections_{0};
   std::atomic<uint64_t> next_connection_id_{1};

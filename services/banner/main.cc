@@ -59,9 +59,10 @@ ABSL_FLAG(std::string, tls_client_ca, "",
           "port with BannerAdminService, so its clients then need certificates too "
           "(env STATUSCAST_TLS_CLIENT_CA)");
 ABSL_FLAG(absl::Duration, tls_reload_interval, absl::Seconds(60),
-          "re-read --tls_cert, --tls_key and --tls_client_ca this often, so rotated files "
-          "apply to new connections without a restart; 0: never (env "
-          "STATUSCAST_TLS_RELOAD_INTERVAL)");
+          "re-read --tls_cert, --tls_key, --tls_client_ca, --http_tls_cert and --http_tls_key "
+          "this often, so rotated files apply to new connections without a restart (a pair "
+          "that does not load or match is refused with a log line and the old one serves "
+          "on); 0: never (env STATUSCAST_TLS_RELOAD_INTERVAL)");
 ABSL_FLAG(std::string, http_address, "127.0.0.1:8080",
           "HTTP listen address: SSE, JSON snapshot, status page, SDK "
           "(env STATUSCAST_BANNER_HTTP_ADDRESS)");
@@ -414,6 +415,7 @@ int Main(int argc, char** argv) {
   http_options.tcp_user_timeout = absl::GetFlag(FLAGS_http_tcp_user_timeout);
   http_options.tls_cert_file = http_tls_cert.path;
   http_options.tls_key_file = http_tls_key.path;
+  http_options.tls_reload_interval = absl::GetFlag(FLAGS_tls_reload_interval);
   http_options.rate_per_ip = absl::GetFlag(FLAGS_http_rate_per_ip);
   http_options.burst_per_ip = absl::GetFlag(FLAGS_http_burst_per_ip);
   http_options.max_streams_per_ip =

@@ -9,10 +9,15 @@ protos) and curl. Refused, each with the error its client shows printed: no
 client certificate, a certificate from another CA, an expired certificate,
 plaintext to the TLS port (gRPC and HTTP), a server the client's CA did not
 sign. Then the server certificate files are replaced, and a new connection
-gets the new certificate without a restart (--tls_reload_interval).
+gets the new certificate without a restart (--tls_reload_interval): on
+gRPC (both services) and on the banner's HTTPS port, where a half-done
+rotation (new certificate, old key) is first refused with a log line while
+the old certificate serves on, and an open keep-alive connection keeps the
+certificate it was made with.
 
 Usage: tls_fault_test.py BUILD_DIR SOURCE_DIR
 """
+import http.client
 import os
 import ssl
 import subprocess
@@ -103,6 +108,8 @@ class TlsEndToEndTest(unittest.TestCase):
         make_leaf("expired_client", "ca", "clientAuth", fake_time="-400d")
         install("server.crt", "live.crt")
         install("server.key", "live.key")
+        install("server.crt", "http_live.crt")
+        install("server.key", "http_live.key")
         cls.pg = fs.OwnCluster()
         env = {"STATUSCAST_DATABASE_URL": cls.pg.url, "STATUSCAST_AUTH": "disabled"}
         tls = ["--tls_cert=" + path("live.crt"), "--tls_key=" + path("live.key"),
@@ -116,7 +123,8 @@ class TlsEndToEndTest(unittest.TestCase):
             "--grpc_address=127.0.0.1:%d" % cls.banner_port,
             "--http_address=127.0.0.1:%d" % cls.https_port,
             "--metrics_address=127.0.0.1:%d" % fs.free_port(),
-            "--http_tls_cert=" + path("server.crt"), "--http_tls_key=" + path("server.key")] +
+            "--http_tls_cert=" + path("http_live.crt"),
+            "--http_tls_key=" + path("http_live.key")] +
             tls, GEN, env)
         cls.ssl = ssl.create_default_context(cafile=path("ca.crt"))
         fs.wait_http("https://127.0.0.1:%d/readyz" % cls.https_port, context=cls.ssl)
@@ -259,6 +267,63 @@ class TlsEndToEndTest(unittest.TestCase):
               "%.1f s after the files were replaced, same process; banner gRPC now %r" % (
                   before, after, rotated_in, banner_after))
         self.assertIn("CN = server_rotated", banner_after)
+
+    def https_subject(self):
+        return served_certificate_subject(self.https_port, "client")
+
+    def test_d_rotated_https_certificate_applies_without_a_restart(self):
+        self.assertIn("CN = server", self.https_subject())
+        pid = self.banner.proc.pid
+        # A keep-alive connection made before the rotation.
+        kept = http.client.HTTPSConnection("127.0.0.1", self.https_port, context=self.ssl,
+                                           timeout=10)
+        kept.request("GET", "/v1/status.json")
+        self.assertEqual(kept.getresponse().read()[:1], b"{")
+        kept_subject = dict(x[0] for x in kept.sock.getpeercert()["subject"])["commonName"]
+
+        # Half a rotation: the new certificate beside the old key. Refused,
+        # once, in the log; the old certificate keeps serving.
+        install("server_rotated.crt", "http_live.crt")
+        deadline = time.time() + 15
+        while "http_tls_reload_refused" not in self.banner.log_text():
+            self.assertLess(time.time(), deadline, self.banner.log_text()[-2000:])
+            time.sleep(0.2)
+        time.sleep(2.5)  # two more polls of the same bad pair
+        refused = [l for l in self.banner.log_text().splitlines()
+                   if "http_tls_reload_refused" in l]
+        self.assertEqual(len(refused), 1, refused)
+        self.assertIn("does not match the certificate in " + path("http_live.crt"), refused[0])
+        self.assertIn("CN = server\n", self.https_subject() + "\n")
+
+        # The key follows: new connections get the new certificate.
+        install("server_rotated.key", "http_live.key")
+        start = time.time()
+        deadline, after = start + 15, ""
+        while time.time() < deadline:
+            after = self.https_subject()
+            if "server_rotated" in after:
+                break
+            time.sleep(0.2)
+        rotated_in = time.time() - start
+        self.assertIn("CN = server_rotated", after)
+        self.assertEqual(self.banner.proc.pid, pid)
+        self.assertIsNone(self.banner.proc.poll(), "statuscast-banner restarted or died")
+        self.assertIn("http_tls_reloaded", self.banner.log_text())
+        r = subprocess.run(["curl", "-sS", "--fail", "-o", "/dev/null", "-w", "%{http_code}",
+                            "--cacert", path("ca.crt"),
+                            "https://127.0.0.1:%d/v1/status.json" % self.https_port],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual((r.returncode, r.stdout), (0, "200"), r.stderr)
+        # The connection made before keeps its certificate and still works.
+        kept.request("GET", "/v1/status.json")
+        self.assertEqual(kept.getresponse().read()[:1], b"{")
+        self.assertEqual(
+            dict(x[0] for x in kept.sock.getpeercert()["subject"])["commonName"], kept_subject)
+        kept.close()
+        print("\nHTTPS reload (--tls_reload_interval=1s): half a rotation refused once (%s); "
+              "new connections got %r %.1f s after the key followed, same process; the "
+              "keep-alive connection from before still shows CN=%s" % (
+                  refused[0].split("error=", 1)[-1][:80], after, rotated_in, kept_subject))
 
 
 if __name__ == "__main__":
