@@ -88,21 +88,6 @@ DirectoryOptions DirectoryOptionsFor(const NotifierConfig& config) {
   return o;
 }
 
-absl::StatusOr<std::string> ReadLinkSecret(const std::string& flag, const std::string& path) {
-  if (path.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        flag, " is required: a file holding at least 32 random bytes, the same for "
-              "statuscast-comms and statuscast-banner (e.g. openssl rand -hex 32 > FILE)"));
-  }
-  ASSIGN_OR_RETURN(std::string key, ReadTrimmedFile(flag, path));
-  if (key.size() < LinkTokenSigner::kMinKeyBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " holds ", key.size(),
-                                                   " bytes; at least 32 are needed (e.g. "
-                                                   "openssl rand -hex 32 > FILE)"));
-  }
-  return key;
-}
-
 absl::StatusOr<std::unique_ptr<NotifierRole>> NotifierRole::Create(
     const NotifierConfig& config, PgNotificationStore* store, prometheus::Registry* registry) {
   auto parts = std::make_unique<Parts>();

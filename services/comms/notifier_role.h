@@ -51,10 +51,6 @@ struct NotifierConfig {
 // The destination policy both the directory and the transport use.
 DirectoryOptions DirectoryOptionsFor(const NotifierConfig& config);
 
-// The key in `path`: its contents without surrounding whitespace;
-// INVALID_ARGUMENT naming `flag` when unreadable or shorter than 32 bytes.
-absl::StatusOr<std::string> ReadLinkSecret(const std::string& flag, const std::string& path);
-
 class NotifierRole {
  public:
   // Checks the flags (INVALID_ARGUMENT naming the flag at fault). REQUIRES:
