@@ -152,8 +152,9 @@ class NotifyEndToEndTest(unittest.TestCase):
     @classmethod
     def start_comms(cls):
         env = {k: v for k, v in os.environ.items() if not k.startswith("STATUSCAST_")}
+        cls.metrics_port = fs.free_port()
         args = ["--database_url=" + cls.db.url, "--grpc_address=127.0.0.1:%d" % cls.grpc_port,
-                "--metrics_address=", "--auth=disabled", "--lint_reject=none", "--notify",
+                "--metrics_address=127.0.0.1:%d" % cls.metrics_port, "--auth=disabled", "--lint_reject=none", "--notify",
                 "--notify_poll_interval=100ms", "--notify_retry_base=100ms",
                 "--notify_lease=35s",
                 "--status_page_url=" + cls.page,
@@ -254,6 +255,17 @@ class NotifyEndToEndTest(unittest.TestCase):
                             "WHERE s.destination LIKE '%/flaky'"],
                            capture_output=True, text=True, check=True)
         self.assertEqual(r.stdout.strip(), "delivered 6")
+
+        # The metrics count each attempt by outcome and time commit to delivery.
+        status, metrics = fs.http_get("http://127.0.0.1:%d/metrics" % self.metrics_port)
+        self.assertEqual(status, 200)
+        retries = re.search(r'statuscast_notify_deliveries_total\{kind="webhook",outcome="retry"\}'
+                            r' (\d+)', metrics)
+        self.assertIsNotNone(retries, metrics)
+        self.assertGreaterEqual(int(retries.group(1)), 5)
+        self.assertRegex(metrics, r'statuscast_notify_commit_to_delivery_seconds_count'
+                                  r'\{kind="email"\} 1\b')
+        self.assertIn("statuscast_notify_queue_depth", metrics)
 
     def test_2_sigkill_mid_batch_loses_nothing(self):
         subscribers = [self.add_webhook("/slow/%d" % i) for i in range(120)]
