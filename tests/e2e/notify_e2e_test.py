@@ -120,6 +120,15 @@ def wait_for(what, predicate, timeout=30):
 class NotifyEndToEndTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        cls.comms = cls.banner = cls.smtp = cls.http = cls.db = None
+        try:
+            cls.start_everything()
+        except BaseException:
+            cls.tearDownClass()  # leave no process behind when start-up fails
+            raise
+
+    @classmethod
+    def start_everything(cls):
         cls.tmp = tempfile.mkdtemp(prefix="statuscast-notify-")
         cls.db = fs.TestDatabase("statuscast_notify_")
         cls.http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
@@ -177,11 +186,11 @@ class NotifyEndToEndTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.comms.stop()
-        cls.banner.stop()
-        cls.smtp.stop()
-        cls.http.shutdown()
-        cls.db.drop()
+        for stop in (cls.comms and cls.comms.stop, cls.banner and cls.banner.stop,
+                     cls.smtp and cls.smtp.stop, cls.http and cls.http.shutdown,
+                     cls.db and cls.db.drop):
+            if stop:
+                stop()
 
     def ctl(self, *args):
         env = {k: v for k, v in os.environ.items() if not k.startswith("STATUSCAST_")}
