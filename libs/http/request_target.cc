@@ -38,4 +38,9 @@ std::string PickRequestId(absl::string_view client_id) {
   return absl::StrFormat("%016x", rng());
 }
 
+bool ParseFormBody(absl::string_view body, std::map<std::string, std::string>* fields) {
+  std::string path;
+  return ParseRequestTarget(std::string("/?").append(body.data(), body.size()), &path, fields);
+}
+
 }  // namespace statuscast

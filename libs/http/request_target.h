@@ -17,6 +17,10 @@ namespace statuscast {
 bool ParseRequestTarget(absl::string_view target, std::string* path,
                         std::map<std::string, std::string>* query);
 
+// An application/x-www-form-urlencoded body ("email=a%40b.c&x=1") decoded
+// as a query is; false when malformed.
+bool ParseFormBody(absl::string_view body, std::map<std::string, std::string>* fields);
+
 // `client_id` when it is a sane request id (1-128 of [A-Za-z0-9._:-]),
 // otherwise a new random 16-hex-digit id.
 std::string PickRequestId(absl::string_view client_id);

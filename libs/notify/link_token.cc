@@ -1,5 +1,10 @@
 #include "libs/notify/link_token.h"
 
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+
 #include <openssl/crypto.h>
 
 #include <vector>
@@ -21,7 +26,15 @@ absl::Status Malformed(absl::string_view why) {
 }  // namespace
 
 const char* LinkPurposeName(LinkPurpose purpose) {
-  return purpose == LinkPurpose::kConfirm ? "confirm" : "unsubscribe";
+  switch (purpose) {
+    case LinkPurpose::kConfirm:
+      return "confirm";
+    case LinkPurpose::kUnsubscribe:
+      return "unsubscribe";
+    case LinkPurpose::kSubscribeForm:
+      return "subscribe-form";
+  }
+  return "unsubscribe";
 }
 
 absl::StatusOr<LinkTokenSigner> LinkTokenSigner::Create(std::string key, const Clock* clock) {
@@ -80,6 +93,25 @@ absl::StatusOr<std::string> LinkTokenSigner::Verify(LinkPurpose purpose,
                      "; ask for a new link"));
   }
   return fields[1];
+}
+
+absl::StatusOr<std::string> ReadLinkSecret(const std::string& flag, const std::string& path) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, " is required: a file holding at least 32 random bytes, the same for "
+              "statuscast-comms and statuscast-banner (e.g. openssl rand -hex 32 > FILE)"));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read ", path));
+  std::stringstream contents;
+  contents << in.rdbuf();
+  std::string key(absl::StripAsciiWhitespace(contents.str()));
+  if (key.size() < LinkTokenSigner::kMinKeyBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " holds ", key.size(),
+                                                   " bytes; at least 32 are needed (e.g. "
+                                                   "openssl rand -hex 32 > FILE)"));
+  }
+  return key;
 }
 
 }  // namespace statuscast

@@ -30,9 +30,11 @@
 
 namespace statuscast {
 
-enum class LinkPurpose { kConfirm, kUnsubscribe };
+// kSubscribeForm: the subscribe form's anti-CSRF token (its "subscriber id"
+// is the nonce of the form's cookie).
+enum class LinkPurpose { kConfirm, kUnsubscribe, kSubscribeForm };
 
-// "confirm", "unsubscribe".
+// "confirm", "unsubscribe", "subscribe-form".
 const char* LinkPurposeName(LinkPurpose purpose);
 
 class LinkTokenSigner {
@@ -59,6 +61,11 @@ class LinkTokenSigner {
   std::string key_;
   const Clock* clock_;
 };
+
+// The signing key in file `path` (both services read the same file): its
+// contents without surrounding whitespace. INVALID_ARGUMENT naming `flag`
+// when `path` is empty, unreadable or holds fewer than kMinKeyBytes.
+absl::StatusOr<std::string> ReadLinkSecret(const std::string& flag, const std::string& path);
 
 }  // namespace statuscast
 

@@ -181,7 +181,8 @@ std::string PageFoot(const std::string& self_path) {
       HtmlEscape(self_path),
       "\">reload it</a> for the latest status.</p></noscript>\n"
       "<p>All times are UTC. <a href=\"/v1/status.json\">JSON summary</a> \xC2\xB7 "
-      "<a href=\"/feed.atom\">Atom feed</a></p></footer>\n<script>",
+      "<a href=\"/feed.atom\">Atom feed</a> \xC2\xB7 "
+      "<a href=\"/subscribe\">Subscribe to updates</a></p></footer>\n<script>",
       kLiveScript, "</script>\n</body>\n</html>\n");
 }
 std::string AffectedList(const PublicIncident& i) {

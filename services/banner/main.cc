@@ -24,6 +24,10 @@
 #include "libs/base/public_url.h"
 #include "libs/http/client_address.h"
 #include "libs/http/http_server.h"
+#include "libs/notify/link_token.h"
+#include "libs/notify/subscription_requests.h"
+#include "libs/pgstore/pg_notification_store.h"
+#include "services/banner/subscription_routes.h"
 #include "libs/metrics/prometheus_transport_metrics.h"
 #include "libs/pgstore/change_feed.h"
 #include "libs/pgstore/startup_database.h"
@@ -107,6 +111,10 @@ ABSL_FLAG(std::string, status_page_url, "",
 ABSL_FLAG(std::string, status_page_title, "Service status",
           "the public status page's name (page title, JSON summary, Atom feed) "
           "(env STATUSCAST_STATUS_PAGE_TITLE)");
+ABSL_FLAG(std::string, link_token_secret_file, "",
+          "file holding the key (32+ bytes) that signs confirm and unsubscribe links, the same "
+          "file as statuscast-comms'; set, the status page serves /subscribe and the confirm "
+          "and unsubscribe pages; empty, it does not (env STATUSCAST_LINK_TOKEN_SECRET_FILE)");
 ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(15),
           "heartbeat on a quiet stream this often (env STATUSCAST_HEARTBEAT_INTERVAL)");
 ABSL_FLAG(absl::Duration, banner_validity, absl::Seconds(90),
@@ -426,6 +434,28 @@ int Main(int argc, char** argv) {
   http_options.trusted_proxies = http_trusted_proxies;
   http_options.limit_loopback = absl::GetFlag(FLAGS_http_limit_loopback);
   HttpServer http(http_options, &metrics);
+  // Email subscriptions from the status page (double opt-in): the pages
+  // queue requests that a worker applies (handlers never block on the
+  // database); comms' notifier sends the confirmation mail.
+  PgNotificationStore notification_store(pool);
+  SystemResolver resolver;  // the form takes email only: never used to resolve
+  SubscriberDirectory subscribers(&notification_store, &resolver, &RealClock::Get(),
+                                  DirectoryOptions());
+  SubscriptionRequests subscription_requests(&subscribers);
+  std::unique_ptr<LinkTokenSigner> link_signer;
+  if (!absl::GetFlag(FLAGS_link_token_secret_file).empty()) {
+    absl::StatusOr<std::string> key =
+        ReadLinkSecret("--link_token_secret_file", absl::GetFlag(FLAGS_link_token_secret_file));
+    if (!key.ok()) return Fail(std::string(key.status().message()));
+    absl::StatusOr<LinkTokenSigner> signer = LinkTokenSigner::Create(*key, &RealClock::Get());
+    if (!signer.ok()) return Fail(std::string(signer.status().message()));
+    link_signer = std::make_unique<LinkTokenSigner>(std::move(*signer));
+    SubscriptionPageOptions pages;
+    pages.page_name = absl::GetFlag(FLAGS_status_page_title);
+    pages.status_page_url = *status_page_url;
+    AddSubscriptionRoutes(http, *link_signer, subscription_requests, RealClock::Get(), pages);
+    subscription_requests.Start();
+  }
   AddBannerRoutes(http, hub, &metrics, RealClock::Get());
   AddBannerServiceRoutes(http, hub, follower);
   AddStatusPageRoutes(http, [&status_page] { return status_page.Current(); });
@@ -448,6 +478,7 @@ int Main(int argc, char** argv) {
   banner_service.Stop();
   hub.CloseAll();
   http.Stop();
+  subscription_requests.Stop();  // applies what the pages accepted
   server->Shutdown(ShutdownDeadline(absl::GetFlag(FLAGS_shutdown_grace)));
   if (admin_server) admin_server->Shutdown(ShutdownDeadline(absl::GetFlag(FLAGS_shutdown_grace)));
   feed.Stop();

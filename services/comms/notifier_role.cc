@@ -1,10 +1,5 @@
 #include "services/comms/notifier_role.h"
 
-#include <prometheus/counter.h>
-#include <prometheus/gauge.h>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
-
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -15,6 +10,7 @@
 #include "libs/base/clock.h"
 #include "libs/base/log.h"
 #include "libs/base/status_macros.h"
+#include "libs/metrics/notify_metrics.h"
 #include "libs/notify/delivery_sender.h"
 #include "libs/notify/link_token.h"
 #include "libs/notify/webhook_transport.h"
@@ -30,39 +26,6 @@ absl::StatusOr<std::string> ReadTrimmedFile(const std::string& flag, const std::
   return std::string(absl::StripAsciiWhitespace(ss.str()));
 }
 
-class PrometheusObserver final : public NotifierObserver {
- public:
-  explicit PrometheusObserver(prometheus::Registry& registry)
-      : latency_(prometheus::BuildHistogram()
-                     .Name("statuscast_notify_commit_to_delivery_seconds")
-                     .Help("Time from the commit of a public change to the delivery of its "
-                           "notification, by subscriber kind")
-                     .Register(registry)),
-        deliveries_(prometheus::BuildCounter()
-                        .Name("statuscast_notify_deliveries_total")
-                        .Help("Delivery attempts by subscriber kind and the row's outcome "
-                              "(delivered, retry, rejected, given_up, unsubscribed)")
-                        .Register(registry)) {}
-
-  void OnAttempt(const ClaimedDelivery& d, const DeliveryResult&, const std::string& state,
-                 absl::Duration since_created) override {
-    const std::string kind = SubscriberKindName(d.subscriber.subscription.kind);
-    const std::string outcome = state == kStatePending ? "retry" : state;
-    deliveries_.Add({{"kind", kind}, {"outcome", outcome}}).Increment();
-    if (state == kStateDelivered && d.purpose == kPurposeNotification) {
-      latency_
-          .Add({{"kind", kind}},
-               prometheus::Histogram::BucketBoundaries{0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300,
-                                                       1800, 3600, 21600, 86400})
-          .Observe(absl::ToDoubleSeconds(since_created));
-    }
-  }
-
- private:
-  prometheus::Family<prometheus::Histogram>& latency_;
-  prometheus::Family<prometheus::Counter>& deliveries_;
-};
-
 }  // namespace
 
 struct NotifierRole::Parts {
@@ -73,10 +36,8 @@ struct NotifierRole::Parts {
   std::unique_ptr<WebhookTransport> webhooks;
   std::unique_ptr<SmtpTransport> smtp;
   std::unique_ptr<TransportSender> sender;
-  std::unique_ptr<PrometheusObserver> observer;
+  std::unique_ptr<NotifyMetrics> metrics;
   std::unique_ptr<Notifier> notifier;
-  prometheus::Gauge* queue_depth = nullptr;
-  prometheus::Gauge* oldest_pending = nullptr;
   absl::Notification stop_stats;
   std::thread stats;
 };
@@ -86,21 +47,6 @@ DirectoryOptions DirectoryOptionsFor(const NotifierConfig& config) {
   o.url_policy.allow_http = config.allow_http_webhooks;
   o.destination_policy.allow_non_public = config.allow_private_destinations;
   return o;
-}
-
-absl::StatusOr<std::string> ReadLinkSecret(const std::string& flag, const std::string& path) {
-  if (path.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        flag, " is required: a file holding at least 32 random bytes, the same for "
-              "statuscast-comms and statuscast-banner (e.g. openssl rand -hex 32 > FILE)"));
-  }
-  ASSIGN_OR_RETURN(std::string key, ReadTrimmedFile(flag, path));
-  if (key.size() < LinkTokenSigner::kMinKeyBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " holds ", key.size(),
-                                                   " bytes; at least 32 are needed (e.g. "
-                                                   "openssl rand -hex 32 > FILE)"));
-  }
-  return key;
 }
 
 absl::StatusOr<std::unique_ptr<NotifierRole>> NotifierRole::Create(
@@ -180,19 +126,9 @@ absl::StatusOr<std::unique_ptr<NotifierRole>> NotifierRole::Create(
   parts->sender = std::make_unique<TransportSender>(settings, parts->signer.get(),
                                                     parts->webhooks.get(), parts->smtp.get(),
                                                     &RealClock::Get());
-  parts->observer = std::make_unique<PrometheusObserver>(*registry);
+  parts->metrics = std::make_unique<NotifyMetrics>(*registry);
   parts->notifier = std::make_unique<Notifier>(store, store, parts->sender.get(),
-                                               &RealClock::Get(), n, parts->observer.get());
-  parts->queue_depth = &prometheus::BuildGauge()
-                            .Name("statuscast_notify_queue_depth")
-                            .Help("Notifications waiting to be delivered (pending rows)")
-                            .Register(*registry)
-                            .Add({});
-  parts->oldest_pending = &prometheus::BuildGauge()
-                               .Name("statuscast_notify_oldest_pending_seconds")
-                               .Help("Age of the oldest notification not yet delivered")
-                               .Register(*registry)
-                               .Add({});
+                                               &RealClock::Get(), n, parts->metrics.get());
   return std::unique_ptr<NotifierRole>(new NotifierRole(std::move(parts)));
 }
 
@@ -206,10 +142,7 @@ void NotifierRole::Start() {
   p->stats = std::thread([p] {
     do {
       absl::StatusOr<QueueStats> s = p->store->Stats(RealClock::Get().Now());
-      if (s.ok()) {
-        p->queue_depth->Set(static_cast<double>(s->pending));
-        p->oldest_pending->Set(absl::ToDoubleSeconds(s->oldest_pending_age));
-      }
+      if (s.ok()) p->metrics->SetQueue(*s);
     } while (!p->stop_stats.WaitForNotificationWithTimeout(p->config.stats_interval));
   });
   LogEvent("notifier_started", {{"workers", absl::StrCat(p->config.notifier.workers)},

@@ -4,14 +4,8 @@
 // SubscriberService needs whether or not this replica sends: the subscriber
 // directory with the same destination policy.
 //
-// Metrics (on the service's --metrics_address):
-//   statuscast_notify_commit_to_delivery_seconds{kind}  histogram, delivered only
-//   statuscast_notify_deliveries_total{kind,outcome}    counter per attempt
-//                   (outcome: delivered, retry, rejected, given_up, unsubscribed)
-//   statuscast_notify_queue_depth                       gauge, pending deliveries
-//   statuscast_notify_oldest_pending_seconds            gauge, age of the oldest
-// The two gauges are read from PostgreSQL every --notify_stats_interval, so
-// every replica reports the same values (aggregate with max).
+// Metrics: libs/metrics/notify_metrics.h, on the service's
+// --metrics_address; the queue gauges are read from PostgreSQL every 5 s.
 // Thread safety: Start and Stop from main.
 #ifndef STATUSCAST_SERVICES_COMMS_NOTIFIER_ROLE_H_
 #define STATUSCAST_SERVICES_COMMS_NOTIFIER_ROLE_H_
@@ -50,10 +44,6 @@ struct NotifierConfig {
 
 // The destination policy both the directory and the transport use.
 DirectoryOptions DirectoryOptionsFor(const NotifierConfig& config);
-
-// The key in `path`: its contents without surrounding whitespace;
-// INVALID_ARGUMENT naming `flag` when unreadable or shorter than 32 bytes.
-absl::StatusOr<std::string> ReadLinkSecret(const std::string& flag, const std::string& path);
 
 class NotifierRole {
  public:

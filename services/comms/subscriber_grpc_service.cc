@@ -1,35 +1,12 @@
 #include "services/comms/subscriber_grpc_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "libs/auth/grpc_auth.h"
-#include "libs/base/log.h"
 #include "libs/base/proto_time.h"
 #include "libs/base/status_macros.h"
-#include "libs/rpc/grpc_status.h"
+#include "services/comms/admin_call.h"
 
 namespace statuscast {
 namespace {
-
-// Runs one call: request id, admin token check, fn(), log.
-template <typename Fn>
-grpc::Status Handle(TokenVerifier* verifier, grpc::ServerContext* ctx, const char* method,
-                    const std::string& subject, Fn&& fn) {
-  const std::string request_id = RequestIdFor(ctx);
-  absl::StatusOr<Principal> who = AuthorizeCall(verifier, *ctx, Scope::kAdmin, method);
-  absl::Status s = who.status();
-  std::string actor;
-  if (who.ok()) {
-    actor = ActorFor(*who, "unauthenticated");
-    s = fn();
-  }
-  LogEvent("rpc", {{"method", method},
-                   {"request_id", request_id},
-                   {"actor", actor},
-                   {"subscriber", subject},
-                   {"code", absl::StatusCodeToString(s.code())},
-                   {"error", std::string(s.message())}});
-  return ToGrpcStatus(s);
-}
 
 void ToProto(const SubscriberRecord& r, v1::Subscriber* out) {
   out->set_id(r.subscription.id);
@@ -65,72 +42,81 @@ absl::StatusOr<SubscriberKind> KindFromProto(v1::SubscriberKind kind) {
 grpc::Status SubscriberGrpcService::ListSubscribers(grpc::ServerContext* ctx,
                                                     const v1::ListSubscribersRequest* req,
                                                     v1::ListSubscribersResponse* resp) {
-  return Handle(verifier_, ctx, "ListSubscribers", "", [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(std::vector<SubscriberRecord> all,
-                     directory_.List(req->include_unsubscribed()));
-    for (const SubscriberRecord& r : all) ToProto(r, resp->add_subscribers());
-    return absl::OkStatus();
-  });
+  return HandleAdminCall(verifier_, ctx, "ListSubscribers", "subscriber", "",
+                         [&](const std::string&, const std::string&) -> absl::Status {
+                           ASSIGN_OR_RETURN(std::vector<SubscriberRecord> all,
+                                            directory_.List(req->include_unsubscribed()));
+                           for (const SubscriberRecord& r : all)
+                             ToProto(r, resp->add_subscribers());
+                           return absl::OkStatus();
+                         });
 }
 
 grpc::Status SubscriberGrpcService::AddSubscriber(grpc::ServerContext* ctx,
                                                   const v1::AddSubscriberRequest* req,
                                                   v1::AddSubscriberResponse* resp) {
-  return Handle(verifier_, ctx, "AddSubscriber", "", [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(SubscriberKind kind, KindFromProto(req->kind()));
-    ComponentScope scope = ComponentScope::Everything();
-    if (req->components_size() > 0) {
-      scope = ComponentScope::Only({req->components().begin(), req->components().end()});
-    }
-    ASSIGN_OR_RETURN(SubscriberRecord r, directory_.AddConfirmed(kind, req->destination(), scope));
-    ToProto(r, resp->mutable_subscriber());
-    resp->set_webhook_secret(r.webhook_secret);
-    return absl::OkStatus();
-  });
+  return HandleAdminCall(
+      verifier_, ctx, "AddSubscriber", "subscriber", "",
+      [&](const std::string&, const std::string&) -> absl::Status {
+        ASSIGN_OR_RETURN(SubscriberKind kind, KindFromProto(req->kind()));
+        ComponentScope scope = ComponentScope::Everything();
+        if (req->components_size() > 0) {
+          scope = ComponentScope::Only({req->components().begin(), req->components().end()});
+        }
+        ASSIGN_OR_RETURN(SubscriberRecord r,
+                         directory_.AddConfirmed(kind, req->destination(), scope));
+        ToProto(r, resp->mutable_subscriber());
+        resp->set_webhook_secret(r.webhook_secret);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status SubscriberGrpcService::RemoveSubscriber(grpc::ServerContext* ctx,
                                                      const v1::RemoveSubscriberRequest* req,
                                                      v1::Subscriber* resp) {
-  return Handle(verifier_, ctx, "RemoveSubscriber", req->id(), [&]() -> absl::Status {
-    if (req->id().empty()) return absl::InvalidArgumentError("id: is required (sub_...)");
-    RETURN_IF_ERROR(directory_.Unsubscribe(req->id(), "removed by an operator").status());
-    ASSIGN_OR_RETURN(SubscriberRecord r, directory_.Get(req->id()));
-    ToProto(r, resp);
-    return absl::OkStatus();
-  });
+  return HandleAdminCall(
+      verifier_, ctx, "RemoveSubscriber", "subscriber", req->id(),
+      [&](const std::string&, const std::string&) -> absl::Status {
+        if (req->id().empty()) return absl::InvalidArgumentError("id: is required (sub_...)");
+        RETURN_IF_ERROR(directory_.Unsubscribe(req->id(), "removed by an operator").status());
+        ASSIGN_OR_RETURN(SubscriberRecord r, directory_.Get(req->id()));
+        ToProto(r, resp);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status SubscriberGrpcService::ListDeliveries(grpc::ServerContext* ctx,
                                                    const v1::ListDeliveriesRequest* req,
                                                    v1::ListDeliveriesResponse* resp) {
-  return Handle(verifier_, ctx, "ListDeliveries", req->subscriber_id(), [&]() -> absl::Status {
-    if (req->subscriber_id().empty()) {
-      return absl::InvalidArgumentError("subscriber_id: is required (sub_...)");
-    }
-    if (req->limit() < 0 || req->limit() > 1000) {
-      return absl::InvalidArgumentError("limit: must be 1..1000 (0 means 50)");
-    }
-    ASSIGN_OR_RETURN(std::vector<DeliveryRecord> all,
-                     directory_.Deliveries(req->subscriber_id(),
-                                           req->limit() == 0 ? 50 : req->limit()));
-    for (const DeliveryRecord& d : all) {
-      v1::Delivery* out = resp->add_deliveries();
-      out->set_id(d.id);
-      out->set_purpose(d.purpose);
-      out->set_event(d.event);
-      out->set_incident_ref(d.incident_ref);
-      out->set_state(d.state);
-      out->set_attempts(d.attempts);
-      SetTime(d.created_at, out->mutable_created_at());
-      if (d.state == kStatePending) SetTime(d.next_attempt_at, out->mutable_next_attempt_at());
-      if (d.last_attempt_at) SetTime(*d.last_attempt_at, out->mutable_last_attempt_at());
-      if (d.finished_at) SetTime(*d.finished_at, out->mutable_finished_at());
-      out->set_last_status(d.last_status);
-      out->set_last_detail(d.last_detail);
-    }
-    return absl::OkStatus();
-  });
+  return HandleAdminCall(
+      verifier_, ctx, "ListDeliveries", "subscriber", req->subscriber_id(),
+      [&](const std::string&, const std::string&) -> absl::Status {
+        if (req->subscriber_id().empty()) {
+          return absl::InvalidArgumentError("subscriber_id: is required (sub_...)");
+        }
+        if (req->limit() < 0 || req->limit() > 1000) {
+          return absl::InvalidArgumentError("limit: must be 1..1000 (0 means 50)");
+        }
+        ASSIGN_OR_RETURN(
+            std::vector<DeliveryRecord> all,
+            directory_.Deliveries(req->subscriber_id(), req->limit() == 0 ? 50 : req->limit()));
+        for (const DeliveryRecord& d : all) {
+          v1::Delivery* out = resp->add_deliveries();
+          out->set_id(d.id);
+          out->set_purpose(d.purpose);
+          out->set_event(d.event);
+          out->set_incident_ref(d.incident_ref);
+          out->set_state(d.state);
+          out->set_attempts(d.attempts);
+          SetTime(d.created_at, out->mutable_created_at());
+          if (d.state == kStatePending) SetTime(d.next_attempt_at, out->mutable_next_attempt_at());
+          if (d.last_attempt_at) SetTime(*d.last_attempt_at, out->mutable_last_attempt_at());
+          if (d.finished_at) SetTime(*d.finished_at, out->mutable_finished_at());
+          out->set_last_status(d.last_status);
+          out->set_last_detail(d.last_detail);
+        }
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace statuscast

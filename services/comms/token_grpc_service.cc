@@ -1,39 +1,11 @@
 #include "services/comms/token_grpc_service.h"
 
-#include "libs/base/proto_time.h"
-
 #include "absl/strings/str_cat.h"
-#include "libs/auth/grpc_auth.h"
-#include "libs/base/log.h"
+#include "libs/base/proto_time.h"
 #include "libs/base/status_macros.h"
-#include "libs/rpc/grpc_status.h"
+#include "services/comms/admin_call.h"
 
 namespace statuscast {
-namespace {
-
-// Runs one call: request id, admin token check, fn(actor, request id), log.
-template <typename Fn>
-grpc::Status Handle(TokenVerifier* verifier, grpc::ServerContext* ctx, const char* method,
-                    const std::string& token_name, Fn&& fn) {
-  const std::string request_id = RequestIdFor(ctx);
-  absl::StatusOr<Principal> who = AuthorizeCall(verifier, *ctx, Scope::kAdmin, method);
-  absl::Status s = who.status();
-  std::string actor;
-  if (who.ok()) {
-    actor = ActorFor(*who, "unauthenticated");
-    s = fn(actor, request_id);
-  }
-  LogEvent("rpc", {{"method", method},
-                   {"request_id", request_id},
-                   {"actor", actor},
-                   {"token", token_name},
-                   {"code", absl::StatusCodeToString(s.code())},
-                   {"error", std::string(s.message())}});
-  return ToGrpcStatus(s);
-}
-
-}  // namespace
-
 void ToProto(const TokenRecord& t, v1::ApiToken* out) {
   out->set_name(t.name);
   out->set_scope(static_cast<v1::TokenScope>(static_cast<int>(t.scope)));
@@ -46,8 +18,8 @@ void ToProto(const TokenRecord& t, v1::ApiToken* out) {
 grpc::Status TokenGrpcService::CreateToken(grpc::ServerContext* ctx,
                                            const v1::CreateTokenRequest* req,
                                            v1::CreateTokenResponse* resp) {
-  return Handle(
-      verifier_, ctx, "CreateToken", req->name(),
+  return HandleAdminCall(
+      verifier_, ctx, "CreateToken", "token", req->name(),
       [&](const std::string& actor, const std::string& rid) -> absl::Status {
         absl::optional<Scope> scope;
         if (req->scope() >= v1::TOKEN_SCOPE_READ && req->scope() <= v1::TOKEN_SCOPE_ADMIN) {
@@ -66,23 +38,23 @@ grpc::Status TokenGrpcService::CreateToken(grpc::ServerContext* ctx,
 
 grpc::Status TokenGrpcService::ListTokens(grpc::ServerContext* ctx, const v1::ListTokensRequest*,
                                           v1::ListTokensResponse* resp) {
-  return Handle(verifier_, ctx, "ListTokens", "",
-                [&](const std::string&, const std::string&) -> absl::Status {
-                  ASSIGN_OR_RETURN(std::vector<TokenRecord> all, issuer_.List());
-                  for (const TokenRecord& t : all) ToProto(t, resp->add_tokens());
-                  return absl::OkStatus();
-                });
+  return HandleAdminCall(verifier_, ctx, "ListTokens", "token", "",
+                         [&](const std::string&, const std::string&) -> absl::Status {
+                           ASSIGN_OR_RETURN(std::vector<TokenRecord> all, issuer_.List());
+                           for (const TokenRecord& t : all) ToProto(t, resp->add_tokens());
+                           return absl::OkStatus();
+                         });
 }
 
 grpc::Status TokenGrpcService::RevokeToken(grpc::ServerContext* ctx,
                                            const v1::RevokeTokenRequest* req, v1::ApiToken* resp) {
-  return Handle(verifier_, ctx, "RevokeToken", req->name(),
-                [&](const std::string& actor, const std::string& rid) -> absl::Status {
-                  ASSIGN_OR_RETURN(TokenRecord t, issuer_.Revoke(req->name(), actor, rid));
-                  if (verifier_ != nullptr) verifier_->ForgetCached();
-                  ToProto(t, resp);
-                  return absl::OkStatus();
-                });
+  return HandleAdminCall(verifier_, ctx, "RevokeToken", "token", req->name(),
+                         [&](const std::string& actor, const std::string& rid) -> absl::Status {
+                           ASSIGN_OR_RETURN(TokenRecord t, issuer_.Revoke(req->name(), actor, rid));
+                           if (verifier_ != nullptr) verifier_->ForgetCached();
+                           ToProto(t, resp);
+                           return absl::OkStatus();
+                         });
 }
 
 }  // namespace statuscast

@@ -1,0 +1,54 @@
+// The public subscription pages on statuscast-banner (issue 11), plain HTML
+// forms that work without JavaScript:
+//   GET  /subscribe                       the email subscribe form
+//   POST /subscribe                       subscribe (double opt-in): always the
+//                                         same answer, "check your inbox"
+//   GET  /subscriptions/confirm?token=    a button that confirms
+//   POST /subscriptions/confirm?token=    confirm
+//   GET  /subscriptions/unsubscribe?token=  a button that unsubscribes
+//   POST /subscriptions/unsubscribe?token=  unsubscribe; also RFC 8058
+//                                         one-click (List-Unsubscribe-Post)
+// GET never changes anything (mail scanners follow links). Confirm and
+// unsubscribe links carry signed, expiring tokens (libs/notify/link_token.h):
+// malformed 400, forged or for the other purpose 403, expired 410.
+//
+// CSRF: the form's POST must carry a signed token (a nonce, valid 2 hours)
+// whose nonce equals the SameSite=Strict cookie the form set (double
+// submit), and an Origin header, when sent, must be the status page's
+// origin; otherwise 403 and nothing happens. Confirm and unsubscribe POSTs
+// are authorised by their signed link token.
+//
+// Handlers never touch the database: they check, then queue the request on
+// SubscriptionRequests (503 when its queue is full). Per-client-address
+// request limits are the server's (--http_rate_per_ip), as for every public
+// page; mail to one address is limited by the directory (one confirmation
+// per hour).
+#ifndef STATUSCAST_SERVICES_BANNER_SUBSCRIPTION_ROUTES_H_
+#define STATUSCAST_SERVICES_BANNER_SUBSCRIPTION_ROUTES_H_
+
+#include <string>
+
+#include "libs/base/clock.h"
+#include "libs/notify/link_token.h"
+#include "libs/notify/subscription_requests.h"
+
+namespace statuscast {
+
+class HttpServer;
+
+struct SubscriptionPageOptions {
+  std::string page_name = "Status";
+  // The normalized public URL of the status page: the origin a form POST
+  // may come from, and whether the cookie is Secure (https).
+  std::string status_page_url;
+};
+
+// REQUIRES: before server.Start(); signer, requests and clock outlive the
+// server.
+void AddSubscriptionRoutes(HttpServer& server, const LinkTokenSigner& signer,
+                           SubscriptionRequests& requests, const Clock& clock,
+                           SubscriptionPageOptions options);
+
+}  // namespace statuscast
+
+#endif  // STATUSCAST_SERVICES_BANNER_SUBSCRIPTION_ROUTES_H_
