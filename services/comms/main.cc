@@ -30,6 +30,7 @@
 #include "libs/pgstore/startup_database.h"
 #include "libs/pgstore/pg_incident_store.h"
 #include "libs/metrics/grpc_request_metrics.h"
+#include "libs/pgstore/pg_maintenance_store.h"
 #include "libs/pgstore/pg_reminder_store.h"
 #include "libs/rpc/dependency_health.h"
 #include "libs/rpc/health_and_reflection.h"
@@ -37,6 +38,7 @@
 #include "libs/rpc/server_startup.h"
 #include "services/comms/compliance_grpc_service.h"
 #include "services/comms/incident_grpc_service.h"
+#include "services/comms/maintenance_grpc_service.h"
 #include "services/comms/token_grpc_service.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:7400",
@@ -252,6 +254,9 @@ int Main(int argc, char** argv) {
   TokenVerifier* const token_verifier = *require_tokens ? &verifier : nullptr;
   IncidentGrpcService service(commands, feed, token_verifier, watch, compliance_options);
   TokenGrpcService token_service(token_issuer, token_verifier);
+  PgMaintenanceStore maintenance_store(pool);
+  MaintenanceCommands maintenance(maintenance_store, RealClock::Get());
+  MaintenanceGrpcService maintenance_service(maintenance, RealClock::Get(), token_verifier);
   PgReminderStore reminders(pool);
   ReminderOptions reminder_options;
   reminder_options.lead = absl::GetFlag(FLAGS_reminder_lead);
@@ -309,11 +314,13 @@ int Main(int argc, char** argv) {
   builder.RegisterService(&service);
   builder.RegisterService(&compliance);
   builder.RegisterService(&token_service);
+  builder.RegisterService(&maintenance_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(GrpcRequestMetrics(
       *registry, WithHealthAndReflection({"statuscast.v1.IncidentService",
                                           "statuscast.v1.ComplianceService",
-                                          "statuscast.v1.TokenService"})));
+                                          "statuscast.v1.TokenService",
+                                          "statuscast.v1.MaintenanceService"})));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   ApplyConnectionSettings(builder, {absl::GetFlag(FLAGS_keepalive_time),
                                     absl::GetFlag(FLAGS_max_connection_age),

@@ -22,6 +22,7 @@
 #include "statuscast/v1/banner.grpc.pb.h"
 #include "statuscast/v1/compliance.grpc.pb.h"
 #include "statuscast/v1/incident.grpc.pb.h"
+#include "statuscast/v1/maintenance.grpc.pb.h"
 #include "statuscast/v1/token.grpc.pb.h"
 
 namespace grpc {
@@ -53,6 +54,11 @@ class CommandRunner {
   // token talks to statuscast-comms' TokenService through this stub;
   // without one it fails. It must outlive the runner.
   void set_token_stub(v1::TokenService::StubInterface* stub) { token_stub_ = stub; }
+  // maintenance talks to statuscast-comms' MaintenanceService through this
+  // stub; without one it refuses. It must outlive the runner.
+  void set_maintenance_stub(v1::MaintenanceService::StubInterface* stub) {
+    maintenance_stub_ = stub;
+  }
   // Where lint reads a draft from when --file is not given (default stdin).
   void set_input(std::istream* in) { in_ = in; }
 
@@ -76,6 +82,7 @@ class CommandRunner {
   int Banner(const std::vector<std::string>& args);
   int KillSwitch(const std::vector<std::string>& args);
   int Token(const std::vector<std::string>& args);
+  int Maintenance(const std::vector<std::string>& args);  // maintenance_commands.cc
 
  private:
   // The ManualBanner fields the banner flags give, over `banner`.
@@ -130,6 +137,7 @@ class CommandRunner {
   v1::BannerAdminService::StubInterface* banner_stub_ = nullptr;
   v1::ComplianceService::StubInterface* compliance_stub_ = nullptr;
   v1::TokenService::StubInterface* token_stub_ = nullptr;
+  v1::MaintenanceService::StubInterface* maintenance_stub_ = nullptr;
   std::istream* in_;
 };
 

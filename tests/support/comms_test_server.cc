@@ -11,10 +11,13 @@
 #include "libs/incident/incident_commands.h"
 #include "libs/lint/linter.h"
 #include "libs/pgstore/change_feed.h"
+#include "libs/incident/maintenance.h"
 #include "libs/pgstore/pg_incident_store.h"
+#include "libs/pgstore/pg_maintenance_store.h"
 #include "libs/pgstore/pg_reminder_store.h"
 #include "services/comms/compliance_grpc_service.h"
 #include "services/comms/incident_grpc_service.h"
+#include "services/comms/maintenance_grpc_service.h"
 #include "services/comms/token_grpc_service.h"
 
 namespace statuscast::testing {
@@ -54,6 +57,10 @@ CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& c
       *store_, *reminders_, clock, verifier, CadencePolicy(), ComplianceOptions(), reminder);
   builder.RegisterService(compliance_.get());
   builder.RegisterService(token_service_.get());
+  maintenance_store_ = std::make_unique<PgMaintenanceStore>(*pool_);
+  maintenance_ = std::make_unique<MaintenanceCommands>(*maintenance_store_, clock);
+  maintenance_service_ = std::make_unique<MaintenanceGrpcService>(*maintenance_, clock, verifier);
+  builder.RegisterService(maintenance_service_.get());
   server_ = builder.BuildAndStart();
   address_ = absl::StrCat("127.0.0.1:", port);
 }
@@ -70,6 +77,11 @@ void CommsTestServer::Shutdown() {
 
 std::unique_ptr<v1::IncidentService::Stub> CommsTestServer::NewStub() const {
   return v1::IncidentService::NewStub(
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+}
+
+std::unique_ptr<v1::MaintenanceService::Stub> CommsTestServer::NewMaintenanceStub() const {
+  return v1::MaintenanceService::NewStub(
       grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
 }
 

@@ -11,6 +11,7 @@
 #include "libs/base/clock.h"
 #include "statuscast/v1/compliance.grpc.pb.h"
 #include "statuscast/v1/incident.grpc.pb.h"
+#include "statuscast/v1/maintenance.grpc.pb.h"
 #include "statuscast/v1/token.grpc.pb.h"
 
 namespace statuscast {
@@ -25,6 +26,9 @@ class PgTokenStore;
 class TokenIssuer;
 class TokenVerifier;
 class TokenGrpcService;
+class PgMaintenanceStore;
+class MaintenanceCommands;
+class MaintenanceGrpcService;
 namespace lint {
 class Linter;
 }  // namespace lint
@@ -57,6 +61,7 @@ class CommsTestServer {
   std::unique_ptr<v1::IncidentService::Stub> NewStub() const;
   std::unique_ptr<v1::ComplianceService::Stub> NewComplianceStub() const;
   std::unique_ptr<v1::TokenService::Stub> NewTokenStub() const;
+  std::unique_ptr<v1::MaintenanceService::Stub> NewMaintenanceStub() const;
   // Creates tokens directly (with the test's clock), e.g. the first admin.
   TokenIssuer& tokens() { return *issuer_; }
   // The verifier the services use, also when require_tokens is off.
@@ -80,6 +85,9 @@ class CommsTestServer {
   std::unique_ptr<TokenIssuer> issuer_;
   std::unique_ptr<TokenVerifier> verifier_;
   std::unique_ptr<TokenGrpcService> token_service_;
+  std::unique_ptr<PgMaintenanceStore> maintenance_store_;
+  std::unique_ptr<MaintenanceCommands> maintenance_;
+  std::unique_ptr<MaintenanceGrpcService> maintenance_service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
 };
