@@ -10,6 +10,7 @@
 #include "libs/base/field_violations.h"
 #include "libs/base/public_url.h"
 #include "libs/base/text_limits.h"
+#include "libs/base/time_text.h"
 
 namespace statuscast {
 namespace {
@@ -210,7 +211,7 @@ std::vector<BannerView> BannersFor(const BannerWorld& world, const BannerTarget&
       if (!any) continue;
     }
     BannerView v;
-    v.id = absl::StrCat("manual-", m.id);
+    v.id = m.view_id.empty() ? absl::StrCat("manual-", m.id) : m.view_id;
     v.content_version = m.content_version;
     v.source = BannerSourceKind::kManual;
     v.level = m.level;
@@ -224,6 +225,35 @@ std::vector<BannerView> BannersFor(const BannerWorld& world, const BannerTarget&
     if (a.level != b.level) return a.level > b.level;
     return a.id < b.id;
   });
+  return out;
+}
+
+std::vector<ManualBannerRecord> MaintenanceBanners(const MaintenanceWindow& w) {
+  std::vector<ManualBannerRecord> out;
+  if (w.state != MaintenanceState::kScheduled && w.state != MaintenanceState::kInProgress) {
+    return out;
+  }
+  const std::string until = absl::StrCat(FormatUtcMinute(w.scheduled_end));
+  ManualBannerRecord b;
+  b.level = BannerLevel::kMaintenance;
+  b.target.components = w.components;
+  b.updated_at = w.updated_at;
+  b.updated_by = w.created_by;
+  b.view_id = absl::StrCat("maintenance-", w.ref);
+  if (w.state == MaintenanceState::kScheduled) {
+    ManualBannerRecord ahead = b;
+    ahead.text = absl::StrCat("Scheduled maintenance ", FormatUtcMinute(w.scheduled_start), " to ",
+                              until, ": ", w.title);
+    ahead.starts_at = w.scheduled_start - kMaintenanceBannerLead;
+    ahead.ends_at = w.scheduled_start;
+    ahead.content_version = w.version * 2;
+    out.push_back(std::move(ahead));
+    b.starts_at = w.scheduled_start;
+    b.ends_at = w.scheduled_end;
+  }
+  b.text = absl::StrCat("Maintenance in progress until ", until, ": ", w.title);
+  b.content_version = w.version * 2 + 1;
+  out.push_back(std::move(b));
   return out;
 }
 

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "libs/incident/maintenance.h"
 #include "libs/incident/model.h"
 
 namespace statuscast {
@@ -61,7 +62,21 @@ struct ManualBannerRecord {
   int64_t content_version = 1;
   absl::Time updated_at;
   std::string updated_by;
+  // The view's id when not "manual-<id>" (a maintenance window's banner is
+  // "maintenance-MNT-3").
+  std::string view_id;
 };
+
+// How long ahead of its start a maintenance window's banner shows.
+inline constexpr absl::Duration kMaintenanceBannerLead = absl::Hours(24);
+
+// The banners of a maintenance window not finished (as recorded): from
+// kMaintenanceBannerLead ahead until its start, "Scheduled maintenance ...",
+// then "Maintenance in progress ..." until its end (a window started by
+// hand: until it is completed). Level maintenance, shown where its
+// components show, id "maintenance-MNT-3"; the running banner has a higher
+// content version, so dismissing the announcement does not hide it.
+std::vector<ManualBannerRecord> MaintenanceBanners(const MaintenanceWindow& w);
 
 struct ComponentPlacement {
   std::vector<std::string> apps;

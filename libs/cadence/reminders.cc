@@ -19,6 +19,7 @@ const char* ReminderKindName(ReminderKind k) {
     case ReminderKind::kMissed: return "missed";
     case ReminderKind::kFirstDueSoon: return "first_due_soon";
     case ReminderKind::kFirstLate: return "first_late";
+    case ReminderKind::kPromiseMoved: return "promise_moved";
   }
   return "unknown";
 }
@@ -49,7 +50,23 @@ std::vector<PlannedReminder> PlanReminders(const Incident& incident, absl::Time 
                    absl::StrCat(who, "the promised update of ", FormatUtcClock(due),
                                 " was MISSED (", Minutes(now - due),
                                 " ago); post now, even with no progress")});
-  } else if (now >= due - lead) {
+    return out;
+  }
+  // The last update customers read on the status page promised another time.
+  const Update* last_public = nullptr;
+  for (const Update& u : incident.updates) {
+    if (ReachesStatusPage(u.channels) && (!last_public || u.posted_at >= last_public->posted_at)) {
+      last_public = &u;
+    }
+  }
+  if (last_public && last_public->next_update_at && *last_public->next_update_at != due) {
+    out.push_back({ReminderKind::kPromiseMoved, due,
+                   absl::StrCat(who, "the next update is now due by ", FormatUtcClock(due),
+                                ", but the last status-page update says ",
+                                FormatUtcClock(*last_public->next_update_at),
+                                "; post an update stating the new time")});
+  }
+  if (now >= due - lead) {
     out.push_back({ReminderKind::kDueSoon, due,
                    absl::StrCat(who, "next update due by ", FormatUtcClock(due), " (in ",
                                 Minutes(std::max(due - now, absl::ZeroDuration())), ")")});

@@ -13,7 +13,16 @@
 
 namespace statuscast {
 
-enum class ReminderKind { kDueSoon = 1, kMissed = 2, kFirstDueSoon = 3, kFirstLate = 4 };
+enum class ReminderKind {
+  kDueSoon = 1,
+  kMissed = 2,
+  kFirstDueSoon = 3,
+  kFirstLate = 4,
+  // The standing promise moved (an escalation brought it forward) since the
+  // last status-page update, whose text names the old time: post one that
+  // states the new time.
+  kPromiseMoved = 8,
+};
 const char* ReminderKindName(ReminderKind k);
 
 struct PlannedReminder {
@@ -24,7 +33,9 @@ struct PlannedReminder {
 
 // Reminders in force at `now` for `incident` (open incidents only; needs the
 // timeline): due-soon from `lead` before the standing promise (or the first
-// communication target), missed once it passed by more than the grace.
+// communication target), missed once it passed by more than the grace;
+// promise-moved while the standing promise is not the one the last
+// status-page update made (until it is due).
 std::vector<PlannedReminder> PlanReminders(const Incident& incident, absl::Time now,
                                            const CadencePolicy& policy, absl::Duration lead);
 

@@ -175,6 +175,11 @@ void IncidentRules::CheckDraft(const UpdateDraft& d, Severity sev, IncidentState
   }
   std::string problem = promises_.Check(sev, state_after, d.channels, d.next_update_at, now);
   if (!problem.empty()) v.Add(prefix + "next_update_at", problem);
+  // One promise: the time customers read on the status page is the record's.
+  if (ReachesStatusPage(d.channels)) {
+    problem = TextPromiseProblem(d.message, d.next_update_at);
+    if (!problem.empty()) v.Add(prefix + "message", problem);
+  }
 }
 
 void IncidentRules::FillDefaultPromise(UpdateDraft& d, Severity sev, absl::Time now,
@@ -186,6 +191,16 @@ void IncidentRules::FillDefaultPromise(UpdateDraft& d, Severity sev, absl::Time 
     return;
   }
   if (!promises_.Required(sev, d.state, d.channels)) return;
+  // A time the text already names is the promise; else the cadence's.
+  absl::StatusOr<absl::optional<absl::Time>> named = PromiseInText(d.message, now);
+  if (!named.ok()) {
+    v.Add(prefix + "message", std::string(named.status().message()));
+    return;
+  }
+  if (named->has_value()) {
+    d.next_update_at = **named;
+    return;
+  }
   d.next_update_at = promises_.Default(sev, now);
   if (d.next_update_at) d.message = StatePromise(d.message, *d.next_update_at);
 }

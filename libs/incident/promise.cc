@@ -1,9 +1,14 @@
 #include "libs/incident/promise.h"
 
+#include <set>
+
+#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "libs/base/time_text.h"
+#include "libs/lint/clock_text.h"
 #include "libs/lint/linter.h"
 
 namespace statuscast {
@@ -98,13 +103,66 @@ absl::optional<lint::Finding> BannerOnlyUpdateNote(const absl::optional<absl::Ti
 }
 
 std::string StatePromise(const std::string& message, absl::Time promise) {
-  if (message.empty() || lint::MessageStatesTime(message, promise)) return message;
+  if (message.empty() || lint::MessageStatesTime(message, promise) ||
+      !lint::FindPromisedClocks(message).empty()) {
+    return message;
+  }
   std::string text(absl::StripTrailingAsciiWhitespace(message));
   if (!text.empty() && !absl::EndsWith(text, ".") && !absl::EndsWith(text, "!") &&
       !absl::EndsWith(text, "?")) {
     text += ".";
   }
   return absl::StrCat(text, " Next update by ", FormatUtcClock(promise), ".");
+}
+
+namespace {
+// The clock as the message wrote it ("23:55 UTC").
+std::string Written(const std::string& message, const lint::ZonedClock& clock) {
+  return message.substr(clock.begin, clock.end - clock.begin);
+}
+}  // namespace
+
+std::string TextPromiseProblem(const std::string& message,
+                               const absl::optional<absl::Time>& promise) {
+  for (const lint::ZonedClock& clock : lint::FindPromisedClocks(message)) {
+    if (promise && lint::ClockIsTime(clock, *promise)) continue;
+    if (!promise) {
+      return absl::StrCat("names the next update at ", Written(message, clock),
+                          ", but this update promises none (no next_update_at): one promise, on "
+                          "the record and in the text; remove the time or promise it");
+    }
+    return absl::StrCat("names the next update at ", Written(message, clock),
+                        ", but next_update_at is ", FormatUtcClock(*promise),
+                        ": one promise, on the record and in the text; make them the same "
+                        "(statuscastctl: leave out --next and the time in the text sets it)");
+  }
+  return "";
+}
+
+absl::StatusOr<absl::optional<absl::Time>> PromiseInText(const std::string& message,
+                                                         absl::Time now) {
+  std::set<absl::Time> instants;
+  std::vector<std::string> written;
+  const absl::Time minute = absl::FromUnixSeconds(absl::ToUnixSeconds(now) / 60 * 60);
+  const absl::CivilMinute m = absl::ToCivilMinute(minute, absl::UTCTimeZone());
+  const int now_minute = static_cast<int>(m.hour()) * 60 + static_cast<int>(m.minute());
+  for (const lint::ZonedClock& clock : lint::FindPromisedClocks(message)) {
+    written.push_back(Written(message, clock));
+    for (int offset : clock.offsets_minutes) {
+      const int utc = ((clock.local_minute_of_day - offset) % 1440 + 1440) % 1440;
+      int ahead = (utc - now_minute + 1440) % 1440;
+      if (ahead == 0) ahead = 1440;  // this very minute has begun: tomorrow's
+      instants.insert(minute + absl::Minutes(ahead));
+    }
+  }
+  if (instants.empty()) return absl::optional<absl::Time>();
+  if (instants.size() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the message names the next update as \"", absl::StrJoin(written, "\", \""),
+        "\", which reads as more than one time; write it in UTC (e.g. \"Next update by ",
+        FormatUtcClock(*instants.begin()), ".\") or give next_update_at"));
+  }
+  return absl::optional<absl::Time>(*instants.begin());
 }
 
 }  // namespace statuscast

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "libs/incident/cadence_policy.h"
@@ -101,10 +102,28 @@ absl::optional<lint::Finding> BannerOnlyUpdateNote(const absl::optional<absl::Ti
                                                    const std::vector<Channel>& channels,
                                                    size_t message_bytes);
 
-// `message` stating `promise`: unchanged when it already states the time
-// (lint::MessageStatesTime), else with " Next update by HH:MM UTC." appended
-// (and a full stop ending the text before it). An empty message stays empty.
+// `message` stating `promise`: unchanged when it already names a next-update
+// time (lint::FindPromisedClocks; whether it is the right one is
+// TextPromiseProblem's) or states the time, else with " Next update by HH:MM
+// UTC." appended (and a full stop ending the text before it). An empty
+// message stays empty.
 std::string StatePromise(const std::string& message, absl::Time promise);
+
+// One promise: empty when every next-update time `message` names
+// (lint::FindPromisedClocks: "Next update by 23:55 UTC") is `promise` to the
+// minute (in some reading of its zone), or it names none; otherwise what is
+// wrong, naming both times ("names the next update at 23:55 UTC, but
+// next_update_at is 22:57 UTC: ..."). With no promise, any time named is
+// wrong: the record promises nothing.
+std::string TextPromiseProblem(const std::string& message,
+                               const absl::optional<absl::Time>& promise);
+
+// The instant the next-update time `message` names stands for: the first
+// time after `now` (within a day) at that clock time. nullopt when it names
+// none; INVALID_ARGUMENT when its times disagree or its zone reads as
+// several instants ("IST" is India, Ireland or Israel), asking for UTC.
+absl::StatusOr<absl::optional<absl::Time>> PromiseInText(const std::string& message,
+                                                         absl::Time now);
 
 }  // namespace statuscast
 

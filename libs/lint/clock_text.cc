@@ -103,6 +103,16 @@ const RE2& ClockPattern() {
   return *re;
 }
 
+// What a sentence says before a clock time when that time is when the next
+// update comes: a future update ("next update by", "we'll update this page
+// at", "another update around") or "updates by".
+const RE2& PromisePattern() {
+  static const RE2* re = new RE2(
+      "(?i)(?:\\b(?:next|another|further|will)|'ll|\xE2\x80\x99ll)\\b[^.!?]{0,80}\\bupdat"
+      "|\\bupdates?\\s+(?:by|before)\\s*$");
+  return *re;
+}
+
 }  // namespace
 
 std::vector<ZonedClock> FindZonedClocks(absl::string_view text) {
@@ -179,16 +189,43 @@ std::vector<ZonedClock> FindZonedClocks(absl::string_view text) {
   return out;
 }
 
-bool StatesClockTime(absl::string_view text, absl::Time t) {
+bool ClockIsTime(const ZonedClock& clock, absl::Time t) {
   const absl::CivilMinute m = absl::ToCivilMinute(t, absl::UTCTimeZone());
   const int want = static_cast<int>(m.hour()) * 60 + static_cast<int>(m.minute());
-  for (const ZonedClock& clock : FindZonedClocks(text)) {
-    for (int offset : clock.offsets_minutes) {
-      const int utc = ((clock.local_minute_of_day - offset) % 1440 + 1440) % 1440;
-      if (utc == want) return true;
-    }
+  for (int offset : clock.offsets_minutes) {
+    const int utc = ((clock.local_minute_of_day - offset) % 1440 + 1440) % 1440;
+    if (utc == want) return true;
   }
   return false;
+}
+
+bool StatesClockTime(absl::string_view text, absl::Time t) {
+  for (const ZonedClock& clock : FindZonedClocks(text)) {
+    if (ClockIsTime(clock, t)) return true;
+  }
+  return false;
+}
+
+std::vector<ZonedClock> FindPromisedClocks(absl::string_view text) {
+  std::vector<ZonedClock> out;
+  for (ZonedClock& clock : FindZonedClocks(text)) {
+    // The sentence before the clock: back to the last sentence end (a full
+    // stop followed by a space, "!", "?" or a line break).
+    size_t start = clock.begin;
+    while (start > 0) {
+      const char c = text[start - 1];
+      if (c == '!' || c == '?' || c == '\n' ||
+          (c == '.' && start < text.size() && text[start] == ' ')) {
+        break;
+      }
+      --start;
+    }
+    const absl::string_view before = text.substr(start, clock.begin - start);
+    if (RE2::PartialMatch(re2::StringPiece(before.data(), before.size()), PromisePattern())) {
+      out.push_back(std::move(clock));
+    }
+  }
+  return out;
 }
 
 }  // namespace lint

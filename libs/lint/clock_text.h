@@ -33,6 +33,16 @@ std::vector<ZonedClock> FindZonedClocks(absl::string_view text);
 // at most an hour or so ahead).
 bool StatesClockTime(absl::string_view text, absl::Time t);
 
+// Whether `clock` read in some reading of its zone is the time of day of `t`
+// (to the minute).
+bool ClockIsTime(const ZonedClock& clock, absl::Time t);
+
+// The clocks of FindZonedClocks that name when the next update comes: those
+// whose sentence, before the clock, speaks of an update ("Next update by
+// 23:55 UTC", "we'll update this page at 2.30pm BST"). Other times ("since
+// 13:05 UTC") are not promises.
+std::vector<ZonedClock> FindPromisedClocks(absl::string_view text);
+
 }  // namespace lint
 }  // namespace statuscast
 

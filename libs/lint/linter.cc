@@ -193,8 +193,12 @@ absl::StatusOr<std::vector<Finding>> Linter::Lint(const LintInput& in) const {
       for (const CompiledPart& part : rule.parts) {
         if (!AnyHolds(part.when, in, phase)) continue;
         bool present = false;
+        // A next-update time the message names that is not the promise.
+        absl::optional<ZonedClock> wrong_time;
         if (part.match_next_update_at && in.next_update_at) {
           present = StatesTime(in.message, *in.next_update_at);
+          std::vector<ZonedClock> named = FindPromisedClocks(in.message);
+          if (!present && !named.empty()) wrong_time = named.front();
         } else {
           for (const auto& re : part.patterns) {
             if (RE2::PartialMatch(re2::StringPiece(in.message.data(), in.message.size()), *re)) {
@@ -215,6 +219,17 @@ absl::StatusOr<std::vector<Finding>> Linter::Lint(const LintInput& in) const {
         f.begin = f.end = in.message.size();
         f.explanation = Fill(part.explanation, in, "", part.name);
         f.suggestion = Fill(part.suggestion, in, "", part.name);
+        if (wrong_time) {
+          f.begin = wrong_time->begin;
+          f.end = wrong_time->end;
+          f.excerpt = Excerpt(in.message, f.begin, f.end);
+          f.explanation = absl::StrCat(
+              "The message names the next update at ", f.excerpt, ", but the promise is ",
+              FormatUtcClock(*in.next_update_at),
+              ": one promise, on the record and in the text (the server refuses the two "
+              "disagreeing).");
+          f.suggestion = FormatUtcClock(*in.next_update_at);
+        }
         all.push_back({std::move(f), ri});
       }
       continue;

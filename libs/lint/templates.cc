@@ -106,12 +106,12 @@ absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& in) 
       out.message = absl::StrCat(
           "Resolved: the issue affecting ", scope,
           " is fixed and the service is working normally. ",
-          "What happened: ", EndSentence(Or(in.what_happened, "<the cause, in plain words>")),
-          " We know this affected ", Or(in.impact, "<what customers could not do>"),
-          ", and we're sorry. ",
-          EndSentence(
-              Or(in.prevention,
-                 "To prevent this from happening again, we're <the change we are making>")));
+          "What happened: ", EndSentence(Or(in.what_happened, PlaceholderFor("what_happened"))),
+          " We know this affected ", Or(in.impact, PlaceholderFor("impact")), ", and we're sorry. ",
+          EndSentence(in.prevention.empty()
+                          ? absl::StrCat("To prevent this from happening again, we're ",
+                                         PlaceholderFor("prevention"))
+                          : in.prevention));
       if (ExpectsPostmortem(in.severity) || in.postmortem_planned) {
         absl::StrAppend(&out.message, " A more detailed postmortem will be published next week.");
       }
@@ -130,6 +130,13 @@ std::vector<std::string> UnfilledPlaceholders(Tone tone, const TemplateInput& in
   if (in.impact.empty()) out.push_back("impact");
   if (in.prevention.empty()) out.push_back("prevention");
   return out;
+}
+
+const char* PlaceholderFor(const std::string& field) {
+  if (field == "what_happened") return "<the cause, in plain words>";
+  if (field == "impact") return "<what customers could not do>";
+  if (field == "prevention") return "<the change we are making>";
+  return "";
 }
 
 LintInput TemplateLintInput(Tone tone, const TemplateInput& in, const FilledTemplate& filled) {

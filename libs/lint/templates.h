@@ -87,6 +87,11 @@ absl::Status CheckTemplateSentences(const TemplateInput& input);
 // left in posted text is the lint error "unfilled-placeholder".
 std::vector<std::string> UnfilledPlaceholders(Tone tone, const TemplateInput& input);
 
+// The placeholder the filled text carries for `field` (one of
+// UnfilledPlaceholders' names): "<the cause, in plain words>" for
+// "what_happened"; "" for another name.
+const char* PlaceholderFor(const std::string& field);
+
 // The lint context a filled template is posted with.
 LintInput TemplateLintInput(Tone tone, const TemplateInput& input, const FilledTemplate& filled);
 

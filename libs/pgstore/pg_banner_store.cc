@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "libs/base/status_macros.h"
 #include "libs/pgstore/change_log.h"
+#include "libs/pgstore/pg_maintenance_store.h"
 
 namespace statuscast {
 namespace {
@@ -176,6 +177,10 @@ absl::StatusOr<LoadedWorld> PgBannerStore::LoadWorld(int64_t after) {
     for (const pqxx::row& r :
          tx.exec(absl::StrCat("SELECT ", kBannerColumns, " FROM manual_banners WHERE enabled"))) {
       w.manual.push_back(BannerFromRow(r));
+    }
+    // Scheduled maintenance shows as banners ahead of and during its window.
+    for (const MaintenanceWindow& m : ReadUnfinishedMaintenance(tx, 500)) {
+      for (ManualBannerRecord& b : MaintenanceBanners(m)) w.manual.push_back(std::move(b));
     }
     for (const pqxx::row& r : tx.exec(kKillSwitches)) {
       w.kill_switches.push_back(KillSwitchRecord{r[0].as<std::string>(), r[1].as<bool>(),

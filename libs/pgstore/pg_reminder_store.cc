@@ -77,7 +77,7 @@ absl::StatusOr<std::vector<StoredReminder>> PgReminderStore::RecentForOpen(absl:
     for (const pqxx::row& r : tx.exec_params(
              absl::StrCat("SELECT ", kColumns,
                           "WHERE i.state <> 'resolved' AND r.raised_at >= $1::timestamptz AND "
-                          "r.id <= $2 AND ((r.kind IN ('due_soon', 'missed') AND "
+                          "r.id <= $2 AND ((r.kind IN ('due_soon', 'missed', 'promise_moved') AND "
                           "i.next_update_at = r.due) OR (r.kind IN ('first_due_soon', "
                           "'first_late') AND i.first_communication_at IS NULL)) ORDER BY r.id"),
              TimeParam(since), *newest_id)) {

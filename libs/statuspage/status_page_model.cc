@@ -1,11 +1,13 @@
 #include "libs/statuspage/status_page_model.h"
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "libs/base/public_url.h"
 #include "libs/base/time_text.h"
+#include "libs/lint/clock_text.h"
 #include "libs/statuspage/markup.h"
 
 namespace statuscast {
@@ -23,6 +25,21 @@ std::vector<PublicStateMark> StateMarks(const Incident& inc) {
   std::stable_sort(marks.begin(), marks.end(),
                    [](const PublicStateMark& a, const PublicStateMark& b) { return a.at < b.at; });
   return marks;
+}
+
+// `body` with each next-update time it names replaced by `promise`, marked
+// as moved: "Next update by 22:57 UTC (brought forward)".
+std::string StateMovedPromise(const std::string& body, absl::Time promise) {
+  std::string out;
+  size_t at = 0;
+  for (const lint::ZonedClock& clock : lint::FindPromisedClocks(body)) {
+    if (clock.begin < at) continue;  // "half past ten" reads twice
+    absl::StrAppend(&out, body.substr(at, clock.begin - at), FormatUtcClock(promise),
+                    " (brought forward)");
+    at = clock.end;
+  }
+  absl::StrAppend(&out, body.substr(at));
+  return out;
 }
 
 PublicIncident ToPublic(const StatusPageConfig& config, const Incident& inc, absl::Time now) {
@@ -59,6 +76,14 @@ PublicIncident ToPublic(const StatusPageConfig& config, const Incident& inc, abs
     u.posted_at = shown[i]->posted_at;
     u.next_update_at = shown[i]->next_update_at;
     p.updates.push_back(std::move(u));
+  }
+  // One promise on the page: when an escalation moved the promise after the
+  // newest update, its text names the time the record no longer holds.
+  if (p.next_update_at && !shown.empty() && shown.back()->next_update_at &&
+      *shown.back()->next_update_at != *p.next_update_at) {
+    PublicUpdate& newest = p.updates.back();
+    newest.body = StateMovedPromise(newest.body, *p.next_update_at);
+    newest.next_update_at = p.next_update_at;
   }
   std::reverse(p.updates.begin(), p.updates.end());
 
@@ -169,23 +194,30 @@ const PublicIncident* StatusPageModel::Find(const std::string& ref) const {
 
 StatusPageModel BuildStatusPageModel(const StatusPageConfig& config,
                                      const std::vector<Incident>& incidents,
-                                     const std::vector<Component>& components, absl::Time now) {
+                                     const std::vector<Component>& components, absl::Time now,
+                                     const std::vector<MaintenanceWindow>& maintenance) {
   StatusPageModel m;
   m.title = config.title;
   m.base_url = config.base_url;
   m.history_window = config.history_window;
   m.updated_at = absl::UnixEpoch();
 
-  bool maintenance = false;
+  bool under_maintenance = false;
   Indicator indicator = Indicator::kNone;
+  const std::set<std::string> maintained = ComponentsUnderMaintenance(maintenance, now);
   for (const Component& c : components) {
     PublicComponent pc;
     pc.name = c.name;
     pc.group = c.group;
     pc.description = c.description;
     pc.status = c.status;
+    // An incident's worse status wins over the maintenance window's.
+    if (maintained.count(c.name) != 0 &&
+        (c.status == ComponentStatus::kOperational || c.status == ComponentStatus::kUnspecified)) {
+      pc.status = ComponentStatus::kUnderMaintenance;
+    }
     pc.created_at = c.created_at;
-    maintenance |= c.status == ComponentStatus::kUnderMaintenance;
+    under_maintenance |= pc.status == ComponentStatus::kUnderMaintenance;
     indicator = std::max(indicator, IndicatorForComponentStatus(c.status));
     m.updated_at = std::max(m.updated_at, c.created_at);
     m.components.push_back(std::move(pc));
@@ -216,8 +248,30 @@ StatusPageModel BuildStatusPageModel(const StatusPageConfig& config,
             [](const PublicIncident& a, const PublicIncident& b) {
               return std::tie(*b.resolved_at, b.ref) < std::tie(*a.resolved_at, a.ref);
             });
+  for (const MaintenanceWindow& w : maintenance) {
+    if (!IsUpcomingOrCurrent(w, now)) continue;
+    PublicMaintenance p;
+    p.ref = w.ref;
+    p.title = w.title;
+    p.message = w.message;
+    p.state = PhaseAt(w, now);
+    p.scheduled_start = w.scheduled_start;
+    p.scheduled_end = w.scheduled_end;
+    p.started_at = p.state == MaintenanceState::kInProgress
+                       ? absl::optional<absl::Time>(w.started_at.value_or(w.scheduled_start))
+                       : absl::nullopt;
+    p.components = w.components;
+    p.created_at = w.created_at;
+    p.updated_at = w.updated_at;
+    m.updated_at = std::max(m.updated_at, w.updated_at);
+    m.maintenances.push_back(std::move(p));
+  }
+  std::sort(m.maintenances.begin(), m.maintenances.end(),
+            [](const PublicMaintenance& a, const PublicMaintenance& b) {
+              return std::tie(a.scheduled_start, a.ref) < std::tie(b.scheduled_start, b.ref);
+            });
   m.indicator = indicator;
-  m.description = IndicatorDescription(indicator, maintenance);
+  m.description = IndicatorDescription(indicator, under_maintenance);
   return m;
 }
 

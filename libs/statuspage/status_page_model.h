@@ -23,6 +23,7 @@
 #include "absl/types/optional.h"
 #include "libs/cadence/compliance.h"
 #include "libs/incident/cadence_policy.h"
+#include "libs/incident/maintenance.h"
 #include "libs/incident/model.h"
 
 namespace statuscast {
@@ -110,6 +111,21 @@ struct PublicIncident {
   std::string shortlink;  // <base_url>/incidents/INC-3
 };
 
+// A scheduled maintenance window as the public reads it: upcoming or in
+// progress (finished and cancelled windows leave the page).
+struct PublicMaintenance {
+  std::string ref;  // "MNT-3"
+  std::string title;
+  std::string message;
+  MaintenanceState state = MaintenanceState::kUnspecified;  // scheduled or in_progress
+  absl::Time scheduled_start;
+  absl::Time scheduled_end;
+  absl::optional<absl::Time> started_at;
+  std::vector<std::string> components;
+  absl::Time created_at;
+  absl::Time updated_at;
+};
+
 struct StatusPageModel {
   std::string title;
   std::string base_url;
@@ -121,6 +137,10 @@ struct StatusPageModel {
   std::vector<PublicComponent> components;         // by group, then name
   std::vector<PublicIncident> open_incidents;      // newest start first
   std::vector<PublicIncident> resolved_incidents;  // newest resolution first
+  // Upcoming and current maintenance, soonest start first. Their
+  // components show under_maintenance while they run (unless an incident
+  // puts them in a worse state); they never count as incidents.
+  std::vector<PublicMaintenance> maintenances;
   absl::Duration history_window;
 
   // The incident with `ref` among open and resolved ones, or nullptr.
@@ -128,10 +148,12 @@ struct StatusPageModel {
 };
 
 // REQUIRES: every incident carries its full timeline (updates and severity
-// changes). Incidents resolved before now - history_window are left out.
+// changes). Incidents resolved before now - history_window are left out;
+// of `maintenance`, the windows upcoming or in progress at `now` are kept.
 StatusPageModel BuildStatusPageModel(const StatusPageConfig& config,
                                      const std::vector<Incident>& incidents,
-                                     const std::vector<Component>& components, absl::Time now);
+                                     const std::vector<Component>& components, absl::Time now,
+                                     const std::vector<MaintenanceWindow>& maintenance = {});
 
 // Whether an update goes to the status page (channels status_page or public).
 bool IsPublicUpdate(const Update& u);

@@ -380,6 +380,63 @@ std::string ComponentsJson(const StatusPageModel& m) {
   return absl::StrCat("[", absl::StrJoin(out, ","), "]");
 }
 
+// Statuspage's scheduled_maintenances: an "incident" with impact
+// "maintenance", scheduled_for/scheduled_until and one update (the
+// announcement).
+std::string MaintenancesJson(const StatusPageModel& m) {
+  std::vector<std::string> out;
+  for (const PublicMaintenance& w : m.maintenances) {
+    const char* status = MaintenanceStateName(w.state);
+    std::vector<std::string> components;
+    for (const std::string& c : w.components) {
+      components.push_back(
+          absl::StrCat("{\"id\":", JsonString(c), ",\"name\":", JsonString(c), ",\"status\":",
+                       JsonString(w.state == MaintenanceState::kInProgress ? "under_maintenance"
+                                                                           : "operational"),
+                       "}"));
+    }
+    const std::string created = JsonString(FormatRfc3339(w.created_at));
+    out.push_back(absl::StrCat(
+        "{\"id\":", JsonString(w.ref), ",\"name\":", JsonString(w.title),
+        ",\"status\":", JsonString(status), ",\"impact\":\"maintenance\"",
+        ",\"created_at\":", created, ",\"updated_at\":", JsonString(FormatRfc3339(w.updated_at)),
+        ",\"started_at\":", JsonTime(w.started_at), ",\"resolved_at\":null",
+        ",\"scheduled_for\":", JsonString(FormatRfc3339(w.scheduled_start)),
+        ",\"scheduled_until\":", JsonString(FormatRfc3339(w.scheduled_end)),
+        ",\"shortlink\":", JsonString(JoinPublicUrl(m.base_url, absl::StrCat("/#", w.ref))),
+        ",\"page_id\":\"statuscast\",\"incident_updates\":[{\"id\":",
+        JsonString(absl::StrCat(w.ref, "-1")), ",\"status\":\"scheduled\",\"body\":",
+        JsonString(w.message), ",\"incident_id\":", JsonString(w.ref), ",\"created_at\":", created,
+        ",\"updated_at\":", created, ",\"display_at\":", created, "}],\"components\":[",
+        absl::StrJoin(components, ","), "]}"));
+  }
+  return absl::StrCat("[", absl::StrJoin(out, ","), "]");
+}
+
+// The page's "Scheduled maintenance" section; empty when none is upcoming
+// or under way.
+std::string MaintenanceSection(const StatusPageModel& m) {
+  if (m.maintenances.empty()) return "";
+  std::string out =
+      "<section aria-labelledby=\"h-maintenance\">\n<h2 id=\"h-maintenance\">Scheduled "
+      "maintenance</h2>\n";
+  for (const PublicMaintenance& w : m.maintenances) {
+    const bool running = w.state == MaintenanceState::kInProgress;
+    absl::StrAppend(&out, "<article class=\"card maintenance\" id=\"", HtmlEscape(w.ref),
+                    "\" aria-labelledby=\"", HtmlEscape(w.ref), "-title\">\n<h3 id=\"",
+                    HtmlEscape(w.ref), "-title\">", HtmlEscape(w.title),
+                    "</h3>\n<p class=\"meta\">", running ? "In progress" : "Scheduled",
+                    " \xC2\xB7 ", TimeTag(w.scheduled_start, FormatUtcMinute(w.scheduled_start)),
+                    " to ", TimeTag(w.scheduled_end, FormatUtcMinute(w.scheduled_end)),
+                    " \xC2\xB7 ", HtmlEscape(absl::StrJoin(w.components, ", ")),
+                    running ? " under maintenance" : "",
+                    "</p>\n<p class=\"body\" style=\"white-space:pre-wrap\">",
+                    HtmlEscape(w.message), "</p>\n</article>\n");
+  }
+  absl::StrAppend(&out, "</section>\n");
+  return out;
+}
+
 }  // namespace
 
 std::string ContentEtag(const std::string& body) {
@@ -409,6 +466,7 @@ std::string RenderStatusPageHtml(const StatusPageModel& m) {
                     "</a></h3>\n", IncidentBody(i, 3), "</article>\n");
   }
   absl::StrAppend(&main, "</section>\n");
+  absl::StrAppend(&main, MaintenanceSection(m));
 
   absl::StrAppend(
       &main,
@@ -483,7 +541,8 @@ std::string RenderSummaryJson(const StatusPageModel& m) {
                       ",\"status\":{\"indicator\":", JsonString(IndicatorName(m.indicator)),
                       ",\"description\":", JsonString(m.description),
                       "},\"components\":", ComponentsJson(m), ",\"incidents\":[",
-                      absl::StrJoin(incidents, ","), "],\"scheduled_maintenances\":[]}");
+                      absl::StrJoin(incidents, ","),
+                      "],\"scheduled_maintenances\":", MaintenancesJson(m), "}");
 }
 
 std::string RenderIncidentsJson(const StatusPageModel& m) {

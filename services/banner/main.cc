@@ -34,6 +34,7 @@
 #include "libs/metrics/compliance_metrics.h"
 #include "libs/metrics/grpc_request_metrics.h"
 #include "libs/pgstore/pg_banner_store.h"
+#include "libs/pgstore/pg_maintenance_store.h"
 #include "libs/pgstore/pg_incident_store.h"
 #include "libs/rpc/health_and_reflection.h"
 #include "libs/rpc/server_credentials.h"
@@ -351,6 +352,8 @@ int Main(int argc, char** argv) {
   StatusPagePublisher status_page(
       incidents, RealClock::Get(), status_page_config,
       [&feed](int64_t seq, absl::Time deadline) { return feed.WaitBeyond(seq, deadline); });
+  PgMaintenanceStore maintenance(pool);
+  status_page.set_maintenance_store(&maintenance);
   status_page.Start();
 
   SubscriberLimitOptions subscriber_limit_options;

@@ -66,6 +66,9 @@ absl::Status StatusPagePublisher::Load() {
     }
   }
   ASSIGN_OR_RETURN(std::vector<Component> components, store_.ListComponents());
+  if (maintenance_store_ != nullptr) {
+    ASSIGN_OR_RETURN(maintenance_, maintenance_store_->List(MaintenanceQuery()));
+  }
   incidents_ = std::move(fresh);
   components_ = std::move(components);
   return absl::OkStatus();
@@ -75,7 +78,8 @@ void StatusPagePublisher::Render(int64_t sequence) {
   std::vector<Incident> incidents;
   incidents.reserve(incidents_.size());
   for (const auto& [ref, inc] : incidents_) incidents.push_back(inc);
-  StatusPageModel model = BuildStatusPageModel(config_, incidents, components_, clock_.Now());
+  StatusPageModel model =
+      BuildStatusPageModel(config_, incidents, components_, clock_.Now(), maintenance_);
 
   auto snapshot = std::make_shared<StatusPageSnapshot>();
   snapshot->sequence = sequence;

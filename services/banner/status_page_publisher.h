@@ -29,6 +29,7 @@
 #include "absl/time/time.h"
 #include "libs/base/clock.h"
 #include "libs/incident/incident_store.h"
+#include "libs/incident/maintenance.h"
 #include "libs/statuspage/status_page_model.h"
 
 namespace statuscast {
@@ -75,6 +76,9 @@ class StatusPagePublisher {
   // Loads from the store and publishes a new snapshot (also used by Start's
   // thread). `sequence`: the change-log sequence known before loading.
   absl::Status LoadOnce(int64_t sequence);
+  // Where scheduled maintenance is read from (null, the default: none is
+  // shown). Call before Start. REQUIRES: it outlives the publisher.
+  void set_maintenance_store(MaintenanceStore* store) { maintenance_store_ = store; }
   void Start();
   // REQUIRES: whatever `wait` blocks on is woken too (ChangeFeed::Stop), or
   // Stop waits up to render_interval.
@@ -93,6 +97,8 @@ class StatusPagePublisher {
   // Owned by the loading thread.
   std::map<std::string, Incident> incidents_;  // by ref, full timeline
   std::vector<Component> components_;
+  MaintenanceStore* maintenance_store_ = nullptr;
+  std::vector<MaintenanceWindow> maintenance_;  // not finished as recorded
 
   mutable absl::Mutex mu_;
   std::shared_ptr<const StatusPageSnapshot> current_ ABSL_GUARDED_BY(mu_);

@@ -10,6 +10,8 @@
 #include "libs/base/status_macros.h"
 #include "libs/base/time_text.h"
 #include "libs/cadence/reminders.h"
+#include "libs/incident/promise.h"
+#include "libs/lint/templates.h"
 #include "libs/proto_convert/vocabulary_proto.h"
 #include "libs/rpc/grpc_status.h"
 
@@ -21,6 +23,7 @@ v1::Reminder::Kind KindFor(const std::string& name) {
   if (name == "missed") return v1::Reminder::KIND_MISSED;
   if (name == "first_due_soon") return v1::Reminder::KIND_FIRST_COMMUNICATION_DUE_SOON;
   if (name == "first_late") return v1::Reminder::KIND_FIRST_COMMUNICATION_LATE;
+  if (name == "promise_moved") return v1::Reminder::KIND_PROMISE_MOVED;
   return v1::Reminder::KIND_UNSPECIFIED;
 }
 
@@ -36,17 +39,19 @@ void ToProto(const StoredReminder& r, v1::Reminder* out) {
   out->set_suggested_message(r.suggested_message);
 }
 
-// The "no progress" update that keeps the cadence, promising the next one
-// at the severity's cadence from `now`.
+// The "no progress" update that keeps the cadence: the no-progress template
+// (the one statuscastctl template --tone no_progress posts), worded for the
+// incident's state, promising the next update a minute short of the
+// severity's cadence from `now`.
 std::string NoProgressMessage(const Incident& inc, absl::Time now, const CadencePolicy& policy) {
-  absl::optional<absl::Duration> cadence = policy.IntervalFor(inc.severity);
-  std::string next = cadence ? absl::StrCat("; next update by ",
-                                            FormatUtcClock(now + *cadence - absl::Minutes(1)))
-                             : "";
-  return absl::StrCat("We're still ",
-                      inc.state == IncidentState::kInvestigating ? "investigating"
-                                                                 : "working on",
-                      " the issue; no ETA yet", next, ".");
+  lint::TemplateInput in;
+  in.title = inc.title;
+  in.severity = inc.severity;
+  in.state = inc.state;
+  for (const AffectedComponent& a : inc.affected) in.affected_components.push_back(a.name);
+  in.next_update_at = Promises(policy).Default(inc.severity, now, absl::Minutes(1));
+  absl::StatusOr<lint::FilledTemplate> filled = lint::FillTemplate(lint::Tone::kNoProgress, in);
+  return filled.ok() ? filled->message : "";
 }
 
 }  // namespace

@@ -31,6 +31,7 @@
 #include "libs/pgstore/startup_database.h"
 #include "libs/pgstore/pg_incident_store.h"
 #include "libs/metrics/grpc_request_metrics.h"
+#include "libs/pgstore/pg_maintenance_store.h"
 #include "libs/pgstore/pg_reminder_store.h"
 #include "libs/rpc/dependency_health.h"
 #include "libs/rpc/health_and_reflection.h"
@@ -40,6 +41,7 @@
 #include "services/comms/incident_grpc_service.h"
 #include "services/comms/notifier_role.h"
 #include "services/comms/subscriber_grpc_service.h"
+#include "services/comms/maintenance_grpc_service.h"
 #include "services/comms/token_grpc_service.h"
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:7400",
@@ -329,6 +331,9 @@ int Main(int argc, char** argv) {
   TokenVerifier* const token_verifier = *require_tokens ? &verifier : nullptr;
   IncidentGrpcService service(commands, feed, token_verifier, watch, compliance_options);
   TokenGrpcService token_service(token_issuer, token_verifier);
+  PgMaintenanceStore maintenance_store(pool);
+  MaintenanceCommands maintenance(maintenance_store, RealClock::Get());
+  MaintenanceGrpcService maintenance_service(maintenance, RealClock::Get(), token_verifier);
   PgReminderStore reminders(pool);
   ReminderOptions reminder_options;
   reminder_options.lead = absl::GetFlag(FLAGS_reminder_lead);
@@ -403,12 +408,14 @@ int Main(int argc, char** argv) {
   builder.RegisterService(&compliance);
   builder.RegisterService(&token_service);
   builder.RegisterService(&subscriber_service);
+  builder.RegisterService(&maintenance_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(GrpcRequestMetrics(
       *registry, WithHealthAndReflection({"statuscast.v1.IncidentService",
                                           "statuscast.v1.ComplianceService",
                                           "statuscast.v1.TokenService",
-                                          "statuscast.v1.SubscriberService"})));
+                                          "statuscast.v1.SubscriberService",
+                                          "statuscast.v1.MaintenanceService"})));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   ApplyConnectionSettings(builder, {absl::GetFlag(FLAGS_keepalive_time),
                                     absl::GetFlag(FLAGS_max_connection_age),

@@ -72,6 +72,7 @@ ABSL_FLAG(std::string, app, "", "killswitch: one app instead of every app");
 ABSL_FLAG(std::string, banner_apps, "", "component create: apps its incident banner shows in");
 ABSL_FLAG(std::string, banner_paths, "",
           "component create: page-path patterns its incident banner shows on");
+ABSL_FLAG(bool, all, false, "maintenance list: finished and cancelled windows too");
 
 namespace statuscast {
 namespace ctl {
@@ -89,7 +90,8 @@ const std::vector<std::string>& OurFlags() {
       "level",         "apps",        "paths",       "starts",        "ends",
       "link",          "app",         "banner_apps", "banner_paths",  "reminders_only",
       "token",         "scope",       "ttl",         "insecure",      "third_party_confirmed",
-      "what_happened", "impact",      "prevention",  "learned"};
+      "what_happened", "impact",      "prevention",  "learned",
+      "all"};
   return *kFlags;
 }
 
@@ -207,6 +209,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
   o.third_party_confirmed = absl::GetFlag(FLAGS_third_party_confirmed);
   o.open = absl::GetFlag(FLAGS_open);
   o.closed = absl::GetFlag(FLAGS_closed);
+  o.all = absl::GetFlag(FLAGS_all);
   o.limit = absl::GetFlag(FLAGS_limit);
   o.after = absl::GetFlag(FLAGS_after);
   o.reminders_only = absl::GetFlag(FLAGS_reminders_only);

@@ -66,8 +66,10 @@ const std::vector<CommandSpec>& CommandTable() {
        "              [--no-progress] [--components C[:STATUS],...] [--override REASON]\n"
        "              [--third-party-confirmed]",
        "Post a customer-facing update; it keeps the standing promise and makes the next.\n"
-       "              A status-page message that does not state the promised time gets\n"
-       "              \"Next update by HH:MM UTC.\" added, so text and record agree.\n"
+       "              One promise: a status-page message that names no next-update time\n"
+       "              gets \"Next update by HH:MM UTC.\" added; one that names it without\n"
+       "              --next sets the promise from it; text and --next that disagree are\n"
+       "              refused.\n"
        "              The server lints it and shows what it found; when its policy refuses\n"
        "              lint errors, --override \"why\" posts anyway (the reason is recorded).\n"
        "              --third-party-confirmed: a vendor named in the message is confirmed\n"
@@ -224,6 +226,23 @@ const std::vector<CommandSpec>& CommandTable() {
        "              resumes after the last change and reminder shown. Ctrl-C stops.",
        "statuscastctl watch --reminders-only",
        {"after", "reminders_only"}},
+      {"maintenance",
+       {"maintenances"},
+       CommandScope::kWrite,
+       &CommandRunner::Maintenance,
+       "list [--all]\n"
+       "              schedule --title T --message M --components C,... --starts WHEN --ends WHEN\n"
+       "              start|complete|cancel MNT-n",
+       "Scheduled maintenance, its own record (never an incident, never in the\n"
+       "              compliance figures): announced ahead, the status page lists it and\n"
+       "              banners show it where its components show, from a day ahead; its\n"
+       "              components are under_maintenance while it runs. It starts and ends on\n"
+       "              its own at the announced times; start, complete and cancel record the\n"
+       "              real ones. list shows upcoming and current windows (--all: every one).",
+       "statuscastctl maintenance schedule --title \"Database upgrade\" --components checkout \\\n"
+       "                  --starts 2h --ends 3h --message \"Checkout may be slow for a few "
+       "minutes while we upgrade its database.\"",
+       {"title", "message", "components", "starts", "ends", "all"}},
       {"token",
        {"tokens"},
        CommandScope::kAdmin,

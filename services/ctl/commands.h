@@ -23,6 +23,7 @@
 #include "statuscast/v1/compliance.grpc.pb.h"
 #include "statuscast/v1/incident.grpc.pb.h"
 #include "statuscast/v1/subscriber.grpc.pb.h"
+#include "statuscast/v1/maintenance.grpc.pb.h"
 #include "statuscast/v1/token.grpc.pb.h"
 
 namespace grpc {
@@ -57,6 +58,11 @@ class CommandRunner {
   // subscribers talks to statuscast-comms' SubscriberService through this
   // stub; without one it refuses. It must outlive the runner.
   void set_subscriber_stub(v1::SubscriberService::StubInterface* stub) { subscriber_stub_ = stub; }
+  // maintenance talks to statuscast-comms' MaintenanceService through this
+  // stub; without one it refuses. It must outlive the runner.
+  void set_maintenance_stub(v1::MaintenanceService::StubInterface* stub) {
+    maintenance_stub_ = stub;
+  }
   // Where lint reads a draft from when --file is not given (default stdin).
   void set_input(std::istream* in) { in_ = in; }
 
@@ -81,6 +87,7 @@ class CommandRunner {
   int KillSwitch(const std::vector<std::string>& args);
   int Token(const std::vector<std::string>& args);
   int Subscribers(const std::vector<std::string>& args);  // subscriber_commands.cc
+  int Maintenance(const std::vector<std::string>& args);  // maintenance_commands.cc
 
  private:
   // The ManualBanner fields the banner flags give, over `banner`.
@@ -136,6 +143,7 @@ class CommandRunner {
   v1::ComplianceService::StubInterface* compliance_stub_ = nullptr;
   v1::TokenService::StubInterface* token_stub_ = nullptr;
   v1::SubscriberService::StubInterface* subscriber_stub_ = nullptr;
+  v1::MaintenanceService::StubInterface* maintenance_stub_ = nullptr;
   std::istream* in_;
 };
 

@@ -38,6 +38,8 @@ struct CtlOptions {
   std::string what_happened, impact, prevention, learned;
   bool no_progress = false, open = false, closed = false, post = false, local = false,
        reminders_only = false, third_party_confirmed = false;
+  // maintenance list: finished windows too.
+  bool all = false;
   int limit = 50;
   int64_t after = 0;
   // The flags given on the command line (canonical names, e.g. "no_progress"),

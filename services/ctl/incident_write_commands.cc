@@ -48,6 +48,17 @@ bool CommandRunner::BuildDraft(v1::IncidentState default_state, const std::strin
   }
   for (v1::Channel c : *channels) draft->add_channels(c);
   if (o.next.empty()) {
+    // One promise: a next-update time the text names is the promise.
+    absl::StatusOr<absl::optional<absl::Time>> named =
+        PromiseInText(draft->message(), clock_->Now());
+    if (!named.ok()) {
+      *code = FlagError("message", named.status());
+      return false;
+    }
+    if (named->has_value() && ReachesStatusPage(ChannelsOf(*draft))) {
+      ToProto(**named, draft->mutable_next_update_at());
+      return true;
+    }
     // The server knows its cadence: it fills the promise (and states it in
     // a status-page message) when the update needs one.
     draft->set_use_default_next_update(true);
@@ -60,7 +71,8 @@ bool CommandRunner::BuildDraft(v1::IncidentState default_state, const std::strin
   }
   ToProto(*next, draft->mutable_next_update_at());
   // One promise: the text customers read on the status page states the time
-  // on the record (the server does the same for the default it fills).
+  // on the record (the server does the same for the default it fills); a
+  // text naming another time is refused by the server, naming both.
   if (ReachesStatusPage(ChannelsOf(*draft))) {
     draft->set_message(StatePromise(draft->message(), *next));
   }

@@ -172,15 +172,17 @@ int CommandRunner::Template(const std::vector<std::string>& args) {
   extras.impact = o.impact;
   extras.prevention = o.prevention;
   extras.learned = o.learned;
-  std::vector<std::string> unfilled;
-  for (std::string f : lint::UnfilledPlaceholders(ToLintTone(*tone), extras)) {
-    std::replace(f.begin(), f.end(), '_', '-');
-    unfilled.push_back("--" + f);
+  std::vector<std::string> unfilled, named;
+  for (const std::string& field : lint::UnfilledPlaceholders(ToLintTone(*tone), extras)) {
+    std::string flag = "--" + field;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    named.push_back(absl::StrCat(lint::PlaceholderFor(field), " (", flag, ")"));
+    unfilled.push_back(std::move(flag));
   }
   if (o.post && !unfilled.empty()) {
-    return UsageError("template",
-                      absl::StrCat("the template has placeholders left; give ",
-                                   absl::StrJoin(unfilled, ", "), " to fill them before --post"));
+    return UsageError(
+        "template", absl::StrCat("the template has placeholders left: ", absl::StrJoin(named, ", "),
+                                 "; fill them before --post, nothing was sent"));
   }
   v1::Incident inc;
   int code = kExitOk;

@@ -171,6 +171,7 @@ int main(int argc, char** argv) {
   auto compliance_stub = statuscast::v1::ComplianceService::NewStub(channel);
   auto token_stub = statuscast::v1::TokenService::NewStub(channel);
   auto subscriber_stub = statuscast::v1::SubscriberService::NewStub(channel);
+  auto maintenance_stub = statuscast::v1::MaintenanceService::NewStub(channel);
   // Connects only when a banner command uses it.
   auto banner_stub = statuscast::v1::BannerAdminService::NewStub(
       NewChannelWithToken(cl->options.banner_server, credentials, args, cl->options.token));
@@ -180,6 +181,7 @@ int main(int argc, char** argv) {
   runner.set_compliance_stub(compliance_stub.get());
   runner.set_token_stub(token_stub.get());
   runner.set_subscriber_stub(subscriber_stub.get());
+  runner.set_maintenance_stub(maintenance_stub.get());
   int code = runner.Run(cl->positional);
   std::cout.flush();
   return code;

@@ -129,6 +129,7 @@ const char* ReminderCommandTone(v1::Reminder::Kind k) {
   switch (k) {
     case v1::Reminder::KIND_MISSED:
     case v1::Reminder::KIND_DUE_SOON:
+    case v1::Reminder::KIND_PROMISE_MOVED:
       return "no_progress";
     case v1::Reminder::KIND_FIRST_COMMUNICATION_LATE:
     case v1::Reminder::KIND_FIRST_COMMUNICATION_DUE_SOON:
@@ -235,7 +236,9 @@ std::string RenderReminder(const v1::Reminder& r, absl::Time now) {
   if (late && r.kind() == v1::Reminder::KIND_MISSED && !r.suggested_message().empty()) {
     absl::StrAppend(&out, pad, "suggested: ", OneLine(r.suggested_message()), "\n");
   }
-  if (late && tone != nullptr && !r.incident_ref().empty()) {
+  // A missed promise, or one an escalation moved: post now.
+  const bool post_now = late || r.kind() == v1::Reminder::KIND_PROMISE_MOVED;
+  if (post_now && tone != nullptr && !r.incident_ref().empty()) {
     absl::StrAppend(&out, pad, "post it:   statuscastctl template ", r.incident_ref(), " --tone ",
                     tone, " --post\n");
   }

@@ -9,8 +9,12 @@ namespace ctl {
 namespace {
 
 std::string Describe(const CommandSpec& c) {
-  return absl::StrCat("  ", c.name, std::string(12 - std::string(c.name).size(), ' '), c.synopsis,
-                      "\n              ", c.summary, "\n              e.g. ", c.example, "\n");
+  // The synopsis starts in column 15; a name too long to leave two spaces
+  // before it ("maintenance") has the synopsis on the next line.
+  const size_t name = std::string(c.name).size();
+  const std::string gap = name <= 10 ? std::string(12 - name, ' ') : "\n              ";
+  return absl::StrCat("  ", c.name, gap, c.synopsis, "\n              ", c.summary,
+                      "\n              e.g. ", c.example, "\n");
 }
 
 }  // namespace
@@ -60,8 +64,11 @@ std::string UsageText() {
       "  CH          in_app_banner, status_page, public; default status_page,in_app_banner\n"
       "              (resolve: status_page)\n"
       "  --next      when the next update comes: 30m (from now), 14:30 (UTC), or RFC3339\n"
-      "              2026-11-27T14:30:00Z. SEV-1/SEV-2 default: the server's cadence\n"
-      "              from now (its --cadence; 30m / 60m unless set)\n"
+      "              2026-11-27T14:30:00Z. SEV-1/SEV-2 default: the time the message\n"
+      "              names (\"Next update by 14:30 UTC\"), else the server's cadence\n"
+      "              from now (its --cadence; 30m / 60m unless set). One promise: with\n"
+      "              --next only, the message gets \"Next update by HH:MM UTC.\" added;\n"
+      "              a message naming another time than --next is refused\n"
       "  --started   when the problem was confirmed: -20m (ago), 13:56 (UTC), RFC3339;\n"
       "              default now\n"
       "  --since/--until  24h (ago), 2026-11-27, -20m, RFC3339\n"

@@ -42,7 +42,8 @@ REFLECTION = "grpc.reflection.v1alpha.ServerReflection"
 # passes the checks below).
 EXPECTED_SERVICES = {
     "comms": {HEALTH, REFLECTION, "statuscast.v1.IncidentService",
-              "statuscast.v1.ComplianceService", "statuscast.v1.TokenService"},
+              "statuscast.v1.ComplianceService", "statuscast.v1.TokenService",
+              "statuscast.v1.MaintenanceService"},
     "banner": {HEALTH, REFLECTION, "statuscast.v1.BannerService",
                "statuscast.v1.BannerAdminService"},
 }

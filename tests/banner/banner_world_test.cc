@@ -598,5 +598,59 @@ TEST(ValidateTarget, ReportsBothFieldsWhenBothAreBad) {
   EXPECT_TRUE(HasFieldViolation(s, "path"));
 }
 
+// ---------------------------------------------------------------------------
+// Scheduled maintenance: announced a day ahead, then shown while it runs
+
+MaintenanceWindow CheckoutUpgrade() {
+  MaintenanceWindow w;
+  w.ref = "MNT-3";
+  w.title = "Database upgrade";
+  w.components = {"checkout"};
+  w.state = MaintenanceState::kScheduled;
+  w.scheduled_start = kNow + absl::Hours(8);  // 22:00
+  w.scheduled_end = kNow + absl::Hours(9);
+  w.version = 1;
+  return w;
+}
+
+BannerWorld WithMaintenance(const MaintenanceWindow& m) {
+  BannerWorld w = CheckoutWorld();
+  for (ManualBannerRecord& b : MaintenanceBanners(m)) w.manual.push_back(std::move(b));
+  return w;
+}
+
+TEST(MaintenanceBanners, ShowFromADayAheadWhereTheComponentsShowUntilTheEnd) {
+  const BannerWorld w = WithMaintenance(CheckoutUpgrade());
+  EXPECT_THAT(IdsFor(w, kWebCheckout, kNow - absl::Hours(17)), IsEmpty());
+  std::vector<BannerView> ahead = BannersFor(w, kWebCheckout, kNow, kStatusPage);
+  ASSERT_EQ(ahead.size(), 1u);
+  EXPECT_EQ(ahead[0].id, "maintenance-MNT-3");
+  EXPECT_EQ(ahead[0].level, BannerLevel::kMaintenance);
+  EXPECT_EQ(ahead[0].text,
+            "Scheduled maintenance 2026-11-27 22:00 UTC to 2026-11-27 23:00 UTC: Database upgrade");
+  EXPECT_EQ(ahead[0].link, kStatusPage);
+  EXPECT_THAT(IdsFor(w, kWebAccount), IsEmpty()) << "only where checkout shows";
+  std::vector<BannerView> running =
+      BannersFor(w, kWebCheckout, kNow + absl::Hours(8) + absl::Minutes(5), kStatusPage);
+  ASSERT_EQ(running.size(), 1u);
+  EXPECT_EQ(running[0].text,
+            "Maintenance in progress until 2026-11-27 23:00 UTC: Database upgrade");
+  EXPECT_GT(running[0].content_version, ahead[0].content_version)
+      << "dismissing the announcement does not hide the work";
+  EXPECT_THAT(IdsFor(w, kWebCheckout, kNow + absl::Hours(9)), IsEmpty());
+  EXPECT_EQ(NextScheduleBoundary(w, kNow), kNow + absl::Hours(8));
+}
+
+TEST(MaintenanceBanners, AWindowStartedByHandShowsUntilCompletedAndAFinishedOneNever) {
+  MaintenanceWindow m = CheckoutUpgrade();
+  m.state = MaintenanceState::kInProgress;
+  EXPECT_THAT(IdsFor(WithMaintenance(m), kIosCheckout, kNow + absl::Hours(12)),
+              ElementsAre("maintenance-MNT-3"));
+  for (MaintenanceState done : {MaintenanceState::kCompleted, MaintenanceState::kCancelled}) {
+    m.state = done;
+    EXPECT_THAT(MaintenanceBanners(m), IsEmpty());
+  }
+}
+
 }  // namespace
 }  // namespace statuscast

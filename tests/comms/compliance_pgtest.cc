@@ -109,7 +109,10 @@ TEST_F(ComplianceServiceTest, RemindersComeBeforeTheDueTimeAndWhenMissedOnceEach
   EXPECT_EQ(first.text(), "INC-1 SEV-1: next update due by 14:30 UTC (in 4m)");
   EXPECT_EQ(second.kind(), v1::Reminder::KIND_MISSED);
   EXPECT_TRUE(absl::StrContains(second.text(), "was MISSED")) << second.text();
-  EXPECT_TRUE(absl::StartsWith(second.suggested_message(), "We're still investigating the issue; no ETA yet"))
+  // The no-progress template, worded for the incident's state.
+  EXPECT_TRUE(absl::StartsWith(second.suggested_message(),
+                               "We're still investigating the issue affecting users of checkout; "
+                               "no ETA yet; next update by "))
       << second.suggested_message();
   ctx.TryCancel();
 

@@ -53,6 +53,41 @@ TEST_F(CommandsTest, UpdateLeavesATextThatStatesThePromisedTimeAlone) {
   EXPECT_FALSE(service_.last_post.update().use_default_next_update());
 }
 
+TEST_F(CommandsTest, UpdateTakesThePromiseFromTheTimeTheMessageNames) {
+  CtlOptions o;
+  o.given = {"message"};
+  const absl::Time named = *ParseNextInput("25m", clock_.Now());
+  o.message = "Rolling out the fix. Next update by " + lint::FormatUtcClock(named) + ".";
+  ASSERT_EQ(Run({"update", "inc-12"}, o), kExitOk) << err_.str();
+  absl::MutexLock lock(&service_.mu);
+  const v1::UpdateDraft& d = service_.last_post.update();
+  EXPECT_FALSE(d.use_default_next_update());
+  EXPECT_EQ(absl::FromUnixSeconds(d.next_update_at().seconds()),
+            absl::FromUnixSeconds(absl::ToUnixSeconds(named) / 60 * 60));
+  EXPECT_EQ(d.message(), o.message);
+}
+
+TEST_F(CommandsTest, UpdateNeverAddsASecondTimeToAMessageNamingAnother) {
+  CtlOptions o;
+  o.next = "30m";
+  o.given = {"message", "next"};
+  const absl::Time other = *ParseNextInput("50m", clock_.Now());
+  o.message = "Rolling out the fix. Next update by " + lint::FormatUtcClock(other) + ".";
+  ASSERT_EQ(Run({"update", "inc-12"}, o), kExitOk) << err_.str();
+  absl::MutexLock lock(&service_.mu);
+  // Sent as written: the server refuses the two times, naming both.
+  EXPECT_EQ(service_.last_post.update().message(), o.message);
+}
+
+TEST_F(CommandsTest, AMessageNamingAnAmbiguousTimeAsksForUtc) {
+  CtlOptions o;
+  o.message = "Rolling out the fix. Next update by 20:00 IST.";
+  o.given = {"message"};
+  EXPECT_EQ(Run({"update", "inc-12"}, o), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--message: the message names the next update as \"20:00 "
+                                    "IST\", which reads as more than one time; write it in UTC"));
+}
+
 TEST_F(CommandsTest, ABannerOnlyUpdateIsNotGivenAPromiseText) {
   CtlOptions o;
   o.message = "Checkout is slow";
@@ -335,8 +370,10 @@ TEST_F(CommandsTest, ResolvingTemplateRefusesToPostWithPlaceholdersLeftAndNamesT
   o.impact = "checking out";
   o.given = {"tone", "post", "impact"};
   EXPECT_EQ(Run({"template", "INC-12"}, o), kExitUsage);
-  EXPECT_THAT(err_.str(), HasSubstr("the template has placeholders left; give --what-happened, "
-                                    "--prevention to fill them before --post"));
+  EXPECT_THAT(err_.str(),
+              HasSubstr("the template has placeholders left: <the cause, in plain words> "
+                        "(--what-happened), <the change we are making> (--prevention); fill them "
+                        "before --post, nothing was sent"));
   absl::MutexLock lock(&service_.mu);
   EXPECT_FALSE(service_.last_fill.has_next_update_at());
   EXPECT_TRUE(service_.last_fill.incident_ref().empty()) << "nothing was sent";

@@ -624,6 +624,14 @@ TEST(RenderReminderTest, DueSoonIsOneLineAndMissedSaysWhatToPost) {
   EXPECT_THAT(RenderReminder(r, At("14:31")),
               ::testing::EndsWith("(1m ago)\n                                post it:   "
                                   "statuscastctl template INC-3 --tone acknowledging --post\n"));
+  r.set_kind(v1::Reminder::KIND_PROMISE_MOVED);
+  r.set_text(
+      "INC-3 SEV-1: the next update is now due by 14:40 UTC, but the last status-page update "
+      "says 15:00 UTC; post an update stating the new time");
+  EXPECT_THAT(
+      RenderReminder(r, At("14:31")),
+      ::testing::EndsWith("stating the new time\n                                post it:   "
+                          "statuscastctl template INC-3 --tone no_progress --post\n"));
 }
 
 }  // namespace

@@ -8,7 +8,8 @@ database (tokens required, as deployed):
 - the "e.g." example of every command's `statuscastctl help COMMAND`.
 
 Only the documented placeholders are substituted: INC-n (the reference
-`declare` printed) and ID (the number `banner create` printed). An example
+`declare` printed), MNT-n (the one `maintenance schedule` printed) and ID
+(the number `banner create` printed). An example
 whose comment says "# exit N" must exit N, every other one 0; `watch` runs
 until a SIGINT (its Ctrl-C) and must then exit 0.
 
@@ -112,6 +113,7 @@ class Stack:
         self.prelude = []  # alias and variable lines, repeated before each command
         self.ref = None
         self.banner_id = None
+        self.maintenance_ref = None
         self.outputs = []
 
     def stop(self):
@@ -126,6 +128,9 @@ class Stack:
         if "INC-n" in command:
             assert self.ref, "INC-n used before any declare printed a reference: " + command
             command = command.replace("INC-n", self.ref)
+        if "MNT-n" in command:
+            assert self.maintenance_ref, "MNT-n used before maintenance schedule printed one"
+            command = command.replace("MNT-n", self.maintenance_ref)
         if re.search(r"\bID\b", command):
             assert self.banner_id, "ID used before banner create printed one: " + command
             command = re.sub(r"\bID\b", self.banner_id, command)
@@ -156,6 +161,9 @@ class Stack:
         m = re.search(r"^(INC-\d+) declared", out, re.M)
         if m:
             self.ref = m.group(1)
+        m = re.search(r"^scheduled (MNT-\d+) ", out, re.M)
+        if m:
+            self.maintenance_ref = m.group(1)
         m = re.search(r"^banner (\d+) ", out, re.M)
         if m and " banner create " in " " + command:
             self.banner_id = m.group(1)
@@ -184,12 +192,12 @@ class CliExamplesTest(unittest.TestCase):
         self.assertIn("checkout  operational now (major_outage during this incident)", shown[-1])
 
     def test_every_command_help_example(self):
-        names = re.findall(r"^  ([a-z]+) {2,}", subprocess.run(
+        names = re.findall(r"^  ([a-z]+)(?: {2,}|\n {14}\S)", subprocess.run(
             [CTL, "help"], capture_output=True, text=True).stdout, re.M)
         # The order a session would take; every command of `help` is in it.
         order = ["component", "declare", "template", "update", "severity", "lint", "show",
                  "list", "report", "resolve", "postmortem", "reopen", "banner", "killswitch",
-                 "watch", "token"]
+                 "watch", "token", "maintenance"]
         self.assertEqual(sorted(names), sorted(order))
         for name in order:
             usage = subprocess.run([CTL, "help", name], capture_output=True, text=True)

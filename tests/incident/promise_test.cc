@@ -151,6 +151,65 @@ TEST(StatePromiseTest, AppendsTheTimeWhenTheMessageDoesNotStateIt) {
   EXPECT_EQ(StatePromise("", t), "");
 }
 
+TEST(StatePromiseTest, LeavesAMessageNamingAnotherNextUpdateTimeForTheCheckToRefuse) {
+  // Appending would show customers two times; TextPromiseProblem refuses it.
+  EXPECT_EQ(StatePromise("Next update by 23:55 UTC.", Utc(22, 57, 0)), "Next update by 23:55 UTC.");
+}
+
+TEST(TextPromiseTest, ATimeInTheTextMustBeThePromiseToTheMinute) {
+  EXPECT_THAT(TextPromiseProblem("Still on it. Next update by 22:57 UTC.", Utc(22, 57, 0)),
+              IsEmpty());
+  EXPECT_THAT(TextPromiseProblem("Still on it. Next update by 11:57pm BST.", Utc(22, 57, 0)),
+              IsEmpty());
+  EXPECT_EQ(TextPromiseProblem("Still on it. Next update by 23:55 UTC.", Utc(22, 57, 0)),
+            "names the next update at 23:55 UTC, but next_update_at is 22:57 UTC: one promise, on "
+            "the record and in the text; make them the same (statuscastctl: leave out --next and "
+            "the time in the text sets it)");
+  EXPECT_THAT(TextPromiseProblem("Still on it. Next update by 22:58 UTC.", Utc(22, 57, 0)),
+              HasSubstr("names the next update at 22:58 UTC, but next_update_at is 22:57 UTC"));
+}
+
+TEST(TextPromiseTest, OtherTimesInTheTextAreNotPromises) {
+  EXPECT_THAT(
+      TextPromiseProblem("Errors began at 13:05 UTC and stopped at 13:40 UTC.", Utc(14, 30, 0)),
+      IsEmpty());
+  EXPECT_THAT(TextPromiseProblem("Errors began at 13:05 UTC.", absl::nullopt), IsEmpty());
+}
+
+TEST(TextPromiseTest, ATimeNamedWithoutAPromiseOnTheRecordIsWrong) {
+  EXPECT_THAT(TextPromiseProblem("We'll post another update at 15:00 UTC.", absl::nullopt),
+              HasSubstr("names the next update at 15:00 UTC, but this update promises none"));
+}
+
+TEST(PromiseInTextTest, TheTimeTheTextNamesIsTheNextSuchInstant) {
+  absl::StatusOr<absl::optional<absl::Time>> t =
+      PromiseInText("We're rolling back. Next update by 14:45 UTC.", Utc(14, 20, 30));
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(*t, Utc(14, 45, 0));
+  // Past midnight: tomorrow's.
+  t = PromiseInText("Next update by 00:10 UTC.", Utc(23, 50, 0));
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(*t, Utc(0, 10, 0) + absl::Hours(24));
+  // In another zone.
+  t = PromiseInText("Next update by 3.45pm BST.", Utc(14, 20, 0));
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(*t, Utc(14, 45, 0));
+  t = PromiseInText("Errors began at 13:05 UTC.", Utc(14, 20, 0));
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(*t, absl::nullopt);
+}
+
+TEST(PromiseInTextTest, AnAmbiguousZoneOrTwoTimesAskForUtc) {
+  absl::StatusOr<absl::optional<absl::Time>> t =
+      PromiseInText("Next update by 20:00 IST.", Utc(14, 20, 0));
+  ASSERT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(t.status().message()),
+              HasSubstr("names the next update as \"20:00 IST\", which reads as more than one "
+                        "time; write it in UTC"));
+  t = PromiseInText("Next update by 14:45 UTC, or an update by 15:00 UTC.", Utc(14, 20, 0));
+  EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 // The rules call the module: a draft asking for the default gets the
 // server's cadence, and its text states it.
 TEST_F(PromisesTest, AnUpdateAskingForTheDefaultGetsTheServersCadence) {
@@ -178,6 +237,45 @@ TEST_F(PromisesTest, AnUpdateAskingForTheDefaultGetsTheServersCadence) {
   u = rules.ApplyUpdate(inc, d, {}, "alice", clock_.Now());
   ASSERT_EQ(u.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(u.status().message()), HasSubstr("must be unset when"));
+}
+
+TEST_F(PromisesTest, AnUpdateWhoseTextNamesAnotherTimeThanItsPromiseIsRefused) {
+  IncidentRules rules(policy_, InputLimits());
+  Incident inc = Open(Severity::kSev1);
+  inc.first_communication_at = clock_.Now() - absl::Minutes(10);
+  const Incident before = inc;
+  UpdateDraft d;
+  d.state = IncidentState::kInvestigating;
+  d.message = "We're rolling back a change. Next update by 14:20 UTC.";
+  d.channels = kPage;
+  d.next_update_at = Utc(14, 13, 0);
+  absl::StatusOr<Update> u = rules.ApplyUpdate(inc, d, {}, "alice", clock_.Now());
+  ASSERT_EQ(u.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(u.status().message()),
+              HasSubstr("update.message: names the next update at 14:20 UTC, but next_update_at "
+                        "is 14:13 UTC"));
+  EXPECT_EQ(inc.next_update_at, before.next_update_at);
+  // The same time in the text and on the record: posted as written.
+  d.next_update_at = Utc(14, 20, 0);
+  u = rules.ApplyUpdate(inc, d, {}, "alice", clock_.Now());
+  ASSERT_TRUE(u.ok()) << u.status();
+  EXPECT_EQ(u->message, "We're rolling back a change. Next update by 14:20 UTC.");
+}
+
+TEST_F(PromisesTest, AskingForTheDefaultTheTimeTheTextNamesIsThePromise) {
+  IncidentRules rules(policy_, InputLimits());
+  Incident inc = Open(Severity::kSev1);
+  inc.first_communication_at = clock_.Now() - absl::Minutes(10);
+  UpdateDraft d = AskingForTheDefault("We're rolling back a change. Next update by 14:15 UTC.");
+  absl::StatusOr<Update> u = rules.ApplyUpdate(inc, d, {}, "alice", clock_.Now());
+  ASSERT_TRUE(u.ok()) << u.status();
+  EXPECT_EQ(u->next_update_at, Utc(14, 15, 0));
+  EXPECT_EQ(u->message, "We're rolling back a change. Next update by 14:15 UTC.");
+  // Still within the cadence (SEV-1 20m here).
+  d = AskingForTheDefault("We're rolling back a change. Next update by 14:45 UTC.");
+  u = rules.ApplyUpdate(inc, d, {}, "alice", clock_.Now());
+  ASSERT_EQ(u.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(u.status().message()), HasSubstr("is beyond the SEV-1 cadence"));
 }
 
 TEST_F(PromisesTest, ABannerOnlyOrSev3UpdateAskingForTheDefaultGetsNone) {

@@ -3,6 +3,7 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace statuscast {
@@ -81,6 +82,27 @@ TEST(ClockTextTest, FindsEveryZonedClockWithItsSpan) {
   EXPECT_EQ(text.substr(clocks[0].begin, clocks[0].end - clocks[0].begin), "09:45 UTC");
   EXPECT_EQ(clocks[0].local_minute_of_day, 9 * 60 + 45);
   EXPECT_EQ(clocks[1].offsets_minutes, std::vector<int>{60});
+}
+
+TEST(ClockTextTest, PromisedClocksAreTheTimesTheNextUpdateIsNamedFor) {
+  auto promised = [](const std::string& text) {
+    std::vector<std::string> out;
+    for (const ZonedClock& c : FindPromisedClocks(text)) {
+      out.push_back(text.substr(c.begin, c.end - c.begin));
+    }
+    return out;
+  };
+  EXPECT_THAT(promised("From 09:10 to 09:45 UTC; next update by 10:30 CET."),
+              ::testing::ElementsAre("10:30 CET"));
+  EXPECT_THAT(promised("Errors began at 13:05 UTC. We'll update this page at 2.30pm BST."),
+              ::testing::ElementsAre("2.30pm BST"));
+  EXPECT_THAT(promised("We'll post another update around 14:30 UTC."),
+              ::testing::ElementsAre("14:30 UTC"));
+  EXPECT_THAT(promised("Updates by 14:30 UTC."), ::testing::ElementsAre("14:30 UTC"));
+  EXPECT_THAT(promised("Since our update at 13:05 UTC, errors have dropped."),
+              ::testing::IsEmpty());
+  EXPECT_THAT(promised("Next update soon. Errors began at 13:05 UTC."), ::testing::IsEmpty());
+  EXPECT_TRUE(ClockIsTime(FindPromisedClocks("Next update by 3:45pm BST.")[0], Utc(14, 45)));
 }
 
 TEST(ClockTextTest, AmbiguousZonesAcceptEveryReading) {

@@ -18,6 +18,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 absl::Time At(const char* rfc3339) {
   absl::Time t;
@@ -352,7 +353,27 @@ TEST(LinterTest, FirstCommunicationMustStateTheStructuredNextUpdateTime) {
   in.next_update_at = At("2024-05-01T15:00:00Z");  // The text says 14:30.
   auto f = OfRule(LintOrFail(in), "first-comm-missing-part");
   ASSERT_EQ(f.size(), 1u) << Describe(f);
-  EXPECT_THAT(f[0].explanation, HasSubstr("15:00 UTC"));
+  // The time is there and wrong, not missing: the finding names both.
+  ExpectSpan(f[0], in.message, "14:30 UTC");
+  EXPECT_EQ(f[0].explanation,
+            "The message names the next update at 14:30 UTC, but the promise is 15:00 UTC: one "
+            "promise, on the record and in the text (the server refuses the two disagreeing).");
+  EXPECT_EQ(f[0].suggestion, "15:00 UTC");
+}
+
+TEST(LinterTest, AnUpdateNamingAnotherNextUpdateTimeIsWrongNotMissing) {
+  LintInput in;
+  in.message = "We're rolling back the change. Next update by 23:55 UTC.";
+  in.phase = Phase::kUpdate;
+  in.severity = Severity::kSev1;
+  in.state_before = in.state_after = State::kIdentified;
+  in.channels = {Channel::kStatusPage};
+  in.next_update_at = At("2024-05-01T22:57:00Z");
+  auto f = OfRule(LintOrFail(in), "update-missing-next-update");
+  ASSERT_EQ(f.size(), 1u) << Describe(f);
+  EXPECT_THAT(f[0].explanation, HasSubstr("names the next update at 23:55 UTC, but the promise "
+                                          "is 22:57 UTC"));
+  EXPECT_THAT(f[0].explanation, Not(HasSubstr("does not state")));
 }
 
 TEST(LinterTest, AffectedComponentNameCountsAsScope) {

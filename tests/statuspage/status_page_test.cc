@@ -167,6 +167,110 @@ TEST(StatusPageTest, AuthorsAuditDataAndInternalNotesNeverAppearInAnyOutput) {
   EXPECT_THAT(all, HasSubstr("https://status.example.com/pm/3"));
 }
 
+TEST(StatusPageTest, AnEscalationThatMovedThePromiseLeavesOneTimeOnThePage) {
+  Incident inc = OpenSev1();
+  inc.updates.back().message = "We found the cause and are rolling back. Next update by 14:58 UTC.";
+  // Escalated at 14:30: the promise came forward to 14:50.
+  inc.next_update_at = At("14:50");
+  StatusPageModel m = BuildStatusPageModel(Config(), {inc}, Catalog(), At("14:40"));
+  const PublicIncident* p = m.Find("INC-7");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->next_update_at, At("14:50"));
+  EXPECT_EQ(p->updates.front().body,
+            "We found the cause and are rolling back. Next update by 14:50 UTC (brought forward).");
+  EXPECT_EQ(p->updates.front().next_update_at, At("14:50"));
+  const std::string html = *RenderIncidentPageHtml(m, "INC-7");
+  EXPECT_THAT(html, Not(HasSubstr("Next update by 14:58 UTC")));
+  // The older update keeps what it said when it was the newest.
+  EXPECT_EQ(p->updates.back().body, "We're investigating failed checkouts for all users.");
+}
+
+MaintenanceWindow SearchReindex(MaintenanceState state = MaintenanceState::kScheduled) {
+  MaintenanceWindow w;
+  w.ref = "MNT-2";
+  w.title = "Search reindex";
+  w.message = "Search results may be incomplete for up to an hour.";
+  w.components = {"search"};
+  w.state = state;
+  w.scheduled_start = At("22:00");
+  w.scheduled_end = At("23:00");
+  w.created_at = At("09:00");
+  w.updated_at = At("09:00");
+  w.version = 1;
+  return w;
+}
+
+TEST(StatusPageTest, UpcomingMaintenanceIsListedAndInTheJsonAsScheduledMaintenances) {
+  StatusPageModel m = BuildStatusPageModel(Config(), {}, Catalog(), At("14:40"), {SearchReindex()});
+  ASSERT_EQ(m.maintenances.size(), 1u);
+  EXPECT_EQ(m.maintenances[0].state, MaintenanceState::kScheduled);
+  for (const PublicComponent& c : m.components) {
+    EXPECT_NE(c.status, ComponentStatus::kUnderMaintenance) << c.name << ": not yet running";
+  }
+  const std::string html = RenderStatusPageHtml(m);
+  EXPECT_THAT(html, HasSubstr("Scheduled maintenance</h2>"));
+  EXPECT_THAT(html, HasSubstr("Search reindex"));
+  EXPECT_THAT(html, HasSubstr("Search results may be incomplete for up to an hour."));
+  const google::protobuf::Struct summary = ParseJson(RenderSummaryJson(m));
+  const auto& list = Field(summary, "scheduled_maintenances").list_value();
+  ASSERT_EQ(list.values_size(), 1);
+  const google::protobuf::Struct& w = list.values(0).struct_value();
+  EXPECT_EQ(Field(w, "id").string_value(), "MNT-2");
+  EXPECT_EQ(Field(w, "status").string_value(), "scheduled");
+  EXPECT_EQ(Field(w, "impact").string_value(), "maintenance");
+  EXPECT_EQ(Field(w, "scheduled_for").string_value(), "2026-11-27T22:00:00Z");
+  EXPECT_EQ(Field(w, "scheduled_until").string_value(), "2026-11-27T23:00:00Z");
+  EXPECT_EQ(Field(w, "incident_updates").list_value().values_size(), 1);
+  EXPECT_EQ(Field(summary, "incidents").list_value().values_size(), 0)
+      << "maintenance is never an incident";
+}
+
+TEST(StatusPageTest, DuringTheWindowItsComponentsAreUnderMaintenance) {
+  StatusPageModel m = BuildStatusPageModel(Config(), {}, Catalog(), At("22:10"), {SearchReindex()});
+  ASSERT_EQ(m.maintenances.size(), 1u);
+  EXPECT_EQ(m.maintenances[0].state, MaintenanceState::kInProgress);
+  for (const PublicComponent& c : m.components) {
+    if (c.name == "search") {
+      EXPECT_EQ(c.status, ComponentStatus::kUnderMaintenance);
+    } else if (c.name == "api") {
+      EXPECT_EQ(c.status, ComponentStatus::kOperational);
+    }
+  }
+  std::vector<Component> healthy = Catalog();
+  for (Component& c : healthy) c.status = ComponentStatus::kOperational;
+  EXPECT_EQ(BuildStatusPageModel(Config(), {}, healthy, At("22:10"), {SearchReindex()}).description,
+            "Service Under Maintenance");
+  const google::protobuf::Struct summary = ParseJson(RenderSummaryJson(m));
+  EXPECT_EQ(Field(Field(summary, "scheduled_maintenances").list_value().values(0).struct_value(),
+                  "status")
+                .string_value(),
+            "in_progress");
+  EXPECT_THAT(RenderStatusPageHtml(m), HasSubstr("In progress"));
+  // An incident's outage on the component outranks the maintenance.
+  std::vector<Component> catalog = Catalog();
+  for (Component& c : catalog) {
+    if (c.name == "search") c.status = ComponentStatus::kMajorOutage;
+  }
+  m = BuildStatusPageModel(Config(), {}, catalog, At("22:10"), {SearchReindex()});
+  for (const PublicComponent& c : m.components) {
+    if (c.name == "search") {
+      EXPECT_EQ(c.status, ComponentStatus::kMajorOutage);
+    }
+  }
+}
+
+TEST(StatusPageTest, FinishedAndCancelledMaintenanceLeaveThePage) {
+  StatusPageModel m =
+      BuildStatusPageModel(Config(), {}, Catalog(), At("23:00"),
+                           {SearchReindex(), SearchReindex(MaintenanceState::kCancelled)});
+  EXPECT_TRUE(m.maintenances.empty());
+  for (const PublicComponent& c : m.components) {
+    EXPECT_NE(c.status, ComponentStatus::kUnderMaintenance) << c.name;
+  }
+  EXPECT_THAT(RenderStatusPageHtml(m), Not(HasSubstr("Scheduled maintenance</h2>")));
+  EXPECT_THAT(RenderSummaryJson(m), HasSubstr("\"scheduled_maintenances\":[]"));
+}
+
 TEST(StatusPageTest, UpdatesSentOnlyToTheBannerDoNotAppear) {
   Incident inc = OpenSev1();
   inc.updates.push_back(MakeUpdate(IncidentState::kIdentified, "Banner-only wording for the app",

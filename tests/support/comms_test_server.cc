@@ -11,11 +11,14 @@
 #include "libs/incident/incident_commands.h"
 #include "libs/lint/linter.h"
 #include "libs/pgstore/change_feed.h"
+#include "libs/incident/maintenance.h"
 #include "libs/pgstore/pg_incident_store.h"
+#include "libs/pgstore/pg_maintenance_store.h"
 #include "libs/pgstore/pg_reminder_store.h"
 #include "services/comms/compliance_grpc_service.h"
 #include "services/comms/incident_grpc_service.h"
 #include "services/comms/subscriber_grpc_service.h"
+#include "services/comms/maintenance_grpc_service.h"
 #include "services/comms/token_grpc_service.h"
 #include "libs/pgstore/pg_notification_store.h"
 
@@ -62,6 +65,10 @@ CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& c
                                                      &clock, DirectoryOptions());
   subscriber_service_ = std::make_unique<SubscriberGrpcService>(*directory_, verifier);
   builder.RegisterService(subscriber_service_.get());
+  maintenance_store_ = std::make_unique<PgMaintenanceStore>(*pool_);
+  maintenance_ = std::make_unique<MaintenanceCommands>(*maintenance_store_, clock);
+  maintenance_service_ = std::make_unique<MaintenanceGrpcService>(*maintenance_, clock, verifier);
+  builder.RegisterService(maintenance_service_.get());
   server_ = builder.BuildAndStart();
   address_ = absl::StrCat("127.0.0.1:", port);
 }
@@ -83,6 +90,11 @@ std::unique_ptr<v1::IncidentService::Stub> CommsTestServer::NewStub() const {
 
 std::unique_ptr<v1::SubscriberService::Stub> CommsTestServer::NewSubscriberStub() const {
   return v1::SubscriberService::NewStub(
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+}
+
+std::unique_ptr<v1::MaintenanceService::Stub> CommsTestServer::NewMaintenanceStub() const {
+  return v1::MaintenanceService::NewStub(
       grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
 }
 

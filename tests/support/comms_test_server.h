@@ -12,6 +12,7 @@
 #include "statuscast/v1/compliance.grpc.pb.h"
 #include "statuscast/v1/incident.grpc.pb.h"
 #include "statuscast/v1/subscriber.grpc.pb.h"
+#include "statuscast/v1/maintenance.grpc.pb.h"
 #include "statuscast/v1/token.grpc.pb.h"
 
 namespace statuscast {
@@ -30,6 +31,9 @@ class PgNotificationStore;
 class SystemResolver;
 class SubscriberDirectory;
 class SubscriberGrpcService;
+class PgMaintenanceStore;
+class MaintenanceCommands;
+class MaintenanceGrpcService;
 namespace lint {
 class Linter;
 }  // namespace lint
@@ -65,6 +69,7 @@ class CommsTestServer {
   // SubscriberService, with the production destination policy (https only,
   // public addresses only).
   std::unique_ptr<v1::SubscriberService::Stub> NewSubscriberStub() const;
+  std::unique_ptr<v1::MaintenanceService::Stub> NewMaintenanceStub() const;
   // Creates tokens directly (with the test's clock), e.g. the first admin.
   TokenIssuer& tokens() { return *issuer_; }
   // The verifier the services use, also when require_tokens is off.
@@ -92,6 +97,9 @@ class CommsTestServer {
   std::unique_ptr<SystemResolver> resolver_;
   std::unique_ptr<SubscriberDirectory> directory_;
   std::unique_ptr<SubscriberGrpcService> subscriber_service_;
+  std::unique_ptr<PgMaintenanceStore> maintenance_store_;
+  std::unique_ptr<MaintenanceCommands> maintenance_;
+  std::unique_ptr<MaintenanceGrpcService> maintenance_service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
 };
