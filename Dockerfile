@@ -27,7 +27,7 @@ RUN apt-get update \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev \
       libpqxx-dev libpq-dev prometheus-cpp-dev libboost1.81-dev libre2-dev zlib1g-dev \
       libgtest-dev libgmock-dev golang-github-gogo-googleapis-dev libcurl4-openssl-dev \
-      nlohmann-json3-dev ccache \
+      nlohmann-json3-dev libcmark-dev ccache \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -58,6 +58,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 \
       libpqxx-6.4 libpq5 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libre2-9 libssl3 zlib1g \
+      libcmark0.30.2 \
       ca-certificates curl tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 statuscast \

@@ -152,9 +152,18 @@ int64_t IncidentBannerVersion(const std::vector<BannerHistoryEvent>& history) {
   IncidentState state = IncidentState::kUnspecified;
   Severity severity = Severity::kUnspecified;
   Severity current_severity = Severity::kUnspecified;
+  int64_t shown_update = 0;
   for (const BannerHistoryEvent& e : history) {
+    if (e.is_correction) {
+      if (shown && e.update_id == shown_update) {
+        if (IsMaterialTextChange(text, e.banner_text)) ++version;
+        text = e.banner_text;
+      }
+      continue;
+    }
     current_severity = e.severity;
     if (e.is_update) {
+      shown_update = e.update_id;
       if (!e.to_banner) {
         shown = false;
         continue;

@@ -156,10 +156,15 @@ struct BannerHistoryEvent {
   std::string banner_text;         // update
   IncidentState state = IncidentState::kUnspecified;  // update
   Severity severity = Severity::kUnspecified;         // severity after the event
+  // Update events: the update's id; a correction replaces that update's
+  // banner text (it matters only while that update's text is shown).
+  int64_t update_id = 0;
+  bool is_correction = false;
 };
 
 // The content version of an incident's banner: 1 for the first banner text,
-// +1 on every material change of text, severity or state while shown.
+// +1 on every material change of text, severity or state while shown (a
+// correction of the shown update's text counts like any text change).
 int64_t IncidentBannerVersion(const std::vector<BannerHistoryEvent>& history);
 
 }  // namespace statuscast

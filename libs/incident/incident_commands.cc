@@ -122,8 +122,14 @@ absl::StatusOr<Component> IncidentCommands::CreateComponent(const CallContext& c
   return c;
 }
 
-absl::StatusOr<std::vector<Component>> IncidentCommands::ListComponents() {
-  return store_.ListComponents();
+absl::StatusOr<std::vector<Component>> IncidentCommands::ListComponents(bool include_retired) {
+  ASSIGN_OR_RETURN(std::vector<Component> all, store_.ListComponents());
+  if (!include_retired) {
+    all.erase(std::remove_if(all.begin(), all.end(),
+                             [](const Component& c) { return c.retired_at.has_value(); }),
+              all.end());
+  }
+  return all;
 }
 
 absl::StatusOr<WriteResult> IncidentCommands::Replay(const IdempotentResult& r,
@@ -229,7 +235,7 @@ absl::StatusOr<WriteResult> IncidentCommands::Mutate(const CallContext& ctx,
     m.incident_id = inc.id;
     m.incident_ref = inc.ref;
     m.incident_version = inc.version;
-    m.update_id = update ? update->id : 0;
+    if (update) m.update_id = update->id;  // else the mutation's (a correction's) or 0
     m.actor = ctx.actor;
     m.request_id = ctx.request_id;
     m.idempotency_key = guard.idempotency_key;
@@ -358,17 +364,37 @@ absl::StatusOr<WriteResult> IncidentCommands::PublishPostmortem(const CallContex
                                                                 const std::string& body) {
   RETURN_IF_ERROR(rules_.CheckWriteMeta(ctx.actor, guard.idempotency_key, true,
                                         guard.expected_version));
-  const std::string fp =
-      Fingerprint({guard.incident_ref, absl::StrCat(guard.expected_version), url, body});
-  return Mutate(ctx, guard, "postmortem_published", fp,
+  RETURN_IF_ERROR(CheckOverrideReason(guard.lint_override_reason));
+  std::vector<std::string> f = {guard.incident_ref, absl::StrCat(guard.expected_version), url,
+                                body};
+  AddOverride(f, guard.lint_override_reason);
+  return Mutate(ctx, guard, "postmortem_published", Fingerprint(f),
                 [&](Incident& inc, absl::Time now, StoreTransaction& tx,
                     MutationRecord& m) -> absl::StatusOr<absl::optional<Update>> {
                   ASSIGN_OR_RETURN(Postmortem p,
                                    rules_.ApplyPostmortem(inc, url, body, ctx.actor, now));
+                  // The body is linted like an update (names, internal detail), at the
+                  // incident's severity; a revision is a new version, never a rewrite.
+                  std::string note;
+                  if (linter_ != nullptr && !body.empty()) {
+                    lint::LintInput in;
+                    in.message = body;
+                    in.phase = lint::Phase::kPostmortem;
+                    in.severity = inc.severity;
+                    in.state_before = in.state_after = IncidentState::kResolved;
+                    in.affected_components = ComponentNames(inc.affected);
+                    RETURN_IF_ERROR(LintUnderPolicy(inc, in, guard.lint_override_reason,
+                                                    {"body", "body"}, inc.ref + "'s postmortem",
+                                                    &p.lint_findings, &note));
+                  }
+                  p.lint_override_reason = guard.lint_override_reason;
+                  inc.postmortem = p;
                   RETURN_IF_ERROR(tx.SavePostmortem(inc.id, p));
                   m.kind = "postmortem_published";
-                  m.details = url.empty() ? "published a postmortem"
-                                          : absl::StrCat("published a postmortem at ", url);
+                  m.details = absl::StrCat(
+                      p.revision > 1 ? absl::StrCat("revised the postmortem (version ", p.revision, ")")
+                                     : std::string("published a postmortem"),
+                      url.empty() ? "" : absl::StrCat(" at ", url), note);
                   return absl::optional<Update>();
                 });
 }
@@ -405,6 +431,21 @@ absl::Status IncidentCommands::LintPosted(const Incident& inc, IncidentState sta
   in.third_party_confirmed = third_party_confirmed;
   in.next_update_at = u.next_update_at;
   in.affected_components = ComponentNames(inc.affected);
+  std::string policy_note;
+  RETURN_IF_ERROR(LintUnderPolicy(inc, in, override_reason,
+                                  {field_prefix + "message", field_prefix + "banner_text"},
+                                  inc.ref.empty() ? "the first update" : inc.ref + "'s update",
+                                  &u.lint_findings, &policy_note));
+  if (!policy_note.empty()) *audit_note = absl::StrCat(confirmed_note, policy_note);
+  return absl::OkStatus();
+}
+
+absl::Status IncidentCommands::LintUnderPolicy(const Incident& inc, const lint::LintInput& in,
+                                               const std::string& override_reason,
+                                               const std::pair<std::string, std::string>& fields,
+                                               const std::string& what,
+                                               std::vector<lint::Finding>* out,
+                                               std::string* audit_note) const {
   ASSIGN_OR_RETURN(std::vector<lint::Finding> findings, linter_->Lint(in));
   const size_t errors = ErrorCount(findings);
   // An unfilled template placeholder is never a judgement call: it is refused
@@ -419,14 +460,14 @@ absl::Status IncidentCommands::LintPosted(const Incident& inc, IncidentState sta
     std::vector<std::string> described;
     for (const lint::Finding& f : findings) {
       if (f.level != lint::Level::kError) continue;
-      std::string field = absl::StrCat(
-          field_prefix, f.field == lint::TextField::kBannerText ? "banner_text" : "message");
+      const std::string& field =
+          f.field == lint::TextField::kBannerText ? fields.second : fields.first;
       v.Add(field, DescribeFinding(f));
       described.push_back(DescribeFinding(f));
     }
     return v.ToStatusWith(
         absl::StatusCode::kFailedPrecondition,
-        absl::StrCat(inc.ref.empty() ? "the first update" : inc.ref + "'s update", " has ", errors,
+        absl::StrCat(what, " has ", errors,
                      errors == 1 ? " lint error" : " lint errors", ", and ",
                      lint_policy_.RejectsErrorsAt(inc.severity)
                          ? absl::StrCat(SeverityName(inc.severity), " updates with lint errors")
@@ -436,11 +477,11 @@ absl::Status IncidentCommands::LintPosted(const Incident& inc, IncidentState sta
                      "(statuscastctl: --override \"why\"); nothing was written"));
   }
   if (errors > 0 && !override_reason.empty()) {
-    *audit_note = absl::StrCat(confirmed_note, "; posted despite ", errors,
+    *audit_note = absl::StrCat("; posted despite ", errors,
                                errors == 1 ? " lint error" : " lint errors",
                                ", override: ", OneLine(override_reason));
   }
-  u.lint_findings = std::move(findings);
+  *out = std::move(findings);
   return absl::OkStatus();
 }
 

@@ -28,6 +28,7 @@
 
 #include "absl/status/statusor.h"
 #include "libs/base/clock.h"
+#include "libs/incident/corrections.h"
 #include "libs/incident/incident_rules.h"
 #include "libs/incident/incident_store.h"
 #include "libs/incident/lint_policy.h"
@@ -49,6 +50,13 @@ struct WriteGuard {
   std::string idempotency_key;
   // Posts an update despite error-level lint findings; recorded.
   std::string lint_override_reason;
+};
+
+// What UpdateComponent changes: the fields that are set.
+struct ComponentEdit {
+  std::string name;
+  absl::optional<std::string> display_name;
+  absl::optional<std::string> description;
 };
 
 struct WriteResult {
@@ -85,7 +93,8 @@ class IncidentCommands {
         lint_policy_(std::move(lint_policy)) {}
 
   absl::StatusOr<Component> CreateComponent(const CallContext& ctx, Component c);
-  absl::StatusOr<std::vector<Component>> ListComponents();
+  // Components by group then name; retired ones only when asked.
+  absl::StatusOr<std::vector<Component>> ListComponents(bool include_retired = false);
 
   absl::StatusOr<WriteResult> Declare(const CallContext& ctx, const std::string& idempotency_key,
                                       const DeclareInput& in);
@@ -104,6 +113,29 @@ class IncidentCommands {
                                                 const std::string& url, const std::string& body);
 
   absl::StatusOr<Incident> GetIncident(const std::string& ref);
+
+  // ---- Component edits (component_commands.cc) ----
+  // Changes a component's customer-facing name and description (a field
+  // left unset stays). NOT_FOUND for an unknown component; INVALID_ARGUMENT
+  // for bad text or nothing to change; FAILED_PRECONDITION when retired.
+  absl::StatusOr<Component> UpdateComponent(const CallContext& ctx, const ComponentEdit& edit);
+  // Hides a component from the status page and from new incidents; its
+  // history stays. FAILED_PRECONDITION (naming the incidents) while an open
+  // incident affects it, or when already retired; NOT_FOUND when unknown.
+  absl::StatusOr<Component> RetireComponent(const CallContext& ctx, const std::string& name,
+                                            const std::string& reason);
+
+  // ---- Corrections (libs/incident/corrections.h, corrections.cc) ----
+  // Replaces the text of posted update `update_id` of guard.incident_ref,
+  // keeping every revision (who, when, why). The new text is linted like a
+  // post (same policy, override and third-party confirmation); the update's
+  // posting time, kind, state and the promise it kept or made never change.
+  // The incident's version grows. NOT_FOUND for an unknown incident or an
+  // update not in it; INVALID_ARGUMENT for empty, oversized or unchanged
+  // text; FAILED_PRECONDITION past kMaxRevisions or on lint errors the
+  // policy refuses.
+  absl::StatusOr<WriteResult> CorrectUpdate(const CallContext& ctx, const WriteGuard& guard,
+                                            int64_t update_id, const Correction& c);
 
   // Lints a draft without posting it. With a non-empty `incident_ref`, the
   // context `input` leaves unspecified comes from the incident: severity,
@@ -157,6 +189,16 @@ class IncidentCommands {
                           const std::string& override_reason, const std::string& field_prefix,
                           Update& u, std::string* audit_note) const;
   absl::Status CheckOverrideReason(const std::string& reason) const;
+  // Lints `in` and applies the policy: FAILED_PRECONDITION naming `what`
+  // ("INC-3's update") with violations on `fields` (message, banner text)
+  // when refused; else the findings in `*out` and, when errors were
+  // overridden, a note for the audit row in `*audit_note` (else untouched).
+  // REQUIRES: linter_ != nullptr.
+  absl::Status LintUnderPolicy(const Incident& inc, const lint::LintInput& in,
+                               const std::string& override_reason,
+                               const std::pair<std::string, std::string>& fields,
+                               const std::string& what, std::vector<lint::Finding>* out,
+                               std::string* audit_note) const;
 
   const Clock& clock_;
   IncidentStore& store_;

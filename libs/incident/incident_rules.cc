@@ -102,6 +102,8 @@ absl::Status IncidentRules::CheckComponent(const Component& c) const {
   }
   CheckString(c.group, "group", limits_.component_group_bytes, false, false, v);
   CheckString(c.description, "description", limits_.component_description_bytes, false, true, v);
+  CheckString(c.display_name, "display_name", limits_.component_display_name_bytes, false, false,
+              v);
   if (c.banner_apps.size() > 20) v.Add("banner_apps", "has more than 20 entries");
   for (size_t i = 0; i < c.banner_apps.size() && i < 20; ++i) {
     if (!IsValidComponentName(c.banner_apps[i])) {
@@ -439,6 +441,9 @@ absl::StatusOr<Postmortem> IncidentRules::ApplyPostmortem(Incident& incident,
         "; a postmortem is published once the incident is resolved"));
   }
   Postmortem p{url, body, now, author};
+  // Republishing adds a version; the first publication's time stays.
+  p.revision = incident.postmortem ? incident.postmortem->revision + 1 : 1;
+  p.first_published_at = incident.postmortem ? incident.postmortem->first_published_at : now;
   incident.postmortem = p;
   incident.updated_at = now;
   return p;

@@ -51,6 +51,7 @@ struct InputLimits {
   size_t component_name_bytes = 64;
   size_t component_group_bytes = 64;
   size_t component_description_bytes = 500;
+  size_t component_display_name_bytes = 100;
   size_t affected_components = 50;
   size_t channels = 3;
   // How far back a confirmed start may be set.

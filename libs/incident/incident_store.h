@@ -94,7 +94,8 @@ class StoreTransaction {
       const std::string& key) = 0;
   // Reads and locks an incident for the rest of the transaction (no timeline).
   virtual absl::StatusOr<Incident> LockIncident(const std::string& ref) = 0;
-  // INVALID_ARGUMENT naming `field`[i] when a component is not in the catalog.
+  // INVALID_ARGUMENT naming `field`[i] when a component is not in the catalog
+  // or is retired.
   virtual absl::Status CheckComponentsExist(const std::vector<AffectedComponent>& affected,
                                             const std::string& field) = 0;
   // Assigns id and ref.
@@ -107,6 +108,26 @@ class StoreTransaction {
   virtual absl::Status SavePostmortem(int64_t incident_id, const Postmortem& p) = 0;
   // ALREADY_EXISTS when the name is taken.
   virtual absl::Status InsertComponent(Component& component) = 0;
+
+  // ---- Component edits (libs/incident/component_commands.cc) ----
+  // The component `name`, locked for the rest of the transaction; NOT_FOUND
+  // when there is none. Its status is not filled.
+  virtual absl::StatusOr<Component> LockComponent(const std::string& name) = 0;
+  // The refs of open incidents that name component `name`, oldest first.
+  virtual absl::StatusOr<std::vector<std::string>> OpenIncidentsAffecting(
+      const std::string& name) = 0;
+  // Writes the editable fields: display name, description, retired_at.
+  virtual absl::Status SaveComponent(const Component& component) = 0;
+
+  // ---- Corrections (IncidentCommands::CorrectUpdate) ----
+  // Update `update_id` of incident `incident_id`, with its revisions, locked
+  // for the rest of the transaction; NOT_FOUND when that incident has no
+  // such update.
+  virtual absl::StatusOr<Update> LockUpdate(int64_t incident_id, int64_t update_id) = 0;
+  // Writes a corrected update: its text, lint findings, override reason and
+  // third-party confirmation, and the revisions not stored yet.
+  virtual absl::Status SaveCorrection(const Update& u) = 0;
+
   // Audit + change log + idempotency + NOTIFY. `*sequence` (when not null;
   // it must outlive RunInTransaction) is set to the change's sequence after
   // the commit, when RunInTransaction returns OK.
@@ -123,6 +144,7 @@ class IncidentStore {
   virtual absl::StatusOr<Incident> GetIncident(const std::string& ref, bool with_timeline) = 0;
   virtual absl::StatusOr<Update> GetUpdate(int64_t update_id) = 0;
   virtual absl::StatusOr<IncidentPage> ListIncidents(const IncidentQuery& query) = 0;
+  // Every component, retired ones included, by group then name.
   virtual absl::StatusOr<std::vector<Component>> ListComponents() = 0;
   // Change-log rows with sequence > `after`, oldest first, at most `limit`.
   virtual absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(int64_t after, int limit) = 0;

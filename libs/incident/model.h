@@ -30,6 +30,11 @@ struct Component {
   // Where its incident banner shows; empty means everywhere.
   std::vector<std::string> banner_apps;
   std::vector<std::string> banner_paths;  // fnmatch(3) patterns
+  // What customers read on the status page instead of `name` (empty: the
+  // name). A retired component is hidden from the page and takes no new
+  // incidents; incidents that named it keep it.
+  std::string display_name;
+  absl::optional<absl::Time> retired_at;
 };
 
 struct AffectedComponent {
@@ -38,6 +43,19 @@ struct AffectedComponent {
   bool operator==(const AffectedComponent& o) const {
     return name == o.name && status == o.status;
   }
+};
+
+// One version of an update's text. An update that was never corrected has
+// none; its first correction (CorrectUpdate) records revision 1, the text as
+// posted (at posted_at, by the author), and revision 2, the corrected text;
+// every later correction adds the next. The last is the text in force.
+struct UpdateRevision {
+  int number = 0;
+  std::string message;
+  std::string banner_text;
+  absl::Time at;
+  std::string author;
+  std::string reason;  // why it was corrected; empty for revision 1
 };
 
 struct Update {
@@ -59,6 +77,14 @@ struct Update {
   // The author confirmed that a third party named in the text is at fault
   // (the linter then does not flag the name); recorded for the audit trail.
   bool third_party_confirmed = false;
+  // Every version of the text, oldest first; empty when never corrected.
+  // Posting time, kind, state and the promise kept never change.
+  std::vector<UpdateRevision> revisions;
+  // When the text in force was written: the last revision's time, else none.
+  absl::optional<absl::Time> edited_at() const {
+    if (revisions.empty()) return absl::nullopt;
+    return revisions.back().at;
+  }
 };
 
 struct SeverityChange {
@@ -74,8 +100,15 @@ struct SeverityChange {
 struct Postmortem {
   std::string url;
   std::string body;
-  absl::Time published_at;
+  absl::Time published_at;  // of this version
   std::string author;
+  // Every publication is kept: this is version `revision` (1 = the first),
+  // first published at `first_published_at`.
+  int revision = 1;
+  absl::Time first_published_at;
+  // What the linter found in the body, and the override reason, if any.
+  std::vector<lint::Finding> lint_findings;
+  std::string lint_override_reason;
 };
 
 struct Incident {

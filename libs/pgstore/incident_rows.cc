@@ -67,6 +67,8 @@ Incident IncidentFromRow(const pqxx::row& r) {
   if (!r[16].is_null()) {
     i.postmortem = Postmortem{r[16].as<std::string>(), r[17].as<std::string>(), TimeAt(r[18]),
                               r[19].as<std::string>()};
+    i.postmortem->revision = r[20].as<int>();
+    i.postmortem->first_published_at = TimeAt(r[21]);
   }
   return i;
 }

@@ -25,15 +25,24 @@ constexpr char kOpenAffected[] =
     "SELECT ic.incident_id, c.name FROM incident_components ic JOIN components c ON c.id = "
     "ic.component_id JOIN incidents i ON i.id = ic.incident_id WHERE i.state <> 'resolved' "
     "ORDER BY ic.incident_id, ic.position";
+// Updates with the banner text they were posted with, severity changes, and
+// corrections of an update's text (migration 0015), in time order.
 constexpr char kOpenHistory[] =
     "SELECT * FROM ("
     " SELECT u.incident_id, " US("u.posted_at") " AS at, 0 AS ord, u.id, true AS is_update, "
-    "   u.channels, u.banner_text, u.state, u.severity"
+    "   u.channels, coalesce((SELECT r.banner_text FROM update_revisions r WHERE r.update_id = "
+    "   u.id AND r.revision = 1), u.banner_text), u.state, u.severity, false, 0 AS rev"
     " FROM incident_updates u JOIN incidents i ON i.id = u.incident_id WHERE i.state <> 'resolved'"
     " UNION ALL"
-    " SELECT s.incident_id, " US("s.changed_at") ", 1, s.id, false, '', '', '', s.to_severity"
+    " SELECT s.incident_id, " US("s.changed_at") ", 1, s.id, false, '', '', '', s.to_severity, "
+    "   false, 0"
     " FROM severity_changes s JOIN incidents i ON i.id = s.incident_id WHERE i.state <> 'resolved'"
-    ") h ORDER BY incident_id, at, ord, id";
+    " UNION ALL"
+    " SELECT u.incident_id, " US("r.revised_at") ", 2, u.id, true, u.channels, r.banner_text, "
+    "   u.state, u.severity, true, r.revision"
+    " FROM update_revisions r JOIN incident_updates u ON u.id = r.update_id JOIN incidents i ON "
+    " i.id = u.incident_id WHERE i.state <> 'resolved' AND r.revision > 1"
+    ") h ORDER BY incident_id, at, ord, id, rev";
 constexpr char kPlacements[] = "SELECT name, banner_apps, banner_paths FROM components";
 constexpr char kBannerColumns[] =
     "id, text, level, link, apps, path_patterns, components, " US("starts_at") ", " US(
@@ -123,6 +132,7 @@ absl::StatusOr<LoadedWorld> PgBannerStore::LoadWorld(int64_t after) {
       bool latest_to_banner = false;
       std::string latest_text;
       absl::Time latest_posted;
+      int64_t latest_update_id = 0;
     };
     std::vector<Open> open;
     for (const pqxx::row& r : tx.exec(kOpenIncidents)) {
@@ -146,15 +156,22 @@ absl::StatusOr<LoadedWorld> PgBannerStore::LoadWorld(int64_t after) {
       BannerHistoryEvent e;
       e.is_update = r[4].as<bool>();
       e.severity = static_cast<Severity>(r[8].as<int>());
+      e.is_correction = r[9].as<bool>();
       if (e.is_update) {
         std::vector<std::string> channels = List(r[5]);
+        e.update_id = r[3].as<int64_t>();
         e.to_banner =
             std::find(channels.begin(), channels.end(), "in_app_banner") != channels.end();
         e.banner_text = r[6].as<std::string>();
         ParseState(r[7].as<std::string>(), &e.state);
-        o.latest_to_banner = e.to_banner;
-        o.latest_text = e.banner_text;
-        o.latest_posted = TimeAt(r[1]);
+        if (!e.is_correction) {
+          o.latest_to_banner = e.to_banner;
+          o.latest_posted = TimeAt(r[1]);
+          o.latest_update_id = e.update_id;
+          o.latest_text = e.banner_text;
+        } else if (e.update_id == o.latest_update_id) {
+          o.latest_text = e.banner_text;  // the latest update's text, corrected
+        }
       }
       o.history.push_back(std::move(e));
     }

@@ -11,8 +11,10 @@
 #include "libs/base/status_macros.h"
 #include "libs/proto_convert/lint_proto.h"
 #include "libs/pgstore/change_log.h"
+#include "libs/pgstore/component_rows.h"
 #include "libs/pgstore/incident_rows.h"
 #include "libs/pgstore/notification_outbox.h"
+#include "libs/pgstore/update_revisions.h"
 
 namespace statuscast {
 namespace {
@@ -23,6 +25,7 @@ using pgstore_internal::OptTimeAt;
 using pgstore_internal::ParseOr;
 using pgstore_internal::PromiseName;
 using pgstore_internal::TimeAt;
+using pgstore_internal::LoadRevisions;
 using pgstore_internal::UpdateFromRow;
 
 #define US(col) "(extract(epoch from " col ") * 1000000)::int8"
@@ -30,7 +33,7 @@ using pgstore_internal::UpdateFromRow;
 constexpr char kIncidentColumns[] =
     "i.id, i.ref, i.title, i.severity, i.state, " US("i.confirmed_start") ", " US(
         "i.declared_at") ", " US("i.first_communication_at") ", " US("i.investigating_at") ", " US("i.identified_at") ", " US("i.monitoring_at") ", " US("i.resolved_at") ", " US("i.next_update_at") ", " US("i.updated_at") ", i.reopen_count, i.version, "
-    "p.url, p.body, " US("p.published_at") ", p.author";
+    "p.url, p.body, " US("p.published_at") ", p.author, p.revision, " US("p.first_published_at");
 
 constexpr char kIncidentFrom[] =
     " FROM incidents i LEFT JOIN postmortems p ON p.incident_id = i.id ";
@@ -106,24 +109,22 @@ constexpr char kInsertSeverityChange[] =
     "changed_at, next_update_at_before, next_update_at_after) VALUES ($1, $2, $3, $4, $5, "
     "$6::timestamptz, NULLIF($7, '')::timestamptz, NULLIF($8, '')::timestamptz)";
 
+// The version in force, and every version (migration 0017).
 constexpr char kUpsertPostmortem[] =
-    "INSERT INTO postmortems (incident_id, url, body, published_at, author) VALUES ($1, $2, $3, "
-    "$4::timestamptz, $5) ON CONFLICT (incident_id) DO UPDATE SET url = EXCLUDED.url, body = "
-    "EXCLUDED.body, published_at = EXCLUDED.published_at, author = EXCLUDED.author";
+    "WITH version AS (INSERT INTO postmortem_revisions (incident_id, revision, url, body, "
+    "published_at, author, lint_findings, lint_override_reason) VALUES ($1, $6, $2, $3, "
+    "$4::timestamptz, $5, $8::jsonb, $9)) "
+    "INSERT INTO postmortems (incident_id, url, body, published_at, author, revision, "
+    "first_published_at) VALUES ($1, $2, $3, $4::timestamptz, $5, $6, $7::timestamptz) "
+    "ON CONFLICT (incident_id) DO UPDATE SET url = EXCLUDED.url, body = EXCLUDED.body, "
+    "published_at = EXCLUDED.published_at, author = EXCLUDED.author, revision = "
+    "EXCLUDED.revision, first_published_at = EXCLUDED.first_published_at";
 
 constexpr char kInsertComponent[] =
     "INSERT INTO components (name, group_name, description, created_at, banner_apps, "
-    "banner_paths) VALUES ($1, $2, $3, $4::timestamptz, $5, $6) ON CONFLICT (name) DO NOTHING "
-    "RETURNING id";
+    "banner_paths, display_name) VALUES ($1, $2, $3, $4::timestamptz, $5, $6, $7) ON CONFLICT "
+    "(name) DO NOTHING RETURNING id";
 
-constexpr char kSelectComponents[] =
-    "SELECT c.name, c.group_name, c.description, " US("c.created_at") ", "
-    "coalesce((SELECT ic.status FROM incident_components ic JOIN incidents i ON i.id = "
-    "ic.incident_id WHERE ic.component_id = c.id AND i.state <> 'resolved' ORDER BY CASE "
-    "ic.status WHEN 'major_outage' THEN 5 WHEN 'partial_outage' THEN 4 WHEN "
-    "'degraded_performance' THEN 3 WHEN 'under_maintenance' THEN 2 ELSE 1 END DESC LIMIT 1), "
-    "'operational'), c.banner_apps, c.banner_paths FROM components c "
-    "ORDER BY c.group_name, c.name";
 
 // Locks the key, then reads the earlier write's result (migration 0008). The
 // sequence is NULL while that write's change is still pending.
@@ -223,7 +224,7 @@ class PgTransaction final : public StoreTransaction {
                                               "list shows them)"));
     }
     Incident i = IncidentFromRow(r[0]);
-    const std::string affected = r[0][20].as<std::string>();
+    const std::string affected = r[0][22].as<std::string>();
     for (absl::string_view item : absl::StrSplit(affected, ',', absl::SkipEmpty())) {
       std::pair<std::string, std::string> name_status = absl::StrSplit(item, '=');
       i.affected.push_back({name_status.first, ParseOr<ComponentStatus>(name_status.second,
@@ -236,12 +237,18 @@ class PgTransaction final : public StoreTransaction {
   absl::Status CheckComponentsExist(const std::vector<AffectedComponent>& affected,
                                     const std::string& field) override {
     FlushSave();
-    std::set<std::string> known;
-    pqxx::result r = w_.exec("SELECT name FROM components");
-    for (const pqxx::row& row : r) known.insert(row[0].as<std::string>());
+    std::set<std::string> known, retired;
+    pqxx::result r = w_.exec("SELECT name, retired_at IS NOT NULL FROM components");
+    for (const pqxx::row& row : r) {
+      (row[1].as<bool>() ? retired : known).insert(row[0].as<std::string>());
+    }
     FieldViolations v;
     for (size_t i = 0; i < affected.size(); ++i) {
-      if (!known.count(affected[i].name)) {
+      if (retired.count(affected[i].name)) {
+        v.Add(absl::StrCat(field, "[", i, "].name"),
+              absl::StrCat("component \"", affected[i].name,
+                           "\" is retired; name a current one (statuscastctl components)"));
+      } else if (!known.count(affected[i].name)) {
         v.Add(absl::StrCat(field, "[", i, "].name"),
               absl::StrCat("no component named \"", affected[i].name,
                            "\"; create it first (statuscastctl components create ",
@@ -318,7 +325,8 @@ class PgTransaction final : public StoreTransaction {
   absl::Status SavePostmortem(int64_t incident_id, const Postmortem& p) override {
     FlushSave();
     w_.exec_params(kUpsertPostmortem, incident_id, p.url, p.body, TimeParam(p.published_at),
-                   p.author);
+                   p.author, p.revision, TimeParam(p.first_published_at),
+                   lint::FindingsToJson(p.lint_findings), p.lint_override_reason);
     return absl::OkStatus();
   }
 
@@ -326,11 +334,50 @@ class PgTransaction final : public StoreTransaction {
     FlushSave();
     pqxx::result r =
         w_.exec_params(kInsertComponent, c.name, c.group, c.description, TimeParam(c.created_at),
-                       absl::StrJoin(c.banner_apps, ","), absl::StrJoin(c.banner_paths, ","));
+                       absl::StrJoin(c.banner_apps, ","), absl::StrJoin(c.banner_paths, ","),
+                       c.display_name);
     if (r.empty()) {
       return absl::AlreadyExistsError(absl::StrCat("a component named \"", c.name,
                                                    "\" already exists"));
     }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Component> LockComponent(const std::string& name) override {
+    FlushSave();
+    return pgstore_internal::LockComponentRow(w_, name);
+  }
+
+  absl::StatusOr<std::vector<std::string>> OpenIncidentsAffecting(
+      const std::string& name) override {
+    FlushSave();
+    return pgstore_internal::OpenIncidentRefsAffecting(w_, name);
+  }
+
+  absl::Status SaveComponent(const Component& c) override {
+    FlushSave();
+    pgstore_internal::SaveComponentRow(w_, c);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Update> LockUpdate(int64_t incident_id, int64_t update_id) override {
+    FlushSave();
+    pqxx::result r = w_.exec_params(
+        absl::StrCat("SELECT ", kUpdateColumns,
+                     " FROM incident_updates u WHERE u.id = $1 AND u.incident_id = $2 FOR UPDATE"),
+        update_id, incident_id);
+    if (r.empty()) {
+      return absl::NotFoundError(absl::StrCat("the incident has no update ", update_id,
+                                              " (statuscastctl show INC-n lists its updates)"));
+    }
+    Update u = UpdateFromRow(r[0]);
+    LoadRevisions(w_, {&u});
+    return u;
+  }
+
+  absl::Status SaveCorrection(const Update& u) override {
+    FlushSave();
+    pgstore_internal::WriteCorrection(w_, u);
     return absl::OkStatus();
   }
 
@@ -437,6 +484,9 @@ absl::StatusOr<Incident> PgIncidentStore::GetIncident(const std::string& ref,
                out.id)) {
         out.updates.push_back(UpdateFromRow(u));
       }
+      std::vector<Update*> updates;
+      for (Update& u : out.updates) updates.push_back(&u);
+      LoadRevisions(tx, updates);
       for (const pqxx::row& s : tx.exec_params(kSelectSeverityChanges, out.id)) {
         SeverityChange c;
         c.from = static_cast<Severity>(s[0].as<int>());
@@ -463,6 +513,7 @@ absl::StatusOr<Update> PgIncidentStore::GetUpdate(int64_t update_id) {
         update_id);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("no update ", update_id));
     out = UpdateFromRow(r[0]);
+    LoadRevisions(tx, {&out});
     return absl::OkStatus();
   }));
   return out;
@@ -500,17 +551,7 @@ absl::StatusOr<std::vector<Component>> PgIncidentStore::ListComponents() {
   std::vector<Component> out;
   RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
     pqxx::read_transaction tx(c);
-    for (const pqxx::row& r : tx.exec(kSelectComponents)) {
-      Component comp;
-      comp.name = r[0].as<std::string>();
-      comp.group = r[1].as<std::string>();
-      comp.description = r[2].as<std::string>();
-      comp.created_at = TimeAt(r[3]);
-      comp.status = ParseOr<ComponentStatus>(r[4].as<std::string>(), ParseComponentStatus);
-      comp.banner_apps = absl::StrSplit(r[5].as<std::string>(), ',', absl::SkipEmpty());
-      comp.banner_paths = absl::StrSplit(r[6].as<std::string>(), ',', absl::SkipEmpty());
-      out.push_back(std::move(comp));
-    }
+    out = pgstore_internal::ReadComponents(tx);
     return absl::OkStatus();
   }));
   return out;

@@ -26,6 +26,16 @@ void ToProto(const Update& in, v1::Update* out) {
   out->set_severity(ToProto(in.severity));
   out->set_kept_promise(static_cast<v1::PromiseOutcome>(in.kept_promise));
   out->set_third_party_confirmed(in.third_party_confirmed);
+  for (const UpdateRevision& r : in.revisions) {
+    v1::UpdateRevision* p = out->add_revisions();
+    p->set_number(r.number);
+    p->set_message(r.message);
+    p->set_banner_text(r.banner_text);
+    SetTime(r.at, p->mutable_revised_at());
+    p->set_author(r.author);
+    p->set_reason(r.reason);
+  }
+  if (in.edited_at()) SetTime(*in.edited_at(), out->mutable_edited_at());
   for (const lint::Finding& f : in.lint_findings) lint::FindingToProto(f, out->add_lint_findings());
   out->set_lint_override_reason(in.lint_override_reason);
 }
@@ -38,6 +48,8 @@ void ToProto(const Component& in, v1::Component* out) {
   SetTime(in.created_at, out->mutable_created_at());
   for (const std::string& a : in.banner_apps) out->add_banner_apps(a);
   for (const std::string& p : in.banner_paths) out->add_banner_paths(p);
+  out->set_display_name(in.display_name);
+  if (in.retired_at) SetTime(*in.retired_at, out->mutable_retired_at());
 }
 
 void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
@@ -70,6 +82,8 @@ void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
     p->set_body(pm.body);
     SetTime(pm.published_at, p->mutable_published_at());
     p->set_author(pm.author);
+    p->set_revision(pm.revision);
+    SetTime(pm.first_published_at, p->mutable_first_published_at());
   };
   if (in.postmortem) set_postmortem(*in.postmortem, out->mutable_postmortem());
   if (!with_timeline) return;

@@ -1,6 +1,7 @@
 #include "libs/statuspage/status_page_model.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -42,7 +43,9 @@ std::string StateMovedPromise(const std::string& body, absl::Time promise) {
   return out;
 }
 
-PublicIncident ToPublic(const StatusPageConfig& config, const Incident& inc, absl::Time now) {
+// `labels`: component name -> what customers read.
+PublicIncident ToPublic(const StatusPageConfig& config, const Incident& inc, absl::Time now,
+                        const std::map<std::string, std::string>& labels) {
   PublicIncident p;
   p.ref = inc.ref;
   p.title = inc.title;
@@ -59,6 +62,10 @@ PublicIncident ToPublic(const StatusPageConfig& config, const Incident& inc, abs
   p.resolved_at = inc.state == IncidentState::kResolved ? inc.resolved_at : absl::nullopt;
   if (inc.state != IncidentState::kResolved) p.next_update_at = inc.next_update_at;
   p.affected = inc.affected;
+  for (const AffectedComponent& a : inc.affected) {
+    auto label = labels.find(a.name);
+    p.affected_labels.push_back(label != labels.end() ? label->second : a.name);
+  }
   p.states = StateMarks(inc);
   p.shortlink = IncidentPageUrl(config.base_url, inc.ref);
 
@@ -75,6 +82,10 @@ PublicIncident ToPublic(const StatusPageConfig& config, const Incident& inc, abs
     u.body = shown[i]->message;
     u.posted_at = shown[i]->posted_at;
     u.next_update_at = shown[i]->next_update_at;
+    u.edited_at = shown[i]->edited_at();
+    for (const UpdateRevision& r : shown[i]->revisions) {
+      u.revisions.push_back(PublicRevision{r.number, r.message, r.at});
+    }
     p.updates.push_back(std::move(u));
   }
   // One promise on the page: when an escalation moved the promise after the
@@ -102,6 +113,9 @@ PublicIncident ToPublic(const StatusPageConfig& config, const Incident& inc, abs
     p.postmortem_url = SafeHttpUrl(inc.postmortem->url);
     p.postmortem_body = inc.postmortem->body;
     p.postmortem_published_at = inc.postmortem->published_at;
+    if (inc.postmortem->revision > 1) {
+      p.postmortem_first_published_at = inc.postmortem->first_published_at;
+    }
   }
   return p;
 }
@@ -205,9 +219,16 @@ StatusPageModel BuildStatusPageModel(const StatusPageConfig& config,
   bool under_maintenance = false;
   Indicator indicator = Indicator::kNone;
   const std::set<std::string> maintained = ComponentsUnderMaintenance(maintenance, now);
+  std::map<std::string, std::string> labels;
   for (const Component& c : components) {
+    labels[c.name] = c.display_name.empty() ? c.name : c.display_name;
+    if (c.retired_at) {  // hidden; incidents that named it keep its label
+      m.updated_at = std::max(m.updated_at, *c.retired_at);
+      continue;
+    }
     PublicComponent pc;
     pc.name = c.name;
+    pc.label = labels[c.name];
     pc.group = c.group;
     pc.description = c.description;
     pc.status = c.status;
@@ -231,7 +252,7 @@ StatusPageModel BuildStatusPageModel(const StatusPageConfig& config,
   for (const Incident& inc : incidents) {
     const bool open = inc.state != IncidentState::kResolved;
     if (!open && (!inc.resolved_at || *inc.resolved_at < window_start)) continue;
-    PublicIncident p = ToPublic(config, inc, now);
+    PublicIncident p = ToPublic(config, inc, now, labels);
     m.updated_at = std::max(m.updated_at, inc.updated_at);
     if (open) {
       indicator = std::max(indicator, ImpactForSeverity(inc.severity));  // as it is now

@@ -57,19 +57,32 @@ Indicator IndicatorForComponentStatus(ComponentStatus s);
 std::string IndicatorDescription(Indicator i, bool maintenance);
 
 struct PublicComponent {
-  std::string name;
+  std::string name;  // the id (Statuspage's "id")
+  // What customers read: the display name, else the name.
+  std::string label;
   std::string group;
   std::string description;
   ComponentStatus status = ComponentStatus::kOperational;
   absl::Time created_at;
 };
 
+// One version of a corrected update's text (no author: the page names none).
+struct PublicRevision {
+  int number = 0;
+  std::string body;
+  absl::Time at;
+};
+
 struct PublicUpdate {
   int number = 0;  // 1-based among the incident's public updates
   IncidentState state = IncidentState::kUnspecified;
-  std::string body;
+  std::string body;  // the text in force
   absl::Time posted_at;
   absl::optional<absl::Time> next_update_at;
+  // Set when the text was corrected: when the text in force was written,
+  // and every version, oldest first (revision 1 as posted).
+  absl::optional<absl::Time> edited_at;
+  std::vector<PublicRevision> revisions;
 };
 
 // One promise of the ledger, as the public reads it.
@@ -101,13 +114,19 @@ struct PublicIncident {
   absl::optional<absl::Time> resolved_at;
   absl::optional<absl::Time> next_update_at;  // open incidents only
   std::vector<AffectedComponent> affected;
+  // What customers read for each of `affected` (its display name, else its
+  // name), in the same order; retired components keep theirs.
+  std::vector<std::string> affected_labels;
   std::vector<PublicStateMark> states;  // in time order
   std::vector<PublicUpdate> updates;    // newest first
   std::vector<PublicPromise> ledger;    // in time order
   // Only an absolute http(s) URL; "" when none (or unsafe).
   std::string postmortem_url;
-  std::string postmortem_body;
-  absl::optional<absl::Time> postmortem_published_at;
+  std::string postmortem_body;  // CommonMark (render with markdown.h)
+  absl::optional<absl::Time> postmortem_published_at;  // of the version in force
+  // Set when republished: when the first version was published (the page
+  // then says "revised" at postmortem_published_at).
+  absl::optional<absl::Time> postmortem_first_published_at;
   std::string shortlink;  // <base_url>/incidents/INC-3
 };
 
@@ -134,7 +153,8 @@ struct StatusPageModel {
   absl::Time updated_at;
   Indicator indicator = Indicator::kNone;
   std::string description;
-  std::vector<PublicComponent> components;         // by group, then name
+  // By group, then name; retired components are left out.
+  std::vector<PublicComponent> components;
   std::vector<PublicIncident> open_incidents;      // newest start first
   std::vector<PublicIncident> resolved_incidents;  // newest resolution first
   // Upcoming and current maintenance, soonest start first. Their

@@ -16,6 +16,8 @@
 #include "absl/strings/str_join.h"
 #include "libs/base/public_url.h"
 #include "libs/base/time_text.h"
+#include "libs/statuspage/labels.h"
+#include "libs/statuspage/markdown.h"
 #include "libs/statuspage/markup.h"
 
 namespace statuscast {
@@ -25,33 +27,9 @@ namespace {
 constexpr char kLiveId[] = "sc-live";
 constexpr char kAnnounceId[] = "sc-announce";
 
-std::string Capitalized(std::string s) {
-  for (char& c : s) {
-    if (c == '_') c = ' ';
-  }
-  if (!s.empty()) s[0] = absl::ascii_toupper(static_cast<unsigned char>(s[0]));
-  return s;
-}
-
-std::string StateLabel(IncidentState s) { return Capitalized(StateName(s)); }
-std::string ComponentStatusLabel(ComponentStatus s) { return Capitalized(ComponentStatusName(s)); }
-
 // <time datetime="2026-11-27T14:28:00Z">text</time>
 std::string TimeTag(absl::Time t, const std::string& text) {
   return absl::StrCat("<time datetime=\"", FormatRfc3339(t), "\">", HtmlEscape(text), "</time>");
-}
-
-std::string ImpactLabel(Indicator i) {
-  switch (i) {
-    case Indicator::kCritical:
-      return "Critical impact";
-    case Indicator::kMajor:
-      return "Major impact";
-    case Indicator::kMinor:
-      return "Minor impact";
-    default:
-      return "No impact";
-  }
 }
 
 std::string DurationWords(absl::Duration d) {
@@ -187,9 +165,10 @@ std::string PageFoot(const std::string& self_path) {
 }
 std::string AffectedList(const PublicIncident& i) {
   std::vector<std::string> parts;
-  for (const AffectedComponent& a : i.affected) {
-    parts.push_back(
-        absl::StrCat(HtmlEscape(a.name), " (", HtmlEscape(ComponentStatusLabel(a.status)), ")"));
+  for (size_t k = 0; k < i.affected.size(); ++k) {
+    const std::string& label = k < i.affected_labels.size() ? i.affected_labels[k] : i.affected[k].name;
+    parts.push_back(absl::StrCat(HtmlEscape(label), " (",
+                                 HtmlEscape(ComponentStatusLabel(i.affected[k].status)), ")"));
   }
   return absl::StrJoin(parts, ", ");
 }
@@ -197,7 +176,7 @@ std::string AffectedList(const PublicIncident& i) {
 std::string IncidentMeta(const PublicIncident& i) {
   std::string out =
       absl::StrCat("<p class=\"meta\"><span class=\"badge\">", HtmlEscape(StateLabel(i.state)),
-                   "</span> ", HtmlEscape(ImpactLabel(i.impact)), " \xC2\xB7 Started ",
+                   "</span> ", HtmlEscape(WorstImpactLabel(i.impact)), " \xC2\xB7 Started ",
                    TimeTag(i.started_at, FormatUtcMinute(i.started_at)));
   if (i.resolved_at) {
     absl::StrAppend(&out, " \xC2\xB7 Resolved ",
@@ -213,6 +192,26 @@ std::string PostmortemLink(const PublicIncident& i) {
   if (i.postmortem_url.empty()) return "";
   return absl::StrCat("<a class=\"postmortem\" href=\"", HtmlEscape(i.postmortem_url),
                       "\">Postmortem</a>");
+}
+
+// " · edited 14:32 UTC" on a corrected update.
+std::string EditedMark(const PublicUpdate& u) {
+  if (!u.edited_at) return "";
+  return absl::StrCat(" \xC2\xB7 <span class=\"edited\">edited ",
+                      TimeTag(*u.edited_at, FormatUtcClock(*u.edited_at)), "</span>");
+}
+
+// A corrected update's earlier texts, folded away, oldest first.
+std::string EarlierVersions(const PublicUpdate& u) {
+  if (u.revisions.size() < 2) return "";
+  // Paragraphs, not list items: the live script counts the timeline's items.
+  std::string out = "<details class=\"revisions\"><summary>Earlier versions</summary>";
+  for (size_t r = 0; r + 1 < u.revisions.size(); ++r) {
+    absl::StrAppend(&out, "<p>", TimeTag(u.revisions[r].at, FormatUtcMinute(u.revisions[r].at)),
+                    ": ", HtmlEscape(u.revisions[r].body), "</p>");
+  }
+  absl::StrAppend(&out, "</details>");
+  return out;
 }
 
 // The full record of one incident: states, every public update, the ledger.
@@ -243,8 +242,9 @@ std::string IncidentBody(const PublicIncident& i, int title_level) {
       absl::StrAppend(&out, "<li id=\"", HtmlEscape(i.ref), "-update-", u.number,
                       "\"><p class=\"when\"><strong class=\"state\">",
                       HtmlEscape(StateLabel(u.state)), "</strong> \xC2\xB7 ",
-                      TimeTag(u.posted_at, FormatUtcMinute(u.posted_at)), "</p><p class=\"body\">",
-                      HtmlEscape(u.body), "</p></li>\n");
+                      TimeTag(u.posted_at, FormatUtcMinute(u.posted_at)), EditedMark(u),
+                      "</p><p class=\"body\">", HtmlEscape(u.body), "</p>", EarlierVersions(u),
+                      "</li>\n");
     }
     absl::StrAppend(&out, "</ol>\n");
   }
@@ -281,136 +281,6 @@ std::string Wrap(const StatusPageModel& m, const std::string& title, const std::
                    TimeTag(m.updated_at, FormatUtcMinute(m.updated_at)), "</p>\n");
   return absl::StrCat(PageHead(m, title, description), LiveOpen(main_with_time), main_with_time,
                       "</main>\n", PageFoot(self_path));
-}
-
-// ---- JSON ----
-
-std::string JsonTime(const absl::optional<absl::Time>& t) {
-  return t ? JsonString(FormatRfc3339(*t)) : "null";
-}
-
-std::string PageJson(const StatusPageModel& m) {
-  return absl::StrCat(
-      "{\"id\":\"statuscast\",\"name\":", JsonString(m.title), ",\"url\":", JsonString(m.base_url),
-      ",\"time_zone\":\"Etc/UTC\",\"updated_at\":", JsonString(FormatRfc3339(m.updated_at)), "}");
-}
-
-std::string IncidentJson(const PublicIncident& i) {
-  std::vector<std::string> updates;
-  for (const PublicUpdate& u : i.updates) {
-    updates.push_back(absl::StrCat("{\"id\":", JsonString(absl::StrCat(i.ref, "-", u.number)),
-                                   ",\"status\":", JsonString(StateName(u.state)), ",\"body\":",
-                                   JsonString(u.body), ",\"incident_id\":", JsonString(i.ref),
-                                   ",\"created_at\":", JsonString(FormatRfc3339(u.posted_at)),
-                                   ",\"updated_at\":", JsonString(FormatRfc3339(u.posted_at)),
-                                   ",\"display_at\":", JsonString(FormatRfc3339(u.posted_at)),
-                                   ",\"next_update_at\":", JsonTime(u.next_update_at), "}"));
-  }
-  std::vector<std::string> components;
-  for (const AffectedComponent& a : i.affected) {
-    components.push_back(
-        absl::StrCat("{\"id\":", JsonString(a.name), ",\"name\":", JsonString(a.name),
-                     ",\"status\":", JsonString(ComponentStatusName(a.status)), "}"));
-  }
-  std::vector<std::string> ledger;
-  for (const PublicPromise& p : i.ledger) {
-    ledger.push_back(absl::StrCat("{\"due_at\":", JsonString(FormatRfc3339(p.due)),
-                                  ",\"status\":", JsonString(PromiseStatusName(p.status)),
-                                  ",\"posted_at\":", JsonTime(p.posted_at),
-                                  ",\"text\":", JsonString(p.text), "}"));
-  }
-  return absl::StrCat(
-      "{\"id\":", JsonString(i.ref), ",\"name\":", JsonString(i.title),
-      ",\"status\":", JsonString(StateName(i.state)),
-      ",\"impact\":", JsonString(IndicatorName(i.impact)),
-      ",\"created_at\":", JsonString(FormatRfc3339(i.created_at)),
-      ",\"updated_at\":", JsonString(FormatRfc3339(i.updated_at)),
-      ",\"started_at\":", JsonString(FormatRfc3339(i.started_at)),
-      ",\"monitoring_at\":", JsonTime(i.monitoring_at),
-      ",\"resolved_at\":", JsonTime(i.resolved_at), ",\"shortlink\":", JsonString(i.shortlink),
-      ",\"page_id\":\"statuscast\"", ",\"next_update_at\":", JsonTime(i.next_update_at),
-      ",\"postmortem_url\":", i.postmortem_url.empty() ? "null" : JsonString(i.postmortem_url),
-      ",\"postmortem_published_at\":", JsonTime(i.postmortem_published_at),
-      ",\"incident_updates\":[", absl::StrJoin(updates, ","), "]", ",\"components\":[",
-      absl::StrJoin(components, ","), "]", ",\"update_promises\":[", absl::StrJoin(ledger, ","),
-      "]}");
-}
-
-// Statuspage models a group as a component with "group": true whose
-// children name it in group_id.
-std::string ComponentsJson(const StatusPageModel& m) {
-  std::map<std::string, std::vector<std::string>> groups;
-  std::map<std::string, ComponentStatus> group_status;
-  for (const PublicComponent& c : m.components) {
-    if (c.group.empty()) continue;
-    groups[c.group].push_back(c.name);
-    ComponentStatus& s = group_status[c.group];
-    if (s == ComponentStatus::kUnspecified ||
-        (c.status != ComponentStatus::kUnderMaintenance &&
-         (s == ComponentStatus::kUnderMaintenance ||
-          static_cast<int>(c.status) > static_cast<int>(s)))) {
-      s = c.status;
-    }
-  }
-  std::vector<std::string> out;
-  int position = 1;
-  const std::string updated = JsonString(FormatRfc3339(m.updated_at));
-  for (const PublicComponent& c : m.components) {
-    out.push_back(absl::StrCat(
-        "{\"id\":", JsonString(c.name), ",\"name\":", JsonString(c.name),
-        ",\"status\":", JsonString(ComponentStatusName(c.status)),
-        ",\"description\":", c.description.empty() ? "null" : JsonString(c.description),
-        ",\"created_at\":", JsonString(FormatRfc3339(c.created_at)), ",\"updated_at\":", updated,
-        ",\"position\":", position++, ",\"showcase\":true,\"only_show_if_degraded\":false",
-        ",\"group\":false,\"group_id\":",
-        c.group.empty() ? "null" : JsonString(absl::StrCat("group:", c.group)),
-        ",\"page_id\":\"statuscast\"}"));
-  }
-  for (const auto& [group, members] : groups) {
-    std::vector<std::string> ids;
-    for (const std::string& n : members) ids.push_back(JsonString(n));
-    out.push_back(absl::StrCat(
-        "{\"id\":", JsonString(absl::StrCat("group:", group)), ",\"name\":", JsonString(group),
-        ",\"status\":", JsonString(ComponentStatusName(group_status[group])),
-        ",\"description\":null,\"created_at\":", updated, ",\"updated_at\":", updated,
-        ",\"position\":", position++, ",\"showcase\":false,\"only_show_if_degraded\":false",
-        ",\"group\":true,\"group_id\":null,\"page_id\":\"statuscast\",\"components\":[",
-        absl::StrJoin(ids, ","), "]}"));
-  }
-  return absl::StrCat("[", absl::StrJoin(out, ","), "]");
-}
-
-// Statuspage's scheduled_maintenances: an "incident" with impact
-// "maintenance", scheduled_for/scheduled_until and one update (the
-// announcement).
-std::string MaintenancesJson(const StatusPageModel& m) {
-  std::vector<std::string> out;
-  for (const PublicMaintenance& w : m.maintenances) {
-    const char* status = MaintenanceStateName(w.state);
-    std::vector<std::string> components;
-    for (const std::string& c : w.components) {
-      components.push_back(
-          absl::StrCat("{\"id\":", JsonString(c), ",\"name\":", JsonString(c), ",\"status\":",
-                       JsonString(w.state == MaintenanceState::kInProgress ? "under_maintenance"
-                                                                           : "operational"),
-                       "}"));
-    }
-    const std::string created = JsonString(FormatRfc3339(w.created_at));
-    out.push_back(absl::StrCat(
-        "{\"id\":", JsonString(w.ref), ",\"name\":", JsonString(w.title),
-        ",\"status\":", JsonString(status), ",\"impact\":\"maintenance\"",
-        ",\"created_at\":", created, ",\"updated_at\":", JsonString(FormatRfc3339(w.updated_at)),
-        ",\"started_at\":", JsonTime(w.started_at), ",\"resolved_at\":null",
-        ",\"scheduled_for\":", JsonString(FormatRfc3339(w.scheduled_start)),
-        ",\"scheduled_until\":", JsonString(FormatRfc3339(w.scheduled_end)),
-        ",\"shortlink\":", JsonString(JoinPublicUrl(m.base_url, absl::StrCat("/#", w.ref))),
-        ",\"page_id\":\"statuscast\",\"incident_updates\":[{\"id\":",
-        JsonString(absl::StrCat(w.ref, "-1")), ",\"status\":\"scheduled\",\"body\":",
-        JsonString(w.message), ",\"incident_id\":", JsonString(w.ref), ",\"created_at\":", created,
-        ",\"updated_at\":", created, ",\"display_at\":", created, "}],\"components\":[",
-        absl::StrJoin(components, ","), "]}"));
-  }
-  return absl::StrCat("[", absl::StrJoin(out, ","), "]");
 }
 
 // The page's "Scheduled maintenance" section; empty when none is upcoming
@@ -474,7 +344,7 @@ std::string RenderStatusPageHtml(const StatusPageModel& m) {
       "class=\"card\" style=\"padding:0\"><ul class=\"components\">\n");
   if (m.components.empty()) absl::StrAppend(&main, "<li class=\"empty\">No components yet.</li>\n");
   for (const PublicComponent& c : m.components) {
-    absl::StrAppend(&main, "<li><span><span class=\"name\">", HtmlEscape(c.name), "</span>",
+    absl::StrAppend(&main, "<li><span><span class=\"name\">", HtmlEscape(c.label.empty() ? c.name : c.label), "</span>",
                     c.group.empty()
                         ? ""
                         : absl::StrCat("<span class=\"group\">", HtmlEscape(c.group), "</span>"),
@@ -520,11 +390,22 @@ absl::optional<std::string> RenderIncidentPageHtml(const StatusPageModel& m,
       "impact-",
       IndicatorName(i->impact), "\" id=\"", HtmlEscape(i->ref), "\">\n<h2 style=\"margin-top:0\">",
       HtmlEscape(i->title), "</h2>\n", IncidentBody(*i, 2));
-  if (!i->postmortem_body.empty()) {
-    absl::StrAppend(
-        &main,
-        "<h3 class=\"sub\">Postmortem</h3>\n<p class=\"body\" style=\"white-space:pre-wrap\">",
-        HtmlEscape(i->postmortem_body), "</p>\n");
+  if (i->postmortem_published_at) {
+    const absl::Time published = i->postmortem_first_published_at.value_or(*i->postmortem_published_at);
+    absl::StrAppend(&main, "<h3 class=\"sub\">Postmortem</h3>\n<p class=\"meta\">Published ",
+                    TimeTag(published, FormatUtcMinute(published)));
+    if (i->postmortem_first_published_at) {
+      absl::StrAppend(&main, " \xC2\xB7 <span class=\"revised\">revised ",
+                      TimeTag(*i->postmortem_published_at,
+                              FormatUtcClock(*i->postmortem_published_at)),
+                      "</span>");
+    }
+    absl::StrAppend(&main, "</p>\n");
+    if (!i->postmortem_body.empty()) {
+      // CommonMark, without raw HTML and with http(s) links only (markdown.h).
+      absl::StrAppend(&main, "<div class=\"postmortem-body\">\n",
+                      RenderMarkdown(i->postmortem_body, 3), "</div>\n");
+    }
   }
   absl::StrAppend(&main, "</article>\n");
   return Wrap(m, absl::StrCat(i->title, " \xC2\xB7 ", m.title),
@@ -532,82 +413,6 @@ absl::optional<std::string> RenderIncidentPageHtml(const StatusPageModel& m,
                            ", ", ImpactLabel(i->impact), ". Every public update",
                            i->next_update_at ? " and when the next one is due." : "."),
               absl::StrCat("/incidents/", i->ref), main);
-}
-
-std::string RenderSummaryJson(const StatusPageModel& m) {
-  std::vector<std::string> incidents;
-  for (const PublicIncident& i : m.open_incidents) incidents.push_back(IncidentJson(i));
-  return absl::StrCat("{\"page\":", PageJson(m),
-                      ",\"status\":{\"indicator\":", JsonString(IndicatorName(m.indicator)),
-                      ",\"description\":", JsonString(m.description),
-                      "},\"components\":", ComponentsJson(m), ",\"incidents\":[",
-                      absl::StrJoin(incidents, ","),
-                      "],\"scheduled_maintenances\":", MaintenancesJson(m), "}");
-}
-
-std::string RenderIncidentsJson(const StatusPageModel& m) {
-  std::vector<std::string> incidents;
-  for (const PublicIncident& i : m.open_incidents) incidents.push_back(IncidentJson(i));
-  for (const PublicIncident& i : m.resolved_incidents) incidents.push_back(IncidentJson(i));
-  return absl::StrCat("{\"page\":", PageJson(m), ",\"incidents\":[", absl::StrJoin(incidents, ","),
-                      "]}");
-}
-
-std::string RenderAtomFeed(const StatusPageModel& m, size_t max_entries) {
-  struct Entry {
-    const PublicIncident* incident;
-    const PublicUpdate* update;
-  };
-  std::vector<Entry> entries;
-  for (const auto* list : {&m.open_incidents, &m.resolved_incidents}) {
-    for (const PublicIncident& i : *list) {
-      for (const PublicUpdate& u : i.updates) entries.push_back({&i, &u});
-    }
-  }
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return std::make_tuple(b.update->posted_at, b.incident->ref, b.update->number) <
-           std::make_tuple(a.update->posted_at, a.incident->ref, a.update->number);
-  });
-  if (entries.size() > max_entries) entries.resize(max_entries);
-
-  std::string out = absl::StrCat(
-      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-      "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n"
-      "<id>",
-      XmlEscape(JoinPublicUrl(m.base_url, "/feed.atom")),
-      "</id>\n"
-      "<title>",
-      XmlEscape(m.title),
-      "</title>\n"
-      "<subtitle>Incident updates</subtitle>\n"
-      "<updated>",
-      FormatRfc3339(m.updated_at),
-      "</updated>\n"
-      "<link rel=\"self\" type=\"application/atom+xml\" href=\"",
-      XmlEscape(JoinPublicUrl(m.base_url, "/feed.atom")),
-      "\"/>\n"
-      "<link rel=\"alternate\" type=\"text/html\" href=\"",
-      XmlEscape(JoinPublicUrl(m.base_url, "/")),
-      "\"/>\n"
-      "<author><name>",
-      XmlEscape(m.title), "</name></author>\n");
-  for (const Entry& e : entries) {
-    const PublicIncident& i = *e.incident;
-    const PublicUpdate& u = *e.update;
-    std::string text = absl::StrCat(StateLabel(u.state), " \xE2\x80\x94 ",
-                                    FormatUtcMinute(u.posted_at), "\n\n", u.body);
-    if (u.next_update_at)
-      absl::StrAppend(&text, "\n\nNext update by ", FormatUtcMinute(*u.next_update_at));
-    absl::StrAppend(&out, "<entry>\n<id>", XmlEscape(i.shortlink), "#update-", u.number,
-                    "</id>\n<title>", XmlEscape(absl::StrCat(StateLabel(u.state), ": ", i.title)),
-                    "</title>\n<updated>", FormatRfc3339(u.posted_at), "</updated>\n<published>",
-                    FormatRfc3339(u.posted_at),
-                    "</published>\n<link rel=\"alternate\" type=\"text/html\" href=\"",
-                    XmlEscape(i.shortlink), "\"/>\n<category term=\"", StateName(u.state),
-                    "\"/>\n<content type=\"text\">", XmlEscape(text), "</content>\n</entry>\n");
-  }
-  absl::StrAppend(&out, "</feed>\n");
-  return out;
 }
 
 const std::string& StatusPageContentSecurityPolicy() {

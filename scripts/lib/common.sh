@@ -16,6 +16,7 @@ STATUSCAST_PACKAGES=(
   python3-grpcio python3-grpc-tools python3-h2 python3-yaml curl prometheus docker-compose chromium
   faketime
   libcurl4-openssl-dev nlohmann-json3-dev python3-aiosmtpd
+  libcmark-dev
 )
 
 log() { printf '\033[1m[statuscast]\033[0m %s\n' "$*" >&2; }

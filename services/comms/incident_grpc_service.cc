@@ -65,6 +65,10 @@ void FillWrite(const IncidentCommands& commands, const WriteResult& r,
     for (const lint::Finding& f : r.update->lint_findings) {
       lint::FindingToProto(f, resp->add_lint_findings());
     }
+  } else if (r.incident.postmortem && !r.replayed) {  // a postmortem just published
+    for (const lint::Finding& f : r.incident.postmortem->lint_findings) {
+      lint::FindingToProto(f, resp->add_lint_findings());
+    }
   }
 }
 
@@ -85,6 +89,9 @@ v1::IncidentEvent::Kind EventKind(const std::string& kind) {
   if (kind == "banner_updated") return v1::IncidentEvent::KIND_BANNER_UPDATED;
   if (kind == "banner_disabled") return v1::IncidentEvent::KIND_BANNER_DISABLED;
   if (kind == "kill_switch") return v1::IncidentEvent::KIND_KILL_SWITCH;
+  if (kind == "update_corrected") return v1::IncidentEvent::KIND_UPDATE_CORRECTED;
+  if (kind == "component_updated") return v1::IncidentEvent::KIND_COMPONENT_UPDATED;
+  if (kind == "component_retired") return v1::IncidentEvent::KIND_COMPONENT_RETIRED;
   return v1::IncidentEvent::KIND_UNSPECIFIED;
 }
 
@@ -101,6 +108,7 @@ grpc::Status IncidentGrpcService::CreateComponent(grpc::ServerContext* ctx,
                   c.description = req->description();
                   c.banner_apps.assign(req->banner_apps().begin(), req->banner_apps().end());
                   c.banner_paths.assign(req->banner_paths().begin(), req->banner_paths().end());
+                  c.display_name = req->display_name();
                   KeepTokenActorOr(call, "api");
                   ASSIGN_OR_RETURN(Component created, commands_.CreateComponent(call, c));
                   ToProto(created, resp);
@@ -109,11 +117,12 @@ grpc::Status IncidentGrpcService::CreateComponent(grpc::ServerContext* ctx,
 }
 
 grpc::Status IncidentGrpcService::ListComponents(grpc::ServerContext* ctx,
-                                                 const v1::ListComponentsRequest*,
+                                                 const v1::ListComponentsRequest* req,
                                                  v1::ListComponentsResponse* resp) {
   return Handle(verifier_, ctx, "ListComponents", Scope::kRead, "",
                 [&](CallContext&) -> absl::Status {
-                  ASSIGN_OR_RETURN(std::vector<Component> all, commands_.ListComponents());
+                  ASSIGN_OR_RETURN(std::vector<Component> all,
+                                   commands_.ListComponents(req->include_retired()));
                   for (const Component& c : all) ToProto(c, resp->add_components());
                   return absl::OkStatus();
                 });
@@ -219,7 +228,7 @@ grpc::Status IncidentGrpcService::PublishPostmortem(grpc::ServerContext* ctx,
                                    commands_.PublishPostmortem(
                                        call,
                                        Guard(req->incident_ref(), req->expected_version(),
-                                             req->idempotency_key(), ""),
+                                             req->idempotency_key(), req->lint_override_reason()),
                                        req->url(), req->body()));
                   FillWrite(commands_, r, resp);
                   return absl::OkStatus();
@@ -333,6 +342,55 @@ grpc::Status IncidentGrpcService::FillTemplate(grpc::ServerContext* ctx,
         }
         return absl::OkStatus();
       });
+}
+
+grpc::Status IncidentGrpcService::UpdateComponent(grpc::ServerContext* ctx,
+                                                  const v1::UpdateComponentRequest* req,
+                                                  v1::Component* resp) {
+  return Handle(verifier_, ctx, "UpdateComponent", Scope::kAdmin, "",
+                [&](CallContext& call) -> absl::Status {
+                  KeepTokenActorOr(call, "api");
+                  ComponentEdit edit;
+                  edit.name = req->name();
+                  if (req->has_display_name()) edit.display_name = req->display_name();
+                  if (req->has_description()) edit.description = req->description();
+                  ASSIGN_OR_RETURN(Component c, commands_.UpdateComponent(call, edit));
+                  ToProto(c, resp);
+                  return absl::OkStatus();
+                });
+}
+
+grpc::Status IncidentGrpcService::RetireComponent(grpc::ServerContext* ctx,
+                                                  const v1::RetireComponentRequest* req,
+                                                  v1::Component* resp) {
+  return Handle(verifier_, ctx, "RetireComponent", Scope::kAdmin, "",
+                [&](CallContext& call) -> absl::Status {
+                  KeepTokenActorOr(call, "api");
+                  ASSIGN_OR_RETURN(Component c,
+                                   commands_.RetireComponent(call, req->name(), req->reason()));
+                  ToProto(c, resp);
+                  return absl::OkStatus();
+                });
+}
+
+grpc::Status IncidentGrpcService::CorrectUpdate(grpc::ServerContext* ctx,
+                                                const v1::CorrectUpdateRequest* req,
+                                                v1::WriteIncidentResponse* resp) {
+  return Handle(verifier_, ctx, "CorrectUpdate", Scope::kWrite, req->incident_ref(),
+                [&](CallContext& call) -> absl::Status {
+                  KeepTokenActorOr(call, req->author());
+                  Correction c{req->message(), req->banner_text(), req->reason(),
+                               req->third_party_confirmed()};
+                  ASSIGN_OR_RETURN(
+                      WriteResult r,
+                      commands_.CorrectUpdate(
+                          call,
+                          Guard(req->incident_ref(), req->expected_version(),
+                                req->idempotency_key(), req->lint_override_reason()),
+                          req->update_id(), c));
+                  FillWrite(commands_, r, resp);
+                  return absl::OkStatus();
+                });
 }
 
 grpc::Status IncidentGrpcService::WatchIncidents(grpc::ServerContext* ctx,

@@ -72,6 +72,15 @@ class IncidentGrpcService final : public v1::IncidentService::Service {
   grpc::Status FillTemplate(grpc::ServerContext* ctx, const v1::FillTemplateRequest* req,
                             v1::FillTemplateResponse* resp) override;
 
+  // Managed components (libs/incident/component_commands.cc).
+  grpc::Status UpdateComponent(grpc::ServerContext* ctx, const v1::UpdateComponentRequest* req,
+                               v1::Component* resp) override;
+  grpc::Status RetireComponent(grpc::ServerContext* ctx, const v1::RetireComponentRequest* req,
+                               v1::Component* resp) override;
+  // Corrections (libs/incident/corrections.h).
+  grpc::Status CorrectUpdate(grpc::ServerContext* ctx, const v1::CorrectUpdateRequest* req,
+                             v1::WriteIncidentResponse* resp) override;
+
  private:
   absl::Status Watch(grpc::ServerContext* ctx, const v1::WatchIncidentsRequest& req,
                      grpc::ServerWriter<v1::IncidentEvent>* writer, StreamTokenCheck& token);

@@ -70,6 +70,10 @@ ABSL_FLAG(std::string, ends, "", "banner: when it stops showing");
 ABSL_FLAG(std::string, link, "", "banner: where it links to");
 ABSL_FLAG(std::string, app, "", "killswitch: one app instead of every app");
 ABSL_FLAG(std::string, banner_apps, "", "component create: apps its incident banner shows in");
+// Corrections and components (issue 12).
+ABSL_FLAG(int64_t, update, 0, "correct: the id of the update to correct (show lists them)");
+ABSL_FLAG(std::string, display_name, "",
+          "component create/update: the name customers read on the status page");
 ABSL_FLAG(std::string, banner_paths, "",
           "component create: page-path patterns its incident banner shows on");
 ABSL_FLAG(bool, all, false, "maintenance list: finished and cancelled windows too");
@@ -91,7 +95,7 @@ const std::vector<std::string>& OurFlags() {
       "link",          "app",         "banner_apps", "banner_paths",  "reminders_only",
       "token",         "scope",       "ttl",         "insecure",      "third_party_confirmed",
       "what_happened", "impact",      "prevention",  "learned",
-      "all"};
+      "all",           "update",      "display_name"};
   return *kFlags;
 }
 
@@ -235,6 +239,8 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
   o.app = absl::GetFlag(FLAGS_app);
   o.banner_apps = absl::GetFlag(FLAGS_banner_apps);
   o.banner_paths = absl::GetFlag(FLAGS_banner_paths);
+  o.update_id = absl::GetFlag(FLAGS_update);
+  o.display_name = absl::GetFlag(FLAGS_display_name);
   if (o.banner_server.empty()) return Usage("--banner_server is empty (give HOST:PORT)");
   if (o.server.empty()) return Usage("--server is empty (give HOST:PORT)");
   if (o.timeout <= absl::ZeroDuration()) return Usage("--timeout must be positive, e.g. 10s");

@@ -90,6 +90,21 @@ const std::vector<CommandSpec>& CommandTable() {
        "many of you from paying, and we're sorry. To prevent this from happening again, we're "
        "adding checks before such changes. A postmortem follows within five days.\"",
        {"message", "channels", "override", "third_party_confirmed", "idempotency_key"}},
+      {"correct",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Correct,
+       "INC-n --message M [--update ID] [--banner B] [--reason R] [--override REASON]",
+       "Correct the text of a posted update (the latest unless --update names one; show\n"
+       "              lists the ids): linted like a post, every revision kept, and the status\n"
+       "              page marks it \"edited\". Its time and promise never change.",
+       "statuscastctl correct INC-n --reason \"named the change\" --message \"Resolved: card "
+       "payments work normally again. The failures were caused by a faulty change to our payment "
+       "settings, now undone. We know this stopped many of you from paying, and we're sorry. To "
+       "prevent this from happening again, we're adding checks before such changes. A postmortem "
+       "follows within five days.\"",
+       {"update", "message", "banner", "reason", "override", "third_party_confirmed",
+        "idempotency_key"}},
       {"reopen",
        {},
        CommandScope::kWrite,
@@ -114,10 +129,12 @@ const std::vector<CommandSpec>& CommandTable() {
        {},
        CommandScope::kWrite,
        &CommandRunner::Postmortem,
-       "INC-n --url URL [--body-file FILE|-]",
-       "Publish the postmortem (a link, its text, or both).",
+       "INC-n --url URL [--body-file FILE|-] [--override REASON]",
+       "Publish the postmortem (a link, its Markdown text, or both); the text is linted\n"
+       "              like an update. Publishing again adds a version (the page says\n"
+       "              \"revised\"); every version is kept.",
        "statuscastctl postmortem INC-n --url https://status.example.com/postmortems/INC-n",
-       {"url", "body_file", "idempotency_key"}},
+       {"url", "body_file", "override", "idempotency_key"}},
       {"show",
        {},
        CommandScope::kRead,
@@ -142,13 +159,17 @@ const std::vector<CommandSpec>& CommandTable() {
        CommandScope::kAdmin,
        &CommandRunner::Component,
        "list\n"
-       "              create NAME [--group G] [--description D] [--banner-apps APP,...]\n"
-       "                          [--banner-paths PATTERN,...]",
-       "The component catalog with each component's current status; add a component\n"
-       "              and where its incident banner shows (default: every app and page).",
-       "statuscastctl component create checkout --banner-apps shop --banner-paths "
-       "'/checkout*,/cart'",
-       {"group", "description", "banner_apps", "banner_paths"}},
+       "              create NAME [--display-name N] [--group G] [--description D]\n"
+       "                          [--banner-apps APP,...] [--banner-paths PATTERN,...]\n"
+       "              update NAME [--display-name N] [--description D]\n"
+       "              retire NAME [--reason R]",
+       "The component catalog: each component's status, the name customers read and\n"
+       "              where its incident banner shows; add one (banner default: every app\n"
+       "              and page), rename it for customers, or retire it (hidden from the\n"
+       "              status page, history kept; refused while an open incident affects it).",
+       "statuscastctl component create checkout --display-name \"Checkout\" --banner-apps shop "
+       "--banner-paths '/checkout*,/cart'",
+       {"group", "description", "banner_apps", "banner_paths", "display_name", "reason"}},
       {"lint",
        {},
        CommandScope::kRead,

@@ -76,6 +76,7 @@ class CommandRunner {
   int Reopen(const std::vector<std::string>& args);
   int Severity(const std::vector<std::string>& args);
   int Postmortem(const std::vector<std::string>& args);
+  int Correct(const std::vector<std::string>& args);
   int Show(const std::vector<std::string>& args);
   int List(const std::vector<std::string>& args);
   int Component(const std::vector<std::string>& args);

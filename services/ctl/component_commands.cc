@@ -1,4 +1,4 @@
-// statuscastctl component list|create.
+// statuscastctl component list|create|update|retire.
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/ctl/command_support.h"
@@ -14,14 +14,18 @@ int CommandRunner::Component(const std::vector<std::string>& args) {
   std::string sub = args.size() > 1 ? args[1] : "list";
   if (sub == "list") {
     if (args.size() > 2) return UsageError("component", "component list takes no arguments");
-    for (const char* f : {"group", "description", "banner_apps", "banner_paths"}) {
+    for (const char* f :
+         {"group", "description", "banner_apps", "banner_paths", "display_name", "reason"}) {
       if (o.given.count(f)) {
-        return UsageError("component", absl::StrCat("--", f, " goes with component create"));
+        return UsageError("component",
+                          absl::StrCat("--", f, " goes with component create, update or retire"));
       }
     }
+    v1::ListComponentsRequest list;
+    list.set_include_retired(true);
     v1::ListComponentsResponse resp;
-    int code = Call(&v1::IncidentService::StubInterface::ListComponents,
-                    v1::ListComponentsRequest(), &resp, "list components", "", "");
+    int code = Call(&v1::IncidentService::StubInterface::ListComponents, list, &resp,
+                    "list components", "", "");
     if (code != kExitOk) return code;
     if (o.json) {
       PrintJson(resp);
@@ -36,6 +40,7 @@ int CommandRunner::Component(const std::vector<std::string>& args) {
     req.set_name(args[2]);
     req.set_group(o.group);
     req.set_description(o.description);
+    req.set_display_name(o.display_name);
     for (const std::string& a : ParseNameList(o.banner_apps)) req.add_banner_apps(a);
     for (const std::string& p : ParseNameList(o.banner_paths)) req.add_banner_paths(p);
     v1::Component resp;
@@ -62,8 +67,46 @@ int CommandRunner::Component(const std::vector<std::string>& args) {
     }
     return kExitOk;
   }
-  return UsageError("component",
-                    absl::StrCat("unknown component command \"", sub, "\" (use list or create)"));
+  if (sub == "update" || sub == "retire") {
+    if (args.size() != 3) return UsageError("component", absl::StrCat("component ", sub, " takes one NAME"));
+    for (const char* f : {"group", "banner_apps", "banner_paths"}) {
+      if (o.given.count(f)) {
+        return UsageError("component", absl::StrCat("--", f, " goes with component create"));
+      }
+    }
+    v1::Component resp;
+    int code = kExitOk;
+    if (sub == "update") {
+      if (!o.given.count("display_name") && !o.given.count("description")) {
+        return UsageError("component", "component update needs --display-name, --description or both");
+      }
+      v1::UpdateComponentRequest req;
+      req.set_name(args[2]);
+      if (o.given.count("display_name")) req.set_display_name(o.display_name);
+      if (o.given.count("description")) req.set_description(o.description);
+      code = Call(&v1::IncidentService::StubInterface::UpdateComponent, req, &resp,
+                  absl::StrCat("update component ", args[2]), "", "");
+    } else {
+      v1::RetireComponentRequest req;
+      req.set_name(args[2]);
+      req.set_reason(o.reason);
+      code = Call(&v1::IncidentService::StubInterface::RetireComponent, req, &resp,
+                  absl::StrCat("retire component ", args[2]), "", "");
+    }
+    if (code != kExitOk) return code;
+    if (o.json) {
+      PrintJson(resp);
+    } else if (sub == "update") {
+      *out_ << "component " << resp.name() << " updated: customers read \""
+            << (resp.display_name().empty() ? resp.name() : resp.display_name()) << "\"\n";
+    } else {
+      *out_ << "component " << resp.name()
+            << " retired: hidden from the status page; its incidents keep it\n";
+    }
+    return kExitOk;
+  }
+  return UsageError("component", absl::StrCat("unknown component command \"", sub,
+                                              "\" (use list, create, update or retire)"));
 }
 
 }  // namespace ctl

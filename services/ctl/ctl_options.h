@@ -42,6 +42,9 @@ struct CtlOptions {
   bool all = false;
   int limit = 50;
   int64_t after = 0;
+  // correct: the update's id; component create/update: the customer-facing name.
+  int64_t update_id = 0;
+  std::string display_name;
   // The flags given on the command line (canonical names, e.g. "no_progress"),
   // to reject ones that do not apply to the subcommand.
   std::set<std::string> given;

@@ -253,9 +253,43 @@ int CommandRunner::Postmortem(const std::vector<std::string>& args) {
   v1::PublishPostmortemRequest req;
   req.set_url(o.url);
   req.set_body(body);
+  req.set_lint_override_reason(o.override_reason);
   return WriteExisting(&v1::IncidentService::StubInterface::PublishPostmortem, inc, req,
                        absl::StrCat("publish the postmortem of ", inc.ref()),
                        "postmortem published");
+}
+
+int CommandRunner::Correct(const std::vector<std::string>& args) {
+  const CtlOptions& o = options_;
+  if (args.size() > 2) {
+    return UsageError("correct", "correct takes one incident reference; quote the --message");
+  }
+  if (o.message.empty()) return UsageError("correct", "--message is required: the corrected text");
+  if (o.given.count("update") && o.update_id <= 0) {
+    return UsageError("correct", "--update takes an update id (statuscastctl show INC-n lists them)");
+  }
+  v1::Incident inc;
+  int code = kExitOk;
+  if (!Fetch(args, "correct", &inc, &code)) return code;
+  int64_t update_id = o.update_id;
+  if (update_id == 0) {  // the latest update: the usual case, a typo just posted
+    for (const v1::TimelineEvent& e : inc.timeline()) {
+      if (e.has_update()) update_id = e.update().id();
+    }
+    if (update_id == 0) {
+      return UsageError("correct", absl::StrCat(inc.ref(), " has no update to correct yet"));
+    }
+  }
+  v1::CorrectUpdateRequest req;
+  req.set_update_id(update_id);
+  req.set_message(o.message);
+  req.set_banner_text(o.banner);
+  req.set_reason(o.reason);
+  req.set_lint_override_reason(o.override_reason);
+  req.set_third_party_confirmed(o.third_party_confirmed);
+  return WriteExisting(&v1::IncidentService::StubInterface::CorrectUpdate, inc, req,
+                       absl::StrCat("correct update ", update_id, " of ", inc.ref()),
+                       absl::StrCat("corrected update ", update_id));
 }
 
 }  // namespace ctl

@@ -59,10 +59,22 @@ std::string RenderComponents(const v1::ListComponentsResponse& list) {
   if (list.components_size() == 0) {
     return "no components yet (add one: statuscastctl component create NAME)\n";
   }
-  std::vector<std::vector<std::string>> rows = {{"NAME", "GROUP", "STATUS", "DESCRIPTION"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"NAME", "CUSTOMERS READ", "GROUP", "STATUS", "BANNER SHOWS", "DESCRIPTION"}};
   for (const v1::Component& c : list.components()) {
-    rows.push_back({c.name(), c.group().empty() ? "-" : c.group(), ComponentStatusLabel(c.status()),
-                    Truncate(OneLine(c.description()), 60)});
+    const std::string apps = c.banner_apps_size() > 0
+                                 ? absl::StrCat("apps ", absl::StrJoin(c.banner_apps(), ","))
+                                 : "every app";
+    const std::string pages = c.banner_paths_size() > 0
+                                  ? absl::StrCat("pages ", absl::StrJoin(c.banner_paths(), ","))
+                                  : "every page";
+    rows.push_back({c.name(), c.display_name().empty() ? c.name() : c.display_name(),
+                    c.group().empty() ? "-" : c.group(),
+                    c.has_retired_at() ? absl::StrCat("retired ", FormatUtcMinute(TimeFromProto(
+                                                                      c.retired_at())))
+                                       : ComponentStatusLabel(c.status()),
+                    c.has_retired_at() ? "-" : absl::StrCat(apps, " on ", pages),
+                    Truncate(OneLine(c.description()), 40)});
   }
   return Table(rows);
 }

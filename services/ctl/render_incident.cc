@@ -107,7 +107,15 @@ void AppendUpdate(std::string* out, const v1::Update& u, const v1::Incident& inc
   }
   std::string meta = absl::StrCat("by ", u.author().empty() ? "?" : u.author());
   if (u.channels_size() > 0) absl::StrAppend(&meta, " to ", ChannelList(u.channels()));
+  if (u.id() != 0) absl::StrAppend(&meta, " (update ", u.id(), ")");  // for `correct --update`
   std::vector<std::string> metas = {meta};
+  if (u.revisions_size() > 1) {
+    const v1::UpdateRevision& last = u.revisions(u.revisions_size() - 1);
+    metas.push_back(absl::StrCat("edited ", FormatUtcNear(TimeFromProto(last.revised_at()), posted),
+                                 " by ", last.author().empty() ? "?" : last.author(), " (revision ",
+                                 last.number(), last.reason().empty() ? "" : ": ",
+                                 Truncate(OneLine(last.reason()), 60), ")"));
+  }
   if (HasChannel(u.channels(), v1::CHANNEL_IN_APP_BANNER) && !u.banner_text().empty()) {
     metas.push_back(absl::StrCat("banner: \"", Truncate(OneLine(u.banner_text()), 50), "\""));
   }
@@ -176,7 +184,11 @@ const char* EventKindLabel(v1::IncidentEvent::Kind k) {
     case v1::IncidentEvent::KIND_POSTMORTEM_PUBLISHED:
       return "postmortem";
     case v1::IncidentEvent::KIND_COMPONENT_CREATED:
+    case v1::IncidentEvent::KIND_COMPONENT_UPDATED:
+    case v1::IncidentEvent::KIND_COMPONENT_RETIRED:
       return "component";
+    case v1::IncidentEvent::KIND_UPDATE_CORRECTED:
+      return "corrected";
     case v1::IncidentEvent::KIND_BANNER_CREATED:
     case v1::IncidentEvent::KIND_BANNER_UPDATED:
     case v1::IncidentEvent::KIND_BANNER_DISABLED:
@@ -367,6 +379,12 @@ std::string RenderEvent(const v1::IncidentEvent& e, absl::Time now) {
     const v1::Component& c = e.component();
     return absl::StrCat(head, "created ", c.name(),
                         c.group().empty() ? "" : absl::StrCat(" (", c.group(), ")"), by, "\n");
+  }
+  if (e.kind() == v1::IncidentEvent::KIND_COMPONENT_UPDATED ||
+      e.kind() == v1::IncidentEvent::KIND_COMPONENT_RETIRED) {
+    return absl::StrCat(head,
+                        e.kind() == v1::IncidentEvent::KIND_COMPONENT_RETIRED ? "retired " : "changed ",
+                        e.component().name(), by, "\n");
   }
   // Changes without an incident: manual banners, kill switches, and kinds
   // newer than this statuscastctl (the server's summary still says what).

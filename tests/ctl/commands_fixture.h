@@ -158,9 +158,36 @@ class FakeIncidentService final : public v1::IncidentService::Service {
     return grpc::Status::OK;
   }
 
+  // Corrections and managed components (issue 12).
+  grpc::Status CorrectUpdate(grpc::ServerContext*, const v1::CorrectUpdateRequest* req,
+                             v1::WriteIncidentResponse* resp) override {
+    absl::MutexLock lock(&mu);
+    last_correct = *req;
+    *resp->mutable_incident() = incident;
+    return grpc::Status::OK;
+  }
+  grpc::Status UpdateComponent(grpc::ServerContext*, const v1::UpdateComponentRequest* req,
+                               v1::Component* resp) override {
+    absl::MutexLock lock(&mu);
+    last_component_update = *req;
+    resp->set_name(req->name());
+    resp->set_display_name(req->display_name());
+    return grpc::Status::OK;
+  }
+  grpc::Status RetireComponent(grpc::ServerContext*, const v1::RetireComponentRequest* req,
+                               v1::Component* resp) override {
+    absl::MutexLock lock(&mu);
+    last_retire = *req;
+    resp->set_name(req->name());
+    return grpc::Status::OK;
+  }
+
   absl::Mutex mu;
   v1::Incident incident;
   grpc::Status post_status;
+  v1::CorrectUpdateRequest last_correct;
+  v1::UpdateComponentRequest last_component_update;
+  v1::RetireComponentRequest last_retire;
   v1::PostUpdateRequest last_post;
   v1::DeclareIncidentRequest last_declare;
   v1::LintUpdateRequest last_lint;

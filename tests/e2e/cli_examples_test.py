@@ -196,7 +196,7 @@ class CliExamplesTest(unittest.TestCase):
             [CTL, "help"], capture_output=True, text=True).stdout, re.M)
         # The order a session would take; every command of `help` is in it.
         order = ["component", "declare", "template", "update", "severity", "lint", "show",
-                 "list", "report", "resolve", "postmortem", "reopen", "banner", "killswitch",
+                 "list", "report", "resolve", "correct", "postmortem", "reopen", "banner", "killswitch",
                  "watch", "token", "maintenance"]
         self.assertEqual(sorted(names), sorted(order))
         for name in order:

@@ -14,6 +14,16 @@ absl::Status NoIncident(const std::string& ref) {
       "no incident ", ref, " (references look like INC-12; statuscastctl list shows them)"));
 }
 
+absl::Status NoComponent(const std::string& name) {
+  return absl::NotFoundError(absl::StrCat("no component named \"", name,
+                                          "\" (statuscastctl components lists them)"));
+}
+
+absl::Status NoUpdate(int64_t, int64_t update_id) {
+  return absl::NotFoundError(absl::StrCat("the incident has no update ", update_id,
+                                          " (statuscastctl show INC-n lists its updates)"));
+}
+
 // What PostgreSQL's incidents row holds: no timeline.
 Incident Header(Incident i) {
   i.updates.clear();
@@ -73,9 +83,13 @@ class MemoryTransaction : public StoreTransaction {
                                     const std::string& field) override {
     FieldViolations v;
     for (size_t i = 0; i < affected.size(); ++i) {
-      const bool known = std::any_of(s_.components.begin(), s_.components.end(),
-                                     [&](const Component& c) { return c.name == affected[i].name; });
-      if (!known) {
+      auto c = std::find_if(s_.components.begin(), s_.components.end(),
+                            [&](const Component& c) { return c.name == affected[i].name; });
+      if (c != s_.components.end() && c->retired_at) {
+        v.Add(absl::StrCat(field, "[", i, "].name"),
+              absl::StrCat("component \"", affected[i].name,
+                           "\" is retired; name a current one (statuscastctl components)"));
+      } else if (c == s_.components.end()) {
         v.Add(absl::StrCat(field, "[", i, "].name"),
               absl::StrCat("no component named \"", affected[i].name,
                            "\"; create it first (statuscastctl components create ",
@@ -127,6 +141,57 @@ class MemoryTransaction : public StoreTransaction {
     }
     s_.components.push_back(component);
     return absl::OkStatus();
+  }
+
+  absl::StatusOr<Component> LockComponent(const std::string& name) override {
+    for (const Component& c : s_.components) {
+      if (c.name == name) return c;
+    }
+    return NoComponent(name);
+  }
+
+  absl::StatusOr<std::vector<std::string>> OpenIncidentsAffecting(
+      const std::string& name) override {
+    std::vector<std::pair<int64_t, std::string>> found;
+    for (const auto& [ref, i] : s_.incidents) {
+      if (i.state == IncidentState::kResolved) continue;
+      for (const AffectedComponent& a : i.affected) {
+        if (a.name == name) found.emplace_back(i.id, ref);
+      }
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<std::string> refs;
+    for (const auto& f : found) refs.push_back(f.second);
+    return refs;
+  }
+
+  absl::Status SaveComponent(const Component& component) override {
+    for (Component& c : s_.components) {
+      if (c.name == component.name) {
+        c.display_name = component.display_name;
+        c.description = component.description;
+        c.retired_at = component.retired_at;
+        return absl::OkStatus();
+      }
+    }
+    return NoComponent(component.name);
+  }
+
+  absl::StatusOr<Update> LockUpdate(int64_t incident_id, int64_t update_id) override {
+    for (const auto& [id, u] : s_.updates) {
+      if (id == incident_id && u.id == update_id) return u;
+    }
+    return NoUpdate(incident_id, update_id);
+  }
+
+  absl::Status SaveCorrection(const Update& update) override {
+    for (auto& [id, u] : s_.updates) {
+      if (u.id == update.id) {
+        u = update;
+        return absl::OkStatus();
+      }
+    }
+    return absl::NotFoundError(absl::StrCat("no update ", update.id));
   }
 
   // The sequence is known at once here (one writer at a time); callers read

@@ -1,0 +1,200 @@
+// UpdateComponent, RetireComponent and PublishPostmortem's versions and lint
+// end to end: real gRPC over 127.0.0.1, real PostgreSQL, a fake clock, with
+// every bad input's code and message.
+#include <grpcpp/grpcpp.h>
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/support/comms_client_test.h"
+
+namespace statuscast {
+namespace {
+
+using testing::CallError;
+using testing::Describe;
+using testing::FromTimestamp;
+using testing::HasViolation;
+
+testing::CommsTestOptions RejectLintErrors() {
+  testing::CommsTestOptions o;
+  o.lint_reject = "SEV-1,SEV-2,SEV-3";
+  return o;
+}
+
+class ManagedComponentsTest : public testing::CommsClientTest {
+ protected:
+  ManagedComponentsTest() : CommsClientTest(RejectLintErrors()) {}
+
+  void SetUp() override {
+    ASSERT_TRUE(db_.ok());
+    CreateComponent("search");
+    CreateComponent("legacy");
+  }
+
+  grpc::Status Update(const v1::UpdateComponentRequest& req, v1::Component* out) {
+    grpc::ClientContext ctx;
+    return stub_->UpdateComponent(&ctx, req, out);
+  }
+  grpc::Status Retire(const std::string& name, v1::Component* out) {
+    grpc::ClientContext ctx;
+    v1::RetireComponentRequest req;
+    req.set_name(name);
+    req.set_reason("was a test");
+    return stub_->RetireComponent(&ctx, req, out);
+  }
+  v1::ListComponentsResponse List(bool include_retired) {
+    grpc::ClientContext ctx;
+    v1::ListComponentsRequest req;
+    req.set_include_retired(include_retired);
+    v1::ListComponentsResponse resp;
+    grpc::Status s = stub_->ListComponents(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return resp;
+  }
+};
+
+TEST_F(ManagedComponentsTest, ADisplayNameIsStoredListedAndAudited) {
+  v1::UpdateComponentRequest req;
+  req.set_name("search");
+  req.set_display_name("Product search");
+  v1::Component c;
+  grpc::Status s = Update(req, &c);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(c.display_name(), "Product search");
+  v1::ListComponentsResponse list = List(false);
+  ASSERT_EQ(list.components_size(), 2);
+  EXPECT_EQ(list.components(1).name(), "search");
+  EXPECT_EQ(list.components(1).display_name(), "Product search");
+  EXPECT_EQ(db_.Query("SELECT actor || ': ' || details FROM audit_log WHERE action = "
+                      "'component_updated'"),
+            "api: changed component search: display name \"Product search\"");
+}
+
+TEST_F(ManagedComponentsTest, BadEditsGetTheirCodes) {
+  v1::UpdateComponentRequest req;
+  req.set_name("nope");
+  req.set_display_name("Nope");
+  v1::Component c;
+  CallError e = Describe(Update(req, &c));
+  EXPECT_EQ(e.code, grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(absl::StrContains(e.message, "no component named \"nope\"")) << e.message;
+
+  req.set_name("search");
+  req.clear_display_name();
+  e = Describe(Update(req, &c));
+  EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasViolation(e, "display_name", "nothing to change"));
+
+  req.set_display_name(std::string(101, 'x'));
+  e = Describe(Update(req, &c));
+  EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasViolation(e, "display_name", "the limit is 100"));
+
+  req.clear_display_name();
+  req.set_description(std::string(501, 'x'));
+  EXPECT_TRUE(HasViolation(Describe(Update(req, &c)), "description", "the limit is 500"));
+}
+
+TEST_F(ManagedComponentsTest, RetiringIsRefusedWhileAnOpenIncidentAffectsIt) {
+  v1::WriteIncidentResponse declared;
+  ASSERT_TRUE(Declare(testing::SearchIsSlow(NewKey()), &declared).ok());
+  v1::Component c;
+  CallError e = Describe(Retire("search", &c));
+  EXPECT_EQ(e.code, grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(e.message, "affected by open incident " + declared.incident().ref()))
+      << e.message;
+  EXPECT_EQ(List(false).components_size(), 2);
+}
+
+TEST_F(ManagedComponentsTest, ARetiredComponentIsHiddenKeptAndRefusedForNewIncidents) {
+  v1::Component c;
+  grpc::Status s = Retire("legacy", &c);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(FromTimestamp(c.retired_at()), clock_.Now());
+  EXPECT_EQ(List(false).components_size(), 1);
+  v1::ListComponentsResponse all = List(true);
+  ASSERT_EQ(all.components_size(), 2);
+  EXPECT_TRUE(all.components(0).has_retired_at());
+
+  v1::DeclareIncidentRequest req = testing::SearchIsSlow(NewKey());
+  req.mutable_affected_components(0)->set_name("legacy");
+  v1::WriteIncidentResponse resp;
+  CallError e = Describe(Declare(req, &resp));
+  EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasViolation(e, "affected_components[0].name", "is retired"));
+
+  e = Describe(Retire("legacy", &c));
+  EXPECT_EQ(e.code, grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(e.message, "already retired")) << e.message;
+  EXPECT_EQ(Describe(Retire("nope", &c)).code, grpc::StatusCode::NOT_FOUND);
+}
+
+class PostmortemVersionsTest : public ManagedComponentsTest {
+ protected:
+  void SetUp() override {
+    ManagedComponentsTest::SetUp();
+    v1::WriteIncidentResponse declared;
+    ASSERT_TRUE(Declare(testing::SearchIsSlow(NewKey()), &declared).ok());
+    auto req = Guarded<v1::ResolveIncidentRequest>(declared.incident(), "bob");
+    req.set_message("Resolved: search is fast again. A change to our search settings slowed it; "
+                    "we rolled it back. We're sorry for the slow results.");
+    req.add_channels(v1::CHANNEL_STATUS_PAGE);
+    req.set_lint_override_reason("the test is about postmortems");
+    grpc::ClientContext ctx;
+    v1::WriteIncidentResponse resolved;
+    grpc::Status s = stub_->ResolveIncident(&ctx, req, &resolved);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    incident_ = resolved.incident();
+  }
+
+  grpc::Status Publish(const std::string& body, v1::WriteIncidentResponse* resp,
+                       const std::string& override_reason = "") {
+    auto req = Guarded<v1::PublishPostmortemRequest>(incident_, "carol");
+    req.set_body(body);
+    req.set_lint_override_reason(override_reason);
+    grpc::ClientContext ctx;
+    grpc::Status s = stub_->PublishPostmortem(&ctx, req, resp);
+    if (s.ok()) incident_ = resp->incident();
+    return s;
+  }
+
+  v1::Incident incident_;
+};
+
+TEST_F(PostmortemVersionsTest, RepublishingKeepsEveryVersion) {
+  v1::WriteIncidentResponse resp;
+  ASSERT_TRUE(Publish("# What happened\n\nA settings change slowed search.", &resp).ok());
+  EXPECT_EQ(resp.incident().postmortem().revision(), 1);
+  clock_.Advance(absl::Hours(3));
+  grpc::Status s = Publish("# What happened\n\nA settings change slowed search for 20 minutes.", &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  v1::Incident read = Get(incident_.ref());
+  EXPECT_EQ(read.postmortem().revision(), 2);
+  EXPECT_EQ(FromTimestamp(read.postmortem().published_at()), clock_.Now());
+  EXPECT_EQ(FromTimestamp(read.postmortem().first_published_at()), clock_.Now() - absl::Hours(3));
+  EXPECT_EQ(db_.Query("SELECT string_agg(revision || ':' || (body LIKE '%20 minutes%'), ',' "
+                      "ORDER BY revision) FROM postmortem_revisions"),
+            "1:false,2:true");
+  EXPECT_EQ(db_.Query("SELECT details FROM audit_log WHERE action = 'postmortem_published' ORDER "
+                      "BY id DESC LIMIT 1"),
+            "revised the postmortem (version 2)");
+}
+
+TEST_F(PostmortemVersionsTest, ABodyWithInternalDetailIsRefusedUnlessOverridden) {
+  v1::WriteIncidentResponse resp;
+  CallError e = Describe(Publish("Engineer Dave's deploy to search-prod-3 slowed search.", &resp));
+  EXPECT_EQ(e.code, grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(HasViolation(e, "body", "internal-detail")) << e.message;
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM postmortem_revisions"), "0");
+  grpc::Status s =
+      Publish("Engineer Dave's deploy to search-prod-3 slowed search.", &resp, "Dave agreed");
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_GT(resp.lint_findings_size(), 0);
+  EXPECT_EQ(db_.Query("SELECT lint_override_reason FROM postmortem_revisions"), "Dave agreed");
+}
+
+}  // namespace
+}  // namespace statuscast
