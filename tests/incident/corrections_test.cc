@@ -18,17 +18,8 @@
 namespace statuscast {
 namespace {
 
+using testing::FailsWith;
 using testing::HasFieldViolation;
-
-// `result` failed with `code` and a message that contains `part`.
-template <typename T>
-::testing::AssertionResult FailsWith(const absl::StatusOr<T>& result, absl::StatusCode code,
-                                     const std::string& part) {
-  if (result.status().code() == code && absl::StrContains(result.status().message(), part)) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << "got " << result.status();
-}
 
 const absl::Time kStart =
     absl::FromCivil(absl::CivilSecond(2026, 11, 27, 14, 0, 0), absl::UTCTimeZone());
