@@ -17,6 +17,19 @@ absl::Status CheckNotRetired(const Component& c) {
       "component ", c.name, " is retired; create a new component instead"));
 }
 
+// The audit and change-log record of a change to component `name`.
+MutationRecord ComponentRecord(const char* kind, const std::string& name, const CallContext& ctx,
+                               std::string details, absl::Time at) {
+  MutationRecord m;
+  m.kind = kind;
+  m.component_name = name;
+  m.actor = ctx.actor;
+  m.request_id = ctx.request_id;
+  m.details = std::move(details);
+  m.at = at;
+  return m;
+}
+
 }  // namespace
 
 absl::StatusOr<Component> IncidentCommands::UpdateComponent(const CallContext& ctx,
@@ -46,14 +59,12 @@ absl::StatusOr<Component> IncidentCommands::UpdateComponent(const CallContext& c
                           absl::StrCat("is what component ", c.name, " already has"));
     }
     RETURN_IF_ERROR(tx.SaveComponent(c));
-    MutationRecord m;
-    m.kind = "component_updated";
-    m.component_name = c.name;
-    m.actor = ctx.actor;
-    m.request_id = ctx.request_id;
-    m.details = absl::StrCat("changed component ", c.name, ": ", absl::StrJoin(changed, ", "));
-    m.at = Now();
-    RETURN_IF_ERROR(tx.Record(m, nullptr));
+    RETURN_IF_ERROR(tx.Record(
+        ComponentRecord("component_updated", c.name, ctx,
+                        absl::StrCat("changed component ", c.name, ": ",
+                                     absl::StrJoin(changed, ", ")),
+                        Now()),
+        nullptr));
     out = std::move(c);
     return absl::OkStatus();
   }));
@@ -81,15 +92,12 @@ absl::StatusOr<Component> IncidentCommands::RetireComponent(const CallContext& c
     }
     c.retired_at = Now();
     RETURN_IF_ERROR(tx.SaveComponent(c));
-    MutationRecord m;
-    m.kind = "component_retired";
-    m.component_name = c.name;
-    m.actor = ctx.actor;
-    m.request_id = ctx.request_id;
-    m.details = absl::StrCat("retired component ", c.name,
-                             reason.empty() ? "" : absl::StrCat(": ", reason));
-    m.at = *c.retired_at;
-    RETURN_IF_ERROR(tx.Record(m, nullptr));
+    RETURN_IF_ERROR(tx.Record(
+        ComponentRecord("component_retired", c.name, ctx,
+                        absl::StrCat("retired component ", c.name,
+                                     reason.empty() ? "" : absl::StrCat(": ", reason)),
+                        *c.retired_at),
+        nullptr));
     out = std::move(c);
     return absl::OkStatus();
   }));

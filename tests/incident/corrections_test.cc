@@ -12,26 +12,16 @@
 #include "libs/base/clock.h"
 #include "libs/incident/incident_commands.h"
 #include "libs/lint/linter.h"
-#include "tests/support/memory_incident_store.h"
+#include "tests/incident/linted_commands_test.h"
 #include "tests/support/status_matchers.h"
 
 namespace statuscast {
 namespace {
 
+using testing::FailsWith;
 using testing::HasFieldViolation;
 
-// `result` failed with `code` and a message that contains `part`.
-template <typename T>
-::testing::AssertionResult FailsWith(const absl::StatusOr<T>& result, absl::StatusCode code,
-                                     const std::string& part) {
-  if (result.status().code() == code && absl::StrContains(result.status().message(), part)) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << "got " << result.status();
-}
-
-const absl::Time kStart =
-    absl::FromCivil(absl::CivilSecond(2026, 11, 27, 14, 0, 0), absl::UTCTimeZone());
+const absl::Time kStart = testing::LintedCommandsStart();
 
 constexpr char kPosted[] =
     "We're investigating failed checkouts affecting 50% of users. Our team is working on it. "
@@ -40,26 +30,14 @@ constexpr char kFixed[] =
     "We're investigating failed checkouts affecting 5% of users. Our team is working on it. "
     "Next update by 14:25 UTC.";
 
-class CorrectionsTest : public ::testing::Test {
+class CorrectionsTest : public testing::LintedCommandsTest {
  protected:
-  CorrectionsTest()
-      : linter_(*lint::Linter::Default()),
-        commands_(clock_, store_, IncidentRules(CadencePolicy(), InputLimits()), linter_.get(),
-                  *LintPolicy::Parse("SEV-1,SEV-2")) {
-    Component checkout;
-    checkout.name = "checkout";
-    EXPECT_TRUE(commands_.CreateComponent(ctx_, checkout).ok());
-    DeclareInput in;
-    in.title = "Checkout failing";
-    in.severity = Severity::kSev1;
-    in.affected = {{"checkout", ComponentStatus::kMajorOutage}};
-    in.author = "alice";
+  CorrectionsTest() {
     UpdateDraft d;
     d.message = kPosted;
     d.channels = {Channel::kStatusPage, Channel::kInAppBanner};
     d.next_update_at = kStart + absl::Minutes(25);
-    in.first_update = d;
-    absl::StatusOr<WriteResult> r = commands_.Declare(ctx_, "declare", in);
+    absl::StatusOr<WriteResult> r = DeclareOnCheckout(Severity::kSev1, "Checkout failing", d);
     EXPECT_TRUE(r.ok()) << r.status();
     if (r.ok()) {
       incident_ = r->incident;
@@ -82,11 +60,6 @@ class CorrectionsTest : public ::testing::Test {
     return r;
   }
 
-  FakeClock clock_{kStart};
-  testing::MemoryIncidentStore store_;
-  std::unique_ptr<lint::Linter> linter_;
-  IncidentCommands commands_;
-  CallContext ctx_{"bob", "req-1"};
   Incident incident_;
   Update posted_;
   int keys_ = 0;

@@ -14,19 +14,11 @@
 namespace statuscast {
 namespace {
 
+using testing::FailsWith;
 using testing::HasFieldViolation;
 
 const absl::Time kStart =
     absl::FromCivil(absl::CivilSecond(2026, 11, 27, 14, 0, 0), absl::UTCTimeZone());
-
-template <typename T>
-::testing::AssertionResult FailsWith(const absl::StatusOr<T>& result, absl::StatusCode code,
-                                     const std::string& part) {
-  if (result.status().code() == code && absl::StrContains(result.status().message(), part)) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << "got " << result.status();
-}
 
 class ManagedComponentsTest : public ::testing::Test {
  protected:

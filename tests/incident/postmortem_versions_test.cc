@@ -5,39 +5,21 @@
 #include <string>
 
 #include "absl/strings/match.h"
-#include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
-#include "libs/base/clock.h"
-#include "libs/incident/incident_commands.h"
-#include "libs/lint/linter.h"
-#include "tests/support/memory_incident_store.h"
+#include "tests/incident/linted_commands_test.h"
 
 namespace statuscast {
 namespace {
-
-const absl::Time kStart =
-    absl::FromCivil(absl::CivilSecond(2026, 11, 27, 14, 0, 0), absl::UTCTimeZone());
 
 constexpr char kClean[] =
     "# What happened\n\nA change to our payment settings made card payments fail for 20 "
     "minutes. We rolled it back.\n\n# What we are changing\n\nEvery such change now goes "
     "through an automatic check first.";
 
-class PostmortemVersionsTest : public ::testing::Test {
+class PostmortemVersionsTest : public testing::LintedCommandsTest {
  protected:
-  PostmortemVersionsTest()
-      : linter_(*lint::Linter::Default()),
-        commands_(clock_, store_, IncidentRules(CadencePolicy(), InputLimits()), linter_.get(),
-                  *LintPolicy::Parse("SEV-1,SEV-2")) {
-    Component checkout;
-    checkout.name = "checkout";
-    EXPECT_TRUE(commands_.CreateComponent(ctx_, checkout).ok());
-    DeclareInput in;
-    in.title = "Card payments failing";
-    in.severity = Severity::kSev2;
-    in.affected = {{"checkout", ComponentStatus::kMajorOutage}};
-    in.author = "alice";
-    incident_ = commands_.Declare(ctx_, "declare", in)->incident;
+  PostmortemVersionsTest() {
+    incident_ = DeclareOnCheckout(Severity::kSev2, "Card payments failing", absl::nullopt)->incident;
     clock_.Advance(absl::Minutes(20));
     absl::StatusOr<WriteResult> r = commands_.Resolve(
         ctx_, Guard(), "Resolved: card payments work again since 14:18 UTC.",
@@ -58,11 +40,6 @@ class PostmortemVersionsTest : public ::testing::Test {
     return r;
   }
 
-  FakeClock clock_{kStart};
-  testing::MemoryIncidentStore store_;
-  std::unique_ptr<lint::Linter> linter_;
-  IncidentCommands commands_;
-  CallContext ctx_{"carol", "req-1"};
   Incident incident_;
   int keys_ = 0;
 };
