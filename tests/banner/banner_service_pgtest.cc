@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "libs/base/time_text.h"
 #include "gtest/gtest.h"
 #include "libs/banner/banner_follower.h"
 #include "libs/pgstore/migrator.h"
@@ -128,11 +129,14 @@ class BannerServiceTest : public ::testing::Test {
     a->set_name("checkout");
     a->set_status(v1::COMPONENT_STATUS_MAJOR_OUTAGE);
     auto* u = req.mutable_first_update();
-    u->set_message("We're investigating failed checkouts. Next update by 14:30 UTC.");
+    // One promise: the text states the time on the record.
+    const absl::Time next = clock_.Now() + absl::Minutes(30);
+    u->set_message(absl::StrCat("We're investigating failed checkouts. Next update by ",
+                                FormatUtcClock(next), "."));
     u->set_banner_text(banner_text);
     u->add_channels(v1::CHANNEL_IN_APP_BANNER);
     u->add_channels(v1::CHANNEL_STATUS_PAGE);
-    SetTs(clock_.Now() + absl::Minutes(30), u->mutable_next_update_at());
+    SetTs(next, u->mutable_next_update_at());
     req.set_author("alice");
     req.set_idempotency_key(absl::StrCat("declare-", ++keys_));
     v1::WriteIncidentResponse r;

@@ -60,6 +60,16 @@ class MaintenanceServiceTest : public testing::CommsClientTest {
     return out;
   }
 
+  // The failure of a call expected to fail.
+  template <typename Req>
+  testing::CallError Failure(grpc::Status (v1::MaintenanceService::Stub::*method)(
+                                 grpc::ClientContext*, const Req&, v1::Maintenance*),
+                             const Req& req) {
+    grpc::ClientContext ctx;
+    v1::Maintenance out;
+    return Describe((maintenance_.get()->*method)(&ctx, req, &out));
+  }
+
   std::unique_ptr<v1::MaintenanceService::Stub> maintenance_;
 };
 
@@ -146,44 +156,34 @@ TEST_F(MaintenanceServiceTest, BadSchedulesAreRefusedNamingTheField) {
 TEST_F(MaintenanceServiceTest, UnknownWindowsStaleVersionsAndForbiddenMovesAreRefused) {
   v1::Maintenance w;
   ASSERT_TRUE(Schedule(Tonight(), &w).ok());
-  {
-    grpc::ClientContext ctx;
-    v1::StartMaintenanceRequest req;
-    req.set_ref("MNT-99");
-    testing::CallError e = Describe(maintenance_->StartMaintenance(&ctx, req, &w));
-    EXPECT_EQ(e.code, grpc::StatusCode::NOT_FOUND);
-    EXPECT_EQ(e.message,
-              "no maintenance window MNT-99 (statuscastctl maintenance list --all "
-              "shows them)");
-  }
-  {
-    grpc::ClientContext ctx;
-    v1::GetMaintenanceRequest req;
-    req.set_ref("INC-1");
-    testing::CallError e = Describe(maintenance_->GetMaintenance(&ctx, req, &w));
-    EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
-    EXPECT_TRUE(HasViolation(e, "ref", "is not a maintenance reference (like MNT-3)"));
-  }
-  {
-    grpc::ClientContext ctx;
-    v1::CancelMaintenanceRequest req;
-    req.set_ref("MNT-1");
-    req.set_expected_version(7);
-    testing::CallError e = Describe(maintenance_->CancelMaintenance(&ctx, req, &w));
-    EXPECT_EQ(e.code, grpc::StatusCode::ABORTED);
-    EXPECT_EQ(e.message,
-              "MNT-1 has changed since version 7 (it is now version 1); read it again, then retry");
-  }
-  {
-    grpc::ClientContext ctx;
-    v1::CompleteMaintenanceRequest req;
-    req.set_ref("MNT-1");
-    testing::CallError e = Describe(maintenance_->CompleteMaintenance(&ctx, req, &w));
-    EXPECT_EQ(e.code, grpc::StatusCode::FAILED_PRECONDITION);
-    EXPECT_EQ(e.message,
-              "MNT-1 is scheduled (it starts at 2026-11-27 22:00 UTC); start it first, or cancel "
-              "it (statuscastctl maintenance cancel MNT-1)");
-  }
+  v1::StartMaintenanceRequest start;
+  start.set_ref("MNT-99");
+  testing::CallError e = Failure(&v1::MaintenanceService::Stub::StartMaintenance, start);
+  EXPECT_EQ(e.code, grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(e.message,
+            "no maintenance window MNT-99 (statuscastctl maintenance list --all shows them)");
+
+  v1::GetMaintenanceRequest get;
+  get.set_ref("INC-1");
+  e = Failure(&v1::MaintenanceService::Stub::GetMaintenance, get);
+  EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(HasViolation(e, "ref", "is not a maintenance reference (like MNT-3)"));
+
+  v1::CancelMaintenanceRequest stale;
+  stale.set_ref("MNT-1");
+  stale.set_expected_version(7);
+  e = Failure(&v1::MaintenanceService::Stub::CancelMaintenance, stale);
+  EXPECT_EQ(e.code, grpc::StatusCode::ABORTED);
+  EXPECT_EQ(e.message,
+            "MNT-1 has changed since version 7 (it is now version 1); read it again, then retry");
+
+  v1::CompleteMaintenanceRequest early;
+  early.set_ref("MNT-1");
+  e = Failure(&v1::MaintenanceService::Stub::CompleteMaintenance, early);
+  EXPECT_EQ(e.code, grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(e.message,
+            "MNT-1 is scheduled (it starts at 2026-11-27 22:00 UTC); start it first, or cancel it "
+            "(statuscastctl maintenance cancel MNT-1)");
   grpc::ClientContext ctx;
   v1::CancelMaintenanceRequest cancel;
   cancel.set_ref("MNT-1");

@@ -44,6 +44,19 @@ class OnePromiseTest : public testing::CommsClientTest {
     return r.incident();
   }
 
+  // The first reminder a new watcher reads (after raising what is due).
+  v1::Reminder FirstReminder() {
+    absl::StatusOr<int> raised = server_.compliance().RaiseDueReminders();
+    EXPECT_TRUE(raised.ok()) << raised.status();
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    auto reader = compliance_->WatchReminders(&ctx, v1::WatchRemindersRequest());
+    v1::Reminder r;
+    EXPECT_TRUE(reader->Read(&r));
+    ctx.TryCancel();
+    return r;
+  }
+
   std::unique_ptr<v1::ComplianceService::Stub> compliance_;
 };
 
@@ -85,19 +98,11 @@ TEST_F(OnePromiseTest, AnEscalationThatMovesThePromiseRemindsTheCommunicatorToPo
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(testing::FromTimestamp(r.incident().next_update_at()), At(14, 40));
 
-  absl::StatusOr<int> raised = server_.compliance().RaiseDueReminders();
-  ASSERT_TRUE(raised.ok()) << raised.status();
-  EXPECT_EQ(*raised, 1);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  auto reader = compliance_->WatchReminders(&ctx, v1::WatchRemindersRequest());
-  v1::Reminder moved;
-  ASSERT_TRUE(reader->Read(&moved));
+  v1::Reminder moved = FirstReminder();
   EXPECT_EQ(moved.kind(), v1::Reminder::KIND_PROMISE_MOVED);
   EXPECT_EQ(moved.text(),
             "INC-1 SEV-1: the next update is now due by 14:40 UTC, but the last status-page "
             "update says 15:00 UTC; post an update stating the new time");
-  ctx.TryCancel();
 }
 
 TEST_F(OnePromiseTest, TheRemindersReadyUpdateFollowsTheState) {
@@ -113,17 +118,11 @@ TEST_F(OnePromiseTest, TheRemindersReadyUpdateFollowsTheState) {
   v1::WriteIncidentResponse r;
   ASSERT_TRUE(Post(req, &r).ok());
   clock_.Set(At(14, 52));  // missed
-  ASSERT_TRUE(server_.compliance().RaiseDueReminders().ok());
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  auto reader = compliance_->WatchReminders(&ctx, v1::WatchRemindersRequest());
-  v1::Reminder missed;
-  ASSERT_TRUE(reader->Read(&missed));
+  v1::Reminder missed = FirstReminder();
   EXPECT_EQ(missed.kind(), v1::Reminder::KIND_MISSED);
   EXPECT_EQ(missed.suggested_message(),
             "We're still working on the fix for the issue affecting users of checkout; no ETA "
             "yet; next update by 15:51 UTC.");
-  ctx.TryCancel();
 }
 
 }  // namespace
