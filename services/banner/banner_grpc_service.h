@@ -23,8 +23,14 @@
 namespace statuscast {
 
 class GrpcBannerStream;
+class EncodedSets;
 
-class BannerGrpcService final : public v1::BannerService::CallbackService {
+// Subscribe is a raw method: each set is serialized once (EncodedSets) and
+// the same bytes written to every stream of its target.
+using BannerServiceBase = v1::BannerService::WithRawCallbackMethod_Subscribe<
+    v1::BannerService::WithCallbackMethod_GetBanners<v1::BannerService::Service>>;
+
+class BannerGrpcService final : public BannerServiceBase {
  public:
   // REQUIRES: hub (and limits, when given) outlive this service; metrics
   // may be null. `limits` admits each Subscribe by its peer's address; a
@@ -36,8 +42,10 @@ class BannerGrpcService final : public v1::BannerService::CallbackService {
                     absl::Duration write_timeout = absl::InfiniteDuration());
   ~BannerGrpcService() override;
 
-  grpc::ServerWriteReactor<v1::SubscribeResponse>* Subscribe(
-      grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) override;
+  // `request`: a serialized statuscast.v1.SubscribeRequest; the stream
+  // carries serialized statuscast.v1.SubscribeResponse messages.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Subscribe(grpc::CallbackServerContext* context,
+                                                        const grpc::ByteBuffer* request) override;
   grpc::ServerUnaryReactor* GetBanners(grpc::CallbackServerContext* context,
                                        const v1::GetBannersRequest* request,
                                        v1::BannerSet* response) override;
@@ -57,6 +65,7 @@ class BannerGrpcService final : public v1::BannerService::CallbackService {
   const absl::Duration heartbeat_interval_;
   const absl::Duration write_timeout_;
   SubscriberLimits* const limits_;
+  const std::unique_ptr<EncodedSets> encoded_;
   absl::Mutex mu_;
   std::set<std::shared_ptr<GrpcBannerStream>> streams_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

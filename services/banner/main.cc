@@ -106,8 +106,10 @@ ABSL_FLAG(std::string, status_page_url, "",
 ABSL_FLAG(std::string, status_page_title, "Service status",
           "the public status page's name (page title, JSON summary, Atom feed) "
           "(env STATUSCAST_STATUS_PAGE_TITLE)");
-ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(15),
-          "heartbeat on a quiet stream this often (env STATUSCAST_HEARTBEAT_INTERVAL)");
+ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(30),
+          "heartbeat on a quiet stream this often: a gRPC Heartbeat (extends valid_until) or "
+          "an SSE comment (keeps proxies from closing it); keep it under --banner_validity / 2 "
+          "and under any proxy's idle timeout (env STATUSCAST_HEARTBEAT_INTERVAL)");
 ABSL_FLAG(absl::Duration, banner_validity, absl::Seconds(90),
           "a client that hears nothing for this long hides its banners "
           "(env STATUSCAST_BANNER_VALIDITY)");
