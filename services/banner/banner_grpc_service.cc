@@ -172,6 +172,7 @@ class GrpcBannerStream final : public SetSink {
   }
 
   uint64_t hub_id = 0;
+  size_t heartbeat_slot = 0;  // BannerGrpcService's, set by Register
 
  private:
   void WriteLocked(std::shared_ptr<const EncodedSets::Encoded> set)
@@ -307,44 +308,58 @@ BannerGrpcService::~BannerGrpcService() { Stop(); }
 
 void BannerGrpcService::Register(std::shared_ptr<GrpcBannerStream> stream) {
   absl::MutexLock lock(&mu_);
-  streams_.insert(std::move(stream));
+  stream->heartbeat_slot = next_slot_;
+  next_slot_ = (next_slot_ + 1) % kHeartbeatSlots;
+  GrpcBannerStream* key = stream.get();
+  slots_[key->heartbeat_slot].emplace(key, std::move(stream));
 }
 
 void BannerGrpcService::Forget(GrpcBannerStream* stream) {
   absl::MutexLock lock(&mu_);
-  for (auto it = streams_.begin(); it != streams_.end(); ++it) {
-    if (it->get() == stream) {
-      streams_.erase(it);
-      return;
-    }
-  }
+  slots_[stream->heartbeat_slot].erase(stream);
 }
 
 void BannerGrpcService::Start() {
-  // One thread ticks for heartbeats and for the write deadline: every
-  // heartbeat interval, or a quarter of the write timeout when shorter.
-  const absl::Duration tick = std::min(heartbeat_interval_, write_timeout_ / 4);
-  heartbeats_ = std::thread([this, tick] {
+  // One thread ticks for heartbeats and for the write deadline. Heartbeats:
+  // every heartbeat interval / kHeartbeatSlots, one slot of the streams, so
+  // each stream gets one per interval and they go out evenly, not in one
+  // burst. The write deadline: every quarter of the write timeout, all
+  // streams (a mutex and a comparison each).
+  const absl::Duration slot_tick = heartbeat_interval_ / kHeartbeatSlots;
+  const absl::Duration stuck_tick = write_timeout_ / 4;
+  heartbeats_ = std::thread([this, slot_tick, stuck_tick] {
     absl::MutexLock lock(&mu_);
-    absl::Time next_heartbeat = absl::Now() + heartbeat_interval_;
+    absl::Time next_slot_at = absl::Now() + slot_tick;
+    absl::Time next_stuck_check = absl::Now() + stuck_tick;  // InfiniteFuture: no timeout
+    size_t slot = 0;
     while (!stopping_) {
       auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-      if (mu_.AwaitWithTimeout(absl::Condition(&stopping), tick)) break;
-      std::vector<std::shared_ptr<GrpcBannerStream>> streams(streams_.begin(), streams_.end());
-      mu_.Unlock();
+      if (mu_.AwaitWithDeadline(absl::Condition(&stopping),
+                                std::min(next_slot_at, next_stuck_check))) {
+        break;
+      }
       const absl::Time now = absl::Now();
-      if (write_timeout_ != absl::InfiniteDuration()) {
-        for (auto& s : streams) s->CancelIfWriteStuck(now, write_timeout_);
+      std::vector<std::shared_ptr<GrpcBannerStream>> check, beat;
+      if (now >= next_stuck_check) {
+        next_stuck_check = now + stuck_tick;
+        for (const auto& streams : slots_) {
+          for (const auto& [key, s] : streams) check.push_back(s);
+        }
       }
-      if (now < next_heartbeat) {
-        mu_.Lock();
-        continue;
+      if (now >= next_slot_at) {
+        next_slot_at += slot_tick;
+        if (next_slot_at < now) next_slot_at = now + slot_tick;  // fell behind (a pause)
+        for (const auto& [key, s] : slots_[slot]) beat.push_back(s);
+        slot = (slot + 1) % kHeartbeatSlots;
       }
-      next_heartbeat = now + heartbeat_interval_;
-      // Not now + validity: while PostgreSQL is unreachable this stays put.
-      absl::Time valid_until = hub_.ValidUntil();
-      if (valid_until == absl::InfinitePast()) valid_until = absl::Now();  // nothing loaded yet
-      for (auto& s : streams) s->Heartbeat(valid_until);
+      mu_.Unlock();
+      for (auto& s : check) s->CancelIfWriteStuck(now, write_timeout_);
+      if (!beat.empty()) {
+        // Not now + validity: while PostgreSQL is unreachable this stays put.
+        absl::Time valid_until = hub_.ValidUntil();
+        if (valid_until == absl::InfinitePast()) valid_until = absl::Now();  // nothing loaded yet
+        for (auto& s : beat) s->Heartbeat(valid_until);
+      }
       mu_.Lock();
     }
   });

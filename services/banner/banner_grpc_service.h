@@ -2,7 +2,8 @@
 // callback API: no thread per stream. Each Subscribe stream has at most one
 // write in flight and only the newest set pending (conflation), so a slow
 // subscriber holds bounded memory and delays nobody. Heartbeats go out on
-// quiet streams from one timer thread, which also cancels a stream whose
+// quiet streams from one timer thread, spread evenly over the interval (not
+// one burst of every stream at once), and the thread also cancels a stream whose
 // write has not completed within the write timeout (a client that stopped
 // reading, or vanished: its HTTP/2 window stays shut), so it reconnects and
 // its server-side state goes.
@@ -10,8 +11,9 @@
 #ifndef STATUSCAST_SERVICES_BANNER_BANNER_GRPC_SERVICE_H_
 #define STATUSCAST_SERVICES_BANNER_BANNER_GRPC_SERVICE_H_
 
+#include <array>
+#include <map>
 #include <memory>
-#include <set>
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
@@ -66,8 +68,12 @@ class BannerGrpcService final : public BannerServiceBase {
   const absl::Duration write_timeout_;
   SubscriberLimits* const limits_;
   const std::unique_ptr<EncodedSets> encoded_;
+  // Heartbeats go to one slot of the streams at a time (see Start).
+  static constexpr size_t kHeartbeatSlots = 30;
   absl::Mutex mu_;
-  std::set<std::shared_ptr<GrpcBannerStream>> streams_ ABSL_GUARDED_BY(mu_);
+  std::array<std::map<GrpcBannerStream*, std::shared_ptr<GrpcBannerStream>>, kHeartbeatSlots>
+      slots_ ABSL_GUARDED_BY(mu_);
+  size_t next_slot_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread heartbeats_;
 };
