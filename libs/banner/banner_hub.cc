@@ -162,6 +162,7 @@ bool BannerHub::Rerender(const BannerTarget& target, TargetEntry& entry, bool by
     if (!commit_times.empty()) fresh->oldest_commit = commit_times.begin()->second;
   }
   entry.set = std::move(fresh);
+  entry.first.reset();
   entry.stale = false;
   entry.stale_by_time = false;
   return changed;
@@ -179,17 +180,22 @@ void BannerHub::Reconcile(const std::map<int64_t, absl::Time>& commit_times, boo
     }
     const bool changed = Rerender(target, entry, by_time, commit_times);
     auto range = by_target_.equal_range(target);
-    for (auto it = range.first; it != range.second; ++it) {
-      Subscriber& sub = subscribers_[it->second];
-      if (sub.waiting) {
-        if (seq < sub.last_version) continue;  // still behind the client
-        sub.waiting = false;
-        if (ClientHas(entry, sub.last_version)) continue;
-      } else if (!changed) {
-        continue;
+    // Queueing sinks first: their I/O threads write on the other cores
+    // while this thread serves the sinks that write inline.
+    for (const bool queues_only : {true, false}) {
+      for (auto it = range.first; it != range.second; ++it) {
+        Subscriber& sub = subscribers_[it->second];
+        if (sub.sink->QueuesOnly() != queues_only) continue;
+        if (sub.waiting) {
+          if (seq < sub.last_version) continue;  // still behind the client
+          sub.waiting = false;
+          if (ClientHas(entry, sub.last_version)) continue;
+        } else if (!changed) {
+          continue;
+        }
+        sub.sink->OnSet(entry.set);
+        ++stats_.sets_delivered;
       }
-      sub.sink->OnSet(entry.set);
-      ++stats_.sets_delivered;
     }
   }
 }
@@ -216,12 +222,20 @@ uint64_t BannerHub::Subscribe(const BannerTarget& target, int64_t last_version,
     return id;
   }
   if (!ClientHas(entry, last_version)) {
-    auto first = std::make_shared<RenderedSet>(*entry.set);
-    first->oldest_commit.reset();  // a snapshot, not a propagated change
-    sub.sink->OnSet(std::move(first));
+    sub.sink->OnSet(FirstSet(entry));
     ++stats_.sets_delivered;
   }
   return id;
+}
+
+std::shared_ptr<const RenderedSet> BannerHub::FirstSet(TargetEntry& entry) {
+  if (!entry.set->oldest_commit) return entry.set;
+  if (!entry.first) {
+    auto first = std::make_shared<RenderedSet>(*entry.set);
+    first->oldest_commit.reset();  // a snapshot, not a propagated change
+    entry.first = std::move(first);
+  }
+  return entry.first;
 }
 
 void BannerHub::Unsubscribe(uint64_t id) {

@@ -72,6 +72,10 @@ class SetSink {
   virtual void OnSet(std::shared_ptr<const RenderedSet> set) = 0;
   // The server is going away: end the stream so the client reconnects.
   virtual void OnClose() = 0;
+  // True when OnSet only queues the set for another thread to write (SSE);
+  // false when it writes in the caller's thread (gRPC). A change reaches
+  // queueing sinks first, so their threads write while the others do.
+  virtual bool QueuesOnly() const { return false; }
 };
 
 struct BannerHubOptions {
@@ -148,6 +152,11 @@ class BannerHub {
     bool stale = false;
     // A Refresh (time) passed while stale.
     bool stale_by_time = false;
+    // `set` without its oldest_commit, for first sets (a snapshot, not a
+    // propagated change): made once per set and shared by every subscriber
+    // that needs it, so a reconnect storm renders and encodes nothing per
+    // client. Reset whenever `set` is replaced.
+    std::shared_ptr<const RenderedSet> first;
   };
 
   std::shared_ptr<const RenderedSet> Render(const BannerTarget& target, int64_t version,
@@ -161,6 +170,8 @@ class BannerHub {
   // others stale.
   void Reconcile(const std::map<int64_t, absl::Time>& commit_times, bool by_time)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // entry.set as a first set (see TargetEntry::first).
+  static std::shared_ptr<const RenderedSet> FirstSet(TargetEntry& entry);
   // Whether a client that saw `last_version` already has `entry`'s content.
   static bool ClientHas(const TargetEntry& entry, int64_t last_version);
   TargetEntry& Entry(const BannerTarget& target) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

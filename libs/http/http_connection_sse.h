@@ -40,6 +40,10 @@ template <bool kTls>
 void Connection<kTls>::StartStream(const ServerCore::Route& route, const HttpRequest& request,
                                    std::string last_id, unsigned version) {
   streaming_ = true;
+  // The stream reads nothing more through the parser and its buffer (the
+  // session only probes for the close): give their memory back.
+  parser_.reset();
+  buffer_ = beast::flat_buffer();
   http::response<http::empty_body> header;
   header.version(version);
   header.result(http::status::ok);

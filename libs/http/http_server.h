@@ -84,7 +84,7 @@ struct HttpServerOptions {
   // Short, so idle sockets do not hold connection slots.
   absl::Duration header_timeout = absl::Seconds(5);
   // A comment on a quiet SSE stream this often.
-  absl::Duration heartbeat_interval = absl::Seconds(15);
+  absl::Duration heartbeat_interval = absl::Seconds(30);
   // The SSE retry hint: base + a random 0..base/2 per response, so clients of
   // a replica that goes away do not all come back at once.
   absl::Duration sse_retry_base = absl::Milliseconds(2000);

@@ -35,6 +35,16 @@ std::string SseEventText(const SseEvent& event) {
   return out;
 }
 
+std::shared_ptr<const SseFrame> SseFrameEvent(const SseEvent& event) {
+  const std::string text = SseEventText(event);
+  auto frame = std::make_shared<SseFrame>();
+  absl::StrAppend(&frame->chunk, absl::Hex(text.size()), "\r\n");
+  frame->text_offset = frame->chunk.size();
+  frame->text_size = text.size();
+  absl::StrAppend(&frame->chunk, text, "\r\n");
+  return frame;
+}
+
 std::string SseHeartbeatText(absl::string_view last_id) {
   return absl::StrCat(": heartbeat ", last_id, "\n\n");
 }

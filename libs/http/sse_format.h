@@ -4,7 +4,9 @@
 #ifndef STATUSCAST_LIBS_HTTP_SSE_FORMAT_H_
 #define STATUSCAST_LIBS_HTTP_SSE_FORMAT_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -18,6 +20,15 @@ std::string SseRetryText(int64_t millis);
 // Whether `data` fits one `data:` line (no CR or LF), so it can be written
 // between SseEventHead and kSseEventTail without a copy.
 bool SseIsOneLine(absl::string_view data);
+// One event's bytes as every stream writes them: an HTTP/1.1 chunk whose
+// payload is the event's text (which an HTTP/1.0 stream writes alone).
+struct SseFrame {
+  std::string chunk;  // "<hex size>\r\n" text "\r\n"
+  size_t text_offset = 0;
+  size_t text_size = 0;
+};
+// Frames `event` (its id, event and data; not its frame or context).
+std::shared_ptr<const SseFrame> SseFrameEvent(const SseEvent& event);
 // "id: ..\nevent: ..\ndata: " (id and event lines only when set).
 std::string SseEventHead(const SseEvent& event);
 inline constexpr char kSseEventTail[] = "\n\n";

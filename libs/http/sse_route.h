@@ -37,6 +37,8 @@
 
 namespace statuscast {
 
+struct SseFrame;
+
 struct SseEvent {
   std::string id;     // the `id:` line (what Last-Event-ID resumes from); "" for none
   std::string event;  // the `event:` line; "" for none (a "message")
@@ -46,6 +48,11 @@ struct SseEvent {
   std::shared_ptr<const std::string> data;
   // Opaque to the library; handed back in SseSubscription::OnWritten.
   std::shared_ptr<const void> context;
+  // Optional: this event already framed (SseFrameEvent in sse_format.h).
+  // An owner that sends one event to many streams frames it once and shares
+  // the frame, so no stream formats or copies a byte of it. When set, it
+  // must be the frame of this very id, event and data.
+  std::shared_ptr<const SseFrame> frame;
 };
 
 // The library's end of one open stream.

@@ -124,14 +124,15 @@ class SseSession final : public SseSessionBase,
     last_write_ = Now();
     chunked_ = header.version() >= 11;
     boost::beast::get_lowest_layer(stream_).expires_never();
-    header_ = std::move(header);
     if (chunked_) {
-      header_.keep_alive(true);
-      header_.chunked(true);
+      header.keep_alive(true);
+      header.chunked(true);
     } else {
-      header_.keep_alive(false);  // the body ends when the connection does
+      header.keep_alive(false);  // the body ends when the connection does
     }
-    serializer_.emplace(header_);
+    // Both live only until the header is written (OnHeaderWritten).
+    header_ = std::make_unique<Header>(std::move(header));
+    serializer_ = std::make_unique<Serializer>(*header_);
     auto channel = std::make_shared<StrandChannel>(this->weak_from_this(), stream_.get_executor());
     std::unique_ptr<SseSubscription> sub = route.Open(req, std::move(channel));
     closing_ = closing || sub == nullptr;
@@ -192,6 +193,8 @@ class SseSession final : public SseSessionBase,
 
   void OnHeaderWritten(boost::beast::error_code ec, std::size_t) {
     writing_ = false;
+    serializer_.reset();
+    header_.reset();
     if (ec) return Finish("write_error");
     if (closing_) return WriteLastChunk();
     WriteText(SseRetryText(JitteredMillis(config_.retry_base)), /*is_event=*/false);
@@ -208,6 +211,12 @@ class SseSession final : public SseSessionBase,
     in_flight_ = std::move(event);
     const SseEvent& e = *in_flight_;
     if (!e.id.empty()) last_id_ = e.id;
+    if (e.frame != nullptr) {  // framed once for every stream: written as is
+      const SseFrame& f = *e.frame;
+      return WriteFramed(chunked_ ? boost::asio::buffer(f.chunk)
+                                  : boost::asio::buffer(f.chunk.data() + f.text_offset,
+                                                        f.text_size));
+    }
     const std::string& data = e.data != nullptr ? *e.data : empty_;
     if (!SseIsOneLine(data)) return WriteText(SseEventText(e), /*is_event=*/true);
     out_text_ = SseEventHead(e);
@@ -233,6 +242,15 @@ class SseSession final : public SseSessionBase,
     } else {
       boost::asio::async_write(stream_, buffers, std::move(done));
     }
+  }
+
+  // An event's bytes, already framed for this stream (chunk or bare text).
+  void WriteFramed(boost::asio::const_buffer bytes) {
+    writing_ = true;
+    write_started_ = Now();
+    boost::asio::async_write(
+        stream_, bytes,
+        boost::beast::bind_front_handler(&SseSession::OnWritten, Self(), /*is_event=*/true));
   }
 
   void OnWritten(bool is_event, boost::beast::error_code ec, std::size_t) {
@@ -309,9 +327,9 @@ class SseSession final : public SseSessionBase,
   std::string last_id_;
   const std::string empty_;
 
-  Header header_;
-  std::optional<boost::beast::http::response_serializer<boost::beast::http::empty_body>>
-      serializer_;
+  using Serializer = boost::beast::http::response_serializer<boost::beast::http::empty_body>;
+  std::unique_ptr<Header> header_;
+  std::unique_ptr<Serializer> serializer_;
   bool chunked_ = false;
   bool writing_ = false;
   bool closing_ = false;

@@ -5,23 +5,55 @@
 #include <thread>
 #include <vector>
 
+#include <grpcpp/support/proto_buffer_reader.h>
+#include <grpcpp/support/proto_buffer_writer.h>
+
 #include "absl/strings/str_cat.h"
 #include "libs/base/log.h"
 #include "libs/rpc/grpc_status.h"
 
 namespace statuscast {
 
+// The set handed out last, serialized once: the hub hands one set to every
+// subscriber of a target in a row (and the same first set to every client
+// that connects meanwhile), so their streams all write the same bytes.
+class EncodedSets {
+ public:
+  struct Encoded {
+    std::shared_ptr<const RenderedSet> set;
+    grpc::ByteBuffer bytes;  // statuscast.v1.SubscribeResponse{set}
+  };
+
+  std::shared_ptr<const Encoded> For(std::shared_ptr<const RenderedSet> set) {
+    absl::MutexLock lock(&mu_);
+    if (last_ == nullptr || last_->set != set) {
+      auto encoded = std::make_shared<Encoded>();
+      bool own = false;
+      grpc::SerializationTraits<v1::SubscribeResponse>::Serialize(*set->grpc_message,
+                                                                  &encoded->bytes, &own);
+      encoded->set = std::move(set);
+      last_ = std::move(encoded);
+    }
+    return last_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::shared_ptr<const Encoded> last_ ABSL_GUARDED_BY(mu_);
+};
+
 // The state of one Subscribe stream, shared by the reactor (owned by gRPC)
 // and the hub (which holds it as a SetSink). Once the reactor is done, the
 // stream ignores everything.
 class GrpcBannerStream final : public SetSink {
  public:
-  GrpcBannerStream(grpc::ServerWriteReactor<v1::SubscribeResponse>* reactor,
+  GrpcBannerStream(grpc::ServerWriteReactor<grpc::ByteBuffer>* reactor,
                    grpc::CallbackServerContext* context, TransportMetrics* metrics,
-                   std::string request_id)
+                   EncodedSets& encoded, std::string request_id)
       : reactor_(reactor),
         context_(context),
         metrics_(metrics),
+        encoded_(encoded),
         request_id_(std::move(request_id)) {}
 
   // Cancels the stream when its write has been in flight longer than
@@ -56,12 +88,13 @@ class GrpcBannerStream final : public SetSink {
     if (reactor_ == nullptr || finishing_) return;
     last_version_ = std::max(last_version_, set->version);
     valid_until_ = set->valid_until;
+    std::shared_ptr<const EncodedSets::Encoded> encoded = encoded_.For(std::move(set));
     if (writing_) {
       if (pending_ && metrics_) metrics_->SetConflated(Transport::kGrpc);
-      pending_ = std::move(set);
+      pending_ = std::move(encoded);
       return;
     }
-    WriteLocked(std::move(set));
+    WriteLocked(std::move(encoded));
   }
 
   void OnClose() override {
@@ -77,10 +110,13 @@ class GrpcBannerStream final : public SetSink {
     heartbeat_.mutable_heartbeat()->set_version(last_version_);
     heartbeat_.mutable_heartbeat()->mutable_valid_until()->set_seconds(
         absl::ToUnixSeconds(valid_until));
+    bool own = false;
+    grpc::SerializationTraits<v1::SubscribeResponse>::Serialize(heartbeat_, &heartbeat_bytes_,
+                                                                &own);
     writing_ = true;
     write_started_ = absl::Now();
     in_flight_.reset();
-    reactor_->StartWrite(&heartbeat_);
+    reactor_->StartWrite(&heartbeat_bytes_);
   }
 
   void WriteDone(bool ok) {
@@ -88,7 +124,9 @@ class GrpcBannerStream final : public SetSink {
     writing_ = false;
     if (in_flight_ && ok && metrics_) {
       absl::optional<absl::Duration> latency;
-      if (in_flight_->oldest_commit) latency = absl::Now() - *in_flight_->oldest_commit;
+      if (in_flight_->set->oldest_commit) {
+        latency = absl::Now() - *in_flight_->set->oldest_commit;
+      }
       metrics_->SetSent(Transport::kGrpc, latency);
     }
     in_flight_.reset();
@@ -134,19 +172,22 @@ class GrpcBannerStream final : public SetSink {
   }
 
   uint64_t hub_id = 0;
+  size_t heartbeat_slot = 0;  // BannerGrpcService's, set by Register
 
  private:
-  void WriteLocked(std::shared_ptr<const RenderedSet> set) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  void WriteLocked(std::shared_ptr<const EncodedSets::Encoded> set)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     in_flight_ = std::move(set);
     writing_ = true;
     write_started_ = absl::Now();
-    reactor_->StartWrite(in_flight_->grpc_message.get());
+    reactor_->StartWrite(&in_flight_->bytes);
   }
 
   absl::Mutex mu_;
-  grpc::ServerWriteReactor<v1::SubscribeResponse>* reactor_ ABSL_GUARDED_BY(mu_);
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* reactor_ ABSL_GUARDED_BY(mu_);
   grpc::CallbackServerContext* const context_;
   TransportMetrics* const metrics_;
+  EncodedSets& encoded_;
   const std::string request_id_;
   absl::Time write_started_ ABSL_GUARDED_BY(mu_);
   bool dropped_ ABSL_GUARDED_BY(mu_) = false;
@@ -156,28 +197,36 @@ class GrpcBannerStream final : public SetSink {
   bool finishing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   grpc::Status final_status_ ABSL_GUARDED_BY(mu_);
-  std::shared_ptr<const RenderedSet> in_flight_ ABSL_GUARDED_BY(mu_);
-  std::shared_ptr<const RenderedSet> pending_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const EncodedSets::Encoded> in_flight_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<const EncodedSets::Encoded> pending_ ABSL_GUARDED_BY(mu_);
   v1::SubscribeResponse heartbeat_ ABSL_GUARDED_BY(mu_);
+  grpc::ByteBuffer heartbeat_bytes_ ABSL_GUARDED_BY(mu_);
   int64_t last_version_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time valid_until_ ABSL_GUARDED_BY(mu_);
 };
 
 namespace {
 
-class SubscribeReactor final : public grpc::ServerWriteReactor<v1::SubscribeResponse> {
+class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   SubscribeReactor(BannerGrpcService& service, BannerHub& hub, TransportMetrics* metrics,
-                   SubscriberLimits* limits, grpc::CallbackServerContext* context,
-                   const v1::SubscribeRequest& request, const std::string& request_id,
-                   PeerAddress peer)
+                   SubscriberLimits* limits, EncodedSets& encoded,
+                   grpc::CallbackServerContext* context, const grpc::ByteBuffer& raw_request,
+                   const std::string& request_id, PeerAddress peer)
       : service_(service),
         hub_(hub),
         metrics_(metrics),
         limits_(limits),
         request_id_(request_id),
         peer_(std::move(peer)) {
-    stream_ = std::make_shared<GrpcBannerStream>(this, context, metrics, request_id);
+    stream_ = std::make_shared<GrpcBannerStream>(this, context, metrics, encoded, request_id);
+    v1::SubscribeRequest request;
+    grpc::ByteBuffer raw(raw_request);
+    if (!grpc::SerializationTraits<v1::SubscribeRequest>::Deserialize(&raw, &request).ok()) {
+      stream_->FinishWith(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                       "the request is not a statuscast.v1.SubscribeRequest"));
+      return;
+    }
     BannerTarget target{request.app(), request.path()};
     absl::Status valid = ValidateTarget(target);
     if (valid.ok() && request.last_version() < 0) {
@@ -252,50 +301,65 @@ BannerGrpcService::BannerGrpcService(BannerHub& hub, TransportMetrics* metrics,
       metrics_(metrics),
       heartbeat_interval_(heartbeat_interval),
       write_timeout_(write_timeout),
-      limits_(limits) {}
+      limits_(limits),
+      encoded_(std::make_unique<EncodedSets>()) {}
 
 BannerGrpcService::~BannerGrpcService() { Stop(); }
 
 void BannerGrpcService::Register(std::shared_ptr<GrpcBannerStream> stream) {
   absl::MutexLock lock(&mu_);
-  streams_.insert(std::move(stream));
+  stream->heartbeat_slot = next_slot_;
+  next_slot_ = (next_slot_ + 1) % kHeartbeatSlots;
+  GrpcBannerStream* key = stream.get();
+  slots_[key->heartbeat_slot].emplace(key, std::move(stream));
 }
 
 void BannerGrpcService::Forget(GrpcBannerStream* stream) {
   absl::MutexLock lock(&mu_);
-  for (auto it = streams_.begin(); it != streams_.end(); ++it) {
-    if (it->get() == stream) {
-      streams_.erase(it);
-      return;
-    }
-  }
+  slots_[stream->heartbeat_slot].erase(stream);
 }
 
 void BannerGrpcService::Start() {
-  // One thread ticks for heartbeats and for the write deadline: every
-  // heartbeat interval, or a quarter of the write timeout when shorter.
-  const absl::Duration tick = std::min(heartbeat_interval_, write_timeout_ / 4);
-  heartbeats_ = std::thread([this, tick] {
+  // One thread ticks for heartbeats and for the write deadline. Heartbeats:
+  // every heartbeat interval / kHeartbeatSlots, one slot of the streams, so
+  // each stream gets one per interval and they go out evenly, not in one
+  // burst. The write deadline: every quarter of the write timeout, all
+  // streams (a mutex and a comparison each).
+  const absl::Duration slot_tick = heartbeat_interval_ / kHeartbeatSlots;
+  const absl::Duration stuck_tick = write_timeout_ / 4;
+  heartbeats_ = std::thread([this, slot_tick, stuck_tick] {
     absl::MutexLock lock(&mu_);
-    absl::Time next_heartbeat = absl::Now() + heartbeat_interval_;
+    absl::Time next_slot_at = absl::Now() + slot_tick;
+    absl::Time next_stuck_check = absl::Now() + stuck_tick;  // InfiniteFuture: no timeout
+    size_t slot = 0;
     while (!stopping_) {
       auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-      if (mu_.AwaitWithTimeout(absl::Condition(&stopping), tick)) break;
-      std::vector<std::shared_ptr<GrpcBannerStream>> streams(streams_.begin(), streams_.end());
-      mu_.Unlock();
+      if (mu_.AwaitWithDeadline(absl::Condition(&stopping),
+                                std::min(next_slot_at, next_stuck_check))) {
+        break;
+      }
       const absl::Time now = absl::Now();
-      if (write_timeout_ != absl::InfiniteDuration()) {
-        for (auto& s : streams) s->CancelIfWriteStuck(now, write_timeout_);
+      std::vector<std::shared_ptr<GrpcBannerStream>> check, beat;
+      if (now >= next_stuck_check) {
+        next_stuck_check = now + stuck_tick;
+        for (const auto& streams : slots_) {
+          for (const auto& [key, s] : streams) check.push_back(s);
+        }
       }
-      if (now < next_heartbeat) {
-        mu_.Lock();
-        continue;
+      if (now >= next_slot_at) {
+        next_slot_at += slot_tick;
+        if (next_slot_at < now) next_slot_at = now + slot_tick;  // fell behind (a pause)
+        for (const auto& [key, s] : slots_[slot]) beat.push_back(s);
+        slot = (slot + 1) % kHeartbeatSlots;
       }
-      next_heartbeat = now + heartbeat_interval_;
-      // Not now + validity: while PostgreSQL is unreachable this stays put.
-      absl::Time valid_until = hub_.ValidUntil();
-      if (valid_until == absl::InfinitePast()) valid_until = absl::Now();  // nothing loaded yet
-      for (auto& s : streams) s->Heartbeat(valid_until);
+      mu_.Unlock();
+      for (auto& s : check) s->CancelIfWriteStuck(now, write_timeout_);
+      if (!beat.empty()) {
+        // Not now + validity: while PostgreSQL is unreachable this stays put.
+        absl::Time valid_until = hub_.ValidUntil();
+        if (valid_until == absl::InfinitePast()) valid_until = absl::Now();  // nothing loaded yet
+        for (auto& s : beat) s->Heartbeat(valid_until);
+      }
       mu_.Lock();
     }
   });
@@ -309,9 +373,9 @@ void BannerGrpcService::Stop() {
   if (heartbeats_.joinable()) heartbeats_.join();
 }
 
-grpc::ServerWriteReactor<v1::SubscribeResponse>* BannerGrpcService::Subscribe(
-    grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
-  return new SubscribeReactor(*this, hub_, metrics_, limits_, context, *request,
+grpc::ServerWriteReactor<grpc::ByteBuffer>* BannerGrpcService::Subscribe(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+  return new SubscribeReactor(*this, hub_, metrics_, limits_, *encoded_, context, *request,
                               RequestId(context), PeerFromGrpc(context->peer()));
 }
 

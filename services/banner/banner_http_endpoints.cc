@@ -7,12 +7,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/types/optional.h"
 #include "libs/banner/banner_hub.h"
 #include "libs/banner/transport_metrics.h"
 #include "libs/base/clock.h"
 #include "libs/base/text_limits.h"
 #include "libs/http/http_server.h"
+#include "libs/http/sse_format.h"
 #include "libs/http/sse_route.h"
 
 namespace statuscast {
@@ -22,29 +24,54 @@ bool IsAppChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
+// The event of the set handed out last, framed once: the hub hands one set
+// to every subscriber of a target in a row (and the same first set to every
+// client that connects meanwhile), so they all share one frame.
+class FramedEvents {
+ public:
+  SseEvent For(std::shared_ptr<const RenderedSet> set) {
+    absl::MutexLock lock(&mu_);
+    if (set != set_) {
+      event_ = BannerSetEvent(set);
+      event_.frame = SseFrameEvent(event_);
+      set_ = std::move(set);
+    }
+    return event_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::shared_ptr<const RenderedSet> set_ ABSL_GUARDED_BY(mu_);
+  SseEvent event_ ABSL_GUARDED_BY(mu_);
+};
+
 // The hub's end of one stream: hands sets to the HTTP library's channel.
 class ChannelSink final : public SetSink {
  public:
-  explicit ChannelSink(std::shared_ptr<SseChannel> channel) : channel_(std::move(channel)) {}
+  ChannelSink(std::shared_ptr<SseChannel> channel, FramedEvents& events)
+      : channel_(std::move(channel)), events_(events) {}
   // Under the hub's lock: the channel only queues.
   void OnSet(std::shared_ptr<const RenderedSet> set) override {
-    channel_->Send(BannerSetEvent(std::move(set)));
+    channel_->Send(events_.For(std::move(set)));
   }
   void OnClose() override { channel_->Close(); }
+  bool QueuesOnly() const override { return true; }
 
  private:
   const std::shared_ptr<SseChannel> channel_;
+  FramedEvents& events_;
 };
 
 // One open banner stream: a hub subscription, and the SSE transport metrics.
 class BannerSubscription final : public SseSubscription {
  public:
   BannerSubscription(BannerHub& hub, TransportMetrics* metrics, const Clock& clock,
-                     const BannerTarget& target, int64_t last_version,
+                     FramedEvents& events, const BannerTarget& target, int64_t last_version,
                      std::shared_ptr<SseChannel> channel)
       : hub_(hub), metrics_(metrics), clock_(clock) {
     if (metrics_ != nullptr) metrics_->SubscriberAdded(Transport::kSse);
-    id_ = hub_.Subscribe(target, last_version, std::make_shared<ChannelSink>(std::move(channel)));
+    id_ = hub_.Subscribe(target, last_version,
+                         std::make_shared<ChannelSink>(std::move(channel), events));
   }
   ~BannerSubscription() override {
     hub_.Unsubscribe(id_);
@@ -95,14 +122,15 @@ class BannerStreamRoute final : public SseStreamRoute {
         !ParseResumeVersion(req, &last_version, &error)) {
       return nullptr;  // Check refused it already
     }
-    return std::make_unique<BannerSubscription>(hub_, metrics_, clock_, target, last_version,
-                                                std::move(channel));
+    return std::make_unique<BannerSubscription>(hub_, metrics_, clock_, events_, target,
+                                                last_version, std::move(channel));
   }
 
  private:
   BannerHub& hub_;
   TransportMetrics* const metrics_;
   const Clock& clock_;
+  FramedEvents events_;
 };
 
 }  // namespace

@@ -116,8 +116,10 @@ ABSL_FLAG(std::string, link_token_secret_file, "",
           "file holding the key (32+ bytes) that signs confirm and unsubscribe links, the same "
           "file as statuscast-comms'; set, the status page serves /subscribe and the confirm "
           "and unsubscribe pages; empty, it does not (env STATUSCAST_LINK_TOKEN_SECRET_FILE)");
-ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(15),
-          "heartbeat on a quiet stream this often (env STATUSCAST_HEARTBEAT_INTERVAL)");
+ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(30),
+          "heartbeat on a quiet stream this often: a gRPC Heartbeat (extends valid_until) or "
+          "an SSE comment (keeps proxies from closing it); keep it under --banner_validity / 2 "
+          "and under any proxy's idle timeout (env STATUSCAST_HEARTBEAT_INTERVAL)");
 ABSL_FLAG(absl::Duration, banner_validity, absl::Seconds(90),
           "a client that hears nothing for this long hides its banners "
           "(env STATUSCAST_BANNER_VALIDITY)");

@@ -567,6 +567,62 @@ TEST_F(BannerHubTest, SnapshotOnSubscribeCarriesNoCommitTime) {
   EXPECT_EQ(sink->sets[0]->version, 6);
 }
 
+TEST_F(BannerHubTest, ClientsConnectingAfterAChangeShareOneFirstSet) {
+  hub_.Publish(World(5));
+  auto watcher = Sink();
+  hub_.Subscribe(kCheckout, 0, watcher);
+  hub_.Publish(World(6, {CheckoutIncident()}), {{6, kStart}});
+
+  // A reconnect storm: one copy of the set without its commit time, not one each.
+  auto a = Sink();
+  auto b = Sink();
+  hub_.Subscribe(kCheckout, 0, a);
+  hub_.Subscribe(kCheckout, 0, b);
+
+  ASSERT_THAT(a->sets, SizeIs(1));
+  ASSERT_THAT(b->sets, SizeIs(1));
+  EXPECT_EQ(a->sets[0], b->sets[0]);
+  EXPECT_EQ(a->sets[0]->oldest_commit, absl::nullopt);
+  EXPECT_EQ(hub_.Current(kCheckout)->oldest_commit, kStart);
+
+  // The next change gets a first set of its own.
+  hub_.Publish(World(7), {{7, kStart + absl::Seconds(1)}});
+  auto c = Sink();
+  hub_.Subscribe(kCheckout, 0, c);
+  ASSERT_THAT(c->sets, SizeIs(1));
+  EXPECT_EQ(c->sets[0]->version, 7);
+  EXPECT_EQ(c->sets[0]->oldest_commit, absl::nullopt);
+}
+
+// Records the order in which sinks of both kinds get a change.
+class OrderSink final : public SetSink {
+ public:
+  OrderSink(bool queues_only, std::string name, std::vector<std::string>* order)
+      : queues_only_(queues_only), name_(std::move(name)), order_(order) {}
+  void OnSet(std::shared_ptr<const RenderedSet>) override { order_->push_back(name_); }
+  void OnClose() override {}
+  bool QueuesOnly() const override { return queues_only_; }
+
+ private:
+  const bool queues_only_;
+  const std::string name_;
+  std::vector<std::string>* const order_;
+};
+
+TEST_F(BannerHubTest, AChangeReachesQueueingSinksBeforeInlineOnes) {
+  hub_.Publish(World(5));
+  std::vector<std::string> order;
+  hub_.Subscribe(kCheckout, 0, std::make_shared<OrderSink>(false, "grpc1", &order));
+  hub_.Subscribe(kCheckout, 0, std::make_shared<OrderSink>(true, "sse1", &order));
+  hub_.Subscribe(kCheckout, 0, std::make_shared<OrderSink>(false, "grpc2", &order));
+  hub_.Subscribe(kCheckout, 0, std::make_shared<OrderSink>(true, "sse2", &order));
+  order.clear();  // the first sets, in subscription order
+
+  hub_.Publish(World(6, {CheckoutIncident()}));
+
+  EXPECT_THAT(order, ElementsAre("sse1", "sse2", "grpc1", "grpc2"));
+}
+
 TEST_F(BannerHubTest, SetWithoutCommitTimesCarriesNone) {
   hub_.Publish(World(5));
   auto sink = Sink();

@@ -66,6 +66,18 @@ TEST(SseFormatTest, EventTextIsWellFormed) {
   EXPECT_EQ(SseHeartbeatText("7"), ": heartbeat 7\n\n");
 }
 
+TEST(SseFormatTest, AFrameIsTheEventAsOneChunkAndItsBareText) {
+  SseEvent e;
+  e.id = "7";
+  e.event = "banners";
+  e.data = std::make_shared<const std::string>(std::string(300, 'x'));
+  std::shared_ptr<const SseFrame> f = SseFrameEvent(e);
+  const std::string text = SseEventText(e);
+  ASSERT_EQ(text.size(), 329u);  // 0x149
+  EXPECT_EQ(f->chunk, "149\r\n" + text + "\r\n");
+  EXPECT_EQ(f->chunk.substr(f->text_offset, f->text_size), text);
+}
+
 TEST(HttpRouteTest, MethodsNameTheirAllowHeader) {
   EXPECT_EQ(HttpMethods::GetHead().AllowHeader(), "GET, HEAD, OPTIONS");
   EXPECT_EQ(HttpMethods({HttpMethod::kGet, HttpMethod::kHead, HttpMethod::kPost}).AllowHeader(),

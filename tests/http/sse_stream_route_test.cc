@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/http/http_server.h"
+#include "libs/http/sse_format.h"
 #include "libs/http/sse_route.h"
 #include "tests/http/http_test_util.h"
 
@@ -122,6 +123,29 @@ TEST_F(SseStreamRouteTest, TheLibraryFramesWhatTheRouteSends) {
   ASSERT_TRUE(curl->WaitFor(": heartbeat t2\n\n", absl::Seconds(5))) << curl->output();
   EXPECT_GE(route_->written_.load(), 1);
   EXPECT_EQ(metrics_.Requests("/v1/ticks/{topic_id}", 200), 1);
+}
+
+TEST_F(SseStreamRouteTest, AFramedEventIsWrittenAsFramedToHttp11AndHttp10) {
+  SseEvent framed = TickRoute::Tick(3, "shared");
+  framed.frame = SseFrameEvent(framed);
+  auto chunked = Stream("/v1/ticks/1?topic=x");
+  auto bare = std::make_unique<CurlProcess>(std::vector<std::string>{
+      "-sN", "--http1.0", "--max-time", "30",
+      absl::StrCat("http://127.0.0.1:", server_->port(), "/v1/ticks/1?topic=x")});
+  ASSERT_TRUE(WaitOpen(2));
+  ASSERT_TRUE(chunked->WaitFor("retry: ", absl::Seconds(5))) << chunked->output();
+  ASSERT_TRUE(bare->WaitFor("retry: ", absl::Seconds(5))) << bare->output();
+  route_->Channel(0)->Send(framed);
+  route_->Channel(1)->Send(framed);
+  for (auto* curl : {chunked.get(), bare.get()}) {
+    ASSERT_TRUE(curl->WaitFor("id: t3\nevent: tick\ndata: shared\n\n", absl::Seconds(5)))
+        << curl->output();
+  }
+  // The route hears of each write once it completed.
+  for (int i = 0; i < 500 && route_->written_.load() < 2; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(route_->written_.load(), 2);
 }
 
 TEST_F(SseStreamRouteTest, HeartbeatsNameTheResumeIdBeforeAnyEvent) {
