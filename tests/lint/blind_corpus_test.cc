@@ -50,15 +50,15 @@ constexpr double kGoalAntiPatternFlagged = 0.90;
 constexpr double kGoalCleanFlagged = 0.10;
 constexpr double kGoalErrorClassBlocked = 0.90;
 constexpr int kGoalCleanBlocked = 0;
-// Three goals are not reached (with batch 4's TEST third: anti-pattern
-// flagged 108/123 = 0.878, error-class blocked 65/74 = 0.878, three clean
-// TEST messages blocked, when this was written; docs/linter.md): the suite
-// holds what was reached so that it cannot regress, and prints each goal as
-// met or NOT met.
-constexpr double kMinAntiPatternFlagged = 0.87;
-constexpr double kMaxCleanFlagged = kGoalCleanFlagged;
-constexpr double kMinErrorClassBlocked = 0.87;
-constexpr int kMaxCleanBlocked = 3;
+// Three goals are not reached (after the third round: anti-pattern flagged
+// 109/123 = 0.886, clean flagged 5/63 = 0.079, error-class blocked 66/74 =
+// 0.892, two clean TEST messages blocked; docs/linter.md): the suite holds
+// what was reached so that it cannot regress, and prints each goal as met or
+// NOT met.
+constexpr double kMinAntiPatternFlagged = 0.88;
+constexpr double kMaxCleanFlagged = 0.08;
+constexpr double kMinErrorClassBlocked = 0.89;
+constexpr int kMaxCleanBlocked = 2;
 
 // The rules whose finding names the problem a label stands for. A finding of
 // another rule (e.g. a first communication refused only for a missing part
