@@ -153,7 +153,10 @@ class Pages {
                           "<p><a href=\"/\">Current status</a></p>\n</body></html>\n");
     r.WithHeader("Cache-Control", "no-store");
     r.WithHeader("X-Frame-Options", "DENY");
-    r.WithHeader("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: under no-referrer browsers send
+    // "Origin: null" with the form's POST, which the Origin check refuses.
+    // Link tokens in a URL still never leave this origin in a Referer.
+    r.WithHeader("Referrer-Policy", "same-origin");
     return r;
   }
 
