@@ -54,14 +54,6 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
 
-def wait_for(what, predicate, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
-
 
 class NotifyPostgresRestartTest(unittest.TestCase):
     def setUp(self):
@@ -86,7 +78,7 @@ class NotifyPostgresRestartTest(unittest.TestCase):
             "--status_page_url=http://127.0.0.1:%d" % fs.free_port(),
             "--link_token_secret_file=" + key_file, "--allow_private_destinations",
             "--allow_http_webhooks"], self.tmp, env=self.env)
-        wait_for("statuscast-comms", lambda: self.ctl_ok("subscribers", "list"), 30)
+        fs.wait_for("statuscast-comms", lambda: self.ctl_ok("subscribers", "list"), 30)
 
     def cleanup(self):
         if self.comms:
@@ -115,7 +107,7 @@ class NotifyPostgresRestartTest(unittest.TestCase):
                  "--components", "checkout:major_outage", "--channels", "status_page",
                  "--next", "30m", "--message", "We're investigating failed card payments at "
                  "checkout for some customers. Our engineers are working on a fix.")
-        wait_for("the first deliveries", lambda: len(received) >= 20, 30)
+        fs.wait_for("the first deliveries", lambda: len(received) >= 20, 30)
         self.pg.stop()
         stopped_at = time.time()
         with lock:
@@ -131,7 +123,7 @@ class NotifyPostgresRestartTest(unittest.TestCase):
         def delivered():
             return int(self.pg.psql("SELECT count(*) FROM notification_deliveries WHERE "
                                     "purpose = 'notification' AND state = 'delivered'"))
-        wait_for("all %d recorded delivered" % SUBSCRIBERS,
+        fs.wait_for("all %d recorded delivered" % SUBSCRIBERS,
                  lambda: delivered() == SUBSCRIBERS, 120)
         took = time.time() - stopped_at
         time.sleep(1)  # a late extra send would show by now

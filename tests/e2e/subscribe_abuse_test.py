@@ -48,14 +48,6 @@ def token(key, purpose, subscriber_id, expires):
     return b64url(payload) + "." + b64url(hmac.new(key, payload, hashlib.sha256).digest())
 
 
-def wait_for(what, predicate, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
-
 
 class Banner:
     """statuscast-banner on its own database, serving the subscription pages."""
@@ -138,7 +130,7 @@ class SubscribeAbuseTest(unittest.TestCase):
         for _, _, headers, _ in results[allowed:]:
             self.assertGreaterEqual(int(headers["Retry-After"]), 1)
         accepted = {r[0] for r in results if r[1] == 200}
-        wait_for("the accepted posts stored", lambda: accepted <= banner.stored())
+        fs.wait_for("the accepted posts stored", lambda: accepted <= banner.stored())
         time.sleep(1)  # anything queued beyond the limit would show by now
         return accepted
 
@@ -156,7 +148,7 @@ class SubscribeAbuseTest(unittest.TestCase):
             # Another address has its own bucket.
             other = self.flood(banner, "198.51.100.8", 1)
             self.assertEqual(other[0][1], 200)
-            wait_for("the other address's post stored", lambda: other[0][0] in banner.stored())
+            fs.wait_for("the other address's post stored", lambda: other[0][0] in banner.stored())
             self.assertEqual(len(banner.stored()), 6)
             # The form itself (GET) is not counted by the form's limit.
             self.assertEqual(banner.request("/subscribe",
@@ -181,7 +173,7 @@ class SubscribeAbuseTest(unittest.TestCase):
             cookie, csrf = banner.form("192.0.2.1")
             self.assertEqual(banner.subscribe("192.0.2.1", cookie, csrf, "tok@example.net")[0],
                              200)
-            wait_for("the subscriber stored", lambda: banner.stored() == {"tok@example.net"})
+            fs.wait_for("the subscriber stored", lambda: banner.stored() == {"tok@example.net"})
             sub = banner.sql("SELECT id FROM subscribers")
             snapshot = "SELECT id, confirmed, confirmed_at, unsubscribed_at FROM subscribers"
             before = banner.sql(snapshot)
@@ -218,11 +210,11 @@ class SubscribeAbuseTest(unittest.TestCase):
             # The genuine tokens work: confirm, then unsubscribe.
             self.assertEqual(banner.request(paths["confirm"] + "?token=" + genuine["confirm"],
                                             "")[0], 200)
-            wait_for("confirmed", lambda: banner.sql(
+            fs.wait_for("confirmed", lambda: banner.sql(
                 "SELECT confirmed FROM subscribers") == "t")
             self.assertEqual(banner.request(paths["unsubscribe"] + "?token=" +
                                             genuine["unsubscribe"], "")[0], 200)
-            wait_for("unsubscribed", lambda: banner.sql(
+            fs.wait_for("unsubscribed", lambda: banner.sql(
                 "SELECT unsubscribed_at IS NOT NULL FROM subscribers") == "t")
         finally:
             banner.stop()
