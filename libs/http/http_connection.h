@@ -261,6 +261,7 @@ class Connection final : public ConnectionBase {
     if (peer_.trusted_proxy) {
       SetClient(server_->proxies_.ClientOf(peer_.address, request.Header("x-forwarded-for")));
     }
+    if (limited_) request.limit_key = client_key_;
     return request;
   }
 

@@ -64,6 +64,11 @@ struct HttpRequest {
   std::string body;
   // From X-Request-Id when the client sent a sane one, else generated.
   std::string request_id;
+  // The client as the server's per-address limits count it (the address,
+  // or the /64 of an IPv6 one; behind a trusted proxy, whom it forwards),
+  // for a route's own stricter limit; "" when those limits exempt it
+  // (loopback, unless HttpServerOptions::limit_loopback).
+  std::string limit_key;
 
   // The header's value, or "" when absent. `name` in lower case.
   const std::string& Header(const std::string& name) const;

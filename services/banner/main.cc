@@ -116,6 +116,14 @@ ABSL_FLAG(std::string, link_token_secret_file, "",
           "file holding the key (32+ bytes) that signs confirm and unsubscribe links, the same "
           "file as statuscast-comms'; set, the status page serves /subscribe and the confirm "
           "and unsubscribe pages; empty, it does not (env STATUSCAST_LINK_TOKEN_SECRET_FILE)");
+ABSL_FLAG(double, subscribe_per_hour_per_ip, 10,
+          "subscribe-form posts per hour per client address (IPv6: per /64) after the burst, "
+          "each of which may send a confirmation mail; beyond, 429 and nothing is stored. 0: "
+          "only the --http_rate_per_ip limit. Loopback clients are exempt unless "
+          "--http_limit_loopback (env STATUSCAST_SUBSCRIBE_PER_HOUR_PER_IP)");
+ABSL_FLAG(int, subscribe_burst_per_ip, 5,
+          "subscribe-form posts a client address may send at once above "
+          "--subscribe_per_hour_per_ip (env STATUSCAST_SUBSCRIBE_BURST_PER_IP)");
 ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(30),
           "heartbeat on a quiet stream this often: a gRPC Heartbeat (extends valid_until) or "
           "an SSE comment (keeps proxies from closing it); keep it under --banner_validity / 2 "
@@ -220,6 +228,13 @@ int Main(int argc, char** argv) {
     return Fail(std::string(pair.status().message()));
   }
   if (!(absl::GetFlag(FLAGS_http_rate_per_ip) >= 0)) return Fail("--http_rate_per_ip must be >= 0");
+  if (!(absl::GetFlag(FLAGS_subscribe_per_hour_per_ip) >= 0)) {
+    return Fail("--subscribe_per_hour_per_ip must be >= 0");
+  }
+  if (absl::GetFlag(FLAGS_subscribe_per_hour_per_ip) > 0 &&
+      absl::GetFlag(FLAGS_subscribe_burst_per_ip) < 1) {
+    return Fail("--subscribe_burst_per_ip must be >= 1 when --subscribe_per_hour_per_ip is set");
+  }
   if (absl::GetFlag(FLAGS_http_rate_per_ip) > 0 && absl::GetFlag(FLAGS_http_burst_per_ip) < 1) {
     return Fail("--http_burst_per_ip must be >= 1 when --http_rate_per_ip is set");
   }
@@ -458,6 +473,8 @@ int Main(int argc, char** argv) {
     SubscriptionPageOptions pages;
     pages.page_name = absl::GetFlag(FLAGS_status_page_title);
     pages.status_page_url = *status_page_url;
+    pages.subscribe_per_hour_per_ip = absl::GetFlag(FLAGS_subscribe_per_hour_per_ip);
+    pages.subscribe_burst_per_ip = absl::GetFlag(FLAGS_subscribe_burst_per_ip);
     AddSubscriptionRoutes(http, *link_signer, subscription_requests, RealClock::Get(), pages);
     subscription_requests.Start();
   }

@@ -1,5 +1,7 @@
 #include "services/banner/subscription_routes.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <utility>
 
@@ -9,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "libs/base/markup_escape.h"
+#include "libs/http/client_limits.h"
 #include "libs/http/http_server.h"
 #include "libs/http/request_target.h"
 #include "libs/notify/delivery_sender.h"
@@ -38,11 +41,22 @@ std::string CookieValue(const std::string& header, const std::string& name) {
   return "";
 }
 
+ClientLimitOptions SubscribeLimits(const SubscriptionPageOptions& options) {
+  ClientLimitOptions limits;
+  limits.rate_per_second = options.subscribe_per_hour_per_ip / 3600.0;
+  limits.burst = options.subscribe_burst_per_ip;
+  return limits;
+}
+
 class Pages {
  public:
   Pages(const LinkTokenSigner& signer, SubscriptionRequests& requests, const Clock& clock,
         SubscriptionPageOptions options)
-      : signer_(signer), requests_(requests), clock_(clock), options_(std::move(options)) {}
+      : signer_(signer),
+        requests_(requests),
+        clock_(clock),
+        options_(std::move(options)),
+        subscribe_limits_(SubscribeLimits(options_)) {}
 
   HttpResponse Form(const HttpRequest&, int status = 200, const std::string& problem = "",
                     const std::string& email = "") const {
@@ -73,7 +87,20 @@ class Pages {
     return r;
   }
 
-  HttpResponse Subscribe(const HttpRequest& req) const {
+  HttpResponse Subscribe(const HttpRequest& req) {
+    if (!req.limit_key.empty() && subscribe_limits_.rate_limited()) {
+      const ClientLimits::Verdict verdict =
+          subscribe_limits_.AllowRequest(req.limit_key, clock_.Now());
+      if (!verdict.allowed) {
+        const int64_t seconds = std::max<int64_t>(
+            1, absl::ToInt64Seconds(absl::Ceil(verdict.retry_after, absl::Seconds(1))));
+        return Page(429, "Too many requests",
+                    absl::StrCat("<h1>Too many requests</h1>\n<p>This address has sent the "
+                                 "subscribe form too often; please try again in about ",
+                                 (seconds + 59) / 60, " min.</p>\n"))
+            .WithHeader("Retry-After", std::to_string(seconds));
+      }
+    }
     const std::string& origin = req.Header("origin");
     if (!origin.empty() && origin != OriginOf(options_.status_page_url)) {
       return Page(403, "Not allowed",
@@ -153,7 +180,10 @@ class Pages {
                           "<p><a href=\"/\">Current status</a></p>\n</body></html>\n");
     r.WithHeader("Cache-Control", "no-store");
     r.WithHeader("X-Frame-Options", "DENY");
-    r.WithHeader("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: under no-referrer browsers send
+    // "Origin: null" with the form's POST, which the Origin check refuses.
+    // Link tokens in a URL still never leave this origin in a Referer.
+    r.WithHeader("Referrer-Policy", "same-origin");
     return r;
   }
 
@@ -176,6 +206,7 @@ class Pages {
   SubscriptionRequests& requests_;
   const Clock& clock_;
   const SubscriptionPageOptions options_;
+  ClientLimits subscribe_limits_;
 };
 
 }  // namespace

@@ -21,8 +21,8 @@
 // Handlers never touch the database: they check, then queue the request on
 // SubscriptionRequests (503 when its queue is full). Per-client-address
 // request limits are the server's (--http_rate_per_ip), as for every public
-// page; mail to one address is limited by the directory (one confirmation
-// per hour).
+// page, and POST /subscribe has its own, stricter one (below); mail to one
+// address is limited by the directory (one confirmation per hour).
 #ifndef STATUSCAST_SERVICES_BANNER_SUBSCRIPTION_ROUTES_H_
 #define STATUSCAST_SERVICES_BANNER_SUBSCRIPTION_ROUTES_H_
 
@@ -41,6 +41,13 @@ struct SubscriptionPageOptions {
   // The normalized public URL of the status page: the origin a form POST
   // may come from, and whether the cookie is Secure (https).
   std::string status_page_url;
+  // POST /subscribe per client address (HttpRequest::limit_key), on top of
+  // the server's limit for every page, since each accepted post may send a
+  // confirmation mail: a bucket of `subscribe_burst_per_ip` refilled at
+  // `subscribe_per_hour_per_ip`; beyond it 429 with Retry-After and nothing
+  // is queued. 0 per hour: no limit of its own.
+  double subscribe_per_hour_per_ip = 0;
+  int subscribe_burst_per_ip = 1;
 };
 
 // REQUIRES: before server.Start(); signer, requests and clock outlive the

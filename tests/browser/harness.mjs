@@ -65,15 +65,19 @@ function staticServer(root, bannerBase) {
 }
 
 export class Stack {
-  async start() {
+  // notify: statuscast-comms also delivers notifications (--notify), mailing
+  // through a real SMTP server on 127.0.0.1 (mail_sink.py) whose messages
+  // mails() reads, and statuscast-banner serves the subscription pages.
+  async start({ notify = false } = {}) {
     const admin = process.env.STATUSCAST_TEST_DATABASE_URL;
     this.dbName = 'statuscast_browser_' + crypto.randomBytes(6).toString('hex');
     execFileSync('psql', [admin, '-qc', `CREATE DATABASE ${this.dbName}`]);
     this.dbUrl = admin.replace(/\/[^/]*$/, '/' + this.dbName);
     this.logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'statuscast-browser-'));
     this.ports = {};
-    for (const k of ['comms', 'commsMetrics', 'grpc', 'http', 'metrics', 'web']) this.ports[k] = await freePort();
+    for (const k of ['comms', 'commsMetrics', 'grpc', 'http', 'metrics', 'web', 'smtp']) this.ports[k] = await freePort();
     this.bannerBase = `http://127.0.0.1:${this.ports.http}`;
+    this.notifyArgs = [];
     this.env = { ...process.env, STATUSCAST_SERVER: `127.0.0.1:${this.ports.comms}`,
       STATUSCAST_BANNER_SERVER: `127.0.0.1:${this.ports.grpc}`, STATUSCAST_AUTHOR: 'browser-test' };
 
@@ -82,6 +86,15 @@ export class Stack {
     // (STATUSCAST_TOKEN). A failure here fails the tests with its output.
     const commsArgs = [`--database_url=${this.dbUrl}`, `--grpc_address=127.0.0.1:${this.ports.comms}`,
       `--metrics_address=127.0.0.1:${this.ports.commsMetrics}`, '--log_format=json'];
+    if (notify) {
+      await this.startMailSink();
+      const key = path.join(this.logDir, 'link.key');
+      fs.writeFileSync(key, crypto.randomBytes(32).toString('hex'));
+      this.notifyArgs = [`--link_token_secret_file=${key}`];
+      commsArgs.push(...this.notifyArgs, '--notify', '--notify_poll_interval=100ms',
+        `--status_page_url=${this.bannerBase}`, '--smtp_host=127.0.0.1', `--smtp_port=${this.ports.smtp}`,
+        '--smtp_starttls=off', '--mail_from=status@example.com', '--allow_private_destinations');
+    }
     try {
       this.env.STATUSCAST_TOKEN = execFileSync(BIN.comms, [`--database_url=${this.dbUrl}`,
         '--create_token=browser-test', '--token_scope=admin'], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -120,9 +133,29 @@ export class Stack {
       `--grpc_address=127.0.0.1:${this.ports.grpc}`, `--http_address=127.0.0.1:${this.ports.http}`,
       `--metrics_address=127.0.0.1:${this.ports.metrics}`, `--status_page_url=${this.bannerBase}`,
       '--status_page_title=Example Shop status', '--heartbeat_interval=1s', '--banner_validity=6s',
-      '--log_format=json']);
+      '--log_format=json', ...this.notifyArgs]);
     await waitFor('statuscast-banner /readyz', async () => (await fetch(this.bannerBase + '/readyz')).ok);
     await waitFor('the status page', async () => (await fetch(this.bannerBase + '/v1/status.json')).ok);
+  }
+
+  async startMailSink() {
+    this.mailDir = path.join(this.logDir, 'mail');
+    fs.mkdirSync(this.mailDir);
+    this.smtp = this.spawn('smtp', '/usr/bin/python3',
+      [path.join(import.meta.dirname, 'mail_sink.py'), String(this.ports.smtp), this.mailDir]);
+    await waitFor('the SMTP server', () => portOpen(this.ports.smtp));
+  }
+
+  // The raw messages (RFC 5322 text) the SMTP server has received, oldest first.
+  mails() {
+    if (!this.mailDir) return [];
+    return fs.readdirSync(this.mailDir).filter((f) => f.endsWith('.eml')).sort()
+      .map((f) => fs.readFileSync(path.join(this.mailDir, f), 'utf8'));
+  }
+
+  // SQL on this stack's own database.
+  query(sql) {
+    return execFileSync('psql', [this.dbUrl, '-XAtqc', sql]).toString().trim();
   }
 
   async killBanner() {
@@ -148,7 +181,7 @@ export class Stack {
   async stop() {
     await this.browser?.close().catch(() => {});
     this.web?.close();
-    for (const p of [this.banner, this.comms]) {
+    for (const p of [this.banner, this.comms, this.smtp]) {
       if (p && p.exitCode === null) {
         const exited = new Promise((r) => p.once('exit', r));
         p.kill('SIGTERM');
@@ -162,7 +195,7 @@ export class Stack {
   }
 
   logs() {
-    return fs.readdirSync(this.logDir).map((f) => `--- ${f}\n` +
+    return fs.readdirSync(this.logDir).filter((f) => f.endsWith('.log')).map((f) => `--- ${f}\n` +
       fs.readFileSync(path.join(this.logDir, f), 'utf8').split('\n').slice(-30).join('\n')).join('\n');
   }
 }

@@ -18,6 +18,9 @@ if (!fs.existsSync(path.join(here, 'node_modules', 'playwright-core'))) {
 if (!fs.existsSync(path.join(here, 'node_modules', 'axe-core'))) {
   fail(`axe-core is not installed: run "npm ci" in ${here} (scripts/test does)`);
 }
+if (spawnSync('/usr/bin/python3', ['-c', 'import aiosmtpd']).status !== 0) {
+  fail('python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd): subscribe.test.mjs mails through it');
+}
 if (!fs.existsSync('/usr/lib/chromium/chromium')) fail('Debian chromium is not installed (apt-get install chromium)');
 
 const files = fs.readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort();

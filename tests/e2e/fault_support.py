@@ -171,6 +171,16 @@ class Service:
         self.log.close()
 
 
+def wait_for(what, predicate, timeout=30, interval=0.1):
+    """Polls `predicate` until it is true; AssertionError naming `what` after `timeout` s."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError("timed out waiting for " + what)
+
+
 def wait_http(url, timeout=30, context=None):
     deadline = time.time() + timeout
     while True:
