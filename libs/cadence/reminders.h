@@ -8,12 +8,20 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "libs/incident/cadence_policy.h"
 #include "libs/incident/model.h"
 
 namespace statuscast {
 
-enum class ReminderKind { kDueSoon = 1, kMissed = 2, kFirstDueSoon = 3, kFirstLate = 4 };
+enum class ReminderKind {
+  kDueSoon = 1,
+  kMissed = 2,
+  kFirstDueSoon = 3,
+  kFirstLate = 4,
+  kNoCommsLead = 5,   // a SEV-1/SEV-2 has no communications lead yet
+  kDraftWaiting = 6,  // a draft waits for review (raised per draft, not planned here)
+};
 const char* ReminderKindName(ReminderKind k);
 
 struct PlannedReminder {
@@ -24,9 +32,16 @@ struct PlannedReminder {
 
 // Reminders in force at `now` for `incident` (open incidents only; needs the
 // timeline): due-soon from `lead` before the standing promise (or the first
-// communication target), missed once it passed by more than the grace.
-std::vector<PlannedReminder> PlanReminders(const Incident& incident, absl::Time now,
-                                           const CadencePolicy& policy, absl::Duration lead);
+// communication target), missed once it passed by more than the grace; and,
+// with `comms_lead_after`, a SEV-1/SEV-2 that still has no communications
+// lead that long after it was declared (due = declared_at + that).
+std::vector<PlannedReminder> PlanReminders(
+    const Incident& incident, absl::Time now, const CadencePolicy& policy, absl::Duration lead,
+    absl::optional<absl::Duration> comms_lead_after = absl::nullopt);
+
+// Whether `incident` is an open SEV-1/SEV-2 with no communications lead
+// `after` its declaration, at `now`.
+bool LacksCommsLead(const Incident& incident, absl::Time now, absl::Duration after);
 
 }  // namespace statuscast
 

@@ -46,6 +46,15 @@ std::string ChannelsText(const std::vector<Channel>& channels) {
   return absl::StrJoin(names, ",");
 }
 
+std::vector<Channel> ChannelsFromText(const std::string& text) {
+  std::vector<Channel> out;
+  for (absl::string_view name : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    Channel c;
+    if (ParseChannel(std::string(name), &c)) out.push_back(c);
+  }
+  return out;
+}
+
 Incident IncidentFromRow(const pqxx::row& r) {
   Incident i;
   i.id = r[0].as<int64_t>();
@@ -68,6 +77,8 @@ Incident IncidentFromRow(const pqxx::row& r) {
     i.postmortem = Postmortem{r[16].as<std::string>(), r[17].as<std::string>(), TimeAt(r[18]),
                               r[19].as<std::string>()};
   }
+  i.commander = r[20].as<std::string>();
+  i.comms_lead = r[21].as<std::string>();
   return i;
 }
 
@@ -79,10 +90,7 @@ Update UpdateFromRow(const pqxx::row& r) {
   u.severity = static_cast<Severity>(r[3].as<int>());
   u.message = r[4].as<std::string>();
   u.banner_text = r[5].as<std::string>();
-  for (absl::string_view name : absl::StrSplit(r[6].as<std::string>(), ',', absl::SkipEmpty())) {
-    Channel c;
-    if (ParseChannel(std::string(name), &c)) u.channels.push_back(c);
-  }
+  u.channels = ChannelsFromText(r[6].as<std::string>());
   u.posted_at = TimeAt(r[7]);
   u.next_update_at = OptTimeAt(r[8]);
   u.author = r[9].as<std::string>();

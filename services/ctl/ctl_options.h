@@ -34,10 +34,12 @@ struct CtlOptions {
   std::string file, phase, incident, override_reason, tone,
       banner_server = "127.0.0.1:7401", text, level, apps, paths, starts, ends, link, app,
       banner_apps, banner_paths;
+  // declare, roles: the incident commander and communications lead; audit.
+  std::string ic, comms, actor;
   // template: the sentences that replace its <...> placeholders.
   std::string what_happened, impact, prevention, learned;
   bool no_progress = false, open = false, closed = false, post = false, local = false,
-       reminders_only = false, third_party_confirmed = false;
+       reminders_only = false, third_party_confirmed = false, all = false;
   int limit = 50;
   int64_t after = 0;
   // The flags given on the command line (canonical names, e.g. "no_progress"),

@@ -8,7 +8,8 @@ database (tokens required, as deployed):
 - the "e.g." example of every command's `statuscastctl help COMMAND`.
 
 Only the documented placeholders are substituted: INC-n (the reference
-`declare` printed) and ID (the number `banner create` printed). An example
+`declare` printed) and ID (the number `banner create` printed; in `approve`
+and `reject`, the number the last `draft` printed). An example
 whose comment says "# exit N" must exit N, every other one 0; `watch` runs
 until a SIGINT (its Ctrl-C) and must then exit 0.
 
@@ -112,6 +113,7 @@ class Stack:
         self.prelude = []  # alias and variable lines, repeated before each command
         self.ref = None
         self.banner_id = None
+        self.draft_id = None
         self.outputs = []
 
     def stop(self):
@@ -126,6 +128,9 @@ class Stack:
         if "INC-n" in command:
             assert self.ref, "INC-n used before any declare printed a reference: " + command
             command = command.replace("INC-n", self.ref)
+        if re.search(r"\bID\b", command) and re.search(r"statuscastctl (approve|reject) ", command):
+            assert self.draft_id, "ID used before draft printed one: " + command
+            command = re.sub(r"\bID\b", self.draft_id, command)
         if re.search(r"\bID\b", command):
             assert self.banner_id, "ID used before banner create printed one: " + command
             command = re.sub(r"\bID\b", self.banner_id, command)
@@ -156,6 +161,9 @@ class Stack:
         m = re.search(r"^(INC-\d+) declared", out, re.M)
         if m:
             self.ref = m.group(1)
+        m = re.search(r"^draft (\d+) proposed", out, re.M)
+        if m:
+            self.draft_id = m.group(1)
         m = re.search(r"^banner (\d+) ", out, re.M)
         if m and " banner create " in " " + command:
             self.banner_id = m.group(1)
@@ -187,7 +195,8 @@ class CliExamplesTest(unittest.TestCase):
         names = re.findall(r"^  ([a-z]+) {2,}", subprocess.run(
             [CTL, "help"], capture_output=True, text=True).stdout, re.M)
         # The order a session would take; every command of `help` is in it.
-        order = ["component", "declare", "template", "update", "severity", "lint", "show",
+        order = ["component", "declare", "template", "update", "severity", "roles", "draft",
+                 "drafts", "approve", "reject", "audit", "lint", "show",
                  "list", "report", "resolve", "postmortem", "reopen", "banner", "killswitch",
                  "watch", "token"]
         self.assertEqual(sorted(names), sorted(order))

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/base/field_violations.h"
@@ -34,6 +35,15 @@ namespace statuscast::testing {
   if (status.code() != code || status.message() != message) {
     return ::testing::AssertionFailure() << "expected " << absl::StatusCodeToString(code) << ": "
                                          << message << "\n     got " << status;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult IsErrorWith(const absl::Status& status, absl::StatusCode code,
+                                       const std::string& part) {
+  if (status.code() != code || !absl::StrContains(status.message(), part)) {
+    return ::testing::AssertionFailure() << "expected " << absl::StatusCodeToString(code)
+                                         << " containing: " << part << "\n     got " << status;
   }
   return ::testing::AssertionSuccess();
 }

@@ -38,6 +38,16 @@ template <typename T>
   return IsError(result.status(), code, message);
 }
 
+// Success when `status` has `code` and a message containing `part`.
+::testing::AssertionResult IsErrorWith(const absl::Status& status, absl::StatusCode code,
+                                       const std::string& part);
+
+template <typename T>
+::testing::AssertionResult IsErrorWith(const absl::StatusOr<T>& result, absl::StatusCode code,
+                                       const std::string& part) {
+  return IsErrorWith(result.status(), code, part);
+}
+
 }  // namespace statuscast::testing
 
 #endif  // STATUSCAST_TESTS_SUPPORT_STATUS_MATCHERS_H_
