@@ -167,15 +167,9 @@ absl::StatusOr<WriteResult> IncidentCommands::Declare(const CallContext& ctx,
       ASSIGN_OR_RETURN(update->id, tx.InsertUpdate(inc.id, *update, idempotency_key));
     }
     MutationRecord m;
+    FillRecord(m, inc, ctx.actor, ctx.request_id, idempotency_key, fingerprint, now);
     m.kind = "declared";
-    m.incident_id = inc.id;
-    m.incident_ref = inc.ref;
-    m.incident_version = inc.version;
     m.update_id = update ? update->id : 0;
-    m.actor = ctx.actor;
-    m.request_id = ctx.request_id;
-    m.idempotency_key = idempotency_key;
-    m.fingerprint = fingerprint;
     m.details = absl::StrCat(
         "declared ", SeverityName(inc.severity), " \"", inc.title, "\"",
         update ? " with its first update" : "", "; incident commander ", inc.commander,
@@ -185,7 +179,6 @@ absl::StatusOr<WriteResult> IncidentCommands::Declare(const CallContext& ctx,
       m.lint_override_reason = update->lint_override_reason;
       m.third_party_confirmed = update->third_party_confirmed;
     }
-    m.at = now;
     RETURN_IF_ERROR(tx.Record(m, &result.sequence));
     result.incident = std::move(inc);
     result.update = std::move(update);
@@ -218,15 +211,8 @@ absl::StatusOr<WriteResult> IncidentCommands::Mutate(
       m.third_party_confirmed = update->third_party_confirmed;
     }
     if (after_save) RETURN_IF_ERROR(after_save(tx, inc, update));
-    m.incident_id = inc.id;
-    m.incident_ref = inc.ref;
-    m.incident_version = inc.version;
+    FillRecord(m, inc, ctx.actor, ctx.request_id, guard.idempotency_key, fingerprint, now);
     m.update_id = update ? update->id : 0;
-    m.actor = ctx.actor;
-    m.request_id = ctx.request_id;
-    m.idempotency_key = guard.idempotency_key;
-    m.fingerprint = fingerprint;
-    m.at = now;
     RETURN_IF_ERROR(tx.Record(m, &result.sequence));
     result.incident = std::move(inc);
     result.update = std::move(update);

@@ -154,20 +154,13 @@ absl::StatusOr<DraftResult> IncidentCommands::ProposeUpdate(const CallContext& c
     }
     RETURN_IF_ERROR(tx.InsertDraft(d));
     MutationRecord m;
+    FillRecord(m, inc, ctx.actor, ctx.request_id, guard.idempotency_key, fingerprint, now);
     m.kind = kDraftProposed;
-    m.incident_id = inc.id;
-    m.incident_ref = inc.ref;
-    m.incident_version = inc.version;
-    m.actor = ctx.actor;
-    m.request_id = ctx.request_id;
-    m.idempotency_key = guard.idempotency_key;
-    m.fingerprint = fingerprint;
     const size_t errors = Errors(d.lint_findings);
     m.details = absl::StrCat("proposed draft ", d.id, ": a ", UpdateKindName(u.kind), " update (",
                              StateName(inc.state), " -> ", StateName(u.state), ")",
                              errors == 0 ? "" : absl::StrCat(" with ", errors, " lint error(s)"));
     m.third_party_confirmed = draft.third_party_confirmed;
-    m.at = now;
     RETURN_IF_ERROR(tx.Record(m, &result.sequence));
     result.draft = std::move(d);
     return absl::OkStatus();
@@ -265,17 +258,10 @@ absl::StatusOr<DraftResult> IncidentCommands::RejectDraft(const CallContext& ctx
     d.reject_reason = reason;
     RETURN_IF_ERROR(tx.SaveDraftDecision(d));
     MutationRecord m;
+    FillRecord(m, inc, ctx.actor, ctx.request_id, guard.idempotency_key, fingerprint, now);
     m.kind = kDraftRejected;
-    m.incident_id = inc.id;
-    m.incident_ref = inc.ref;
-    m.incident_version = inc.version;
-    m.actor = ctx.actor;
-    m.request_id = ctx.request_id;
-    m.idempotency_key = guard.idempotency_key;
-    m.fingerprint = fingerprint;
     m.details = absl::StrCat(d.author == ctx.actor ? "withdrew" : "rejected", " draft ", d.id,
                              " from ", d.author, ": ", reason);
-    m.at = now;
     RETURN_IF_ERROR(tx.Record(m, &result.sequence));
     result.draft = std::move(d);
     return absl::OkStatus();

@@ -29,6 +29,19 @@ absl::Status CheckExpectedVersion(const Incident& inc, int64_t expected_version)
       "); read it again, then retry with expected_version ", inc.version));
 }
 
+void FillRecord(MutationRecord& m, const Incident& inc, const std::string& actor,
+                const std::string& request_id, const std::string& idempotency_key,
+                const std::string& fingerprint, absl::Time at) {
+  m.incident_id = inc.id;
+  m.incident_ref = inc.ref;
+  m.incident_version = inc.version;
+  m.actor = actor;
+  m.request_id = request_id;
+  m.idempotency_key = idempotency_key;
+  m.fingerprint = fingerprint;
+  m.at = at;
+}
+
 absl::Status CheckSameRequest(const IdempotentResult& earlier, const std::string& operation,
                               const std::string& fingerprint) {
   if (earlier.operation == operation && earlier.fingerprint == fingerprint) {

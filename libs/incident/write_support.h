@@ -25,6 +25,13 @@ void AddDraftFields(std::vector<std::string>& f, const UpdateDraft& d);
 // ABORTED, saying how to retry, unless `inc` is at `expected_version`.
 absl::Status CheckExpectedVersion(const Incident& inc, int64_t expected_version);
 
+// Fills the fields of `m` that name a write on `inc` (its id, ref and
+// version as they are now) by `actor` under `idempotency_key`; the caller
+// fills kind, details and the update's fields.
+void FillRecord(MutationRecord& m, const Incident& inc, const std::string& actor,
+                const std::string& request_id, const std::string& idempotency_key,
+                const std::string& fingerprint, absl::Time at);
+
 // ALREADY_EXISTS unless the earlier write under an idempotency key was this
 // request (same operation and fingerprint).
 absl::Status CheckSameRequest(const IdempotentResult& earlier, const std::string& operation,

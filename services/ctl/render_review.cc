@@ -1,6 +1,7 @@
 // statuscastctl's output for drafts and the audit log (render.h).
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/incident/draft.h"
 #include "services/ctl/render.h"
 #include "services/ctl/render_internal.h"
 
@@ -9,14 +10,8 @@ namespace ctl {
 namespace {
 
 const char* DraftStatusLabel(v1::DraftStatus s) {
-  switch (s) {
-    case v1::DRAFT_STATUS_APPROVED:
-      return "approved";
-    case v1::DRAFT_STATUS_REJECTED:
-      return "rejected";
-    default:
-      return "pending";
-  }
+  // The wire enum numbers the statuses as the model does.
+  return DraftStatusName(static_cast<DraftStatus>(s));
 }
 
 int Errors(const google::protobuf::RepeatedPtrField<v1::LintFinding>& findings) {
