@@ -20,16 +20,35 @@ const char* ReminderKindName(ReminderKind k) {
     case ReminderKind::kFirstDueSoon: return "first_due_soon";
     case ReminderKind::kFirstLate: return "first_late";
     case ReminderKind::kPromiseMoved: return "promise_moved";
+    case ReminderKind::kNoCommsLead:
+      return "no_comms_lead";
+    case ReminderKind::kDraftWaiting:
+      return "draft_waiting";
   }
   return "unknown";
 }
 
+bool LacksCommsLead(const Incident& incident, absl::Time now, absl::Duration after) {
+  return incident.state != IncidentState::kResolved && incident.comms_lead.empty() &&
+         (incident.severity == Severity::kSev1 || incident.severity == Severity::kSev2) &&
+         now >= incident.declared_at + after;
+}
+
 std::vector<PlannedReminder> PlanReminders(const Incident& incident, absl::Time now,
-                                           const CadencePolicy& policy, absl::Duration lead) {
+                                           const CadencePolicy& policy, absl::Duration lead,
+                                           absl::optional<absl::Duration> comms_lead_after) {
   const Promises promises(policy);
   std::vector<PlannedReminder> out;
   if (incident.state == IncidentState::kResolved) return out;
   const std::string who = absl::StrCat(incident.ref, " ", SeverityName(incident.severity), ": ");
+  if (comms_lead_after && LacksCommsLead(incident, now, *comms_lead_after)) {
+    out.push_back({ReminderKind::kNoCommsLead, incident.declared_at + *comms_lead_after,
+                   absl::StrCat(who, "no communications lead ", Minutes(now - incident.declared_at),
+                                " after it was declared; the incident commander (",
+                                incident.commander.empty() ? "none" : incident.commander,
+                                ") speaks for it alone. Name one: statuscastctl roles ",
+                                incident.ref, " --comms NAME")});
+  }
   if (!incident.first_communication_at) {
     const absl::Time due = incident.confirmed_start + policy.first_communication_target;
     if (promises.Overdue(due, now)) {

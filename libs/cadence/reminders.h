@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "libs/incident/cadence_policy.h"
 #include "libs/incident/model.h"
 
@@ -18,6 +19,8 @@ enum class ReminderKind {
   kMissed = 2,
   kFirstDueSoon = 3,
   kFirstLate = 4,
+  kNoCommsLead = 5,   // a SEV-1/SEV-2 has no communications lead yet
+  kDraftWaiting = 6,  // a draft waits for review (raised per draft, not planned here)
   // The standing promise moved (an escalation brought it forward) since the
   // last status-page update, whose text names the old time: post one that
   // states the new time.
@@ -35,9 +38,16 @@ struct PlannedReminder {
 // timeline): due-soon from `lead` before the standing promise (or the first
 // communication target), missed once it passed by more than the grace;
 // promise-moved while the standing promise is not the one the last
-// status-page update made (until it is due).
-std::vector<PlannedReminder> PlanReminders(const Incident& incident, absl::Time now,
-                                           const CadencePolicy& policy, absl::Duration lead);
+// status-page update made (until it is due); and, with `comms_lead_after`, a
+// SEV-1/SEV-2 that still has no communications lead that long after it was
+// declared (due = declared_at + that).
+std::vector<PlannedReminder> PlanReminders(
+    const Incident& incident, absl::Time now, const CadencePolicy& policy, absl::Duration lead,
+    absl::optional<absl::Duration> comms_lead_after = absl::nullopt);
+
+// Whether `incident` is an open SEV-1/SEV-2 with no communications lead
+// `after` its declaration, at `now`.
+bool LacksCommsLead(const Incident& incident, absl::Time now, absl::Duration after);
 
 }  // namespace statuscast
 

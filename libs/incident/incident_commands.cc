@@ -1,38 +1,17 @@
 #include "libs/incident/incident_commands.h"
 
 #include <algorithm>
-#include <cstdio>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "libs/base/field_violations.h"
 #include "libs/base/fingerprint.h"
 #include "libs/base/status_macros.h"
 #include "libs/base/text_limits.h"
+#include "libs/incident/write_support.h"
 
 namespace statuscast {
 namespace {
-
-std::string TimeField(const absl::optional<absl::Time>& t) {
-  return t ? absl::StrCat(absl::ToUnixMicros(*t)) : "-";
-}
-
-void AddDraft(std::vector<std::string>& f, const UpdateDraft& d) {
-  f.push_back(absl::StrCat(static_cast<int>(d.state)));
-  f.push_back(d.message);
-  f.push_back(d.banner_text);
-  std::string ch;
-  for (Channel c : d.channels) absl::StrAppend(&ch, static_cast<int>(c), ",");
-  f.push_back(ch);
-  f.push_back(TimeField(d.next_update_at));
-  f.push_back(d.no_progress ? "np" : "");
-  // Appended only when set, so fingerprints of older requests stay the same.
-  if (d.third_party_confirmed) f.push_back("tp");
-  if (d.use_default_next_update) f.push_back("default-next");
-}
 
 void AddOverride(std::vector<std::string>& f, const std::string& reason) {
   if (!reason.empty()) f.push_back(absl::StrCat("override:", reason));
@@ -135,11 +114,7 @@ absl::StatusOr<std::vector<Component>> IncidentCommands::ListComponents(bool inc
 absl::StatusOr<WriteResult> IncidentCommands::Replay(const IdempotentResult& r,
                                                      const std::string& operation,
                                                      const std::string& fingerprint) {
-  if (r.operation != operation || r.fingerprint != fingerprint) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "idempotency_key was already used for a different request (", r.operation, " on ",
-        r.incident_ref, "); use a new key for a new write"));
-  }
+  RETURN_IF_ERROR(CheckSameRequest(r, operation, fingerprint));
   WriteResult out;
   out.replayed = true;
   out.sequence = r.sequence;
@@ -159,13 +134,23 @@ absl::StatusOr<WriteResult> IncidentCommands::Declare(const CallContext& ctx,
   std::vector<std::string> f = {in.title, absl::StrCat(static_cast<int>(in.severity)),
                                 TimeField(in.confirmed_start), in.author};
   AddAffected(f, in.affected);
-  if (in.first_update) AddDraft(f, *in.first_update);
+  if (in.first_update) AddDraftFields(f, *in.first_update);
   AddOverride(f, in.lint_override_reason);
+  // Appended only when set, so fingerprints of older requests stay the same.
+  if (!in.commander.empty() || !in.comms_lead.empty()) {
+    f.push_back(absl::StrCat("roles:", in.commander, "/", in.comms_lead));
+  }
   const std::string fingerprint = Fingerprint(f);
   const absl::Time now = Now();
 
   absl::optional<Update> first;
   ASSIGN_OR_RETURN(Incident incident, rules_.Declare(in, now, &first));
+  incident.commander =
+      in.commander.empty() ? (ctx.actor.empty() ? in.author : ctx.actor) : in.commander;
+  incident.comms_lead = in.comms_lead;
+  if (!in.commander.empty()) RETURN_IF_ERROR(CheckRoleName(in.commander, "commander"));
+  if (!in.comms_lead.empty()) RETURN_IF_ERROR(CheckRoleName(in.comms_lead, "comms_lead"));
+  if (first) RETURN_IF_ERROR(MayPost(incident, ctx, "post the first update"));
   std::string lint_note;
   if (first) {
     RETURN_IF_ERROR(LintPosted(incident, IncidentState::kUnspecified, in.first_update->banner_text,
@@ -180,23 +165,26 @@ absl::StatusOr<WriteResult> IncidentCommands::Declare(const CallContext& ctx,
     RETURN_IF_ERROR(tx.CheckComponentsExist(incident.affected, "affected_components"));
     Incident inc = incident;
     RETURN_IF_ERROR(tx.InsertIncident(inc));
+    // The roles it starts with are the declaration's (its audit row names
+    // them); the timeline shows later changes.
+    RETURN_IF_ERROR(tx.SaveRoles(inc, {}));
     absl::optional<Update> update = first;
     if (update) {
       ASSIGN_OR_RETURN(update->id, tx.InsertUpdate(inc.id, *update, idempotency_key));
     }
     MutationRecord m;
+    FillRecord(m, inc, ctx.actor, ctx.request_id, idempotency_key, fingerprint, now);
     m.kind = "declared";
-    m.incident_id = inc.id;
-    m.incident_ref = inc.ref;
-    m.incident_version = inc.version;
     m.update_id = update ? update->id : 0;
-    m.actor = ctx.actor;
-    m.request_id = ctx.request_id;
-    m.idempotency_key = idempotency_key;
-    m.fingerprint = fingerprint;
-    m.details = absl::StrCat("declared ", SeverityName(inc.severity), " \"", inc.title, "\"",
-                             update ? " with its first update" : "", lint_note);
-    m.at = now;
+    m.details = absl::StrCat(
+        "declared ", SeverityName(inc.severity), " \"", inc.title, "\"",
+        update ? " with its first update" : "", "; incident commander ", inc.commander,
+        inc.comms_lead.empty() ? "" : absl::StrCat(", communications lead ", inc.comms_lead),
+        lint_note);
+    if (update) {
+      m.lint_override_reason = update->lint_override_reason;
+      m.third_party_confirmed = update->third_party_confirmed;
+    }
     RETURN_IF_ERROR(tx.Record(m, &result.sequence));
     result.incident = std::move(inc);
     result.update = std::move(update);
@@ -206,11 +194,9 @@ absl::StatusOr<WriteResult> IncidentCommands::Declare(const CallContext& ctx,
   return result;
 }
 
-absl::StatusOr<WriteResult> IncidentCommands::Mutate(const CallContext& ctx,
-                                                     const WriteGuard& guard,
-                                                     const std::string& operation,
-                                                     const std::string& fingerprint,
-                                                     const Mutation& mutation) {
+absl::StatusOr<WriteResult> IncidentCommands::Mutate(
+    const CallContext& ctx, const WriteGuard& guard, const std::string& operation,
+    const std::string& fingerprint, const Mutation& mutation, const AfterSave& after_save) {
   if (guard.incident_ref.empty()) return InvalidField("incident_ref", "is required (e.g. INC-12)");
   const absl::Time now = Now();
   WriteResult result;
@@ -219,11 +205,7 @@ absl::StatusOr<WriteResult> IncidentCommands::Mutate(const CallContext& ctx,
     ASSIGN_OR_RETURN(earlier, tx.FindIdempotent(guard.idempotency_key));
     if (earlier) return absl::OkStatus();
     ASSIGN_OR_RETURN(Incident inc, tx.LockIncident(guard.incident_ref));
-    if (inc.version != guard.expected_version) {
-      return absl::AbortedError(absl::StrCat(
-          inc.ref, " has changed since version ", guard.expected_version, " (it is now version ",
-          inc.version, "); read it again, then retry with expected_version ", inc.version));
-    }
+    RETURN_IF_ERROR(CheckExpectedVersion(inc, guard.expected_version));
     MutationRecord m;
     ASSIGN_OR_RETURN(absl::optional<Update> update, mutation(inc, now, tx, m));
     inc.version += 1;
@@ -231,16 +213,12 @@ absl::StatusOr<WriteResult> IncidentCommands::Mutate(const CallContext& ctx,
     RETURN_IF_ERROR(tx.SaveIncident(inc));
     if (update) {
       ASSIGN_OR_RETURN(update->id, tx.InsertUpdate(inc.id, *update, guard.idempotency_key));
+      m.lint_override_reason = update->lint_override_reason;
+      m.third_party_confirmed = update->third_party_confirmed;
     }
-    m.incident_id = inc.id;
-    m.incident_ref = inc.ref;
-    m.incident_version = inc.version;
+    if (after_save) RETURN_IF_ERROR(after_save(tx, inc, update));
+    FillRecord(m, inc, ctx.actor, ctx.request_id, guard.idempotency_key, fingerprint, now);
     if (update) m.update_id = update->id;  // else the mutation's (a correction's) or 0
-    m.actor = ctx.actor;
-    m.request_id = ctx.request_id;
-    m.idempotency_key = guard.idempotency_key;
-    m.fingerprint = fingerprint;
-    m.at = now;
     RETURN_IF_ERROR(tx.Record(m, &result.sequence));
     result.incident = std::move(inc);
     result.update = std::move(update);
@@ -257,32 +235,46 @@ absl::StatusOr<WriteResult> IncidentCommands::PostUpdate(
                                         guard.expected_version));
   RETURN_IF_ERROR(CheckOverrideReason(guard.lint_override_reason));
   std::vector<std::string> f = {guard.incident_ref, absl::StrCat(guard.expected_version)};
-  AddDraft(f, draft);
+  AddDraftFields(f, draft);
   AddAffected(f, affected);
   AddOverride(f, guard.lint_override_reason);
   return Mutate(ctx, guard, "updated", Fingerprint(f),
                 [&](Incident& inc, absl::Time now, StoreTransaction& tx,
                     MutationRecord& m) -> absl::StatusOr<absl::optional<Update>> {
-                  IncidentState before = inc.state;
-                  ASSIGN_OR_RETURN(Update u, rules_.ApplyUpdate(inc, draft, affected, ctx.actor, now));
-                  if (!affected.empty()) {
-                    RETURN_IF_ERROR(tx.CheckComponentsExist(affected, "affected_components"));
-                  }
-                  std::string note;
-                  RETURN_IF_ERROR(LintPosted(inc, before, draft.banner_text,
-                                             draft.third_party_confirmed,
-                                             guard.lint_override_reason, "update.", u, &note));
-                  // The standing promise is still due after a banner-only update:
-                  // say so among its findings.
-                  absl::optional<lint::Finding> note_promise =
-                      BannerOnlyUpdateNote(inc.next_update_at, u.channels, u.message.size());
-                  if (note_promise) u.lint_findings.push_back(*std::move(note_promise));
-                  m.kind = "updated";
-                  m.details =
-                      absl::StrCat("posted a ", UpdateKindName(u.kind), " update (",
-                                   StateName(before), " -> ", StateName(u.state), ")", note);
+                  RETURN_IF_ERROR(MayPost(inc, ctx, "post an update"));
+                  ASSIGN_OR_RETURN(Update u,
+                                   PostLocked(ctx, guard, draft, affected, inc, now, tx, m));
                   return absl::optional<Update>(std::move(u));
                 });
+}
+
+absl::StatusOr<Update> IncidentCommands::PostLocked(const CallContext& ctx, const WriteGuard& guard,
+                                                    const UpdateDraft& draft,
+                                                    const std::vector<AffectedComponent>& affected,
+                                                    Incident& inc, absl::Time now,
+                                                    StoreTransaction& tx, MutationRecord& m) const {
+  IncidentState before = inc.state;
+  ASSIGN_OR_RETURN(Update u, rules_.ApplyUpdate(inc, draft, affected, ctx.actor, now));
+  if (!affected.empty()) {
+    RETURN_IF_ERROR(tx.CheckComponentsExist(affected, "affected_components"));
+  }
+  std::string note;
+  RETURN_IF_ERROR(LintPosted(inc, before, draft.banner_text, draft.third_party_confirmed,
+                             guard.lint_override_reason, "update.", u, &note));
+  // The standing promise is still due after a banner-only update: say so
+  // among its findings.
+  absl::optional<lint::Finding> note_promise =
+      BannerOnlyUpdateNote(inc.next_update_at, u.channels, u.message.size());
+  if (note_promise) u.lint_findings.push_back(*std::move(note_promise));
+  m.kind = "updated";
+  m.details = absl::StrCat("posted a ", UpdateKindName(u.kind), " update (", StateName(before),
+                           " -> ", StateName(u.state), ")", note);
+  return u;
+}
+
+absl::Status IncidentCommands::MayPost(const Incident& inc, const CallContext& ctx,
+                                       const std::string& what, bool suggest_draft) const {
+  return CheckMayPost(post_policy_, inc, Poster{ctx.actor, ctx.admin}, what, suggest_draft);
 }
 
 absl::StatusOr<WriteResult> IncidentCommands::ChangeSeverity(const CallContext& ctx,
@@ -321,6 +313,7 @@ absl::StatusOr<WriteResult> IncidentCommands::Resolve(const CallContext& ctx,
   return Mutate(ctx, guard, "resolved", Fingerprint(f),
                 [&](Incident& inc, absl::Time now, StoreTransaction&,
                     MutationRecord& m) -> absl::StatusOr<absl::optional<Update>> {
+                  RETURN_IF_ERROR(MayPost(inc, ctx, "resolve it"));
                   IncidentState before = inc.state;
                   ASSIGN_OR_RETURN(Update u,
                                    rules_.ApplyResolve(inc, message, channels, ctx.actor, now));
@@ -341,12 +334,13 @@ absl::StatusOr<WriteResult> IncidentCommands::Reopen(const CallContext& ctx,
                                         guard.expected_version));
   RETURN_IF_ERROR(CheckOverrideReason(guard.lint_override_reason));
   std::vector<std::string> f = {guard.incident_ref, absl::StrCat(guard.expected_version), reason};
-  AddDraft(f, draft);
+  AddDraftFields(f, draft);
   AddOverride(f, guard.lint_override_reason);
   return Mutate(
       ctx, guard, "reopened", Fingerprint(f),
       [&](Incident& inc, absl::Time now, StoreTransaction&,
           MutationRecord& m) -> absl::StatusOr<absl::optional<Update>> {
+        RETURN_IF_ERROR(MayPost(inc, ctx, "reopen it"));
         IncidentState before = inc.state;
         ASSIGN_OR_RETURN(Update u, rules_.ApplyReopen(inc, reason, draft, ctx.actor, now));
         std::string note;
@@ -371,6 +365,7 @@ absl::StatusOr<WriteResult> IncidentCommands::PublishPostmortem(const CallContex
   return Mutate(ctx, guard, "postmortem_published", Fingerprint(f),
                 [&](Incident& inc, absl::Time now, StoreTransaction& tx,
                     MutationRecord& m) -> absl::StatusOr<absl::optional<Update>> {
+                  RETURN_IF_ERROR(MayPost(inc, ctx, "publish its postmortem"));
                   ASSIGN_OR_RETURN(Postmortem p,
                                    rules_.ApplyPostmortem(inc, url, body, ctx.actor, now));
                   // The body is linted like an update (names, internal detail), at the
@@ -420,17 +415,8 @@ absl::Status IncidentCommands::LintPosted(const Incident& inc, IncidentState sta
     absl::StrAppend(audit_note, "; lint override: ", OneLine(override_reason));
   }
   if (linter_ == nullptr) return absl::OkStatus();
-  lint::LintInput in;
-  in.message = u.message;
-  in.banner_text = banner_text;
-  in.phase = PhaseFor(u.kind);
-  in.severity = inc.severity;
-  in.state_before = state_before;
-  in.state_after = u.state;
-  in.channels = u.channels;
-  in.third_party_confirmed = third_party_confirmed;
-  in.next_update_at = u.next_update_at;
-  in.affected_components = ComponentNames(inc.affected);
+  const lint::LintInput in =
+      LintInputFor(inc, state_before, banner_text, third_party_confirmed, u);
   std::string policy_note;
   RETURN_IF_ERROR(LintUnderPolicy(inc, in, override_reason,
                                   {field_prefix + "message", field_prefix + "banner_text"},
@@ -483,6 +469,23 @@ absl::Status IncidentCommands::LintUnderPolicy(const Incident& inc, const lint::
   }
   *out = std::move(findings);
   return absl::OkStatus();
+}
+
+lint::LintInput IncidentCommands::LintInputFor(const Incident& inc, IncidentState state_before,
+                                               const std::string& banner_text,
+                                               bool third_party_confirmed, const Update& u) const {
+  lint::LintInput in;
+  in.message = u.message;
+  in.banner_text = banner_text;
+  in.phase = PhaseFor(u.kind);
+  in.severity = inc.severity;
+  in.state_before = state_before;
+  in.state_after = u.state;
+  in.channels = u.channels;
+  in.third_party_confirmed = third_party_confirmed;
+  in.next_update_at = u.next_update_at;
+  in.affected_components = ComponentNames(inc.affected);
+  return in;
 }
 
 absl::StatusOr<std::vector<lint::Finding>> IncidentCommands::LintDraft(
@@ -572,55 +575,6 @@ absl::StatusOr<FilledUpdate> IncidentCommands::FillTemplate(
     ASSIGN_OR_RETURN(out.findings, linter_->Lint(lint::TemplateLintInput(tone, in, out.text)));
   }
   return out;
-}
-
-absl::StatusOr<Incident> IncidentCommands::GetIncident(const std::string& ref) {
-  if (ref.empty()) return InvalidField("incident_ref", "is required (e.g. INC-12)");
-  return store_.GetIncident(ref, true);
-}
-
-absl::StatusOr<IncidentPage> IncidentCommands::ListIncidents(IncidentQuery query,
-                                                             const std::string& page_token,
-                                                             std::string* next_page_token) {
-  FieldViolations v;
-  if (query.states.size() > 4) v.Add("states", "lists more than the four states");
-  if (query.severities.size() > 3) v.Add("severities", "lists more than the three severities");
-  for (IncidentState s : query.states) {
-    if (!IsKnown(s) || s == IncidentState::kUnspecified) v.Add("states", "holds an unknown state");
-  }
-  for (Severity s : query.severities) {
-    if (!IsKnown(s) || s == Severity::kUnspecified) {
-      v.Add("severities", "holds an unknown severity");
-    }
-  }
-  if (query.page_size == 0) query.page_size = 50;
-  if (query.page_size < 1 || query.page_size > 200) v.Add("page_size", "must be 1..200");
-  if (query.started_after && query.started_before && *query.started_after >= *query.started_before) {
-    v.Add("started_before", "must be after started_after");
-  }
-  if (page_token.size() > kMaxPageTokenBytes) {
-    v.Add("page_token", "is too long");
-  } else if (!page_token.empty()) {
-    std::string raw;
-    std::vector<std::string> parts;
-    int64_t micros = 0;
-    if (!absl::WebSafeBase64Unescape(page_token, &raw) ||
-        (parts = absl::StrSplit(raw, ':')).size() != 2 || !absl::SimpleAtoi(parts[0], &micros) ||
-        !absl::SimpleAtoi(parts[1], &query.after_id)) {
-      v.Add("page_token", "is not a token this service issued; start again without one");
-    } else {
-      query.after_start = absl::FromUnixMicros(micros);
-    }
-  }
-  RETURN_IF_ERROR(v.ToStatus());
-  ASSIGN_OR_RETURN(IncidentPage page, store_.ListIncidents(query));
-  next_page_token->clear();
-  if (page.has_more && !page.incidents.empty()) {
-    const Incident& last = page.incidents.back();
-    *next_page_token = absl::WebSafeBase64Escape(
-        absl::StrCat(absl::ToUnixMicros(last.confirmed_start), ":", last.id));
-  }
-  return page;
 }
 
 }  // namespace statuscast

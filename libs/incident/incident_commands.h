@@ -18,6 +18,16 @@
 // recorded the same way. A banner-only update posted while a promise stands gets a warning finding
 // "promise-needs-status-page" naming the deadline: only a status-page update keeps it.
 //
+// Who may post customer-facing text is the PostPolicy (post_policy.h): under
+// `roles`, an update, resolution, reopen or postmortem (and a declaration's
+// first update) from anyone but the incident's commander, its
+// communications lead or an admin is PERMISSION_DENIED, and nothing is
+// written. Others propose drafts (ProposeUpdate); the communicator approves
+// (posted then, under every rule an update follows) or rejects them. Role
+// changes, drafts and their decisions are recorded in the audit log and the
+// change log like every write; a draft changes neither the incident's
+// version nor what customers see, and keeps no promise.
+//
 // Thread safety: safe to call from many threads; the store serialises.
 // REQUIRES: clock, store and linter (when given) outlive this object.
 #ifndef STATUSCAST_LIBS_INCIDENT_INCIDENT_COMMANDS_H_
@@ -32,6 +42,7 @@
 #include "libs/incident/incident_rules.h"
 #include "libs/incident/incident_store.h"
 #include "libs/incident/lint_policy.h"
+#include "libs/incident/post_policy.h"
 #include "libs/lint/linter.h"
 #include "libs/lint/templates.h"
 
@@ -41,6 +52,8 @@ namespace statuscast {
 struct CallContext {
   std::string actor;
   std::string request_id;
+  // An admin token (or no access control): the post policy lets it post.
+  bool admin = false;
 };
 
 // What the caller names to guard a write.
@@ -75,6 +88,24 @@ struct FilledUpdate {
   std::vector<lint::Finding> findings;
 };
 
+// A proposed draft, as ProposeUpdate and RejectDraft return it.
+struct DraftResult {
+  Draft draft;
+  bool replayed = false;
+  int64_t sequence = 0;
+};
+
+// What the approver changes in a draft before it is posted; empty or unset
+// keeps the draft's own.
+struct DraftEdits {
+  std::string message;
+  std::string banner_text;
+  absl::optional<absl::Time> next_update_at;
+};
+
+// An incident holds at most this many pending drafts.
+inline constexpr size_t kMaxPendingDrafts = 50;
+
 // A draft linted on request names at most this many affected components.
 inline constexpr size_t kMaxLintComponents = 200;
 // Page tokens this service issues are shorter than this.
@@ -85,12 +116,14 @@ class IncidentCommands {
   // `linter` null: updates are not linted, and LintDraft and FillTemplate's
   // check are unavailable.
   IncidentCommands(const Clock& clock, IncidentStore& store, IncidentRules rules,
-                   const lint::Linter* linter = nullptr, LintPolicy lint_policy = LintPolicy())
+                   const lint::Linter* linter = nullptr, LintPolicy lint_policy = LintPolicy(),
+                   PostPolicy post_policy = PostPolicy::kRoles)
       : clock_(clock),
         store_(store),
         rules_(std::move(rules)),
         linter_(linter),
-        lint_policy_(std::move(lint_policy)) {}
+        lint_policy_(std::move(lint_policy)),
+        post_policy_(post_policy) {}
 
   absl::StatusOr<Component> CreateComponent(const CallContext& ctx, Component c);
   // Components by group then name; retired ones only when asked.
@@ -136,6 +169,42 @@ class IncidentCommands {
   // policy refuses.
   absl::StatusOr<WriteResult> CorrectUpdate(const CallContext& ctx, const WriteGuard& guard,
                                             int64_t update_id, const Correction& c);
+  // Roles and review (review_commands.cc).
+  //
+  // Sets the commander and/or the communications lead (an empty name keeps
+  // that role). INVALID_ARGUMENT for a name that is not an author name or
+  // when both are empty; FAILED_PRECONDITION when nothing would change;
+  // PERMISSION_DENIED per CheckMaySetRoles; ABORTED when stale.
+  absl::StatusOr<WriteResult> SetRoles(const CallContext& ctx, const WriteGuard& guard,
+                                       const std::string& commander, const std::string& comms_lead);
+  // Stores a draft of an update, checked as PostUpdate would check it now
+  // (state order, promise, text limits: the same errors) and linted in the
+  // incident's context (findings stored with it; errors never refuse a
+  // draft). The incident does not change. FAILED_PRECONDITION once the
+  // incident holds kMaxPendingDrafts pending drafts.
+  absl::StatusOr<DraftResult> ProposeUpdate(const CallContext& ctx, const WriteGuard& guard,
+                                            const UpdateDraft& draft);
+  // The incident's drafts, oldest first (pending ones only unless
+  // `include_decided`). NOT_FOUND for an unknown incident.
+  absl::StatusOr<std::vector<Draft>> ListDrafts(const std::string& incident_ref,
+                                                bool include_decided);
+  // Posts a pending draft of the incident as an update by the approver (the
+  // post policy applies to the approver), with `edits` applied; the update
+  // follows every rule PostUpdate does (lint policy and override included).
+  // NOT_FOUND when the incident has no such draft; FAILED_PRECONDITION
+  // when it was already decided.
+  absl::StatusOr<WriteResult> ApproveDraft(const CallContext& ctx, const WriteGuard& guard,
+                                           int64_t draft_id, const DraftEdits& edits);
+  // Rejects a pending draft with a reason (required): the communicator
+  // (post policy) or the draft's own author (withdrawing it) may.
+  absl::StatusOr<DraftResult> RejectDraft(const CallContext& ctx, const WriteGuard& guard,
+                                          int64_t draft_id, const std::string& reason);
+  // Audit rows matching `query`, oldest first, paged like ListIncidents.
+  // INVALID_ARGUMENT for a page size outside 1..200, `until` not after
+  // `since`, an actor or incident_ref over the author limit, or a page token
+  // this service did not issue.
+  absl::StatusOr<AuditPage> ListAudit(AuditQuery query, const std::string& page_token,
+                                      std::string* next_page_token);
 
   // Lints a draft without posting it. With a non-empty `incident_ref`, the
   // context `input` leaves unspecified comes from the incident: severity,
@@ -167,6 +236,7 @@ class IncidentCommands {
   const IncidentRules& rules() const { return rules_; }
   const Clock& clock() const { return clock_; }
   const LintPolicy& lint_policy() const { return lint_policy_; }
+  PostPolicy post_policy() const { return post_policy_; }
   IncidentStore& store() { return store_; }
 
  private:
@@ -174,9 +244,28 @@ class IncidentCommands {
   // record's kind/details and returns the update it posted, if any.
   using Mutation = std::function<absl::StatusOr<absl::optional<Update>>(
       Incident&, absl::Time now, StoreTransaction&, MutationRecord&)>;
+  // Runs after the mutation's update (if any) was inserted and has its id.
+  using AfterSave = std::function<absl::Status(StoreTransaction&, const Incident&,
+                                               const absl::optional<Update>&)>;
   absl::StatusOr<WriteResult> Mutate(const CallContext& ctx, const WriteGuard& guard,
                                      const std::string& operation, const std::string& fingerprint,
-                                     const Mutation& mutation);
+                                     const Mutation& mutation,
+                                     const AfterSave& after_save = nullptr);
+  // PostUpdate's work under the lock: applies `draft` to `inc`, lints it
+  // under the policy and fills the record. Shared with ApproveDraft.
+  absl::StatusOr<Update> PostLocked(const CallContext& ctx, const WriteGuard& guard,
+                                    const UpdateDraft& draft,
+                                    const std::vector<AffectedComponent>& affected, Incident& inc,
+                                    absl::Time now, StoreTransaction& tx, MutationRecord& m) const;
+  // The policy's verdict on `ctx` posting `what` for `inc`.
+  absl::Status MayPost(const Incident& inc, const CallContext& ctx, const std::string& what,
+                       bool suggest_draft = true) const;
+  // INVALID_ARGUMENT on `field` unless `name` is a valid author name.
+  absl::Status CheckRoleName(const std::string& name, const std::string& field) const;
+  // The linter's input for update `u` of `inc` (state before `state_before`).
+  lint::LintInput LintInputFor(const Incident& inc, IncidentState state_before,
+                               const std::string& banner_text, bool third_party_confirmed,
+                               const Update& u) const;
   absl::StatusOr<WriteResult> Replay(const IdempotentResult& r, const std::string& operation,
                                      const std::string& fingerprint);
   absl::Time Now() const;
@@ -205,6 +294,7 @@ class IncidentCommands {
   const IncidentRules rules_;
   const lint::Linter* const linter_;
   const LintPolicy lint_policy_;
+  const PostPolicy post_policy_;
 };
 
 }  // namespace statuscast

@@ -81,6 +81,10 @@ struct DeclareInput {
   std::string author;
   // Posts the first update despite error-level lint findings; recorded.
   std::string lint_override_reason;
+  // The incident's roles (token names); the commander defaults to the
+  // declaring actor, the communications lead to none.
+  std::string commander;
+  std::string comms_lead;
 };
 
 class IncidentRules {

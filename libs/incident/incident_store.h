@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "libs/incident/draft.h"
 #include "libs/incident/model.h"
 
 namespace statuscast {
@@ -50,6 +51,9 @@ struct MutationRecord {
   std::string fingerprint;
   std::string incident_ref;
   std::string details;  // human-readable summary for the audit row
+  // From the update the mutation posted (audit columns).
+  std::string lint_override_reason;
+  bool third_party_confirmed = false;
   // For watchers, on changes that carry no incident or component (manual
   // banners, kill switches): what changed, e.g. "banner 3 (maintenance): ...".
   std::string summary;
@@ -83,6 +87,34 @@ struct IncidentQuery {
 
 struct IncidentPage {
   std::vector<Incident> incidents;
+  bool has_more = false;
+};
+
+// One row of the audit log, as ListAudit reads it.
+struct AuditEvent {
+  int64_t id = 0;
+  absl::Time at;
+  std::string actor;
+  std::string action;        // MutationRecord::kind
+  std::string incident_ref;  // empty for changes without an incident
+  std::string request_id;
+  std::string details;
+  int64_t update_id = 0;
+  std::string lint_override_reason;
+  bool third_party_confirmed = false;
+};
+
+struct AuditQuery {
+  std::string incident_ref;          // empty: every incident (and none)
+  std::string actor;                 // empty: everyone
+  absl::optional<absl::Time> since;  // at >= since
+  absl::optional<absl::Time> until;  // at < until
+  int page_size = 50;
+  int64_t after_id = 0;  // resume after this row (from the page token)
+};
+
+struct AuditPage {
+  std::vector<AuditEvent> events;  // oldest first
   bool has_more = false;
 };
 
@@ -128,6 +160,16 @@ class StoreTransaction {
   // third-party confirmation, and the revisions not stored yet.
   virtual absl::Status SaveCorrection(const Update& u) = 0;
 
+  // Writes the incident's commander and comms_lead, and `changes` for its
+  // timeline.
+  virtual absl::Status SaveRoles(const Incident& incident,
+                                 const std::vector<RoleChange>& changes) = 0;
+  // Assigns the draft's id.
+  virtual absl::Status InsertDraft(Draft& draft) = 0;
+  // Reads and locks a draft; NOT_FOUND naming it when there is none.
+  virtual absl::StatusOr<Draft> LockDraft(int64_t draft_id) = 0;
+  // Writes a draft's status and decision fields.
+  virtual absl::Status SaveDraftDecision(const Draft& draft) = 0;
   // Audit + change log + idempotency + NOTIFY. `*sequence` (when not null;
   // it must outlive RunInTransaction) is set to the change's sequence after
   // the commit, when RunInTransaction returns OK.
@@ -149,6 +191,12 @@ class IncidentStore {
   // Change-log rows with sequence > `after`, oldest first, at most `limit`.
   virtual absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(int64_t after, int limit) = 0;
   virtual absl::StatusOr<int64_t> HeadSequence() = 0;
+  // Drafts, oldest first: of one incident (`incident_ref` non-empty; NOT_FOUND
+  // when there is no such incident) or of every open incident; pending ones
+  // only when `pending_only`.
+  virtual absl::StatusOr<std::vector<Draft>> ListDrafts(const std::string& incident_ref,
+                                                        bool pending_only) = 0;
+  virtual absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) = 0;
 };
 
 }  // namespace statuscast

@@ -9,4 +9,12 @@ bool ReachesStatusPage(const std::vector<Channel>& channels) {
   return false;
 }
 
+const char* IncidentRoleName(IncidentRole role) {
+  return role == IncidentRole::kCommander ? "commander" : "comms_lead";
+}
+
+const char* IncidentRoleWords(IncidentRole role) {
+  return role == IncidentRole::kCommander ? "incident commander" : "communications lead";
+}
+
 }  // namespace statuscast

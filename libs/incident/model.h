@@ -97,6 +97,24 @@ struct SeverityChange {
   absl::optional<absl::Time> next_update_at_after;
 };
 
+// Who speaks for an incident: its incident commander (IC) and its
+// communications lead, by token name (the actor names writes record).
+enum class IncidentRole { kCommander = 1, kCommsLead = 2 };
+// "commander", "comms_lead".
+const char* IncidentRoleName(IncidentRole role);
+// "incident commander", "communications lead".
+const char* IncidentRoleWords(IncidentRole role);
+
+// One change of a role, for the timeline and the audit trail; `from` is
+// empty when the role was unset (at declare).
+struct RoleChange {
+  IncidentRole role = IncidentRole::kCommander;
+  std::string from;
+  std::string to;
+  std::string author;
+  absl::Time changed_at;
+};
+
 struct Postmortem {
   std::string url;
   std::string body;
@@ -130,9 +148,15 @@ struct Incident {
   int32_t reopen_count = 0;
   std::vector<AffectedComponent> affected;
   absl::optional<Postmortem> postmortem;
+  // Who may post customer-facing text under the server's post policy
+  // (libs/incident/post_policy.h). The declaring token is the commander
+  // unless the declaration names one; comms_lead may be empty.
+  std::string commander;
+  std::string comms_lead;
   // Filled only when the whole timeline is read.
   std::vector<Update> updates;
   std::vector<SeverityChange> severity_changes;
+  std::vector<RoleChange> role_changes;
 };
 
 }  // namespace statuscast

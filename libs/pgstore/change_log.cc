@@ -7,10 +7,11 @@
 namespace statuscast {
 namespace {
 
-// One round trip (migrations/0008_change_log_sequenced_after_commit.sql).
+// One round trip (migrations/0008_change_log_sequenced_after_commit.sql,
+// with the audit columns of 0012_audit_trail.sql).
 constexpr char kRecordChange[] =
     "SELECT change_id, sequence FROM record_change($1::timestamptz, $2, NULLIF($3::int8, 0), $4, "
-    "NULLIF($5::int8, 0), $6, $7, $8, $9, $10, $11, $12)";
+    "NULLIF($5::int8, 0), $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 constexpr char kSequenceChange[] = "SELECT sequence_change($1)";
 
 }  // namespace
@@ -21,7 +22,7 @@ RecordedChange RecordChange(pqxx::work& w, const MutationRecord& m) {
   pqxx::row r = w.exec_prepared1("record_change", TimeParam(m.at), m.kind, m.incident_id,
                                  m.incident_version, m.update_id, m.component_name, m.actor,
                                  m.summary, m.request_id, m.details, m.idempotency_key,
-                                 m.fingerprint);
+                                 m.fingerprint, m.lint_override_reason, m.third_party_confirmed);
   return RecordedChange{r[0].as<int64_t>(), r[1].as<int64_t>()};
 }
 

@@ -46,6 +46,15 @@ std::string ChannelsText(const std::vector<Channel>& channels) {
   return absl::StrJoin(names, ",");
 }
 
+std::vector<Channel> ChannelsFromText(const std::string& text) {
+  std::vector<Channel> out;
+  for (absl::string_view name : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    Channel c;
+    if (ParseChannel(std::string(name), &c)) out.push_back(c);
+  }
+  return out;
+}
+
 Incident IncidentFromRow(const pqxx::row& r) {
   Incident i;
   i.id = r[0].as<int64_t>();
@@ -70,6 +79,8 @@ Incident IncidentFromRow(const pqxx::row& r) {
     i.postmortem->revision = r[20].as<int>();
     i.postmortem->first_published_at = TimeAt(r[21]);
   }
+  i.commander = r[22].as<std::string>();
+  i.comms_lead = r[23].as<std::string>();
   return i;
 }
 
@@ -81,10 +92,7 @@ Update UpdateFromRow(const pqxx::row& r) {
   u.severity = static_cast<Severity>(r[3].as<int>());
   u.message = r[4].as<std::string>();
   u.banner_text = r[5].as<std::string>();
-  for (absl::string_view name : absl::StrSplit(r[6].as<std::string>(), ',', absl::SkipEmpty())) {
-    Channel c;
-    if (ParseChannel(std::string(name), &c)) u.channels.push_back(c);
-  }
+  u.channels = ChannelsFromText(r[6].as<std::string>());
   u.posted_at = TimeAt(r[7]);
   u.next_update_at = OptTimeAt(r[8]);
   u.author = r[9].as<std::string>();

@@ -30,6 +30,9 @@ Enum ParseOr(const std::string& text, bool (*parse)(const std::string&, Enum*)) 
 
 const char* PromiseName(PromiseOutcome p);
 std::string ChannelsText(const std::vector<Channel>& channels);
+// The channels ChannelsText wrote (names this release does not know are
+// left out).
+std::vector<Channel> ChannelsFromText(const std::string& text);
 // The columns of kIncidentColumns / kUpdateColumns, in that order.
 Incident IncidentFromRow(const pqxx::row& r);
 Update UpdateFromRow(const pqxx::row& r);

@@ -9,12 +9,13 @@
 #include "absl/strings/str_split.h"
 #include "libs/base/field_violations.h"
 #include "libs/base/status_macros.h"
-#include "libs/proto_convert/lint_proto.h"
 #include "libs/pgstore/change_log.h"
 #include "libs/pgstore/component_rows.h"
 #include "libs/pgstore/incident_rows.h"
 #include "libs/pgstore/notification_outbox.h"
 #include "libs/pgstore/update_revisions.h"
+#include "libs/pgstore/review_rows.h"
+#include "libs/proto_convert/lint_proto.h"
 
 namespace statuscast {
 namespace {
@@ -33,7 +34,10 @@ using pgstore_internal::UpdateFromRow;
 constexpr char kIncidentColumns[] =
     "i.id, i.ref, i.title, i.severity, i.state, " US("i.confirmed_start") ", " US(
         "i.declared_at") ", " US("i.first_communication_at") ", " US("i.investigating_at") ", " US("i.identified_at") ", " US("i.monitoring_at") ", " US("i.resolved_at") ", " US("i.next_update_at") ", " US("i.updated_at") ", i.reopen_count, i.version, "
-    "p.url, p.body, " US("p.published_at") ", p.author, p.revision, " US("p.first_published_at");
+    "p.url, p.body, " US("p.published_at") ", p.author, p.revision, " US("p.first_published_at") ", "
+    "i.commander, i.comms_lead";
+// The column a query adds after kIncidentColumns (IncidentFromRow reads 0-23).
+constexpr int kAfterIncidentColumns = 24;
 
 constexpr char kIncidentFrom[] =
     " FROM incidents i LEFT JOIN postmortems p ON p.incident_id = i.id ";
@@ -224,7 +228,7 @@ class PgTransaction final : public StoreTransaction {
                                               "list shows them)"));
     }
     Incident i = IncidentFromRow(r[0]);
-    const std::string affected = r[0][22].as<std::string>();
+    const std::string affected = r[0][kAfterIncidentColumns].as<std::string>();
     for (absl::string_view item : absl::StrSplit(affected, ',', absl::SkipEmpty())) {
       std::pair<std::string, std::string> name_status = absl::StrSplit(item, '=');
       i.affected.push_back({name_status.first, ParseOr<ComponentStatus>(name_status.second,
@@ -378,6 +382,27 @@ class PgTransaction final : public StoreTransaction {
   absl::Status SaveCorrection(const Update& u) override {
     FlushSave();
     pgstore_internal::WriteCorrection(w_, u);
+  absl::Status SaveRoles(const Incident& incident,
+                         const std::vector<RoleChange>& changes) override {
+    FlushSave();
+    pgstore_internal::SaveRoles(w_, incident, changes);
+    return absl::OkStatus();
+  }
+
+  absl::Status InsertDraft(Draft& draft) override {
+    FlushSave();
+    draft.id = pgstore_internal::InsertDraft(w_, draft);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Draft> LockDraft(int64_t draft_id) override {
+    FlushSave();
+    return pgstore_internal::LockDraft(w_, draft_id);
+  }
+
+  absl::Status SaveDraftDecision(const Draft& draft) override {
+    FlushSave();
+    pgstore_internal::SaveDraftDecision(w_, draft);
     return absl::OkStatus();
   }
 
@@ -498,6 +523,7 @@ absl::StatusOr<Incident> PgIncidentStore::GetIncident(const std::string& ref,
         c.next_update_at_after = OptTimeAt(s[6]);
         out.severity_changes.push_back(c);
       }
+      out.role_changes = pgstore_internal::SelectRoleChanges(tx, out.id);
     }
     return absl::OkStatus();
   }));
@@ -576,6 +602,27 @@ absl::StatusOr<std::vector<ChangeRecord>> PgIncidentStore::ReadChanges(int64_t a
     return absl::OkStatus();
   }));
   return out;
+}
+
+absl::StatusOr<std::vector<Draft>> PgIncidentStore::ListDrafts(const std::string& incident_ref,
+                                                               bool pending_only) {
+  absl::StatusOr<std::vector<Draft>> out;
+  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
+    pqxx::read_transaction tx(c);
+    out = pgstore_internal::SelectDrafts(tx, incident_ref, pending_only);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<AuditPage> PgIncidentStore::ListAudit(const AuditQuery& query) {
+  AuditPage page;
+  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
+    pqxx::read_transaction tx(c);
+    page = pgstore_internal::SelectAudit(tx, query);
+    return absl::OkStatus();
+  }));
+  return page;
 }
 
 absl::StatusOr<int64_t> PgIncidentStore::HeadSequence() {

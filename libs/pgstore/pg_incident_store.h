@@ -33,6 +33,9 @@ class PgIncidentStore final : public IncidentStore {
   absl::StatusOr<std::vector<Component>> ListComponents() override;
   absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(int64_t after, int limit) override;
   absl::StatusOr<int64_t> HeadSequence() override;
+  absl::StatusOr<std::vector<Draft>> ListDrafts(const std::string& incident_ref,
+                                                bool pending_only) override;
+  absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
 
  private:
   PgPool& pool_;

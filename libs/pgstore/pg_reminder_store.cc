@@ -79,7 +79,11 @@ absl::StatusOr<std::vector<StoredReminder>> PgReminderStore::RecentForOpen(absl:
                           "WHERE i.state <> 'resolved' AND r.raised_at >= $1::timestamptz AND "
                           "r.id <= $2 AND ((r.kind IN ('due_soon', 'missed', 'promise_moved') AND "
                           "i.next_update_at = r.due) OR (r.kind IN ('first_due_soon', "
-                          "'first_late') AND i.first_communication_at IS NULL)) ORDER BY r.id"),
+                          "'first_late') AND i.first_communication_at IS NULL) OR (r.kind = "
+                          "'no_comms_lead' AND "
+                          "i.comms_lead = '') OR (r.kind = 'draft_waiting' AND EXISTS (SELECT 1 "
+                          "FROM update_drafts d WHERE d.incident_id = i.id AND d.status = "
+                          "'pending' AND d.proposed_at = r.due))) ORDER BY r.id"),
              TimeParam(since), *newest_id)) {
       out.push_back(FromRow(r));
     }

@@ -40,7 +40,8 @@ class PgReminderStore {
   absl::StatusOr<std::vector<StoredReminder>> ReadAfter(int64_t after_id, int limit);
   // Reminders raised since `since` that still stand (a new watcher's
   // starting point): the incident is open and the promise (or the first
-  // communication) they are about is still unanswered. Also the newest id.
+  // communication) they are about is still unanswered, it still has no
+  // communications lead, or the draft is still waiting. Also the newest id.
   absl::StatusOr<std::vector<StoredReminder>> RecentForOpen(absl::Time since, int64_t* newest_id);
 
  private:

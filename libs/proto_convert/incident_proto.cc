@@ -86,17 +86,25 @@ void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
     SetTime(pm.first_published_at, p->mutable_first_published_at());
   };
   if (in.postmortem) set_postmortem(*in.postmortem, out->mutable_postmortem());
+  out->set_commander(in.commander);
+  out->set_comms_lead(in.comms_lead);
   if (!with_timeline) return;
-  // Merge updates and severity changes by time (updates first on ties).
+  // Merge updates, severity and role changes by time (in that order on ties).
   struct Item {
     absl::Time at;
     int order;
     const Update* update;
     const SeverityChange* change;
+    const RoleChange* role;
   };
   std::vector<Item> items;
-  for (const Update& u : in.updates) items.push_back({u.posted_at, 0, &u, nullptr});
-  for (const SeverityChange& c : in.severity_changes) items.push_back({c.changed_at, 1, nullptr, &c});
+  for (const Update& u : in.updates) items.push_back({u.posted_at, 0, &u, nullptr, nullptr});
+  for (const SeverityChange& c : in.severity_changes) {
+    items.push_back({c.changed_at, 1, nullptr, &c, nullptr});
+  }
+  for (const RoleChange& r : in.role_changes) {
+    items.push_back({r.changed_at, 2, nullptr, nullptr, &r});
+  }
   std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
     return a.at != b.at ? a.at < b.at : a.order < b.order;
   });
@@ -105,6 +113,14 @@ void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
     SetTime(item.at, e->mutable_at());
     if (item.update) {
       ToProto(*item.update, e->mutable_update());
+    } else if (item.role) {
+      v1::RoleChange* r = e->mutable_role_change();
+      r->set_role(item.role->role == IncidentRole::kCommander ? v1::INCIDENT_ROLE_COMMANDER
+                                                              : v1::INCIDENT_ROLE_COMMS_LEAD);
+      r->set_from(item.role->from);
+      r->set_to(item.role->to);
+      r->set_author(item.role->author);
+      SetTime(item.role->changed_at, r->mutable_changed_at());
     } else {
       v1::SeverityChange* c = e->mutable_severity_change();
       c->set_from(ToProto(item.change->from));
@@ -121,6 +137,45 @@ void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
     SetTime(in.postmortem->published_at, e->mutable_at());
     set_postmortem(*in.postmortem, e->mutable_postmortem());
   }
+}
+
+void ToProto(const UpdateDraft& in, v1::UpdateDraft* out) {
+  out->set_state(ToProto(in.state));
+  out->set_message(in.message);
+  out->set_banner_text(in.banner_text);
+  for (Channel c : in.channels) out->add_channels(ToProto(c));
+  if (in.next_update_at) SetTime(*in.next_update_at, out->mutable_next_update_at());
+  out->set_no_progress(in.no_progress);
+  out->set_third_party_confirmed(in.third_party_confirmed);
+  out->set_use_default_next_update(in.use_default_next_update);
+}
+
+void ToProto(const Draft& in, v1::Draft* out) {
+  out->set_id(in.id);
+  out->set_incident_ref(in.incident_ref);
+  out->set_status(static_cast<v1::DraftStatus>(in.status));
+  ToProto(in.update, out->mutable_update());
+  out->set_author(in.author);
+  SetTime(in.proposed_at, out->mutable_proposed_at());
+  out->set_based_on_version(in.based_on_version);
+  for (const lint::Finding& f : in.lint_findings) lint::FindingToProto(f, out->add_lint_findings());
+  out->set_decided_by(in.decided_by);
+  SetTime(in.decided_at, out->mutable_decided_at());
+  out->set_reject_reason(in.reject_reason);
+  out->set_update_id(in.update_id);
+}
+
+void ToProto(const AuditEvent& in, v1::AuditEvent* out) {
+  out->set_id(in.id);
+  SetTime(in.at, out->mutable_at());
+  out->set_actor(in.actor);
+  out->set_action(in.action);
+  out->set_incident_ref(in.incident_ref);
+  out->set_request_id(in.request_id);
+  out->set_details(in.details);
+  out->set_update_id(in.update_id);
+  out->set_lint_override_reason(in.lint_override_reason);
+  out->set_third_party_confirmed(in.third_party_confirmed);
 }
 
 UpdateDraft FromProto(const v1::UpdateDraft& in) {

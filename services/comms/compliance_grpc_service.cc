@@ -24,6 +24,8 @@ v1::Reminder::Kind KindFor(const std::string& name) {
   if (name == "first_due_soon") return v1::Reminder::KIND_FIRST_COMMUNICATION_DUE_SOON;
   if (name == "first_late") return v1::Reminder::KIND_FIRST_COMMUNICATION_LATE;
   if (name == "promise_moved") return v1::Reminder::KIND_PROMISE_MOVED;
+  if (name == "no_comms_lead") return v1::Reminder::KIND_NO_COMMS_LEAD;
+  if (name == "draft_waiting") return v1::Reminder::KIND_DRAFT_WAITING;
   return v1::Reminder::KIND_UNSPECIFIED;
 }
 
@@ -191,21 +193,45 @@ absl::StatusOr<int> ComplianceGrpcService::RaiseDueReminders() {
   IncidentQuery q;
   q.openness = IncidentQuery::Openness::kOpen;
   ASSIGN_OR_RETURN(std::vector<Incident> open, LoadIncidentsWithTimeline(store_, q));
+  ASSIGN_OR_RETURN(std::vector<Draft> waiting, store_.ListDrafts("", true));
   const absl::Time now = clock_.Now();
   int raised = 0;
+  auto raise = [&](const Incident& inc, ReminderKind kind, absl::Time due, const std::string& text,
+                   const std::string& suggested) -> absl::Status {
+    ASSIGN_OR_RETURN(absl::optional<int64_t> id,
+                     reminders_.Raise(inc.ref, ReminderKindName(kind), due, now, text, suggested));
+    if (!id) return absl::OkStatus();
+    ++raised;
+    if (reminder_.on_raised) reminder_.on_raised(ReminderKindName(kind));
+    LogEvent("reminder", {{"incident", inc.ref}, {"kind", ReminderKindName(kind)}, {"text", text}});
+    return absl::OkStatus();
+  };
+  const absl::optional<absl::Duration> comms_lead_after =
+      reminder_.comms_lead_after > absl::ZeroDuration()
+          ? absl::optional<absl::Duration>(reminder_.comms_lead_after)
+          : absl::nullopt;
+  int without_comms_lead = 0;
   for (const Incident& inc : open) {
-    for (const PlannedReminder& r : PlanReminders(inc, now, policy_, reminder_.lead)) {
-      ASSIGN_OR_RETURN(absl::optional<int64_t> id,
-                       reminders_.Raise(inc.ref, ReminderKindName(r.kind), r.due, now, r.text,
-                                        NoProgressMessage(inc, now, policy_)));
-      if (id) {
-        ++raised;
-        LogEvent("reminder", {{"incident", inc.ref},
-                              {"kind", ReminderKindName(r.kind)},
-                              {"text", r.text}});
-      }
+    if (comms_lead_after && LacksCommsLead(inc, now, *comms_lead_after)) ++without_comms_lead;
+    for (const PlannedReminder& r :
+         PlanReminders(inc, now, policy_, reminder_.lead, comms_lead_after)) {
+      RETURN_IF_ERROR(
+          raise(inc, r.kind, r.due, r.text,
+                r.kind == ReminderKind::kNoCommsLead ? "" : NoProgressMessage(inc, now, policy_)));
+    }
+    for (const Draft& d : waiting) {
+      if (d.incident_ref != inc.ref) continue;
+      const std::string& reviewer = inc.comms_lead.empty() ? inc.commander : inc.comms_lead;
+      RETURN_IF_ERROR(raise(
+          inc, ReminderKind::kDraftWaiting, d.proposed_at,
+          absl::StrCat(inc.ref, " ", SeverityName(inc.severity), ": draft ", d.id, " from ",
+                       d.author, " is waiting for review by ",
+                       reviewer.empty() ? "its commander" : reviewer, " (statuscastctl drafts ",
+                       inc.ref, "; approve ", inc.ref, " ", d.id, " posts it)"),
+          ""));
     }
   }
+  if (reminder_.on_without_comms_lead) reminder_.on_without_comms_lead(without_comms_lead);
   return raised;
 }
 

@@ -1,10 +1,14 @@
 // statuscast.v1.ComplianceService: the promise ledger, compliance reports and
 // reminders, computed from the stored record with libs/cadence. Also the
-// ReminderRaiser, the thread that raises reminders as promises approach.
+// ReminderRaiser, the thread that raises reminders as promises approach, when
+// a SEV-1/SEV-2 goes without a communications lead, and when a draft waits
+// for review.
 #ifndef STATUSCAST_SERVICES_COMMS_COMPLIANCE_GRPC_SERVICE_H_
 #define STATUSCAST_SERVICES_COMMS_COMPLIANCE_GRPC_SERVICE_H_
 
 #include <atomic>
+#include <functional>
+#include <string>
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
@@ -31,6 +35,15 @@ struct ReminderOptions {
   // A WatchReminders stream's token is re-checked this often (and before
   // every delivery); revoked or expired, the stream ends UNAUTHENTICATED.
   absl::Duration token_recheck_interval = absl::Seconds(10);
+  // Remind when a SEV-1/SEV-2 has no communications lead this long after it
+  // was declared; zero (the default here; the server's --comms_lead_reminder
+  // is 10m): never.
+  absl::Duration comms_lead_after = absl::ZeroDuration();
+  // Told of every reminder raised (its kind, ReminderKindName), for metrics.
+  std::function<void(const std::string& kind)> on_raised;
+  // Told, after every check, how many open SEV-1/SEV-2 incidents lack a
+  // communications lead past comms_lead_after, for metrics.
+  std::function<void(int)> on_without_comms_lead;
 };
 
 // Every method needs a token with scope read; a null verifier turns access

@@ -9,44 +9,14 @@
 #include "libs/proto_convert/lint_proto.h"
 #include "libs/rpc/grpc_status.h"
 #include "services/comms/compliance_grpc_service.h"
+#include "services/comms/grpc_call.h"
 
 namespace statuscast {
-namespace {
 
-// Runs one unary call: request id, token check for `needed`, domain call,
-// status mapping, log line. With a token, call.actor is the token's name
-// when fn starts (see KeepTokenActorOr).
-template <typename Fn>
-grpc::Status Handle(TokenVerifier* verifier, grpc::ServerContext* ctx, const char* method,
-                    Scope needed, const std::string& incident, Fn&& fn) {
-  const absl::Time start = absl::Now();  // real time: how long the call took, for the log
-  CallContext call;
-  call.request_id = RequestIdFor(ctx);
-  absl::StatusOr<Principal> who = AuthorizeCall(verifier, *ctx, needed, method);
-  absl::Status status = who.status();
-  if (who.ok()) {
-    call.actor = ActorFor(*who, "");
-    status = fn(call);
-  }
-  LogFields fields = {{"method", method},
-                      {"request_id", call.request_id},
-                      {"code", absl::StatusCodeToString(status.code())},
-                      {"ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - start))}};
-  if (!incident.empty()) fields.push_back({"incident", incident});
-  if (!call.actor.empty()) fields.push_back({"actor", call.actor});
-  if (!status.ok()) fields.push_back({"error", std::string(status.message())});
-  LogEvent("rpc", fields);
-  return ToGrpcStatus(status);
-}
-
-// The actor of a write: the token's name when the call came with one, else
-// (access control off) the request's author field.
 void KeepTokenActorOr(CallContext& call, const std::string& requested_author) {
   if (call.actor.empty()) call.actor = requested_author;
 }
 
-// The incident as the client reads it, with the server's verdict on its
-// standing promise at the time of the answer (grace allowed).
 void IncidentToProto(const IncidentCommands& commands, const Incident& in, bool with_timeline,
                      v1::Incident* out) {
   ToProto(in, with_timeline, out);
@@ -72,6 +42,8 @@ void FillWrite(const IncidentCommands& commands, const WriteResult& r,
   }
 }
 
+namespace {
+
 WriteGuard Guard(const std::string& ref, int64_t version, const std::string& key,
                  const std::string& lint_override_reason) {
   return WriteGuard{ref, version, key, lint_override_reason};
@@ -92,6 +64,9 @@ v1::IncidentEvent::Kind EventKind(const std::string& kind) {
   if (kind == "update_corrected") return v1::IncidentEvent::KIND_UPDATE_CORRECTED;
   if (kind == "component_updated") return v1::IncidentEvent::KIND_COMPONENT_UPDATED;
   if (kind == "component_retired") return v1::IncidentEvent::KIND_COMPONENT_RETIRED;
+  if (kind == "roles_changed") return v1::IncidentEvent::KIND_ROLES_CHANGED;
+  if (kind == "draft_proposed") return v1::IncidentEvent::KIND_DRAFT_PROPOSED;
+  if (kind == "draft_rejected") return v1::IncidentEvent::KIND_DRAFT_REJECTED;
   return v1::IncidentEvent::KIND_UNSPECIFIED;
 }
 
@@ -142,6 +117,8 @@ grpc::Status IncidentGrpcService::DeclareIncident(grpc::ServerContext* ctx,
         if (req->has_first_update()) in.first_update = FromProto(req->first_update());
         in.author = call.actor;
         in.lint_override_reason = req->lint_override_reason();
+        in.commander = req->commander();
+        in.comms_lead = req->comms_lead();
         ASSIGN_OR_RETURN(WriteResult r, commands_.Declare(call, req->idempotency_key(), in));
         FillWrite(commands_, r, resp);
         return absl::OkStatus();

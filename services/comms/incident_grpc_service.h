@@ -6,7 +6,8 @@
 // missed NOTIFY or a reconnect loses nothing.
 // Access control: every method first checks the caller's token for the scope
 // it needs (see token.proto); with a token, the token's name is the actor and
-// author, and request author fields are ignored.
+// author, and request author fields are ignored. An admin token (or access
+// control off) passes the post policy (libs/incident/post_policy.h).
 // Thread safety: gRPC calls it from many threads; it holds no mutable state
 // beyond the watcher count.
 #ifndef STATUSCAST_SERVICES_COMMS_INCIDENT_GRPC_SERVICE_H_
@@ -71,6 +72,19 @@ class IncidentGrpcService final : public v1::IncidentService::Service {
                           v1::LintUpdateResponse* resp) override;
   grpc::Status FillTemplate(grpc::ServerContext* ctx, const v1::FillTemplateRequest* req,
                             v1::FillTemplateResponse* resp) override;
+  // Roles, drafts and the audit log (review_grpc_methods.cc).
+  grpc::Status SetIncidentRoles(grpc::ServerContext* ctx, const v1::SetIncidentRolesRequest* req,
+                                v1::WriteIncidentResponse* resp) override;
+  grpc::Status ProposeUpdate(grpc::ServerContext* ctx, const v1::ProposeUpdateRequest* req,
+                             v1::DraftResponse* resp) override;
+  grpc::Status ListDrafts(grpc::ServerContext* ctx, const v1::ListDraftsRequest* req,
+                          v1::ListDraftsResponse* resp) override;
+  grpc::Status ApproveDraft(grpc::ServerContext* ctx, const v1::ApproveDraftRequest* req,
+                            v1::WriteIncidentResponse* resp) override;
+  grpc::Status RejectDraft(grpc::ServerContext* ctx, const v1::RejectDraftRequest* req,
+                           v1::DraftResponse* resp) override;
+  grpc::Status ListAuditEvents(grpc::ServerContext* ctx, const v1::ListAuditEventsRequest* req,
+                               v1::ListAuditEventsResponse* resp) override;
 
   // Managed components (libs/incident/component_commands.cc).
   grpc::Status UpdateComponent(grpc::ServerContext* ctx, const v1::UpdateComponentRequest* req,

@@ -2,13 +2,14 @@
 // statuscast.v1.IncidentService. main only validates configuration and wires
 // real things together; the logic lives in libs/.
 #include <grpcpp/grpcpp.h>
-#include <pqxx/nontransaction>
+#include <prometheus/counter.h>
 #include <prometheus/exposer.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
 #include <cstdio>
 #include <memory>
+#include <pqxx/nontransaction>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -21,18 +22,19 @@
 #include "libs/auth/token_issuer.h"
 #include "libs/auth/token_verifier.h"
 #include "libs/base/clock.h"
-#include "libs/base/time_text.h"
 #include "libs/base/log.h"
 #include "libs/base/public_url.h"
+#include "libs/base/time_text.h"
 #include "libs/incident/incident_commands.h"
 #include "libs/incident/lint_policy.h"
+#include "libs/incident/post_policy.h"
 #include "libs/lint/linter.h"
-#include "libs/pgstore/change_feed.h"
-#include "libs/pgstore/startup_database.h"
-#include "libs/pgstore/pg_incident_store.h"
 #include "libs/metrics/grpc_request_metrics.h"
 #include "libs/pgstore/pg_maintenance_store.h"
+#include "libs/pgstore/change_feed.h"
+#include "libs/pgstore/pg_incident_store.h"
 #include "libs/pgstore/pg_reminder_store.h"
+#include "libs/pgstore/startup_database.h"
 #include "libs/rpc/dependency_health.h"
 #include "libs/rpc/health_and_reflection.h"
 #include "libs/rpc/server_credentials.h"
@@ -104,6 +106,16 @@ ABSL_FLAG(std::string, lint_reject, statuscast::kDefaultLintReject,
           "(FAILED_PRECONDITION, nothing written) unless it carries a lint override reason; "
           "at other severities errors only warn. Comma-separated (SEV-1,SEV-2), \"all\" or "
           "\"none\" (env STATUSCAST_LINT_REJECT)");
+ABSL_FLAG(std::string, post_policy, "roles",
+          "who may post customer-facing text (updates, resolve, reopen, postmortem) for an "
+          "incident: roles: only its incident commander or communications lead, or an admin "
+          "token (others get PERMISSION_DENIED and can propose a draft for them to approve; the "
+          "declaring token is the commander unless the declaration names one); any: every token "
+          "with write scope (env STATUSCAST_POST_POLICY)");
+ABSL_FLAG(absl::Duration, comms_lead_reminder, absl::Minutes(10),
+          "remind (and count in statuscast_comms_incidents_without_comms_lead) when a SEV-1 or "
+          "SEV-2 still has no communications lead this long after it was declared; 0: never "
+          "(env STATUSCAST_COMMS_LEAD_REMINDER)");
 ABSL_FLAG(std::string, lint_rules, "",
           "extra lint rule files (LintRuleSet text format), comma-separated, applied after the "
           "built-in rules (env STATUSCAST_LINT_RULES)");
@@ -255,6 +267,13 @@ int Main(int argc, char** argv) {
   if (!lint_policy.ok()) {
     return Fail(absl::StrCat("--lint_reject: ", lint_policy.status().message()));
   }
+  absl::StatusOr<PostPolicy> post_policy = ParsePostPolicy(absl::GetFlag(FLAGS_post_policy));
+  if (!post_policy.ok()) {
+    return Fail(absl::StrCat("--post_policy: ", post_policy.status().message()));
+  }
+  if (absl::GetFlag(FLAGS_comms_lead_reminder) < absl::ZeroDuration()) {
+    return Fail("--comms_lead_reminder must be 0 (never) or positive");
+  }
   std::vector<std::string> lint_rule_files =
       absl::StrSplit(absl::GetFlag(FLAGS_lint_rules), ',', absl::SkipWhitespace());
   for (std::string& f : lint_rule_files) f = std::string(absl::StripAsciiWhitespace(f));
@@ -316,7 +335,7 @@ int Main(int argc, char** argv) {
   PgPool pool(url, absl::GetFlag(FLAGS_db_pool_size));
   PgIncidentStore store(pool);
   IncidentCommands commands(RealClock::Get(), store, IncidentRules(*policy, InputLimits()),
-                            linter->get(), *lint_policy);
+                            linter->get(), *lint_policy, *post_policy);
   ChangeFeed feed(url, absl::GetFlag(FLAGS_watch_poll_interval));
   feed.Start();
   WatchOptions watch;
@@ -334,8 +353,30 @@ int Main(int argc, char** argv) {
   PgMaintenanceStore maintenance_store(pool);
   MaintenanceCommands maintenance(maintenance_store, RealClock::Get());
   MaintenanceGrpcService maintenance_service(maintenance, RealClock::Get(), token_verifier);
+  auto registry = std::make_shared<prometheus::Registry>();
+  auto& reminders_raised = prometheus::BuildCounter()
+                               .Name("statuscast_comms_reminders_raised_total")
+                               .Help(
+                                   "reminders raised, by kind (due_soon, missed, first_due_soon, "
+                                   "first_late, no_comms_lead, draft_waiting)")
+                               .Register(*registry);
+  prometheus::Gauge& without_comms_lead =
+      prometheus::BuildGauge()
+          .Name("statuscast_comms_incidents_without_comms_lead")
+          .Help(
+              "open SEV-1/SEV-2 incidents with no communications lead --comms_lead_reminder "
+              "after they were declared")
+          .Register(*registry)
+          .Add({});
   PgReminderStore reminders(pool);
   ReminderOptions reminder_options;
+  reminder_options.comms_lead_after = absl::GetFlag(FLAGS_comms_lead_reminder);
+  reminder_options.on_raised = [&reminders_raised](const std::string& kind) {
+    reminders_raised.Add({{"kind", kind}}).Increment();
+  };
+  reminder_options.on_without_comms_lead = [&without_comms_lead](int n) {
+    without_comms_lead.Set(n);
+  };
   reminder_options.lead = absl::GetFlag(FLAGS_reminder_lead);
   reminder_options.check_interval = absl::GetFlag(FLAGS_reminder_check_interval);
   reminder_options.token_recheck_interval = absl::GetFlag(FLAGS_watch_token_recheck_interval);
@@ -343,7 +384,6 @@ int Main(int argc, char** argv) {
                                    compliance_options, reminder_options);
   compliance.Start();
 
-  auto registry = std::make_shared<prometheus::Registry>();
   PgNotificationStore notification_store(pool);
   SystemResolver resolver;
   SubscriberDirectory subscribers(&notification_store, &resolver, &RealClock::Get(),
@@ -430,6 +470,7 @@ int Main(int argc, char** argv) {
                          {"tls", tls->ModeName()},
                          {"auth", auth},
                          {"lint_reject", lint_policy->Describe()},
+                         {"post_policy", PostPolicyName(*post_policy)},
                          {"lint_rules", absl::StrCat((*linter)->RuleIds().size())},
                          {"notify", notifier ? "on" : "off"}});
   if (notifier) notifier->Start();

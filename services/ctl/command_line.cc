@@ -43,6 +43,10 @@ ABSL_FLAG(std::string, until, "", "list, report: confirmed start before");
 ABSL_FLAG(bool, no_progress, false, "mark the update as 'no progress'");
 ABSL_FLAG(bool, third_party_confirmed, false,
           "the third party named in the message is confirmed at fault (recorded)");
+ABSL_FLAG(std::string, ic, "", "declare, roles: the incident commander (a token name)");
+ABSL_FLAG(std::string, comms, "", "declare, roles: the communications lead (a token name)");
+ABSL_FLAG(bool, all, false, "drafts: also approved and rejected ones");
+ABSL_FLAG(std::string, actor, "", "audit: only what this token did");
 ABSL_FLAG(bool, open, false, "list: open incidents only");
 ABSL_FLAG(bool, closed, false, "list: resolved incidents only");
 ABSL_FLAG(int, limit, 50, "list: at most this many incidents");
@@ -96,6 +100,8 @@ const std::vector<std::string>& OurFlags() {
       "token",         "scope",       "ttl",         "insecure",      "third_party_confirmed",
       "what_happened", "impact",      "prevention",  "learned",
       "all",           "update",      "display_name"};
+      "what_happened", "impact",      "prevention",  "learned",       "ic",
+      "comms",         "all",         "actor"};
   return *kFlags;
 }
 
@@ -211,6 +217,10 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
   o.until = absl::GetFlag(FLAGS_until);
   o.no_progress = absl::GetFlag(FLAGS_no_progress);
   o.third_party_confirmed = absl::GetFlag(FLAGS_third_party_confirmed);
+  o.ic = absl::GetFlag(FLAGS_ic);
+  o.comms = absl::GetFlag(FLAGS_comms);
+  o.all = absl::GetFlag(FLAGS_all);
+  o.actor = absl::GetFlag(FLAGS_actor);
   o.open = absl::GetFlag(FLAGS_open);
   o.closed = absl::GetFlag(FLAGS_closed);
   o.all = absl::GetFlag(FLAGS_all);

@@ -47,6 +47,7 @@ const std::vector<CommandSpec>& CommandTable() {
        CommandScope::kWrite,
        &CommandRunner::Declare,
        "--title T --severity SEV --components C[:STATUS],... [--started WHEN]\n"
+       "              [--ic NAME] [--comms NAME]\n"
        "              [--message M [--banner B] [--channels CH,...] [--next WHEN] [--state S]\n"
        "              [--third-party-confirmed]]",
        "Declare an incident; it prints its reference (INC-n). With --message, post the\n"
@@ -57,7 +58,7 @@ const std::vector<CommandSpec>& CommandTable() {
        "statuscastctl declare --title \"Card payments failing\" --severity SEV-1 \\\n"
        "                  --components checkout:major_outage --started=-20m",
        {"title", "severity", "components", "started", "message", "banner", "channels", "next",
-        "state", "override", "third_party_confirmed", "idempotency_key"}},
+        "state", "override", "third_party_confirmed", "ic", "comms", "idempotency_key"}},
       {"update",
        {},
        CommandScope::kWrite,
@@ -135,6 +136,69 @@ const std::vector<CommandSpec>& CommandTable() {
        "              \"revised\"); every version is kept.",
        "statuscastctl postmortem INC-n --url https://status.example.com/postmortems/INC-n",
        {"url", "body_file", "override", "idempotency_key"}},
+      {"roles",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Roles,
+       "INC-n [--ic NAME] [--comms NAME]",
+       "Name the incident commander and/or the communications lead (token names).\n"
+       "              Only they, or an admin token, post what customers read (the server's\n"
+       "              --post_policy=roles); the declaring token is the commander unless\n"
+       "              declare --ic names another. Only the commander (or an admin) changes\n"
+       "              roles. Shown in show's header and timeline, recorded in the audit log.",
+       "statuscastctl roles INC-n --comms comms-oncall",
+       {"ic", "comms", "idempotency_key"}},
+      {"draft",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Draft,
+       "INC-n --message M [--state S] [--next WHEN] [--banner B] [--channels CH,...]\n"
+       "              [--no-progress] [--third-party-confirmed]",
+       "Propose an update for the communicator to review: checked and linted like an\n"
+       "              update, kept private (never on the status page or a banner), and it\n"
+       "              keeps no promise. The communicator is reminded it is waiting.",
+       "statuscastctl draft INC-n --message \"We found the cause of the failed card payments and "
+       "are rolling back a change.\"",
+       {"message", "state", "next", "banner", "channels", "no_progress", "third_party_confirmed",
+        "idempotency_key"}},
+      {"drafts",
+       {},
+       CommandScope::kRead,
+       &CommandRunner::Drafts,
+       "INC-n [--all]",
+       "The drafts waiting for review (--all: also approved and rejected ones), each\n"
+       "              with its text, lint findings and the commands that decide it.",
+       "statuscastctl drafts INC-n",
+       {"all"}},
+      {"approve",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Approve,
+       "INC-n ID [--message M] [--banner B] [--next WHEN] [--override REASON]",
+       "Post draft ID as an update under your name, after your edits; every rule of\n"
+       "              update applies (state order, promise, lint policy).",
+       "statuscastctl approve INC-n ID --message \"We found the cause of the failed card payments "
+       "and are rolling back a change.\"",
+       {"message", "banner", "next", "override", "idempotency_key"}},
+      {"reject",
+       {},
+       CommandScope::kWrite,
+       &CommandRunner::Reject,
+       "INC-n ID --reason R",
+       "Reject draft ID with a reason for its author (an author may withdraw their own).",
+       "statuscastctl draft INC-n --message \"We're still working on the failed payments.\"\n"
+       "                  statuscastctl reject INC-n ID --reason \"say who is affected\"",
+       {"reason", "idempotency_key"}},
+      {"audit",
+       {},
+       CommandScope::kRead,
+       &CommandRunner::Audit,
+       "[INC-n] [--actor NAME] [--since WHEN] [--until WHEN] [--limit N]",
+       "Who did what, oldest first: declarations, updates, lint overrides with their\n"
+       "              reasons, third-party confirmations, role changes, drafts and their\n"
+       "              review, severity changes, tokens (default 50 rows).",
+       "statuscastctl audit INC-n",
+       {"actor", "since", "until", "limit"}},
       {"show",
        {},
        CommandScope::kRead,

@@ -68,8 +68,8 @@ class CommandRunner {
 
   // The handlers, one per row of the command table (command_table.h), in
   // files by subject: incident_write_commands.cc, incident_read_commands.cc,
-  // lint_commands.cc, banner_commands.cc, component_commands.cc; Token runs
-  // token_commands.h. args[0] is the command's name.
+  // lint_commands.cc, banner_commands.cc, component_commands.cc,
+  // review_commands.cc; Token runs token_commands.h. args[0] is the command's name.
   int Declare(const std::vector<std::string>& args);
   int Update(const std::vector<std::string>& args);
   int Resolve(const std::vector<std::string>& args);
@@ -89,6 +89,13 @@ class CommandRunner {
   int Token(const std::vector<std::string>& args);
   int Subscribers(const std::vector<std::string>& args);  // subscriber_commands.cc
   int Maintenance(const std::vector<std::string>& args);  // maintenance_commands.cc
+  // review_commands.cc
+  int Roles(const std::vector<std::string>& args);
+  int Draft(const std::vector<std::string>& args);
+  int Drafts(const std::vector<std::string>& args);
+  int Approve(const std::vector<std::string>& args);
+  int Reject(const std::vector<std::string>& args);
+  int Audit(const std::vector<std::string>& args);
 
  private:
   // The ManualBanner fields the banner flags give, over `banner`.

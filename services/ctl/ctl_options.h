@@ -34,12 +34,15 @@ struct CtlOptions {
   std::string file, phase, incident, override_reason, tone,
       banner_server = "127.0.0.1:7401", text, level, apps, paths, starts, ends, link, app,
       banner_apps, banner_paths;
+  // declare, roles: the incident commander and communications lead; audit.
+  std::string ic, comms, actor;
   // template: the sentences that replace its <...> placeholders.
   std::string what_happened, impact, prevention, learned;
   bool no_progress = false, open = false, closed = false, post = false, local = false,
        reminders_only = false, third_party_confirmed = false;
   // maintenance list: finished windows too.
   bool all = false;
+       reminders_only = false, third_party_confirmed = false, all = false;
   int limit = 50;
   int64_t after = 0;
   // correct: the update's id; component create/update: the customer-facing name.

@@ -117,6 +117,8 @@ int CommandRunner::Declare(const std::vector<std::string>& args) {
   req.set_author(o.author);
   req.set_idempotency_key(IdempotencyKey());
   req.set_lint_override_reason(o.override_reason);
+  req.set_commander(o.ic);
+  req.set_comms_lead(o.comms);
   v1::WriteIncidentResponse resp;
   int code = Call(&v1::IncidentService::StubInterface::DeclareIncident, req, &resp,
                   "declare the incident", "", req.idempotency_key());

@@ -123,6 +123,17 @@ std::string RenderBanners(const v1::ListBannersResponse& list, absl::Time now);
 // After a banner write: "banner 12 (maintenance, enabled, version 3): text".
 std::string RenderBannerLine(const v1::ManualBanner& banner, absl::Time now);
 
+// `draft`, `reject` and `drafts`: a draft with its author, time, state,
+// channels, text, lint findings and either how to review it (pending) or
+// who decided and how. RenderDrafts: every draft, or "no drafts waiting".
+std::string RenderDraft(const v1::Draft& draft, absl::Time now);
+std::string RenderDrafts(const v1::ListDraftsResponse& list, const std::string& incident_ref,
+                         absl::Time now);
+
+// `audit`: one row per event (time, actor, action, incident, what: the
+// details, a lint override with its reason, a third-party confirmation).
+std::string RenderAuditEvents(const v1::ListAuditEventsResponse& page, absl::Time now);
+
 }  // namespace ctl
 }  // namespace statuscast
 

@@ -139,6 +139,15 @@ void AppendSeverityChange(std::string* out, absl::Time at, const v1::SeverityCha
   if (c.has_next_update_at_after()) *standing = TimeFromProto(c.next_update_at_after());
 }
 
+void AppendRoleChange(std::string* out, absl::Time at, const v1::RoleChange& c) {
+  const char* role =
+      c.role() == v1::INCIDENT_ROLE_COMMS_LEAD ? "communications lead" : "incident commander";
+  std::string text = c.from().empty() ? absl::StrCat(role, ": ", c.to())
+                                      : absl::StrCat(role, ": ", c.from(), " -> ", c.to());
+  AppendEntry(out, at, "roles", text, "",
+              {absl::StrCat("by ", c.author().empty() ? "?" : c.author())});
+}
+
 void AppendPostmortem(std::string* out, absl::Time at, const v1::Postmortem& p) {
   std::string text = p.url();
   if (!p.body().empty()) {
@@ -195,6 +204,11 @@ const char* EventKindLabel(v1::IncidentEvent::Kind k) {
       return "banner";
     case v1::IncidentEvent::KIND_KILL_SWITCH:
       return "killswitch";
+    case v1::IncidentEvent::KIND_ROLES_CHANGED:
+      return "roles";
+    case v1::IncidentEvent::KIND_DRAFT_PROPOSED:
+    case v1::IncidentEvent::KIND_DRAFT_REJECTED:
+      return "draft";
     default:
       return "change";
   }
@@ -249,6 +263,15 @@ std::string RenderIncident(const v1::Incident& inc, absl::Time now,
                            const v1::ListComponentsResponse* components_now) {
   std::string out = absl::StrCat(inc.ref(), "  ", inc.title(), "\n");
   AppendHeader(&out, "severity", SeverityLabel(inc.severity()));
+  // Who speaks for it (a server that predates roles sends neither).
+  if (!inc.commander().empty() || !inc.comms_lead().empty()) {
+    AppendHeader(&out, "commander", inc.commander().empty() ? "none named" : inc.commander());
+    AppendHeader(&out, "comms lead",
+                 !inc.comms_lead().empty() ? inc.comms_lead()
+                 : IsOpen(inc)
+                     ? absl::StrCat("none named (statuscastctl roles ", inc.ref(), " --comms NAME)")
+                     : std::string("none named"));
+  }
   absl::Time start = TimeFromProto(inc.confirmed_start());
   std::string state = StateLabel(inc.state());
   absl::optional<absl::Time> since = StateSince(inc);
@@ -319,6 +342,9 @@ std::string RenderIncident(const v1::Incident& inc, absl::Time now,
         break;
       case v1::TimelineEvent::kPostmortem:
         AppendPostmortem(&out, at, ev.postmortem());
+        break;
+      case v1::TimelineEvent::kRoleChange:
+        AppendRoleChange(&out, at, ev.role_change());
         break;
       default:
         break;

@@ -179,11 +179,72 @@ class FakeIncidentService final : public v1::IncidentService::Service {
     absl::MutexLock lock(&mu);
     last_retire = *req;
     resp->set_name(req->name());
+  grpc::Status SetIncidentRoles(grpc::ServerContext*, const v1::SetIncidentRolesRequest* req,
+                                v1::WriteIncidentResponse* resp) override {
+    absl::MutexLock lock(&mu);
+    last_roles = *req;
+    *resp->mutable_incident() = incident;
+    return grpc::Status::OK;
+  }
+  grpc::Status ProposeUpdate(grpc::ServerContext*, const v1::ProposeUpdateRequest* req,
+                             v1::DraftResponse* resp) override {
+    absl::MutexLock lock(&mu);
+    last_proposal = *req;
+    resp->mutable_draft()->set_id(7);
+    resp->mutable_draft()->set_incident_ref(req->incident_ref());
+    resp->mutable_draft()->set_status(v1::DRAFT_STATUS_PENDING);
+    *resp->mutable_draft()->mutable_update() = req->update();
+    return grpc::Status::OK;
+  }
+  grpc::Status ApproveDraft(grpc::ServerContext*, const v1::ApproveDraftRequest* req,
+                            v1::WriteIncidentResponse* resp) override {
+    absl::MutexLock lock(&mu);
+    last_approval = *req;
+    *resp->mutable_incident() = incident;
+    return grpc::Status::OK;
+  }
+  grpc::Status RejectDraft(grpc::ServerContext*, const v1::RejectDraftRequest* req,
+                           v1::DraftResponse* resp) override {
+    absl::MutexLock lock(&mu);
+    last_rejection = *req;
+    resp->mutable_draft()->set_id(req->draft_id());
+    resp->mutable_draft()->set_status(v1::DRAFT_STATUS_REJECTED);
+    resp->mutable_draft()->set_reject_reason(req->reason());
+    resp->mutable_draft()->set_decided_by("ic-bob");
+    return grpc::Status::OK;
+  }
+  // 130 events in pages of the size asked.
+  grpc::Status ListAuditEvents(grpc::ServerContext*, const v1::ListAuditEventsRequest* req,
+                               v1::ListAuditEventsResponse* resp) override {
+    absl::MutexLock lock(&mu);
+    audit_requests.push_back(*req);
+    int start = req->page_token().empty() ? 0 : std::stoi(req->page_token());
+    const int total = 130;
+    for (int i = start; i < std::min(total, start + req->page_size()); ++i) {
+      v1::AuditEvent* e = resp->add_events();
+      e->set_id(i + 1);
+      e->set_actor(i == 1 ? "ic-bob" : "eng-dave");
+      e->set_action(i == 1 ? "updated" : "draft_proposed");
+      e->set_incident_ref("INC-3");
+      e->set_details("posted a progress update");
+      if (i == 1) {
+        e->set_lint_override_reason("vendor confirmed");
+        e->set_third_party_confirmed(true);
+      }
+    }
+    if (start + req->page_size() < total) {
+      resp->set_next_page_token(std::to_string(start + req->page_size()));
+    }
     return grpc::Status::OK;
   }
 
   absl::Mutex mu;
   v1::Incident incident;
+  v1::SetIncidentRolesRequest last_roles;
+  v1::ProposeUpdateRequest last_proposal;
+  v1::ApproveDraftRequest last_approval;
+  v1::RejectDraftRequest last_rejection;
+  std::vector<v1::ListAuditEventsRequest> audit_requests;
   grpc::Status post_status;
   v1::CorrectUpdateRequest last_correct;
   v1::UpdateComponentRequest last_component_update;

@@ -149,6 +149,26 @@ TEST(RenderIncidentTest, ABannerOnlyUpdateLeavesThePromiseStanding) {
   EXPECT_THAT(out, Not(HasSubstr("next update by 15:10 UTC")));
 }
 
+TEST(RenderIncidentTest, TheRolesAreInTheHeaderAndTheirChangesInTheTimeline) {
+  v1::Incident inc = PaymentsIncident();
+  inc.set_commander("ic-bob");
+  v1::TimelineEvent* ev = inc.add_timeline();
+  Set(ev->mutable_at(), At("14:40"));
+  v1::RoleChange* rc = ev->mutable_role_change();
+  rc->set_role(v1::INCIDENT_ROLE_COMMS_LEAD);
+  rc->set_to("comms-carol");
+  rc->set_author("ic-bob");
+  std::string out = RenderIncident(inc, At("14:45"));
+  EXPECT_THAT(out, HasSubstr("  commander        ic-bob\n"
+                             "  comms lead       none named (statuscastctl roles INC-12 --comms "
+                             "NAME)\n"));
+  EXPECT_THAT(out, HasSubstr("  2026-11-27 14:40 UTC  roles          communications lead: "
+                             "comms-carol\n"
+                             "                                       by ic-bob\n"));
+  inc.set_comms_lead("comms-carol");
+  EXPECT_THAT(RenderIncident(inc, At("14:45")), HasSubstr("  comms lead       comms-carol\n"));
+}
+
 TEST(RenderIncidentTest, SeverityChangeAndPostmortemAndResolution) {
   v1::Incident inc = PaymentsIncident();
   v1::TimelineEvent* ev = inc.add_timeline();

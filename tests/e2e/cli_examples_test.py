@@ -9,7 +9,8 @@ database (tokens required, as deployed):
 
 Only the documented placeholders are substituted: INC-n (the reference
 `declare` printed), MNT-n (the one `maintenance schedule` printed) and ID
-(the number `banner create` printed). An example
+(the number `banner create` printed; in `approve` and `reject`, the number
+the last `draft` printed). An example
 whose comment says "# exit N" must exit N, every other one 0; `watch` runs
 until a SIGINT (its Ctrl-C) and must then exit 0.
 
@@ -114,6 +115,7 @@ class Stack:
         self.ref = None
         self.banner_id = None
         self.maintenance_ref = None
+        self.draft_id = None
         self.outputs = []
 
     def stop(self):
@@ -131,6 +133,9 @@ class Stack:
         if "MNT-n" in command:
             assert self.maintenance_ref, "MNT-n used before maintenance schedule printed one"
             command = command.replace("MNT-n", self.maintenance_ref)
+        if re.search(r"\bID\b", command) and re.search(r"statuscastctl (approve|reject) ", command):
+            assert self.draft_id, "ID used before draft printed one: " + command
+            command = re.sub(r"\bID\b", self.draft_id, command)
         if re.search(r"\bID\b", command):
             assert self.banner_id, "ID used before banner create printed one: " + command
             command = re.sub(r"\bID\b", self.banner_id, command)
@@ -164,6 +169,9 @@ class Stack:
         m = re.search(r"^scheduled (MNT-\d+) ", out, re.M)
         if m:
             self.maintenance_ref = m.group(1)
+        m = re.search(r"^draft (\d+) proposed", out, re.M)
+        if m:
+            self.draft_id = m.group(1)
         m = re.search(r"^banner (\d+) ", out, re.M)
         if m and " banner create " in " " + command:
             self.banner_id = m.group(1)
@@ -195,9 +203,10 @@ class CliExamplesTest(unittest.TestCase):
         names = re.findall(r"^  ([a-z]+)(?: {2,}|\n {14}\S)", subprocess.run(
             [CTL, "help"], capture_output=True, text=True).stdout, re.M)
         # The order a session would take; every command of `help` is in it.
-        order = ["component", "declare", "template", "update", "severity", "lint", "show",
-                 "list", "report", "resolve", "correct", "postmortem", "reopen", "banner", "killswitch",
-                 "watch", "token", "maintenance"]
+        order = ["component", "declare", "template", "update", "severity", "roles", "draft",
+                 "drafts", "approve", "reject", "audit", "lint", "show",
+                 "list", "report", "resolve", "correct", "postmortem", "reopen", "banner",
+                 "killswitch", "watch", "token", "maintenance"]
         self.assertEqual(sorted(names), sorted(order))
         for name in order:
             usage = subprocess.run([CTL, "help", name], capture_output=True, text=True)

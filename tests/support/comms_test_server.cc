@@ -55,6 +55,9 @@ CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& c
   ReminderOptions reminder;
   reminder.poll_interval = absl::Milliseconds(100);
   reminder.token_recheck_interval = options.token_recheck_interval;
+  reminder.comms_lead_after = options.comms_lead_reminder;
+  reminder.on_raised = options.on_reminder_raised;
+  reminder.on_without_comms_lead = options.on_without_comms_lead;
   compliance_ = std::make_unique<ComplianceGrpcService>(
       *store_, *reminders_, clock, verifier, CadencePolicy(), ComplianceOptions(), reminder);
   builder.RegisterService(compliance_.get());

@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -54,6 +55,12 @@ struct CommsTestOptions {
   // --watch_token_recheck_interval: how often a quiet watch re-checks its
   // token (it is also checked before every delivery).
   absl::Duration token_recheck_interval = absl::Milliseconds(300);
+  // --comms_lead_reminder: off (zero) by default, so suites about other
+  // reminders see only theirs.
+  absl::Duration comms_lead_reminder = absl::ZeroDuration();
+  // ReminderOptions' metric hooks (the server's counters in main.cc).
+  std::function<void(const std::string& kind)> on_reminder_raised;
+  std::function<void(int)> on_without_comms_lead;
 };
 
 class CommsTestServer {

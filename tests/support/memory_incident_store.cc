@@ -28,6 +28,7 @@ absl::Status NoUpdate(int64_t, int64_t update_id) {
 Incident Header(Incident i) {
   i.updates.clear();
   i.severity_changes.clear();
+  i.role_changes.clear();
   i.postmortem.reset();
   return i;
 }
@@ -57,6 +58,9 @@ Incident Read(const MemoryIncidentStore::State& s, const Incident& header, bool 
     }
     for (const auto& [id, c] : s.severity_changes) {
       if (id == out.id) out.severity_changes.push_back(c);
+    }
+    for (const auto& [id, c] : s.role_changes) {
+      if (id == out.id) out.role_changes.push_back(c);
     }
   }
   return out;
@@ -192,6 +196,36 @@ class MemoryTransaction : public StoreTransaction {
       }
     }
     return absl::NotFoundError(absl::StrCat("no update ", update.id));
+  absl::Status SaveRoles(const Incident& incident,
+                         const std::vector<RoleChange>& changes) override {
+    auto it = s_.refs.find(incident.id);
+    if (it == s_.refs.end()) return NoIncident(incident.ref);
+    Incident& stored = s_.incidents[it->second];
+    stored.commander = incident.commander;
+    stored.comms_lead = incident.comms_lead;
+    for (const RoleChange& c : changes) s_.role_changes.emplace_back(incident.id, c);
+    return absl::OkStatus();
+  }
+
+  absl::Status InsertDraft(Draft& draft) override {
+    draft.id = static_cast<int64_t>(s_.drafts.size()) + 1;
+    s_.drafts.push_back(draft);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Draft> LockDraft(int64_t draft_id) override {
+    if (draft_id < 1 || draft_id > static_cast<int64_t>(s_.drafts.size())) {
+      return absl::NotFoundError(absl::StrCat("no draft ", draft_id));
+    }
+    return s_.drafts[draft_id - 1];
+  }
+
+  absl::Status SaveDraftDecision(const Draft& draft) override {
+    if (draft.id < 1 || draft.id > static_cast<int64_t>(s_.drafts.size())) {
+      return absl::NotFoundError(absl::StrCat("no draft ", draft.id));
+    }
+    s_.drafts[draft.id - 1] = draft;
+    return absl::OkStatus();
   }
 
   // The sequence is known at once here (one writer at a time); callers read
@@ -324,6 +358,56 @@ absl::StatusOr<std::vector<ChangeRecord>> MemoryIncidentStore::ReadChanges(int64
 absl::StatusOr<int64_t> MemoryIncidentStore::HeadSequence() {
   absl::MutexLock lock(&mu_);
   return static_cast<int64_t>(state_.changes.size());
+}
+
+absl::StatusOr<std::vector<Draft>> MemoryIncidentStore::ListDrafts(const std::string& incident_ref,
+                                                                   bool pending_only) {
+  absl::MutexLock lock(&mu_);
+  if (!incident_ref.empty() && !state_.incidents.count(incident_ref)) {
+    return NoIncident(incident_ref);
+  }
+  std::vector<Draft> out;
+  for (const Draft& d : state_.drafts) {
+    if (pending_only && d.status != DraftStatus::kPending) continue;
+    if (!incident_ref.empty() && d.incident_ref != incident_ref) continue;
+    if (incident_ref.empty() &&
+        state_.incidents.at(d.incident_ref).state == IncidentState::kResolved) {
+      continue;
+    }
+    out.push_back(d);
+  }
+  return out;
+}
+
+absl::StatusOr<AuditPage> MemoryIncidentStore::ListAudit(const AuditQuery& q) {
+  absl::MutexLock lock(&mu_);
+  AuditPage page;
+  for (size_t i = 0; i < state_.audit.size(); ++i) {
+    const MutationRecord& m = state_.audit[i];
+    const int64_t id = static_cast<int64_t>(i) + 1;
+    if (id <= q.after_id) continue;
+    if (!q.incident_ref.empty() && m.incident_ref != q.incident_ref) continue;
+    if (!q.actor.empty() && m.actor != q.actor) continue;
+    if (q.since && m.at < *q.since) continue;
+    if (q.until && m.at >= *q.until) continue;
+    if (static_cast<int>(page.events.size()) == q.page_size) {
+      page.has_more = true;
+      break;
+    }
+    AuditEvent e;
+    e.id = id;
+    e.at = m.at;
+    e.actor = m.actor;
+    e.action = m.kind;
+    e.incident_ref = m.incident_ref;
+    e.request_id = m.request_id;
+    e.details = m.details;
+    e.update_id = m.update_id;
+    e.lint_override_reason = m.lint_override_reason;
+    e.third_party_confirmed = m.third_party_confirmed;
+    page.events.push_back(std::move(e));
+  }
+  return page;
 }
 
 std::vector<MutationRecord> MemoryIncidentStore::Audit() const {

@@ -9,7 +9,8 @@
 // CheckComponentsExist INVALID_ARGUMENT naming `field`[i].name and
 // InsertComponent ALREADY_EXISTS, with PgIncidentStore's messages. A
 // component's status is the worst status open incidents give it. Listing
-// orders incidents by confirmed start, newest first.
+// orders incidents by confirmed start, newest first. Audit rows have ids
+// 1, 2, ... in the order recorded.
 //
 // Not modelled: serialization failures, retries and unavailability.
 // FailNextTransactions(n) makes the next n transactions fail with
@@ -39,6 +40,9 @@ class MemoryIncidentStore : public IncidentStore {
   absl::StatusOr<std::vector<Component>> ListComponents() override;
   absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(int64_t after, int limit) override;
   absl::StatusOr<int64_t> HeadSequence() override;
+  absl::StatusOr<std::vector<Draft>> ListDrafts(const std::string& incident_ref,
+                                                bool pending_only) override;
+  absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
 
   // The audit rows (every MutationRecord recorded), oldest first.
   std::vector<MutationRecord> Audit() const;
@@ -50,6 +54,8 @@ class MemoryIncidentStore : public IncidentStore {
     std::map<int64_t, std::string> refs;        // incident id -> ref
     std::vector<std::pair<int64_t, Update>> updates;  // (incident id, update), in id order
     std::vector<std::pair<int64_t, SeverityChange>> severity_changes;
+    std::vector<std::pair<int64_t, RoleChange>> role_changes;
+    std::vector<Draft> drafts;  // in id order (id = position + 1)
     std::map<int64_t, Postmortem> postmortems;
     std::vector<Component> components;
     std::map<std::string, IdempotentResult> idempotency;
