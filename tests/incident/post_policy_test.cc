@@ -19,7 +19,7 @@ Incident Commanded(const std::string& commander, const std::string& comms_lead) 
 TEST(PostPolicyTest, ParsesItsTwoValuesAndNamesThemOnAnythingElse) {
   EXPECT_EQ(*ParsePostPolicy("roles"), PostPolicy::kRoles);
   EXPECT_EQ(*ParsePostPolicy("any"), PostPolicy::kAny);
-  EXPECT_TRUE(IsErrorWith(ParsePostPolicy("everyone"), absl::StatusCode::kInvalidArgument,
+  EXPECT_TRUE(FailsWith(ParsePostPolicy("everyone"), absl::StatusCode::kInvalidArgument,
                           "\"everyone\" is not a post policy: roles"));
   EXPECT_STREQ(PostPolicyName(PostPolicy::kAny), "any");
 }
@@ -30,12 +30,12 @@ TEST(PostPolicyTest, RolesLetsTheCommanderTheCommsLeadAndAdminsPost) {
   EXPECT_TRUE(CheckMayPost(PostPolicy::kRoles, inc, {"carol", false}, "post").ok());
   EXPECT_TRUE(CheckMayPost(PostPolicy::kRoles, inc, {"root", true}, "post").ok());
   EXPECT_TRUE(
-      IsErrorWith(CheckMayPost(PostPolicy::kRoles, inc, {"dave", false}, "post an update"),
+      FailsWith(CheckMayPost(PostPolicy::kRoles, inc, {"dave", false}, "post an update"),
                   absl::StatusCode::kPermissionDenied,
                   "dave may not post an update for INC-4: only its incident commander (bob) "
                   "or communications lead (carol)"));
   EXPECT_TRUE(
-      IsErrorWith(CheckMayPost(PostPolicy::kRoles, Commanded("bob", ""), {"dave", false}, "x"),
+      FailsWith(CheckMayPost(PostPolicy::kRoles, Commanded("bob", ""), {"dave", false}, "x"),
                   absl::StatusCode::kPermissionDenied, "communications lead (none named)"));
   EXPECT_TRUE(CheckMayPost(PostPolicy::kAny, inc, {"dave", false}, "post").ok());
 }

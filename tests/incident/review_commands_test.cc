@@ -105,15 +105,15 @@ TEST_F(ReviewCommandsTest, OnlyTheCommanderOrCommsLeadOrAnAdminPostsWhatCustomer
   absl::StatusOr<WriteResult> engineer =
       commands_.PostUpdate(As("dave"), Guard(inc), Draft(IncidentState::kIdentified), {});
   EXPECT_TRUE(
-      IsErrorWith(engineer, absl::StatusCode::kPermissionDenied,
+      FailsWith(engineer, absl::StatusCode::kPermissionDenied,
                   "dave may not post an update for INC-1: only its incident commander (bob) "
                   "or communications lead (carol), or an admin token"));
   EXPECT_TRUE(absl::StrContains(engineer.status().message(), "statuscastctl draft INC-1"));
   EXPECT_EQ(Stored(inc.ref).version, inc.version);  // nothing written
-  EXPECT_TRUE(IsErrorWith(commands_.Resolve(As("dave"), Guard(inc), "Fixed since 14:08 UTC.", {}),
+  EXPECT_TRUE(FailsWith(commands_.Resolve(As("dave"), Guard(inc), "Fixed since 14:08 UTC.", {}),
                           absl::StatusCode::kPermissionDenied, "dave may not resolve it"));
   EXPECT_TRUE(
-      IsErrorWith(commands_.PublishPostmortem(As("dave"), Guard(inc), "https://x.test/pm", ""),
+      FailsWith(commands_.PublishPostmortem(As("dave"), Guard(inc), "https://x.test/pm", ""),
                   absl::StatusCode::kPermissionDenied, "dave may not publish its postmortem"));
   // A severity change carries no text: anyone with write scope may make it.
   absl::StatusOr<WriteResult> sev =
@@ -140,7 +140,7 @@ TEST_F(ReviewCommandsTest, AFirstUpdateFromOutsideTheNamedRolesIsRefusedWithNoth
   in.commander = "bob";
   in.affected = {{"checkout", ComponentStatus::kMajorOutage}};
   in.first_update = Draft(IncidentState::kInvestigating);
-  EXPECT_TRUE(IsErrorWith(commands_.Declare(As("dave"), NewKey(), in),
+  EXPECT_TRUE(FailsWith(commands_.Declare(As("dave"), NewKey(), in),
                           absl::StatusCode::kPermissionDenied,
                           "dave may not post the first update for the new incident"));
   std::string next;
@@ -169,7 +169,7 @@ TEST_F(ReviewCommandsTest, TheCommanderHandsOverRolesRecordedInTimelineAndAudit)
   EXPECT_EQ(store_.Audit().back().details, "communications lead (none) -> carol");
   inc = r->incident;
   // The new comms lead hands the commander role on? No: only the commander does.
-  EXPECT_TRUE(IsErrorWith(commands_.SetRoles(As("carol"), Guard(inc), "carol", ""),
+  EXPECT_TRUE(FailsWith(commands_.SetRoles(As("carol"), Guard(inc), "carol", ""),
                           absl::StatusCode::kPermissionDenied,
                           "carol may not change the roles of INC-1: only its incident commander "
                           "(bob) or an admin token does"));
@@ -199,7 +199,7 @@ TEST_F(ReviewCommandsTest, SetRolesRefusesBadInput) {
                                 "comms_lead"));
   EXPECT_TRUE(HasFieldViolation(
       commands_.SetRoles(As("bob"), Guard(inc), std::string(200, 'x'), ""), "commander"));
-  EXPECT_TRUE(IsErrorWith(commands_.SetRoles(As("bob"), Guard(inc), "bob", ""),
+  EXPECT_TRUE(FailsWith(commands_.SetRoles(As("bob"), Guard(inc), "bob", ""),
                           absl::StatusCode::kFailedPrecondition, "INC-1 already has those roles"));
   WriteGuard stale = Guard(inc);
   stale.expected_version += 1;
@@ -300,7 +300,7 @@ TEST_F(ReviewCommandsTest, TheCommsLeadApprovesAnEditedDraftAndItIsPostedUnderTh
   EXPECT_EQ(decided.update_id, r->update->id);
   EXPECT_TRUE(commands_.ListDrafts(inc.ref, false)->empty());
   // Approving twice posts nothing more.
-  EXPECT_TRUE(IsErrorWith(commands_.ApproveDraft(As("carol"), Guard(r->incident), d->draft.id, {}),
+  EXPECT_TRUE(FailsWith(commands_.ApproveDraft(As("carol"), Guard(r->incident), d->draft.id, {}),
                           absl::StatusCode::kFailedPrecondition, "was already approved by carol"));
 }
 
@@ -327,7 +327,7 @@ TEST_F(ReviewCommandsTest, ADraftOfAnotherIncidentOrNoneIsNotFound) {
   absl::StatusOr<DraftResult> d =
       commands_.ProposeUpdate(As("dave"), Guard(one), Draft(IncidentState::kIdentified));
   ASSERT_TRUE(d.ok());
-  EXPECT_TRUE(IsErrorWith(commands_.ApproveDraft(As("bob"), Guard(two), d->draft.id, {}),
+  EXPECT_TRUE(FailsWith(commands_.ApproveDraft(As("bob"), Guard(two), d->draft.id, {}),
                           absl::StatusCode::kNotFound, "INC-2 has no draft 1"));
   EXPECT_EQ(commands_.ApproveDraft(As("bob"), Guard(one), 99, {}).status().code(),
             absl::StatusCode::kNotFound);
@@ -350,7 +350,7 @@ TEST_F(ReviewCommandsTest, RejectingNeedsAReasonAndTheCommunicatorOrTheAuthor) {
   EXPECT_EQ(r->draft.reject_reason, "say who is affected");
   EXPECT_EQ(store_.Audit().back().details, "rejected draft 1 from dave: say who is affected");
   EXPECT_EQ(Stored(inc.ref).version, inc.version);
-  EXPECT_TRUE(IsErrorWith(commands_.RejectDraft(As("bob"), Guard(inc), d->draft.id, "again"),
+  EXPECT_TRUE(FailsWith(commands_.RejectDraft(As("bob"), Guard(inc), d->draft.id, "again"),
                           absl::StatusCode::kFailedPrecondition, "was already rejected by bob"));
   // Its author may withdraw a draft.
   absl::StatusOr<DraftResult> mine =

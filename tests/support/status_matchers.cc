@@ -44,11 +44,6 @@ namespace statuscast::testing {
   if (status.code() != code || !absl::StrContains(status.message(), part)) {
     return ::testing::AssertionFailure() << "expected " << absl::StatusCodeToString(code)
                                          << " containing \"" << part << "\"\n     got " << status;
-::testing::AssertionResult IsErrorWith(const absl::Status& status, absl::StatusCode code,
-                                       const std::string& part) {
-  if (status.code() != code || !absl::StrContains(status.message(), part)) {
-    return ::testing::AssertionFailure() << "expected " << absl::StatusCodeToString(code)
-                                         << " containing: " << part << "\n     got " << status;
   }
   return ::testing::AssertionSuccess();
 }

@@ -46,14 +46,6 @@ template <typename T>
 ::testing::AssertionResult FailsWith(const absl::StatusOr<T>& result, absl::StatusCode code,
                                      const std::string& part) {
   return FailsWith(result.status(), code, part);
-// Success when `status` has `code` and a message containing `part`.
-::testing::AssertionResult IsErrorWith(const absl::Status& status, absl::StatusCode code,
-                                       const std::string& part);
-
-template <typename T>
-::testing::AssertionResult IsErrorWith(const absl::StatusOr<T>& result, absl::StatusCode code,
-                                       const std::string& part) {
-  return IsErrorWith(result.status(), code, part);
 }
 
 }  // namespace statuscast::testing
