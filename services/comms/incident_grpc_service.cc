@@ -329,8 +329,8 @@ grpc::Status IncidentGrpcService::UpdateComponent(grpc::ServerContext* ctx,
                   KeepTokenActorOr(call, "api");
                   ComponentEdit edit;
                   edit.name = req->name();
-                  if (req->has_display_name()) edit.display_name = req->display_name();
-                  if (req->has_description()) edit.description = req->description();
+                  if (req->has_display_name()) edit.display_name = req->display_name().value();
+                  if (req->has_description()) edit.description = req->description().value();
                   ASSIGN_OR_RETURN(Component c, commands_.UpdateComponent(call, edit));
                   ToProto(c, resp);
                   return absl::OkStatus();

@@ -82,8 +82,8 @@ int CommandRunner::Component(const std::vector<std::string>& args) {
       }
       v1::UpdateComponentRequest req;
       req.set_name(args[2]);
-      if (o.given.count("display_name")) req.set_display_name(o.display_name);
-      if (o.given.count("description")) req.set_description(o.description);
+      if (o.given.count("display_name")) req.mutable_display_name()->set_value(o.display_name);
+      if (o.given.count("description")) req.mutable_description()->set_value(o.description);
       code = Call(&v1::IncidentService::StubInterface::UpdateComponent, req, &resp,
                   absl::StrCat("update component ", args[2]), "", "");
     } else {

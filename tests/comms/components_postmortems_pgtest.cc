@@ -59,7 +59,7 @@ class ManagedComponentsTest : public testing::CommsClientTest {
 TEST_F(ManagedComponentsTest, ADisplayNameIsStoredListedAndAudited) {
   v1::UpdateComponentRequest req;
   req.set_name("search");
-  req.set_display_name("Product search");
+  req.mutable_display_name()->set_value("Product search");
   v1::Component c;
   grpc::Status s = Update(req, &c);
   ASSERT_TRUE(s.ok()) << s.error_message();
@@ -76,7 +76,7 @@ TEST_F(ManagedComponentsTest, ADisplayNameIsStoredListedAndAudited) {
 TEST_F(ManagedComponentsTest, BadEditsGetTheirCodes) {
   v1::UpdateComponentRequest req;
   req.set_name("nope");
-  req.set_display_name("Nope");
+  req.mutable_display_name()->set_value("Nope");
   v1::Component c;
   CallError e = Describe(Update(req, &c));
   EXPECT_EQ(e.code, grpc::StatusCode::NOT_FOUND);
@@ -88,13 +88,13 @@ TEST_F(ManagedComponentsTest, BadEditsGetTheirCodes) {
   EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(HasViolation(e, "display_name", "nothing to change"));
 
-  req.set_display_name(std::string(101, 'x'));
+  req.mutable_display_name()->set_value(std::string(101, 'x'));
   e = Describe(Update(req, &c));
   EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(HasViolation(e, "display_name", "the limit is 100"));
 
   req.clear_display_name();
-  req.set_description(std::string(501, 'x'));
+  req.mutable_description()->set_value(std::string(501, 'x'));
   EXPECT_TRUE(HasViolation(Describe(Update(req, &c)), "description", "the limit is 500"));
 }
 

@@ -171,7 +171,7 @@ class FakeIncidentService final : public v1::IncidentService::Service {
     absl::MutexLock lock(&mu);
     last_component_update = *req;
     resp->set_name(req->name());
-    resp->set_display_name(req->display_name());
+    resp->set_display_name(req->display_name().value());
     return grpc::Status::OK;
   }
   grpc::Status RetireComponent(grpc::ServerContext*, const v1::RetireComponentRequest* req,
