@@ -382,6 +382,9 @@ class PgTransaction final : public StoreTransaction {
   absl::Status SaveCorrection(const Update& u) override {
     FlushSave();
     pgstore_internal::WriteCorrection(w_, u);
+    return absl::OkStatus();
+  }
+
   absl::Status SaveRoles(const Incident& incident,
                          const std::vector<RoleChange>& changes) override {
     FlushSave();

@@ -45,7 +45,6 @@ ABSL_FLAG(bool, third_party_confirmed, false,
           "the third party named in the message is confirmed at fault (recorded)");
 ABSL_FLAG(std::string, ic, "", "declare, roles: the incident commander (a token name)");
 ABSL_FLAG(std::string, comms, "", "declare, roles: the communications lead (a token name)");
-ABSL_FLAG(bool, all, false, "drafts: also approved and rejected ones");
 ABSL_FLAG(std::string, actor, "", "audit: only what this token did");
 ABSL_FLAG(bool, open, false, "list: open incidents only");
 ABSL_FLAG(bool, closed, false, "list: resolved incidents only");
@@ -80,7 +79,9 @@ ABSL_FLAG(std::string, display_name, "",
           "component create/update: the name customers read on the status page");
 ABSL_FLAG(std::string, banner_paths, "",
           "component create: page-path patterns its incident banner shows on");
-ABSL_FLAG(bool, all, false, "maintenance list: finished and cancelled windows too");
+ABSL_FLAG(bool, all, false,
+          "maintenance list: finished and cancelled windows too; drafts: also approved and "
+          "rejected ones");
 
 namespace statuscast {
 namespace ctl {
@@ -98,10 +99,8 @@ const std::vector<std::string>& OurFlags() {
       "level",         "apps",        "paths",       "starts",        "ends",
       "link",          "app",         "banner_apps", "banner_paths",  "reminders_only",
       "token",         "scope",       "ttl",         "insecure",      "third_party_confirmed",
-      "what_happened", "impact",      "prevention",  "learned",
-      "all",           "update",      "display_name"};
       "what_happened", "impact",      "prevention",  "learned",       "ic",
-      "comms",         "all",         "actor"};
+      "comms",         "all",         "actor",       "update",        "display_name"};
   return *kFlags;
 }
 
@@ -219,7 +218,6 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
   o.third_party_confirmed = absl::GetFlag(FLAGS_third_party_confirmed);
   o.ic = absl::GetFlag(FLAGS_ic);
   o.comms = absl::GetFlag(FLAGS_comms);
-  o.all = absl::GetFlag(FLAGS_all);
   o.actor = absl::GetFlag(FLAGS_actor);
   o.open = absl::GetFlag(FLAGS_open);
   o.closed = absl::GetFlag(FLAGS_closed);

@@ -40,9 +40,8 @@ struct CtlOptions {
   std::string what_happened, impact, prevention, learned;
   bool no_progress = false, open = false, closed = false, post = false, local = false,
        reminders_only = false, third_party_confirmed = false;
-  // maintenance list: finished windows too.
+  // maintenance list: finished windows too; drafts: decided ones too.
   bool all = false;
-       reminders_only = false, third_party_confirmed = false, all = false;
   int limit = 50;
   int64_t after = 0;
   // correct: the update's id; component create/update: the customer-facing name.
