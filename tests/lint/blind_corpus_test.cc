@@ -1,18 +1,20 @@
 // The blind corpus (tests/lint/blind): status-page messages written by people
-// who had read only the mission text, never the rules, in four batches by
-// four writers: blind_corpus.textproto (262 cases), blind_corpus2.textproto
+// who had read only the mission text, never the rules, in five batches by
+// five writers: blind_corpus.textproto (262 cases), blind_corpus2.textproto
 // (149 cases, written after the rules had been tuned on the first batch),
-// blind_corpus3.textproto (162 cases, tuning data only) and
+// blind_corpus3.textproto (162 cases, tuning data only),
 // blind_corpus4.textproto (150 cases, written after all that tuning; its
 // figures were measured on the rules as they stood before any change for
-// it, docs/linter.md). Each case carries one label: "clean" or the one
-// anti-pattern in it. Batches 1, 2 and 4 were each split once
-// (scripts/lint-blind-split, fixed seed) into TUNE (rules are tuned on it)
-// and TEST (never looked at while tuning); batch 3 is all TUNE. This test prints the figures of issue 13 for
-// TUNE, each batch's TEST part and all TEST parts together, and per-rule
-// precision and recall, and fails when the TEST parts together are below the
-// goals. Single misses do not fail it: the figures it prints can be less
-// than perfect and still be true.
+// it, docs/linter.md) and blind_corpus5.textproto (150 cases, first read by
+// the rules after the third round, never tuned on). Each case carries one
+// label: "clean" or the one anti-pattern in it. Batches 1, 2, 4 and 5 were
+// each split once (scripts/lint-blind-split, fixed seed) into TUNE (rules
+// are tuned on it) and TEST (never looked at while tuning); batch 3 is all
+// TUNE. This test prints the figures of issue 13 for TUNE, each batch's TEST
+// part and all TEST parts together, and per-rule precision and recall, and
+// fails when the TEST parts together are below the goals. Single misses do
+// not fail it: the figures it prints can be less than perfect and still be
+// true.
 //
 // Every case is linted in its own context (phase, severity, states,
 // next_update_at, components, third-party confirmation), as the service
@@ -50,15 +52,15 @@ constexpr double kGoalAntiPatternFlagged = 0.90;
 constexpr double kGoalCleanFlagged = 0.10;
 constexpr double kGoalErrorClassBlocked = 0.90;
 constexpr int kGoalCleanBlocked = 0;
-// Three goals are not reached (after the third round: anti-pattern flagged
-// 109/123 = 0.886, clean flagged 5/63 = 0.079, error-class blocked 66/74 =
-// 0.892, two clean TEST messages blocked; docs/linter.md): the suite holds
-// what was reached so that it cannot regress, and prints each goal as met or
-// NOT met.
+// Three goals are not reached (after the third round, with batch 5's TEST
+// third, never tuned on: anti-pattern flagged 138/156 = 0.885, clean flagged
+// 7/80 = 0.0875, error-class blocked 82/92 = 0.891, three clean TEST
+// messages blocked; docs/linter.md): the suite holds what was reached so
+// that it cannot regress, and prints each goal as met or NOT met.
 constexpr double kMinAntiPatternFlagged = 0.88;
-constexpr double kMaxCleanFlagged = 0.08;
+constexpr double kMaxCleanFlagged = 0.09;
 constexpr double kMinErrorClassBlocked = 0.89;
-constexpr int kMaxCleanBlocked = 2;
+constexpr int kMaxCleanBlocked = 3;
 
 // The rules whose finding names the problem a label stands for. A finding of
 // another rule (e.g. a first communication refused only for a missing part
@@ -95,10 +97,10 @@ struct BlindCase {
   bool test = false;  // In the TEST split.
 };
 
-constexpr int kBatches = 4;
+constexpr int kBatches = 5;
 constexpr const char* kBatchFiles[kBatches] = {"blind_corpus.textproto", "blind_corpus2.textproto",
-                                               "blind_corpus3.textproto",
-                                               "blind_corpus4.textproto"};
+                                               "blind_corpus3.textproto", "blind_corpus4.textproto",
+                                               "blind_corpus5.textproto"};
 
 std::vector<BlindCase> LoadBlind() {
   std::map<std::string, std::string> split;
@@ -181,7 +183,7 @@ std::set<std::string> ExpectedRules(const corpus::LintCorpusCase& c) {
 
 TEST(LintBlindCorpusTest, TestSplitMeetsThreeGoalsAndHoldsTheErrorClassFigureReached) {
   std::vector<BlindCase> cases = LoadBlind();
-  ASSERT_GE(cases.size(), 720u);
+  ASSERT_GE(cases.size(), 870u);
   // Columns: [0] TUNE (all batches), [b] TEST of batch b (batch 3 has none
   // and is left out when printed), [kAllTest] every TEST part together (the
   // figure the goals are checked on).
@@ -263,11 +265,12 @@ TEST(LintBlindCorpusTest, TestSplitMeetsThreeGoalsAndHoldsTheErrorClassFigureRea
   int batch_size[kBatches + 1] = {};
   for (const BlindCase& bc : cases) ++batch_size[bc.batch];
   std::string out = absl::StrFormat(
-      "\nBlind lint corpus: %d cases (%d clean) in four batches (%d + %d + %d split TUNE/TEST, "
-      "%d TUNE only)\n"
-      "%-50s %-15s %-15s %-15s %-15s %-15s %s\n",
-      cases.size(), clean_total, batch_size[1], batch_size[2], batch_size[4], batch_size[3],
-      "figure", "TUNE", "TEST batch 1", "TEST batch 2", "TEST batch 4", "TEST", "goal (TEST)");
+      "\nBlind lint corpus: %d cases (%d clean) in five batches (%d + %d + %d + %d split "
+      "TUNE/TEST, %d TUNE only)\n"
+      "%-50s %-15s %-15s %-15s %-15s %-15s %-15s %s\n",
+      cases.size(), clean_total, batch_size[1], batch_size[2], batch_size[4], batch_size[5],
+      batch_size[3], "figure", "TUNE", "TEST batch 1", "TEST batch 2", "TEST batch 4",
+      "TEST batch 5", "TEST", "goal (TEST)");
   auto row = [&](const char* name, auto get, const std::string& goal) {
     absl::StrAppendFormat(&out, "%-50s", name);
     for (int col = 0; col < kCols; ++col) {
@@ -294,9 +297,9 @@ TEST(LintBlindCorpusTest, TestSplitMeetsThreeGoalsAndHoldsTheErrorClassFigureRea
         return absl::StrFormat("%d/%d", f.clean_blocked.n, f.clean_blocked.d);
       },
       absl::StrFormat("%d", kGoalCleanBlocked));
-  absl::StrAppendFormat(&out, "\n%-50s %-15s %-15s %-15s %-15s\n",
+  absl::StrAppendFormat(&out, "\n%-50s %-15s %-15s %-15s %-15s %-15s\n",
                         "each batch whole (TUNE and TEST)", "batch 1", "batch 2", "batch 3",
-                        "batch 4");
+                        "batch 4", "batch 5");
   whole_row("anti-pattern messages flagged by a rule naming it",
             [](const Figures& f) { return f.anti_pattern_flagged.str(); });
   whole_row("clean messages flagged at warning or error",
