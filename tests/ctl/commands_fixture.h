@@ -179,6 +179,8 @@ class FakeIncidentService final : public v1::IncidentService::Service {
     absl::MutexLock lock(&mu);
     last_retire = *req;
     resp->set_name(req->name());
+    return grpc::Status::OK;
+  }
   grpc::Status SetIncidentRoles(grpc::ServerContext*, const v1::SetIncidentRolesRequest* req,
                                 v1::WriteIncidentResponse* resp) override {
     absl::MutexLock lock(&mu);

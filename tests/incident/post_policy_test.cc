@@ -6,7 +6,7 @@
 namespace statuscast {
 namespace {
 
-using testing::IsErrorWith;
+using testing::FailsWith;
 
 Incident Commanded(const std::string& commander, const std::string& comms_lead) {
   Incident i;

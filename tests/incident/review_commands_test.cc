@@ -17,7 +17,7 @@ namespace statuscast {
 namespace {
 
 using testing::HasFieldViolation;
-using testing::IsErrorWith;
+using testing::FailsWith;
 using testing::MemoryIncidentStore;
 
 const absl::Time kStart =

@@ -196,6 +196,8 @@ class MemoryTransaction : public StoreTransaction {
       }
     }
     return absl::NotFoundError(absl::StrCat("no update ", update.id));
+  }
+
   absl::Status SaveRoles(const Incident& incident,
                          const std::vector<RoleChange>& changes) override {
     auto it = s_.refs.find(incident.id);
