@@ -206,7 +206,7 @@ class CliExamplesTest(unittest.TestCase):
         order = ["component", "declare", "template", "update", "severity", "roles", "draft",
                  "drafts", "approve", "reject", "audit", "lint", "show",
                  "list", "report", "resolve", "correct", "postmortem", "reopen", "banner",
-                 "killswitch", "watch", "token", "maintenance"]
+                 "killswitch", "watch", "token", "subscribers", "maintenance"]
         self.assertEqual(sorted(names), sorted(order))
         for name in order:
             usage = subprocess.run([CTL, "help", name], capture_output=True, text=True)
