@@ -21,12 +21,27 @@ const BIN = {
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
+// A port nobody listens on, below Linux's ephemeral range (32768-60999): a
+// port the kernel picked (listen on 0) may be handed to an outgoing
+// connection (to PostgreSQL, say) before the server started with it binds
+// it, and that server then cannot listen.
+const usedPorts = new Set();
+function tryPort(port) {
+  return new Promise((resolve) => {
     const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
+}
+export async function freePort() {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (usedPorts.has(port)) continue;
+    if (await tryPort(port)) {
+      usedPorts.add(port);
+      return port;
+    }
+  }
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
