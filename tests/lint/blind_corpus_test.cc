@@ -67,7 +67,7 @@ constexpr int kMaxCleanBlocked = 3;
 // when its problem is an ETA) does not count as flagging the problem.
 const std::map<std::string, std::set<std::string>>& NamingRules() {
   static const auto* m = new std::map<std::string, std::set<std::string>>{
-      {"speculation", {"speculation"}},
+      {"speculation", {"speculation", "resolution-cause-guess"}},
       {"false_eta", {"eta-clock"}},
       {"individual_blame", {"individual-blame", "internal-detail"}},
       {"internal_detail", {"internal-detail"}},
@@ -78,7 +78,7 @@ const std::map<std::string, std::set<std::string>>& NamingRules() {
       {"vague_next_update", {"first-comm-missing-part", "update-missing-next-update"}},
       {"resolution_missing_part", {"resolution-missing-part"}},
       {"jargon", {"corporate-jargon", "passive-voice"}},
-      {"false_tone", {"tone-false-calm", "tone-false-urgency", "tone-dismissive"}},
+      {"false_tone", {"tone-false-calm", "tone-false-urgency", "tone-dismissive", "tone-shouting"}},
   };
   return *m;
 }

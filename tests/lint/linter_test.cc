@@ -481,10 +481,10 @@ TEST(LinterTest, DefaultRuleIdsAreStable) {
       DefaultLinter().RuleIds(),
       ElementsAre("unfilled-placeholder", "first-comm-missing-part", "update-missing-next-update",
                   "resolution-missing-part", "resolve-banner-not-cleared", "speculation",
-                  "eta-clock", "internal-detail", "third-party-blame", "performative-apology",
-                  "corporate-jargon", "passive-voice", "tone-false-calm", "tone-false-urgency",
-                  "time-without-zone", "time-relative", "individual-blame", "update-missing-part",
-                  "tone-dismissive"));
+                  "resolution-cause-guess", "eta-clock", "internal-detail", "third-party-blame",
+                  "performative-apology", "corporate-jargon", "passive-voice", "tone-false-calm",
+                  "tone-false-urgency", "tone-shouting", "time-without-zone", "time-relative",
+                  "individual-blame", "update-missing-part", "tone-dismissive"));
 }
 
 // --- Rule files -------------------------------------------------------------
