@@ -109,7 +109,12 @@ const RE2& ClockPattern() {
 const RE2& PromisePattern() {
   static const RE2* re = new RE2(
       "(?i)(?:\\b(?:next|another|further|will)|'ll|\xE2\x80\x99ll)\\b[^.!?]{0,80}\\bupdat"
-      "|\\bupdates?\\s+(?:by|before)\\s*$");
+      "|\\bupdates?\\s+(?:by|before)\\s*$"
+      // "We'll post again by", "we'll share more at", "next check-in at".
+      "|(?:\\b(?:will|shall)|'ll|\xE2\x80\x99ll)\\s+(?:[\\w-]+\\s+){0,10}?(?:post|share|report|confirm|"
+      "publish|write|check\\s+in|be\\s+back\\s+(?:here\\s+)?with|get\\s+back\\s+to\\s+you|let\\s+you\\s+know|"
+      "tell\\s+you|come\\s+back\\s+to\\s+you)\\b[^.!?]{0,60}$"
+      "|\\bnext\\s+(?:check-?\\s?in|post|message|report|bulletin|notice)\\b[^.!?]{0,40}$");
   return *re;
 }
 

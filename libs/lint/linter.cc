@@ -206,6 +206,12 @@ absl::StatusOr<std::vector<Finding>> Linter::Lint(const LintInput& in) const {
               break;
             }
           }
+          // No promise given (a draft linted alone): any time the text
+          // promises an update at, in a zone the clock engine reads, counts
+          // ("Next update at 19:45 CET", "we'll post again by 2.30pm BST").
+          if (!present && part.match_next_update_at) {
+            present = !FindPromisedClocks(in.message).empty();
+          }
           if (!present && part.match_affected_components) {
             if (lower_message.empty()) lower_message = absl::AsciiStrToLower(in.message);
             present = MentionsComponent(lower_message, in.affected_components);

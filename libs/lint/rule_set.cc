@@ -50,7 +50,10 @@ bool Holds(const Condition& c, const LintInput& in, Phase phase) {
     return false;
   }
   if (!c.channels_any.empty()) {
-    bool any = false;
+    // A draft linted without channels (statuscastctl lint, LintUpdate) has
+    // CHANNEL_UNSPECIFIED: a rule lists it to run on such drafts too.
+    bool any =
+        in.channels.empty() && Contains(c.channels_any, static_cast<int>(Channel::kUnspecified));
     for (Channel ch : in.channels) any = any || Contains(c.channels_any, static_cast<int>(ch));
     if (!any) return false;
   }
@@ -58,8 +61,6 @@ bool Holds(const Condition& c, const LintInput& in, Phase phase) {
   if (c.third_party_unconfirmed && in.third_party_confirmed) return false;
   return true;
 }
-
-
 
 // Collects parse errors with their line and column.
 class ErrorCollector : public google::protobuf::io::ErrorCollector {
@@ -235,7 +236,6 @@ absl::StatusOr<CompiledRule> CompileRule(const v1::LintRule& rule, const RuleCom
   if (out.fields.empty()) out.fields = {TextField::kMessage, TextField::kBannerText};
   return out;
 }
-
 
 }  // namespace
 

@@ -22,6 +22,7 @@ struct Condition {
   std::vector<int> phases;
   std::vector<int> severities;
   std::vector<int> states_after;
+  // An input with no channels counts as CHANNEL_UNSPECIFIED here.
   std::vector<int> channels_any;
   bool banner_text_present = false;
   bool third_party_unconfirmed = false;

@@ -19,6 +19,9 @@
 // Every case is linted in its own context (phase, severity, states,
 // next_update_at, components, third-party confirmation), as the service
 // would lint it.
+// It is also linted as issue 13 first measured it, a SEV-1 draft in its phase
+// and nothing else (statuscastctl lint --local --severity SEV-1 --phase P);
+// those figures are printed, not checked.
 //
 // LINT_BLIND_VERBOSE=1 also lists every TUNE case that is missed or wrongly
 // flagged, =2 every TUNE case with its findings (never TEST cases: they stay
@@ -52,13 +55,13 @@ constexpr double kGoalAntiPatternFlagged = 0.90;
 constexpr double kGoalCleanFlagged = 0.10;
 constexpr double kGoalErrorClassBlocked = 0.90;
 constexpr int kGoalCleanBlocked = 0;
-// Three goals are not reached (after the third round, with batch 5's TEST
-// third, never tuned on: anti-pattern flagged 138/156 = 0.885, clean flagged
-// 7/80 = 0.0875, error-class blocked 82/92 = 0.891, three clean TEST
+// Three goals are not reached (after the fourth round, tuned on TUNE only,
+// batch 5's TUNE part included: anti-pattern flagged 138/156 = 0.885, clean
+// flagged 6/80 = 0.075, error-class blocked 82/92 = 0.891, three clean TEST
 // messages blocked; docs/linter.md): the suite holds what was reached so
 // that it cannot regress, and prints each goal as met or NOT met.
 constexpr double kMinAntiPatternFlagged = 0.88;
-constexpr double kMaxCleanFlagged = 0.09;
+constexpr double kMaxCleanFlagged = 0.075;
 constexpr double kMinErrorClassBlocked = 0.89;
 constexpr int kMaxCleanBlocked = 3;
 
@@ -67,7 +70,7 @@ constexpr int kMaxCleanBlocked = 3;
 // when its problem is an ETA) does not count as flagging the problem.
 const std::map<std::string, std::set<std::string>>& NamingRules() {
   static const auto* m = new std::map<std::string, std::set<std::string>>{
-      {"speculation", {"speculation"}},
+      {"speculation", {"speculation", "resolution-cause-guess"}},
       {"false_eta", {"eta-clock"}},
       {"individual_blame", {"individual-blame", "internal-detail"}},
       {"internal_detail", {"internal-detail"}},
@@ -78,7 +81,7 @@ const std::map<std::string, std::set<std::string>>& NamingRules() {
       {"vague_next_update", {"first-comm-missing-part", "update-missing-next-update"}},
       {"resolution_missing_part", {"resolution-missing-part"}},
       {"jargon", {"corporate-jargon", "passive-voice"}},
-      {"false_tone", {"tone-false-calm", "tone-false-urgency", "tone-dismissive"}},
+      {"false_tone", {"tone-false-calm", "tone-false-urgency", "tone-dismissive", "tone-shouting"}},
   };
   return *m;
 }
@@ -137,6 +140,17 @@ LintInput ToInput(const corpus::LintCorpusCase& c) {
   return in;
 }
 
+// The case as issue 13 first measured it: a SEV-1 draft in its phase and
+// nothing else (`statuscastctl lint --local --severity SEV-1 --phase P`): no
+// state, channels, next-update time, components or third-party confirmation.
+LintInput ToSev1DraftInput(const corpus::LintCorpusCase& c) {
+  LintInput in;
+  in.message = c.message();
+  in.phase = static_cast<Phase>(c.phase());
+  in.severity = Severity::kSev1;
+  return in;
+}
+
 struct Ratio {
   int n = 0, d = 0;
   double value() const { return d == 0 ? 0.0 : static_cast<double>(n) / d; }
@@ -149,6 +163,24 @@ struct Figures {
   Ratio error_class_blocked;   // An error-level finding.
   Ratio clean_blocked;         // An error-level finding.
 };
+
+// Adds one case to `fg`: flagged at warning or error, flagged by a rule
+// naming its label, blocked by an error.
+void Count(const corpus::LintCorpusCase& c, bool flagged, bool named, bool error, Figures* fg) {
+  if (c.label() == "clean") {
+    ++fg->clean_flagged.d;
+    ++fg->clean_blocked.d;
+    fg->clean_flagged.n += flagged;
+    fg->clean_blocked.n += error;
+  } else {
+    ++fg->anti_pattern_flagged.d;
+    fg->anti_pattern_flagged.n += named;
+    if (ErrorClassLabels().count(c.label())) {
+      ++fg->error_class_blocked.d;
+      fg->error_class_blocked.n += error;
+    }
+  }
+}
 
 struct RuleCounts {
   int tp = 0, fp = 0;  // Cases the rule flagged (warning/error): label names it, or not.
@@ -190,7 +222,9 @@ TEST(LintBlindCorpusTest, TestSplitMeetsThreeGoalsAndHoldsTheErrorClassFigureRea
   constexpr int kAllTest = kBatches + 1;
   constexpr int kCols = kAllTest + 1;
   Figures fig[kCols];
-  Figures whole[kBatches + 1];  // [1..]: each batch whole (TUNE and TEST), for the record.
+  Figures whole[kBatches + 1];       // [1..]: each batch whole (TUNE and TEST), for the record.
+  Figures tune_batch[kBatches + 1];  // [1..]: each batch's TUNE part.
+  Figures sev1_draft[2];             // As SEV-1 drafts alone: [0] TUNE, [1] all TEST.
   std::map<std::string, RuleCounts> rules;
   for (const std::string& id : DefaultLinter().RuleIds()) rules[id];
   std::map<std::string, Ratio> per_label[2];  // [0] TUNE, [1] TEST (both)
@@ -218,22 +252,19 @@ TEST(LintBlindCorpusTest, TestSplitMeetsThreeGoalsAndHoldsTheErrorClassFigureRea
       cols.push_back(&fig[kAllTest]);
     } else {
       cols.push_back(&fig[0]);
+      cols.push_back(&tune_batch[bc.batch]);
     }
-    for (Figures* col : cols) {
-      Figures& fg = *col;
-      if (clean) {
-        ++fg.clean_flagged.d;
-        ++fg.clean_blocked.d;
-        fg.clean_flagged.n += !flagged.empty();
-        fg.clean_blocked.n += error;
-      } else {
-        ++fg.anti_pattern_flagged.d;
-        fg.anti_pattern_flagged.n += named;
-        if (ErrorClassLabels().count(c.label())) {
-          ++fg.error_class_blocked.d;
-          fg.error_class_blocked.n += error;
-        }
+    for (Figures* col : cols) Count(c, !flagged.empty(), named, error, col);
+    {
+      std::set<std::string> draft_flagged;
+      bool draft_error = false;
+      for (const Finding& f : LintOrFail(ToSev1DraftInput(c))) {
+        if (f.level == Level::kWarning || f.level == Level::kError) draft_flagged.insert(f.rule_id);
+        draft_error = draft_error || f.level == Level::kError;
       }
+      bool draft_named = false;
+      for (const std::string& id : draft_flagged) draft_named = draft_named || names.count(id) > 0;
+      Count(c, !draft_flagged.empty(), draft_named, draft_error, &sev1_draft[bc.test ? 1 : 0]);
     }
     if (!clean) {
       Ratio& pl = per_label[bc.test ? 1 : 0][c.label()];
@@ -271,44 +302,54 @@ TEST(LintBlindCorpusTest, TestSplitMeetsThreeGoalsAndHoldsTheErrorClassFigureRea
       cases.size(), clean_total, batch_size[1], batch_size[2], batch_size[4], batch_size[5],
       batch_size[3], "figure", "TUNE", "TEST batch 1", "TEST batch 2", "TEST batch 4",
       "TEST batch 5", "TEST", "goal (TEST)");
-  auto row = [&](const char* name, auto get, const std::string& goal) {
-    absl::StrAppendFormat(&out, "%-50s", name);
-    for (int col = 0; col < kCols; ++col) {
-      if (col != 3) absl::StrAppendFormat(&out, " %-15s", get(fig[col]));  // batch 3: no TEST
-    }
-    absl::StrAppendFormat(&out, " %s\n", goal);
-  };
-  auto whole_row = [&](const char* name, auto get) {
-    absl::StrAppendFormat(&out, "%-50s", name);
-    for (int b = 1; b <= kBatches; ++b) absl::StrAppendFormat(&out, " %-15s", get(whole[b]));
-    absl::StrAppendFormat(&out, "\n");
-  };
-  row("anti-pattern messages flagged by a rule naming it",
-      [](const Figures& f) { return f.anti_pattern_flagged.str(); },
-      absl::StrFormat(">= %.2f", kGoalAntiPatternFlagged));
-  row("clean messages flagged at warning or error",
-      [](const Figures& f) { return f.clean_flagged.str(); },
-      absl::StrFormat("<= %.2f", kGoalCleanFlagged));
-  row("error-class messages blocked by an error",
-      [](const Figures& f) { return f.error_class_blocked.str(); },
-      absl::StrFormat(">= %.2f", kGoalErrorClassBlocked));
-  row("clean messages blocked by an error",
-      [](const Figures& f) {
+  // The four figures of issue 13 as rows, one column per Figures, with the
+  // goal in a last column when `goals` is given.
+  static constexpr const char* kFigureNames[] = {
+      "anti-pattern messages flagged by a rule naming it",
+      "clean messages flagged at warning or error", "error-class messages blocked by an error",
+      "clean messages blocked by an error"};
+  auto cell = [](const Figures& f, int figure) {
+    switch (figure) {
+      case 0:
+        return f.anti_pattern_flagged.str();
+      case 1:
+        return f.clean_flagged.str();
+      case 2:
+        return f.error_class_blocked.str();
+      default:
         return absl::StrFormat("%d/%d", f.clean_blocked.n, f.clean_blocked.d);
-      },
-      absl::StrFormat("%d", kGoalCleanBlocked));
-  absl::StrAppendFormat(&out, "\n%-50s %-15s %-15s %-15s %-15s %-15s\n",
-                        "each batch whole (TUNE and TEST)", "batch 1", "batch 2", "batch 3",
-                        "batch 4", "batch 5");
-  whole_row("anti-pattern messages flagged by a rule naming it",
-            [](const Figures& f) { return f.anti_pattern_flagged.str(); });
-  whole_row("clean messages flagged at warning or error",
-            [](const Figures& f) { return f.clean_flagged.str(); });
-  whole_row("error-class messages blocked by an error",
-            [](const Figures& f) { return f.error_class_blocked.str(); });
-  whole_row("clean messages blocked by an error", [](const Figures& f) {
-    return absl::StrFormat("%d/%d", f.clean_blocked.n, f.clean_blocked.d);
-  });
+    }
+  };
+  auto table = [&](const std::vector<const Figures*>& cols, const std::vector<std::string>& goals) {
+    for (int figure = 0; figure < 4; ++figure) {
+      absl::StrAppendFormat(&out, "%-50s", kFigureNames[figure]);
+      for (const Figures* col : cols) absl::StrAppendFormat(&out, " %-15s", cell(*col, figure));
+      if (!goals.empty()) absl::StrAppendFormat(&out, " %s", goals[figure]);
+      absl::StrAppendFormat(&out, "\n");
+    }
+  };
+  std::vector<const Figures*> main_cols;
+  for (int col = 0; col < kCols; ++col) {
+    if (col != 3) main_cols.push_back(&fig[col]);  // batch 3: no TEST
+  }
+  table(main_cols, {absl::StrFormat(">= %.2f", kGoalAntiPatternFlagged),
+                    absl::StrFormat("<= %.2f", kGoalCleanFlagged),
+                    absl::StrFormat(">= %.2f", kGoalErrorClassBlocked),
+                    absl::StrFormat("%d", kGoalCleanBlocked)});
+  const std::string batch_header = absl::StrFormat("%-15s %-15s %-15s %-15s %-15s", "batch 1",
+                                                   "batch 2", "batch 3", "batch 4", "batch 5");
+  std::vector<const Figures*> tune_cols, whole_cols;
+  for (int b = 1; b <= kBatches; ++b) {
+    tune_cols.push_back(&tune_batch[b]);
+    whole_cols.push_back(&whole[b]);
+  }
+  absl::StrAppendFormat(&out, "\n%-50s %s\n", "each batch's TUNE part", batch_header);
+  table(tune_cols, {});
+  absl::StrAppendFormat(&out, "\n%-50s %-15s %-15s\n",
+                        "as SEV-1 drafts alone (statuscastctl lint --local)", "TUNE", "TEST");
+  table({&sev1_draft[0], &sev1_draft[1]}, {});
+  absl::StrAppendFormat(&out, "\n%-50s %s\n", "each batch whole (TUNE and TEST)", batch_header);
+  table(whole_cols, {});
   absl::StrAppendFormat(&out, "\nper label (flagged by a rule naming it)  %-16s %s\n", "TUNE",
                         "TEST");
   for (const auto& [label, _] : NamingRules()) {
@@ -336,9 +377,8 @@ TEST(LintBlindCorpusTest, TestSplitMeetsThreeGoalsAndHoldsTheErrorClassFigureRea
       "\ngoals on TEST (all TEST parts): anti-pattern flagged %.3f (%s), clean flagged %.3f (%s), "
       "error-class blocked %.3f (%s), clean blocked %d (%s)\n",
       t.anti_pattern_flagged.value(),
-      verdict(t.anti_pattern_flagged.value() >= kGoalAntiPatternFlagged),
-      t.clean_flagged.value(), verdict(t.clean_flagged.value() <= kGoalCleanFlagged),
-      t.error_class_blocked.value(),
+      verdict(t.anti_pattern_flagged.value() >= kGoalAntiPatternFlagged), t.clean_flagged.value(),
+      verdict(t.clean_flagged.value() <= kGoalCleanFlagged), t.error_class_blocked.value(),
       verdict(t.error_class_blocked.value() >= kGoalErrorClassBlocked), t.clean_blocked.n,
       verdict(t.clean_blocked.n <= kGoalCleanBlocked));
   std::fflush(stdout);
