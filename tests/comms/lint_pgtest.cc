@@ -365,8 +365,9 @@ TEST_F(LintServiceTest, AWeakResolutionIsRejectedAndTheResolvingTemplatePasses) 
   clock_.Advance(absl::Minutes(20));
   auto req = Guarded<v1::ResolveIncidentRequest>(inc, "alice");
   // It does not even say the issue is resolved (an error). A bare "Resolved."
-  // lacks only parts that are warnings: what happened, the apology, the
-  // prevention and, on SEV-1, the postmortem pointer (docs/linter.md).
+  // lacks only parts that are warnings (what happened, the apology, the
+  // prevention) and, on SEV-1, the postmortem pointer, an info-level reminder
+  // (docs/linter.md).
   req.set_message("Thanks for your patience today.");
   grpc::ClientContext ctx;
   v1::WriteIncidentResponse resp;
