@@ -18,6 +18,9 @@ import time
 import urllib.request
 import uuid
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from ports import free_port  # noqa: E402,F401  (below the ephemeral range; re-exported)
+
 GOOGLEAPIS = "/usr/share/gocode/src/github.com/gogo/googleapis"
 PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
 
@@ -56,14 +59,6 @@ class TestDatabase:
     def drop(self):
         subprocess.run(["psql", self.admin, "-qc", "DROP DATABASE " + self.name +
                         " WITH (FORCE)"], check=False)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def as_postgres(cmd):
