@@ -46,6 +46,41 @@ def generate_stubs(source_dir, gen_dir):
     sys.path.insert(0, gen_dir)
 
 
+def start_test(prefix):
+    """(BUILD_DIR, SOURCE_DIR, GEN) of an e2e test run as `test.py BUILD_DIR
+    SOURCE_DIR [unittest arguments]`: the two folders are taken off sys.argv
+    (unittest sees only its own), GEN is a new temp folder (named prefix...)
+    holding the generated stubs, which are importable from then on."""
+    build_dir, source_dir = sys.argv[1], sys.argv[2]
+    del sys.argv[1:3]
+    gen = tempfile.mkdtemp(prefix=prefix)
+    generate_stubs(source_dir, gen)
+    return build_dir, source_dir, gen
+
+
+def timestamp(dt):
+    """A google.protobuf.Timestamp of the datetime `dt`."""
+    from google.protobuf import timestamp_pb2
+    t = timestamp_pb2.Timestamp()
+    t.FromDatetime(dt)
+    return t
+
+
+def search_is_slow(channels=None, **fields):
+    """A DeclareIncidentRequest (stubs generated): SEV-3 "Search is slow" on
+    component "search", degraded, first update "We're investigating slow
+    search results." on `channels` (default: the status page), a fresh
+    idempotency key; `fields` set more (author=...)."""
+    from statuscast.v1 import incident_pb2 as pb
+    return pb.DeclareIncidentRequest(
+        title="Search is slow", severity=pb.SEVERITY_SEV3,
+        affected_components=[pb.AffectedComponent(
+            name="search", status=pb.COMPONENT_STATUS_DEGRADED_PERFORMANCE)],
+        first_update=pb.UpdateDraft(message="We're investigating slow search results.",
+                                    channels=channels or [pb.CHANNEL_STATUS_PAGE]),
+        idempotency_key=uuid.uuid4().hex, **fields)
+
+
 class TestDatabase:
     """A database of its own on scripts/test's PostgreSQL
     (STATUSCAST_TEST_DATABASE_URL): `url` for the services; drop() removes it."""
@@ -164,6 +199,23 @@ class Service:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+def stop_cleanly(proc, log=None, channel=None, db=None, name="statuscast-comms", timeout=30):
+    """Closes the client's `channel`, sends SIGTERM to `proc`, closes its `log`
+    and drops the TestDatabase `db` (whatever happened); AssertionError unless
+    `proc` exited 0 within `timeout` s (a clean stop on SIGTERM)."""
+    try:
+        if channel:
+            channel.close()
+        proc.terminate()
+        code = proc.wait(timeout=timeout)
+        if log:
+            log.close()
+    finally:
+        if db:
+            db.drop()
+    assert code == 0, "%s did not stop cleanly on SIGTERM: %d" % (name, code)
 
 
 def wait_for(what, predicate, timeout=30, interval=0.1):
