@@ -10,7 +10,9 @@ range (as tests/browser/harness.mjs does), and only if nothing listens there.
 Parallel tests (ctest -j) cannot get the same port: each port handed out is
 held with an flock on $TMPDIR/statuscast-test-ports/<port> until the process
 exits (the kernel drops the lock then, even on a kill), and a port whose lock
-another process holds is skipped. tests/support/pg_cluster.cc (FreeTcpPort)
+another process holds is skipped. The lock files are empty and stay (at most
+one per port in the range): removing one could let two processes lock two
+different files of the same name. tests/support/pg_cluster.cc (FreeTcpPort)
 follows the same rule, so C++ and Python tests never collide.
 
 Run as a script, prints one port (for shell scripts; the lock ends with it).
