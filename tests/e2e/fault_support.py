@@ -5,6 +5,10 @@ child processes, and small measurements (RSS, percentiles).
 
 Everything listens on 127.0.0.1 or in network namespaces the tests create.
 """
+import base64
+import hashlib
+import hmac
+import http.server
 import os
 import re
 import shutil
@@ -79,6 +83,33 @@ def search_is_slow(channels=None, **fields):
         first_update=pb.UpdateDraft(message="We're investigating slow search results.",
                                     channels=channels or [pb.CHANNEL_STATUS_PAGE]),
         idempotency_key=uuid.uuid4().hex, **fields)
+
+
+def webhook_signature_ok(key, headers, body, tolerance_s=300):
+    """Whether `headers` sign `body` as Standard Webhooks says (symmetric):
+    webhook-signature holds v1,base64(HMAC-SHA256(key, id.ts.body)) and
+    webhook-timestamp is within `tolerance_s` of now. `key`: bytes (a whsec_
+    secret base64-decoded). Written from the specification with Python's
+    hmac, not from our C++."""
+    msg_id, ts = headers.get("webhook-id", ""), headers.get("webhook-timestamp", "")
+    if not msg_id or not ts.isdigit() or abs(time.time() - int(ts)) > tolerance_s:
+        return False
+    expected = base64.b64encode(
+        hmac.new(key, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
+    return any(hmac.compare_digest(s[len("v1,"):], expected)
+               for s in headers.get("webhook-signature", "").split(" ") if s.startswith("v1,"))
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """An HTTP/1.1 request handler that logs nothing; read_body() reads the
+    request's Content-Length bytes."""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def read_body(self):
+        return self.rfile.read(int(self.headers.get("Content-Length", "0")))
 
 
 class TestDatabase:
