@@ -26,6 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench_signals.h"
 #include "statuscast/v1/banner.grpc.pb.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:7501", "gRPC listen address");
@@ -170,12 +171,7 @@ int Main(int argc, char** argv) {
   // The same start-up statuscast-banner does in release builds.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGUSR1);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = BlockBenchSignals();
 
   BaselineService service(MakeSet(1, 0));
   grpc::ServerBuilder builder;

@@ -48,6 +48,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench_signals.h"
 #include "statuscast/v1/banner.grpc.pb.h"
 
 ABSL_FLAG(std::string, mode, "grpc", "grpc or sse");
@@ -429,12 +430,7 @@ int Main(int argc, char** argv) {
   }
   records = std::vector<Record>(count);
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGUSR1);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = BlockBenchSignals();
   signal(SIGPIPE, SIG_IGN);
   std::thread([signals] {
     for (;;) {

@@ -49,11 +49,11 @@ build() {
   ninja -C "$dir" -j2 "$@"
 }
 
+# A port below the kernel's ephemeral range that nothing listens on (see
+# tests/support/ports.py: a port picked by binding 0 can be taken by an
+# outgoing connection before the server binds it).
 free_port() {
-  /usr/bin/python3 - <<'PY'
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
-PY
+  /usr/bin/python3 "$STATUSCAST_ROOT/tests/support/ports.py"
 }
 
 # Runs a PostgreSQL binary as the cluster's owner: postgres when we are root.

@@ -20,7 +20,6 @@ prerequisite fails the test with the reason; nothing is skipped.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,8 @@ import uuid
 
 BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
 del sys.argv[1:3]
+sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "support"))
+from ports import free_port  # noqa: E402  (below the ephemeral range)
 
 BUF = os.path.join(SOURCE_DIR, "tests/api/node_modules/.bin/buf")
 COMMS = os.path.join(BUILD_DIR, "services/comms/statuscast-comms")
@@ -47,14 +48,6 @@ EXPECTED_SERVICES = {
     "banner": {HEALTH, REFLECTION, "statuscast.v1.BannerService",
                "statuscast.v1.BannerAdminService"},
 }
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def buf_curl(*args, timeout=60):

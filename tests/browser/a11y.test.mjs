@@ -15,25 +15,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Stack, nextAt, sleep } from './harness.mjs';
+import { Stack, message, sleep, within } from './harness.mjs';
 
 const AXE = path.join(import.meta.dirname, 'node_modules/axe-core/axe.min.js');
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const stack = new Stack();
-
-async function within(ms, what, fn) {
-  const start = performance.now();
-  for (;;) {
-    if (await fn()) return performance.now() - start;
-    if (performance.now() - start > ms) assert.fail(`${what}: not within ${ms} ms`);
-    await sleep(20);
-  }
-}
-
-function message(text, minutes) {
-  const n = nextAt(minutes);
-  return { text: `${text} Next update by ${n.hhmm} UTC.`, next: n.rfc3339 };
-}
 
 // Fails with every WCAG 2.1 A/AA violation axe-core finds on the page.
 async function assertNoAxeViolations(page, what) {

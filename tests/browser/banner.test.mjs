@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ARTIFACTS, Stack, nextAt, sleep } from './harness.mjs';
+import { ARTIFACTS, Stack, message, sleep, within } from './harness.mjs';
 
 const stack = new Stack();
 let ctx; // one browser profile for the example app: dismissals persist in it
@@ -20,21 +20,6 @@ async function connected(page) {
     const el = document.querySelector('statuscast-banner');
     return el && el._set && el._es && el._es.readyState === 1;
   }, null, { timeout: 10000 });
-}
-
-// Polls `fn` (sync or async) until truthy; returns the elapsed milliseconds.
-async function within(ms, what, fn) {
-  const start = performance.now();
-  for (;;) {
-    if (await fn()) return performance.now() - start;
-    if (performance.now() - start > ms) assert.fail(`${what}: not within ${ms} ms`);
-    await sleep(20);
-  }
-}
-
-function message(text, minutes) {
-  const n = nextAt(minutes);
-  return { text: `${text} Next update by ${n.hhmm} UTC.`, next: n.rfc3339 };
 }
 
 describe('banner SDK and status page in Chromium', { concurrency: false }, () => {

@@ -1,6 +1,7 @@
 // What the browser tests stand on: a fresh database, real statuscast-comms
 // and statuscast-banner processes, statuscastctl, a static server for
 // examples/web, and headless Chromium (Debian's, driven by playwright-core).
+import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -220,4 +221,22 @@ export function nextAt(minutes) {
   const d = new Date(Date.now() + minutes * 60000);
   d.setUTCSeconds(0, 0);
   return { hhmm: d.toISOString().slice(11, 16), rfc3339: d.toISOString().replace('.000Z', 'Z') };
+}
+
+// An update text promising the next update `minutes` from now, and that time
+// (RFC 3339) for --next.
+export function message(text, minutes) {
+  const n = nextAt(minutes);
+  return { text: `${text} Next update by ${n.hhmm} UTC.`, next: n.rfc3339 };
+}
+
+// Polls `fn` (sync or async) every 20 ms until truthy; returns the elapsed
+// milliseconds; fails naming `what` after `ms`.
+export async function within(ms, what, fn) {
+  const start = performance.now();
+  for (;;) {
+    if (await fn()) return performance.now() - start;
+    if (performance.now() - start > ms) assert.fail(`${what}: not within ${ms} ms`);
+    await sleep(20);
+  }
 }

@@ -8,18 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ARTIFACTS, Stack, sleep } from './harness.mjs';
+import { ARTIFACTS, Stack, within } from './harness.mjs';
 
 const stack = new Stack();
-
-async function eventually(ms, what, fn) {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await fn()) return;
-    if (Date.now() > end) assert.fail(`${what}: not within ${ms} ms`);
-    await sleep(50);
-  }
-}
 
 describe('managed components, corrections and postmortems in Chromium', { concurrency: false }, () => {
   before(async () => {
@@ -45,7 +36,7 @@ describe('managed components, corrections and postmortems in Chromium', { concur
 
     const context = await stack.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await eventually(10000, 'the corrected text on the page', async () => {
+    await within(10000, 'the corrected text on the page', async () => {
       await page.goto(stack.bannerBase + '/');
       return (await page.content()).includes('for 5% of users');
     });
@@ -76,7 +67,7 @@ describe('managed components, corrections and postmortems in Chromium', { concur
 
     const context = await stack.browser.newContext();
     const page = await context.newPage();
-    await eventually(10000, 'the postmortem on the incident page', async () => {
+    await within(10000, 'the postmortem on the incident page', async () => {
       await page.goto(stack.bannerBase + '/incidents/INC-1');
       return (await page.locator('.postmortem-body').count()) === 1;
     });

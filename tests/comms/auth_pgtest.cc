@@ -22,12 +22,6 @@ using testing::At;
 using testing::CommsTestOptions;
 using testing::SetToken;
 
-CommsTestOptions WithTokens() {
-  CommsTestOptions o;
-  o.require_tokens = true;
-  return o;
-}
-
 // One RPC made with whatever credentials the context carries.
 struct Rpc {
   std::string name;
@@ -38,7 +32,7 @@ struct Rpc {
 class AuthTest : public testing::CommsClientTest {
  protected:
   AuthTest()
-      : CommsClientTest(WithTokens()),
+      : CommsClientTest(CommsTestOptions::WithTokens()),
         compliance_(server_.NewComplianceStub()),
         tokens_(server_.NewTokenStub()) {}
 

@@ -14,18 +14,15 @@ namespace statuscast {
 namespace {
 
 using testing::At;
+using testing::Call;
 using testing::Describe;
 using testing::HasViolation;
 using testing::SetSeconds;
 
 class ComplianceServiceTest : public testing::CommsClientTest {
  protected:
-  ComplianceServiceTest() : compliance_(server_.NewComplianceStub()) {}
-
-  void SetUp() override {
-    ASSERT_TRUE(db_.ok());
-    CreateComponent("checkout");
-  }
+  ComplianceServiceTest()
+      : CommsClientTest({}, {"checkout"}), compliance_(server_.NewComplianceStub()) {}
 
   // A SEV-1 confirmed at 13:55, first update at 14:00 promising 14:30.
   v1::Incident DeclareSev1() {
@@ -183,28 +180,24 @@ TEST_F(ComplianceServiceTest, TheReportTotalsPromisesBySeverity) {
 }
 
 TEST_F(ComplianceServiceTest, ComplianceRpcsRejectBadInput) {
+  using Stub = v1::ComplianceService::Stub;
   {
-    grpc::ClientContext ctx;
-    v1::IncidentCompliance c;
-    auto e = Describe(compliance_->GetIncidentCompliance(&ctx, v1::GetIncidentComplianceRequest(), &c));
+    auto e = Describe(
+        Call(*compliance_, &Stub::GetIncidentCompliance, v1::GetIncidentComplianceRequest()));
     EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_TRUE(HasViolation(e, "incident_ref", "is required"));
   }
   {
-    grpc::ClientContext ctx;
     v1::GetIncidentComplianceRequest req;
     req.set_incident_ref("INC-99");
-    v1::IncidentCompliance c;
-    auto e = Describe(compliance_->GetIncidentCompliance(&ctx, req, &c));
+    auto e = Describe(Call(*compliance_, &Stub::GetIncidentCompliance, req));
     EXPECT_EQ(e.code, grpc::StatusCode::NOT_FOUND);
   }
   {
-    grpc::ClientContext ctx;
     v1::ComplianceReportRequest req;
     SetSeconds(At(15, 0), req.mutable_started_after());
     SetSeconds(At(14, 0), req.mutable_started_before());
-    v1::ComplianceReport r;
-    auto e = Describe(compliance_->GetComplianceReport(&ctx, req, &r));
+    auto e = Describe(Call(*compliance_, &Stub::GetComplianceReport, req));
     EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_TRUE(HasViolation(e, "started_before", "must be after started_after"));
   }

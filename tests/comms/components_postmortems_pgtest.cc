@@ -13,46 +13,32 @@
 namespace statuscast {
 namespace {
 
+using testing::Call;
 using testing::CallError;
+using testing::CallOk;
 using testing::Describe;
 using testing::FromTimestamp;
 using testing::HasViolation;
 
-testing::CommsTestOptions RejectLintErrors() {
-  testing::CommsTestOptions o;
-  o.lint_reject = "SEV-1,SEV-2,SEV-3";
-  return o;
-}
-
 class ManagedComponentsTest : public testing::CommsClientTest {
  protected:
-  ManagedComponentsTest() : CommsClientTest(RejectLintErrors()) {}
-
-  void SetUp() override {
-    ASSERT_TRUE(db_.ok());
-    CreateComponent("search");
-    CreateComponent("legacy");
-  }
+  ManagedComponentsTest()
+      : CommsClientTest(testing::CommsTestOptions::RejectingLintAt("SEV-1,SEV-2,SEV-3"),
+                        {"search", "legacy"}) {}
 
   grpc::Status Update(const v1::UpdateComponentRequest& req, v1::Component* out) {
-    grpc::ClientContext ctx;
-    return stub_->UpdateComponent(&ctx, req, out);
+    return Call(*stub_, &v1::IncidentService::Stub::UpdateComponent, req, out);
   }
   grpc::Status Retire(const std::string& name, v1::Component* out) {
-    grpc::ClientContext ctx;
     v1::RetireComponentRequest req;
     req.set_name(name);
     req.set_reason("was a test");
-    return stub_->RetireComponent(&ctx, req, out);
+    return Call(*stub_, &v1::IncidentService::Stub::RetireComponent, req, out);
   }
   v1::ListComponentsResponse List(bool include_retired) {
-    grpc::ClientContext ctx;
     v1::ListComponentsRequest req;
     req.set_include_retired(include_retired);
-    v1::ListComponentsResponse resp;
-    grpc::Status s = stub_->ListComponents(&ctx, req, &resp);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return resp;
+    return CallOk(*stub_, &v1::IncidentService::Stub::ListComponents, req);
   }
 };
 
@@ -143,9 +129,8 @@ class PostmortemVersionsTest : public ManagedComponentsTest {
                     "we rolled it back. We're sorry for the slow results.");
     req.add_channels(v1::CHANNEL_STATUS_PAGE);
     req.set_lint_override_reason("the test is about postmortems");
-    grpc::ClientContext ctx;
     v1::WriteIncidentResponse resolved;
-    grpc::Status s = stub_->ResolveIncident(&ctx, req, &resolved);
+    grpc::Status s = Call(*stub_, &v1::IncidentService::Stub::ResolveIncident, req, &resolved);
     ASSERT_TRUE(s.ok()) << s.error_message();
     incident_ = resolved.incident();
   }
@@ -155,8 +140,7 @@ class PostmortemVersionsTest : public ManagedComponentsTest {
     auto req = Guarded<v1::PublishPostmortemRequest>(incident_, "carol");
     req.set_body(body);
     req.set_lint_override_reason(override_reason);
-    grpc::ClientContext ctx;
-    grpc::Status s = stub_->PublishPostmortem(&ctx, req, resp);
+    grpc::Status s = Call(*stub_, &v1::IncidentService::Stub::PublishPostmortem, req, resp);
     if (s.ok()) incident_ = resp->incident();
     return s;
   }

@@ -27,31 +27,16 @@ constexpr char kFixed[] =
     "We're investigating failed checkouts affecting 5% of users. Our team is working on it. "
     "We'll post the next update by 14:30 UTC.";
 
-testing::CommsTestOptions RejectLintErrors() {
-  testing::CommsTestOptions o;
-  o.lint_reject = "SEV-1,SEV-2";
-  return o;
-}
-
 class CorrectUpdateTest : public testing::CommsClientTest {
  protected:
-  CorrectUpdateTest() : CommsClientTest(RejectLintErrors()) {}
+  CorrectUpdateTest()
+      : CommsClientTest(testing::CommsTestOptions::RejectingLintAt("SEV-1,SEV-2")) {}
 
   void SetUp() override {
     ASSERT_TRUE(db_.ok());
     CreateComponent("checkout");
-    v1::DeclareIncidentRequest req;
-    req.set_title("Checkout is failing");
-    req.set_severity(v1::SEVERITY_SEV1);
-    auto* a = req.add_affected_components();
-    a->set_name("checkout");
-    a->set_status(v1::COMPONENT_STATUS_MAJOR_OUTAGE);
-    auto* u = req.mutable_first_update();
-    u->set_message(kPosted);
-    u->add_channels(v1::CHANNEL_STATUS_PAGE);
-    u->add_channels(v1::CHANNEL_IN_APP_BANNER);
-    SetSeconds(At(14, 30), u->mutable_next_update_at());
-    req.set_author("alice");
+    v1::DeclareIncidentRequest req = testing::CheckoutIsFailing(kPosted);
+    SetSeconds(At(14, 30), req.mutable_first_update()->mutable_next_update_at());
     req.set_idempotency_key(NewKey());
     v1::WriteIncidentResponse resp;
     grpc::Status s = Declare(req, &resp);

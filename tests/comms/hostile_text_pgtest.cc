@@ -21,10 +21,7 @@ constexpr char kNonCharacterFFFF[] = "\xEF\xBF\xBF";
 
 class HostileTextTest : public testing::CommsClientTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(db_.ok());
-    CreateComponent("checkout");
-  }
+  HostileTextTest() : CommsClientTest({}, {"checkout"}) {}
 
   v1::DeclareIncidentRequest Declaration(const std::string& title, const std::string& message) {
     v1::DeclareIncidentRequest req;

@@ -16,11 +16,12 @@ namespace statuscast {
 namespace {
 
 using testing::At;
+using testing::Call;
 using testing::CallError;
 using testing::Describe;
+using testing::FromTimestamp;
 using testing::HasViolation;
 using testing::SetSeconds;
-using testing::FromTimestamp;
 
 class IncidentServiceTest : public testing::CommsClientTest {
  protected:
@@ -31,19 +32,11 @@ class IncidentServiceTest : public testing::CommsClientTest {
   }
 
   v1::DeclareIncidentRequest DeclareSev1Request() {
-    v1::DeclareIncidentRequest req;
-    req.set_title("Checkout is failing");
-    req.set_severity(v1::SEVERITY_SEV1);
-    auto* a = req.add_affected_components();
-    a->set_name("checkout");
-    a->set_status(v1::COMPONENT_STATUS_MAJOR_OUTAGE);
+    v1::DeclareIncidentRequest req = testing::CheckoutIsFailing(
+        "We're investigating failed checkouts affecting some users in Europe.");
     SetSeconds(clock_.Now() - absl::Minutes(10), req.mutable_confirmed_start());
-    auto* u = req.mutable_first_update();
-    u->set_message("We're investigating failed checkouts affecting some users in Europe.");
-    u->add_channels(v1::CHANNEL_STATUS_PAGE);
-    u->add_channels(v1::CHANNEL_IN_APP_BANNER);
-    SetSeconds(clock_.Now() + absl::Minutes(30), u->mutable_next_update_at());
-    req.set_author("alice");
+    SetSeconds(clock_.Now() + absl::Minutes(30),
+               req.mutable_first_update()->mutable_next_update_at());
     req.set_idempotency_key(NewKey());
     return req;
   }
@@ -625,39 +618,32 @@ TEST_F(IncidentServiceTest, PublishPostmortemNeedsAResolvedIncidentAndAnHttpLink
 }
 
 TEST_F(IncidentServiceTest, GetAndListRejectBadInput) {
+  using Stub = v1::IncidentService::Stub;
   {
-    grpc::ClientContext ctx;
-    v1::Incident inc;
-    CallError e = Describe(stub_->GetIncident(&ctx, v1::GetIncidentRequest(), &inc));
+    CallError e = Describe(Call(*stub_, &Stub::GetIncident, v1::GetIncidentRequest()));
     EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_TRUE(HasViolation(e, "incident_ref", "is required"));
   }
   {
-    grpc::ClientContext ctx;
     v1::GetIncidentRequest req;
     req.set_incident_ref("INC-77");
-    v1::Incident inc;
-    CallError e = Describe(stub_->GetIncident(&ctx, req, &inc));
+    CallError e = Describe(Call(*stub_, &Stub::GetIncident, req));
     EXPECT_EQ(e.code, grpc::StatusCode::NOT_FOUND);
   }
   {
-    grpc::ClientContext ctx;
     v1::ListIncidentsRequest req;
     req.set_page_size(500);
     req.set_page_token("not-a-token");
     req.add_states(static_cast<v1::IncidentState>(12));
-    v1::ListIncidentsResponse resp;
-    CallError e = Describe(stub_->ListIncidents(&ctx, req, &resp));
+    CallError e = Describe(Call(*stub_, &Stub::ListIncidents, req));
     EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_TRUE(HasViolation(e, "states", "unknown state"));
   }
   {
-    grpc::ClientContext ctx;
     v1::ListIncidentsRequest req;
     req.set_page_size(500);
     req.set_page_token("not-a-token");
-    v1::ListIncidentsResponse resp;
-    CallError e = Describe(stub_->ListIncidents(&ctx, req, &resp));
+    CallError e = Describe(Call(*stub_, &Stub::ListIncidents, req));
     EXPECT_TRUE(HasViolation(e, "page_size", "1..200"));
     EXPECT_TRUE(HasViolation(e, "page_token", "not a token this service issued"));
   }

@@ -38,20 +38,10 @@ std::string Rules(const google::protobuf::RepeatedPtrField<v1::LintFinding>& fin
   return out;
 }
 
-CommsTestOptions RejectAtSev1AndSev2() {
-  CommsTestOptions o;
-  o.lint_reject = "SEV-1,SEV-2";
-  return o;
-}
-
 class LintServiceTest : public testing::CommsClientTest {
  protected:
-  LintServiceTest() : CommsClientTest(RejectAtSev1AndSev2()) {}
-
-  void SetUp() override {
-    ASSERT_TRUE(db_.ok());
-    CreateComponent("checkout");
-  }
+  LintServiceTest()
+      : CommsClientTest(CommsTestOptions::RejectingLintAt("SEV-1,SEV-2"), {"checkout"}) {}
 
   // A SEV-1 (or other severity) whose first update lints clean.
   v1::DeclareIncidentRequest DeclareRequest(v1::Severity severity, bool with_update = true) {

@@ -11,19 +11,16 @@ namespace statuscast {
 namespace {
 
 using testing::At;
+using testing::Call;
+using testing::CallOk;
 using testing::Describe;
 using testing::HasViolation;
 using testing::SetSeconds;
 
 class MaintenanceServiceTest : public testing::CommsClientTest {
  protected:
-  MaintenanceServiceTest() : maintenance_(server_.NewMaintenanceStub()) {}
-
-  void SetUp() override {
-    ASSERT_TRUE(db_.ok());
-    CreateComponent("checkout");
-    CreateComponent("search");
-  }
+  MaintenanceServiceTest()
+      : CommsClientTest({}, {"checkout", "search"}), maintenance_(server_.NewMaintenanceStub()) {}
 
   // Tonight 22:00-23:00 on checkout and search (the clock is at 14:00).
   static v1::ScheduleMaintenanceRequest Tonight() {
@@ -37,37 +34,27 @@ class MaintenanceServiceTest : public testing::CommsClientTest {
     return req;
   }
 
+  using Stub = v1::MaintenanceService::Stub;
+
   grpc::Status Schedule(const v1::ScheduleMaintenanceRequest& req, v1::Maintenance* out) {
-    grpc::ClientContext ctx;
-    return maintenance_->ScheduleMaintenance(&ctx, req, out);
+    return Call(*maintenance_, &Stub::ScheduleMaintenance, req, out);
   }
   v1::Maintenance GetWindow(const std::string& ref) {
-    grpc::ClientContext ctx;
     v1::GetMaintenanceRequest req;
     req.set_ref(ref);
-    v1::Maintenance out;
-    grpc::Status s = maintenance_->GetMaintenance(&ctx, req, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return out;
+    return CallOk(*maintenance_, &Stub::GetMaintenance, req);
   }
   v1::ListMaintenancesResponse List(bool all) {
-    grpc::ClientContext ctx;
     v1::ListMaintenancesRequest req;
     req.set_include_finished(all);
-    v1::ListMaintenancesResponse out;
-    grpc::Status s = maintenance_->ListMaintenances(&ctx, req, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return out;
+    return CallOk(*maintenance_, &Stub::ListMaintenances, req);
   }
 
   // The failure of a call expected to fail.
   template <typename Req>
-  testing::CallError Failure(grpc::Status (v1::MaintenanceService::Stub::*method)(
-                                 grpc::ClientContext*, const Req&, v1::Maintenance*),
+  testing::CallError Failure(testing::UnaryMethod<Stub, Req, v1::Maintenance> method,
                              const Req& req) {
-    grpc::ClientContext ctx;
-    v1::Maintenance out;
-    return Describe((maintenance_.get()->*method)(&ctx, req, &out));
+    return Describe(Call(*maintenance_, method, req));
   }
 
   std::unique_ptr<v1::MaintenanceService::Stub> maintenance_;

@@ -13,18 +13,14 @@ namespace statuscast {
 namespace {
 
 using testing::At;
+using testing::Call;
 using testing::Describe;
 using testing::HasViolation;
 using testing::SetSeconds;
 
 class OnePromiseTest : public testing::CommsClientTest {
  protected:
-  OnePromiseTest() : compliance_(server_.NewComplianceStub()) {}
-
-  void SetUp() override {
-    ASSERT_TRUE(db_.ok());
-    CreateComponent("checkout");
-  }
+  OnePromiseTest() : CommsClientTest({}, {"checkout"}), compliance_(server_.NewComplianceStub()) {}
 
   // A SEV-2 declared at 14:00 whose first update promises 15:00.
   v1::Incident DeclareSev2() {
@@ -93,8 +89,7 @@ TEST_F(OnePromiseTest, AnEscalationThatMovesThePromiseRemindsTheCommunicatorToPo
   sev.set_severity(v1::SEVERITY_SEV1);
   sev.set_reason("every region");
   v1::WriteIncidentResponse r;
-  grpc::ClientContext sev_ctx;
-  grpc::Status s = stub_->ChangeSeverity(&sev_ctx, sev, &r);
+  grpc::Status s = Call(*stub_, &v1::IncidentService::Stub::ChangeSeverity, sev, &r);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(testing::FromTimestamp(r.incident().next_update_at()), At(14, 40));
 

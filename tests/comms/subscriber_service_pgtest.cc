@@ -20,13 +20,8 @@ using testing::Describe;
 
 class SubscriberServiceTest : public testing::CommsClientTest {
  protected:
-  SubscriberServiceTest() : subscribers_(server_.NewSubscriberStub()) {}
-
-  void SetUp() override {
-    ASSERT_TRUE(db_.ok());
-    CreateComponent("checkout");
-    CreateComponent("search");
-  }
+  SubscriberServiceTest()
+      : CommsClientTest({}, {"checkout", "search"}), subscribers_(server_.NewSubscriberStub()) {}
 
   grpc::Status Add(v1::SubscriberKind kind, const std::string& destination,
                    v1::AddSubscriberResponse* resp, std::vector<std::string> components = {}) {
@@ -148,12 +143,7 @@ TEST_F(SubscriberServiceTest, APublicUpdateIsInTheHistoryAndRemoveDropsWhatIsQue
 
 class SubscriberServiceAuthTest : public testing::CommsClientTest {
  protected:
-  static testing::CommsTestOptions WithTokens() {
-    testing::CommsTestOptions o;
-    o.require_tokens = true;
-    return o;
-  }
-  SubscriberServiceAuthTest() : CommsClientTest(WithTokens()) {}
+  SubscriberServiceAuthTest() : CommsClientTest(testing::CommsTestOptions::WithTokens()) {}
 };
 
 TEST_F(SubscriberServiceAuthTest, OnlyAnAdminTokenMayCall) {

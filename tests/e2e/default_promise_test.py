@@ -18,19 +18,15 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import unittest
 import uuid
-
-BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
-COMMS = os.path.join(BUILD_DIR, "services/comms/statuscast-comms")
-CTL = os.path.join(BUILD_DIR, "services/ctl/statuscastctl")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fault_support as fs  # noqa: E402
 
-fs.generate_stubs(SOURCE_DIR, tempfile.mkdtemp(prefix="statuscast-promise-"))
+BUILD_DIR, SOURCE_DIR, GEN = fs.start_test("statuscast-promise-")
+COMMS = os.path.join(BUILD_DIR, "services/comms/statuscast-comms")
+CTL = os.path.join(BUILD_DIR, "services/ctl/statuscastctl")
 import grpc  # noqa: E402
 from statuscast.v1 import incident_pb2 as pb  # noqa: E402
 from statuscast.v1 import incident_pb2_grpc as pb_grpc  # noqa: E402
@@ -61,17 +57,15 @@ def utcnow():
 class DefaultPromiseTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        admin = os.environ["STATUSCAST_TEST_DATABASE_URL"]
-        cls.db = "statuscast_promise_" + uuid.uuid4().hex[:12]
-        subprocess.run(["psql", admin, "-qc", "CREATE DATABASE " + cls.db], check=True)
-        url = admin.rsplit("/", 1)[0] + "/" + cls.db
+        cls.db = fs.TestDatabase("statuscast_promise_")
+        url = cls.db.url
         r = subprocess.run([COMMS, "--database_url=" + url, "--create_token=promise-test",
                             "--token_scope=admin", "--token_ttl=1h"],
                            capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, r.stderr
         cls.token = r.stdout.strip()
         port = fs.free_port()
-        cls.log = open(os.path.join(tempfile.mkdtemp(prefix="statuscast-promise-"), "comms.log"), "w")
+        cls.log = open(os.path.join(GEN, "comms.log"), "w")
         env = {k: v for k, v in os.environ.items() if not k.startswith("STATUSCAST_")}
         cls.proc = subprocess.Popen(
             [COMMS, "--database_url=" + url, "--grpc_address=127.0.0.1:%d" % port,
@@ -85,14 +79,7 @@ class DefaultPromiseTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.channel.close()
-        cls.proc.terminate()
-        code = cls.proc.wait(timeout=30)
-        cls.log.close()
-        admin = os.environ["STATUSCAST_TEST_DATABASE_URL"]
-        subprocess.run(["psql", admin, "-qc", "DROP DATABASE " + cls.db + " WITH (FORCE)"],
-                       check=False)
-        assert code == 0, "statuscast-comms did not stop cleanly: %d" % code
+        fs.stop_cleanly(cls.proc, cls.log, channel=cls.channel, db=cls.db)
 
     def ctl(self, *args):
         r = subprocess.run([CTL] + list(args), capture_output=True, text=True, env=self.env,

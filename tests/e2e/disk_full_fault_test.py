@@ -14,20 +14,16 @@ Usage: disk_full_fault_test.py BUILD_DIR SOURCE_DIR   (root: mount)
 import os
 import subprocess
 import sys
-import tempfile
 import unittest
 import uuid
 
-BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
 if os.geteuid() != 0:
     print("skipped: needs root to mount a small tmpfs")
     sys.exit(77)  # ctest SKIP_RETURN_CODE
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fault_support as fs  # noqa: E402
 
-GEN = tempfile.mkdtemp(prefix="statuscast-diskfull-")
-fs.generate_stubs(SOURCE_DIR, GEN)
+BUILD_DIR, SOURCE_DIR, GEN = fs.start_test("statuscast-diskfull-")
 import grpc  # noqa: E402
 from statuscast.v1 import incident_pb2 as pb  # noqa: E402
 from statuscast.v1 import incident_pb2_grpc as pb_grpc  # noqa: E402
@@ -58,13 +54,7 @@ class DiskFullTest(unittest.TestCase):
 
     def test_a_full_disk_refuses_writes_clearly_and_writes_nothing(self):
         self.stub.CreateComponent(pb.CreateComponentRequest(name="search"))
-        declared = self.stub.DeclareIncident(pb.DeclareIncidentRequest(
-            title="Search is slow", severity=pb.SEVERITY_SEV3,
-            affected_components=[pb.AffectedComponent(
-                name="search", status=pb.COMPONENT_STATUS_DEGRADED_PERFORMANCE)],
-            first_update=pb.UpdateDraft(message="We're investigating slow search results.",
-                                        channels=[pb.CHANNEL_STATUS_PAGE]),
-            author="responder", idempotency_key=uuid.uuid4().hex))
+        declared = self.stub.DeclareIncident(fs.search_is_slow(author="responder"))
         ref, version = declared.incident.ref, declared.incident.version
         self.pg.psql("CREATE TABLESPACE tiny LOCATION '%s'" % self.mnt)
         self.pg.psql("ALTER TABLE incident_updates SET TABLESPACE tiny")

@@ -5,6 +5,10 @@ child processes, and small measurements (RSS, percentiles).
 
 Everything listens on 127.0.0.1 or in network namespaces the tests create.
 """
+import base64
+import hashlib
+import hmac
+import http.server
 import os
 import re
 import shutil
@@ -17,6 +21,9 @@ import threading
 import time
 import urllib.request
 import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from ports import free_port  # noqa: E402,F401  (below the ephemeral range; re-exported)
 
 GOOGLEAPIS = "/usr/share/gocode/src/github.com/gogo/googleapis"
 PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
@@ -43,6 +50,68 @@ def generate_stubs(source_dir, gen_dir):
     sys.path.insert(0, gen_dir)
 
 
+def start_test(prefix):
+    """(BUILD_DIR, SOURCE_DIR, GEN) of an e2e test run as `test.py BUILD_DIR
+    SOURCE_DIR [unittest arguments]`: the two folders are taken off sys.argv
+    (unittest sees only its own), GEN is a new temp folder (named prefix...)
+    holding the generated stubs, which are importable from then on."""
+    build_dir, source_dir = sys.argv[1], sys.argv[2]
+    del sys.argv[1:3]
+    gen = tempfile.mkdtemp(prefix=prefix)
+    generate_stubs(source_dir, gen)
+    return build_dir, source_dir, gen
+
+
+def timestamp(dt):
+    """A google.protobuf.Timestamp of the datetime `dt`."""
+    from google.protobuf import timestamp_pb2
+    t = timestamp_pb2.Timestamp()
+    t.FromDatetime(dt)
+    return t
+
+
+def search_is_slow(channels=None, **fields):
+    """A DeclareIncidentRequest (stubs generated): SEV-3 "Search is slow" on
+    component "search", degraded, first update "We're investigating slow
+    search results." on `channels` (default: the status page), a fresh
+    idempotency key; `fields` set more (author=...)."""
+    from statuscast.v1 import incident_pb2 as pb
+    return pb.DeclareIncidentRequest(
+        title="Search is slow", severity=pb.SEVERITY_SEV3,
+        affected_components=[pb.AffectedComponent(
+            name="search", status=pb.COMPONENT_STATUS_DEGRADED_PERFORMANCE)],
+        first_update=pb.UpdateDraft(message="We're investigating slow search results.",
+                                    channels=channels or [pb.CHANNEL_STATUS_PAGE]),
+        idempotency_key=uuid.uuid4().hex, **fields)
+
+
+def webhook_signature_ok(key, headers, body, tolerance_s=300):
+    """Whether `headers` sign `body` as Standard Webhooks says (symmetric):
+    webhook-signature holds v1,base64(HMAC-SHA256(key, id.ts.body)) and
+    webhook-timestamp is within `tolerance_s` of now. `key`: bytes (a whsec_
+    secret base64-decoded). Written from the specification with Python's
+    hmac, not from our C++."""
+    msg_id, ts = headers.get("webhook-id", ""), headers.get("webhook-timestamp", "")
+    if not msg_id or not ts.isdigit() or abs(time.time() - int(ts)) > tolerance_s:
+        return False
+    expected = base64.b64encode(
+        hmac.new(key, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
+    return any(hmac.compare_digest(s[len("v1,"):], expected)
+               for s in headers.get("webhook-signature", "").split(" ") if s.startswith("v1,"))
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """An HTTP/1.1 request handler that logs nothing; read_body() reads the
+    request's Content-Length bytes."""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def read_body(self):
+        return self.rfile.read(int(self.headers.get("Content-Length", "0")))
+
+
 class TestDatabase:
     """A database of its own on scripts/test's PostgreSQL
     (STATUSCAST_TEST_DATABASE_URL): `url` for the services; drop() removes it."""
@@ -56,14 +125,6 @@ class TestDatabase:
     def drop(self):
         subprocess.run(["psql", self.admin, "-qc", "DROP DATABASE " + self.name +
                         " WITH (FORCE)"], check=False)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def as_postgres(cmd):
@@ -169,6 +230,23 @@ class Service:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+def stop_cleanly(proc, log=None, channel=None, db=None, name="statuscast-comms", timeout=30):
+    """Closes the client's `channel`, sends SIGTERM to `proc`, closes its `log`
+    and drops the TestDatabase `db` (whatever happened); AssertionError unless
+    `proc` exited 0 within `timeout` s (a clean stop on SIGTERM)."""
+    try:
+        if channel:
+            channel.close()
+        proc.terminate()
+        code = proc.wait(timeout=timeout)
+        if log:
+            log.close()
+    finally:
+        if db:
+            db.drop()
+    assert code == 0, "%s did not stop cleanly on SIGTERM: %d" % (name, code)
 
 
 def wait_for(what, predicate, timeout=30, interval=0.1):

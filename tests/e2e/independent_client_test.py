@@ -13,31 +13,22 @@ import datetime
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import uuid
 
-BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fault_support as fs  # noqa: E402
 from fault_support import free_port  # noqa: E402,F401
-GEN = tempfile.mkdtemp(prefix="statuscast-py-")
-fs.generate_stubs(SOURCE_DIR, GEN)
+BUILD_DIR, SOURCE_DIR, GEN = fs.start_test("statuscast-py-")
 
 import grpc  # noqa: E402
-from google.protobuf import timestamp_pb2  # noqa: E402
 from google.rpc import error_details_pb2, status_pb2  # noqa: E402
 from statuscast.v1 import incident_pb2 as pb  # noqa: E402
 from statuscast.v1 import incident_pb2_grpc as pb_grpc  # noqa: E402
 
 
-def ts(dt):
-    t = timestamp_pb2.Timestamp()
-    t.FromDatetime(dt)
-    return t
+ts = fs.timestamp
 
 
 def create_token(url, name, scope):
@@ -109,12 +100,7 @@ class IndependentClientTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.channel.close()
-        cls.proc.terminate()
-        code = cls.proc.wait(timeout=30)
-        cls.log.close()
-        assert code == 0, "statuscast-comms did not stop cleanly on SIGTERM: %d" % code
-        cls.db.drop()
+        fs.stop_cleanly(cls.proc, cls.log, channel=cls.channel, db=cls.db)
 
     def key(self):
         return uuid.uuid4().hex
@@ -244,13 +230,7 @@ class IndependentClientTest(unittest.TestCase):
 
     def test_a_read_token_cannot_post_an_update(self):
         self.stub.CreateComponent(pb.CreateComponentRequest(name="search"))
-        declared = self.stub.DeclareIncident(pb.DeclareIncidentRequest(
-            title="Search slow", severity=pb.SEVERITY_SEV3,
-            affected_components=[pb.AffectedComponent(
-                name="search", status=pb.COMPONENT_STATUS_DEGRADED_PERFORMANCE)],
-            first_update=pb.UpdateDraft(message="We're investigating slow search results.",
-                                        channels=[pb.CHANNEL_STATUS_PAGE]),
-            idempotency_key=self.key()))
+        declared = self.stub.DeclareIncident(fs.search_is_slow())
         inc = declared.incident
         with self.assertRaises(grpc.RpcError) as err:
             self.reader.PostUpdate(pb.PostUpdateRequest(

@@ -12,31 +12,22 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
 import urllib.request
 import uuid
 
-BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fault_support as fs  # noqa: E402
 from fault_support import free_port  # noqa: E402,F401
-GEN = tempfile.mkdtemp(prefix="statuscast-metrics-")
-fs.generate_stubs(SOURCE_DIR, GEN)
+BUILD_DIR, SOURCE_DIR, GEN = fs.start_test("statuscast-metrics-")
 import grpc  # noqa: E402
-from google.protobuf import timestamp_pb2  # noqa: E402
 from statuscast.v1 import incident_pb2 as pb  # noqa: E402
 from statuscast.v1 import incident_pb2_grpc as pb_grpc  # noqa: E402
 
 
-def ts(dt):
-    t = timestamp_pb2.Timestamp()
-    t.FromDatetime(dt)
-    return t
+ts = fs.timestamp
 
 
 def utcnow():

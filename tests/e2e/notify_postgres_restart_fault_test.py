@@ -38,14 +38,9 @@ lock = threading.Lock()
 received = []  # (path, webhook-id)
 
 
-class Receiver(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
+class Receiver(fs.QuietHandler):
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.read_body()
         time.sleep(0.1)
         with lock:
             received.append((self.path, self.headers.get("webhook-id")))

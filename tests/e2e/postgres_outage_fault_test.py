@@ -27,19 +27,15 @@ import datetime
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 import unittest
 import uuid
 
-BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fault_support as fs  # noqa: E402
 
-GEN = tempfile.mkdtemp(prefix="statuscast-outage-")
-fs.generate_stubs(SOURCE_DIR, GEN)
+BUILD_DIR, SOURCE_DIR, GEN = fs.start_test("statuscast-outage-")
 import grpc  # noqa: E402
 from statuscast.v1 import banner_pb2, banner_pb2_grpc  # noqa: E402
 from statuscast.v1 import incident_pb2 as pb  # noqa: E402
@@ -127,14 +123,8 @@ class PostgresOutageTest(unittest.TestCase):
         """Writes, a stream and a poller run through fault(), which returns
         when the database came back; after_cluster holds the data then."""
         self.stub.CreateComponent(pb.CreateComponentRequest(name="search"))
-        declared = self.stub.DeclareIncident(pb.DeclareIncidentRequest(
-            title="Search is slow", severity=pb.SEVERITY_SEV3,
-            affected_components=[pb.AffectedComponent(
-                name="search", status=pb.COMPONENT_STATUS_DEGRADED_PERFORMANCE)],
-            first_update=pb.UpdateDraft(message="We're investigating slow search results.",
-                                        channels=[pb.CHANNEL_STATUS_PAGE,
-                                                  pb.CHANNEL_IN_APP_BANNER]),
-            author="responder", idempotency_key=uuid.uuid4().hex))
+        declared = self.stub.DeclareIncident(fs.search_is_slow(
+            channels=[pb.CHANNEL_STATUS_PAGE, pb.CHANNEL_IN_APP_BANNER], author="responder"))
         ref = declared.incident.ref
         state = {"version": declared.incident.version}
         acked, refused, in_doubt = [], [], []  # (key, sequence) / (key, code, message, t)

@@ -31,14 +31,11 @@ import time
 import unittest
 import uuid
 
-BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import fault_support as fs  # noqa: E402
 
-GEN = tempfile.mkdtemp(prefix="statuscast-replica-kill-")
-fs.generate_stubs(SOURCE_DIR, GEN)
+BUILD_DIR, SOURCE_DIR, GEN = fs.start_test("statuscast-replica-kill-")
 import grpc  # noqa: E402
 from statuscast.v1 import banner_pb2 as bpb  # noqa: E402
 from statuscast.v1 import banner_pb2_grpc as bpb_grpc  # noqa: E402

@@ -29,13 +29,10 @@ import time
 import unittest
 import uuid
 
-BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fault_support as fs  # noqa: E402
 
-GEN = tempfile.mkdtemp(prefix="statuscast-slow-pg-")
-fs.generate_stubs(SOURCE_DIR, GEN)
+BUILD_DIR, SOURCE_DIR, GEN = fs.start_test("statuscast-slow-pg-")
 import grpc  # noqa: E402
 from statuscast.v1 import incident_pb2 as pb  # noqa: E402
 from statuscast.v1 import incident_pb2_grpc as pb_grpc  # noqa: E402

@@ -30,14 +30,11 @@ import select
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
 import uuid
 
-BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
 if os.geteuid() != 0:
     print("skipped: needs root for ip netns (network namespaces)")
     sys.exit(77)  # ctest SKIP_RETURN_CODE
@@ -45,8 +42,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import fault_support as fs  # noqa: E402
 
-GEN = tempfile.mkdtemp(prefix="statuscast-stalled-")
-fs.generate_stubs(SOURCE_DIR, GEN)
+BUILD_DIR, SOURCE_DIR, GEN = fs.start_test("statuscast-stalled-")
 import grpc  # noqa: E402
 from statuscast.v1 import banner_pb2 as bpb  # noqa: E402
 from statuscast.v1 import banner_pb2_grpc as bpb_grpc  # noqa: E402

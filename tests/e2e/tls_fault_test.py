@@ -22,17 +22,13 @@ import os
 import ssl
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
-BUILD_DIR, SOURCE_DIR = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fault_support as fs  # noqa: E402
 
-GEN = tempfile.mkdtemp(prefix="statuscast-tls-")
-fs.generate_stubs(SOURCE_DIR, GEN)
+BUILD_DIR, SOURCE_DIR, GEN = fs.start_test("statuscast-tls-")
 import grpc  # noqa: E402
 from statuscast.v1 import banner_pb2, banner_pb2_grpc  # noqa: E402
 from statuscast.v1 import incident_pb2 as pb  # noqa: E402

@@ -14,9 +14,13 @@
 #include <set>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "gtest/gtest.h"
+#include "libs/http/http_server.h"
+#include "services/banner/banner_http_endpoints.h"
 
 namespace statuscast {
 namespace testing_http {
@@ -212,6 +216,34 @@ std::vector<SseEvent> SetEvents(const std::string& text) {
     if (e.event == "banners") out.push_back(std::move(e));
   }
   return out;
+}
+
+std::unique_ptr<HttpServer> StartBannerServer(HttpServerOptions options, BannerHub& hub,
+                                              const Clock& clock) {
+  options.address = "127.0.0.1";
+  options.port = 0;
+  options.clock = &clock;
+  auto server = std::make_unique<HttpServer>(std::move(options));
+  AddBannerRoutes(*server, hub, nullptr, clock);
+  absl::Status started = server->Start();
+  if (!started.ok()) {
+    ADD_FAILURE() << "the HttpServer did not start: " << started;
+    return nullptr;
+  }
+  return server;
+}
+
+::testing::AssertionResult RefusesToStart(const HttpServerOptions& options,
+                                          const std::string& part) {
+  HttpServer server(options);
+  absl::Status s = server.Start();
+  if (s.code() != absl::StatusCode::kInvalidArgument || !absl::StrContains(s.message(), part) ||
+      server.port() != 0) {
+    return ::testing::AssertionFailure()
+           << "expected INVALID_ARGUMENT containing \"" << part << "\" and no port; got " << s
+           << " on port " << server.port();
+  }
+  return ::testing::AssertionSuccess();
 }
 
 std::shared_ptr<const BannerWorld> WorldWith(int64_t sequence,

@@ -14,11 +14,17 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "gtest/gtest.h"
 #include "libs/banner/banner_world.h"
 #include "libs/banner/transport_metrics.h"
 #include "libs/http/http_metrics.h"
 
 namespace statuscast {
+class BannerHub;
+class Clock;
+class HttpServer;
+struct HttpServerOptions;
+
 namespace testing_http {
 
 struct RawResponse {
@@ -81,6 +87,18 @@ struct SseEvent {
 std::vector<SseEvent> ParseSse(const std::string& text);
 // The events that carry a set (event: banners).
 std::vector<SseEvent> SetEvents(const std::string& text);
+
+// An HttpServer with `options` on 127.0.0.1, a port the kernel picks, the
+// rate limit on `clock`, serving `hub`'s banner routes (no metrics), started;
+// null, with a test failure naming the error, when it cannot start.
+// REQUIRES: hub and clock outlive the server.
+std::unique_ptr<HttpServer> StartBannerServer(HttpServerOptions options, BannerHub& hub,
+                                              const Clock& clock);
+
+// Success when an HttpServer with `options` refuses to start with
+// INVALID_ARGUMENT, a message containing `part`, and no port.
+::testing::AssertionResult RefusesToStart(const HttpServerOptions& options,
+                                          const std::string& part);
 
 // A world with one manual banner per text (ids 1..n), visible everywhere.
 std::shared_ptr<const BannerWorld> WorldWith(int64_t sequence,

@@ -90,16 +90,11 @@ class HttpTlsReloadTest : public ::testing::Test {
 
   void StartServer(absl::Duration reload_interval) {
     HttpServerOptions options;
-    options.address = "127.0.0.1";
-    options.port = 0;
     options.tls_cert_file = live_.cert;
     options.tls_key_file = live_.key;
     options.tls_reload_interval = reload_interval;
-    options.clock = &clock_;
-    server_ = std::make_unique<HttpServer>(std::move(options));
-    AddBannerRoutes(*server_, hub_, nullptr, clock_);
-    absl::Status started = server_->Start();
-    ASSERT_TRUE(started.ok()) << started;
+    server_ = testing_http::StartBannerServer(std::move(options), hub_, clock_);
+    ASSERT_NE(server_, nullptr);
   }
 
   std::unique_ptr<CurlProcess> Curl(const std::string& target, std::vector<std::string> extra) {

@@ -85,20 +85,16 @@ class IncidentRulesTest : public ::testing::Test {
   Incident Declared(Severity sev, IncidentState state = IncidentState::kInvestigating) {
     DeclareInput in = Input(sev);
     in.first_update = Draft(state, FairPromise(sev));
-    absl::optional<Update> first;
-    absl::StatusOr<Incident> inc = rules_.Declare(in, Now(), &first);
-    if (!inc.ok()) {
-      ADD_FAILURE() << "Declare failed: " << inc.status();
-      return Incident();
-    }
-    inc->ref = "INC-7";
-    return *inc;
+    return DeclaredAsInc7(in);
   }
 
   // A declared incident "INC-7" with no communication yet.
-  Incident Silent(Severity sev) {
+  Incident Silent(Severity sev) { return DeclaredAsInc7(Input(sev)); }
+
+  // `in` declared now, as "INC-7"; a refusal fails the test.
+  Incident DeclaredAsInc7(const DeclareInput& in) {
     absl::optional<Update> first;
-    absl::StatusOr<Incident> inc = rules_.Declare(Input(sev), Now(), &first);
+    absl::StatusOr<Incident> inc = rules_.Declare(in, Now(), &first);
     if (!inc.ok()) {
       ADD_FAILURE() << "Declare failed: " << inc.status();
       return Incident();

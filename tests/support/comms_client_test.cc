@@ -1,5 +1,7 @@
 #include "tests/support/comms_client_test.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "libs/pgstore/migrator.h"
 
@@ -33,8 +35,31 @@ v1::DeclareIncidentRequest SearchIsSlow(const std::string& key) {
   return req;
 }
 
-CommsClientTest::CommsClientTest(CommsTestOptions options)
-    : clock_(At(14, 0)), server_(db_.url(), clock_, options), stub_(server_.NewStub()) {}
+v1::DeclareIncidentRequest CheckoutIsFailing(const std::string& message) {
+  v1::DeclareIncidentRequest req;
+  req.set_title("Checkout is failing");
+  req.set_severity(v1::SEVERITY_SEV1);
+  v1::AffectedComponent* a = req.add_affected_components();
+  a->set_name("checkout");
+  a->set_status(v1::COMPONENT_STATUS_MAJOR_OUTAGE);
+  v1::UpdateDraft* u = req.mutable_first_update();
+  u->set_message(message);
+  u->add_channels(v1::CHANNEL_STATUS_PAGE);
+  u->add_channels(v1::CHANNEL_IN_APP_BANNER);
+  req.set_author("alice");
+  return req;
+}
+
+CommsClientTest::CommsClientTest(CommsTestOptions options, std::vector<std::string> components)
+    : clock_(At(14, 0)),
+      server_(db_.url(), clock_, options),
+      stub_(server_.NewStub()),
+      components_(std::move(components)) {}
+
+void CommsClientTest::SetUp() {
+  ASSERT_TRUE(db_.ok());
+  for (const std::string& name : components_) CreateComponent(name);
+}
 
 void CommsClientTest::CreateComponent(const std::string& name, const std::string& group) {
   grpc::Status s = testing::CreateComponent(*stub_, name, group);
@@ -56,13 +81,9 @@ grpc::Status CommsClientTest::Post(const v1::PostUpdateRequest& req,
 }
 
 v1::Incident CommsClientTest::Get(const std::string& ref) {
-  grpc::ClientContext ctx;
   v1::GetIncidentRequest req;
   req.set_incident_ref(ref);
-  v1::Incident inc;
-  grpc::Status s = stub_->GetIncident(&ctx, req, &inc);
-  EXPECT_TRUE(s.ok()) << s.error_message();
-  return inc;
+  return CallOk(*stub_, &v1::IncidentService::Stub::GetIncident, req);
 }
 
 OwnClusterComms::OwnClusterComms(absl::Time start, const std::string& component)

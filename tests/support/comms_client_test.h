@@ -4,15 +4,16 @@
 //
 //   class LintServiceTest : public testing::CommsClientTest {
 //    protected:
-//     LintServiceTest() : CommsClientTest(RejectAtSev1AndSev2()) {}
-//     void SetUp() override {
-//       ASSERT_TRUE(db_.ok());
-//       CreateComponent("checkout");
-//     }
+//     LintServiceTest()
+//         : CommsClientTest(CommsTestOptions::RejectingLintAt("SEV-1,SEV-2"), {"checkout"}) {}
 //   };
 //
+// SetUp checks the database and creates the components the constructor
+// names; a fixture that overrides SetUp calls CommsClientTest::SetUp() first.
+//
 // The helpers make one call each with a fresh grpc::ClientContext and no
-// token; tests of access control set their own.
+// token (so do Call and CallOk of tests/support/grpc_call.h, included here);
+// tests of access control set their own.
 //
 // Also here, for tests that run their own server: SetSeconds (a Timestamp of
 // whole seconds, as a client would send), CreateComponent on any stub and
@@ -22,11 +23,13 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "libs/base/clock.h"
 #include "tests/support/comms_test_server.h"
+#include "tests/support/grpc_call.h"
 #include "tests/support/pg_cluster.h"
 #include "tests/support/test_database.h"
 
@@ -45,9 +48,17 @@ grpc::Status CreateComponent(v1::IncidentService::Stub& stub, const std::string&
 // update and idempotency key `key`.
 v1::DeclareIncidentRequest SearchIsSlow(const std::string& key);
 
+// A SEV-1 "Checkout is failing" on component "checkout" (major outage) by
+// alice, whose first update says `message` on the status page and the in-app
+// banner; no promise, no idempotency key.
+v1::DeclareIncidentRequest CheckoutIsFailing(const std::string& message);
+
 class CommsClientTest : public ::testing::Test {
  protected:
-  explicit CommsClientTest(CommsTestOptions options = CommsTestOptions());
+  explicit CommsClientTest(CommsTestOptions options = CommsTestOptions(),
+                           std::vector<std::string> components = {});
+  // Fails the test when the database is not there; creates the components.
+  void SetUp() override;
 
   // Creates component `name`; fails the test when the call fails.
   void CreateComponent(const std::string& name, const std::string& group = "");
@@ -75,6 +86,7 @@ class CommsClientTest : public ::testing::Test {
   std::unique_ptr<v1::IncidentService::Stub> stub_;
 
  private:
+  std::vector<std::string> components_;
   int keys_ = 0;
 };
 

@@ -115,6 +115,18 @@ void SetToken(grpc::ClientContext& ctx, const std::string& secret) {
   ctx.AddMetadata("authorization", "Bearer " + secret);
 }
 
+CommsTestOptions CommsTestOptions::RejectingLintAt(const std::string& severities) {
+  CommsTestOptions o;
+  o.lint_reject = severities;
+  return o;
+}
+
+CommsTestOptions CommsTestOptions::WithTokens() {
+  CommsTestOptions o;
+  o.require_tokens = true;
+  return o;
+}
+
 absl::Time At(int hour, int minute, int second) {
   return absl::FromCivil(absl::CivilSecond(2026, 11, 27, hour, minute, second),
                          absl::UTCTimeZone());

@@ -61,6 +61,11 @@ struct CommsTestOptions {
   // ReminderOptions' metric hooks (the server's counters in main.cc).
   std::function<void(const std::string& kind)> on_reminder_raised;
   std::function<void(int)> on_without_comms_lead;
+
+  // The defaults, but lint errors refused at `severities` ("SEV-1,SEV-2").
+  static CommsTestOptions RejectingLintAt(const std::string& severities);
+  // The defaults, but every call needs a token.
+  static CommsTestOptions WithTokens();
 };
 
 class CommsTestServer {

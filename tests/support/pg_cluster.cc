@@ -1,10 +1,16 @@
 #include "tests/support/pg_cluster.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <random>
+#include <set>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 
@@ -14,15 +20,39 @@ bool Run(const std::string& cmd) { return std::system(cmd.c_str()) == 0; }
 }  // namespace
 
 int FreeTcpPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+  // Same rule and same lock files as tests/support/ports.py (see there).
+  constexpr int kLow = 20000, kHigh = 32000;
+  static std::mt19937 random(std::random_device{}());
+  static std::set<int> held;  // their lock files stay open (locked) until exit
+  std::string dir = absl::StrCat(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp",
+                                 "/statuscast-test-ports");
+  mkdir(dir.c_str(), 01777);
+  chmod(dir.c_str(), 01777);  // fails harmlessly when another user made it
+  std::uniform_int_distribution<int> pick(kLow, kHigh - 1);
+  for (int attempt = 0; attempt < 2000; ++attempt) {
+    int port = pick(random);
+    if (held.count(port)) continue;
+    int lock = open(absl::StrCat(dir, "/", port).c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0666);
+    if (lock < 0) continue;
+    if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+      close(lock);  // another test process holds it
+      continue;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    bool free =
+        bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 && listen(fd, 1) == 0;
+    close(fd);
+    if (free) {
+      held.insert(port);
+      return port;
+    }
+    close(lock);
+  }
+  return 0;
 }
 
 OwnPgCluster::OwnPgCluster() : port_(FreeTcpPort()) {

@@ -24,6 +24,9 @@ class OwnPgCluster {
   bool ok_ = false;
 };
 
+// A port on 127.0.0.1 below the kernel's ephemeral range that nothing listens
+// on and no other test process was given (held until this process exits);
+// the rule of tests/support/ports.py. 0 if none was found.
 int FreeTcpPort();
 
 }  // namespace statuscast::testing
