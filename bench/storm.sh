@@ -11,8 +11,8 @@
 #    event), which is what lets the next process send it nothing.
 # 3. PostgreSQL's transaction count over an idle window, for reference.
 # 4. The storm: SIGTERM to statuscast-banner, the same command again; every
-#    subscriber reconnects at once (refused connections retried every
-#    200 ms) and resumes. Measured: when each holds the current set again
+#    subscriber reconnects (after a jittered 0.5-1.5 s, as the SDKs' backoff
+#    and retry hint; refused connections likewise) and resumes. Measured: when each holds the current set again
 #    (confirmed by the server, or sent in full), full resends, PostgreSQL
 #    transactions from the SIGTERM until 12 s after the last subscriber.
 #    --storm-crash: SIGKILL instead, so no stream is told the current
@@ -79,6 +79,8 @@ if [ "$STORM_CRASH" -eq 1 ]; then
   while kill -0 "$BANNER_PID" 2>/dev/null; do sleep 0.02; done
 else
   stop "$BANNER_PID"
+  # stop may end with SIGKILL: wait until the ports are free.
+  while kill -0 "$BANNER_PID" 2>/dev/null; do sleep 0.02; done
 fi
 metric storm_old_exited_ns "$(now_ns)"
 metric storm_start_ns "$(now_ns)"

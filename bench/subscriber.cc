@@ -14,9 +14,10 @@
 // banner appears: transition 1; it disappears: transition 2; ...).
 //
 // --reconnect (the reconnect storm, bench/run --storm): a stream that ends
-// is reopened at once, resuming from the last version seen (gRPC: of a set
-// or a heartbeat, as last_version; SSE: the last `id:`, as Last-Event-ID);
-// a refused connection is retried every --retry_ms. On the resumed stream
+// is reopened after a jittered --retry_ms (0.5-1.5x, as the SDKs' backoff),
+// resuming from the last version seen (gRPC: of a set or a heartbeat, as
+// last_version; SSE: the last `id:`, as Last-Event-ID); a refused
+// connection is retried the same way. On the resumed stream
 // the subscriber holds the current set when the server confirms it (gRPC:
 // its first message; SSE: the response header) or sends it again (a full
 // resend: any set on the resumed stream; nothing changes during a storm).
@@ -49,6 +50,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <map>
+#include <random>
 #include <memory>
 #include <string>
 #include <thread>
@@ -71,7 +75,9 @@ ABSL_FLAG(std::string, path, "/checkout", "page path to subscribe to");
 ABSL_FLAG(int, window, 200, "subscriptions opened but without their first set, at most");
 ABSL_FLAG(std::string, out, "/tmp/subscriber.txt", "where SIGUSR1 writes the arrival times");
 ABSL_FLAG(bool, reconnect, false, "reopen an ended stream, resuming from the last version seen");
-ABSL_FLAG(int, retry_ms, 200, "with --reconnect: wait between refused connection attempts");
+ABSL_FLAG(int, retry_ms, 1000,
+          "with --reconnect: mean wait (jittered 0.5-1.5x) before reopening an ended stream or "
+          "retrying a refused connection");
 
 namespace statuscast::bench {
 namespace {
@@ -147,6 +153,43 @@ void MarkResent(Record& r, int64_t now) {
   if (r.current.exchange(now) == 0) counters.current.fetch_add(1);
 }
 
+// --reconnect: a jittered wait, 0.5-1.5x --retry_ms, in nanoseconds.
+int64_t RetryDelayNanos() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const int64_t ms = absl::GetFlag(FLAGS_retry_ms);
+  return (ms / 2 + static_cast<int64_t>(rng() % static_cast<uint64_t>(ms + 1))) * 1000000;
+}
+
+// Runs functions at a later time on one thread (gRPC callbacks must not sleep).
+class Later {
+ public:
+  Later() : thread_([this] { Run(); }) { thread_.detach(); }
+  void At(int64_t due_ns, std::function<void()> fn) {
+    absl::MutexLock lock(&mu_);
+    due_.emplace(due_ns, std::move(fn));
+  }
+
+ private:
+  void Run() {
+    for (;;) {
+      std::vector<std::function<void()>> ready;
+      {
+        absl::MutexLock lock(&mu_);
+        const int64_t now = NowNanos();
+        while (!due_.empty() && due_.begin()->first <= now) {
+          ready.push_back(std::move(due_.begin()->second));
+          due_.erase(due_.begin());
+        }
+      }
+      for (auto& fn : ready) fn();
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+  }
+  absl::Mutex mu_;
+  std::multimap<int64_t, std::function<void()>> due_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;
+};
+
 void OnFailure(const std::string& why) {
   counters.failed.fetch_add(1);
   if (!error_logged.exchange(true)) std::fprintf(stderr, "first failure: %s\n", why.c_str());
@@ -184,8 +227,9 @@ class GrpcSubscriber final : public grpc::ClientReadReactor<v1::SubscribeRespons
     request_.set_app(absl::GetFlag(FLAGS_app));
     request_.set_path(absl::GetFlag(FLAGS_path));
     request_.set_last_version(record_->version.load());
-    // A resumed call waits for the server to be back rather than fail.
-    if (resumed_) context_.set_wait_for_ready(true);
+    // With --reconnect, a call waits for the server to be (back) up rather
+    // than fail.
+    if (absl::GetFlag(FLAGS_reconnect)) context_.set_wait_for_ready(true);
     stub_->async()->Subscribe(&context_, &request_, this);
     StartRead(&response_);
     StartCall();
@@ -210,8 +254,14 @@ class GrpcSubscriber final : public grpc::ClientReadReactor<v1::SubscribeRespons
 
   void OnDone(const grpc::Status& status) override {
     if (absl::GetFlag(FLAGS_reconnect)) {
-      MarkDropped(*record_, NowNanos());
-      new GrpcSubscriber(channel_, record_, /*resumed=*/true);
+      // Before its first set it is still connecting, not resuming.
+      const bool resumed = record_->first.load() != 0;
+      if (resumed) MarkDropped(*record_, NowNanos());
+      static Later* later = new Later();
+      later->At(NowNanos() + RetryDelayNanos(),
+                [channel = channel_, record = record_, resumed] {
+                  new GrpcSubscriber(channel, record, resumed);
+                });
     } else {
       OnFailure(
           absl::StrCat("gRPC stream ended: ", status.error_code(), " ", status.error_message()));
@@ -239,10 +289,10 @@ void RunGrpc(int count) {
     args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
     if (absl::GetFlag(FLAGS_reconnect)) {
       // Reconnect to a restarted server every --retry_ms (the default
-      // backoff starts at 1 s and grows).
+      // backoff starts at 1 s and grows). Not GRPC_ARG_MIN_RECONNECT_BACKOFF_MS:
+      // it is also the connect timeout, which a busy server would miss.
       const int retry_ms = absl::GetFlag(FLAGS_retry_ms);
       args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, retry_ms);
-      args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, retry_ms);
       args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, retry_ms);
     }
     auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
@@ -364,7 +414,6 @@ void RunSse(int count) {
     std::exit(2);
   }
   const bool reconnect = absl::GetFlag(FLAGS_reconnect);
-  const int64_t retry_ns = int64_t{absl::GetFlag(FLAGS_retry_ms)} * 1000000;
   const std::string request_head = absl::StrCat(
       "GET /v1/banners/stream?app=", absl::GetFlag(FLAGS_app), "&path=", absl::GetFlag(FLAGS_path),
       " HTTP/1.1\r\nHost: ", absl::GetFlag(FLAGS_target),
@@ -383,7 +432,7 @@ void RunSse(int count) {
   };
   auto retry_later = [&](SseConnection& c) {
     absl::MutexLock lock(&retry_mu);
-    retries.emplace_back(NowNanos() + retry_ns, c.index);
+    retries.emplace_back(NowNanos() + RetryDelayNanos(), c.index);
   };
   // Starts a non-blocking connect; the loop sends the request when it is up.
   auto open = [&](SseConnection& c) {
@@ -418,11 +467,11 @@ void RunSse(int count) {
     close_connection(c);
     if (!reconnect) return OnFailure(why);
     if (was_streaming) {
-      MarkDropped(records[c.index], NowNanos());
-      c.resumed = true;
-      return open(c);
+      // Before its first set it is still connecting, not resuming.
+      c.resumed = records[c.index].first.load() != 0;
+      if (c.resumed) MarkDropped(records[c.index], NowNanos());
     }
-    retry_later(c);  // refused: the server is not back yet
+    retry_later(c);  // after a jittered wait, like a browser's EventSource
   };
 
   // The event loop runs on its own thread so the opener can pace itself.
