@@ -13,7 +13,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report import fmt_ms, load_arrivals, load_metrics, percentile, ratio  # noqa: E402
+from report import (fmt_ms, load_arrivals, load_metrics, percentile, ratio,  # noqa: E402
+                    write_results)
 
 DROP, CURRENT, RESENT = 6, 7, 8
 GOAL_S = 5.0
@@ -59,7 +60,9 @@ def main():
     tick = int(m.get("clk_tck", "100"))
 
     out = []
-    how = "killed (SIGKILL)" if m.get("storm_crash") == "1" else "stopped (SIGTERM)"
+    crash = m.get("storm_crash") == "1"
+    how = "killed (SIGKILL)" if crash else "stopped (SIGTERM)"
+    sig = "SIGKILL" if crash else "SIGTERM"
     out.append(f"Reconnect storm: statuscast-banner {how} and started again with the same command, with "
                f"{og['n']} gRPC + {os_['n']} SSE subscribers holding the banner of a SEV-1 (version "
                f"{m.get('storm_declare_sequence', '?')}; world at {m.get('storm_world_version', '?')} "
@@ -69,8 +72,8 @@ def main():
                f"after {m.get('loadavg_after_storm', '?')}; before the baseline's "
                f"{m.get('loadavg_before_base_storm', '?')}.")
     out.append("")
-    out.append("| who | subscribers | holding the current set again | within 5 s of SIGTERM | "
-               "full resends | p50 from SIGTERM | p99 from SIGTERM | max | p99 from the new "
+    out.append(f"| who | subscribers | holding the current set again | within 5 s of {sig} | "
+               f"full resends | p50 from {sig} | p99 from {sig} | max | p99 from the new "
                "process's start | connect rate (new process's start to the last) |")
     out.append("|---|---|---|---|---|---|---|---|---|---|")
     out.append(row("ours gRPC", og))
@@ -80,7 +83,7 @@ def main():
     out.append("")
     gap = (start - kill) / 1e6
     bgap = (bstart - bkill) / 1e6
-    out.append(f"SIGTERM to the new process's start (the old one's graceful shutdown): "
+    out.append(f"{sig} to the new process's start (the old process's exit): "
                f"{gap:.0f} ms (baseline: {bgap:.0f} ms, it exits at once).")
     p99_ours, p99_base = percentile(both["kill"], 99), percentile(base["kill"], 99)
     p99s_ours, p99s_base = percentile(both["start"], 99), percentile(base["start"], 99)
@@ -110,7 +113,7 @@ def main():
                f"{cpu_ours:.0f} ms | {cpu_base:.0f} ms | {ratio(cpu_ours, cpu_base)} | | |")
     extra = storm_x - expected
     per_sub = extra / both["n"] if both["n"] else float("nan")
-    out.append(f"| PostgreSQL transactions, SIGTERM to 12 s after the last subscriber "
+    out.append(f"| PostgreSQL transactions, {sig} to 12 s after the last subscriber "
                f"({storm_ms / 1000:.1f} s) | {storm_x} (tuples returned "
                f"{m.get('storm_pg_tup_returned', '?')}); {extra:.0f} above the idle rate, "
                f"{per_sub:.4f} per subscriber | idle: {idle_x} in {idle_ms / 1000:.1f} s, "
@@ -122,10 +125,7 @@ def main():
                "The storm window includes the old process's shutdown and the new one's start-up "
                "(migration check, one world load, the status page and compliance loads), "
                "which do not depend on the number of subscribers.")
-    text = "\n".join(out) + "\n"
-    with open(os.path.join(folder, "results-storm.md"), "w") as f:
-        f.write(text)
-    sys.stdout.write(text)
+    write_results(folder, "results-storm.md", out)
 
 
 if __name__ == "__main__":
