@@ -38,6 +38,14 @@ def load_arrivals(folder, pattern):
     return rows
 
 
+def write_results(folder, name, lines):
+    """Writes the Markdown lines to folder/name and prints them."""
+    text = "\n".join(lines) + "\n"
+    with open(os.path.join(folder, name), "w") as f:
+        f.write(text)
+    sys.stdout.write(text)
+
+
 def percentile(sorted_values, p):
     if not sorted_values:
         return float("nan")
@@ -180,10 +188,7 @@ def main():
                f"Set sizes: gRPC message {m.get('ours_grpc_bytes', '?')} bytes, SSE data line "
                f"{m.get('ours_sse_bytes', '?')} bytes, baseline message "
                f"{m.get('base_grpc_bytes', '?')} bytes.")
-    text = "\n".join(out) + "\n"
-    with open(os.path.join(folder, "results.md"), "w") as f:
-        f.write(text)
-    sys.stdout.write(text)
+    write_results(folder, "results.md", out)
 
 
 if __name__ == "__main__":

@@ -13,12 +13,23 @@
 // transition: a set whose emptiness differs from the previous set's (the
 // banner appears: transition 1; it disappears: transition 2; ...).
 //
+// --reconnect (the reconnect storm, bench/run --storm): a stream that ends
+// is reopened after a jittered --retry_ms (0.5-1.5x, as the SDKs' backoff),
+// resuming from the last version seen (gRPC: of a set or a heartbeat, as
+// last_version; SSE: the last `id:`, as Last-Event-ID); a refused
+// connection is retried the same way. On the resumed stream
+// the subscriber holds the current set when the server confirms it (gRPC:
+// its first message; SSE: the response header) or sends it again (a full
+// resend: any set on the resumed stream; nothing changes during a storm).
+//
 // Protocol with bench/run:
 //   stdout, every 100 ms when something changed:
 //     status started=N ready=N t1=N t2=N t3=N t4=N failed=N max_bytes=N
+//            dropped=N current=N resent=N
 //   SIGUSR1: writes --out, one line per subscriber
-//     "<index> <first_ns> <t1_ns> <t2_ns> <t3_ns> <t4_ns>" (0: not yet),
-//     then prints "dumped <path>".
+//     "<index> <first_ns> <t1_ns> <t2_ns> <t3_ns> <t4_ns> <drop_ns> <current_ns> <resent>"
+//     (0: not yet; drop_ns: when its stream last ended, current_ns: when it
+//     held the current set again after that), then prints "dumped <path>".
 //   SIGTERM/SIGINT: exits at once (no teardown of thousands of channels).
 //
 // Not a library: a load tool, kept to one file.
@@ -33,10 +44,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <map>
+#include <random>
 #include <memory>
 #include <string>
 #include <thread>
@@ -59,6 +75,10 @@ ABSL_FLAG(std::string, app, "shop", "app to subscribe to");
 ABSL_FLAG(std::string, path, "/checkout", "page path to subscribe to");
 ABSL_FLAG(int, window, 200, "subscriptions opened but without their first set, at most");
 ABSL_FLAG(std::string, out, "/tmp/subscriber.txt", "where SIGUSR1 writes the arrival times");
+ABSL_FLAG(bool, reconnect, false, "reopen an ended stream, resuming from the last version seen");
+ABSL_FLAG(int, retry_ms, 1000,
+          "with --reconnect: mean wait (jittered 0.5-1.5x) before reopening an ended stream or "
+          "retrying a refused connection");
 
 namespace statuscast::bench {
 namespace {
@@ -74,6 +94,11 @@ struct Record {
   std::atomic<int64_t> transition[kMaxTransitions] = {};
   int transitions = 0;
   bool last_nonempty = false;
+  // --reconnect: the version to resume from, and the last storm's times.
+  std::atomic<int64_t> version{0};
+  std::atomic<int64_t> drop{0};
+  std::atomic<int64_t> current{0};
+  std::atomic<bool> resent{false};
 };
 
 struct Counters {
@@ -82,6 +107,9 @@ struct Counters {
   std::atomic<int> transitions[kMaxTransitions] = {};
   std::atomic<int> failed{0};
   std::atomic<size_t> max_bytes{0};
+  std::atomic<int> dropped{0};  // subscribers whose stream ended at least once
+  std::atomic<int> current{0};  // of those, holding the current set again
+  std::atomic<int> resent{0};   // of those, sent a full set on the resumed stream
 };
 
 Counters counters;
@@ -108,6 +136,61 @@ void OnSet(Record& r, int64_t now, bool nonempty, size_t bytes) {
   }
 }
 
+// --reconnect: the stream of `r` ended.
+void MarkDropped(Record& r, int64_t now) {
+  if (r.drop.exchange(now) == 0) counters.dropped.fetch_add(1);
+  if (r.current.exchange(0) != 0) counters.current.fetch_sub(1);
+}
+
+// The resumed stream of `r` confirmed the set it holds.
+void MarkCurrent(Record& r, int64_t now) {
+  int64_t expected = 0;
+  if (r.current.compare_exchange_strong(expected, now)) counters.current.fetch_add(1);
+}
+
+// The resumed stream of `r` sent a full set: it holds the current set from now.
+void MarkResent(Record& r, int64_t now) {
+  if (!r.resent.exchange(true)) counters.resent.fetch_add(1);
+  if (r.current.exchange(now) == 0) counters.current.fetch_add(1);
+}
+
+// --reconnect: a jittered wait, 0.5-1.5x --retry_ms, in nanoseconds.
+int64_t RetryDelayNanos() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const int64_t ms = absl::GetFlag(FLAGS_retry_ms);
+  return (ms / 2 + static_cast<int64_t>(rng() % static_cast<uint64_t>(ms + 1))) * 1000000;
+}
+
+// Runs functions at a later time on one thread (gRPC callbacks must not sleep).
+class Later {
+ public:
+  Later() : thread_([this] { Run(); }) { thread_.detach(); }
+  void At(int64_t due_ns, std::function<void()> fn) {
+    absl::MutexLock lock(&mu_);
+    due_.emplace(due_ns, std::move(fn));
+  }
+
+ private:
+  void Run() {
+    for (;;) {
+      std::vector<std::function<void()>> ready;
+      {
+        absl::MutexLock lock(&mu_);
+        const int64_t now = NowNanos();
+        while (!due_.empty() && due_.begin()->first <= now) {
+          ready.push_back(std::move(due_.begin()->second));
+          due_.erase(due_.begin());
+        }
+      }
+      for (auto& fn : ready) fn();
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+  }
+  absl::Mutex mu_;
+  std::multimap<int64_t, std::function<void()>> due_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;
+};
+
 void OnFailure(const std::string& why) {
   counters.failed.fetch_add(1);
   if (!error_logged.exchange(true)) std::fprintf(stderr, "first failure: %s\n", why.c_str());
@@ -133,12 +216,21 @@ void OpenAll(int count, Open open) {
 
 // ---- gRPC ----
 
+// One Subscribe call; with --reconnect, the call that follows it when it
+// ends (each deletes itself when done).
 class GrpcSubscriber final : public grpc::ClientReadReactor<v1::SubscribeResponse> {
  public:
-  GrpcSubscriber(const std::shared_ptr<grpc::Channel>& channel, Record* record)
-      : stub_(v1::BannerService::NewStub(channel)), record_(record) {
+  GrpcSubscriber(std::shared_ptr<grpc::Channel> channel, Record* record, bool resumed)
+      : channel_(std::move(channel)),
+        stub_(v1::BannerService::NewStub(channel_)),
+        record_(record),
+        resumed_(resumed) {
     request_.set_app(absl::GetFlag(FLAGS_app));
     request_.set_path(absl::GetFlag(FLAGS_path));
+    request_.set_last_version(record_->version.load());
+    // With --reconnect, a call waits for the server to be (back) up rather
+    // than fail.
+    if (absl::GetFlag(FLAGS_reconnect)) context_.set_wait_for_ready(true);
     stub_->async()->Subscribe(&context_, &request_, this);
     StartRead(&response_);
     StartCall();
@@ -148,35 +240,64 @@ class GrpcSubscriber final : public grpc::ClientReadReactor<v1::SubscribeRespons
     const int64_t now = NowNanos();
     if (!ok) return;  // OnDone follows with the status.
     if (response_.has_set()) {
+      record_->version.store(response_.set().version());
+      if (resumed_ && !got_message_) MarkResent(*record_, now);
       OnSet(*record_, now, response_.set().banners_size() > 0, response_.ByteSizeLong());
+    } else if (response_.has_heartbeat()) {
+      if (response_.heartbeat().version() > record_->version.load()) {
+        record_->version.store(response_.heartbeat().version());
+      }
+      if (resumed_ && !got_message_) MarkCurrent(*record_, now);
     }
+    got_message_ = true;
     StartRead(&response_);
   }
 
   void OnDone(const grpc::Status& status) override {
-    OnFailure(
-        absl::StrCat("gRPC stream ended: ", status.error_code(), " ", status.error_message()));
+    if (absl::GetFlag(FLAGS_reconnect)) {
+      // Before its first set it is still connecting, not resuming.
+      const bool resumed = record_->first.load() != 0;
+      if (resumed) MarkDropped(*record_, NowNanos());
+      static Later* later = new Later();
+      later->At(NowNanos() + RetryDelayNanos(),
+                [channel = channel_, record = record_, resumed] {
+                  new GrpcSubscriber(channel, record, resumed);
+                });
+    } else {
+      OnFailure(
+          absl::StrCat("gRPC stream ended: ", status.error_code(), " ", status.error_message()));
+    }
+    delete this;
   }
 
  private:
+  const std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::BannerService::Stub> stub_;
   grpc::ClientContext context_;
   v1::SubscribeRequest request_;
   v1::SubscribeResponse response_;
   Record* record_;
+  const bool resumed_;
+  bool got_message_ = false;
 };
 
 void RunGrpc(int count) {
-  static std::vector<std::unique_ptr<GrpcSubscriber>> subscribers;
-  subscribers.reserve(count);
   const std::string target = absl::GetFlag(FLAGS_target);
   OpenAll(count, [&](int i) {
     grpc::ChannelArguments args;
     // Without this, channels with equal arguments share one connection.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+    if (absl::GetFlag(FLAGS_reconnect)) {
+      // Reconnect to a restarted server every --retry_ms (the default
+      // backoff starts at 1 s and grows). Not GRPC_ARG_MIN_RECONNECT_BACKOFF_MS:
+      // it is also the connect timeout, which a busy server would miss.
+      const int retry_ms = absl::GetFlag(FLAGS_retry_ms);
+      args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, retry_ms);
+      args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, retry_ms);
+    }
     auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
-    subscribers.push_back(std::make_unique<GrpcSubscriber>(channel, &records[i]));
+    new GrpcSubscriber(std::move(channel), &records[i], /*resumed=*/false);
   });
   for (;;) pause();  // Callbacks run on gRPC's threads; signals end us.
 }
@@ -193,6 +314,9 @@ struct SseConnection {
   std::string pending;  // bytes not yet parsed (header, chunk-size line)
   std::string line;     // the SSE line being assembled
   size_t chunk_left = 0;
+  std::string last_id;  // the last `id:`, resumed from as Last-Event-ID
+  bool resumed = false;  // reopened after its stream ended (--reconnect)
+  bool got_set = false;  // a set arrived on this connection
 };
 
 bool ParseHostPort(const std::string& hostport, sockaddr_in* addr) {
@@ -208,7 +332,13 @@ void SseLine(SseConnection& c, int64_t now) {
   if (!c.line.empty() && c.line.back() == '\r') c.line.pop_back();
   if (c.line.rfind("data:", 0) == 0) {
     const bool nonempty = c.line.find("\"banners\":[]") == std::string::npos;
+    if (c.resumed && !c.got_set) MarkResent(records[c.index], now);
+    c.got_set = true;
     OnSet(records[c.index], now, nonempty, c.line.size());
+  } else if (c.line.rfind("id:", 0) == 0) {
+    // An id alone (no data) moves Last-Event-ID too, as in a browser.
+    c.last_id = c.line.substr(c.line.size() > 3 && c.line[3] == ' ' ? 4 : 3);
+    records[c.index].version.store(std::atoll(c.last_id.c_str()));
   }
   c.line.clear();
 }
@@ -244,6 +374,7 @@ bool SseParse(SseConnection& c, const char* data, size_t n, int64_t now) {
                       ? SseConnection::State::kChunkSize
                       : SseConnection::State::kPlainBody;
         c.pending.erase(0, end + 4);
+        if (c.resumed) MarkCurrent(records[c.index], now);
         break;
       }
       case SseConnection::State::kChunkSize: {
@@ -283,12 +414,16 @@ void RunSse(int count) {
     std::fprintf(stderr, "--target must be IPv4 host:port for sse\n");
     std::exit(2);
   }
-  const std::string request = absl::StrCat(
+  const bool reconnect = absl::GetFlag(FLAGS_reconnect);
+  const std::string request_head = absl::StrCat(
       "GET /v1/banners/stream?app=", absl::GetFlag(FLAGS_app), "&path=", absl::GetFlag(FLAGS_path),
       " HTTP/1.1\r\nHost: ", absl::GetFlag(FLAGS_target),
-      "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n");
+      "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n");
   const int epoll = epoll_create1(EPOLL_CLOEXEC);
   std::vector<SseConnection> connections(count);
+  // --reconnect: connections to reopen, and when.
+  absl::Mutex retry_mu;
+  std::vector<std::pair<int64_t, int>> retries;
 
   auto close_connection = [&](SseConnection& c) {
     if (c.fd < 0) return;
@@ -296,13 +431,56 @@ void RunSse(int count) {
     close(c.fd);
     c.fd = -1;
   };
+  auto retry_later = [&](SseConnection& c) {
+    absl::MutexLock lock(&retry_mu);
+    retries.emplace_back(NowNanos() + RetryDelayNanos(), c.index);
+  };
+  // Starts a non-blocking connect; the loop sends the request when it is up.
+  auto open = [&](SseConnection& c) {
+    c.state = SseConnection::State::kConnecting;
+    c.pending.clear();
+    c.line.clear();
+    c.chunk_left = 0;
+    c.got_set = false;
+    c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (c.fd < 0) {
+      OnFailure(absl::StrCat("socket: ", std::strerror(errno)));
+      return;
+    }
+    int one = 1;
+    setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    epoll_event ev{};
+    ev.events = EPOLLOUT;
+    ev.data.u32 = static_cast<uint32_t>(c.index);
+    if (connect(c.fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 &&
+        errno != EINPROGRESS) {
+      const int err = errno;
+      close(c.fd);
+      c.fd = -1;
+      if (reconnect) return retry_later(c);
+      OnFailure(absl::StrCat("connect: ", std::strerror(err)));
+      return;
+    }
+    epoll_ctl(epoll, EPOLL_CTL_ADD, c.fd, &ev);
+  };
+  // The stream of `c` ended (or never came up): reopen it, or count it failed.
+  auto ended = [&](SseConnection& c, const std::string& why, bool was_streaming) {
+    close_connection(c);
+    if (!reconnect) return OnFailure(why);
+    if (was_streaming) {
+      // Before its first set it is still connecting, not resuming.
+      c.resumed = records[c.index].first.load() != 0;
+      if (c.resumed) MarkDropped(records[c.index], NowNanos());
+    }
+    retry_later(c);  // after a jittered wait, like a browser's EventSource
+  };
 
   // The event loop runs on its own thread so the opener can pace itself.
   std::thread loop([&] {
     std::vector<epoll_event> events(1024);
     std::vector<char> buffer(1 << 16);
     for (;;) {
-      int n = epoll_wait(epoll, events.data(), static_cast<int>(events.size()), 100);
+      int n = epoll_wait(epoll, events.data(), static_cast<int>(events.size()), reconnect ? 10 : 100);
       for (int i = 0; i < n; ++i) {
         SseConnection& c = connections[events[i].data.u32];
         if (c.fd < 0) continue;
@@ -310,10 +488,13 @@ void RunSse(int count) {
           int err = 0;
           socklen_t len = sizeof(err);
           getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+          std::string request = request_head;
+          if (!c.last_id.empty()) absl::StrAppend(&request, "Last-Event-ID: ", c.last_id, "\r\n");
+          request += "\r\n";
           if (err != 0 || send(c.fd, request.data(), request.size(), MSG_NOSIGNAL) !=
                               static_cast<ssize_t>(request.size())) {
-            OnFailure(absl::StrCat("SSE connect: ", std::strerror(err != 0 ? err : errno)));
-            close_connection(c);
+            ended(c, absl::StrCat("SSE connect: ", std::strerror(err != 0 ? err : errno)),
+                  /*was_streaming=*/false);
             continue;
           }
           c.state = SseConnection::State::kHeader;
@@ -327,44 +508,43 @@ void RunSse(int count) {
           ssize_t got = recv(c.fd, buffer.data(), buffer.size(), 0);
           if (got > 0) {
             if (!SseParse(c, buffer.data(), static_cast<size_t>(got), NowNanos())) {
-              OnFailure("SSE stream ended or malformed");
-              close_connection(c);
+              ended(c, "SSE stream ended or malformed", /*was_streaming=*/true);
               break;
             }
             continue;
           }
           if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
           if (got < 0 && errno == EINTR) continue;
-          OnFailure(got == 0 ? "SSE: server closed the connection"
-                             : absl::StrCat("SSE recv: ", std::strerror(errno)));
-          close_connection(c);
+          ended(c,
+                got == 0 ? "SSE: server closed the connection"
+                         : absl::StrCat("SSE recv: ", std::strerror(errno)),
+                /*was_streaming=*/true);
           break;
         }
+      }
+      if (reconnect) {
+        std::vector<int> due;
+        {
+          const int64_t now = NowNanos();
+          absl::MutexLock lock(&retry_mu);
+          for (size_t k = 0; k < retries.size();) {
+            if (retries[k].first <= now) {
+              due.push_back(retries[k].second);
+              retries[k] = retries.back();
+              retries.pop_back();
+            } else {
+              ++k;
+            }
+          }
+        }
+        for (int index : due) open(connections[index]);
       }
     }
   });
 
   OpenAll(count, [&](int i) {
-    SseConnection& c = connections[i];
-    c.index = i;
-    c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (c.fd < 0) {
-      OnFailure(absl::StrCat("socket: ", std::strerror(errno)));
-      return;
-    }
-    int one = 1;
-    setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    epoll_event ev{};
-    ev.events = EPOLLOUT;
-    ev.data.u32 = static_cast<uint32_t>(i);
-    if (connect(c.fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 &&
-        errno != EINPROGRESS) {
-      OnFailure(absl::StrCat("connect: ", std::strerror(errno)));
-      close(c.fd);
-      c.fd = -1;
-      return;
-    }
-    epoll_ctl(epoll, EPOLL_CTL_ADD, c.fd, &ev);
+    connections[i].index = i;
+    open(connections[i]);
   });
   loop.join();
 }
@@ -387,7 +567,8 @@ void Dump(const std::string& path) {
       std::fprintf(f, " %lld",
                    static_cast<long long>(r.transition[k].load(std::memory_order_relaxed)));
     }
-    std::fputc('\n', f);
+    std::fprintf(f, " %lld %lld %d\n", static_cast<long long>(r.drop.load()),
+                 static_cast<long long>(r.current.load()), r.resent.load() ? 1 : 0);
   }
   std::fclose(f);
   std::rename(tmp.c_str(), path.c_str());
@@ -402,7 +583,9 @@ void StatusLoop() {
         absl::StrCat("status started=", counters.started.load(), " ready=", counters.ready.load(),
                      " t1=", counters.transitions[0].load(), " t2=", counters.transitions[1].load(),
                      " t3=", counters.transitions[2].load(), " t4=", counters.transitions[3].load(),
-                     " failed=", counters.failed.load(), " max_bytes=", counters.max_bytes.load());
+                     " failed=", counters.failed.load(), " max_bytes=", counters.max_bytes.load(),
+                     " dropped=", counters.dropped.load(), " current=", counters.current.load(),
+                     " resent=", counters.resent.load());
     if (line != last) {
       std::printf("%s\n", line.c_str());
       std::fflush(stdout);

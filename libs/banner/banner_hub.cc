@@ -211,11 +211,16 @@ uint64_t BannerHub::Subscribe(const BannerTarget& target, int64_t last_version,
   absl::MutexLock lock(&mu_);
   const uint64_t id = next_id_++;
   TargetEntry& entry = Entry(target);
+  if (closed_) {
+    const bool has = world_ && last_version <= world_->sequence && ClientHas(entry, last_version);
+    sink->OnClose(has ? entry.set : nullptr);
+    return id;
+  }
   ++entry.subscribers;
   Subscriber& sub = subscribers_[id];
   sub.target = target;
   sub.sink = std::move(sink);
-  by_target_.emplace(target, id);
+  sub.by_target = by_target_.emplace(target, id);
   sub.last_version = last_version;
   if (!world_ || last_version > world_->sequence) {
     sub.waiting = true;  // no world yet, or this replica is behind the client
@@ -242,13 +247,7 @@ void BannerHub::Unsubscribe(uint64_t id) {
   absl::MutexLock lock(&mu_);
   auto it = subscribers_.find(id);
   if (it == subscribers_.end()) return;
-  auto range = by_target_.equal_range(it->second.target);
-  for (auto t = range.first; t != range.second; ++t) {
-    if (t->second == id) {
-      by_target_.erase(t);
-      break;
-    }
-  }
+  by_target_.erase(it->second.by_target);
   auto entry = targets_.find(it->second.target);
   if (entry != targets_.end() && entry->second.subscribers > 0) --entry->second.subscribers;
   subscribers_.erase(it);
@@ -256,7 +255,15 @@ void BannerHub::Unsubscribe(uint64_t id) {
 
 void BannerHub::CloseAll() {
   absl::MutexLock lock(&mu_);
-  for (auto& [id, sub] : subscribers_) sub.sink->OnClose();
+  closed_ = true;
+  for (auto& [id, sub] : subscribers_) {
+    std::shared_ptr<const RenderedSet> current;
+    if (!sub.waiting) {
+      auto entry = targets_.find(sub.target);
+      if (entry != targets_.end()) current = entry->second.set;
+    }
+    sub.sink->OnClose(std::move(current));
+  }
   subscribers_.clear();
   by_target_.clear();
   for (auto& [t, entry] : targets_) entry.subscribers = 0;

@@ -71,7 +71,12 @@ class SetSink {
   // A new set for the sink's target. Must not block.
   virtual void OnSet(std::shared_ptr<const RenderedSet> set) = 0;
   // The server is going away: end the stream so the client reconnects.
-  virtual void OnClose() = 0;
+  // `current`: the target's current set, whose content every set handed to
+  // this sink leads to (the client holds it once they are written), so the
+  // sink may tell the client to resume from current->version: a replica
+  // that restarts then knows the client is current and sends it nothing.
+  // nullptr when the subscriber is still waiting (it resumes from its own).
+  virtual void OnClose(std::shared_ptr<const RenderedSet> current) = 0;
   // True when OnSet only queues the set for another thread to write (SSE);
   // false when it writes in the caller's thread (gRPC). A change reaches
   // queueing sinks first, so their threads write while the others do.
@@ -123,7 +128,10 @@ class BannerHub {
   uint64_t Subscribe(const BannerTarget& target, int64_t last_version,
                      std::shared_ptr<SetSink> sink);
   void Unsubscribe(uint64_t id);
-  // Calls OnClose on every sink and forgets them (graceful shutdown).
+  // Calls OnClose on every sink and forgets them (graceful shutdown). A
+  // later Subscribe closes its sink at once (naming the current set when
+  // the client has it), so a client that reconnects to this replica while
+  // it shuts down moves on instead of waiting on a stream that ends later.
   void CloseAll();
 
   BannerHubStats stats() const;
@@ -139,6 +147,10 @@ class BannerHub {
     bool waiting = false;
     int64_t last_version = 0;
     std::shared_ptr<SetSink> sink;
+    // This subscriber's entry in by_target_: Unsubscribe removes it without
+    // a scan of the target's subscribers (a storm of 20,000 disconnects from
+    // one target would otherwise be quadratic).
+    std::multimap<BannerTarget, uint64_t>::iterator by_target;
   };
   struct TargetEntry {
     std::shared_ptr<const RenderedSet> set;
@@ -186,6 +198,7 @@ class BannerHub {
   std::map<uint64_t, Subscriber> subscribers_ ABSL_GUARDED_BY(mu_);
   std::multimap<BannerTarget, uint64_t> by_target_ ABSL_GUARDED_BY(mu_);
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;  // CloseAll was called
   BannerHubStats stats_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -49,4 +49,6 @@ std::string SseHeartbeatText(absl::string_view last_id) {
   return absl::StrCat(": heartbeat ", last_id, "\n\n");
 }
 
+std::string SseIdText(absl::string_view id) { return absl::StrCat("id: ", id, "\n\n"); }
+
 }  // namespace statuscast

@@ -36,6 +36,9 @@ inline constexpr char kSseEventTail[] = "\n\n";
 std::string SseEventText(const SseEvent& event);
 // ": heartbeat <last_id>\n\n", a comment that keeps proxies from timing out.
 std::string SseHeartbeatText(absl::string_view last_id);
+// "id: <id>\n\n": an event without data. The client dispatches nothing but
+// resumes from `id` (its Last-Event-ID) when it reconnects.
+std::string SseIdText(absl::string_view id);
 
 }  // namespace statuscast
 

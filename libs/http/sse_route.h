@@ -63,8 +63,14 @@ class SseChannel {
   // replaced (conflated): send whole states, not deltas.
   virtual void Send(SseEvent event) = 0;
   // Ends the stream gracefully after the write in flight; the client
-  // reconnects (to another replica, on shutdown).
+  // reconnects (to another replica, on shutdown). An event still waiting is
+  // dropped: the client resumes from the last id it got.
   virtual void Close() = 0;
+  // Ends the stream like Close, but first writes the event still waiting,
+  // then `id` alone (an event without data), so the client resumes from
+  // `id`. Only for an id whose content every event sent so far leads to: a
+  // replica that restarts then knows the client is current.
+  virtual void CloseAt(std::string id) = 0;
 };
 
 // The route owner's end of one open stream.

@@ -58,6 +58,7 @@ class SseSessionBase {
   // On the strand.
   virtual void Deliver(SseEvent event) = 0;
   virtual void Close() = 0;
+  virtual void CloseAt(std::string id) = 0;
   virtual void Abort(const char* reason) = 0;
   // Destroys the subscription (stops the feed). Any thread; idempotent.
   virtual void ReleaseSubscription() = 0;
@@ -78,6 +79,11 @@ class StrandChannel final : public SseChannel {
   void Close() override {
     boost::asio::post(strand_, [weak = session_] {
       if (auto s = weak.lock()) s->Close();
+    });
+  }
+  void CloseAt(std::string id) override {
+    boost::asio::post(strand_, [weak = session_, id = std::move(id)]() mutable {
+      if (auto s = weak.lock()) s->CloseAt(std::move(id));
     });
   }
 
@@ -170,6 +176,13 @@ class SseSession final : public SseSessionBase,
     if (!writing_) WriteLastChunk();
   }
 
+  void CloseAt(std::string id) override {
+    if (finished_ || closing_) return;
+    closing_ = true;
+    final_id_ = std::move(id);
+    if (!writing_) ContinueClosing();
+  }
+
   void Abort(const char* reason) override { Finish(reason); }
 
   void ReleaseSubscription() override {
@@ -196,7 +209,7 @@ class SseSession final : public SseSessionBase,
     serializer_.reset();
     header_.reset();
     if (ec) return Finish("write_error");
-    if (closing_) return WriteLastChunk();
+    if (closing_) return ContinueClosing();
     WriteText(SseRetryText(JitteredMillis(config_.retry_base)), /*is_event=*/false);
   }
 
@@ -266,7 +279,7 @@ class SseSession final : public SseSessionBase,
       in_flight_.reset();
     }
     if (ec) return Finish("write_error");
-    if (closing_) return WriteLastChunk();
+    if (closing_) return ContinueClosing();
     if (pending_.has_value()) {
       SseEvent next = std::move(*pending_);
       pending_.reset();
@@ -294,6 +307,22 @@ class SseSession final : public SseSessionBase,
     }
     timer_.expires_at(last_write_ + interval);
     timer_.async_wait(boost::beast::bind_front_handler(&SseSession::OnHeartbeat, Self()));
+  }
+
+  // Closing: the event still waiting (CloseAt keeps it), then the final id,
+  // then the end of the body.
+  void ContinueClosing() {
+    if (pending_.has_value()) {
+      SseEvent next = std::move(*pending_);
+      pending_.reset();
+      return WriteEvent(std::move(next));
+    }
+    if (!final_id_.empty()) {
+      last_id_ = std::move(final_id_);
+      final_id_.clear();
+      return WriteText(SseIdText(last_id_), /*is_event=*/false);
+    }
+    WriteLastChunk();
   }
 
   void WriteLastChunk() {
@@ -325,6 +354,7 @@ class SseSession final : public SseSessionBase,
   const EndFn on_end_;
   boost::asio::steady_timer timer_;
   std::string last_id_;
+  std::string final_id_;  // CloseAt's, until written
   const std::string empty_;
 
   using Serializer = boost::beast::http::response_serializer<boost::beast::http::empty_body>;

@@ -85,7 +85,7 @@ class GrpcBannerStream final : public SetSink {
 
   void OnSet(std::shared_ptr<const RenderedSet> set) override {
     absl::MutexLock lock(&mu_);
-    if (reactor_ == nullptr || finishing_) return;
+    if (reactor_ == nullptr || finishing_ || draining_) return;
     last_version_ = std::max(last_version_, set->version);
     valid_until_ = set->valid_until;
     std::shared_ptr<const EncodedSets::Encoded> encoded = encoded_.For(std::move(set));
@@ -97,26 +97,38 @@ class GrpcBannerStream final : public SetSink {
     WriteLocked(std::move(encoded));
   }
 
-  void OnClose() override {
-    FinishWith(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                            "statuscast-banner is shutting down; reconnect and resume with "
-                            "last_version"));
+  // Ends the stream with UNAVAILABLE. With `current`: first the set still
+  // pending, then a heartbeat naming current->version, so the client
+  // resumes from it and a restarted replica sends it nothing.
+  void OnClose(std::shared_ptr<const RenderedSet> current) override {
+    grpc::Status status(grpc::StatusCode::UNAVAILABLE,
+                        "statuscast-banner is shutting down; reconnect and resume with "
+                        "last_version");
+    if (current == nullptr) return FinishWith(std::move(status));
+    absl::MutexLock lock(&mu_);
+    if (reactor_ == nullptr || finishing_ || draining_) return;
+    draining_ = true;
+    final_status_ = std::move(status);
+    close_version_ = current->version;
+    close_valid_until_ = current->valid_until;
+    if (!writing_) DrainLocked();
   }
 
   // A heartbeat when the stream is quiet; extends the client's validity.
   void Heartbeat(absl::Time valid_until) {
     absl::MutexLock lock(&mu_);
-    if (reactor_ == nullptr || finishing_ || writing_) return;
-    heartbeat_.mutable_heartbeat()->set_version(last_version_);
-    heartbeat_.mutable_heartbeat()->mutable_valid_until()->set_seconds(
-        absl::ToUnixSeconds(valid_until));
-    bool own = false;
-    grpc::SerializationTraits<v1::SubscribeResponse>::Serialize(heartbeat_, &heartbeat_bytes_,
-                                                                &own);
-    writing_ = true;
-    write_started_ = absl::Now();
-    in_flight_.reset();
-    reactor_->StartWrite(&heartbeat_bytes_);
+    if (reactor_ == nullptr || finishing_ || draining_ || writing_) return;
+    HeartbeatLocked(last_version_, valid_until);
+  }
+
+  // Right after subscribing, when the hub sent nothing (the client resumed
+  // with a current version): a heartbeat naming `current`, so the client
+  // learns at once that its set stands and until when.
+  void Acknowledge(const RenderedSet& current) {
+    absl::MutexLock lock(&mu_);
+    if (reactor_ == nullptr || finishing_ || draining_ || writing_ || wrote_) return;
+    last_version_ = std::max(last_version_, current.version);
+    HeartbeatLocked(last_version_, current.valid_until);
   }
 
   void WriteDone(bool ok) {
@@ -137,6 +149,10 @@ class GrpcBannerStream final : public SetSink {
         reactor_->Finish(final_status_);
       }
       return;
+    }
+    if (draining_) {
+      if (!ok) close_version_ = 0;  // the stream broke: nothing more to say
+      return DrainLocked();
     }
     if (ok && pending_) WriteLocked(std::move(pending_));
   }
@@ -175,10 +191,40 @@ class GrpcBannerStream final : public SetSink {
   size_t heartbeat_slot = 0;  // BannerGrpcService's, set by Register
 
  private:
+  void HeartbeatLocked(int64_t version, absl::Time valid_until)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    heartbeat_.mutable_heartbeat()->set_version(version);
+    heartbeat_.mutable_heartbeat()->mutable_valid_until()->set_seconds(
+        absl::ToUnixSeconds(valid_until));
+    bool own = false;
+    grpc::SerializationTraits<v1::SubscribeResponse>::Serialize(heartbeat_, &heartbeat_bytes_,
+                                                                &own);
+    writing_ = true;
+    wrote_ = true;
+    write_started_ = absl::Now();
+    in_flight_.reset();
+    reactor_->StartWrite(&heartbeat_bytes_);
+  }
+
+  // Closing (OnClose with a version), no write in flight: the pending set,
+  // then the closing heartbeat, then the status.
+  void DrainLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (pending_) return WriteLocked(std::move(pending_));
+    if (close_version_ > 0) {
+      const int64_t version = std::max(last_version_, close_version_);
+      close_version_ = 0;
+      return HeartbeatLocked(version, close_valid_until_);
+    }
+    finishing_ = true;
+    finished_ = true;
+    reactor_->Finish(final_status_);
+  }
+
   void WriteLocked(std::shared_ptr<const EncodedSets::Encoded> set)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     in_flight_ = std::move(set);
     writing_ = true;
+    wrote_ = true;
     write_started_ = absl::Now();
     reactor_->StartWrite(&in_flight_->bytes);
   }
@@ -196,6 +242,11 @@ class GrpcBannerStream final : public SetSink {
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finishing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  // OnClose with a version: writing what is left before finishing.
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;
+  int64_t close_version_ ABSL_GUARDED_BY(mu_) = 0;  // 0: the heartbeat is written
+  absl::Time close_valid_until_ ABSL_GUARDED_BY(mu_);
+  bool wrote_ ABSL_GUARDED_BY(mu_) = false;  // any write started
   grpc::Status final_status_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const EncodedSets::Encoded> in_flight_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const EncodedSets::Encoded> pending_ ABSL_GUARDED_BY(mu_);
@@ -254,6 +305,11 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
     service_.Register(stream_);
     stream_->set_last_version(request.last_version());
     stream_->hub_id = hub_.Subscribe(target, request.last_version(), stream_);
+    // The hub sends no first set to a client that has it; tell it so.
+    std::shared_ptr<const RenderedSet> current = hub_.Current(target);
+    if (current != nullptr && current->version >= request.last_version()) {
+      stream_->Acknowledge(*current);
+    }
   }
 
   void OnWriteDone(bool ok) override { stream_->WriteDone(ok); }

@@ -54,7 +54,12 @@ class ChannelSink final : public SetSink {
   void OnSet(std::shared_ptr<const RenderedSet> set) override {
     channel_->Send(events_.For(std::move(set)));
   }
-  void OnClose() override { channel_->Close(); }
+  // Resumes the client from the current version once what it was handed
+  // is written, so a restarted replica sends it nothing.
+  void OnClose(std::shared_ptr<const RenderedSet> current) override {
+    if (current == nullptr) return channel_->Close();
+    channel_->CloseAt(std::to_string(current->version));
+  }
   bool QueuesOnly() const override { return true; }
 
  private:

@@ -38,7 +38,10 @@ const BannerTarget kAccount{"web", "/account"};
 class RecordingSink : public SetSink {
  public:
   void OnSet(std::shared_ptr<const RenderedSet> set) override { sets.push_back(std::move(set)); }
-  void OnClose() override { ++closes; }
+  void OnClose(std::shared_ptr<const RenderedSet> current) override {
+    ++closes;
+    close_version = current ? current->version : 0;
+  }
 
   // The ids of the banners of every set received, one vector per set.
   std::vector<std::vector<std::string>> BannerIds() const {
@@ -58,6 +61,7 @@ class RecordingSink : public SetSink {
 
   std::vector<std::shared_ptr<const RenderedSet>> sets;
   int closes = 0;
+  int64_t close_version = -1;  // OnClose's current->version, 0 for nullptr
 };
 
 IncidentBanner CheckoutIncident(const std::string& text = "Checkout is failing for some users.",
@@ -471,6 +475,78 @@ TEST_F(BannerHubTest, CloseAllClosesEverySinkOnceAndForgetsThem) {
   EXPECT_EQ(a->closes, 1);
 }
 
+// A replica restart: the old hub closes every stream naming the target's
+// current version, and the new hub, loaded from the same world, sends a
+// client resuming from it nothing, even though the world moved on after the
+// client's last set (an unrelated change).
+TEST_F(BannerHubTest, ClientResumingFromItsCloseVersionGetsNoSetFromARestartedReplica) {
+  hub_.Publish(World(5, {CheckoutIncident()}));
+  auto sink = Sink();
+  hub_.Subscribe(kCheckout, 0, sink);
+  hub_.Publish(World(9, {CheckoutIncident(), AccountIncident()}));  // not /checkout's
+  ASSERT_THAT(sink->Versions(), ElementsAre(5));
+
+  hub_.CloseAll();
+  ASSERT_EQ(sink->close_version, 9);
+
+  BannerHub restarted(clock_, Options());
+  restarted.Publish(World(9, {CheckoutIncident(), AccountIncident()}));
+  auto resumed = Sink();
+  restarted.Subscribe(kCheckout, sink->close_version, resumed);
+  EXPECT_THAT(resumed->sets, IsEmpty());
+  // Its last set's version alone would not do: the new replica cannot tell
+  // that nothing of /checkout changed between 5 and 9.
+  auto from_last_set = Sink();
+  restarted.Subscribe(kCheckout, 5, from_last_set);
+  EXPECT_THAT(from_last_set->Versions(), ElementsAre(9));
+}
+
+TEST_F(BannerHubTest, SubscribingAfterCloseAllClosesAtOnce) {
+  hub_.Publish(World(5, {CheckoutIncident()}));
+  hub_.CloseAll();
+
+  auto current = Sink();
+  hub_.Subscribe(kCheckout, 5, current);
+  auto behind = Sink();
+  hub_.Subscribe(kCheckout, 0, behind);
+
+  EXPECT_EQ(current->closes, 1);
+  EXPECT_EQ(current->close_version, 5);
+  EXPECT_EQ(behind->closes, 1);
+  EXPECT_EQ(behind->close_version, 0);  // resumes from its own: gets the set elsewhere
+  EXPECT_THAT(behind->sets, IsEmpty());
+  EXPECT_EQ(hub_.stats().subscribers, 0u);
+}
+
+TEST_F(BannerHubTest, CloseAllNamesNoVersionForASubscriberStillWaiting) {
+  hub_.Publish(World(5));
+  auto ahead = Sink();
+  hub_.Subscribe(kCheckout, 7, ahead);  // this replica is behind the client
+
+  hub_.CloseAll();
+
+  EXPECT_EQ(ahead->close_version, 0);
+}
+
+TEST_F(BannerHubTest, UnsubscribingInAnyOrderLeavesTheOthersSubscribed) {
+  hub_.Publish(World(5));
+  std::vector<std::shared_ptr<RecordingSink>> sinks;
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < 6; ++i) {
+    sinks.push_back(Sink());
+    ids.push_back(hub_.Subscribe(kCheckout, 0, sinks.back()));
+  }
+  for (int i : {3, 0, 5}) hub_.Unsubscribe(ids[i]);
+
+  hub_.Publish(World(6, {CheckoutIncident()}));
+
+  for (int i = 0; i < 6; ++i) {
+    const bool still = i == 1 || i == 2 || i == 4;
+    EXPECT_THAT(sinks[i]->sets, SizeIs(still ? 2 : 1)) << "subscriber " << i;
+  }
+  EXPECT_EQ(hub_.stats().subscribers, 3u);
+}
+
 // ---------------------------------------------------------------------------
 // What replicas rely on
 
@@ -600,7 +676,7 @@ class OrderSink final : public SetSink {
   OrderSink(bool queues_only, std::string name, std::vector<std::string>* order)
       : queues_only_(queues_only), name_(std::move(name)), order_(order) {}
   void OnSet(std::shared_ptr<const RenderedSet>) override { order_->push_back(name_); }
-  void OnClose() override {}
+  void OnClose(std::shared_ptr<const RenderedSet>) override {}
   bool QueuesOnly() const override { return queues_only_; }
 
  private:

@@ -660,6 +660,46 @@ TEST_F(HttpServerTest, HubCloseAllEndsStreams) {
   EXPECT_EQ(Request(port_, "GET", kShopCheckout).status, 200);
 }
 
+// A replica restart: the replica going away ends each stream with an event
+// holding only the current id, so the client resumes from it, and the next
+// replica (loaded from the same world) sends it no set, though the world
+// moved on after the client's last set.
+TEST_F(HttpServerTest, ClientResumingFromTheCloseIdGetsNoSetFromARestartedReplica) {
+  Publish(1, {"x"});
+  StartServer();
+  auto a = Stream(kStreamShopCheckout);
+  ASSERT_TRUE(WaitForSet(*a, 1));
+  Publish(4, {"x"});  // the same content: nothing to send
+  hub_.CloseAll();
+  ASSERT_EQ(a->WaitExit(absl::Seconds(5)), 0);
+  std::vector<testing_http::SseEvent> events = testing_http::ParseSse(a->output());
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().id, "4");
+  EXPECT_EQ(events.back().data, "");
+  EXPECT_EQ(SetEvents(a->output()).size(), 1u);
+
+  BannerHub restarted_hub(clock_, BannerHubOptions{});
+  restarted_hub.Publish(WorldWith(4, {"x"}));
+  HttpServerOptions options;
+  options.address = "127.0.0.1";
+  options.port = 0;
+  options.clock = &clock_;
+  HttpServer restarted(std::move(options), &metrics_);
+  AddBannerRoutes(restarted, restarted_hub, &metrics_, clock_);
+  ASSERT_TRUE(restarted.Start().ok());
+  const std::string stream =
+      absl::StrCat("http://127.0.0.1:", restarted.port(), kStreamShopCheckout);
+  CurlProcess resumed({"-sN", "--max-time", "30", "-H", "Last-Event-ID: 4", stream});
+  ASSERT_TRUE(resumed.WaitFor("retry: ", absl::Seconds(5)));
+  resumed.Drain(absl::Milliseconds(300));
+  EXPECT_TRUE(SetEvents(resumed.output()).empty()) << resumed.output();
+  // From its last set's id, the restarted replica cannot tell nothing
+  // changed since: it sends the set again.
+  CurlProcess from_last_set({"-sN", "--max-time", "30", "-H", "Last-Event-ID: 1", stream});
+  EXPECT_TRUE(WaitForSet(from_last_set, 4));
+  restarted.Stop();
+}
+
 TEST_F(HttpServerTest, StopWithAClientThatNeverReadsStillReturns) {
   Publish(1, {"start"});
   HttpServerOptions options;
