@@ -37,8 +37,7 @@ TokenRecord FromRow(const pqxx::row& r) {
 
 absl::StatusOr<TokenRecord> PgTokenStore::FindByHash(const std::string& hash) {
   absl::optional<TokenRecord> found;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     pqxx::result r =
         tx.exec_params(absl::StrCat("SELECT ", kColumns, "WHERE token_hash = $1"), hash);
     if (!r.empty()) found = FromRow(r[0]);
@@ -70,8 +69,7 @@ absl::Status PgTokenStore::Insert(const TokenRecord& t, const std::string& hash,
 
 absl::StatusOr<std::vector<TokenRecord>> PgTokenStore::List() {
   std::vector<TokenRecord> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     for (const pqxx::row& r : tx.exec(absl::StrCat("SELECT ", kColumns, "ORDER BY name"))) {
       out.push_back(FromRow(r));
     }

@@ -293,8 +293,7 @@ absl::StatusOr<ManualBannerRecord> PgBannerStore::DisableBanner(int64_t id,
 
 absl::StatusOr<std::vector<ManualBannerRecord>> PgBannerStore::ListBanners() {
   std::vector<ManualBannerRecord> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     for (const pqxx::row& r :
          tx.exec(absl::StrCat("SELECT ", kBannerColumns, " FROM manual_banners ORDER BY id"))) {
       out.push_back(BannerFromRow(r));
@@ -306,8 +305,7 @@ absl::StatusOr<std::vector<ManualBannerRecord>> PgBannerStore::ListBanners() {
 
 absl::StatusOr<std::vector<KillSwitchRecord>> PgBannerStore::ListKillSwitches() {
   std::vector<KillSwitchRecord> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     for (const pqxx::row& r : tx.exec(kKillSwitches)) {
       out.push_back(KillSwitchRecord{r[0].as<std::string>(), r[1].as<bool>(),
                                      r[2].as<std::string>(), r[3].as<std::string>(),

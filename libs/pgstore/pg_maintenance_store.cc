@@ -156,8 +156,7 @@ absl::Status PgMaintenanceStore::Insert(MaintenanceWindow& w, const std::string&
 
 absl::StatusOr<MaintenanceWindow> PgMaintenanceStore::Get(const std::string& ref) {
   MaintenanceWindow w;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     pqxx::result r = tx.exec_params(
         absl::StrCat("SELECT ", kColumns, " FROM maintenance_windows m WHERE m.ref = $1"), ref);
     if (r.empty()) {
@@ -198,8 +197,7 @@ std::vector<MaintenanceWindow> ReadUnfinishedMaintenance(pqxx::transaction_base&
 
 absl::StatusOr<std::vector<MaintenanceWindow>> PgMaintenanceStore::List(const MaintenanceQuery& q) {
   std::vector<MaintenanceWindow> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     out = ReadWindows(tx, q.include_finished, q.limit);
     return absl::OkStatus();
   }));

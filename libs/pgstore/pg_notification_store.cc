@@ -151,8 +151,7 @@ absl::Status PgNotificationStore::AddSubscriber(
 
 absl::StatusOr<SubscriberRecord> PgNotificationStore::GetSubscriber(const std::string& id) {
   SubscriberRecord out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     pqxx::result r = tx.exec_params(
         absl::StrCat("SELECT ", SUBSCRIBER_COLUMNS("s"), " FROM subscribers s WHERE s.id = $1"),
         id);
@@ -166,8 +165,7 @@ absl::StatusOr<SubscriberRecord> PgNotificationStore::GetSubscriber(const std::s
 absl::StatusOr<absl::optional<SubscriberRecord>> PgNotificationStore::FindLive(
     SubscriberKind kind, const std::string& destination) {
   absl::optional<SubscriberRecord> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     pqxx::result r = tx.exec_params(
         absl::StrCat("SELECT ", SUBSCRIBER_COLUMNS("s"),
                      " FROM subscribers s WHERE s.kind = $1 AND lower(s.destination) = lower($2) "
@@ -182,8 +180,7 @@ absl::StatusOr<absl::optional<SubscriberRecord>> PgNotificationStore::FindLive(
 absl::StatusOr<std::vector<SubscriberRecord>> PgNotificationStore::ListSubscribers(
     bool include_unsubscribed) {
   std::vector<SubscriberRecord> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     pqxx::result r = tx.exec_params(
         absl::StrCat("SELECT ", SUBSCRIBER_COLUMNS("s"),
                      " FROM subscribers s WHERE $1 OR s.unsubscribed_at IS NULL "
@@ -241,8 +238,7 @@ absl::StatusOr<bool> PgNotificationStore::Unsubscribe(const std::string& subscri
 absl::StatusOr<std::vector<DeliveryRecord>> PgNotificationStore::ListDeliveries(
     const std::string& subscriber_id, int limit) {
   std::vector<DeliveryRecord> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     if (tx.exec_params("SELECT 1 FROM subscribers WHERE id = $1", subscriber_id).empty()) {
       return NoSubscriber(subscriber_id);
     }
@@ -333,8 +329,7 @@ absl::Status PgNotificationStore::RecordAttempt(const AttemptOutcome& o) {
 
 absl::StatusOr<QueueStats> PgNotificationStore::Stats(absl::Time now) {
   QueueStats out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     pqxx::row r = tx.exec1(kStats);
     out.pending = r[0].as<int64_t>();
     absl::optional<absl::Time> oldest = OptTimeAt(r[1]);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <pqxx/connection>
+#include <pqxx/transaction>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -37,6 +38,10 @@ class PgPool {
   // Runs `fn` with a pooled connection. Exceptions thrown by `fn` are mapped
   // to a status as described above.
   absl::Status Run(const std::function<absl::Status(pqxx::connection&)>& fn);
+
+  // Run, with `fn` in a read-only transaction (read committed) on the
+  // connection: the shape of every store's reads.
+  absl::Status Read(const std::function<absl::Status(pqxx::read_transaction&)>& fn);
 
   const std::string& url() const { return url_; }
 

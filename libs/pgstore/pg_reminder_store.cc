@@ -56,8 +56,7 @@ absl::StatusOr<absl::optional<int64_t>> PgReminderStore::Raise(
 absl::StatusOr<std::vector<StoredReminder>> PgReminderStore::ReadAfter(int64_t after_id,
                                                                        int limit) {
   std::vector<StoredReminder> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     for (const pqxx::row& r : tx.exec_params(
              absl::StrCat("SELECT ", kColumns, "WHERE r.id > $1 ORDER BY r.id LIMIT $2"),
              after_id, limit)) {
@@ -71,8 +70,7 @@ absl::StatusOr<std::vector<StoredReminder>> PgReminderStore::ReadAfter(int64_t a
 absl::StatusOr<std::vector<StoredReminder>> PgReminderStore::RecentForOpen(absl::Time since,
                                                                            int64_t* newest_id) {
   std::vector<StoredReminder> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     *newest_id = tx.exec1("SELECT coalesce(max(id), 0) FROM reminders")[0].as<int64_t>();
     for (const pqxx::row& r : tx.exec_params(
              absl::StrCat("SELECT ", kColumns,
