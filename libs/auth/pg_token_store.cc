@@ -9,10 +9,8 @@
 namespace statuscast {
 namespace {
 
-#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
-
-constexpr char kColumns[] = "name, scope, " US("created_at") ", " US("expires_at") ", " US(
-    "revoked_at") ", created_by FROM api_tokens ";
+constexpr char kColumns[] = "name, scope, " PG_MICROS("created_at") ", " PG_MICROS(
+    "expires_at") ", " PG_MICROS("revoked_at") ", created_by FROM api_tokens ";
 constexpr char kInsert[] =
     "INSERT INTO api_tokens (name, token_hash, scope, created_at, expires_at, created_by) "
     "VALUES ($1, $2, $3, $4::timestamptz, $5::timestamptz, $6)";

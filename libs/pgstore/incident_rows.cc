@@ -3,28 +3,29 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "libs/pgstore/pg_pool.h"
 #include "libs/proto_convert/lint_proto.h"
 
 namespace statuscast {
 namespace pgstore_internal {
 
-#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
-
 const char kIncidentColumns[] =
-    "i.id, i.ref, i.title, i.severity, i.state, " US("i.confirmed_start") ", " US(
-        "i.declared_at") ", " US("i.first_communication_at") ", " US("i.investigating_at") ", " US("i.identified_at") ", " US("i.monitoring_at") ", " US("i.resolved_at") ", " US("i.next_update_at") ", " US("i.updated_at") ", i.reopen_count, i.version, "
-    "p.url, p.body, " US("p.published_at") ", p.author, p.revision, " US("p.first_published_at") ", "
+    "i.id, i.ref, i.title, i.severity, i.state, " PG_MICROS("i.confirmed_start") ", "
+    PG_MICROS("i.declared_at") ", " PG_MICROS("i.first_communication_at") ", "
+    PG_MICROS("i.investigating_at") ", " PG_MICROS("i.identified_at") ", "
+    PG_MICROS("i.monitoring_at") ", " PG_MICROS("i.resolved_at") ", "
+    PG_MICROS("i.next_update_at") ", " PG_MICROS("i.updated_at") ", i.reopen_count, i.version, "
+    "p.url, p.body, " PG_MICROS("p.published_at") ", p.author, p.revision, "
+    PG_MICROS("p.first_published_at") ", "
     "i.commander, i.comms_lead";
 
 const char kIncidentFrom[] =
     " FROM incidents i LEFT JOIN postmortems p ON p.incident_id = i.id ";
 
 const char kUpdateColumns[] =
-    "u.id, u.kind, u.state, u.severity, u.message, u.banner_text, u.channels, " US(
-        "u.posted_at") ", " US("u.next_update_at") ", u.author, u.kept_promise, "
-        "u.lint_findings::text, u.lint_override_reason, u.third_party_confirmed";
-
-#undef US
+    "u.id, u.kind, u.state, u.severity, u.message, u.banner_text, u.channels, "
+    PG_MICROS("u.posted_at") ", " PG_MICROS("u.next_update_at") ", u.author, u.kept_promise, "
+    "u.lint_findings::text, u.lint_override_reason, u.third_party_confirmed";
 
 namespace {
 

@@ -9,6 +9,7 @@
 #include "libs/pgstore/component_rows.h"
 #include "libs/pgstore/incident_rows.h"
 #include "libs/pgstore/pg_incident_store.h"
+#include "libs/pgstore/pg_pool.h"
 #include "libs/pgstore/review_rows.h"
 #include "libs/pgstore/update_revisions.h"
 
@@ -26,21 +27,19 @@ using pgstore_internal::ParseOr;
 using pgstore_internal::TimeAt;
 using pgstore_internal::UpdateFromRow;
 
-#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
-
 constexpr char kSelectAffected[] =
     "SELECT ic.incident_id, c.name, ic.status FROM incident_components ic "
     "JOIN components c ON c.id = ic.component_id "
     "WHERE ic.incident_id = ANY($1::int8[]) ORDER BY ic.incident_id, ic.position";
 
 constexpr char kSelectSeverityChanges[] =
-    "SELECT from_severity, to_severity, reason, author, " US("changed_at") ", " US(
-        "next_update_at_before") ", " US("next_update_at_after") " FROM severity_changes "
+    "SELECT from_severity, to_severity, reason, author, " PG_MICROS("changed_at") ", " PG_MICROS(
+        "next_update_at_before") ", " PG_MICROS("next_update_at_after") " FROM severity_changes "
     "WHERE incident_id = $1 ORDER BY id";
 
 constexpr char kSelectChanges[] =
     "SELECT cl.sequence, cl.kind, coalesce(i.ref, ''), coalesce(cl.update_id, 0), "
-    "cl.component_name, cl.actor, " US("cl.at") ", cl.summary FROM change_log cl "
+    "cl.component_name, cl.actor, " PG_MICROS("cl.at") ", cl.summary FROM change_log cl "
     "LEFT JOIN incidents i ON i.id = cl.incident_id WHERE cl.sequence > $1 "
     "ORDER BY cl.sequence LIMIT $2";
 
@@ -57,13 +56,12 @@ constexpr char kListIncidentsWhere[] =
     "AND ($6 = '' OR (i.confirmed_start, i.id) < (NULLIF($6, '')::timestamptz, $7::int8)) "
     "ORDER BY i.confirmed_start DESC, i.id DESC LIMIT $8";
 
-#undef US
-
 void LoadAffected(pqxx::transaction_base& tx, std::vector<Incident*> incidents) {
   if (incidents.empty()) return;
   std::vector<std::string> ids;
   for (Incident* i : incidents) ids.push_back(absl::StrCat(i->id));
-  pqxx::result rows = tx.exec_params(kSelectAffected, absl::StrCat("{", absl::StrJoin(ids, ","), "}"));
+  pqxx::result rows =
+      tx.exec_params(kSelectAffected, absl::StrCat("{", absl::StrJoin(ids, ","), "}"));
   for (const pqxx::row& r : rows) {
     int64_t id = r[0].as<int64_t>();
     for (Incident* i : incidents) {

@@ -60,6 +60,9 @@ class PgPool {
 };
 
 // Timestamps cross the boundary as microseconds since the epoch.
+// SQL that reads timestamptz column `col` so (what a row's TimeAt reads back),
+// for SELECT lists: "SELECT id, " PG_MICROS("posted_at") " FROM ...".
+#define PG_MICROS(col) "(extract(epoch from " col ") * 1000000)::int8"
 // SQL text for a timestamptz parameter ("" means NULL; see NullableTime()).
 std::string TimeParam(absl::Time t);
 std::string NullableTimeParam(const absl::optional<absl::Time>& t);

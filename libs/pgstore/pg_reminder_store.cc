@@ -1,3 +1,4 @@
+#include "libs/pgstore/pg_pool.h"
 #include "libs/pgstore/pg_reminder_store.h"
 
 #include <pqxx/pqxx>
@@ -8,14 +9,12 @@
 namespace statuscast {
 namespace {
 
-#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
-
 constexpr char kRaise[] =
     "INSERT INTO reminders (incident_id, kind, due, raised_at, text, suggested_message) "
     "SELECT id, $2, $3::timestamptz, $4::timestamptz, $5, $6 FROM incidents WHERE ref = $1 "
     "ON CONFLICT (incident_id, kind, due) DO NOTHING RETURNING id";
 constexpr char kColumns[] =
-    "r.id, r.kind, i.ref, i.title, i.severity, " US("r.due") ", " US("r.raised_at") ", r.text, "
+    "r.id, r.kind, i.ref, i.title, i.severity, " PG_MICROS("r.due") ", " PG_MICROS("r.raised_at") ", r.text, "
     "r.suggested_message FROM reminders r JOIN incidents i ON i.id = r.incident_id ";
 constexpr char kNotifyReminder[] = "SELECT pg_notify('statuscast_reminders', $1)";
 
