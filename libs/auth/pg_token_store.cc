@@ -9,10 +9,8 @@
 namespace statuscast {
 namespace {
 
-#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
-
-constexpr char kColumns[] = "name, scope, " US("created_at") ", " US("expires_at") ", " US(
-    "revoked_at") ", created_by FROM api_tokens ";
+constexpr char kColumns[] = "name, scope, " PG_MICROS("created_at") ", " PG_MICROS(
+    "expires_at") ", " PG_MICROS("revoked_at") ", created_by FROM api_tokens ";
 constexpr char kInsert[] =
     "INSERT INTO api_tokens (name, token_hash, scope, created_at, expires_at, created_by) "
     "VALUES ($1, $2, $3, $4::timestamptz, $5::timestamptz, $6)";
@@ -37,8 +35,7 @@ TokenRecord FromRow(const pqxx::row& r) {
 
 absl::StatusOr<TokenRecord> PgTokenStore::FindByHash(const std::string& hash) {
   absl::optional<TokenRecord> found;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     pqxx::result r =
         tx.exec_params(absl::StrCat("SELECT ", kColumns, "WHERE token_hash = $1"), hash);
     if (!r.empty()) found = FromRow(r[0]);
@@ -70,8 +67,7 @@ absl::Status PgTokenStore::Insert(const TokenRecord& t, const std::string& hash,
 
 absl::StatusOr<std::vector<TokenRecord>> PgTokenStore::List() {
   std::vector<TokenRecord> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     for (const pqxx::row& r : tx.exec(absl::StrCat("SELECT ", kColumns, "ORDER BY name"))) {
       out.push_back(FromRow(r));
     }

@@ -29,6 +29,13 @@ bool IsMainFile(const std::string& main_file, absl::string_view path) {
          absl::EndsWith(main_file, absl::StrCat("/", path));
 }
 
+bool IsOneOf(const std::vector<std::string>& files, absl::string_view path) {
+  for (const std::string& f : files) {
+    if (IsMainFile(f, path)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string EnvironmentVariableInHelp(const std::string& help) {
@@ -47,10 +54,13 @@ std::string EnvironmentVariableInHelp(const std::string& help) {
 }
 
 absl::Status ApplyEnvironmentNamedInHelp(const char* main_file) {
-  const std::string file = main_file;
+  return ApplyEnvironmentNamedInHelp(std::vector<std::string>{main_file});
+}
+
+absl::Status ApplyEnvironmentNamedInHelp(const std::vector<std::string>& files) {
   std::vector<std::pair<std::string, std::string>> flag_env;
   for (const auto& [name, flag] : absl::GetAllFlags()) {
-    if (!IsMainFile(file, flag->Filename())) continue;
+    if (!IsOneOf(files, flag->Filename())) continue;
     std::string env = EnvironmentVariableInHelp(flag->Help());
     if (!env.empty()) flag_env.emplace_back(std::string(name), std::move(env));
   }
@@ -88,8 +98,11 @@ absl::Status ApplyEnvironmentToFlags(
 }
 
 void ShowMainFlagsInHelp(const char* main_file) {
-  const std::string file = main_file;
-  auto defined_in_main = [file](absl::string_view path) { return IsMainFile(file, path); };
+  ShowMainFlagsInHelp(std::vector<std::string>{main_file});
+}
+
+void ShowMainFlagsInHelp(const std::vector<std::string>& files) {
+  auto defined_in_main = [files](absl::string_view path) { return IsOneOf(files, path); };
   absl::FlagsUsageConfig config;
   config.contains_help_flags = defined_in_main;
   config.contains_helpshort_flags = defined_in_main;

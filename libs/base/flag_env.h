@@ -7,13 +7,14 @@
 // "(env NAME)" or "(env NAME, ...)", so that --help cannot name another one.
 //
 // ApplyEnvironmentNamedInHelp() does the same for every flag defined in the
-// file `main_file` (a service's main.cc, by __FILE__) whose help names a
+// file `main_file` (a service's main.cc, by __FILE__; or each of several
+// files, when a library defines flags the services share) whose help names a
 // variable "(env NAME)" or "(env NAME, ...)": the help is the one table of
 // flags and variables. Flags whose help names none ("Command line only") are
 // left to the command line.
 //
 // ShowMainFlagsInHelp() makes --help and --helpshort list the flags defined
-// in the service's main.cc (Abseil's default looks for a file named after the
+// in the service's main.cc (or the files named; Abseil's default looks for a file named after the
 // binary, finds none and prints "No flags matched"). Both service mains call
 // it with __FILE__, before absl::ParseCommandLine.
 //
@@ -35,12 +36,15 @@ absl::Status ApplyEnvironmentToFlags(
 
 // `main_file`: __FILE__ of the translation unit that defines the flags.
 absl::Status ApplyEnvironmentNamedInHelp(const char* main_file);
+// `files`: __FILE__ of each translation unit whose flags the binary shows.
+absl::Status ApplyEnvironmentNamedInHelp(const std::vector<std::string>& files);
 
 // The variable `help` names as "(env NAME)" or "(env NAME, ...)", or "".
 std::string EnvironmentVariableInHelp(const std::string& help);
 
 // `main_file`: __FILE__ of the translation unit that defines the flags.
 void ShowMainFlagsInHelp(const char* main_file);
+void ShowMainFlagsInHelp(const std::vector<std::string>& files);
 
 }  // namespace statuscast
 

@@ -202,10 +202,9 @@ absl::StatusOr<WriteResult> IncidentCommands::Mutate(
   WriteResult result;
   absl::optional<IdempotentResult> earlier;
   RETURN_IF_ERROR(store_.RunInTransaction([&](StoreTransaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(earlier, tx.FindIdempotent(guard.idempotency_key));
-    if (earlier) return absl::OkStatus();
-    ASSIGN_OR_RETURN(Incident inc, tx.LockIncident(guard.incident_ref));
-    RETURN_IF_ERROR(CheckExpectedVersion(inc, guard.expected_version));
+    ASSIGN_OR_RETURN(absl::optional<Incident> locked, LockGuarded(tx, guard, earlier));
+    if (!locked) return absl::OkStatus();
+    Incident& inc = *locked;
     MutationRecord m;
     ASSIGN_OR_RETURN(absl::optional<Update> update, mutation(inc, now, tx, m));
     inc.version += 1;

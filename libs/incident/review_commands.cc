@@ -1,5 +1,6 @@
 // IncidentCommands: roles and the review of drafts (incident_commands.h).
 #include <algorithm>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -52,6 +53,20 @@ absl::StatusOr<Draft> DraftById(IncidentStore& store, const std::string& ref, in
     if (d.id == id) return d;
   }
   return NoSuchDraft(ref, id);
+}
+
+// The answer to a draft write under a key already used: the same request
+// (CheckSameRequest) gets the draft as `find` reads it now.
+absl::StatusOr<DraftResult> ReplayDraft(const IdempotentResult& earlier,
+                                        const std::string& operation,
+                                        const std::string& fingerprint,
+                                        const std::function<absl::StatusOr<Draft>()>& find) {
+  RETURN_IF_ERROR(CheckSameRequest(earlier, operation, fingerprint));
+  DraftResult replay;
+  replay.replayed = true;
+  replay.sequence = earlier.sequence;
+  ASSIGN_OR_RETURN(replay.draft, find());
+  return replay;
 }
 
 }  // namespace
@@ -132,10 +147,9 @@ absl::StatusOr<DraftResult> IncidentCommands::ProposeUpdate(const CallContext& c
   DraftResult result;
   absl::optional<IdempotentResult> earlier;
   RETURN_IF_ERROR(store_.RunInTransaction([&](StoreTransaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(earlier, tx.FindIdempotent(guard.idempotency_key));
-    if (earlier) return absl::OkStatus();
-    ASSIGN_OR_RETURN(Incident inc, tx.LockIncident(guard.incident_ref));
-    RETURN_IF_ERROR(CheckExpectedVersion(inc, guard.expected_version));
+    ASSIGN_OR_RETURN(absl::optional<Incident> locked, LockGuarded(tx, guard, earlier));
+    if (!locked) return absl::OkStatus();
+    const Incident& inc = *locked;
     // Checked as if posted now, on a copy: the same errors an update gets.
     Incident as_posted = inc;
     ASSIGN_OR_RETURN(Update u, rules_.ApplyUpdate(as_posted, draft, {}, ctx.actor, now));
@@ -166,12 +180,9 @@ absl::StatusOr<DraftResult> IncidentCommands::ProposeUpdate(const CallContext& c
     return absl::OkStatus();
   }));
   if (earlier) {
-    RETURN_IF_ERROR(CheckSameRequest(*earlier, kDraftProposed, fingerprint));
-    DraftResult replay;
-    replay.replayed = true;
-    replay.sequence = earlier->sequence;
-    ASSIGN_OR_RETURN(replay.draft, DraftByKey(store_, guard.incident_ref, guard.idempotency_key));
-    return replay;
+    return ReplayDraft(*earlier, kDraftProposed, fingerprint, [&] {
+      return DraftByKey(store_, guard.incident_ref, guard.idempotency_key);
+    });
   }
   return result;
 }
@@ -267,12 +278,8 @@ absl::StatusOr<DraftResult> IncidentCommands::RejectDraft(const CallContext& ctx
     return absl::OkStatus();
   }));
   if (earlier) {
-    RETURN_IF_ERROR(CheckSameRequest(*earlier, kDraftRejected, fingerprint));
-    DraftResult replay;
-    replay.replayed = true;
-    replay.sequence = earlier->sequence;
-    ASSIGN_OR_RETURN(replay.draft, DraftById(store_, guard.incident_ref, draft_id));
-    return replay;
+    return ReplayDraft(*earlier, kDraftRejected, fingerprint,
+                       [&] { return DraftById(store_, guard.incident_ref, draft_id); });
   }
   return result;
 }

@@ -1,5 +1,7 @@
 #include "libs/incident/write_support.h"
 
+#include "libs/base/status_macros.h"
+
 #include "absl/strings/str_cat.h"
 
 namespace statuscast {
@@ -27,6 +29,15 @@ absl::Status CheckExpectedVersion(const Incident& inc, int64_t expected_version)
   return absl::AbortedError(absl::StrCat(
       inc.ref, " has changed since version ", expected_version, " (it is now version ", inc.version,
       "); read it again, then retry with expected_version ", inc.version));
+}
+
+absl::StatusOr<absl::optional<Incident>> LockGuarded(StoreTransaction& tx, const WriteGuard& guard,
+                                                     absl::optional<IdempotentResult>& earlier) {
+  ASSIGN_OR_RETURN(earlier, tx.FindIdempotent(guard.idempotency_key));
+  if (earlier) return absl::optional<Incident>();
+  ASSIGN_OR_RETURN(Incident inc, tx.LockIncident(guard.incident_ref));
+  RETURN_IF_ERROR(CheckExpectedVersion(inc, guard.expected_version));
+  return absl::optional<Incident>(std::move(inc));
 }
 
 void FillRecord(MutationRecord& m, const Incident& inc, const std::string& actor,

@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "libs/incident/incident_commands.h"
 #include "libs/incident/incident_rules.h"
 #include "libs/incident/incident_store.h"
 
@@ -24,6 +26,13 @@ void AddDraftFields(std::vector<std::string>& f, const UpdateDraft& d);
 
 // ABORTED, saying how to retry, unless `inc` is at `expected_version`.
 absl::Status CheckExpectedVersion(const Incident& inc, int64_t expected_version);
+
+// The start of a write under `guard` in `tx`: the earlier result under its
+// idempotency key goes into `earlier` (a replay: the write does nothing more,
+// and this returns nullopt); else the incident the guard names, locked, at
+// guard.expected_version.
+absl::StatusOr<absl::optional<Incident>> LockGuarded(StoreTransaction& tx, const WriteGuard& guard,
+                                                     absl::optional<IdempotentResult>& earlier);
 
 // Fills the fields of `m` that name a write on `inc` (its id, ref and
 // version as they are now) by `actor` under `idempotency_key`; the caller

@@ -9,14 +9,12 @@ namespace statuscast {
 namespace pgstore_internal {
 namespace {
 
-#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
-
 // Columns of ComponentFromRow after the status (column 4).
-constexpr char kComponentTail[] =
-    "c.banner_apps, c.banner_paths, c.display_name, " US("c.retired_at") " FROM components c ";
+constexpr char kComponentTail[] = "c.banner_apps, c.banner_paths, c.display_name, " PG_MICROS(
+    "c.retired_at") " FROM components c ";
 
 constexpr char kSelectComponentsHead[] =
-    "SELECT c.name, c.group_name, c.description, " US("c.created_at") ", "
+    "SELECT c.name, c.group_name, c.description, " PG_MICROS("c.created_at") ", "
     "coalesce((SELECT ic.status FROM incident_components ic JOIN incidents i ON i.id = "
     "ic.incident_id WHERE ic.component_id = c.id AND i.state <> 'resolved' ORDER BY CASE "
     "ic.status WHEN 'major_outage' THEN 5 WHEN 'partial_outage' THEN 4 WHEN "
@@ -24,7 +22,7 @@ constexpr char kSelectComponentsHead[] =
     "'operational'), ";
 
 constexpr char kLockComponentHead[] =
-    "SELECT c.name, c.group_name, c.description, " US("c.created_at") ", 'operational', ";
+    "SELECT c.name, c.group_name, c.description, " PG_MICROS("c.created_at") ", 'operational', ";
 
 Component ComponentFromRow(const pqxx::row& r) {
   Component c;

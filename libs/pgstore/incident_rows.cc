@@ -1,11 +1,32 @@
 #include "libs/pgstore/incident_rows.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "libs/pgstore/pg_pool.h"
 #include "libs/proto_convert/lint_proto.h"
 
 namespace statuscast {
 namespace pgstore_internal {
+
+const char kIncidentColumns[] =
+    "i.id, i.ref, i.title, i.severity, i.state, " PG_MICROS("i.confirmed_start") ", "
+    PG_MICROS("i.declared_at") ", " PG_MICROS("i.first_communication_at") ", "
+    PG_MICROS("i.investigating_at") ", " PG_MICROS("i.identified_at") ", "
+    PG_MICROS("i.monitoring_at") ", " PG_MICROS("i.resolved_at") ", "
+    PG_MICROS("i.next_update_at") ", " PG_MICROS("i.updated_at") ", i.reopen_count, i.version, "
+    "p.url, p.body, " PG_MICROS("p.published_at") ", p.author, p.revision, "
+    PG_MICROS("p.first_published_at") ", "
+    "i.commander, i.comms_lead";
+
+const char kIncidentFrom[] =
+    " FROM incidents i LEFT JOIN postmortems p ON p.incident_id = i.id ";
+
+const char kUpdateColumns[] =
+    "u.id, u.kind, u.state, u.severity, u.message, u.banner_text, u.channels, "
+    PG_MICROS("u.posted_at") ", " PG_MICROS("u.next_update_at") ", u.author, u.kept_promise, "
+    "u.lint_findings::text, u.lint_override_reason, u.third_party_confirmed";
+
 namespace {
 
 UpdateKind ParseKind(const std::string& s) {
@@ -24,6 +45,11 @@ PromiseOutcome ParsePromise(const std::string& s) {
 }
 
 }  // namespace
+
+absl::Status NoIncident(const std::string& ref) {
+  return absl::NotFoundError(absl::StrCat(
+      "no incident ", ref, " (references look like INC-12; statuscastctl list shows them)"));
+}
 
 absl::Time TimeAt(const pqxx::field& f) { return absl::FromUnixMicros(f.as<int64_t>()); }
 absl::optional<absl::Time> OptTimeAt(const pqxx::field& f) {

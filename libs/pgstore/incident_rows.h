@@ -1,7 +1,7 @@
 // Rows of the incident tables <-> the incident model (internal to
 // libs/pgstore): timestamps are stored as Unix microseconds, states, kinds,
-// channels and promise outcomes by name. pg_incident_store.cc reads and
-// writes with these; nothing else includes this header.
+// channels and promise outcomes by name. pg_incident_store.cc (writes) and
+// pg_incident_reads.cc (reads) use these; nothing else includes this header.
 #ifndef STATUSCAST_LIBS_PGSTORE_INCIDENT_ROWS_H_
 #define STATUSCAST_LIBS_PGSTORE_INCIDENT_ROWS_H_
 
@@ -9,12 +9,23 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "libs/incident/model.h"
 
 namespace statuscast {
 namespace pgstore_internal {
+
+// SELECT lists over "incidents i LEFT JOIN postmortems p" (kIncidentFrom)
+// and "incident_updates u", in the order IncidentFromRow and UpdateFromRow
+// read them (timestamps as Unix microseconds).
+extern const char kIncidentColumns[];
+extern const char kIncidentFrom[];
+extern const char kUpdateColumns[];
+
+// NOT_FOUND for an incident reference that names none, with the hint.
+absl::Status NoIncident(const std::string& ref);
 
 absl::Time TimeAt(const pqxx::field& f);
 absl::optional<absl::Time> OptTimeAt(const pqxx::field& f);

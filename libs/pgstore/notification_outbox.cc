@@ -7,8 +7,6 @@
 namespace statuscast {
 namespace {
 
-#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
-
 // $1 change id, $2 event, $3 incident id, $4 update id (0: none), $5 the
 // write's time. One statement: the snapshot and its fan-out.
 constexpr char kEnqueue[] =
@@ -17,12 +15,12 @@ constexpr char kEnqueue[] =
     " SELECT $1, $2, i.id, u.id, jsonb_build_object("
     "   'ref', i.ref, 'title', i.title, 'state', coalesce(u.state, i.state),"
     "   'severity', 'SEV-' || coalesce(u.severity, i.severity),"
-    "   'created_at_us', " US("i.declared_at") ","
+    "   'created_at_us', " PG_MICROS("i.declared_at") ","
     "   'update_id', coalesce(u.id::text, ''),"
     "   'message', coalesce(u.message, 'The postmortem is published' ||"
     "              CASE WHEN coalesce(p.url, '') <> '' THEN ': ' || p.url ELSE '.' END),"
-    "   'update_at_us', " US("coalesce(u.posted_at, $5::timestamptz)") ","
-    "   'next_update_by_us', " US("u.next_update_at") ","
+    "   'update_at_us', " PG_MICROS("coalesce(u.posted_at, $5::timestamptz)") ","
+    "   'next_update_by_us', " PG_MICROS("u.next_update_at") ","
     "   'components', coalesce((SELECT jsonb_agg(jsonb_build_object('name', c.name, 'status',"
     "                  ic.status) ORDER BY ic.position) FROM incident_components ic"
     "                  JOIN components c ON c.id = ic.component_id"
@@ -41,8 +39,6 @@ constexpr char kEnqueue[] =
     "        n.created_at"
     " FROM n JOIN subscribers s ON s.confirmed AND s.unsubscribed_at IS NULL"
     "  AND (s.all_components OR s.components && n.names)";
-
-#undef US
 
 }  // namespace
 

@@ -8,18 +8,17 @@
 #include "libs/base/status_macros.h"
 #include "libs/pgstore/change_log.h"
 #include "libs/pgstore/pg_maintenance_store.h"
+#include "libs/pgstore/pg_pool.h"
 
 namespace statuscast {
 namespace {
 
-#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
-
 constexpr char kHead[] = "SELECT value FROM change_sequence";
 constexpr char kCommitTimes[] =
-    "SELECT sequence, " US("at") " FROM change_log WHERE sequence > $1 ORDER BY sequence "
+    "SELECT sequence, " PG_MICROS("at") " FROM change_log WHERE sequence > $1 ORDER BY sequence "
     "LIMIT 10000";
 constexpr char kOpenIncidents[] =
-    "SELECT id, ref, severity, state, " US("next_update_at") " FROM incidents "
+    "SELECT id, ref, severity, state, " PG_MICROS("next_update_at") " FROM incidents "
     "WHERE state <> 'resolved' ORDER BY id";
 constexpr char kOpenAffected[] =
     "SELECT ic.incident_id, c.name FROM incident_components ic JOIN components c ON c.id = "
@@ -29,26 +28,26 @@ constexpr char kOpenAffected[] =
 // corrections of an update's text (migration 0015), in time order.
 constexpr char kOpenHistory[] =
     "SELECT * FROM ("
-    " SELECT u.incident_id, " US("u.posted_at") " AS at, 0 AS ord, u.id, true AS is_update, "
+    " SELECT u.incident_id, " PG_MICROS("u.posted_at") " AS at, 0 AS ord, u.id, true AS is_update, "
     "   u.channels, coalesce((SELECT r.banner_text FROM update_revisions r WHERE r.update_id = "
     "   u.id AND r.revision = 1), u.banner_text), u.state, u.severity, false, 0 AS rev"
     " FROM incident_updates u JOIN incidents i ON i.id = u.incident_id WHERE i.state <> 'resolved'"
     " UNION ALL"
-    " SELECT s.incident_id, " US("s.changed_at") ", 1, s.id, false, '', '', '', s.to_severity, "
+    " SELECT s.incident_id, " PG_MICROS("s.changed_at") ", 1, s.id, false, '', '', '', s.to_severity, "
     "   false, 0"
     " FROM severity_changes s JOIN incidents i ON i.id = s.incident_id WHERE i.state <> 'resolved'"
     " UNION ALL"
-    " SELECT u.incident_id, " US("r.revised_at") ", 2, u.id, true, u.channels, r.banner_text, "
+    " SELECT u.incident_id, " PG_MICROS("r.revised_at") ", 2, u.id, true, u.channels, r.banner_text, "
     "   u.state, u.severity, true, r.revision"
     " FROM update_revisions r JOIN incident_updates u ON u.id = r.update_id JOIN incidents i ON "
     " i.id = u.incident_id WHERE i.state <> 'resolved' AND r.revision > 1"
     ") h ORDER BY incident_id, at, ord, id, rev";
 constexpr char kPlacements[] = "SELECT name, banner_apps, banner_paths FROM components";
 constexpr char kBannerColumns[] =
-    "id, text, level, link, apps, path_patterns, components, " US("starts_at") ", " US(
-        "ends_at") ", enabled, content_version, " US("updated_at") ", updated_by";
-constexpr char kKillSwitches[] =
-    "SELECT scope, engaged, reason, set_by, " US("set_at") " FROM kill_switches ORDER BY scope";
+    "id, text, level, link, apps, path_patterns, components, " PG_MICROS("starts_at") ", " PG_MICROS(
+        "ends_at") ", enabled, content_version, " PG_MICROS("updated_at") ", updated_by";
+constexpr char kKillSwitches[] = "SELECT scope, engaged, reason, set_by, " PG_MICROS(
+    "set_at") " FROM kill_switches ORDER BY scope";
 constexpr char kInsertBanner[] =
     "INSERT INTO manual_banners (text, level, link, apps, path_patterns, components, starts_at, "
     "ends_at, enabled, content_version, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, "
@@ -293,8 +292,7 @@ absl::StatusOr<ManualBannerRecord> PgBannerStore::DisableBanner(int64_t id,
 
 absl::StatusOr<std::vector<ManualBannerRecord>> PgBannerStore::ListBanners() {
   std::vector<ManualBannerRecord> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     for (const pqxx::row& r :
          tx.exec(absl::StrCat("SELECT ", kBannerColumns, " FROM manual_banners ORDER BY id"))) {
       out.push_back(BannerFromRow(r));
@@ -306,8 +304,7 @@ absl::StatusOr<std::vector<ManualBannerRecord>> PgBannerStore::ListBanners() {
 
 absl::StatusOr<std::vector<KillSwitchRecord>> PgBannerStore::ListKillSwitches() {
   std::vector<KillSwitchRecord> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     for (const pqxx::row& r : tx.exec(kKillSwitches)) {
       out.push_back(KillSwitchRecord{r[0].as<std::string>(), r[1].as<bool>(),
                                      r[2].as<std::string>(), r[3].as<std::string>(),

@@ -22,6 +22,10 @@ namespace {
 
 using pgstore_internal::ChannelsText;
 using pgstore_internal::IncidentFromRow;
+using pgstore_internal::kIncidentColumns;
+using pgstore_internal::kIncidentFrom;
+using pgstore_internal::kUpdateColumns;
+using pgstore_internal::NoIncident;
 using pgstore_internal::OptTimeAt;
 using pgstore_internal::ParseOr;
 using pgstore_internal::PromiseName;
@@ -29,28 +33,9 @@ using pgstore_internal::TimeAt;
 using pgstore_internal::LoadRevisions;
 using pgstore_internal::UpdateFromRow;
 
-#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
 
-constexpr char kIncidentColumns[] =
-    "i.id, i.ref, i.title, i.severity, i.state, " US("i.confirmed_start") ", " US(
-        "i.declared_at") ", " US("i.first_communication_at") ", " US("i.investigating_at") ", " US("i.identified_at") ", " US("i.monitoring_at") ", " US("i.resolved_at") ", " US("i.next_update_at") ", " US("i.updated_at") ", i.reopen_count, i.version, "
-    "p.url, p.body, " US("p.published_at") ", p.author, p.revision, " US("p.first_published_at") ", "
-    "i.commander, i.comms_lead";
 // The column a query adds after kIncidentColumns (IncidentFromRow reads 0-23).
 constexpr int kAfterIncidentColumns = 24;
-
-constexpr char kIncidentFrom[] =
-    " FROM incidents i LEFT JOIN postmortems p ON p.incident_id = i.id ";
-
-constexpr char kUpdateColumns[] =
-    "u.id, u.kind, u.state, u.severity, u.message, u.banner_text, u.channels, " US(
-        "u.posted_at") ", " US("u.next_update_at") ", u.author, u.kept_promise, "
-        "u.lint_findings::text, u.lint_override_reason, u.third_party_confirmed";
-
-constexpr char kSelectAffected[] =
-    "SELECT ic.incident_id, c.name, ic.status FROM incident_components ic "
-    "JOIN components c ON c.id = ic.component_id "
-    "WHERE ic.incident_id = ANY($1::int8[]) ORDER BY ic.incident_id, ic.position";
 
 // An incident's affected components as "name=status,..." in order (names
 // hold neither ',' nor '=': IsValidComponentName).
@@ -58,11 +43,6 @@ constexpr char kAffectedText[] =
     "(SELECT coalesce(string_agg(c.name || '=' || ic.status, ',' ORDER BY ic.position), '') "
     "FROM incident_components ic JOIN components c ON c.id = ic.component_id "
     "WHERE ic.incident_id = i.id)";
-
-constexpr char kSelectSeverityChanges[] =
-    "SELECT from_severity, to_severity, reason, author, " US("changed_at") ", " US(
-        "next_update_at_before") ", " US("next_update_at_after") " FROM severity_changes "
-    "WHERE incident_id = $1 ORDER BY id";
 
 constexpr char kInsertIncident[] =
     "INSERT INTO incidents (ref, title, severity, state, confirmed_start, declared_at, "
@@ -129,28 +109,9 @@ constexpr char kInsertComponent[] =
     "banner_paths, display_name) VALUES ($1, $2, $3, $4::timestamptz, $5, $6, $7) ON CONFLICT "
     "(name) DO NOTHING RETURNING id";
 
-
 // Locks the key, then reads the earlier write's result (migration 0008). The
 // sequence is NULL while that write's change is still pending.
 constexpr char kLockIdempotencyKey[] = "SELECT * FROM lock_idempotency_key($1)";
-
-constexpr char kSelectChanges[] =
-    "SELECT cl.sequence, cl.kind, coalesce(i.ref, ''), coalesce(cl.update_id, 0), "
-    "cl.component_name, cl.actor, " US("cl.at") ", cl.summary FROM change_log cl "
-    "LEFT JOIN incidents i ON i.id = cl.incident_id WHERE cl.sequence > $1 "
-    "ORDER BY cl.sequence LIMIT $2";
-constexpr char kHeadSequence[] = "SELECT value FROM change_sequence";
-
-// Filters with fixed parameters; an empty text means "no filter".
-constexpr char kListIncidentsWhere[] =
-    "WHERE ($1 = 'any' OR ($1 = 'open' AND i.state <> 'resolved') OR ($1 = 'closed' AND "
-    "i.state = 'resolved')) "
-    "AND ($2 = '' OR i.state = ANY(string_to_array($2, ','))) "
-    "AND ($3 = '' OR i.severity::text = ANY(string_to_array($3, ','))) "
-    "AND ($4 = '' OR i.confirmed_start >= NULLIF($4, '')::timestamptz) "
-    "AND ($5 = '' OR i.confirmed_start < NULLIF($5, '')::timestamptz) "
-    "AND ($6 = '' OR (i.confirmed_start, i.id) < (NULLIF($6, '')::timestamptz, $7::int8)) "
-    "ORDER BY i.confirmed_start DESC, i.id DESC LIMIT $8";
 
 // The write path's statements run as named prepared statements: parsed and
 // planned once per connection instead of on every write.
@@ -159,24 +120,6 @@ pqxx::result ExecPrepared(pqxx::transaction_base& w, const std::string& name,
                           const std::string& sql, Args&&... args) {
   w.conn().prepare(name, sql);  // a no-op once this connection knows it
   return w.exec_prepared(name, std::forward<Args>(args)...);
-}
-
-template <typename Tx>
-void LoadAffected(Tx& tx, std::vector<Incident*> incidents) {
-  if (incidents.empty()) return;
-  std::vector<std::string> ids;
-  for (Incident* i : incidents) ids.push_back(absl::StrCat(i->id));
-  pqxx::result rows = tx.exec_params(kSelectAffected, absl::StrCat("{", absl::StrJoin(ids, ","), "}"));
-  for (const pqxx::row& r : rows) {
-    int64_t id = r[0].as<int64_t>();
-    for (Incident* i : incidents) {
-      if (i->id == id) {
-        i->affected.push_back({r[1].as<std::string>(),
-                               ParseOr<ComponentStatus>(r[2].as<std::string>(),
-                                                        ParseComponentStatus)});
-      }
-    }
-  }
 }
 
 bool SameAffected(const std::vector<AffectedComponent>& a,
@@ -222,11 +165,7 @@ class PgTransaction final : public StoreTransaction {
         new std::string(absl::StrCat("SELECT ", kIncidentColumns, ", ", kAffectedText,
                                      kIncidentFrom, "WHERE i.ref = $1 FOR UPDATE OF i"));
     pqxx::result r = ExecPrepared(w_, "lock_incident", *kLock, ref);
-    if (r.empty()) {
-      return absl::NotFoundError(absl::StrCat("no incident ", ref,
-                                              " (references look like INC-12; statuscastctl "
-                                              "list shows them)"));
-    }
+    if (r.empty()) return NoIncident(ref);
     Incident i = IncidentFromRow(r[0]);
     const std::string affected = r[0][kAfterIncidentColumns].as<std::string>();
     for (absl::string_view item : absl::StrSplit(affected, ',', absl::SkipEmpty())) {
@@ -490,152 +429,6 @@ absl::Status PgIncidentStore::RunInTransaction(
     }
     return absl::OkStatus();
   });
-}
-
-absl::StatusOr<Incident> PgIncidentStore::GetIncident(const std::string& ref,
-                                                      bool with_timeline) {
-  Incident out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
-    pqxx::result r = tx.exec_params(
-        absl::StrCat("SELECT ", kIncidentColumns, kIncidentFrom, "WHERE i.ref = $1"), ref);
-    if (r.empty()) {
-      return absl::NotFoundError(absl::StrCat(
-          "no incident ", ref, " (references look like INC-12; statuscastctl list shows them)"));
-    }
-    out = IncidentFromRow(r[0]);
-    LoadAffected(tx, {&out});
-    if (with_timeline) {
-      for (const pqxx::row& u : tx.exec_params(
-               absl::StrCat("SELECT ", kUpdateColumns,
-                            " FROM incident_updates u WHERE u.incident_id = $1 ORDER BY u.id"),
-               out.id)) {
-        out.updates.push_back(UpdateFromRow(u));
-      }
-      std::vector<Update*> updates;
-      for (Update& u : out.updates) updates.push_back(&u);
-      LoadRevisions(tx, updates);
-      for (const pqxx::row& s : tx.exec_params(kSelectSeverityChanges, out.id)) {
-        SeverityChange c;
-        c.from = static_cast<Severity>(s[0].as<int>());
-        c.to = static_cast<Severity>(s[1].as<int>());
-        c.reason = s[2].as<std::string>();
-        c.author = s[3].as<std::string>();
-        c.changed_at = TimeAt(s[4]);
-        c.next_update_at_before = OptTimeAt(s[5]);
-        c.next_update_at_after = OptTimeAt(s[6]);
-        out.severity_changes.push_back(c);
-      }
-      out.role_changes = pgstore_internal::SelectRoleChanges(tx, out.id);
-    }
-    return absl::OkStatus();
-  }));
-  return out;
-}
-
-absl::StatusOr<Update> PgIncidentStore::GetUpdate(int64_t update_id) {
-  Update out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
-    pqxx::result r = tx.exec_params(
-        absl::StrCat("SELECT ", kUpdateColumns, " FROM incident_updates u WHERE u.id = $1"),
-        update_id);
-    if (r.empty()) return absl::NotFoundError(absl::StrCat("no update ", update_id));
-    out = UpdateFromRow(r[0]);
-    LoadRevisions(tx, {&out});
-    return absl::OkStatus();
-  }));
-  return out;
-}
-
-absl::StatusOr<IncidentPage> PgIncidentStore::ListIncidents(const IncidentQuery& q) {
-  IncidentPage page;
-  const char* openness = q.openness == IncidentQuery::Openness::kOpen     ? "open"
-                         : q.openness == IncidentQuery::Openness::kClosed ? "closed"
-                                                                          : "any";
-  std::vector<std::string> states, severities;
-  for (IncidentState s : q.states) states.push_back(StateName(s));
-  for (Severity s : q.severities) severities.push_back(absl::StrCat(static_cast<int>(s)));
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
-    pqxx::result r = tx.exec_params(
-        absl::StrCat("SELECT ", kIncidentColumns, kIncidentFrom, kListIncidentsWhere), openness,
-        absl::StrJoin(states, ","), absl::StrJoin(severities, ","),
-        NullableTimeParam(q.started_after), NullableTimeParam(q.started_before),
-        NullableTimeParam(q.after_start), q.after_id, q.page_size + 1);
-    for (const pqxx::row& row : r) page.incidents.push_back(IncidentFromRow(row));
-    if (static_cast<int>(page.incidents.size()) > q.page_size) {
-      page.incidents.pop_back();
-      page.has_more = true;
-    }
-    std::vector<Incident*> ptrs;
-    for (Incident& i : page.incidents) ptrs.push_back(&i);
-    LoadAffected(tx, ptrs);
-    return absl::OkStatus();
-  }));
-  return page;
-}
-
-absl::StatusOr<std::vector<Component>> PgIncidentStore::ListComponents() {
-  std::vector<Component> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
-    out = pgstore_internal::ReadComponents(tx);
-    return absl::OkStatus();
-  }));
-  return out;
-}
-
-absl::StatusOr<std::vector<ChangeRecord>> PgIncidentStore::ReadChanges(int64_t after, int limit) {
-  std::vector<ChangeRecord> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
-    for (const pqxx::row& r : tx.exec_params(kSelectChanges, after, limit)) {
-      ChangeRecord ch;
-      ch.sequence = r[0].as<int64_t>();
-      ch.kind = r[1].as<std::string>();
-      ch.incident_ref = r[2].as<std::string>();
-      ch.update_id = r[3].as<int64_t>();
-      ch.component_name = r[4].as<std::string>();
-      ch.actor = r[5].as<std::string>();
-      ch.at = TimeAt(r[6]);
-      ch.summary = r[7].as<std::string>();
-      out.push_back(std::move(ch));
-    }
-    return absl::OkStatus();
-  }));
-  return out;
-}
-
-absl::StatusOr<std::vector<Draft>> PgIncidentStore::ListDrafts(const std::string& incident_ref,
-                                                               bool pending_only) {
-  absl::StatusOr<std::vector<Draft>> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
-    out = pgstore_internal::SelectDrafts(tx, incident_ref, pending_only);
-    return absl::OkStatus();
-  }));
-  return out;
-}
-
-absl::StatusOr<AuditPage> PgIncidentStore::ListAudit(const AuditQuery& query) {
-  AuditPage page;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
-    page = pgstore_internal::SelectAudit(tx, query);
-    return absl::OkStatus();
-  }));
-  return page;
-}
-
-absl::StatusOr<int64_t> PgIncidentStore::HeadSequence() {
-  int64_t head = 0;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
-    head = tx.exec1(kHeadSequence)[0].as<int64_t>();
-    return absl::OkStatus();
-  }));
-  return head;
 }
 
 }  // namespace statuscast

@@ -1,8 +1,10 @@
 // PgIncidentStore: IncidentStore on PostgreSQL (schema in migrations/).
 //
 // Every statement is parameterised; the SQL sits in named constants in the
-// .cc. Writers are serialised per incident by SELECT ... FOR UPDATE, per
-// idempotency key by a transaction-scoped advisory lock. Change-log sequences
+// .cc files (pg_incident_store.cc writes, pg_incident_reads.cc reads, the
+// row conversions in incident_rows.h). Writers are serialised per incident
+// by SELECT ... FOR UPDATE, per idempotency key by a transaction-scoped
+// advisory lock. Change-log sequences
 // (gapless, commit-ordered) are assigned right after each write commits, under
 // one short lock (change_log.h); NOTIFY statuscast_changes carries the head.
 // Thread safety: safe to share.
@@ -25,17 +27,21 @@ class PgIncidentStore final : public IncidentStore {
   // REQUIRES: `pool` outlives this store.
   explicit PgIncidentStore(PgPool& pool) : pool_(pool) {}
 
+  // Writes (pg_incident_store.cc): a transaction with every write statement,
+  // retried on a serialization failure or deadlock, then the change numbered.
   absl::Status RunInTransaction(
       const std::function<absl::Status(StoreTransaction&)>& fn) override;
+
+  // Reads (pg_incident_reads.cc), each in a read-only transaction.
   absl::StatusOr<Incident> GetIncident(const std::string& ref, bool with_timeline) override;
   absl::StatusOr<Update> GetUpdate(int64_t update_id) override;
   absl::StatusOr<IncidentPage> ListIncidents(const IncidentQuery& query) override;
   absl::StatusOr<std::vector<Component>> ListComponents() override;
   absl::StatusOr<std::vector<ChangeRecord>> ReadChanges(int64_t after, int limit) override;
-  absl::StatusOr<int64_t> HeadSequence() override;
   absl::StatusOr<std::vector<Draft>> ListDrafts(const std::string& incident_ref,
                                                 bool pending_only) override;
   absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
+  absl::StatusOr<int64_t> HeadSequence() override;
 
  private:
   PgPool& pool_;

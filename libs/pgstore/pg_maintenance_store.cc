@@ -9,16 +9,15 @@
 #include "libs/base/status_macros.h"
 #include "libs/base/time_text.h"
 #include "libs/pgstore/change_log.h"
+#include "libs/pgstore/pg_pool.h"
 
 namespace statuscast {
 namespace {
 
-#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
-
 constexpr char kColumns[] =
-    "m.id, m.ref, m.title, m.message, m.state, " US("m.scheduled_start") ", " US(
-        "m.scheduled_end") ", " US("m.started_at") ", " US("m.ended_at") ", m.created_by, " US(
-        "m.created_at") ", " US("m.updated_at") ", m.version";
+    "m.id, m.ref, m.title, m.message, m.state, " PG_MICROS("m.scheduled_start") ", " PG_MICROS(
+        "m.scheduled_end") ", " PG_MICROS("m.started_at") ", " PG_MICROS("m.ended_at") ", m.created_by, " PG_MICROS(
+        "m.created_at") ", " PG_MICROS("m.updated_at") ", m.version";
 constexpr char kComponentsOf[] =
     "SELECT mc.maintenance_id, c.name FROM maintenance_components mc JOIN components c ON c.id = "
     "mc.component_id WHERE mc.maintenance_id = ANY($1::int8[]) ORDER BY mc.maintenance_id, "
@@ -156,8 +155,7 @@ absl::Status PgMaintenanceStore::Insert(MaintenanceWindow& w, const std::string&
 
 absl::StatusOr<MaintenanceWindow> PgMaintenanceStore::Get(const std::string& ref) {
   MaintenanceWindow w;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     pqxx::result r = tx.exec_params(
         absl::StrCat("SELECT ", kColumns, " FROM maintenance_windows m WHERE m.ref = $1"), ref);
     if (r.empty()) {
@@ -198,8 +196,7 @@ std::vector<MaintenanceWindow> ReadUnfinishedMaintenance(pqxx::transaction_base&
 
 absl::StatusOr<std::vector<MaintenanceWindow>> PgMaintenanceStore::List(const MaintenanceQuery& q) {
   std::vector<MaintenanceWindow> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     out = ReadWindows(tx, q.include_finished, q.limit);
     return absl::OkStatus();
   }));

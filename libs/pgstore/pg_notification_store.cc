@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "libs/base/status_macros.h"
 #include "libs/pgstore/incident_rows.h"
+#include "libs/pgstore/pg_pool.h"
 
 namespace statuscast {
 namespace {
@@ -14,20 +15,21 @@ namespace {
 using pgstore_internal::OptTimeAt;
 using pgstore_internal::TimeAt;
 
-#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
-
 // SubscriberFromRow reads these, from column `first` on.
-#define SUBSCRIBER_COLUMNS(s)                                                                 \
-  s ".id, " s ".kind, " s ".destination, " s ".destination_host, " s ".all_components, "      \
-  "array_to_string(" s ".components, ','), " s ".confirmed, " s ".webhook_secret, " s         \
-  ".source, " US(s ".created_at") ", " US(s ".confirmed_at") ", " US(                         \
-      s ".confirmation_sent_at") ", " US(s ".unsubscribed_at") ", " s ".unsubscribe_reason"
+#define SUBSCRIBER_COLUMNS(s)                                                                \
+  s ".id, " s ".kind, " s ".destination, " s ".destination_host, " s                         \
+    ".all_components, "                                                                      \
+    "array_to_string(" s ".components, ','), " s ".confirmed, " s ".webhook_secret, " s      \
+    ".source, " PG_MICROS(s ".created_at") ", " PG_MICROS(s ".confirmed_at") ", " PG_MICROS( \
+        s ".confirmation_sent_at") ", " PG_MICROS(s ".unsubscribed_at") ", " s               \
+                                                                        ".unsubscribe_reason"
 constexpr int kSubscriberColumnCount = 14;
 
 constexpr char kInsertSubscriber[] =
     "INSERT INTO subscribers (id, kind, destination, destination_host, all_components, "
     "components, confirmed, webhook_secret, source, created_at, confirmed_at, "
-    "confirmation_sent_at) VALUES ($1, $2, $3, $4, $5, coalesce(string_to_array(NULLIF($6, ''), ','), '{}'), $7, "
+    "confirmation_sent_at) VALUES ($1, $2, $3, $4, $5, coalesce(string_to_array(NULLIF($6, ''), "
+    "','), '{}'), $7, "
     "$8, $9, $10::timestamptz, NULLIF($11, '')::timestamptz, NULLIF($12, '')::timestamptz)";
 
 constexpr char kInsertConfirmation[] =
@@ -55,8 +57,8 @@ constexpr char kDropQueued[] =
 
 constexpr char kSelectDeliveries[] =
     "SELECT d.id, d.purpose, coalesce(n.event, ''), coalesce(n.content->>'ref', ''), d.state, "
-    "d.attempts, " US("d.created_at") ", " US("d.next_attempt_at") ", " US(
-        "d.last_attempt_at") ", " US("d.finished_at") ", d.last_status, d.last_detail "
+    "d.attempts, " PG_MICROS("d.created_at") ", " PG_MICROS("d.next_attempt_at") ", " PG_MICROS(
+        "d.last_attempt_at") ", " PG_MICROS("d.finished_at") ", d.last_status, d.last_detail "
     "FROM notification_deliveries d LEFT JOIN notifications n ON n.id = d.notification_id "
     "WHERE d.subscriber_id = $1 ORDER BY d.created_at DESC, d.id DESC LIMIT $2";
 
@@ -73,7 +75,7 @@ constexpr char kClaim[] =
     "FROM batch JOIN subscribers s ON s.id = batch.subscriber_id "
     "  LEFT JOIN notifications n ON n.id = batch.notification_id "
     "WHERE o.id = batch.id "
-    "RETURNING o.id, o.purpose, " US("o.created_at") ", o.attempts, coalesce(n.event, ''), "
+    "RETURNING o.id, o.purpose, " PG_MICROS("o.created_at") ", o.attempts, coalesce(n.event, ''), "
     "  coalesce(n.content->>'ref', ''), coalesce(n.content->>'title', ''), "
     "  coalesce(n.content->>'state', ''), coalesce(n.content->>'severity', ''), "
     "  coalesce((n.content->>'created_at_us')::int8, 0), coalesce(n.content->>'update_id', ''), "
@@ -95,7 +97,7 @@ constexpr char kRecordAttempt[] =
     "claimed_until = NULL, last_status = $6, last_detail = $7 WHERE id = $1 AND state = 'pending'";
 
 constexpr char kStats[] =
-    "SELECT count(*), " US("min(created_at)") " FROM notification_deliveries "
+    "SELECT count(*), " PG_MICROS("min(created_at)") " FROM notification_deliveries "
     "WHERE state = 'pending'";
 
 SubscriberRecord SubscriberFromRow(const pqxx::row& r, int first) {
@@ -151,8 +153,7 @@ absl::Status PgNotificationStore::AddSubscriber(
 
 absl::StatusOr<SubscriberRecord> PgNotificationStore::GetSubscriber(const std::string& id) {
   SubscriberRecord out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     pqxx::result r = tx.exec_params(
         absl::StrCat("SELECT ", SUBSCRIBER_COLUMNS("s"), " FROM subscribers s WHERE s.id = $1"),
         id);
@@ -166,8 +167,7 @@ absl::StatusOr<SubscriberRecord> PgNotificationStore::GetSubscriber(const std::s
 absl::StatusOr<absl::optional<SubscriberRecord>> PgNotificationStore::FindLive(
     SubscriberKind kind, const std::string& destination) {
   absl::optional<SubscriberRecord> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     pqxx::result r = tx.exec_params(
         absl::StrCat("SELECT ", SUBSCRIBER_COLUMNS("s"),
                      " FROM subscribers s WHERE s.kind = $1 AND lower(s.destination) = lower($2) "
@@ -182,8 +182,7 @@ absl::StatusOr<absl::optional<SubscriberRecord>> PgNotificationStore::FindLive(
 absl::StatusOr<std::vector<SubscriberRecord>> PgNotificationStore::ListSubscribers(
     bool include_unsubscribed) {
   std::vector<SubscriberRecord> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     pqxx::result r = tx.exec_params(
         absl::StrCat("SELECT ", SUBSCRIBER_COLUMNS("s"),
                      " FROM subscribers s WHERE $1 OR s.unsubscribed_at IS NULL "
@@ -241,8 +240,7 @@ absl::StatusOr<bool> PgNotificationStore::Unsubscribe(const std::string& subscri
 absl::StatusOr<std::vector<DeliveryRecord>> PgNotificationStore::ListDeliveries(
     const std::string& subscriber_id, int limit) {
   std::vector<DeliveryRecord> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     if (tx.exec_params("SELECT 1 FROM subscribers WHERE id = $1", subscriber_id).empty()) {
       return NoSubscriber(subscriber_id);
     }
@@ -333,8 +331,7 @@ absl::Status PgNotificationStore::RecordAttempt(const AttemptOutcome& o) {
 
 absl::StatusOr<QueueStats> PgNotificationStore::Stats(absl::Time now) {
   QueueStats out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     pqxx::row r = tx.exec1(kStats);
     out.pending = r[0].as<int64_t>();
     absl::optional<absl::Time> oldest = OptTimeAt(r[1]);

@@ -82,6 +82,13 @@ absl::Status PgPool::Run(const std::function<absl::Status(pqxx::connection&)>& f
   return status;
 }
 
+absl::Status PgPool::Read(const std::function<absl::Status(pqxx::read_transaction&)>& fn) {
+  return Run([&fn](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    return fn(tx);
+  });
+}
+
 absl::Status PgPool::StatusFromCurrentException(const std::string& what_we_did) {
   try {
     throw;

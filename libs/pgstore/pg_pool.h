@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <pqxx/connection>
+#include <pqxx/transaction>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -38,6 +39,10 @@ class PgPool {
   // to a status as described above.
   absl::Status Run(const std::function<absl::Status(pqxx::connection&)>& fn);
 
+  // Run, with `fn` in a read-only transaction (read committed) on the
+  // connection: the shape of every store's reads.
+  absl::Status Read(const std::function<absl::Status(pqxx::read_transaction&)>& fn);
+
   const std::string& url() const { return url_; }
 
   // Maps the exception in flight (call from a catch block) to a status.
@@ -55,6 +60,9 @@ class PgPool {
 };
 
 // Timestamps cross the boundary as microseconds since the epoch.
+// SQL that reads timestamptz column `col` so (what a row's TimeAt reads back),
+// for SELECT lists: "SELECT id, " PG_MICROS("posted_at") " FROM ...".
+#define PG_MICROS(col) "(extract(epoch from " col ") * 1000000)::int8"
 // SQL text for a timestamptz parameter ("" means NULL; see NullableTime()).
 std::string TimeParam(absl::Time t);
 std::string NullableTimeParam(const absl::optional<absl::Time>& t);

@@ -1,3 +1,4 @@
+#include "libs/pgstore/pg_pool.h"
 #include "libs/pgstore/pg_reminder_store.h"
 
 #include <pqxx/pqxx>
@@ -8,14 +9,12 @@
 namespace statuscast {
 namespace {
 
-#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
-
 constexpr char kRaise[] =
     "INSERT INTO reminders (incident_id, kind, due, raised_at, text, suggested_message) "
     "SELECT id, $2, $3::timestamptz, $4::timestamptz, $5, $6 FROM incidents WHERE ref = $1 "
     "ON CONFLICT (incident_id, kind, due) DO NOTHING RETURNING id";
 constexpr char kColumns[] =
-    "r.id, r.kind, i.ref, i.title, i.severity, " US("r.due") ", " US("r.raised_at") ", r.text, "
+    "r.id, r.kind, i.ref, i.title, i.severity, " PG_MICROS("r.due") ", " PG_MICROS("r.raised_at") ", r.text, "
     "r.suggested_message FROM reminders r JOIN incidents i ON i.id = r.incident_id ";
 constexpr char kNotifyReminder[] = "SELECT pg_notify('statuscast_reminders', $1)";
 
@@ -56,8 +55,7 @@ absl::StatusOr<absl::optional<int64_t>> PgReminderStore::Raise(
 absl::StatusOr<std::vector<StoredReminder>> PgReminderStore::ReadAfter(int64_t after_id,
                                                                        int limit) {
   std::vector<StoredReminder> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     for (const pqxx::row& r : tx.exec_params(
              absl::StrCat("SELECT ", kColumns, "WHERE r.id > $1 ORDER BY r.id LIMIT $2"),
              after_id, limit)) {
@@ -71,8 +69,7 @@ absl::StatusOr<std::vector<StoredReminder>> PgReminderStore::ReadAfter(int64_t a
 absl::StatusOr<std::vector<StoredReminder>> PgReminderStore::RecentForOpen(absl::Time since,
                                                                            int64_t* newest_id) {
   std::vector<StoredReminder> out;
-  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::read_transaction tx(c);
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
     *newest_id = tx.exec1("SELECT coalesce(max(id), 0) FROM reminders")[0].as<int64_t>();
     for (const pqxx::row& r : tx.exec_params(
              absl::StrCat("SELECT ", kColumns,

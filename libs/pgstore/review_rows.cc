@@ -9,21 +9,19 @@ namespace statuscast {
 namespace pgstore_internal {
 namespace {
 
-#define US(col) "(extract(epoch from " col ") * 1000000)::int8"
-
 constexpr char kSaveRoles[] = "UPDATE incidents SET commander = $2, comms_lead = $3 WHERE id = $1";
 constexpr char kInsertRoleChange[] =
     "INSERT INTO role_changes (incident_id, role, from_name, to_name, author, changed_at) "
     "VALUES ($1, $2, $3, $4, $5, $6::timestamptz)";
 constexpr char kSelectRoleChanges[] =
-    "SELECT role, from_name, to_name, author, " US("changed_at") " FROM role_changes "
+    "SELECT role, from_name, to_name, author, " PG_MICROS("changed_at") " FROM role_changes "
     "WHERE incident_id = $1 ORDER BY id";
 
 constexpr char kDraftColumns[] =
-    "d.id, d.incident_id, i.ref, d.status, d.state, d.message, d.banner_text, d.channels, " US(
+    "d.id, d.incident_id, i.ref, d.status, d.state, d.message, d.banner_text, d.channels, " PG_MICROS(
         "d.next_update_at") ", d.use_default_next_update, d.no_progress, "
-    "d.third_party_confirmed, d.author, " US("d.proposed_at") ", d.based_on_version, "
-    "d.lint_findings::text, d.idempotency_key, d.decided_by, " US("d.decided_at") ", "
+    "d.third_party_confirmed, d.author, " PG_MICROS("d.proposed_at") ", d.based_on_version, "
+    "d.lint_findings::text, d.idempotency_key, d.decided_by, " PG_MICROS("d.decided_at") ", "
     "d.reject_reason, coalesce(d.update_id, 0) "
     "FROM update_drafts d JOIN incidents i ON i.id = d.incident_id ";
 
@@ -38,7 +36,7 @@ constexpr char kSaveDraftDecision[] =
     "'')::timestamptz, reject_reason = $5, update_id = NULLIF($6::int8, 0) WHERE id = $1";
 
 constexpr char kSelectAudit[] =
-    "SELECT a.id, " US("a.at") ", a.actor, a.action, coalesce(i.ref, ''), a.request_id, "
+    "SELECT a.id, " PG_MICROS("a.at") ", a.actor, a.action, coalesce(i.ref, ''), a.request_id, "
     "a.details, coalesce(a.update_id, 0), a.lint_override_reason, a.third_party_confirmed "
     "FROM audit_log a LEFT JOIN incidents i ON i.id = a.incident_id "
     "WHERE a.id > $1 AND ($2 = '' OR i.ref = $2) AND ($3 = '' OR a.actor = $3) "

@@ -7,21 +7,13 @@
 #include <cstdio>
 #include <exception>
 
-#include "absl/flags/declare.h"
-#include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "libs/base/flag_env.h"
 #include "libs/base/log.h"
-
-// Defined in each service's main.cc, where --help lists them.
-ABSL_DECLARE_FLAG(std::string, log_format);
-ABSL_DECLARE_FLAG(std::string, tls_cert);
-ABSL_DECLARE_FLAG(std::string, tls_key);
-ABSL_DECLARE_FLAG(std::string, tls_client_ca);
-ABSL_DECLARE_FLAG(absl::Duration, tls_reload_interval);
+#include "libs/metrics/grpc_request_metrics.h"
 
 namespace statuscast {
 namespace {
@@ -35,24 +27,16 @@ int StartupFailure(absl::string_view program, absl::string_view message) {
   return 2;
 }
 
-absl::Status ParseServiceFlags(const char* main_file, const char* usage, int argc, char** argv) {
+absl::Status ParseServiceFlags(const std::vector<std::string>& flag_files, const char* usage,
+                               int argc, char** argv) {
   absl::SetProgramUsageMessage(usage);
-  if (absl::Status env = ApplyEnvironmentNamedInHelp(main_file); !env.ok()) return env;
-  ShowMainFlagsInHelp(main_file);
+  if (absl::Status env = ApplyEnvironmentNamedInHelp(flag_files); !env.ok()) return env;
+  ShowMainFlagsInHelp(flag_files);
   absl::ParseCommandLine(argc, argv);
 #ifdef NDEBUG
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 #endif
   return absl::OkStatus();
-}
-
-absl::StatusOr<ServerTls> StartService(const char* main_file, const char* usage, int argc,
-                                       char** argv) {
-  if (absl::Status s = ParseServiceFlags(main_file, usage, argc, argv); !s.ok()) return s;
-  if (absl::Status s = ApplyLogFormatFlag(absl::GetFlag(FLAGS_log_format)); !s.ok()) return s;
-  return LoadServerTls(GrpcTlsFlags(absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key),
-                                    absl::GetFlag(FLAGS_tls_client_ca),
-                                    absl::GetFlag(FLAGS_tls_reload_interval)));
 }
 
 absl::Status ApplyLogFormatFlag(const std::string& value) {
@@ -95,6 +79,24 @@ std::vector<std::string> WithHealthAndReflection(std::vector<std::string> served
   served.push_back("/grpc.health.v1.Health/Watch");
   served.push_back("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo");
   return served;
+}
+
+absl::StatusOr<ListeningServer> StartGrpcServer(grpc::ServerBuilder& builder,
+                                                const std::string& address,
+                                                const std::string& address_flag,
+                                                const ServerTls& tls,
+                                                prometheus::Registry& registry,
+                                                std::vector<std::string> served) {
+  ListeningServer out;
+  builder.AddListeningPort(address, ServerCredentialsFor(tls), &out.port);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(GrpcRequestMetrics(registry, WithHealthAndReflection(std::move(served))));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  out.server = builder.BuildAndStart();
+  if (!out.server || out.port == 0) {
+    return absl::UnavailableError(CannotListen(address, address_flag));
+  }
+  return out;
 }
 
 absl::StatusOr<std::unique_ptr<prometheus::Exposer>> ServeMetrics(

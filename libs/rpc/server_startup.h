@@ -1,21 +1,21 @@
 // What both service mains (statuscast-comms, statuscast-banner) do the same
 // way between argv and serving: flags from the environment and the command
 // line, logging, TLS for the gRPC port, the gRPC connection settings, the
-// Prometheus exposer and a graceful stop on SIGTERM or SIGINT.
+// Prometheus exposer, a gRPC server with request metrics, and a graceful stop
+// on SIGTERM or SIGINT. The flags the mains share, and StartService, which
+// reads them, are in libs/startup/service_flags.h.
 //
-//   int Fail(const std::string& m) { return StartupFailure("statuscast-comms", m); }
-//   ...
-//   absl::StatusOr<ServerTls> tls = StartService(__FILE__, kUsage, argc, argv);
-//   if (!tls.ok()) return Fail(std::string(tls.status().message()));
 //   StopSignals stop;  // before any thread starts
 //   absl::StatusOr<std::unique_ptr<prometheus::Exposer>> exposer = ServeMetrics(address, registry);
+//   grpc::ServerBuilder builder;  ... RegisterService ...
 //   ApplyConnectionSettings(builder, settings);
-//   ... server = builder.BuildAndStart(); LogEvent("listening", ...);
+//   absl::StatusOr<ListeningServer> server =
+//       StartGrpcServer(builder, address, "--grpc_address", tls, *registry, {"statuscast.v1.X"});
+//   LogEvent("listening", ...);
 //   stop.Wait();  // logs shutting_down; then stop the parts in order
 //
 // Every error is a message for stderr that names the flag at fault; the
-// mains turn it into exit code 2 with StartupFailure. Flags stay defined in
-// each main.cc, so --help lists them there (ShowMainFlagsInHelp).
+// mains turn it into exit code 2 with StartupFailure.
 //
 // Thread safety: call from main, before other threads start (StopSignals::Wait
 // then blocks main until a stop signal).
@@ -36,6 +36,7 @@
 #include "libs/rpc/server_credentials.h"
 
 namespace grpc {
+class Server;
 class ServerBuilder;
 }  // namespace grpc
 namespace prometheus {
@@ -49,20 +50,14 @@ namespace statuscast {
 // start-up refused for its configuration.
 int StartupFailure(absl::string_view program, absl::string_view message);
 
-// Sets the --help usage text, lists the flags of `main_file` (__FILE__ of
-// main.cc) in --help, sets each of them from the environment variable its
-// help names (ApplyEnvironmentNamedInHelp), then parses the command line,
-// which wins. In release builds it also turns off Abseil's lock-order
-// checking (a fifth of the CPU under gRPC load). The error: a variable that
-// does not parse.
-absl::Status ParseServiceFlags(const char* main_file, const char* usage, int argc, char** argv);
-
-// ParseServiceFlags, then ApplyLogFormatFlag(--log_format) and
-// LoadServerTls(GrpcTlsFlags(--tls_cert, --tls_key, --tls_client_ca,
-// --tls_reload_interval)): the first steps of both services, in this order.
-// REQUIRES: the binary defines those five flags (ABSL_FLAG in main.cc).
-absl::StatusOr<ServerTls> StartService(const char* main_file, const char* usage, int argc,
-                                       char** argv);
+// Sets the --help usage text, lists the flags of `flag_files` (__FILE__ of
+// main.cc and of the libraries that define the shared ones) in --help, sets
+// each of them from the environment variable its help names
+// (ApplyEnvironmentNamedInHelp), then parses the command line, which wins.
+// In release builds it also turns off Abseil's lock-order checking (a fifth
+// of the CPU under gRPC load). The error: a variable that does not parse.
+absl::Status ParseServiceFlags(const std::vector<std::string>& flag_files, const char* usage,
+                               int argc, char** argv);
 
 // --log_format: "text" or "json"; sets the format of LogEvent lines.
 absl::Status ApplyLogFormatFlag(const std::string& value);
@@ -89,6 +84,22 @@ void ApplyConnectionSettings(grpc::ServerBuilder& builder, const GrpcConnectionS
 // `served` (for GrpcRequestMetrics) with the methods of HealthAndReflection
 // added, which every statuscast gRPC server carries.
 std::vector<std::string> WithHealthAndReflection(std::vector<std::string> served);
+
+// A gRPC server started from `builder` (services registered, channel
+// arguments set), listening on `address` with `tls`'s credentials, every call
+// of `served` (plus health and reflection) counted in `registry`
+// (GrpcRequestMetrics). The error: CannotListen(address, address_flag).
+// REQUIRES: `registry` outlives the server.
+struct ListeningServer {
+  std::unique_ptr<grpc::Server> server;
+  int port = 0;  // the port bound (address may name port 0)
+};
+absl::StatusOr<ListeningServer> StartGrpcServer(grpc::ServerBuilder& builder,
+                                                const std::string& address,
+                                                const std::string& address_flag,
+                                                const ServerTls& tls,
+                                                prometheus::Registry& registry,
+                                                std::vector<std::string> served);
 
 // A Prometheus exposer serving `registry` at http://`address`/metrics. The
 // error names the address and the flag to change (--metrics_address).

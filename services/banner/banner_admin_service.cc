@@ -3,13 +3,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "libs/auth/grpc_auth.h"
+#include "libs/auth/unary_call.h"
 #include "libs/base/field_violations.h"
-#include "libs/base/log.h"
 #include "libs/base/proto_time.h"
 #include "libs/base/status_macros.h"
 #include "libs/base/text_limits.h"
-#include "libs/rpc/grpc_status.h"
 
 namespace statuscast {
 namespace {
@@ -83,27 +81,17 @@ absl::Status CheckAuthor(const std::string& author) {
   return absl::OkStatus();
 }
 
-// Runs one call: request id, token check for `needed`, then fn(AdminCall)
+// RunUnaryCall (libs/auth/unary_call.h), then fn(AdminCall)
 // whose actor is the token's name, or (access control off) the request's
 // author, which must then be given.
 template <typename Fn>
 grpc::Status Handle(TokenVerifier* verifier, grpc::ServerContext* ctx, const char* method,
                     Scope needed, const std::string& author, const Clock& clock, Fn&& fn) {
-  const std::string request_id = RequestIdFor(ctx);
-  absl::StatusOr<Principal> who = AuthorizeCall(verifier, *ctx, needed, method);
-  absl::Status s = who.status();
-  std::string actor;
-  if (who.ok()) {
-    actor = ActorFor(*who, author);
-    if (!who->authenticated) s = CheckAuthor(author);
-    if (s.ok()) s = fn(AdminCall{actor, request_id, clock.Now()});
-  }
-  LogEvent("rpc", {{"method", method},
-                   {"request_id", request_id},
-                   {"actor", actor},
-                   {"code", absl::StatusCodeToString(s.code())},
-                   {"error", std::string(s.message())}});
-  return ToGrpcStatus(s);
+  return RunUnaryCall(verifier, ctx, {method, needed, "", "", author},
+                      [&](UnaryCaller& caller) -> absl::Status {
+                        if (!caller.authenticated) RETURN_IF_ERROR(CheckAuthor(author));
+                        return fn(AdminCall{caller.actor, caller.request_id, clock.Now()});
+                      });
 }
 
 }  // namespace

@@ -30,15 +30,14 @@
 #include "services/banner/subscription_routes.h"
 #include "libs/metrics/prometheus_transport_metrics.h"
 #include "libs/pgstore/change_feed.h"
-#include "libs/pgstore/startup_database.h"
 #include "libs/metrics/compliance_metrics.h"
-#include "libs/metrics/grpc_request_metrics.h"
 #include "libs/pgstore/pg_banner_store.h"
 #include "libs/pgstore/pg_maintenance_store.h"
 #include "libs/pgstore/pg_incident_store.h"
 #include "libs/rpc/health_and_reflection.h"
 #include "libs/rpc/server_credentials.h"
 #include "libs/rpc/server_startup.h"
+#include "libs/startup/service_flags.h"
 #include "services/banner/compliance_refresher.h"
 #include "services/banner/banner_admin_service.h"
 #include "services/banner/banner_grpc_service.h"
@@ -54,11 +53,6 @@ ABSL_FLAG(std::string, admin_grpc_address, "",
           "gRPC listen address for BannerAdminService alone, to keep the admin API off the "
           "public port; empty: it shares --grpc_address with BannerService "
           "(env STATUSCAST_BANNER_ADMIN_GRPC_ADDRESS)");
-ABSL_FLAG(std::string, tls_cert, "",
-          "PEM certificate chain for gRPC over TLS; with --tls_key. Empty: plaintext "
-          "(env STATUSCAST_TLS_CERT)");
-ABSL_FLAG(std::string, tls_key, "",
-          "PEM private key (unencrypted) of --tls_cert (env STATUSCAST_TLS_KEY)");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificate(s): require mutual TLS on the gRPC port. BannerService shares the "
           "port with BannerAdminService, so its clients then need certificates too "
@@ -102,8 +96,6 @@ ABSL_FLAG(bool, http_limit_loopback, false,
           "(env STATUSCAST_HTTP_LIMIT_LOOPBACK)");
 ABSL_FLAG(std::string, metrics_address, "127.0.0.1:9401",
           "Prometheus /metrics listen address (env STATUSCAST_BANNER_METRICS_ADDRESS)");
-ABSL_FLAG(std::string, database_url, "",
-          "PostgreSQL connection URL, required (env STATUSCAST_DATABASE_URL)");
 ABSL_FLAG(int, db_pool_size, 4, "PostgreSQL connections in the pool (env STATUSCAST_DB_POOL_SIZE)");
 ABSL_FLAG(std::string, status_page_url, "",
           "public http(s) base URL of the status page, for banner, JSON and Atom links, e.g. "
@@ -151,13 +143,6 @@ ABSL_FLAG(absl::Duration, http_tcp_user_timeout, absl::Seconds(60),
 ABSL_FLAG(absl::Duration, sse_write_timeout, absl::Seconds(60),
           "an SSE stream whose write has not completed in this time is closed "
           "(env STATUSCAST_SSE_WRITE_TIMEOUT)");
-ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(30),
-          "gRPC keepalive ping interval (env STATUSCAST_KEEPALIVE_TIME)");
-ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(30),
-          "gRPC connections are closed after this long so streams rebalance across replicas "
-          "(env STATUSCAST_MAX_CONNECTION_AGE)");
-ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::Seconds(30),
-          "grace for streams on an aged connection (env STATUSCAST_MAX_CONNECTION_AGE_GRACE)");
 ABSL_FLAG(int, grpc_max_streams_per_connection, 100,
           "HTTP/2 streams (calls) one gRPC connection may hold open at once; a client's further "
           "streams wait for one to end (env STATUSCAST_GRPC_MAX_STREAMS_PER_CONNECTION)");
@@ -176,20 +161,6 @@ ABSL_FLAG(int, grpc_memory_quota_mib, 1024,
           "calls are refused (env STATUSCAST_GRPC_MEMORY_QUOTA_MIB)");
 ABSL_FLAG(int, grpc_max_threads, 64,
           "threads gRPC may use for this server's calls (env STATUSCAST_GRPC_MAX_THREADS)");
-ABSL_FLAG(std::string, log_format, "text", "text or json (env STATUSCAST_LOG_FORMAT)");
-ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
-          "on SIGTERM, how long in-flight calls may finish (env STATUSCAST_SHUTDOWN_GRACE)");
-ABSL_FLAG(std::string, cadence, "SEV-1=30m,SEV-2=60m",
-          "cadence per severity, as statuscast-comms uses it, for compliance metrics "
-          "(env STATUSCAST_CADENCE)");
-ABSL_FLAG(absl::Duration, first_communication_target, absl::Minutes(15),
-          "first update due this long after the confirmed start "
-          "(env STATUSCAST_FIRST_COMMUNICATION_TARGET)");
-ABSL_FLAG(absl::Duration, promise_grace, absl::Seconds(60),
-          "an update this late still keeps its promise (env STATUSCAST_PROMISE_GRACE)");
-ABSL_FLAG(absl::Duration, postmortem_due, absl::Hours(24 * 5),
-          "a resolved SEV-1/SEV-2 without a published postmortem after this counts as missing "
-          "(env STATUSCAST_POSTMORTEM_DUE)");
 ABSL_FLAG(absl::Duration, compliance_refresh_interval, absl::Seconds(15),
           "re-derive compliance metrics from PostgreSQL this often "
           "(env STATUSCAST_COMPLIANCE_REFRESH_INTERVAL)");
@@ -198,9 +169,6 @@ ABSL_FLAG(std::string, auth, "required",
           "TokenService (same database) and the token's name is recorded; disabled: no tokens, "
           "request author fields are trusted. BannerService, SSE, snapshots and the status "
           "page are always public (env STATUSCAST_AUTH)");
-ABSL_FLAG(absl::Duration, startup_db_timeout, absl::Seconds(60),
-          "how long start-up waits for PostgreSQL before giving up "
-          "(env STATUSCAST_STARTUP_DB_TIMEOUT)");
 
 namespace statuscast {
 namespace {
@@ -254,8 +222,9 @@ int Main(int argc, char** argv) {
       !proxies.ok()) {
     return Fail(absl::StrCat("--http_trusted_proxies: ", proxies.status().message()));
   }
-  const std::string url = absl::GetFlag(FLAGS_database_url);
-  if (absl::Status s = CheckDatabaseUrlFlag(url); !s.ok()) return Fail(std::string(s.message()));
+  absl::StatusOr<std::string> database_url = DatabaseUrlFromFlag();
+  if (!database_url.ok()) return Fail(std::string(database_url.status().message()));
+  const std::string& url = *database_url;
   std::string http_host;
   int http_port = 0;
   if (!SplitHostPort(absl::GetFlag(FLAGS_http_address), &http_host, &http_port)) {
@@ -285,9 +254,8 @@ int Main(int argc, char** argv) {
        absl::GetFlag(FLAGS_http_tcp_user_timeout) > absl::Hours(1))) {
     return Fail("--http_tcp_user_timeout must be 0 (kernel defaults) or 1s..1h");
   }
-  if (absl::GetFlag(FLAGS_max_connection_age_grace) <= absl::ZeroDuration()) {
-    return Fail("--max_connection_age_grace must be finite and positive, or aged streams never end");
-  }
+  absl::StatusOr<GrpcConnectionSettings> connections = ConnectionSettingsFromFlags();
+  if (!connections.ok()) return Fail(std::string(connections.status().message()));
   if (absl::GetFlag(FLAGS_grpc_max_streams_per_connection) < 1) {
     return Fail("--grpc_max_streams_per_connection must be >= 1");
   }
@@ -303,11 +271,8 @@ int Main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_http_threads) < 1 || absl::GetFlag(FLAGS_http_threads) > 64) {
     return Fail("--http_threads must be 1..64");
   }
-  absl::StatusOr<CadencePolicy> policy =
-      CadencePolicy::Parse(absl::GetFlag(FLAGS_cadence),
-                           absl::GetFlag(FLAGS_first_communication_target),
-                           absl::GetFlag(FLAGS_promise_grace));
-  if (!policy.ok()) return Fail(absl::StrCat("--cadence: ", policy.status().message()));
+  absl::StatusOr<CadencePolicy> policy = CadenceFromFlags();
+  if (!policy.ok()) return Fail(std::string(policy.status().message()));
   if (absl::GetFlag(FLAGS_compliance_refresh_interval) < absl::Seconds(1)) {
     return Fail("--compliance_refresh_interval must be at least 1s");
   }
@@ -317,9 +282,7 @@ int Main(int argc, char** argv) {
   absl::StatusOr<bool> require_tokens = ParseAuthFlag(absl::GetFlag(FLAGS_auth));
   if (!require_tokens.ok()) return Fail(std::string(require_tokens.status().message()));
 
-  if (absl::Status s = MigrateAtStartup(url, absl::GetFlag(FLAGS_startup_db_timeout)); !s.ok()) {
-    return Fail(std::string(s.message()));
-  }
+  if (absl::Status s = MigrateDatabase(url); !s.ok()) return Fail(std::string(s.message()));
 
   StopSignals stop_signals;  // before any thread starts; main waits for them
 
@@ -353,8 +316,7 @@ int Main(int argc, char** argv) {
   follower.Start();
 
   auto compliance_metrics = std::make_shared<ComplianceMetrics>();
-  ComplianceOptions compliance_options;
-  compliance_options.postmortem_due = absl::GetFlag(FLAGS_postmortem_due);
+  const ComplianceOptions compliance_options = ComplianceFromFlags();
   ComplianceRefresher compliance(incidents, hub, *compliance_metrics, RealClock::Get(), *policy,
                                  compliance_options,
                                  absl::GetFlag(FLAGS_compliance_refresh_interval));
@@ -391,44 +353,29 @@ int Main(int argc, char** argv) {
   HealthAndReflection health_and_reflection;  // public: grpc.health.v1.Health, reflection
   grpc::ServerBuilder builder;
   health_and_reflection.AddTo(builder);
-  int grpc_port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), ServerCredentialsFor(*tls),
-                           &grpc_port);
   builder.RegisterService(&banner_service);
   const std::string admin_address = absl::GetFlag(FLAGS_admin_grpc_address);
   if (admin_address.empty()) builder.RegisterService(&admin_service);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(GrpcRequestMetrics(
-      *registry, WithHealthAndReflection(
-                     {"statuscast.v1.BannerService", "statuscast.v1.BannerAdminService"})));
-  builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  ApplyConnectionSettings(builder, {absl::GetFlag(FLAGS_keepalive_time),
-                                    absl::GetFlag(FLAGS_max_connection_age),
-                                    absl::GetFlag(FLAGS_max_connection_age_grace)});
+  ApplyConnectionSettings(builder, *connections);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              absl::GetFlag(FLAGS_grpc_max_streams_per_connection));
   grpc::ResourceQuota grpc_quota("statuscast-banner");
   grpc_quota.Resize(static_cast<size_t>(absl::GetFlag(FLAGS_grpc_memory_quota_mib)) << 20);
   grpc_quota.SetMaxThreads(absl::GetFlag(FLAGS_grpc_max_threads));
   builder.SetResourceQuota(grpc_quota);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (!server || grpc_port == 0) {
-    return Fail(CannotListen(absl::GetFlag(FLAGS_grpc_address), "--grpc_address"));
-  }
-  std::unique_ptr<grpc::Server> admin_server;
+  absl::StatusOr<ListeningServer> server =
+      StartGrpcServer(builder, absl::GetFlag(FLAGS_grpc_address), "--grpc_address", *tls, *registry,
+                      {"statuscast.v1.BannerService", "statuscast.v1.BannerAdminService"});
+  if (!server.ok()) return Fail(std::string(server.status().message()));
+  std::unique_ptr<grpc::Server> admin_server;  // with --admin_grpc_address
   if (!admin_address.empty()) {
     grpc::ServerBuilder admin_builder;
-    int admin_port = 0;
-    admin_builder.AddListeningPort(admin_address, ServerCredentialsFor(*tls), &admin_port);
     admin_builder.RegisterService(&admin_service);
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> admin_ic;
-    admin_ic.push_back(GrpcRequestMetrics(
-        *registry, WithHealthAndReflection({"statuscast.v1.BannerAdminService"})));
-    admin_builder.experimental().SetInterceptorCreators(std::move(admin_ic));
-    admin_server = admin_builder.BuildAndStart();
-    if (!admin_server || admin_port == 0) {
-      return Fail(CannotListen(admin_address, "--admin_grpc_address"));
-    }
+    absl::StatusOr<ListeningServer> admin =
+        StartGrpcServer(admin_builder, admin_address, "--admin_grpc_address", *tls, *registry,
+                        {"statuscast.v1.BannerAdminService"});
+    if (!admin.ok()) return Fail(std::string(admin.status().message()));
+    admin_server = std::move(admin->server);
   }
 
   HttpServerOptions http_options;
@@ -501,8 +448,8 @@ int Main(int argc, char** argv) {
   hub.CloseAll();
   http.Stop();
   subscription_requests.Stop();  // applies what the pages accepted
-  server->Shutdown(ShutdownDeadline(absl::GetFlag(FLAGS_shutdown_grace)));
-  if (admin_server) admin_server->Shutdown(ShutdownDeadline(absl::GetFlag(FLAGS_shutdown_grace)));
+  server->server->Shutdown(ShutdownDeadlineFromFlag());
+  if (admin_server) admin_server->Shutdown(ShutdownDeadlineFromFlag());
   feed.Stop();
   status_page.Stop();
   follower.Stop();

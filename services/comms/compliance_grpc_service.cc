@@ -3,10 +3,11 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "absl/strings/str_cat.h"
-#include "libs/base/proto_time.h"
 #include "libs/auth/grpc_auth.h"
+#include "libs/auth/unary_call.h"
 #include "libs/base/field_violations.h"
 #include "libs/base/log.h"
+#include "libs/base/proto_time.h"
 #include "libs/base/status_macros.h"
 #include "libs/base/time_text.h"
 #include "libs/cadence/reminders.h"
@@ -130,63 +131,58 @@ ComplianceGrpcService::~ComplianceGrpcService() { Stop(); }
 grpc::Status ComplianceGrpcService::GetIncidentCompliance(
     grpc::ServerContext* ctx, const v1::GetIncidentComplianceRequest* req,
     v1::IncidentCompliance* resp) {
-  RequestIdFor(ctx);
-  if (absl::StatusOr<Principal> who =
-          AuthorizeCall(verifier_, *ctx, Scope::kRead, "GetIncidentCompliance");
-      !who.ok()) {
-    return ToGrpcStatus(who.status());
-  }
-  if (req->incident_ref().empty()) {
-    return ToGrpcStatus(InvalidField("incident_ref", "is required (e.g. INC-12)"));
-  }
-  absl::StatusOr<Incident> inc = store_.GetIncident(req->incident_ref(), true);
-  if (!inc.ok()) return ToGrpcStatus(inc.status());
-  const absl::Time now = clock_.Now();
-  ToProto(EvaluateIncident(*inc, now, policy_, options_), now, resp);
-  return grpc::Status::OK;
+  return RunUnaryCall(
+      verifier_, ctx, {"GetIncidentCompliance", Scope::kRead, "incident", req->incident_ref(), ""},
+      [&](UnaryCaller&) -> absl::Status {
+        if (req->incident_ref().empty()) {
+          return InvalidField("incident_ref", "is required (e.g. INC-12)");
+        }
+        ASSIGN_OR_RETURN(Incident inc, store_.GetIncident(req->incident_ref(), true));
+        const absl::Time now = clock_.Now();
+        ToProto(EvaluateIncident(inc, now, policy_, options_), now, resp);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status ComplianceGrpcService::GetComplianceReport(grpc::ServerContext* ctx,
                                                         const v1::ComplianceReportRequest* req,
                                                         v1::ComplianceReport* resp) {
-  RequestIdFor(ctx);
-  if (absl::StatusOr<Principal> who =
-          AuthorizeCall(verifier_, *ctx, Scope::kRead, "GetComplianceReport");
-      !who.ok()) {
-    return ToGrpcStatus(who.status());
-  }
-  IncidentQuery q;
-  q.started_after = TimeFromProto(req->started_after(), req->has_started_after());
-  q.started_before = TimeFromProto(req->started_before(), req->has_started_before());
-  if (q.started_after && q.started_before && *q.started_after >= *q.started_before) {
-    return ToGrpcStatus(InvalidField("started_before", "must be after started_after"));
-  }
-  absl::StatusOr<std::vector<Incident>> incidents = LoadIncidentsWithTimeline(store_, q);
-  if (!incidents.ok()) return ToGrpcStatus(incidents.status());
-  const absl::Time now = clock_.Now();
-  std::vector<IncidentCompliance> all;
-  for (const Incident& i : *incidents) all.push_back(EvaluateIncident(i, now, policy_, options_));
-  ComplianceTotals t = Summarize(all);
-  SetTime(now, resp->mutable_generated_at());
-  for (int s = 1; s <= 3; ++s) {
-    v1::SeverityTotals* st = resp->add_by_severity();
-    st->set_severity(static_cast<v1::Severity>(s));
-    st->set_incidents(t.incidents[s]);
-    st->set_first_communications(t.first_communications[s]);
-    st->set_first_communications_late(t.first_communications_late[s]);
-    st->set_promises_kept(t.promises_kept[s]);
-    st->set_promises_missed(t.promises_missed[s]);
-    st->set_promises_pending(t.promises_pending[s]);
-    st->set_gaps_within_cadence(t.gaps_within[s]);
-    st->set_gaps_beyond_cadence(t.gaps_beyond[s]);
-    st->set_postmortems_published(t.postmortems_published[s]);
-    st->set_postmortems_missing(t.postmortems_missing[s]);
-  }
-  resp->set_overdue_now(t.overdue_now);
-  SetDuration(t.largest_overdue, resp->mutable_largest_overdue());
-  resp->set_resolved_without_resolution_update(t.resolved_without_resolution_update);
-  for (const IncidentCompliance& c : all) ToProto(c, now, resp->add_incidents());
-  return grpc::Status::OK;
+  return RunUnaryCall(
+      verifier_, ctx, {"GetComplianceReport", Scope::kRead, "", "", ""},
+      [&](UnaryCaller&) -> absl::Status {
+        IncidentQuery q;
+        q.started_after = TimeFromProto(req->started_after(), req->has_started_after());
+        q.started_before = TimeFromProto(req->started_before(), req->has_started_before());
+        if (q.started_after && q.started_before && *q.started_after >= *q.started_before) {
+          return InvalidField("started_before", "must be after started_after");
+        }
+        ASSIGN_OR_RETURN(std::vector<Incident> incidents, LoadIncidentsWithTimeline(store_, q));
+        const absl::Time now = clock_.Now();
+        std::vector<IncidentCompliance> all;
+        for (const Incident& i : incidents)
+          all.push_back(EvaluateIncident(i, now, policy_, options_));
+        ComplianceTotals t = Summarize(all);
+        SetTime(now, resp->mutable_generated_at());
+        for (int s = 1; s <= 3; ++s) {
+          v1::SeverityTotals* st = resp->add_by_severity();
+          st->set_severity(static_cast<v1::Severity>(s));
+          st->set_incidents(t.incidents[s]);
+          st->set_first_communications(t.first_communications[s]);
+          st->set_first_communications_late(t.first_communications_late[s]);
+          st->set_promises_kept(t.promises_kept[s]);
+          st->set_promises_missed(t.promises_missed[s]);
+          st->set_promises_pending(t.promises_pending[s]);
+          st->set_gaps_within_cadence(t.gaps_within[s]);
+          st->set_gaps_beyond_cadence(t.gaps_beyond[s]);
+          st->set_postmortems_published(t.postmortems_published[s]);
+          st->set_postmortems_missing(t.postmortems_missing[s]);
+        }
+        resp->set_overdue_now(t.overdue_now);
+        SetDuration(t.largest_overdue, resp->mutable_largest_overdue());
+        resp->set_resolved_without_resolution_update(t.resolved_without_resolution_update);
+        for (const IncidentCompliance& c : all) ToProto(c, now, resp->add_incidents());
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<int> ComplianceGrpcService::RaiseDueReminders() {

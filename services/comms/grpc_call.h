@@ -8,40 +8,25 @@
 
 #include <string>
 
-#include "absl/strings/str_cat.h"
-#include "libs/auth/grpc_auth.h"
-#include "libs/base/log.h"
+#include "libs/auth/unary_call.h"
 #include "libs/incident/incident_commands.h"
-#include "libs/rpc/grpc_status.h"
 #include "statuscast/v1/incident.pb.h"
 
 namespace statuscast {
 
-// Runs one unary call: request id, token check for `needed`, domain call,
-// status mapping, log line. With a token, call.actor is the token's name
-// when fn starts (see KeepTokenActorOr).
+// RunUnaryCall (libs/auth/unary_call.h) with the incident as the log line's
+// subject and fn(CallContext&): with a token, call.actor is the token's name
+// when fn starts (see KeepTokenActorOr); call.admin for an admin token.
 template <typename Fn>
 grpc::Status Handle(TokenVerifier* verifier, grpc::ServerContext* ctx, const char* method,
                     Scope needed, const std::string& incident, Fn&& fn) {
-  const absl::Time start = absl::Now();  // real time: how long the call took, for the log
-  CallContext call;
-  call.request_id = RequestIdFor(ctx);
-  absl::StatusOr<Principal> who = AuthorizeCall(verifier, *ctx, needed, method);
-  absl::Status status = who.status();
-  if (who.ok()) {
-    call.actor = ActorFor(*who, "");
-    call.admin = who->scope == Scope::kAdmin;
-    status = fn(call);
-  }
-  LogFields fields = {{"method", method},
-                      {"request_id", call.request_id},
-                      {"code", absl::StatusCodeToString(status.code())},
-                      {"ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - start))}};
-  if (!incident.empty()) fields.push_back({"incident", incident});
-  if (!call.actor.empty()) fields.push_back({"actor", call.actor});
-  if (!status.ok()) fields.push_back({"error", std::string(status.message())});
-  LogEvent("rpc", fields);
-  return ToGrpcStatus(status);
+  return RunUnaryCall(verifier, ctx, {method, needed, "incident", incident, ""},
+                      [&](UnaryCaller& caller) -> absl::Status {
+                        CallContext call{caller.actor, caller.request_id, caller.admin};
+                        absl::Status status = fn(call);
+                        caller.actor = call.actor;  // as the write recorded it
+                        return status;
+                      });
 }
 
 // The actor of a write: the token's name when the call came with one, else

@@ -29,16 +29,15 @@
 #include "libs/incident/lint_policy.h"
 #include "libs/incident/post_policy.h"
 #include "libs/lint/linter.h"
-#include "libs/metrics/grpc_request_metrics.h"
 #include "libs/pgstore/pg_maintenance_store.h"
 #include "libs/pgstore/change_feed.h"
 #include "libs/pgstore/pg_incident_store.h"
 #include "libs/pgstore/pg_reminder_store.h"
-#include "libs/pgstore/startup_database.h"
 #include "libs/rpc/dependency_health.h"
 #include "libs/rpc/health_and_reflection.h"
 #include "libs/rpc/server_credentials.h"
 #include "libs/rpc/server_startup.h"
+#include "libs/startup/service_flags.h"
 #include "services/comms/compliance_grpc_service.h"
 #include "services/comms/incident_grpc_service.h"
 #include "services/comms/notifier_role.h"
@@ -48,11 +47,6 @@
 
 ABSL_FLAG(std::string, grpc_address, "127.0.0.1:7400",
           "gRPC listen address (env STATUSCAST_COMMS_GRPC_ADDRESS)");
-ABSL_FLAG(std::string, tls_cert, "",
-          "PEM certificate chain for gRPC over TLS; with --tls_key. Empty: plaintext "
-          "(env STATUSCAST_TLS_CERT)");
-ABSL_FLAG(std::string, tls_key, "",
-          "PEM private key (unencrypted) of --tls_cert (env STATUSCAST_TLS_KEY)");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificate(s): require mutual TLS, every client presents a certificate this "
           "CA signed; recommended for this internal API (env STATUSCAST_TLS_CLIENT_CA)");
@@ -60,8 +54,6 @@ ABSL_FLAG(absl::Duration, tls_reload_interval, absl::Seconds(60),
           "re-read --tls_cert, --tls_key and --tls_client_ca this often, so rotated files "
           "apply to new connections without a restart; 0: never (env "
           "STATUSCAST_TLS_RELOAD_INTERVAL)");
-ABSL_FLAG(std::string, database_url, "",
-          "PostgreSQL connection URL, required (env STATUSCAST_DATABASE_URL)");
 ABSL_FLAG(int, db_pool_size, 8, "PostgreSQL connections in the pool (env STATUSCAST_DB_POOL_SIZE)");
 ABSL_FLAG(absl::Duration, db_health_interval, absl::Seconds(5),
           "probe PostgreSQL (SELECT 1 through the pool) this often for the gRPC health of "
@@ -70,15 +62,6 @@ ABSL_FLAG(absl::Duration, db_health_timeout, absl::Seconds(2),
           "a probe that fails or has not answered in this long turns the gRPC health of "
           "statuscast.v1.IncidentService NOT_SERVING (\"\" stays SERVING: the process is "
           "alive) until a probe answers in time (env STATUSCAST_DB_HEALTH_TIMEOUT)");
-ABSL_FLAG(std::string, cadence, "SEV-1=30m,SEV-2=60m",
-          "longest gap a next-update promise may reach, per severity; SEV-3 has none "
-          "(env STATUSCAST_CADENCE)");
-ABSL_FLAG(absl::Duration, first_communication_target, absl::Minutes(15),
-          "first update due this long after the confirmed start "
-          "(env STATUSCAST_FIRST_COMMUNICATION_TARGET)");
-ABSL_FLAG(absl::Duration, promise_grace, absl::Seconds(60),
-          "an update this late still keeps its promise (env STATUSCAST_PROMISE_GRACE)");
-ABSL_FLAG(std::string, log_format, "text", "text or json (env STATUSCAST_LOG_FORMAT)");
 ABSL_FLAG(int, max_watchers, 64,
           "concurrent WatchIncidents streams per replica (env STATUSCAST_MAX_WATCHERS)");
 ABSL_FLAG(absl::Duration, watch_poll_interval, absl::Seconds(2),
@@ -88,19 +71,6 @@ ABSL_FLAG(absl::Duration, watch_token_recheck_interval, absl::Seconds(10),
           "WatchIncidents and WatchReminders re-check their token this often (and before every "
           "delivery); a revoked or expired token ends the stream with UNAUTHENTICATED "
           "(env STATUSCAST_WATCH_TOKEN_RECHECK_INTERVAL)");
-ABSL_FLAG(absl::Duration, startup_db_timeout, absl::Seconds(60),
-          "how long start-up waits for PostgreSQL before giving up "
-          "(env STATUSCAST_STARTUP_DB_TIMEOUT)");
-ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
-          "on SIGTERM, how long in-flight calls may finish (env STATUSCAST_SHUTDOWN_GRACE)");
-ABSL_FLAG(absl::Duration, keepalive_time, absl::Seconds(30),
-          "server keepalive ping interval (env STATUSCAST_KEEPALIVE_TIME)");
-ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(30),
-          "gRPC connections are closed after this long, so no connection outlives the checks "
-          "made when it opened (env STATUSCAST_MAX_CONNECTION_AGE)");
-ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::Seconds(30),
-          "grace for calls on an aged connection; then they are ended "
-          "(env STATUSCAST_MAX_CONNECTION_AGE_GRACE)");
 ABSL_FLAG(std::string, lint_reject, statuscast::kDefaultLintReject,
           "severities at which an update with an error-level lint finding is refused "
           "(FAILED_PRECONDITION, nothing written) unless it carries a lint override reason; "
@@ -126,9 +96,6 @@ ABSL_FLAG(absl::Duration, reminder_lead, absl::Minutes(5),
           "remind this long before a promised update falls due (env STATUSCAST_REMINDER_LEAD)");
 ABSL_FLAG(absl::Duration, reminder_check_interval, absl::Seconds(10),
           "how often reminders are checked (env STATUSCAST_REMINDER_CHECK_INTERVAL)");
-ABSL_FLAG(absl::Duration, postmortem_due, absl::Hours(24 * 5),
-          "a resolved SEV-1/SEV-2 without a published postmortem after this counts as missing "
-          "(env STATUSCAST_POSTMORTEM_DUE)");
 ABSL_FLAG(bool, migrate_only, false,
           "apply database migrations and exit (env STATUSCAST_MIGRATE_ONLY)");
 ABSL_FLAG(std::string, auth, "required",
@@ -231,8 +198,9 @@ int Main(int argc, char** argv) {
       "--token_scope=admin",
       argc, argv);
   if (!tls.ok()) return Fail(std::string(tls.status().message()));
-  const std::string url = absl::GetFlag(FLAGS_database_url);
-  if (absl::Status s = CheckDatabaseUrlFlag(url); !s.ok()) return Fail(std::string(s.message()));
+  absl::StatusOr<std::string> database_url = DatabaseUrlFromFlag();
+  if (!database_url.ok()) return Fail(std::string(database_url.status().message()));
+  const std::string& url = *database_url;
   if (absl::GetFlag(FLAGS_db_pool_size) < 1 || absl::GetFlag(FLAGS_db_pool_size) > 200) {
     return Fail("--db_pool_size must be 1..200");
   }
@@ -245,24 +213,13 @@ int Main(int argc, char** argv) {
       absl::GetFlag(FLAGS_watch_token_recheck_interval) > absl::Hours(1)) {
     return Fail("--watch_token_recheck_interval must be 100ms..1h");
   }
-  if (absl::GetFlag(FLAGS_max_connection_age) < absl::Seconds(1) ||
-      absl::GetFlag(FLAGS_max_connection_age) > absl::Hours(24 * 24)) {
-    return Fail("--max_connection_age must be 1s..576h");
-  }
-  if (absl::GetFlag(FLAGS_max_connection_age_grace) <= absl::ZeroDuration() ||
-      absl::GetFlag(FLAGS_max_connection_age_grace) > absl::Hours(24 * 24)) {
-    return Fail(
-        "--max_connection_age_grace must be finite and positive (up to 576h), or aged "
-        "streams never end");
-  }
+  absl::StatusOr<GrpcConnectionSettings> connections = ConnectionSettingsFromFlags();
+  if (!connections.ok()) return Fail(std::string(connections.status().message()));
   if (absl::GetFlag(FLAGS_watch_poll_interval) < absl::Milliseconds(50)) {
     return Fail("--watch_poll_interval must be at least 50ms");
   }
-  absl::StatusOr<CadencePolicy> policy =
-      CadencePolicy::Parse(absl::GetFlag(FLAGS_cadence),
-                           absl::GetFlag(FLAGS_first_communication_target),
-                           absl::GetFlag(FLAGS_promise_grace));
-  if (!policy.ok()) return Fail(absl::StrCat("--cadence: ", policy.status().message()));
+  absl::StatusOr<CadencePolicy> policy = CadenceFromFlags();
+  if (!policy.ok()) return Fail(std::string(policy.status().message()));
   absl::StatusOr<LintPolicy> lint_policy = LintPolicy::Parse(absl::GetFlag(FLAGS_lint_reject));
   if (!lint_policy.ok()) {
     return Fail(absl::StrCat("--lint_reject: ", lint_policy.status().message()));
@@ -324,9 +281,7 @@ int Main(int argc, char** argv) {
   notify.allow_http_webhooks = absl::GetFlag(FLAGS_allow_http_webhooks);
 
   // Migrations: wait for PostgreSQL a while at start-up, then fail fast.
-  if (absl::Status s = MigrateAtStartup(url, absl::GetFlag(FLAGS_startup_db_timeout)); !s.ok()) {
-    return Fail(std::string(s.message()));
-  }
+  if (absl::Status s = MigrateDatabase(url); !s.ok()) return Fail(std::string(s.message()));
   if (absl::GetFlag(FLAGS_migrate_only)) return 0;
   if (token_scope) return CreateToken(url, *token_scope);
 
@@ -342,8 +297,7 @@ int Main(int argc, char** argv) {
   watch.max_watchers = absl::GetFlag(FLAGS_max_watchers);
   watch.poll_interval = absl::GetFlag(FLAGS_watch_poll_interval);
   watch.token_recheck_interval = absl::GetFlag(FLAGS_watch_token_recheck_interval);
-  ComplianceOptions compliance_options;
-  compliance_options.postmortem_due = absl::GetFlag(FLAGS_postmortem_due);
+  const ComplianceOptions compliance_options = ComplianceFromFlags();
   PgTokenStore tokens(pool);
   TokenIssuer token_issuer(tokens, RealClock::Get());
   TokenVerifier verifier(tokens, RealClock::Get());
@@ -442,31 +396,23 @@ int Main(int argc, char** argv) {
   database_health.Start();
   grpc::ServerBuilder builder;
   health_and_reflection.AddTo(builder);
-  int port = 0;
-  builder.AddListeningPort(absl::GetFlag(FLAGS_grpc_address), ServerCredentialsFor(*tls), &port);
   builder.RegisterService(&service);
   builder.RegisterService(&compliance);
   builder.RegisterService(&token_service);
   builder.RegisterService(&subscriber_service);
   builder.RegisterService(&maintenance_service);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(GrpcRequestMetrics(
-      *registry, WithHealthAndReflection({"statuscast.v1.IncidentService",
-                                          "statuscast.v1.ComplianceService",
-                                          "statuscast.v1.TokenService",
-                                          "statuscast.v1.SubscriberService",
-                                          "statuscast.v1.MaintenanceService"})));
-  builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  ApplyConnectionSettings(builder, {absl::GetFlag(FLAGS_keepalive_time),
-                                    absl::GetFlag(FLAGS_max_connection_age),
-                                    absl::GetFlag(FLAGS_max_connection_age_grace)});
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (!server || port == 0) {
+  ApplyConnectionSettings(builder, *connections);
+  absl::StatusOr<ListeningServer> server = StartGrpcServer(
+      builder, absl::GetFlag(FLAGS_grpc_address), "--grpc_address", *tls, *registry,
+      {"statuscast.v1.IncidentService", "statuscast.v1.ComplianceService",
+       "statuscast.v1.TokenService", "statuscast.v1.SubscriberService",
+       "statuscast.v1.MaintenanceService"});
+  if (!server.ok()) {
     feed.Stop();
-    return Fail(CannotListen(absl::GetFlag(FLAGS_grpc_address), "--grpc_address"));
+    return Fail(std::string(server.status().message()));
   }
   LogEvent("listening", {{"grpc_address", absl::GetFlag(FLAGS_grpc_address)},
-                         {"port", absl::StrCat(port)},
+                         {"port", absl::StrCat(server->port)},
                          {"tls", tls->ModeName()},
                          {"auth", auth},
                          {"lint_reject", lint_policy->Describe()},
@@ -481,7 +427,7 @@ int Main(int argc, char** argv) {
   health_and_reflection.Shutdown();  // probes see NOT_SERVING; health watches end
   feed.Stop();        // ends WatchIncidents streams; clients resume elsewhere
   compliance.Stop();  // ends reminder streams
-  server->Shutdown(ShutdownDeadline(absl::GetFlag(FLAGS_shutdown_grace)));
+  server->server->Shutdown(ShutdownDeadlineFromFlag());
   LogEvent("stopped", {});
   return 0;
 }

@@ -1,35 +1,14 @@
 #include "services/comms/maintenance_grpc_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "libs/auth/grpc_auth.h"
-#include "libs/base/log.h"
+#include "libs/auth/unary_call.h"
 #include "libs/base/proto_time.h"
 #include "libs/base/status_macros.h"
-#include "libs/rpc/grpc_status.h"
 
 namespace statuscast {
 namespace {
 
-// One unary call: request id, token check for `needed`, fn(call), log line.
-template <typename Fn>
-grpc::Status Handle(TokenVerifier* verifier, grpc::ServerContext* ctx, const char* method,
-                    Scope needed, const std::string& ref, Fn&& fn) {
-  MaintenanceCall call;
-  call.request_id = RequestIdFor(ctx);
-  absl::StatusOr<Principal> who = AuthorizeCall(verifier, *ctx, needed, method);
-  absl::Status s = who.status();
-  if (who.ok()) {
-    call.actor = ActorFor(*who, "unauthenticated");
-    s = fn(call);
-  }
-  LogEvent("rpc", {{"method", method},
-                   {"request_id", call.request_id},
-                   {"actor", call.actor},
-                   {"maintenance", ref},
-                   {"code", absl::StatusCodeToString(s.code())},
-                   {"error", std::string(s.message())}});
-  return ToGrpcStatus(s);
-}
+MaintenanceCall CallOf(const UnaryCaller& caller) { return {caller.actor, caller.request_id}; }
 
 // A timestamp the request must carry: the zero time when it does not, which
 // MaintenanceCommands reports as required.
@@ -43,13 +22,14 @@ template <typename Req>
 grpc::Status MaintenanceGrpcService::Transition(grpc::ServerContext* ctx, const char* method,
                                                 const Req& req, TransitionFn fn,
                                                 v1::Maintenance* resp) {
-  return Handle(verifier_, ctx, method, Scope::kWrite, req.ref(),
-                [&](const MaintenanceCall& call) -> absl::Status {
-                  ASSIGN_OR_RETURN(MaintenanceWindow w,
-                                   (commands_.*fn)(req.ref(), req.expected_version(), call));
-                  ToProto(w, clock_.Now(), resp);
-                  return absl::OkStatus();
-                });
+  return RunUnaryCall(
+      verifier_, ctx, {method, Scope::kWrite, "maintenance", req.ref(), kUnauthenticatedActor},
+      [&](UnaryCaller& caller) -> absl::Status {
+        ASSIGN_OR_RETURN(MaintenanceWindow w,
+                         (commands_.*fn)(req.ref(), req.expected_version(), CallOf(caller)));
+        ToProto(w, clock_.Now(), resp);
+        return absl::OkStatus();
+      });
 }
 
 void ToProto(const MaintenanceWindow& w, absl::Time now, v1::Maintenance* out) {
@@ -70,44 +50,50 @@ void ToProto(const MaintenanceWindow& w, absl::Time now, v1::Maintenance* out) {
 grpc::Status MaintenanceGrpcService::ScheduleMaintenance(grpc::ServerContext* ctx,
                                                          const v1::ScheduleMaintenanceRequest* req,
                                                          v1::Maintenance* resp) {
-  return Handle(verifier_, ctx, "ScheduleMaintenance", Scope::kWrite, "",
-                [&](const MaintenanceCall& call) -> absl::Status {
-                  ScheduleMaintenanceInput in;
-                  in.title = req->title();
-                  in.message = req->message();
-                  in.components.assign(req->components().begin(), req->components().end());
-                  in.scheduled_start = Required(req->scheduled_start(), req->has_scheduled_start());
-                  in.scheduled_end = Required(req->scheduled_end(), req->has_scheduled_end());
-                  ASSIGN_OR_RETURN(MaintenanceWindow w, commands_.Schedule(in, call));
-                  ToProto(w, clock_.Now(), resp);
-                  return absl::OkStatus();
-                });
+  return RunUnaryCall(
+      verifier_, ctx,
+      {"ScheduleMaintenance", Scope::kWrite, "maintenance", "", kUnauthenticatedActor},
+      [&](UnaryCaller& caller) -> absl::Status {
+        ScheduleMaintenanceInput in;
+        in.title = req->title();
+        in.message = req->message();
+        in.components.assign(req->components().begin(), req->components().end());
+        in.scheduled_start = Required(req->scheduled_start(), req->has_scheduled_start());
+        in.scheduled_end = Required(req->scheduled_end(), req->has_scheduled_end());
+        ASSIGN_OR_RETURN(MaintenanceWindow w, commands_.Schedule(in, CallOf(caller)));
+        ToProto(w, clock_.Now(), resp);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status MaintenanceGrpcService::ListMaintenances(grpc::ServerContext* ctx,
                                                       const v1::ListMaintenancesRequest* req,
                                                       v1::ListMaintenancesResponse* resp) {
-  return Handle(verifier_, ctx, "ListMaintenances", Scope::kRead, "",
-                [&](const MaintenanceCall&) -> absl::Status {
-                  MaintenanceQuery q;
-                  q.include_finished = req->include_finished();
-                  q.limit = req->page_size();
-                  ASSIGN_OR_RETURN(std::vector<MaintenanceWindow> all, commands_.List(q));
-                  const absl::Time now = clock_.Now();
-                  for (const MaintenanceWindow& w : all) ToProto(w, now, resp->add_maintenances());
-                  return absl::OkStatus();
-                });
+  return RunUnaryCall(verifier_, ctx,
+                      {"ListMaintenances", Scope::kRead, "maintenance", "", kUnauthenticatedActor},
+                      [&](UnaryCaller&) -> absl::Status {
+                        MaintenanceQuery q;
+                        q.include_finished = req->include_finished();
+                        q.limit = req->page_size();
+                        ASSIGN_OR_RETURN(std::vector<MaintenanceWindow> all, commands_.List(q));
+                        const absl::Time now = clock_.Now();
+                        for (const MaintenanceWindow& w : all)
+                          ToProto(w, now, resp->add_maintenances());
+                        return absl::OkStatus();
+                      });
 }
 
 grpc::Status MaintenanceGrpcService::GetMaintenance(grpc::ServerContext* ctx,
                                                     const v1::GetMaintenanceRequest* req,
                                                     v1::Maintenance* resp) {
-  return Handle(verifier_, ctx, "GetMaintenance", Scope::kRead, req->ref(),
-                [&](const MaintenanceCall&) -> absl::Status {
-                  ASSIGN_OR_RETURN(MaintenanceWindow w, commands_.Get(req->ref()));
-                  ToProto(w, clock_.Now(), resp);
-                  return absl::OkStatus();
-                });
+  return RunUnaryCall(
+      verifier_, ctx,
+      {"GetMaintenance", Scope::kRead, "maintenance", req->ref(), kUnauthenticatedActor},
+      [&](UnaryCaller&) -> absl::Status {
+        ASSIGN_OR_RETURN(MaintenanceWindow w, commands_.Get(req->ref()));
+        ToProto(w, clock_.Now(), resp);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status MaintenanceGrpcService::StartMaintenance(grpc::ServerContext* ctx,

@@ -1,9 +1,9 @@
 #include "services/comms/subscriber_grpc_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "libs/auth/unary_call.h"
 #include "libs/base/proto_time.h"
 #include "libs/base/status_macros.h"
-#include "services/comms/admin_call.h"
 
 namespace statuscast {
 namespace {
@@ -42,22 +42,22 @@ absl::StatusOr<SubscriberKind> KindFromProto(v1::SubscriberKind kind) {
 grpc::Status SubscriberGrpcService::ListSubscribers(grpc::ServerContext* ctx,
                                                     const v1::ListSubscribersRequest* req,
                                                     v1::ListSubscribersResponse* resp) {
-  return HandleAdminCall(verifier_, ctx, "ListSubscribers", "subscriber", "",
-                         [&](const std::string&, const std::string&) -> absl::Status {
-                           ASSIGN_OR_RETURN(std::vector<SubscriberRecord> all,
-                                            directory_.List(req->include_unsubscribed()));
-                           for (const SubscriberRecord& r : all)
-                             ToProto(r, resp->add_subscribers());
-                           return absl::OkStatus();
-                         });
+  return RunUnaryCall(verifier_, ctx,
+                      {"ListSubscribers", Scope::kAdmin, "subscriber", "", kUnauthenticatedActor},
+                      [&](UnaryCaller&) -> absl::Status {
+                        ASSIGN_OR_RETURN(std::vector<SubscriberRecord> all,
+                                         directory_.List(req->include_unsubscribed()));
+                        for (const SubscriberRecord& r : all) ToProto(r, resp->add_subscribers());
+                        return absl::OkStatus();
+                      });
 }
 
 grpc::Status SubscriberGrpcService::AddSubscriber(grpc::ServerContext* ctx,
                                                   const v1::AddSubscriberRequest* req,
                                                   v1::AddSubscriberResponse* resp) {
-  return HandleAdminCall(
-      verifier_, ctx, "AddSubscriber", "subscriber", "",
-      [&](const std::string&, const std::string&) -> absl::Status {
+  return RunUnaryCall(
+      verifier_, ctx, {"AddSubscriber", Scope::kAdmin, "subscriber", "", kUnauthenticatedActor},
+      [&](UnaryCaller&) -> absl::Status {
         ASSIGN_OR_RETURN(SubscriberKind kind, KindFromProto(req->kind()));
         ComponentScope scope = ComponentScope::Everything();
         if (req->components_size() > 0) {
@@ -74,9 +74,10 @@ grpc::Status SubscriberGrpcService::AddSubscriber(grpc::ServerContext* ctx,
 grpc::Status SubscriberGrpcService::RemoveSubscriber(grpc::ServerContext* ctx,
                                                      const v1::RemoveSubscriberRequest* req,
                                                      v1::Subscriber* resp) {
-  return HandleAdminCall(
-      verifier_, ctx, "RemoveSubscriber", "subscriber", req->id(),
-      [&](const std::string&, const std::string&) -> absl::Status {
+  return RunUnaryCall(
+      verifier_, ctx,
+      {"RemoveSubscriber", Scope::kAdmin, "subscriber", req->id(), kUnauthenticatedActor},
+      [&](UnaryCaller&) -> absl::Status {
         if (req->id().empty()) return absl::InvalidArgumentError("id: is required (sub_...)");
         RETURN_IF_ERROR(directory_.Unsubscribe(req->id(), "removed by an operator").status());
         ASSIGN_OR_RETURN(SubscriberRecord r, directory_.Get(req->id()));
@@ -88,9 +89,10 @@ grpc::Status SubscriberGrpcService::RemoveSubscriber(grpc::ServerContext* ctx,
 grpc::Status SubscriberGrpcService::ListDeliveries(grpc::ServerContext* ctx,
                                                    const v1::ListDeliveriesRequest* req,
                                                    v1::ListDeliveriesResponse* resp) {
-  return HandleAdminCall(
-      verifier_, ctx, "ListDeliveries", "subscriber", req->subscriber_id(),
-      [&](const std::string&, const std::string&) -> absl::Status {
+  return RunUnaryCall(
+      verifier_, ctx,
+      {"ListDeliveries", Scope::kAdmin, "subscriber", req->subscriber_id(), kUnauthenticatedActor},
+      [&](UnaryCaller&) -> absl::Status {
         if (req->subscriber_id().empty()) {
           return absl::InvalidArgumentError("subscriber_id: is required (sub_...)");
         }

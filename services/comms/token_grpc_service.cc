@@ -1,9 +1,9 @@
 #include "services/comms/token_grpc_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "libs/auth/unary_call.h"
 #include "libs/base/proto_time.h"
 #include "libs/base/status_macros.h"
-#include "services/comms/admin_call.h"
 
 namespace statuscast {
 void ToProto(const TokenRecord& t, v1::ApiToken* out) {
@@ -18,9 +18,9 @@ void ToProto(const TokenRecord& t, v1::ApiToken* out) {
 grpc::Status TokenGrpcService::CreateToken(grpc::ServerContext* ctx,
                                            const v1::CreateTokenRequest* req,
                                            v1::CreateTokenResponse* resp) {
-  return HandleAdminCall(
-      verifier_, ctx, "CreateToken", "token", req->name(),
-      [&](const std::string& actor, const std::string& rid) -> absl::Status {
+  return RunUnaryCall(
+      verifier_, ctx, {"CreateToken", Scope::kAdmin, "token", req->name(), kUnauthenticatedActor},
+      [&](UnaryCaller& caller) -> absl::Status {
         absl::optional<Scope> scope;
         if (req->scope() >= v1::TOKEN_SCOPE_READ && req->scope() <= v1::TOKEN_SCOPE_ADMIN) {
           scope = static_cast<Scope>(static_cast<int>(req->scope()));
@@ -28,8 +28,8 @@ grpc::Status TokenGrpcService::CreateToken(grpc::ServerContext* ctx,
         TokenExpiry expiry;
         expiry.at = TimeFromProto(req->expires_at(), req->has_expires_at());
         if (!expiry.at && req->has_ttl()) expiry.ttl = DurationFromProto(req->ttl());
-        ASSIGN_OR_RETURN(IssuedToken issued,
-                         issuer_.Create(req->name(), scope, expiry, actor, rid));
+        ASSIGN_OR_RETURN(IssuedToken issued, issuer_.Create(req->name(), scope, expiry,
+                                                            caller.actor, caller.request_id));
         ToProto(issued.token, resp->mutable_token());
         resp->set_secret(issued.secret);
         return absl::OkStatus();
@@ -38,23 +38,26 @@ grpc::Status TokenGrpcService::CreateToken(grpc::ServerContext* ctx,
 
 grpc::Status TokenGrpcService::ListTokens(grpc::ServerContext* ctx, const v1::ListTokensRequest*,
                                           v1::ListTokensResponse* resp) {
-  return HandleAdminCall(verifier_, ctx, "ListTokens", "token", "",
-                         [&](const std::string&, const std::string&) -> absl::Status {
-                           ASSIGN_OR_RETURN(std::vector<TokenRecord> all, issuer_.List());
-                           for (const TokenRecord& t : all) ToProto(t, resp->add_tokens());
-                           return absl::OkStatus();
-                         });
+  return RunUnaryCall(verifier_, ctx,
+                      {"ListTokens", Scope::kAdmin, "token", "", kUnauthenticatedActor},
+                      [&](UnaryCaller&) -> absl::Status {
+                        ASSIGN_OR_RETURN(std::vector<TokenRecord> all, issuer_.List());
+                        for (const TokenRecord& t : all) ToProto(t, resp->add_tokens());
+                        return absl::OkStatus();
+                      });
 }
 
 grpc::Status TokenGrpcService::RevokeToken(grpc::ServerContext* ctx,
                                            const v1::RevokeTokenRequest* req, v1::ApiToken* resp) {
-  return HandleAdminCall(verifier_, ctx, "RevokeToken", "token", req->name(),
-                         [&](const std::string& actor, const std::string& rid) -> absl::Status {
-                           ASSIGN_OR_RETURN(TokenRecord t, issuer_.Revoke(req->name(), actor, rid));
-                           if (verifier_ != nullptr) verifier_->ForgetCached();
-                           ToProto(t, resp);
-                           return absl::OkStatus();
-                         });
+  return RunUnaryCall(
+      verifier_, ctx, {"RevokeToken", Scope::kAdmin, "token", req->name(), kUnauthenticatedActor},
+      [&](UnaryCaller& caller) -> absl::Status {
+        ASSIGN_OR_RETURN(TokenRecord t,
+                         issuer_.Revoke(req->name(), caller.actor, caller.request_id));
+        if (verifier_ != nullptr) verifier_->ForgetCached();
+        ToProto(t, resp);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace statuscast

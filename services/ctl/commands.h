@@ -26,10 +26,6 @@
 #include "statuscast/v1/maintenance.grpc.pb.h"
 #include "statuscast/v1/token.grpc.pb.h"
 
-namespace grpc {
-class ChannelInterface;
-}  // namespace grpc
-
 namespace statuscast {
 class Clock;
 

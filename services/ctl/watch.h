@@ -21,10 +21,6 @@
 #include "statuscast/v1/compliance.grpc.pb.h"
 #include "statuscast/v1/incident.grpc.pb.h"
 
-namespace grpc {
-class ChannelInterface;
-}  // namespace grpc
-
 namespace statuscast {
 class Clock;
 

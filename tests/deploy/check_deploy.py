@@ -42,12 +42,19 @@ def read(path):
         return f.read()
 
 
-# Variables a service reads: the "(env NAME)" its flags' help in main.cc names
-# (ApplyEnvironmentNamedInHelp sets each flag from that variable). Adjacent
+# Variables a service reads: the "(env NAME)" its flags' help names, in its
+# main.cc and in libs/startup/service_flags.cc (the flags both services share);
+# ApplyEnvironmentNamedInHelp sets each flag from that variable. Adjacent
 # string literals are joined first: a help text may break across lines.
+FLAG_FILES = ("services/{service}/main.cc", "libs/startup/service_flags.cc")
+
+
 def env_names(root, service):
-    source = re.sub(r'"\s*\n\s*"', "", read(f"{root}/services/{service}/main.cc"))
-    return set(re.findall(r"\(env (STATUSCAST_[A-Z0-9_]+)[),]", source))
+    names = set()
+    for path in FLAG_FILES:
+        source = re.sub(r'"\s*\n\s*"', "", read(f"{root}/" + path.format(service=service)))
+        names |= set(re.findall(r"\(env (STATUSCAST_[A-Z0-9_]+)[),]", source))
+    return names
 
 
 BINARY_SERVICE = {"statuscast-comms": "comms", "statuscast-banner": "banner"}

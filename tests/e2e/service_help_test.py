@@ -2,8 +2,9 @@
 """`--help` of both services lists every flag the service defines, each with
 the environment variable that sets it, and that variable really sets it.
 
-For each binary: the flags defined in its main.cc come from `--helpfull`
-(grouped by file). `--help` must list each of them, and each one's help must
+For each binary: the flags defined in its main.cc and in
+libs/startup/service_flags.cc (those both services share) come from
+`--helpfull` (grouped by file). `--help` must list each of them, and each one's help must
 name "(env STATUSCAST_...)" or say "Command line only". Then every named
 variable is set to a value different from the flag's default and `--help`
 must show that value as the flag's current one (Abseil prints
@@ -25,6 +26,8 @@ BINARIES = {
     "statuscast-comms": ("services/comms/statuscast-comms", "services/comms/main.cc"),
     "statuscast-banner": ("services/banner/statuscast-banner", "services/banner/main.cc"),
 }
+# The flags both services define alike, which each --help lists too.
+SHARED_FLAGS_FILE = "libs/startup/service_flags.cc"
 # A flag entry as Abseil prints it, after whitespace is collapsed:
 #   --name (help text); default: VALUE; [currently: VALUE;]
 FLAG = re.compile(r"--(\w+) \((.*?)\); default: (.*?);(?: currently: (.*?);)?")
@@ -66,8 +69,12 @@ def probe_value(default):
 class ServiceHelpTest(unittest.TestCase):
     def check(self, name):
         binary, main_file = BINARIES[name]
-        own = flags(main_section(run(binary, "--helpfull"), main_file))
+        helpfull = run(binary, "--helpfull")
+        own = flags(main_section(helpfull, main_file))
         self.assertGreater(len(own), 5, "no flags of %s found in --helpfull" % main_file)
+        shared = flags(main_section(helpfull, SHARED_FLAGS_FILE))
+        self.assertGreater(len(shared), 5, "no flags of %s found in --helpfull" % SHARED_FLAGS_FILE)
+        own.update(shared)
 
         help_text = run(binary, "--help")
         self.assertNotIn("No flags matched", help_text)
