@@ -131,9 +131,9 @@ class PostgresOutageTest(unittest.TestCase):
         stop = threading.Event()
         outage = {}
 
-        def post(key, n):
+        def post(key, n, version):
             req = pb.PostUpdateRequest(
-                incident_ref=ref, expected_version=state["version"], idempotency_key=key,
+                incident_ref=ref, expected_version=version, idempotency_key=key,
                 author="responder", update=pb.UpdateDraft(
                     message="We're still working on slow search results (update %d)." % n,
                     channels=[pb.CHANNEL_STATUS_PAGE, pb.CHANNEL_IN_APP_BANNER]))
@@ -144,8 +144,9 @@ class PostgresOutageTest(unittest.TestCase):
             while not stop.is_set():
                 n += 1
                 key = uuid.uuid4().hex
+                version = state["version"]
                 try:
-                    r = post(key, n)
+                    r = post(key, n, version)
                     acked.append((key, r.sequence))
                     state["version"] = r.incident.version
                     outage["last_ack"] = time.time()
@@ -157,7 +158,7 @@ class PostgresOutageTest(unittest.TestCase):
                         except grpc.RpcError:
                             pass
                     elif "may or may not have happened" in (e.details() or ""):
-                        in_doubt.append((key, n))
+                        in_doubt.append((key, n, version))
                     else:
                         refused.append((key, e.code(), e.details(), time.time()))
                 time.sleep(0.05)
@@ -215,19 +216,25 @@ class PostgresOutageTest(unittest.TestCase):
         for t in threads:
             t.join()
 
-        # In-doubt writes are settled by retrying with the same key.
-        for key, n in in_doubt:
-            r = None
+        # In-doubt writes are settled by retrying the identical request (same
+        # key, same expected version): one that committed is replayed; one
+        # that did not is refused ABORTED, since the version has moved on.
+        not_applied = []
+        for key, n, version in in_doubt:
+            settled = False
             for _ in range(20):
                 try:
-                    state["version"] = self.stub.GetIncident(
-                        pb.GetIncidentRequest(incident_ref=ref), timeout=5).version
-                    r = post(key, n)
+                    r = post(key, n, version)
+                    acked.append((key, r.sequence))
+                    settled = True
                     break
-                except grpc.RpcError:
+                except grpc.RpcError as e:
+                    if e.code() == grpc.StatusCode.ABORTED:
+                        not_applied.append(key)
+                        settled = True
+                        break
                     time.sleep(0.2)
-            self.assertIsNotNone(r, "in-doubt write %s never settled" % key)
-            acked.append((key, r.sequence))
+            self.assertTrue(settled, "in-doubt write %s never settled" % key)
 
         during = [r for r in refused if outage["stop"] <= r[3] <= outage["first_write"]]
         self.assertGreater(len(during), 5, "the writer should have met the outage")
@@ -245,6 +252,7 @@ class PostgresOutageTest(unittest.TestCase):
         keys = set(after_cluster.psql("SELECT key FROM idempotency_keys").split())
         self.assertTrue({k for k, _ in acked} <= keys)
         self.assertFalse({k for k, _, _, _ in refused} & keys, "a refused write was applied")
+        self.assertFalse(set(not_applied) & keys, "an in-doubt write refused on retry was applied")
         updates = int(after_cluster.psql(
             "SELECT count(*) FROM incident_updates u JOIN incidents i ON i.id = u.incident_id "
             "WHERE i.ref = '%s'" % ref))
