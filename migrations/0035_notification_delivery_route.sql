@@ -1,0 +1,20 @@
+-- Where each delivery goes, on the delivery row itself (issue 11, throughput):
+-- `mail` for a mail (through the SMTP relay), else `host`, the webhook or
+-- Slack URL's host (the subscriber's destination_host). The notifier's claim
+-- leaves out destinations that are at their limit of sends in flight
+-- (libs/notify/notifier.h); with these columns it does so without looking up
+-- each row's subscriber, and a claim that leaves out mail reads its own
+-- index instead of stepping over every queued mail.
+
+ALTER TABLE notification_deliveries
+  ADD COLUMN mail boolean NOT NULL DEFAULT false,
+  ADD COLUMN host text NOT NULL DEFAULT '';
+
+UPDATE notification_deliveries d
+   SET mail = (s.kind = 'email'),
+       host = CASE WHEN s.kind = 'email' THEN '' ELSE s.destination_host END
+  FROM subscribers s
+ WHERE s.id = d.subscriber_id;
+
+CREATE INDEX notification_deliveries_due_not_mail ON notification_deliveries (next_attempt_at)
+  WHERE state = 'pending' AND NOT mail;
