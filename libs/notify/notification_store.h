@@ -132,17 +132,18 @@ class SubscriberStore {
 // Deliveries a claim leaves pending for later because the notifier could
 // not start them now (their destination is at its limit of sends in flight).
 struct ClaimSkips {
-  bool email = false;               // every mail (the SMTP relay is busy)
-  std::vector<std::string> hosts;   // webhook and Slack destination hosts, lower case
+  bool email = false;              // every mail (the SMTP relay is busy)
+  int most_mail = 1 << 30;         // otherwise at most this many mails
+  std::vector<std::string> hosts;  // webhook and Slack destination hosts, lower case
 };
 
 class OutboxStore {
  public:
   virtual ~OutboxStore() = default;
   // Claims up to `limit` pending deliveries due at `now` whose subscriber is
-  // still subscribed and not in `skip`, oldest due first, with FOR UPDATE
-  // SKIP LOCKED, and leases them until now + lease (another claim skips them
-  // until then).
+  // still subscribed and not in `skip`, with FOR UPDATE SKIP LOCKED, and
+  // leases them until now + lease (another claim skips them until then).
+  // Mails first (up to skip.most_mail), then the rest; each oldest due first.
   virtual absl::StatusOr<std::vector<ClaimedDelivery>> Claim(int limit, absl::Time now,
                                                              absl::Duration lease,
                                                              const ClaimSkips& skip) = 0;

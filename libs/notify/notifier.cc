@@ -159,6 +159,8 @@ void Notifier::DispatchLoop() {
       if (stopping_) return;
       idle = options_.workers - busy_ - static_cast<int>(queue_.size());
       claim_now_ = false;
+      // Mail that fits: the relay's permits plus its parking.
+      skip.most_mail = 4 * options_.max_smtp;
       for (const auto& [key, waiting] : parked_) {
         if (key == "smtp") {
           skip.email = true;

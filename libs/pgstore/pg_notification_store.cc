@@ -67,9 +67,9 @@ constexpr char kSelectDeliveries[] =
 // claim holds), lease those whose subscriber is still subscribed and return
 // what to send; a row whose subscriber has unsubscribed (queued by an update
 // that committed alongside the unsubscribe) is ended instead of sent.
-// kClaimAny considers every due row (the `due` index); kClaimNotMail leaves
-// mail out and reads only the index of the rest, so a claim while the SMTP
-// relay is busy does not step over the queued mail.
+// kClaimMail and kClaimNotMail each read their own index
+// (migrations/0035_*), so mail and the rest are claimed side by side and a
+// claim while the SMTP relay is busy does not step over the queued mail.
 #define CLAIM(mail_condition, host_condition)                                               \
   "WITH batch AS (SELECT d.id, d.notification_id, d.subscriber_id "                          \
   "  FROM notification_deliveries d "                                                       \
@@ -94,7 +94,7 @@ constexpr char kSelectDeliveries[] =
   "  coalesce((SELECT string_agg((e->>'name') || '=' || (e->>'status'), ',') "              \
   "            FROM jsonb_array_elements(n.content->'components') e), ''), " SUBSCRIBER_COLUMNS("s")
 
-constexpr char kClaimAny[] = CLAIM("true", "(d.mail OR d.host <> ALL($4::text[]))");
+constexpr char kClaimMail[] = CLAIM("d.mail", "$4::text[] IS NOT NULL");
 constexpr char kClaimNotMail[] = CLAIM("NOT d.mail", "d.host <> ALL($4::text[])");
 
 #undef CLAIM
@@ -319,36 +319,49 @@ absl::StatusOr<std::vector<ClaimedDelivery>> PgNotificationStore::Claim(int limi
   RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
     out.clear();
     pqxx::work w(c);
-    const char* name = skip.email ? "claim_deliveries_not_mail" : "claim_deliveries";
-    c.prepare(name, skip.email ? kClaimNotMail : kClaimAny);
-    pqxx::result r = w.exec_prepared(name, TimeParam(now), limit, TimeParam(now + lease),
-                                     QuotedArray(skip.hosts));
+    c.prepare("claim_mail", kClaimMail);
+    c.prepare("claim_not_mail", kClaimNotMail);
+    const std::string hosts = QuotedArray(skip.hosts);
+    pqxx::result mail;
+    const int most_mail = skip.email ? 0 : std::min(limit, skip.most_mail);
+    if (most_mail > 0) {
+      mail = w.exec_prepared("claim_mail", TimeParam(now), most_mail, TimeParam(now + lease),
+                             hosts);
+    }
+    pqxx::result rest;
+    const int left = limit - static_cast<int>(mail.size());
+    if (left > 0) {
+      rest = w.exec_prepared("claim_not_mail", TimeParam(now), left, TimeParam(now + lease),
+                             hosts);
+    }
     w.commit();
-    for (const pqxx::row& row : r) {
-      ClaimedDelivery d;
-      d.id = row[0].as<std::string>();
-      d.purpose = row[1].as<std::string>();
-      d.created_at = TimeAt(row[2]);
-      d.attempts = row[3].as<int>();
-      NotificationContent& n = d.content;
-      n.notification_id = d.id;
-      ParseNotificationEvent(row[4].as<std::string>(), &n.event);
-      n.incident_ref = row[5].as<std::string>();
-      n.incident_title = row[6].as<std::string>();
-      n.incident_state = row[7].as<std::string>();
-      n.severity = row[8].as<std::string>();
-      n.incident_created_at = TimeAt(row[9]);
-      n.update_id = row[10].as<std::string>();
-      n.message = row[11].as<std::string>();
-      n.update_created_at = TimeAt(row[12]);
-      n.next_update_by = OptTimeAt(row[13]);
-      for (absl::string_view item :
-           absl::StrSplit(row[14].as<std::string>(), ',', absl::SkipEmpty())) {
-        std::pair<std::string, std::string> name_status = absl::StrSplit(item, '=');
-        n.affected_components.push_back({name_status.first, name_status.second});
+    for (const pqxx::result* r : {&mail, &rest}) {
+      for (const pqxx::row& row : *r) {
+        ClaimedDelivery d;
+        d.id = row[0].as<std::string>();
+        d.purpose = row[1].as<std::string>();
+        d.created_at = TimeAt(row[2]);
+        d.attempts = row[3].as<int>();
+        NotificationContent& n = d.content;
+        n.notification_id = d.id;
+        ParseNotificationEvent(row[4].as<std::string>(), &n.event);
+        n.incident_ref = row[5].as<std::string>();
+        n.incident_title = row[6].as<std::string>();
+        n.incident_state = row[7].as<std::string>();
+        n.severity = row[8].as<std::string>();
+        n.incident_created_at = TimeAt(row[9]);
+        n.update_id = row[10].as<std::string>();
+        n.message = row[11].as<std::string>();
+        n.update_created_at = TimeAt(row[12]);
+        n.next_update_by = OptTimeAt(row[13]);
+        for (absl::string_view item :
+             absl::StrSplit(row[14].as<std::string>(), ',', absl::SkipEmpty())) {
+          std::pair<std::string, std::string> name_status = absl::StrSplit(item, '=');
+          n.affected_components.push_back({name_status.first, name_status.second});
+        }
+        d.subscriber = SubscriberFromRow(row, 15);
+        out.push_back(std::move(d));
       }
-      d.subscriber = SubscriberFromRow(row, 15);
-      out.push_back(std::move(d));
     }
     return absl::OkStatus();
   }));
