@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
@@ -125,6 +126,17 @@ class NotificationOutboxTest : public ::testing::Test {
       if (absl::Status s = tx.Record(m, nullptr); !s.ok()) return s;
       return fail ? absl::InternalError("rolled back on purpose") : absl::OkStatus();
     });
+  }
+
+  // `count` confirmed subscribers to everything, at `pattern` with "#"
+  // replaced by 0, 1, ...
+  void AddConfirmedMany(SubscriberKind kind, const std::string& pattern, int count) {
+    for (int i = 0; i < count; ++i) {
+      ASSERT_TRUE(directory_
+                      .AddConfirmed(kind, absl::StrReplaceAll(pattern, {{"#", absl::StrCat(i)}}),
+                                    ComponentScope::Everything())
+                      .ok());
+    }
   }
 
   std::string Count(const std::string& where) {
@@ -434,26 +446,9 @@ class ConcurrencySender final : public DeliverySender {
 };
 
 TEST_F(NotificationOutboxTest, ARunningNotifierSendsEverythingOnceWithinItsPerHostLimits) {
-  for (int i = 0; i < 24; ++i) {
-    ASSERT_TRUE(directory_
-                    .AddConfirmed(SubscriberKind::kWebhook,
-                                  absl::StrCat("https://hooks.example.com/", i),
-                                  ComponentScope::Everything())
-                    .ok());
-  }
-  for (int i = 0; i < 4; ++i) {
-    ASSERT_TRUE(directory_
-                    .AddConfirmed(SubscriberKind::kWebhook,
-                                  absl::StrCat("https://other.example.net/", i),
-                                  ComponentScope::Everything())
-                    .ok());
-  }
-  for (int i = 0; i < 12; ++i) {
-    ASSERT_TRUE(directory_
-                    .AddConfirmed(SubscriberKind::kEmail, absl::StrCat("r", i, "@example.com"),
-                                  ComponentScope::Everything())
-                    .ok());
-  }
+  AddConfirmedMany(SubscriberKind::kWebhook, "https://hooks.example.com/#", 24);
+  AddConfirmedMany(SubscriberKind::kWebhook, "https://other.example.net/#", 4);
+  AddConfirmedMany(SubscriberKind::kEmail, "r#@example.com", 12);
   ASSERT_TRUE(Declare("checkout", {Channel::kStatusPage}).ok());
   NotifierOptions options;
   options.workers = 8;
