@@ -409,8 +409,27 @@ TEST_F(NotificationOutboxTest, ARowQueuedAlongsideAnUnsubscribeIsEndedNotClaimed
   EXPECT_EQ(Count("state = 'unsubscribed' AND finished_at IS NOT NULL"), "1");
 }
 
+// What the running-notifier tests' senders share: a record of what each
+// was asked to send, and the answer "delivered".
+class RecordingSender : public DeliverySender {
+ public:
+  std::vector<std::string> sent() {
+    absl::MutexLock lock(&mu_);
+    return sent_;
+  }
+
+ protected:
+  static DeliveryResult Delivered() {
+    DeliveryResult r;
+    r.outcome = DeliveryOutcome::kDelivered;
+    return r;
+  }
+  absl::Mutex mu_;
+  std::vector<std::string> sent_ ABSL_GUARDED_BY(mu_);
+};
+
 // Sends take a little real time; tracks the most sends in flight per host.
-class ConcurrencySender final : public DeliverySender {
+class ConcurrencySender final : public RecordingSender {
  public:
   DeliveryResult Send(const ClaimedDelivery& d) override {
     const std::string host = d.subscriber.subscription.kind == SubscriberKind::kEmail
@@ -425,13 +444,7 @@ class ConcurrencySender final : public DeliverySender {
     absl::SleepFor(absl::Milliseconds(3));
     absl::MutexLock lock(&mu_);
     --in_flight_[host];
-    DeliveryResult r;
-    r.outcome = DeliveryOutcome::kDelivered;
-    return r;
-  }
-  std::vector<std::string> sent() {
-    absl::MutexLock lock(&mu_);
-    return sent_;
+    return Delivered();
   }
   std::map<std::string, int> most() {
     absl::MutexLock lock(&mu_);
@@ -439,10 +452,8 @@ class ConcurrencySender final : public DeliverySender {
   }
 
  private:
-  absl::Mutex mu_;
-  std::vector<std::string> sent_;
-  std::map<std::string, int> in_flight_;
-  std::map<std::string, int> most_;
+  std::map<std::string, int> in_flight_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int> most_ ABSL_GUARDED_BY(mu_);
 };
 
 TEST_F(NotificationOutboxTest, ARunningNotifierSendsEverythingOnceWithinItsPerHostLimits) {
@@ -473,8 +484,8 @@ TEST_F(NotificationOutboxTest, ARunningNotifierSendsEverythingOnceWithinItsPerHo
   }
 }
 
-// Holds the first send until released; records every send.
-class HoldingSender final : public DeliverySender {
+// Holds the first send until released; records every send (by subscriber).
+class HoldingSender final : public RecordingSender {
  public:
   DeliveryResult Send(const ClaimedDelivery& d) override {
     bool first = false;
@@ -487,20 +498,10 @@ class HoldingSender final : public DeliverySender {
       started_.Notify();
       release_.WaitForNotification();
     }
-    DeliveryResult r;
-    r.outcome = DeliveryOutcome::kDelivered;
-    return r;
-  }
-  std::vector<std::string> sent() {
-    absl::MutexLock lock(&mu_);
-    return sent_;
+    return Delivered();
   }
   absl::Notification started_;
   absl::Notification release_;
-
- private:
-  absl::Mutex mu_;
-  std::vector<std::string> sent_;
 };
 
 TEST_F(NotificationOutboxTest, WhatWaitedForABusyHostIsNotSentAfterAnUnsubscribe) {
