@@ -93,6 +93,10 @@ int Notifier::ClaimInto(int limit, const ClaimSkips& skip, bool park, std::vecto
   }
   std::vector<std::string> busy;
   for (ClaimedDelivery& d : *claimed) {
+    // Under mu_, as a worker's last look at the parked deliveries and its
+    // release of the permit are: a delivery is parked only while some worker
+    // holds its host's permit and will still look.
+    absl::MutexLock lock(&mu_);
     absl::optional<HostLimiter::Permit> permit = TryPermit(d);
     if (permit) {
       jobs->push_back(Job{std::move(d), std::move(permit)});
@@ -101,7 +105,6 @@ int Notifier::ClaimInto(int limit, const ClaimSkips& skip, bool park, std::vecto
     if (park) {
       const bool mail = d.subscriber.subscription.kind == SubscriberKind::kEmail;
       const size_t per_key = 4 * static_cast<size_t>(mail ? options_.max_smtp : options_.max_per_host);
-      absl::MutexLock lock(&mu_);
       std::deque<Parked>& waiting = parked_[LimitKey(d)];
       if (parked_count_ < options_.max_parked && waiting.size() < per_key) {
         waiting.push_back(Parked{std::move(d), now});
@@ -217,13 +220,16 @@ void Notifier::WorkLoop() {
       {
         absl::MutexLock lock(&mu_);
         next = stopping_ ? absl::nullopt : NextParked(key, &expired);
+        // Released under mu_ (see ClaimInto), so nothing is parked for this
+        // host after its last permit holder looked.
+        if (!next) job->permit.reset();
       }
       if (!expired.empty()) {
         absl::Status s = outbox_->Defer(expired, clock_->Now() + options_.busy_host_delay);
         if (!s.ok()) LogEvent("notify_defer_failed", {{"error", std::string(s.message())}});
       }
     }
-    job.reset();  // releases the host permit
+    job.reset();
     absl::MutexLock lock(&mu_);
     --busy_;
   }
