@@ -28,15 +28,23 @@ def send(my_urls):
     conn = None
     for url in my_urls:
         u = urllib.parse.urlsplit(url)
-        if conn is None:
-            conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
         msg_id, ts = "msg_" + uuid.uuid4().hex, str(int(time.time()))
         sig = base64.b64encode(hmac.new(key, f"{msg_id}.{ts}.".encode() + body,
                                         hashlib.sha256).digest()).decode()
-        conn.request("POST", u.path, body, {"Content-Type": "application/json",
-                                            "webhook-id": msg_id, "webhook-timestamp": ts,
-                                            "webhook-signature": "v1," + sig})
-        conn.getresponse().read()
+        for attempt in range(3):
+            if conn is None:
+                conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+            try:
+                conn.request("POST", u.path, body, {"Content-Type": "application/json",
+                                                    "webhook-id": msg_id, "webhook-timestamp": ts,
+                                                    "webhook-signature": "v1," + sig})
+                conn.getresponse().read()
+                break
+            except (OSError, http.client.HTTPException):
+                # A connection the busy receiver dropped: a new one, as the
+                # notifier would (it used to end this thread and its share).
+                conn.close()
+                conn = None
 
 
 start = time.time()

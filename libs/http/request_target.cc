@@ -43,4 +43,13 @@ bool ParseFormBody(absl::string_view body, std::map<std::string, std::string>* f
   return ParseRequestTarget(std::string("/?").append(body.data(), body.size()), &path, fields);
 }
 
+bool ParseFormBody(absl::string_view body, std::multimap<std::string, std::string>* fields) {
+  const std::string target = std::string("/?").append(body.data(), body.size());
+  auto parsed = boost::urls::parse_origin_form(boost::core::string_view(target));
+  if (!parsed) return false;
+  fields->clear();
+  for (const auto& param : parsed->params()) fields->emplace(param.key, param.value);
+  return true;
+}
+
 }  // namespace statuscast

@@ -20,6 +20,8 @@ bool ParseRequestTarget(absl::string_view target, std::string* path,
 // An application/x-www-form-urlencoded body ("email=a%40b.c&x=1") decoded
 // as a query is; false when malformed.
 bool ParseFormBody(absl::string_view body, std::map<std::string, std::string>* fields);
+// The same, keeping every value of a repeated name (checkboxes), in order.
+bool ParseFormBody(absl::string_view body, std::multimap<std::string, std::string>* fields);
 
 // `client_id` when it is a sane request id (1-128 of [A-Za-z0-9._:-]),
 // otherwise a new random 16-hex-digit id.

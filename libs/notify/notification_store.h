@@ -129,18 +129,35 @@ class SubscriberStore {
       const std::string& subscriber_id, int limit) = 0;
 };
 
+// Deliveries a claim leaves pending for later because the notifier could
+// not start them now (their destination is at its limit of sends in flight).
+struct ClaimSkips {
+  bool email = false;              // every mail (the SMTP relay is busy)
+  int most_mail = 1 << 30;         // otherwise at most this many mails
+  std::vector<std::string> hosts;  // webhook and Slack destination hosts, lower case
+};
+
 class OutboxStore {
  public:
   virtual ~OutboxStore() = default;
   // Claims up to `limit` pending deliveries due at `now` whose subscriber is
-  // still subscribed, oldest due first, with FOR UPDATE SKIP LOCKED, and
+  // still subscribed and not in `skip`, with FOR UPDATE SKIP LOCKED, and
   // leases them until now + lease (another claim skips them until then).
+  // Mails first (up to skip.most_mail), then the rest; each oldest due first.
   virtual absl::StatusOr<std::vector<ClaimedDelivery>> Claim(int limit, absl::Time now,
-                                                             absl::Duration lease) = 0;
+                                                             absl::Duration lease,
+                                                             const ClaimSkips& skip) = 0;
+  absl::StatusOr<std::vector<ClaimedDelivery>> Claim(int limit, absl::Time now,
+                                                     absl::Duration lease) {
+    return Claim(limit, now, lease, ClaimSkips());
+  }
   // Gives claimed deliveries back unattempted, due again at `due`.
   virtual absl::Status Defer(const std::vector<std::string>& delivery_ids, absl::Time due) = 0;
   // Records an attempt (and ends the lease).
   virtual absl::Status RecordAttempt(const AttemptOutcome& outcome) = 0;
+  // Records several attempts (of different deliveries) at once, as
+  // RecordAttempt does each: one round trip instead of one per delivery.
+  virtual absl::Status RecordAttempts(const std::vector<AttemptOutcome>& outcomes) = 0;
   virtual absl::StatusOr<QueueStats> Stats(absl::Time now) = 0;
 };
 

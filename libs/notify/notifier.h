@@ -5,9 +5,24 @@
 // workers (FOR UPDATE SKIP LOCKED plus a lease: OutboxStore::Claim) and
 // hands each to a worker with a HostLimiter permit for its destination host
 // (the webhook URL's host; the SMTP relay for mail). A delivery whose host
-// already has `max_per_host` sends in flight is given back, due again after
-// `busy_host_delay`, instead of waiting: one slow or dead receiver holds at
-// most max_per_host workers and never delays deliveries to other hosts.
+// already has its limit in flight (`max_per_host`; `max_smtp` for mail) is
+// parked in memory, holding no worker: when a send to that host ends, its
+// worker takes the host's next parked delivery with the same permit, so a
+// busy host's sends follow one another without a new claim. While a host
+// has parked deliveries, claims leave its rows in the queue (ClaimSkips), so
+// one slow or dead receiver holds at most its limit of workers and never
+// delays deliveries to other hosts. Parked deliveries are bounded (4 times
+// the host's limit per host, `max_parked` in all); beyond that, and for any
+// parked so long that its send could outlast the lease, they are given back
+// (due again after `busy_host_delay`) rather than sent late. One parked for
+// more than `recheck_after` (a slow host) is sent only after its
+// subscription is read again and found live, so an unsubscribe during the
+// wait holds.
+//
+// Outcomes are recorded in batches: a worker that finishes a send queues its
+// outcome, and whichever worker finds no write in progress writes every
+// queued outcome in one statement (OutboxStore::RecordAttempts). An HTTP 410
+// is recorded at once, before the subscription ends.
 //
 // After each attempt DecideNextStep (delivery_decision.h) says what the row
 // becomes: delivered; pending again after the RetrySchedule's delay
@@ -26,6 +41,7 @@
 #define STATUSCAST_LIBS_NOTIFY_NOTIFIER_H_
 
 #include <deque>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -71,6 +87,12 @@ struct NotifierOptions {
   // Longer than any one send (webhooks 10 s, SMTP 30 s).
   absl::Duration lease = absl::Minutes(2);
   absl::Duration busy_host_delay = absl::Seconds(1);
+  // Claimed deliveries waiting in memory for a busy host, in all.
+  int max_parked = 1024;
+  absl::Duration recheck_after = absl::Seconds(1);
+  // The longest one send can take (webhooks 10 s, SMTP 30 s): a parked
+  // delivery starts only while lease - max_send - 5 s of its lease is left.
+  absl::Duration max_send = absl::Seconds(30);
   RetryPolicy retry;
 };
 
@@ -94,13 +116,34 @@ class Notifier {
     ClaimedDelivery delivery;
     absl::optional<HostLimiter::Permit> permit;
   };
+  struct Parked {
+    ClaimedDelivery delivery;
+    absl::Time claimed_at;
+  };
 
   void DispatchLoop();
   void WorkLoop();
+  // The limiter key of a delivery: "smtp" for mail, else "host:<host>".
+  static std::string LimitKey(const ClaimedDelivery& d);
+  absl::optional<HostLimiter::Permit> TryPermit(const ClaimedDelivery& d);
   // Claims up to `limit`; a job per delivery whose host has room, the rest
-  // deferred. Returns how many were claimed (-1 on a store error).
-  int ClaimInto(int limit, std::vector<Job>* jobs);
-  void Process(const ClaimedDelivery& d, RandomSource& random);
+  // parked (`park`) or given back. Returns how many were claimed (-1 on a
+  // store error).
+  int ClaimInto(int limit, const ClaimSkips& skip, bool park, std::vector<Job>* jobs);
+  // The next parked delivery for `key` that may still start, or nullopt;
+  // those too old to start are added to `expired`.
+  absl::optional<Parked> NextParked(const std::string& key, std::vector<std::string>* expired)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // For a delivery that waited parked: false when its subscription has
+  // ended, or cannot be read now (then it is given back).
+  bool StillSubscribed(const ClaimedDelivery& d);
+  // Sends and returns the outcome to record (the 410 case is recorded
+  // before the subscription ends, and then `recorded` is set).
+  AttemptOutcome Send(const ClaimedDelivery& d, RandomSource& random, bool* recorded);
+  void Record(const AttemptOutcome& o);
+  // Queues `o` and, unless another worker is writing, writes every queued
+  // outcome in batches until none is left.
+  void RecordBatched(AttemptOutcome o);
 
   OutboxStore* outbox_;
   SubscriberStore* subscribers_;
@@ -116,7 +159,16 @@ class Notifier {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   int busy_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<Job> queue_ ABSL_GUARDED_BY(mu_);
+  // By LimitKey; a key is present only while it has parked deliveries.
+  std::map<std::string, std::deque<Parked>> parked_ ABSL_GUARDED_BY(mu_);
+  int parked_count_ ABSL_GUARDED_BY(mu_) = 0;
+  // A host's parked deliveries ran out: claim now rather than at the poll.
+  bool claim_now_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
+
+  absl::Mutex record_mu_;
+  std::vector<AttemptOutcome> records_ ABSL_GUARDED_BY(record_mu_);
+  bool recording_ ABSL_GUARDED_BY(record_mu_) = false;
 };
 
 }  // namespace statuscast

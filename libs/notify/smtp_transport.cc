@@ -7,7 +7,6 @@ namespace statuscast {
 namespace {
 
 using notify_internal::Append;
-using notify_internal::CurlEasy;
 using notify_internal::CurlMime;
 using notify_internal::CurlSlist;
 
@@ -18,21 +17,15 @@ void AddTextPart(curl_mime* mime, const std::string& body, const char* type) {
   curl_mime_encoder(part, "quoted-printable");
 }
 
-}  // namespace
+// One SMTP transaction on `c` (a pooled handle, options at their defaults).
+struct Transaction {
+  CURLcode rc = CURLE_OK;
+  long reply = 0;
+  long new_connections = 0;  // 0: it went over a kept connection
+};
 
-SmtpTransport::SmtpTransport(SmtpOptions options) : options_(std::move(options)) {
-  notify_internal::EnsureCurlInitialized();
-}
-
-DeliveryResult SmtpTransport::Send(const EmailMessage& message) const {
-  DeliveryResult result;
-  CurlEasy curl(curl_easy_init());
-  if (!curl) {
-    result.detail = "libcurl could not make a handle";
-    return result;
-  }
-  CURL* c = curl.get();
-
+Transaction RunTransaction(CURL* c, const SmtpOptions& options, const EmailMessage& message,
+                           bool fresh_connection) {
   // The root is multipart/mixed (libcurl's default for mail) holding one
   // multipart/alternative part with the two bodies.
   CurlMime root(curl_mime_init(c));
@@ -49,29 +42,69 @@ DeliveryResult SmtpTransport::Send(const EmailMessage& message) const {
   Append(recipients, absl::StrCat("<", message.recipient, ">").c_str());
   const std::string from = absl::StrCat("<", message.envelope_from, ">");
 
-  curl_easy_setopt(c, CURLOPT_URL, options_.url.c_str());
+  curl_easy_setopt(c, CURLOPT_URL, options.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PROXY, "");
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(absl::ToInt64Milliseconds(options_.timeout)));
+                   static_cast<long>(absl::ToInt64Milliseconds(options.timeout)));
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, recipients.get());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_MIMEPOST, root.get());
-  const long use_ssl = options_.starttls == StartTls::kRequired   ? CURLUSESSL_ALL
-                       : options_.starttls == StartTls::kOptional ? CURLUSESSL_TRY
-                                                                  : CURLUSESSL_NONE;
+  const long use_ssl = options.starttls == StartTls::kRequired   ? CURLUSESSL_ALL
+                       : options.starttls == StartTls::kOptional ? CURLUSESSL_TRY
+                                                                 : CURLUSESSL_NONE;
   curl_easy_setopt(c, CURLOPT_USE_SSL, use_ssl);
-  if (!options_.username.empty()) {
-    curl_easy_setopt(c, CURLOPT_USERNAME, options_.username.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, options_.password.c_str());
+  if (!options.username.empty()) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, options.username.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, options.password.c_str());
   }
-  if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (!options.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options.ca_file.c_str());
+  if (fresh_connection) curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
 
-  const CURLcode rc = curl_easy_perform(c);
-  long reply = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply);
+  Transaction t;
+  t.rc = curl_easy_perform(c);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.reply);
+  curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &t.new_connections);
+  // Nothing set on the handle may point at this transaction's buffers once
+  // they are freed: the pool resets the handle when the lease ends, and a
+  // second try sets everything again.
+  curl_easy_setopt(c, CURLOPT_MIMEPOST, nullptr);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, nullptr);
+  return t;
+}
+
+// A kept connection the server had closed (or that broke) before it
+// answered anything: the mail was not taken, so a new connection may try it.
+bool DiedOnAKeptConnection(const Transaction& t) {
+  return t.new_connections == 0 && t.reply == 0 &&
+         (t.rc == CURLE_SEND_ERROR || t.rc == CURLE_RECV_ERROR || t.rc == CURLE_GOT_NOTHING);
+}
+
+}  // namespace
+
+SmtpTransport::SmtpTransport(SmtpOptions options)
+    : options_(std::move(options)), handles_(std::make_unique<notify_internal::CurlHandlePool>()) {
+  notify_internal::EnsureCurlInitialized();
+}
+
+SmtpTransport::~SmtpTransport() = default;
+
+DeliveryResult SmtpTransport::Send(const EmailMessage& message) const {
+  DeliveryResult result;
+  notify_internal::CurlHandlePool::Lease curl = handles_->Acquire(options_.url);
+  if (curl.get() == nullptr) {
+    result.detail = "libcurl could not make a handle";
+    return result;
+  }
+  Transaction t = RunTransaction(curl.get(), options_, message, /*fresh_connection=*/false);
+  if (DiedOnAKeptConnection(t)) {
+    t = RunTransaction(curl.get(), options_, message, /*fresh_connection=*/true);
+  }
+  const CURLcode rc = t.rc;
+  const long reply = t.reply;
   result.status_code = static_cast<int>(reply);
   if (rc == CURLE_OK) {
     result.outcome = DeliveryOutcome::kDelivered;

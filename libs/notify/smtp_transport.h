@@ -11,10 +11,18 @@
 // connection, timeout, TLS or login failure, which are the operator's to fix
 // and must not drop mail): kRetry, with the reason in `detail`.
 //
+// Connections: the transport keeps the connections it opened (a pool of
+// libcurl handles, curl_support.h), and the next mail goes over an open one
+// (a new MAIL FROM on the same session) instead of a new connection, EHLO,
+// STARTTLS and AUTH per mail. A mail that fails on a reused connection
+// before the server said anything (it closed an idle connection) is tried
+// once more on a new one; every other failure is the outcome above.
+//
 // Thread safety: Send may be called from many threads at once.
 #ifndef STATUSCAST_LIBS_NOTIFY_SMTP_TRANSPORT_H_
 #define STATUSCAST_LIBS_NOTIFY_SMTP_TRANSPORT_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/time/time.h"
@@ -22,6 +30,9 @@
 #include "libs/notify/email_message.h"
 
 namespace statuscast {
+namespace notify_internal {
+class CurlHandlePool;
+}
 
 enum class StartTls { kOff, kOptional, kRequired };
 
@@ -37,10 +48,12 @@ struct SmtpOptions {
 class SmtpTransport {
  public:
   explicit SmtpTransport(SmtpOptions options);
+  ~SmtpTransport();
   DeliveryResult Send(const EmailMessage& message) const;
 
  private:
   SmtpOptions options_;
+  std::unique_ptr<notify_internal::CurlHandlePool> handles_;
 };
 
 }  // namespace statuscast

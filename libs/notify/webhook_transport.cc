@@ -13,7 +13,6 @@ namespace statuscast {
 namespace {
 
 using notify_internal::Append;
-using notify_internal::CurlEasy;
 using notify_internal::CurlSlist;
 
 // State the libcurl callbacks share with Post.
@@ -92,9 +91,13 @@ DeliveryOutcome ClassifyHttpStatus(int status) {
 }
 
 WebhookTransport::WebhookTransport(WebhookTransportOptions options, HostResolver* resolver)
-    : options_(std::move(options)), resolver_(resolver) {
+    : options_(std::move(options)),
+      resolver_(resolver),
+      handles_(std::make_unique<notify_internal::CurlHandlePool>()) {
   notify_internal::EnsureCurlInitialized();
 }
+
+WebhookTransport::~WebhookTransport() = default;
 
 DeliveryResult WebhookTransport::Post(
     const std::string& url, const std::string& body,
@@ -110,8 +113,9 @@ DeliveryResult WebhookTransport::Post(
                   std::string(addresses.status().message()));
   }
 
-  CurlEasy curl(curl_easy_init());
-  if (!curl) return Failed(DeliveryOutcome::kRetry, "libcurl could not make a handle");
+  notify_internal::CurlHandlePool::Lease curl =
+      handles_->Acquire(absl::StrCat(target->host, ":", target->port));
+  if (curl.get() == nullptr) return Failed(DeliveryOutcome::kRetry, "libcurl could not make a handle");
   CURL* c = curl.get();
   DeliveryResult result;
   Transfer transfer;
@@ -164,6 +168,12 @@ DeliveryResult WebhookTransport::Post(
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   result.status_code = static_cast<int>(status);
+  // Nothing left set may point into this call's buffers (the pool resets
+  // the handle when the lease ends; this is belt and braces).
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(c, CURLOPT_RESOLVE, nullptr);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, nullptr);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, nullptr);
 
   if (!transfer.refusal.empty()) {
     result.outcome = DeliveryOutcome::kRejected;

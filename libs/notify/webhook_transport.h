@@ -19,11 +19,19 @@
 // connection errors kRetry; other 4xx kRejected. When the transfer is cut
 // (body limit, or a timeout after the status line) the status decides.
 //
-// Thread safety: Post may be called from many threads at once (one libcurl
-// handle per call); the resolver must be thread-safe too.
+// Connections: kept open between posts (HTTP/1.1 keep-alive) in a pool of
+// libcurl handles (curl_support.h) that prefers, for each post, a handle that
+// last posted to the same host. Steps 1 and 2 run for every post; a kept
+// connection is reused only for the same scheme, host and port, and was
+// opened through step 3's checks. So a name that now resolves to a refused
+// address is refused before any connection is used.
+//
+// Thread safety: Post may be called from many threads at once (each call
+// leases its own libcurl handle); the resolver must be thread-safe too.
 #ifndef STATUSCAST_LIBS_NOTIFY_WEBHOOK_TRANSPORT_H_
 #define STATUSCAST_LIBS_NOTIFY_WEBHOOK_TRANSPORT_H_
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +42,9 @@
 #include "libs/notify/subscription.h"
 
 namespace statuscast {
+namespace notify_internal {
+class CurlHandlePool;
+}
 
 struct WebhookTransportOptions {
   UrlPolicy url_policy;
@@ -49,6 +60,7 @@ class WebhookTransport {
  public:
   // REQUIRES: `resolver` outlives the transport.
   WebhookTransport(WebhookTransportOptions options, HostResolver* resolver);
+  ~WebhookTransport();
 
   DeliveryResult Post(const std::string& url, const std::string& body,
                       const std::vector<std::pair<std::string, std::string>>& headers) const;
@@ -58,6 +70,7 @@ class WebhookTransport {
  private:
   WebhookTransportOptions options_;
   HostResolver* resolver_;
+  std::unique_ptr<notify_internal::CurlHandlePool> handles_;
 };
 
 // The outcome an HTTP status stands for (the rule above).

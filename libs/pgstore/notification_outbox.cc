@@ -34,9 +34,10 @@ constexpr char kEnqueue[] =
     " RETURNING id, created_at,"
     "   ARRAY(SELECT jsonb_array_elements(content->'components')->>'name') AS names)"
     " INSERT INTO notification_deliveries (id, notification_id, subscriber_id, purpose,"
-    "                                      created_at, next_attempt_at)"
+    "                                      created_at, next_attempt_at, mail, host)"
     " SELECT 'msg_' || n.id || '_' || s.id, n.id, s.id, 'notification', n.created_at,"
-    "        n.created_at"
+    "        n.created_at, s.kind = 'email',"
+    "        CASE WHEN s.kind = 'email' THEN '' ELSE s.destination_host END"
     " FROM n JOIN subscribers s ON s.confirmed AND s.unsubscribed_at IS NULL"
     "  AND (s.all_components OR s.components && n.names)";
 

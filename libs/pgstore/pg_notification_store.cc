@@ -34,14 +34,16 @@ constexpr char kInsertSubscriber[] =
 
 constexpr char kInsertConfirmation[] =
     "INSERT INTO notification_deliveries (id, subscriber_id, purpose, created_at, "
-    "next_attempt_at) VALUES ($1, $2, 'confirmation', $3::timestamptz, $3::timestamptz)";
+    "next_attempt_at, mail) VALUES ($1, $2, 'confirmation', $3::timestamptz, $3::timestamptz, "
+    "true)";
 
 constexpr char kResendConfirmation[] =
     "WITH s AS (UPDATE subscribers SET confirmation_sent_at = $3::timestamptz WHERE id = $1 "
     "AND NOT confirmed AND unsubscribed_at IS NULL AND (confirmation_sent_at IS NULL OR "
     "confirmation_sent_at <= $4::timestamptz) RETURNING id) "
     "INSERT INTO notification_deliveries (id, subscriber_id, purpose, created_at, "
-    "next_attempt_at) SELECT $2, s.id, 'confirmation', $3::timestamptz, $3::timestamptz FROM s";
+    "next_attempt_at, mail) SELECT $2, s.id, 'confirmation', $3::timestamptz, $3::timestamptz, "
+    "true FROM s";
 
 constexpr char kConfirm[] =
     "UPDATE subscribers SET confirmed = true, confirmed_at = coalesce(confirmed_at, "
@@ -62,28 +64,42 @@ constexpr char kSelectDeliveries[] =
     "FROM notification_deliveries d LEFT JOIN notifications n ON n.id = d.notification_id "
     "WHERE d.subscriber_id = $1 ORDER BY d.created_at DESC, d.id DESC LIMIT $2";
 
-// $1 now, $2 limit, $3 lease end. One statement: pick (skipping rows another
-// claim holds), lease, and return what to send.
-constexpr char kClaim[] =
-    "WITH batch AS (SELECT d.id, d.notification_id, d.subscriber_id "
-    "  FROM notification_deliveries d JOIN subscribers s ON s.id = d.subscriber_id "
-    "  WHERE d.state = 'pending' AND d.next_attempt_at <= $1::timestamptz "
-    "    AND (d.claimed_until IS NULL OR d.claimed_until < $1::timestamptz) "
-    "    AND s.unsubscribed_at IS NULL "
-    "  ORDER BY d.next_attempt_at LIMIT $2 FOR UPDATE OF d SKIP LOCKED) "
-    "UPDATE notification_deliveries o SET claimed_until = $3::timestamptz "
-    "FROM batch JOIN subscribers s ON s.id = batch.subscriber_id "
-    "  LEFT JOIN notifications n ON n.id = batch.notification_id "
-    "WHERE o.id = batch.id "
-    "RETURNING o.id, o.purpose, " PG_MICROS("o.created_at") ", o.attempts, coalesce(n.event, ''), "
-    "  coalesce(n.content->>'ref', ''), coalesce(n.content->>'title', ''), "
-    "  coalesce(n.content->>'state', ''), coalesce(n.content->>'severity', ''), "
-    "  coalesce((n.content->>'created_at_us')::int8, 0), coalesce(n.content->>'update_id', ''), "
-    "  coalesce(n.content->>'message', ''), coalesce((n.content->>'update_at_us')::int8, 0), "
-    "  (n.content->>'next_update_by_us')::int8, "
-    "  coalesce((SELECT string_agg((e->>'name') || '=' || (e->>'status'), ',') "
-    "            FROM jsonb_array_elements(n.content->'components') e), ''), " SUBSCRIBER_COLUMNS(
-        "s");
+// $1 now, $2 limit, $3 lease end, $4 webhook hosts to leave out. One
+// statement: pick the oldest due rows in index order (skipping rows another
+// claim holds), lease those whose subscriber is still subscribed and return
+// what to send; a row whose subscriber has unsubscribed (queued by an update
+// that committed alongside the unsubscribe) is ended instead of sent.
+// kClaimMail and kClaimNotMail each read their own index
+// (migrations/0035_*), so mail and the rest are claimed side by side and a
+// claim while the SMTP relay is busy does not step over the queued mail.
+#define CLAIM(mail_condition, host_condition)                                               \
+  "WITH batch AS (SELECT d.id, d.notification_id, d.subscriber_id "                          \
+  "  FROM notification_deliveries d "                                                       \
+  "  WHERE d.state = 'pending' AND d.next_attempt_at <= $1::timestamptz "                   \
+  "    AND (d.claimed_until IS NULL OR d.claimed_until < $1::timestamptz) "                 \
+  "    AND " mail_condition " AND " host_condition " "                                      \
+  "  ORDER BY d.next_attempt_at LIMIT $2 FOR UPDATE OF d SKIP LOCKED), "                    \
+  "ended AS (UPDATE notification_deliveries o SET state = 'unsubscribed', "                 \
+  "  finished_at = $1::timestamptz, last_detail = 'not sent: the subscriber unsubscribed' " \
+  "  FROM batch JOIN subscribers s ON s.id = batch.subscriber_id "                          \
+  "  WHERE o.id = batch.id AND s.unsubscribed_at IS NOT NULL) "                             \
+  "UPDATE notification_deliveries o SET claimed_until = $3::timestamptz "                   \
+  "FROM batch JOIN subscribers s ON s.id = batch.subscriber_id "                            \
+  "  LEFT JOIN notifications n ON n.id = batch.notification_id "                            \
+  "WHERE o.id = batch.id AND s.unsubscribed_at IS NULL "                                    \
+  "RETURNING o.id, o.purpose, " PG_MICROS("o.created_at") ", o.attempts, coalesce(n.event, ''), "  \
+  "  coalesce(n.content->>'ref', ''), coalesce(n.content->>'title', ''), "                  \
+  "  coalesce(n.content->>'state', ''), coalesce(n.content->>'severity', ''), "             \
+  "  coalesce((n.content->>'created_at_us')::int8, 0), coalesce(n.content->>'update_id', ''), " \
+  "  coalesce(n.content->>'message', ''), coalesce((n.content->>'update_at_us')::int8, 0), " \
+  "  (n.content->>'next_update_by_us')::int8, "                                              \
+  "  coalesce((SELECT string_agg((e->>'name') || '=' || (e->>'status'), ',') "              \
+  "            FROM jsonb_array_elements(n.content->'components') e), ''), " SUBSCRIBER_COLUMNS("s")
+
+constexpr char kClaimMail[] = CLAIM("d.mail", "$4::text[] IS NOT NULL");
+constexpr char kClaimNotMail[] = CLAIM("NOT d.mail", "d.host <> ALL($4::text[])");
+
+#undef CLAIM
 
 constexpr char kDefer[] =
     "UPDATE notification_deliveries SET claimed_until = NULL, next_attempt_at = $2::timestamptz "
@@ -95,6 +111,18 @@ constexpr char kRecordAttempt[] =
     "next_attempt_at = CASE WHEN $2 = 'pending' THEN $5::timestamptz ELSE next_attempt_at END, "
     "finished_at = CASE WHEN $2 = 'pending' THEN NULL ELSE $4::timestamptz END, "
     "claimed_until = NULL, last_status = $6, last_detail = $7 WHERE id = $1 AND state = 'pending'";
+
+// The same as kRecordAttempt for many rows: $1..$7 are arrays, one element
+// per delivery.
+constexpr char kRecordAttempts[] =
+    "UPDATE notification_deliveries d SET state = v.state, attempts = v.attempts, "
+    "last_attempt_at = v.at, "
+    "next_attempt_at = CASE WHEN v.state = 'pending' THEN v.next ELSE d.next_attempt_at END, "
+    "finished_at = CASE WHEN v.state = 'pending' THEN NULL ELSE v.at END, "
+    "claimed_until = NULL, last_status = v.status, last_detail = v.detail "
+    "FROM unnest($1::text[], $2::text[], $3::int4[], $4::timestamptz[], $5::timestamptz[], "
+    "            $6::int4[], $7::text[]) AS v(id, state, attempts, at, next, status, detail) "
+    "WHERE d.id = v.id AND d.state = 'pending'";
 
 constexpr char kStats[] =
     "SELECT count(*), " PG_MICROS("min(created_at)") " FROM notification_deliveries "
@@ -123,6 +151,23 @@ SubscriberRecord SubscriberFromRow(const pqxx::row& r, int first) {
 std::string TextArray(const std::vector<std::string>& items) {
   // Ids are made of [A-Za-z0-9_]: no quoting needed.
   return absl::StrCat("{", absl::StrJoin(items, ","), "}");
+}
+
+// A PostgreSQL array literal of any strings: every element quoted, with
+// backslash and double quote escaped.
+std::string QuotedArray(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char ch : items[i]) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
 }
 
 absl::Status NoSubscriber(const std::string& id) {
@@ -266,40 +311,55 @@ absl::StatusOr<std::vector<DeliveryRecord>> PgNotificationStore::ListDeliveries(
 }
 
 absl::StatusOr<std::vector<ClaimedDelivery>> PgNotificationStore::Claim(int limit, absl::Time now,
-                                                                        absl::Duration lease) {
+                                                                        absl::Duration lease,
+                                                                        const ClaimSkips& skip) {
   std::vector<ClaimedDelivery> out;
   RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
     out.clear();
     pqxx::work w(c);
-    c.prepare("claim_deliveries", kClaim);
-    pqxx::result r =
-        w.exec_prepared("claim_deliveries", TimeParam(now), limit, TimeParam(now + lease));
+    c.prepare("claim_mail", kClaimMail);
+    c.prepare("claim_not_mail", kClaimNotMail);
+    const std::string hosts = QuotedArray(skip.hosts);
+    pqxx::result mail;
+    const int most_mail = skip.email ? 0 : std::min(limit, skip.most_mail);
+    if (most_mail > 0) {
+      mail = w.exec_prepared("claim_mail", TimeParam(now), most_mail, TimeParam(now + lease),
+                             hosts);
+    }
+    pqxx::result rest;
+    const int left = limit - static_cast<int>(mail.size());
+    if (left > 0) {
+      rest = w.exec_prepared("claim_not_mail", TimeParam(now), left, TimeParam(now + lease),
+                             hosts);
+    }
     w.commit();
-    for (const pqxx::row& row : r) {
-      ClaimedDelivery d;
-      d.id = row[0].as<std::string>();
-      d.purpose = row[1].as<std::string>();
-      d.created_at = TimeAt(row[2]);
-      d.attempts = row[3].as<int>();
-      NotificationContent& n = d.content;
-      n.notification_id = d.id;
-      ParseNotificationEvent(row[4].as<std::string>(), &n.event);
-      n.incident_ref = row[5].as<std::string>();
-      n.incident_title = row[6].as<std::string>();
-      n.incident_state = row[7].as<std::string>();
-      n.severity = row[8].as<std::string>();
-      n.incident_created_at = TimeAt(row[9]);
-      n.update_id = row[10].as<std::string>();
-      n.message = row[11].as<std::string>();
-      n.update_created_at = TimeAt(row[12]);
-      n.next_update_by = OptTimeAt(row[13]);
-      for (absl::string_view item :
-           absl::StrSplit(row[14].as<std::string>(), ',', absl::SkipEmpty())) {
-        std::pair<std::string, std::string> name_status = absl::StrSplit(item, '=');
-        n.affected_components.push_back({name_status.first, name_status.second});
+    for (const pqxx::result* r : {&mail, &rest}) {
+      for (const pqxx::row& row : *r) {
+        ClaimedDelivery d;
+        d.id = row[0].as<std::string>();
+        d.purpose = row[1].as<std::string>();
+        d.created_at = TimeAt(row[2]);
+        d.attempts = row[3].as<int>();
+        NotificationContent& n = d.content;
+        n.notification_id = d.id;
+        ParseNotificationEvent(row[4].as<std::string>(), &n.event);
+        n.incident_ref = row[5].as<std::string>();
+        n.incident_title = row[6].as<std::string>();
+        n.incident_state = row[7].as<std::string>();
+        n.severity = row[8].as<std::string>();
+        n.incident_created_at = TimeAt(row[9]);
+        n.update_id = row[10].as<std::string>();
+        n.message = row[11].as<std::string>();
+        n.update_created_at = TimeAt(row[12]);
+        n.next_update_by = OptTimeAt(row[13]);
+        for (absl::string_view item :
+             absl::StrSplit(row[14].as<std::string>(), ',', absl::SkipEmpty())) {
+          std::pair<std::string, std::string> name_status = absl::StrSplit(item, '=');
+          n.affected_components.push_back({name_status.first, name_status.second});
+        }
+        d.subscriber = SubscriberFromRow(row, 15);
+        out.push_back(std::move(d));
       }
-      d.subscriber = SubscriberFromRow(row, 15);
-      out.push_back(std::move(d));
     }
     return absl::OkStatus();
   }));
@@ -324,6 +384,29 @@ absl::Status PgNotificationStore::RecordAttempt(const AttemptOutcome& o) {
     w.exec_prepared("record_attempt", o.delivery_id, o.state, o.attempts,
                     TimeParam(o.attempted_at), TimeParam(o.next_attempt_at), o.status_code,
                     o.detail);
+    w.commit();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status PgNotificationStore::RecordAttempts(const std::vector<AttemptOutcome>& outcomes) {
+  if (outcomes.empty()) return absl::OkStatus();
+  std::vector<std::string> ids, states, attempts, at, next, status, detail;
+  for (const AttemptOutcome& o : outcomes) {
+    ids.push_back(o.delivery_id);
+    states.push_back(o.state);
+    attempts.push_back(std::to_string(o.attempts));
+    at.push_back(TimeParam(o.attempted_at));
+    next.push_back(TimeParam(o.next_attempt_at));
+    status.push_back(std::to_string(o.status_code));
+    detail.push_back(o.detail);
+  }
+  return pool_.Run([&](pqxx::connection& c) -> absl::Status {
+    pqxx::work w(c);
+    c.prepare("record_attempts", kRecordAttempts);
+    w.exec_prepared("record_attempts", QuotedArray(ids), QuotedArray(states),
+                    QuotedArray(attempts), QuotedArray(at), QuotedArray(next), QuotedArray(status),
+                    QuotedArray(detail));
     w.commit();
     return absl::OkStatus();
   });

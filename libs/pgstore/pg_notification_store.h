@@ -42,10 +42,13 @@ class PgNotificationStore final : public SubscriberStore, public OutboxStore {
   absl::StatusOr<std::vector<DeliveryRecord>> ListDeliveries(const std::string& subscriber_id,
                                                              int limit) override;
 
+  using OutboxStore::Claim;
   absl::StatusOr<std::vector<ClaimedDelivery>> Claim(int limit, absl::Time now,
-                                                     absl::Duration lease) override;
+                                                     absl::Duration lease,
+                                                     const ClaimSkips& skip) override;
   absl::Status Defer(const std::vector<std::string>& delivery_ids, absl::Time due) override;
   absl::Status RecordAttempt(const AttemptOutcome& outcome) override;
+  absl::Status RecordAttempts(const std::vector<AttemptOutcome>& outcomes) override;
   absl::StatusOr<QueueStats> Stats(absl::Time now) override;
 
  private:

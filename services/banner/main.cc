@@ -422,6 +422,7 @@ int Main(int argc, char** argv) {
     pages.status_page_url = *status_page_url;
     pages.subscribe_per_hour_per_ip = absl::GetFlag(FLAGS_subscribe_per_hour_per_ip);
     pages.subscribe_burst_per_ip = absl::GetFlag(FLAGS_subscribe_burst_per_ip);
+    pages.components = [&status_page] { return SubscribableComponents(status_page.Current()); };
     AddSubscriptionRoutes(http, *link_signer, subscription_requests, RealClock::Get(), pages);
     subscription_requests.Start();
   }

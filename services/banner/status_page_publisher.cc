@@ -87,6 +87,7 @@ void StatusPagePublisher::Render(int64_t sequence) {
   snapshot->summary_json = Document(RenderSummaryJson(model));
   snapshot->incidents_json = Document(RenderIncidentsJson(model));
   snapshot->atom = Document(RenderAtomFeed(model));
+  snapshot->components = model.components;
   for (const auto* list : {&model.open_incidents, &model.resolved_incidents}) {
     for (const PublicIncident& i : *list) {
       snapshot->incident_pages.emplace(i.ref, Document(*RenderIncidentPageHtml(model, i.ref)));

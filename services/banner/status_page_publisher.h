@@ -48,6 +48,9 @@ struct StatusPageSnapshot {
   RenderedDocument incidents_json;  // GET /v1/incidents.json
   RenderedDocument atom;            // GET /feed.atom
   std::map<std::string, RenderedDocument> incident_pages;  // by ref
+  // The page's components (retired ones left out), in page order: what the
+  // subscribe form offers.
+  std::vector<PublicComponent> components;
 };
 
 struct StatusPagePublisherOptions {

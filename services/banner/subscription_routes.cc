@@ -16,6 +16,7 @@
 #include "libs/http/request_target.h"
 #include "libs/notify/delivery_sender.h"
 #include "libs/notify/subscriber_directory.h"
+#include "services/banner/status_page_publisher.h"
 
 namespace statuscast {
 namespace {
@@ -58,23 +59,49 @@ class Pages {
         options_(std::move(options)),
         subscribe_limits_(SubscribeLimits(options_)) {}
 
+  std::vector<ComponentChoice> Components() const {
+    return options_.components ? options_.components() : std::vector<ComponentChoice>();
+  }
+
+  // The component checkboxes, `chosen` checked; none when the page has none.
+  std::string ComponentFieldset(const std::vector<std::string>& chosen) const {
+    const std::vector<ComponentChoice> components = Components();
+    if (components.empty()) return "";
+    std::string out =
+        "<fieldset>\n<legend>Components</legend>\n"
+        "<p>Check the components you want to hear about, or none to hear about all of "
+        "them.</p>\n";
+    for (size_t i = 0; i < components.size(); ++i) {
+      const ComponentChoice& c = components[i];
+      const bool checked = std::find(chosen.begin(), chosen.end(), c.name) != chosen.end();
+      absl::StrAppend(&out, "<label for=\"component-", i,
+                      "\"><input type=\"checkbox\" id=\"component-", i,
+                      "\" name=\"component\" value=\"", HtmlEscape(c.name), "\"",
+                      checked ? " checked" : "", "> ", HtmlEscape(c.label), "</label><br>\n");
+    }
+    absl::StrAppend(&out, "</fieldset>\n");
+    return out;
+  }
+
   HttpResponse Form(const HttpRequest&, int status = 200, const std::string& problem = "",
-                    const std::string& email = "") const {
+                    const std::string& email = "",
+                    const std::vector<std::string>& chosen = {}) const {
     const std::string nonce = NewRandomId("");
     const std::string csrf =
         signer_.Issue(LinkPurpose::kSubscribeForm, nonce, clock_.Now() + kFormTtl);
     std::string body = absl::StrCat(
         "<h1>Subscribe to ", HtmlEscape(options_.page_name), "</h1>\n",
         "<p>Get an email for every update about an incident: when it starts, each update, "
-        "when it is resolved and its postmortem.</p>\n",
+        "when it is resolved and its postmortem; about every component, or only those you "
+        "choose.</p>\n",
         problem.empty() ? "" : absl::StrCat("<p class=\"error\" role=\"alert\">",
                                             HtmlEscape(problem), "</p>\n"),
         "<form method=\"post\" action=\"/subscribe\">\n"
         "<label for=\"email\">Email address</label>\n"
         "<input id=\"email\" name=\"email\" type=\"email\" required maxlength=\"254\" "
         "autocomplete=\"email\" value=\"",
-        HtmlEscape(email), "\">\n<input type=\"hidden\" name=\"csrf\" value=\"",
-        HtmlEscape(csrf),
+        HtmlEscape(email), "\">\n", ComponentFieldset(chosen),
+        "<input type=\"hidden\" name=\"csrf\" value=\"", HtmlEscape(csrf),
         "\">\n<button type=\"submit\">Subscribe</button>\n</form>\n"
         "<p>We send a confirmation link first; nothing else is sent until you follow it. "
         "Every mail has a one-click unsubscribe link.</p>\n");
@@ -106,25 +133,50 @@ class Pages {
       return Page(403, "Not allowed",
                   "<p>This form can only be sent from the status page itself.</p>");
     }
-    std::map<std::string, std::string> fields;
+    std::multimap<std::string, std::string> fields;
     if (!ParseFormBody(req.body, &fields)) {
       return Form(req, 400, "The form could not be read; please try again.");
     }
-    absl::StatusOr<std::string> nonce =
-        signer_.Verify(LinkPurpose::kSubscribeForm, fields["csrf"]);
+    auto field = [&fields](const std::string& name) {
+      auto it = fields.find(name);
+      return it == fields.end() ? std::string() : it->second;
+    };
+    absl::StatusOr<std::string> nonce = signer_.Verify(LinkPurpose::kSubscribeForm, field("csrf"));
     if (!nonce.ok() || *nonce != CookieValue(req.Header("cookie"), kCookie)) {
       return Form(req, 403,
                   "The form expired or was not sent from this page (cookies must be on); "
                   "please send it again.");
     }
-    const std::string email(absl::StripAsciiWhitespace(fields["email"]));
+    const std::string email(absl::StripAsciiWhitespace(field("email")));
+    std::vector<std::string> chosen;
+    for (auto [it, end] = fields.equal_range("component"); it != end; ++it) {
+      if (std::find(chosen.begin(), chosen.end(), it->second) == chosen.end()) {
+        chosen.push_back(it->second);
+      }
+    }
     if (absl::Status s = ValidateEmailAddress(email); !s.ok()) {
-      return Form(req, 400, absl::StrCat("That ", s.message(), "."), email);
+      return Form(req, 400, absl::StrCat("That ", s.message(), "."), email, chosen);
+    }
+    const std::vector<ComponentChoice> components = Components();
+    for (const std::string& name : chosen) {
+      const bool known = std::any_of(components.begin(), components.end(),
+                                     [&name](const ComponentChoice& c) { return c.name == name; });
+      if (!known) {
+        std::vector<std::string> known_only;
+        for (const std::string& n : chosen) {
+          if (n != name) known_only.push_back(n);
+        }
+        return Form(req, 400,
+                    absl::StrCat("There is no component \"", name.substr(0, 100),
+                                 "\" on this page; choose from the list below, or none for "
+                                 "all components."),
+                    email, known_only);
+      }
     }
     SubscriptionRequest r;
     r.action = SubscriptionRequest::Action::kSubscribeEmail;
     r.email = email;
-    r.scope = ComponentScope::Everything();
+    r.scope = chosen.empty() ? ComponentScope::Everything() : ComponentScope::Only(chosen);
     if (!requests_.Enqueue(std::move(r))) return Busy();
     // The same answer whether the address is new, waiting or subscribed.
     return Page(200, "Check your inbox",
@@ -210,6 +262,14 @@ class Pages {
 };
 
 }  // namespace
+
+std::vector<ComponentChoice> SubscribableComponents(
+    const std::shared_ptr<const StatusPageSnapshot>& snapshot) {
+  std::vector<ComponentChoice> out;
+  if (snapshot == nullptr) return out;
+  for (const PublicComponent& c : snapshot->components) out.push_back({c.name, c.label});
+  return out;
+}
 
 void AddSubscriptionRoutes(HttpServer& server, const LinkTokenSigner& signer,
                            SubscriptionRequests& requests, const Clock& clock,

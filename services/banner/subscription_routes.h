@@ -1,6 +1,7 @@
 // The public subscription pages on statuscast-banner (issue 11), plain HTML
 // forms that work without JavaScript:
-//   GET  /subscribe                       the email subscribe form
+//   GET  /subscribe                       the email subscribe form, with a
+//                                         checkbox per public component
 //   POST /subscribe                       subscribe (double opt-in): always the
 //                                         same answer, "check your inbox"
 //   GET  /subscriptions/confirm?token=    a button that confirms
@@ -18,6 +19,11 @@
 // origin; otherwise 403 and nothing happens. Confirm and unsubscribe POSTs
 // are authorised by their signed link token.
 //
+// Components: a watcher subscribes to everything (no box checked) or to the
+// components checked (`component=<name>`, repeated), and then hears of an
+// incident when any of them is affected. A name that is not one of the
+// page's components now is 400 with the form again, and nothing is queued.
+//
 // Handlers never touch the database: they check, then queue the request on
 // SubscriptionRequests (503 when its queue is full). Per-client-address
 // request limits are the server's (--http_rate_per_ip), as for every public
@@ -26,7 +32,10 @@
 #ifndef STATUSCAST_SERVICES_BANNER_SUBSCRIPTION_ROUTES_H_
 #define STATUSCAST_SERVICES_BANNER_SUBSCRIPTION_ROUTES_H_
 
+#include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "libs/base/clock.h"
 #include "libs/notify/link_token.h"
@@ -35,6 +44,17 @@
 namespace statuscast {
 
 class HttpServer;
+struct StatusPageSnapshot;
+
+// A component the form offers: its name (what is stored) and what
+// customers read.
+struct ComponentChoice {
+  std::string name;
+  std::string label;
+};
+// The page's components now, in page order (retired ones left out). Called
+// on I/O threads: must not block.
+using ComponentChoices = std::function<std::vector<ComponentChoice>()>;
 
 struct SubscriptionPageOptions {
   std::string page_name = "Status";
@@ -48,7 +68,15 @@ struct SubscriptionPageOptions {
   // is queued. 0 per hour: no limit of its own.
   double subscribe_per_hour_per_ip = 0;
   int subscribe_burst_per_ip = 1;
+  // Unset or empty: no component choice (every subscription is to
+  // everything).
+  ComponentChoices components;
 };
+
+// The components the form offers from a status page snapshot (none before
+// the first one).
+std::vector<ComponentChoice> SubscribableComponents(
+    const std::shared_ptr<const StatusPageSnapshot>& snapshot);
 
 // REQUIRES: before server.Start(); signer, requests and clock outlive the
 // server.

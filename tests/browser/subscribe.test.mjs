@@ -2,6 +2,8 @@
 // on the status page works as a plain form post with JavaScript off and the
 // same with it on; the confirmation mail arrives at a real SMTP server
 // (mail_sink.py), and its confirm link, followed in the browser, confirms.
+// The form offers the page's components: a watcher who checks some is
+// subscribed to those only.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -53,8 +55,9 @@ async function confirmedInStore(address) {
   }
 }
 
-// From the status page to a confirmed subscription, all in the browser.
-async function subscribeAndConfirm(javaScriptEnabled, address) {
+// From the status page to a confirmed subscription, all in the browser;
+// `components`: the labels of the boxes to check (none: everything).
+async function subscribeAndConfirm(javaScriptEnabled, address, components = []) {
   const ctx = await stack.browser.newContext({ javaScriptEnabled, viewport: { width: 900, height: 700 } });
   const page = await ctx.newPage();
   const tag = javaScriptEnabled ? 'js' : 'nojs';
@@ -63,6 +66,7 @@ async function subscribeAndConfirm(javaScriptEnabled, address) {
     await page.getByRole('link', { name: /subscribe/i }).first().click();
     await page.waitForURL(/\/subscribe$/);
     await page.getByLabel('Email address').fill(address);
+    for (const label of components) await page.getByLabel(label).check();
     await page.screenshot({ path: path.join(ARTIFACTS, `subscribe-form-${tag}.png`) });
     const [post] = await Promise.all([
       page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/subscribe')),
@@ -96,6 +100,13 @@ async function subscribeAndConfirm(javaScriptEnabled, address) {
 describe('subscribing on the status page in Chromium', { concurrency: false }, () => {
   before(async () => {
     await stack.start({ notify: true });
+    stack.ctl('components', 'create', 'checkout', '--display-name', 'Checkout & payments');
+    stack.ctl('components', 'create', 'search');
+    const end = Date.now() + 20000;
+    while (!(await (await fetch(stack.bannerBase + '/subscribe')).text()).includes('value="search"')) {
+      if (Date.now() > end) assert.fail('the subscribe form does not offer the new components within 20 s');
+      await sleep(200);
+    }
   });
 
   after(async () => {
@@ -111,9 +122,17 @@ describe('subscribing on the status page in Chromium', { concurrency: false }, (
     await subscribeAndConfirm(true, 'with-script@example.net');
   });
 
+  test('JavaScript off: checking components subscribes to those only', async () => {
+    await subscribeAndConfirm(false, 'checkout-only@example.net', ['Checkout & payments']);
+    assert.equal(stack.query("SELECT all_components, array_to_string(components, ',') FROM subscribers "
+      + "WHERE destination = 'checkout-only@example.net'"), 'f|checkout');
+    assert.equal(stack.query("SELECT all_components FROM subscribers WHERE destination = 'no-script@example.net'"),
+      't', 'no box checked is everything');
+  });
+
   test('each address got exactly one confirmation mail', async () => {
     await sleep(500);
-    for (const address of ['no-script@example.net', 'with-script@example.net']) {
+    for (const address of ['no-script@example.net', 'with-script@example.net', 'checkout-only@example.net']) {
       const to = stack.mails().filter((m) => new RegExp(`^To: ${address}\\r?$`, 'mi').test(m));
       assert.equal(to.length, 1, `${address}: ${to.length} mails`);
     }

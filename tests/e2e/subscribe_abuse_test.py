@@ -7,6 +7,10 @@ statuscast-banner and PostgreSQL:
     another address is not affected;
   - with the form's own limit off, the limit every public page has
     (--http_rate_per_ip, --http_burst_per_ip) does the same;
+  - components: the form offers a checkbox per public component (not the
+    retired one); the checked ones are stored as the subscription's scope,
+    none checked is everything, and an unknown name is 400 with nothing
+    stored;
   - forged, altered, expired, wrong-purpose and malformed confirm and
     unsubscribe tokens get a 4xx page that says why, and change nothing
     stored; the genuine token then works (so the checks can fail).
@@ -56,18 +60,29 @@ class Banner:
         self.db = fs.TestDatabase("statuscast_subabuse_")
         port = fs.free_port()
         self.page = "http://127.0.0.1:%d" % port
-        env = {k: v for k, v in os.environ.items() if not k.startswith("STATUSCAST_")}
-        self.service = fs.Service(BUILD_DIR, "statuscast-banner", [
+        self.tmp = tmp
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("STATUSCAST_")}
+        self.args = [
             "--database_url=" + self.db.url, "--grpc_address=127.0.0.1:%d" % fs.free_port(),
             "--http_address=127.0.0.1:%d" % port,
             "--metrics_address=127.0.0.1:%d" % fs.free_port(),
-            "--link_token_secret_file=" + key_file, "--http_trusted_proxies=127.0.0.1"]
-            + list(extra), tmp, env=env)
+            "--link_token_secret_file=" + key_file, "--http_trusted_proxies=127.0.0.1"] + list(extra)
+        self.service = None
+        self.start()
+
+    def start(self):
+        self.service = fs.Service(BUILD_DIR, "statuscast-banner", self.args, self.tmp,
+                                  env=self.env)
         try:
             fs.wait_http(self.page + "/readyz")
         except BaseException:
             self.stop()
             raise
+
+    def restart(self):
+        """Stopped and started again on the same database (it reads components at start)."""
+        self.service.stop()
+        self.start()
 
     def stop(self):
         self.service.stop()
@@ -96,9 +111,10 @@ class Banner:
         return (headers["Set-Cookie"].split(";")[0],
                 re.search(r'name="csrf" value="([^"]+)"', body).group(1))
 
-    def subscribe(self, client, cookie, csrf, address):
+    def subscribe(self, client, cookie, csrf, address, components=()):
         return self.request("/subscribe", urllib.parse.urlencode(
-            {"email": address, "csrf": csrf}), {"Cookie": cookie, "X-Forwarded-For": client})
+            [("email", address), ("csrf", csrf)] + [("component", c) for c in components]),
+            {"Cookie": cookie, "X-Forwarded-For": client})
 
     def stored(self):
         return set(filter(None, self.sql("SELECT destination FROM subscribers").split("\n")))
@@ -164,6 +180,39 @@ class SubscribeAbuseTest(unittest.TestCase):
             results = self.flood(banner, "198.51.100.9", 40)
             accepted = self.assert_limited(banner, results, 19)
             self.assertEqual(banner.stored(), accepted)
+        finally:
+            banner.stop()
+
+    def test_components_are_chosen_on_the_form(self):
+        banner = Banner(self.tmp, self.key_file)
+        try:
+            banner.sql("INSERT INTO components (name, display_name, created_at, retired_at) "
+                       "VALUES ('checkout', 'Checkout & payments', now(), NULL), "
+                       "('search', '', now(), NULL), ('legacy-api', '', now(), now())")
+            banner.restart()
+            fs.wait_for("the form offers the components", lambda: 'value="checkout"' in
+                        banner.request("/subscribe")[2])
+            body = banner.request("/subscribe")[2]
+            self.assertIn('name="component" value="checkout"', body)
+            self.assertIn("Checkout &amp; payments</label>", body)
+            self.assertIn('name="component" value="search"', body)
+            self.assertNotIn("legacy-api", body, "a retired component is offered")
+
+            cookie, csrf = banner.form("192.0.2.7")
+            status, _, body = banner.subscribe("192.0.2.7", cookie, csrf, "odd@example.net",
+                                               ["checkout", "legacy-api"])
+            self.assertEqual(status, 400, body)
+            self.assertIn("There is no component &quot;legacy-api&quot; on this page", body)
+            self.assertEqual(banner.subscribe("192.0.2.7", cookie, csrf, "some@example.net",
+                                              ["checkout", "search"])[0], 200)
+            self.assertEqual(banner.subscribe("192.0.2.7", cookie, csrf, "all@example.net")[0],
+                             200)
+            scopes = "SELECT destination, all_components, array_to_string(components, ',') " \
+                     "FROM subscribers ORDER BY destination"
+            fs.wait_for("both stored", lambda: len(banner.stored()) == 2)
+            time.sleep(1)  # the refused post would be stored by now
+            self.assertEqual(banner.sql(scopes),
+                             "all@example.net|t|\nsome@example.net|f|checkout,search")
         finally:
             banner.stop()
 

@@ -10,6 +10,9 @@
 //   notify_send_tool mail --smtp_url=smtp://127.0.0.1:PORT --to=ADDRESS
 //       [--title=TEXT] [--from_name=TEXT] [--starttls=off|optional|required]
 //       [--user=U --password=P] [--ca_file=PEM]
+//       [--count=N [--pause_ms=M]]  (N mails through one transport, M ms
+//                                    apart; prints the last result and how
+//                                    many were delivered)
 //   notify_send_tool sign --secret=S --id=ID --timestamp=UNIX --body=TEXT
 #include <chrono>
 #include <iostream>
@@ -153,9 +156,17 @@ int Mail(const Args& args) {
   options.ca_file = Get(args, "ca_file");
   SmtpTransport transport(options);
   const auto start = std::chrono::steady_clock::now();
-  DeliveryResult r = transport.Send(m);
+  const int64_t count = GetInt(args, "count", 1);
+  int delivered = 0;
+  DeliveryResult r;
+  for (int64_t i = 0; i < count; ++i) {
+    if (i > 0) absl::SleepFor(absl::Milliseconds(GetInt(args, "pause_ms", 0)));
+    r = transport.Send(m);
+    if (r.outcome == DeliveryOutcome::kDelivered) ++delivered;
+  }
   return Print(r, MillisSince(start),
                {{"message_id", m.Header("Message-ID")},
+                {"delivered", delivered},
                 {"notification", nlohmann::json::parse(RenderWebhookJson(n))}});
 }
 

@@ -32,6 +32,7 @@ logging.getLogger("mail.log").setLevel(logging.CRITICAL)
 class Inbox:
     def __init__(self):
         self.messages = []  # (mail_from, rcpt_tos, raw bytes)
+        self.sessions = []  # the SMTP session (connection) of each message
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address == "nobody@example.org":
@@ -42,6 +43,7 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
                               or envelope.content))
+        self.sessions.append(session)
         return "250 Message accepted for delivery"
 
 
@@ -123,8 +125,31 @@ try:
     expect("STARTTLS required but not offered: retried, nothing sent",
            r["outcome"] == "retry" and "STARTTLS" in r["detail"] and len(inbox.messages) == 1,
            r["detail"])
+
+    # Several mails through one transport share one SMTP session.
+    before = len(inbox.messages)
+    r = send(plain_port, "--starttls=off", "--count=3")
+    new_sessions = {id(s) for s in inbox.sessions[before:]}
+    expect("three mails through one transport: all delivered, over one connection",
+           r["delivered"] == 3 and len(inbox.messages) == before + 3 and len(new_sessions) == 1,
+           f"{r['delivered']} delivered, {len(new_sessions)} sessions")
 finally:
     plain.stop()
+
+# A server that closes idle sessions after 1 s: the next mail goes over a new
+# connection, and is delivered (not retried later).
+idle_inbox = Inbox()
+idle_port = free_port()
+idle = Controller(idle_inbox, hostname="127.0.0.1", port=idle_port, timeout=1)
+idle.start()
+try:
+    r = send(idle_port, "--starttls=off", "--count=2", "--pause_ms=2000")
+    expect("a kept connection the server closed is replaced: both delivered, two sessions",
+           r["delivered"] == 2 and len(idle_inbox.messages) == 2
+           and len({id(s) for s in idle_inbox.sessions}) == 2,
+           f"{r['delivered']} delivered: {r['detail']}")
+finally:
+    idle.stop()
 
 # 3. STARTTLS and AUTH with a certificate made here.
 with tempfile.TemporaryDirectory() as tmp:

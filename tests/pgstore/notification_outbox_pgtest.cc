@@ -2,16 +2,22 @@
 // public update, resolution, reopen or postmortem writes its deliveries in
 // its own transaction (none when it rolls back, none for a banner-only
 // update), to confirmed subscribers whose scope matches; claims skip rows
-// another claim holds; retries follow the schedule and give up; 410 Gone
-// unsubscribes and nothing queued for that subscriber is sent afterwards.
+// another claim holds and leave out busy destinations; retries follow the
+// schedule and give up; 410 Gone unsubscribes and nothing queued for that
+// subscriber is sent afterwards; a running notifier keeps to its per-host
+// limits and does not send what waited for a busy host after an unsubscribe.
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "libs/notify/notifier.h"
 #include "libs/notify/subscriber_directory.h"
@@ -120,6 +126,17 @@ class NotificationOutboxTest : public ::testing::Test {
       if (absl::Status s = tx.Record(m, nullptr); !s.ok()) return s;
       return fail ? absl::InternalError("rolled back on purpose") : absl::OkStatus();
     });
+  }
+
+  // `count` confirmed subscribers to everything, at `pattern` with "#"
+  // replaced by 0, 1, ...
+  void AddConfirmedMany(SubscriberKind kind, const std::string& pattern, int count) {
+    for (int i = 0; i < count; ++i) {
+      ASSERT_TRUE(directory_
+                      .AddConfirmed(kind, absl::StrReplaceAll(pattern, {{"#", absl::StrCat(i)}}),
+                                    ComponentScope::Everything())
+                      .ok());
+    }
   }
 
   std::string Count(const std::string& where) {
@@ -322,6 +339,207 @@ TEST_F(NotificationOutboxTest, ABusyHostIsDeferredWithoutHoldingBackOtherHosts) 
   clock_.Advance(options.busy_host_delay);
   EXPECT_EQ(*notifier.RunOnce(10), 1);
   EXPECT_EQ(Count("state = 'delivered'"), "4");
+}
+
+TEST_F(NotificationOutboxTest, ClaimsLeaveOutBusyDestinationsAndOutcomesAreRecordedInOneBatch) {
+  for (const char* url : {"https://hooks.example.com/1", "https://hooks.example.com/2",
+                          "https://other.example.net/x"}) {
+    ASSERT_TRUE(
+        directory_.AddConfirmed(SubscriberKind::kWebhook, url, ComponentScope::Everything()).ok());
+  }
+  ASSERT_TRUE(directory_
+                  .AddConfirmed(SubscriberKind::kEmail, "a@example.com", ComponentScope::Everything())
+                  .ok());
+  ASSERT_TRUE(Declare("checkout", {Channel::kStatusPage}).ok());
+
+  ClaimSkips busy;
+  busy.email = true;
+  busy.hosts = {"hooks.example.com"};
+  auto first = store_.Claim(10, clock_.Now(), absl::Minutes(1), busy);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].subscriber.subscription.destination, "https://other.example.net/x");
+  busy = ClaimSkips();
+  busy.hosts = {"other.example.net"};
+  auto rest = store_.Claim(10, clock_.Now(), absl::Minutes(1), busy);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->size(), 3u);  // both hooks.example.com rows and the mail
+
+  // Details with every character an array literal must escape.
+  std::vector<AttemptOutcome> outcomes;
+  const std::vector<std::string> details = {"HTTP 200", "say \"no\", {maybe} \\ later",
+                                            "", "NULL"};
+  std::vector<ClaimedDelivery> all = *rest;
+  all.push_back((*first)[0]);
+  for (size_t i = 0; i < all.size(); ++i) {
+    AttemptOutcome o;
+    o.delivery_id = all[i].id;
+    o.state = i == 1 ? kStatePending : kStateDelivered;
+    o.attempts = 1;
+    o.attempted_at = clock_.Now();
+    o.next_attempt_at = clock_.Now() + absl::Minutes(5);
+    o.status_code = 200 + static_cast<int>(i);
+    o.detail = details[i];
+    outcomes.push_back(o);
+  }
+  ASSERT_TRUE(store_.RecordAttempts(outcomes).ok());
+  EXPECT_EQ(Count("state = 'delivered' AND claimed_until IS NULL AND finished_at IS NOT NULL"),
+            "3");
+  EXPECT_EQ(Count("state = 'pending' AND claimed_until IS NULL AND attempts = 1"), "1");
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(db_.Query(absl::StrCat("SELECT last_detail || '|' || last_status FROM "
+                                     "notification_deliveries WHERE id = '", all[i].id, "'")),
+              absl::StrCat(details[i], "|", 200 + i));
+  }
+  // Retried later: due again only then.
+  EXPECT_TRUE(store_.Claim(10, clock_.Now(), absl::Minutes(1))->empty());
+  EXPECT_EQ(store_.Claim(10, clock_.Now() + absl::Minutes(5), absl::Minutes(1))->size(), 1u);
+}
+
+TEST_F(NotificationOutboxTest, ARowQueuedAlongsideAnUnsubscribeIsEndedNotClaimed) {
+  auto hook = directory_.AddConfirmed(SubscriberKind::kWebhook, "https://hooks.example.com/a",
+                                      ComponentScope::Everything());
+  ASSERT_TRUE(hook.ok());
+  ASSERT_TRUE(Declare("checkout", {Channel::kStatusPage}).ok());
+  // As if the update's transaction committed alongside the unsubscribe's,
+  // which saw nothing pending to drop.
+  db_.Query(absl::StrCat("UPDATE subscribers SET unsubscribed_at = now() WHERE id = '",
+                         hook->subscription.id, "'"));
+  EXPECT_TRUE(store_.Claim(10, clock_.Now(), absl::Minutes(1))->empty());
+  EXPECT_EQ(Count("state = 'unsubscribed' AND finished_at IS NOT NULL"), "1");
+}
+
+// What the running-notifier tests' senders share: a record of what each
+// was asked to send, and the answer "delivered".
+class RecordingSender : public DeliverySender {
+ public:
+  std::vector<std::string> sent() {
+    absl::MutexLock lock(&mu_);
+    return sent_;
+  }
+
+ protected:
+  static DeliveryResult Delivered() {
+    DeliveryResult r;
+    r.outcome = DeliveryOutcome::kDelivered;
+    return r;
+  }
+  absl::Mutex mu_;
+  std::vector<std::string> sent_ ABSL_GUARDED_BY(mu_);
+};
+
+// Sends take a little real time; tracks the most sends in flight per host.
+class ConcurrencySender final : public RecordingSender {
+ public:
+  DeliveryResult Send(const ClaimedDelivery& d) override {
+    const std::string host = d.subscriber.subscription.kind == SubscriberKind::kEmail
+                                 ? "smtp"
+                                 : d.subscriber.destination_host;
+    {
+      absl::MutexLock lock(&mu_);
+      sent_.push_back(d.id);
+      const int now = ++in_flight_[host];
+      most_[host] = std::max(most_[host], now);
+    }
+    absl::SleepFor(absl::Milliseconds(3));
+    absl::MutexLock lock(&mu_);
+    --in_flight_[host];
+    return Delivered();
+  }
+  std::map<std::string, int> most() {
+    absl::MutexLock lock(&mu_);
+    return most_;
+  }
+
+ private:
+  std::map<std::string, int> in_flight_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int> most_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST_F(NotificationOutboxTest, ARunningNotifierSendsEverythingOnceWithinItsPerHostLimits) {
+  AddConfirmedMany(SubscriberKind::kWebhook, "https://hooks.example.com/#", 24);
+  AddConfirmedMany(SubscriberKind::kWebhook, "https://other.example.net/#", 4);
+  AddConfirmedMany(SubscriberKind::kEmail, "r#@example.com", 12);
+  ASSERT_TRUE(Declare("checkout", {Channel::kStatusPage}).ok());
+  NotifierOptions options;
+  options.workers = 8;
+  options.max_per_host = 2;
+  options.max_smtp = 2;
+  options.poll_interval = absl::Milliseconds(20);
+  ConcurrencySender sender;
+  Notifier notifier(&store_, &store_, &sender, &clock_, options);
+  notifier.Start();
+  const absl::Time give_up = absl::Now() + absl::Seconds(30);
+  while (Count("state = 'delivered'") != "40" && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  notifier.Stop();
+  EXPECT_EQ(Count("state = 'delivered' AND attempts = 1"), "40");
+  std::vector<std::string> sent = sender.sent();
+  EXPECT_EQ(sent.size(), 40u);
+  EXPECT_EQ(std::set<std::string>(sent.begin(), sent.end()).size(), 40u);
+  for (const auto& [host, most] : sender.most()) {
+    EXPECT_LE(most, 2) << host;
+    EXPECT_GE(most, 1) << host;
+  }
+}
+
+// Holds the first send until released; records every send (by subscriber).
+class HoldingSender final : public RecordingSender {
+ public:
+  DeliveryResult Send(const ClaimedDelivery& d) override {
+    bool first = false;
+    {
+      absl::MutexLock lock(&mu_);
+      first = sent_.empty();
+      sent_.push_back(d.subscriber.subscription.id);
+    }
+    if (first) {
+      started_.Notify();
+      release_.WaitForNotification();
+    }
+    return Delivered();
+  }
+  absl::Notification started_;
+  absl::Notification release_;
+};
+
+TEST_F(NotificationOutboxTest, WhatWaitedForABusyHostIsNotSentAfterAnUnsubscribe) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto s = directory_.AddConfirmed(SubscriberKind::kWebhook,
+                                     absl::StrCat("https://hooks.example.com/", i),
+                                     ComponentScope::Everything());
+    ASSERT_TRUE(s.ok());
+    ids.push_back(s->subscription.id);
+  }
+  ASSERT_TRUE(Declare("checkout", {Channel::kStatusPage}).ok());
+  NotifierOptions options;
+  options.workers = 4;
+  options.max_per_host = 1;
+  HoldingSender sender;
+  Notifier notifier(&store_, &store_, &sender, &clock_, options);
+  notifier.Start();
+  // One send to the host is in flight (held); the other two wait for it.
+  ASSERT_TRUE(sender.started_.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  const std::string held = sender.sent()[0];
+  std::string leaving;
+  for (const std::string& id : ids) {
+    if (id != held) leaving = id;
+  }
+  ASSERT_TRUE(directory_.Unsubscribe(leaving, "clicked").ok());
+  clock_.Advance(options.recheck_after + absl::Seconds(1));
+  sender.release_.Notify();
+  const absl::Time give_up = absl::Now() + absl::Seconds(20);
+  while (Count("state = 'delivered'") != "2" && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  notifier.Stop();
+  std::vector<std::string> sent = sender.sent();
+  EXPECT_EQ(sent.size(), 2u);
+  EXPECT_EQ(std::count(sent.begin(), sent.end(), leaving), 0);
+  EXPECT_EQ(Count("state = 'delivered'"), "2");
+  EXPECT_EQ(Count("state = 'unsubscribed'"), "1");
 }
 
 }  // namespace
