@@ -1,5 +1,7 @@
 #include "libs/pgstore/migrator.h"
 
+#include <set>
+
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -25,11 +27,14 @@ absl::StatusOr<int> ApplyMigrations(const std::string& database_url,
           "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text "
           "NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
     }
-    int current = 0;
+    std::set<int> done;
     {
       pqxx::nontransaction n(c);
-      current = n.exec1("SELECT coalesce(max(version), 0) FROM schema_migrations")[0].as<int>();
+      for (const auto& row : n.exec("SELECT version FROM schema_migrations")) {
+        done.insert(row[0].as<int>());
+      }
     }
+    const int current = done.empty() ? 0 : *done.rbegin();
     int newest_known = migrations.empty() ? 0 : migrations.back().version;
     if (current > newest_known) {
       pqxx::nontransaction n(c);
@@ -39,7 +44,9 @@ absl::StatusOr<int> ApplyMigrations(const std::string& database_url,
           newest_known, ": run a newer statuscast"));
     }
     for (const Migration& m : migrations) {
-      if (m.version <= current) continue;
+      // Every migration not yet applied, also one numbered below the newest
+      // applied (a branch merged after a later number landed).
+      if (done.count(m.version) != 0) continue;
       pqxx::work w(c);
       w.exec(m.sql);
       w.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.version,

@@ -1,8 +1,9 @@
 // Migrator: brings the database schema up to date at start-up.
 //
 // The versioned SQL files in migrations/ are compiled into the binary. Each
-// pending one runs in its own transaction and is recorded in
-// schema_migrations. A session-level advisory lock makes it safe for several
+// one not yet recorded in schema_migrations (whatever its number relative to
+// the newest applied) runs, in version order, in its own transaction and is
+// recorded there. A session-level advisory lock makes it safe for several
 // replicas to start at once: one applies, the others wait and find nothing
 // left to do. Running it again is a no-op.
 #ifndef STATUSCAST_LIBS_PGSTORE_MIGRATOR_H_

@@ -24,6 +24,25 @@ TEST(MigratorTest, AppliesEveryMigrationOnceAndIsANoOpAfter) {
             std::to_string(EmbeddedMigrations().size()));
 }
 
+TEST(MigratorTest, AppliesAMigrationNumberedBelowTheNewestApplied) {
+  // A branch's migration merged after a later number was already applied.
+  TestDatabase db(/*migrate=*/false);
+  ASSERT_TRUE(db.ok());
+  const std::vector<Migration> before = {
+      {1, "first", "CREATE TABLE first_table (id int)"},
+      {3, "third", "CREATE TABLE third_table (id int)"}};
+  ASSERT_EQ(ApplyMigrations(db.url(), before).value_or(-1), 2);
+  std::vector<Migration> after = before;
+  after.insert(after.begin() + 1, {2, "second", "CREATE TABLE second_table (id int)"});
+  auto applied = ApplyMigrations(db.url(), after);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ(*applied, 1);
+  EXPECT_EQ(db.Query("SELECT count(*) FROM pg_tables WHERE tablename = 'second_table'"), "1");
+  EXPECT_EQ(db.Query("SELECT string_agg(version::text, ',' ORDER BY version) FROM "
+                     "schema_migrations"),
+            "1,2,3");
+}
+
 TEST(MigratorTest, ReplicasStartingTogetherApplyEachMigrationExactlyOnce) {
   TestDatabase db(/*migrate=*/false);
   ASSERT_TRUE(db.ok());
