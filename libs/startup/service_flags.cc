@@ -1,9 +1,12 @@
 #include "libs/startup/service_flags.h"
 
+#include <sys/resource.h>
+
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "libs/base/log.h"
 #include "libs/pgstore/startup_database.h"
 
 ABSL_FLAG(std::string, log_format, "text", "text or json (env STATUSCAST_LOG_FORMAT)");
@@ -47,12 +50,38 @@ ABSL_DECLARE_FLAG(absl::Duration, tls_reload_interval);
 
 namespace statuscast {
 
+namespace {
+
+// Every subscriber stream holds a socket: a process started with a low soft
+// limit on open files (1,024 under many init systems) would stop accepting
+// long before the machine's limit (gRPC stops accepting for good after one
+// "Too many open files"). The soft limit is raised to the hard one, as the Go
+// runtime does, and logged.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t before = limit.rlim_cur;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) limit.rlim_cur = before;
+  }
+  auto text = [](rlim_t v) {
+    return v == RLIM_INFINITY ? std::string("unlimited") : absl::StrCat(v);
+  };
+  LogEvent("open_file_limit",
+           {{"soft", text(limit.rlim_cur)}, {"hard", text(limit.rlim_max)},
+            {"was", text(before)}});
+}
+
+}  // namespace
+
 absl::StatusOr<ServerTls> StartService(const char* main_file, const char* usage, int argc,
                                        char** argv) {
   if (absl::Status s = ParseServiceFlags({main_file, __FILE__}, usage, argc, argv); !s.ok()) {
     return s;
   }
   if (absl::Status s = ApplyLogFormatFlag(absl::GetFlag(FLAGS_log_format)); !s.ok()) return s;
+  RaiseOpenFileLimit();
   return LoadServerTls(GrpcTlsFlags(absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key),
                                     absl::GetFlag(FLAGS_tls_client_ca),
                                     absl::GetFlag(FLAGS_tls_reload_interval)));

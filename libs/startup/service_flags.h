@@ -38,7 +38,8 @@
 namespace statuscast {
 
 // ParseServiceFlags over the flags of `main_file` (__FILE__ of main.cc) and
-// of this library, then --log_format and the gRPC port's TLS (--tls_cert,
+// of this library, then --log_format, the soft limit on open files raised to
+// the hard one (one log line), and the gRPC port's TLS (--tls_cert,
 // --tls_key, --tls_client_ca, --tls_reload_interval): the first steps of
 // both services, in this order.
 // REQUIRES: main.cc defines --tls_client_ca and --tls_reload_interval.

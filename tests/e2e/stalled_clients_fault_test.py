@@ -181,7 +181,10 @@ class StalledClientsTest(unittest.TestCase):
             # Every test client comes from one address (not loopback): no per-IP caps.
             "--http_max_streams_per_ip=0", "--http_rate_per_ip=0",
             "--grpc_max_subscribers_per_ip=0", "--http_max_connections_per_ip=0"],
-            GEN, {"STATUSCAST_DATABASE_URL": cls.pg.url, "STATUSCAST_AUTH": "disabled"})
+            GEN, {"STATUSCAST_DATABASE_URL": cls.pg.url, "STATUSCAST_AUTH": "disabled"},
+            # Started with a soft limit of 256 open files, below the 500+
+            # streams here: the banner raises it to the hard limit itself.
+            wrapper=("prlimit", "--nofile=256:"))
         fs.wait_http("http://%s:%d/readyz" % (HOST_IP, cls.http_port))
         cls.address = "%s:%d" % (HOST_IP, cls.grpc_port)
         cls.channel = grpc.insecure_channel(cls.address)
@@ -242,6 +245,10 @@ class StalledClientsTest(unittest.TestCase):
         return None
 
     def test_a_stalled_subscribers_are_dropped_and_delay_nobody(self):
+        with open("/proc/%d/limits" % self.banner.proc.pid) as f:
+            soft, hard = re.search(r"Max open files\s+(\S+)\s+(\S+)", f.read()).groups()
+        self.assertEqual(soft, hard, "the banner keeps a soft open-file limit below the hard one")
+        self.assertIn('open_file_limit', self.banner.log_text())
         healthy = HealthySubscribers(self.address, HEALTHY)
         self.assertIsNotNone(self.wait_subscribers("grpc", HEALTHY, 10))
         self.latencies(healthy, 5)  # warm-up
