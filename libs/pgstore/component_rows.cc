@@ -13,7 +13,8 @@ namespace {
 
 // Columns of ComponentFromRow after the status (column 4).
 constexpr char kComponentTail[] =
-    "c.banner_apps, c.banner_paths, c.display_name, " US("c.retired_at") " FROM components c ";
+    "c.banner_apps, c.banner_paths, c.display_name, " US("c.retired_at") ", c.version "
+    "FROM components c ";
 
 constexpr char kSelectComponentsHead[] =
     "SELECT c.name, c.group_name, c.description, " US("c.created_at") ", "
@@ -37,6 +38,7 @@ Component ComponentFromRow(const pqxx::row& r) {
   c.banner_paths = absl::StrSplit(r[6].as<std::string>(), ',', absl::SkipEmpty());
   c.display_name = r[7].as<std::string>();
   c.retired_at = OptTimeAt(r[8]);
+  c.version = r[9].as<int64_t>();
   return c;
 }
 
@@ -47,7 +49,7 @@ constexpr char kOpenIncidentsAffecting[] =
 
 constexpr char kSaveComponent[] =
     "UPDATE components SET display_name = $2, description = $3, "
-    "retired_at = NULLIF($4, '')::timestamptz WHERE name = $1";
+    "retired_at = NULLIF($4, '')::timestamptz, version = $5 WHERE name = $1";
 
 }  // namespace
 
@@ -81,7 +83,7 @@ std::vector<std::string> OpenIncidentRefsAffecting(pqxx::transaction_base& tx,
 
 void SaveComponentRow(pqxx::transaction_base& tx, const Component& c) {
   tx.exec_params(kSaveComponent, c.name, c.display_name, c.description,
-                 NullableTimeParam(c.retired_at));
+                 NullableTimeParam(c.retired_at), c.version);
 }
 
 }  // namespace pgstore_internal

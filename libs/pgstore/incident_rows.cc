@@ -1,5 +1,6 @@
 #include "libs/pgstore/incident_rows.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "libs/proto_convert/lint_proto.h"
@@ -53,6 +54,11 @@ std::vector<Channel> ChannelsFromText(const std::string& text) {
     if (ParseChannel(std::string(name), &c)) out.push_back(c);
   }
   return out;
+}
+
+absl::Status NoSuchIncident(const std::string& ref) {
+  return absl::NotFoundError(absl::StrCat(
+      "no incident ", ref, " (references look like INC-12; statuscastctl list shows them)"));
 }
 
 Incident IncidentFromRow(const pqxx::row& r) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "libs/incident/model.h"
@@ -35,6 +36,8 @@ std::string ChannelsText(const std::vector<Channel>& channels);
 std::vector<Channel> ChannelsFromText(const std::string& text);
 // The columns of kIncidentColumns / kUpdateColumns, in that order.
 Incident IncidentFromRow(const pqxx::row& r);
+// NOT_FOUND for incident `ref`, saying what references look like.
+absl::Status NoSuchIncident(const std::string& ref);
 Update UpdateFromRow(const pqxx::row& r);
 
 }  // namespace pgstore_internal

@@ -124,6 +124,15 @@ constexpr char kUpsertPostmortem[] =
     "published_at = EXCLUDED.published_at, author = EXCLUDED.author, revision = "
     "EXCLUDED.revision, first_published_at = EXCLUDED.first_published_at";
 
+// Every version of an incident's postmortem, oldest first; one row of NULLs
+// for an incident without one, none for an unknown incident.
+constexpr char kSelectPostmortemVersions[] =
+    "SELECT v.revision, v.url, v.body, " US("v.published_at") ", v.author, "
+    "v.lint_findings::text, v.lint_override_reason, "
+    US("min(v.published_at) OVER (PARTITION BY v.incident_id)") " "
+    "FROM incidents i LEFT JOIN postmortem_revisions v ON v.incident_id = i.id "
+    "WHERE i.ref = $1 ORDER BY v.revision";
+
 constexpr char kInsertComponent[] =
     "INSERT INTO components (name, group_name, description, created_at, banner_apps, "
     "banner_paths, display_name) VALUES ($1, $2, $3, $4::timestamptz, $5, $6, $7) ON CONFLICT "
@@ -223,9 +232,7 @@ class PgTransaction final : public StoreTransaction {
                                      kIncidentFrom, "WHERE i.ref = $1 FOR UPDATE OF i"));
     pqxx::result r = ExecPrepared(w_, "lock_incident", *kLock, ref);
     if (r.empty()) {
-      return absl::NotFoundError(absl::StrCat("no incident ", ref,
-                                              " (references look like INC-12; statuscastctl "
-                                              "list shows them)"));
+      return pgstore_internal::NoSuchIncident(ref);
     }
     Incident i = IncidentFromRow(r[0]);
     const std::string affected = r[0][kAfterIncidentColumns].as<std::string>();
@@ -500,8 +507,7 @@ absl::StatusOr<Incident> PgIncidentStore::GetIncident(const std::string& ref,
     pqxx::result r = tx.exec_params(
         absl::StrCat("SELECT ", kIncidentColumns, kIncidentFrom, "WHERE i.ref = $1"), ref);
     if (r.empty()) {
-      return absl::NotFoundError(absl::StrCat(
-          "no incident ", ref, " (references look like INC-12; statuscastctl list shows them)"));
+      return pgstore_internal::NoSuchIncident(ref);
     }
     out = IncidentFromRow(r[0]);
     LoadAffected(tx, {&out});
@@ -626,6 +632,36 @@ absl::StatusOr<AuditPage> PgIncidentStore::ListAudit(const AuditQuery& query) {
     return absl::OkStatus();
   }));
   return page;
+}
+
+absl::StatusOr<std::vector<Postmortem>> PgIncidentStore::ListPostmortemVersions(
+    const std::string& incident_ref) {
+  std::vector<Postmortem> out;
+  RETURN_IF_ERROR(pool_.Run([&](pqxx::connection& c) -> absl::Status {
+    pqxx::read_transaction tx(c);
+    pqxx::result r = tx.exec_params(kSelectPostmortemVersions, incident_ref);
+    if (r.empty()) return pgstore_internal::NoSuchIncident(incident_ref);
+    out.clear();
+    for (const pqxx::row& row : r) {
+      if (row[0].is_null()) continue;  // the incident, without a postmortem
+      Postmortem p;
+      p.revision = row[0].as<int>();
+      p.url = row[1].as<std::string>();
+      p.body = row[2].as<std::string>();
+      p.published_at = TimeAt(row[3]);
+      p.author = row[4].as<std::string>();
+      // Findings we cannot read (a newer release's shape) are left out, as
+      // an update's are.
+      absl::StatusOr<std::vector<lint::Finding>> findings =
+          lint::FindingsFromJson(row[5].as<std::string>());
+      if (findings.ok()) p.lint_findings = std::move(*findings);
+      p.lint_override_reason = row[6].as<std::string>();
+      p.first_published_at = TimeAt(row[7]);
+      out.push_back(std::move(p));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
 }
 
 absl::StatusOr<int64_t> PgIncidentStore::HeadSequence() {

@@ -36,6 +36,8 @@ class PgIncidentStore final : public IncidentStore {
   absl::StatusOr<std::vector<Draft>> ListDrafts(const std::string& incident_ref,
                                                 bool pending_only) override;
   absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
+  absl::StatusOr<std::vector<Postmortem>> ListPostmortemVersions(
+      const std::string& incident_ref) override;
 
  private:
   PgPool& pool_;
