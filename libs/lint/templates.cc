@@ -135,13 +135,14 @@ absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& in) 
       const std::string still = StillWorking(in.state, scope);
       const std::string said = RestatedSubstance(in.last_message);
       if (!said.empty()) {
-        // "As we said at 14:05 UTC": no word of an update before the clock,
-        // so the linter never reads that past time as the promise.
-        out.message = absl::StrCat(still, ". As we said",
-                                   in.last_message_at
-                                       ? absl::StrCat(" at ", FormatUtcClock(*in.last_message_at))
-                                       : std::string(),
-                                   ": ", said, " ", NextUpdateSentence(in));
+        // "Our last message, at 14:05 UTC, said": no word of an update
+        // before the clock, so the linter never reads that past time as the
+        // promise (and no "as we said", which reads as defensive).
+        out.message = absl::StrCat(
+            still, ". Our last message",
+            in.last_message_at ? absl::StrCat(", at ", FormatUtcClock(*in.last_message_at), ",")
+                               : std::string(),
+            " said: ", said, " ", NextUpdateSentence(in));
       } else if (in.next_update_at) {
         out.message =
             absl::StrCat(still, "; next update by ", FormatUtcClock(*in.next_update_at), ".");

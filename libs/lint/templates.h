@@ -34,7 +34,7 @@ enum class Tone {
   // "We're still investigating ...; no ETA yet; next update by 14:30 UTC.",
   // identified "We're still working on the fix ...", monitoring "We're
   // monitoring the fix ...". With TemplateInput.last_message it restates
-  // what that message said ("As we said at 14:05 UTC: ..."), so customers
+  // what that message said ("Our last message, at 14:05 UTC, said: ..."), so customers
   // who missed it read where things stand. It keeps the banner text shown now.
   kNoProgress,
   // The resolution message, with its five parts.

@@ -62,14 +62,14 @@ class NoProgressTemplateTest : public testing::LintedCommandsTest {
     return d;
   }
 
-  // The no-progress template filled now; fails the test on an error.
+  // The no-progress template filled now; fails the test on any lint finding.
   FilledUpdate FillNoProgress() {
     absl::StatusOr<FilledUpdate> f =
         commands_.FillTemplate(inc_.ref, lint::Tone::kNoProgress, absl::nullopt, {});
     EXPECT_TRUE(f.ok()) << f.status();
     if (!f.ok()) return FilledUpdate();
     for (const lint::Finding& finding : f->findings) {
-      EXPECT_NE(finding.level, lint::Level::kError) << finding.rule_id << ": " << finding.excerpt;
+      ADD_FAILURE() << finding.rule_id << ": " << finding.excerpt;
     }
     return *std::move(f);
   }
@@ -84,8 +84,8 @@ TEST_F(NoProgressTemplateTest, RestatesTheLastMessageKeepsTheBannerAndLintsClean
   const FilledUpdate f = FillNoProgress();
   EXPECT_EQ(f.text.message,
             "We're still working on the fix for the issue affecting users of checkout; no ETA "
-            "yet. As we said at 14:10 UTC: We found the cause of the failed card payments and are "
-            "rolling back a change. We'll post the next update by 14:59 UTC.");
+            "yet. Our last message, at 14:10 UTC, said: We found the cause of the failed card "
+            "payments and are rolling back a change. We'll post the next update by 14:59 UTC.");
   // The identified update went to the status page only: the banner keeps
   // the first update's words.
   EXPECT_EQ(f.text.banner_text, "Card payments fail at checkout; we're on it.");
@@ -113,8 +113,8 @@ TEST_F(NoProgressTemplateTest, ANoProgressUpdateIsNotRestatedTheMessageBeforeItI
   clock_.Set(At(14, 40));
   const FilledUpdate f = FillNoProgress();
   EXPECT_TRUE(absl::StrContains(f.text.message,
-                                "As we said at 14:10 UTC: We found the cause of the failed card "
-                                "payments and are rolling back a change."))
+                                "Our last message, at 14:10 UTC, said: We found the cause of the "
+                                "failed card payments and are rolling back a change."))
       << f.text.message;
   EXPECT_FALSE(absl::StrContains(f.text.message, "14:35")) << "the old promise is not restated";
   EXPECT_FALSE(absl::StrContains(f.text.message, "14:45")) << f.text.message;
@@ -124,9 +124,9 @@ TEST_F(NoProgressTemplateTest, OnlyTheFirstMessageIsRestatedWithoutItsPromise) {
   clock_.Set(At(14, 20));
   const FilledUpdate f = FillNoProgress();
   EXPECT_EQ(f.text.message,
-            "We're still investigating the issue affecting users of checkout; no ETA yet. As we "
-            "said at 14:00 UTC: We're investigating failed card payments at checkout for some "
-            "users. We'll post the next update by 14:49 UTC.");
+            "We're still investigating the issue affecting users of checkout; no ETA yet. Our last "
+            "message, at 14:00 UTC, said: We're investigating failed card payments at checkout "
+            "for some users. We'll post the next update by 14:49 UTC.");
 }
 
 TEST(RestatedSubstanceTest, DropsPromisesKeepsWholeSentencesAndCutsALongOne) {
