@@ -17,6 +17,18 @@ absl::Status CheckNotRetired(const Component& c) {
       "component ", c.name, " is retired; create a new component instead"));
 }
 
+// INVALID_ARGUMENT for a negative version; ABORTED, saying how to retry, when
+// `expected_version` is set (not 0) and `c` is at another version. The same
+// words as an incident's CheckExpectedVersion.
+absl::Status CheckComponentVersion(const Component& c, int64_t expected_version) {
+  if (expected_version == 0 || expected_version == c.version) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat(
+      "component ", c.name, " has changed since version ", expected_version,
+      " (it is now version ", c.version,
+      "); read it again (statuscastctl component list), then retry with expected_version ",
+      c.version));
+}
+
 // The audit and change-log record of a change to component `name`.
 MutationRecord ComponentRecord(const char* kind, const std::string& name, const CallContext& ctx,
                                std::string details, absl::Time at) {
@@ -39,10 +51,12 @@ absl::StatusOr<Component> IncidentCommands::UpdateComponent(const CallContext& c
   if (!edit.display_name && !edit.description) {
     v.Add("display_name", "give display_name, description or both: nothing to change");
   }
+  if (edit.expected_version < 0) v.Add("expected_version", "must not be negative (0: no check)");
   RETURN_IF_ERROR(v.ToStatus());
   Component out;
   RETURN_IF_ERROR(store_.RunInTransaction([&](StoreTransaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Component c, tx.LockComponent(edit.name));
+    RETURN_IF_ERROR(CheckComponentVersion(c, edit.expected_version));
     RETURN_IF_ERROR(CheckNotRetired(c));
     std::vector<std::string> changed;
     if (edit.display_name && *edit.display_name != c.display_name) {
@@ -58,6 +72,7 @@ absl::StatusOr<Component> IncidentCommands::UpdateComponent(const CallContext& c
       return InvalidField(edit.display_name ? "display_name" : "description",
                           absl::StrCat("is what component ", c.name, " already has"));
     }
+    ++c.version;
     RETURN_IF_ERROR(tx.SaveComponent(c));
     RETURN_IF_ERROR(tx.Record(
         ComponentRecord("component_updated", c.name, ctx,
@@ -73,13 +88,18 @@ absl::StatusOr<Component> IncidentCommands::UpdateComponent(const CallContext& c
 
 absl::StatusOr<Component> IncidentCommands::RetireComponent(const CallContext& ctx,
                                                             const std::string& name,
-                                                            const std::string& reason) {
+                                                            const std::string& reason,
+                                                            int64_t expected_version) {
   if (name.empty()) return InvalidField("name", "is required: the component to retire");
+  if (expected_version < 0) {
+    return InvalidField("expected_version", "must not be negative (0: no check)");
+  }
   std::string problem = CheckText(reason, rules_.limits().reason_bytes, true);
   if (!problem.empty()) return InvalidField("reason", problem);
   Component out;
   RETURN_IF_ERROR(store_.RunInTransaction([&](StoreTransaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Component c, tx.LockComponent(name));
+    RETURN_IF_ERROR(CheckComponentVersion(c, expected_version));
     if (c.retired_at) {
       return absl::FailedPreconditionError(absl::StrCat("component ", name, " is already retired"));
     }
@@ -91,6 +111,7 @@ absl::StatusOr<Component> IncidentCommands::RetireComponent(const CallContext& c
           " (or post an update without it) first"));
     }
     c.retired_at = Now();
+    ++c.version;
     RETURN_IF_ERROR(tx.SaveComponent(c));
     RETURN_IF_ERROR(tx.Record(
         ComponentRecord("component_retired", c.name, ctx,

@@ -76,6 +76,8 @@ absl::StatusOr<WriteResult> IncidentCommands::CorrectUpdate(const CallContext& c
       Mutate(ctx, guard, "update_corrected", Fingerprint(f),
              [&](Incident& inc, absl::Time now, StoreTransaction& tx,
                  MutationRecord& m) -> absl::StatusOr<absl::optional<Update>> {
+               // A correction is customer-facing text like the post it fixes.
+               RETURN_IF_ERROR(MayPost(inc, ctx, "correct its updates", false));
                ASSIGN_OR_RETURN(Update old, tx.LockUpdate(inc.id, update_id));
                ASSIGN_OR_RETURN(Update u,
                                 ApplyCorrection(rules_.limits(), inc, old, c, ctx.actor, now));

@@ -545,6 +545,20 @@ absl::StatusOr<FilledUpdate> IncidentCommands::FillTemplate(
       break;
     }
   }
+  // ... and restates the last message customers could read on the status
+  // page that said something new.
+  in.last_message.clear();
+  in.last_message_at.reset();
+  for (auto u = inc.updates.rbegin(); u != inc.updates.rend(); ++u) {
+    if (u->kind == UpdateKind::kNoProgress || u->message.empty() ||
+        std::find(u->channels.begin(), u->channels.end(), Channel::kStatusPage) ==
+            u->channels.end()) {
+      continue;
+    }
+    in.last_message = u->message;
+    in.last_message_at = u->posted_at;
+    break;
+  }
   in.title = inc.title;
   in.severity = inc.severity;
   in.state = inc.state == IncidentState::kResolved || inc.state == IncidentState::kUnspecified

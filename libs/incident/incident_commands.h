@@ -70,6 +70,8 @@ struct ComponentEdit {
   std::string name;
   absl::optional<std::string> display_name;
   absl::optional<std::string> description;
+  // The component's version the editor last saw; 0: no check.
+  int64_t expected_version = 0;
 };
 
 struct WriteResult {
@@ -150,13 +152,16 @@ class IncidentCommands {
   // ---- Component edits (component_commands.cc) ----
   // Changes a component's customer-facing name and description (a field
   // left unset stays). NOT_FOUND for an unknown component; INVALID_ARGUMENT
-  // for bad text or nothing to change; FAILED_PRECONDITION when retired.
+  // for bad text or nothing to change; FAILED_PRECONDITION when retired;
+  // ABORTED when edit.expected_version is set and stale.
   absl::StatusOr<Component> UpdateComponent(const CallContext& ctx, const ComponentEdit& edit);
   // Hides a component from the status page and from new incidents; its
   // history stays. FAILED_PRECONDITION (naming the incidents) while an open
-  // incident affects it, or when already retired; NOT_FOUND when unknown.
+  // incident affects it, or when already retired; NOT_FOUND when unknown;
+  // ABORTED when `expected_version` is not 0 and not the component's version.
   absl::StatusOr<Component> RetireComponent(const CallContext& ctx, const std::string& name,
-                                            const std::string& reason);
+                                            const std::string& reason,
+                                            int64_t expected_version = 0);
 
   // ---- Corrections (libs/incident/corrections.h, corrections.cc) ----
   // Replaces the text of posted update `update_id` of guard.incident_ref,
@@ -166,7 +171,8 @@ class IncidentCommands {
   // The incident's version grows. NOT_FOUND for an unknown incident or an
   // update not in it; INVALID_ARGUMENT for empty, oversized or unchanged
   // text; FAILED_PRECONDITION past kMaxRevisions or on lint errors the
-  // policy refuses.
+  // policy refuses; PERMISSION_DENIED when the post policy does not let the
+  // caller post for the incident.
   absl::StatusOr<WriteResult> CorrectUpdate(const CallContext& ctx, const WriteGuard& guard,
                                             int64_t update_id, const Correction& c);
   // Roles and review (review_commands.cc).
@@ -180,17 +186,27 @@ class IncidentCommands {
   // Stores a draft of an update, checked as PostUpdate would check it now
   // (state order, promise, text limits: the same errors) and linted in the
   // incident's context (findings stored with it; errors never refuse a
-  // draft). The incident does not change. FAILED_PRECONDITION once the
-  // incident holds kMaxPendingDrafts pending drafts.
+  // draft). A draft whose state is resolved proposes the resolution, checked
+  // as Resolve would check it (its banner_text, next_update_at and
+  // no_progress must be unset: INVALID_ARGUMENT). The incident does not
+  // change. FAILED_PRECONDITION once the incident holds kMaxPendingDrafts
+  // pending drafts.
   absl::StatusOr<DraftResult> ProposeUpdate(const CallContext& ctx, const WriteGuard& guard,
                                             const UpdateDraft& draft);
   // The incident's drafts, oldest first (pending ones only unless
   // `include_decided`). NOT_FOUND for an unknown incident.
   absl::StatusOr<std::vector<Draft>> ListDrafts(const std::string& incident_ref,
                                                 bool include_decided);
+  // Every version of the incident's postmortem, oldest first (empty when
+  // none was published). INVALID_ARGUMENT for an empty or overlong
+  // reference; NOT_FOUND for an unknown incident.
+  absl::StatusOr<std::vector<Postmortem>> ListPostmortemVersions(
+      const std::string& incident_ref);
   // Posts a pending draft of the incident as an update by the approver (the
   // post policy applies to the approver), with `edits` applied; the update
   // follows every rule PostUpdate does (lint policy and override included).
+  // A resolution draft resolves the incident as Resolve does (a "resolved"
+  // write; edits of banner_text or next_update_at are INVALID_ARGUMENT).
   // NOT_FOUND when the incident has no such draft; FAILED_PRECONDITION
   // when it was already decided.
   absl::StatusOr<WriteResult> ApproveDraft(const CallContext& ctx, const WriteGuard& guard,
@@ -220,8 +236,9 @@ class IncidentCommands {
   // means the severity's cadence from now minus a minute (SEV-1/SEV-2); it
   // must be in the future and within the cadence. `extras` supplies the
   // optional sentences (learned, what_happened, impact, prevention). The
-  // template follows the incident's state, and no_progress keeps the banner
-  // text of the last update that went to the in-app banner. INVALID_ARGUMENT
+  // template follows the incident's state; no_progress keeps the banner
+  // text of the last update that went to the in-app banner and restates the
+  // last status-page message that was not itself no-progress. INVALID_ARGUMENT
   // for an optional sentence over lint::kMaxTemplateSentenceBytes.
   absl::StatusOr<FilledUpdate> FillTemplate(const std::string& incident_ref, lint::Tone tone,
                                             absl::optional<absl::Time> next_update_at,

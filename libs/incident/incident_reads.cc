@@ -79,13 +79,29 @@ absl::StatusOr<IncidentPage> IncidentCommands::ListIncidents(IncidentQuery query
   return page;
 }
 
-absl::StatusOr<std::vector<Draft>> IncidentCommands::ListDrafts(const std::string& incident_ref,
-                                                                bool include_decided) {
-  if (incident_ref.empty()) return InvalidField("incident_ref", "is required (e.g. INC-12)");
-  if (incident_ref.size() > 64) {
+namespace {
+
+// INVALID_ARGUMENT unless `ref` could name an incident.
+absl::Status CheckIncidentRef(const std::string& ref) {
+  if (ref.empty()) return InvalidField("incident_ref", "is required (e.g. INC-12)");
+  if (ref.size() > 64) {
     return InvalidField("incident_ref", "is not an incident reference (like INC-12)");
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Draft>> IncidentCommands::ListDrafts(const std::string& incident_ref,
+                                                                bool include_decided) {
+  RETURN_IF_ERROR(CheckIncidentRef(incident_ref));
   return store_.ListDrafts(incident_ref, !include_decided);
+}
+
+absl::StatusOr<std::vector<Postmortem>> IncidentCommands::ListPostmortemVersions(
+    const std::string& incident_ref) {
+  RETURN_IF_ERROR(CheckIncidentRef(incident_ref));
+  return store_.ListPostmortemVersions(incident_ref);
 }
 
 absl::StatusOr<AuditPage> IncidentCommands::ListAudit(AuditQuery query,

@@ -148,7 +148,8 @@ class StoreTransaction {
   // The refs of open incidents that name component `name`, oldest first.
   virtual absl::StatusOr<std::vector<std::string>> OpenIncidentsAffecting(
       const std::string& name) = 0;
-  // Writes the editable fields: display name, description, retired_at.
+  // Writes the editable fields: display name, description, retired_at and
+  // version.
   virtual absl::Status SaveComponent(const Component& component) = 0;
 
   // ---- Corrections (IncidentCommands::CorrectUpdate) ----
@@ -197,6 +198,11 @@ class IncidentStore {
   virtual absl::StatusOr<std::vector<Draft>> ListDrafts(const std::string& incident_ref,
                                                         bool pending_only) = 0;
   virtual absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) = 0;
+  // Every version of incident `incident_ref`'s postmortem, oldest first
+  // (empty when none was published); NOT_FOUND when there is no such
+  // incident.
+  virtual absl::StatusOr<std::vector<Postmortem>> ListPostmortemVersions(
+      const std::string& incident_ref) = 0;
 };
 
 }  // namespace statuscast

@@ -35,6 +35,8 @@ struct Component {
   // incidents; incidents that named it keep it.
   std::string display_name;
   absl::optional<absl::Time> retired_at;
+  // 1 when created; every edit (display name, description, retire) adds one.
+  int64_t version = 1;
 };
 
 struct AffectedComponent {

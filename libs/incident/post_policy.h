@@ -8,7 +8,7 @@
 //   any              every writer (the behaviour before roles existed).
 //
 // Customer-facing text: an update (also the first, at declare), a
-// resolution, a reopen and a postmortem. A severity change carries no text
+// resolution, a reopen, a postmortem and a correction of an update. A severity change carries no text
 // and is not restricted. Changing the roles themselves needs the commander
 // or an admin (any writer under `any`, or while an incident has no
 // commander: rows written before roles existed).

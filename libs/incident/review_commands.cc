@@ -69,6 +69,24 @@ absl::StatusOr<DraftResult> ReplayDraft(const IdempotentResult& earlier,
   return replay;
 }
 
+// A draft whose state is resolved proposes the resolution: its message is
+// the resolution message. A resolution clears the banner and promises no
+// next update, so those fields must be empty (use_default_next_update is
+// moot: a resolution never requires a promise).
+bool ProposesResolution(const UpdateDraft& d) { return d.state == IncidentState::kResolved; }
+
+absl::Status CheckResolutionDraft(const UpdateDraft& d, const std::string& prefix) {
+  FieldViolations v;
+  if (!d.banner_text.empty()) {
+    v.Add(prefix + "banner_text", "must be empty on a resolution: resolving clears the banner");
+  }
+  if (d.next_update_at) {
+    v.Add(prefix + "next_update_at", "must be unset on a resolution: it promises no next update");
+  }
+  if (d.no_progress) v.Add(prefix + "no_progress", "does not go with a resolution");
+  return v.ToStatus();
+}
+
 }  // namespace
 
 absl::Status IncidentCommands::CheckRoleName(const std::string& name,
@@ -150,9 +168,17 @@ absl::StatusOr<DraftResult> IncidentCommands::ProposeUpdate(const CallContext& c
     ASSIGN_OR_RETURN(absl::optional<Incident> locked, LockGuarded(tx, guard, earlier));
     if (!locked) return absl::OkStatus();
     const Incident& inc = *locked;
-    // Checked as if posted now, on a copy: the same errors an update gets.
+    // Checked as if posted now, on a copy: the same errors an update (or a
+    // resolution) gets.
     Incident as_posted = inc;
-    ASSIGN_OR_RETURN(Update u, rules_.ApplyUpdate(as_posted, draft, {}, ctx.actor, now));
+    Update u;
+    if (ProposesResolution(draft)) {
+      RETURN_IF_ERROR(CheckResolutionDraft(draft, "update."));
+      ASSIGN_OR_RETURN(u, rules_.ApplyResolve(as_posted, draft.message, draft.channels,
+                                              ctx.actor, now));
+    } else {
+      ASSIGN_OR_RETURN(u, rules_.ApplyUpdate(as_posted, draft, {}, ctx.actor, now));
+    }
     Draft d;
     d.incident_id = inc.id;
     d.incident_ref = inc.ref;
@@ -202,9 +228,14 @@ absl::StatusOr<WriteResult> IncidentCommands::ApproveDraft(const CallContext& ct
                                 edits.banner_text,
                                 TimeField(edits.next_update_at)};
   if (!guard.lint_override_reason.empty()) f.push_back(guard.lint_override_reason);
+  if (guard.incident_ref.empty()) return InvalidField("incident_ref", "is required (e.g. INC-12)");
+  // What approval posts decides the write's kind (a resolution is
+  // "resolved", as ResolveIncident's); a pending draft's text never changes.
+  ASSIGN_OR_RETURN(const Draft proposed, DraftById(store_, guard.incident_ref, draft_id));
+  const bool resolution = ProposesResolution(proposed.update);
   Draft approved;
   return Mutate(
-      ctx, guard, "updated", Fingerprint(f),
+      ctx, guard, resolution ? "resolved" : "updated", Fingerprint(f),
       [&](Incident& inc, absl::Time now, StoreTransaction& tx,
           MutationRecord& m) -> absl::StatusOr<absl::optional<Update>> {
         ASSIGN_OR_RETURN(approved, tx.LockDraft(draft_id));
@@ -220,7 +251,21 @@ absl::StatusOr<WriteResult> IncidentCommands::ApproveDraft(const CallContext& ct
           text.next_update_at = edits.next_update_at;
           text.use_default_next_update = false;
         }
-        ASSIGN_OR_RETURN(Update u, PostLocked(ctx, guard, text, {}, inc, now, tx, m));
+        Update u;
+        if (resolution) {
+          // Every rule ResolveIncident follows: state order, lint policy.
+          RETURN_IF_ERROR(CheckResolutionDraft(text, ""));
+          const IncidentState before = inc.state;
+          ASSIGN_OR_RETURN(u, rules_.ApplyResolve(inc, text.message, text.channels, ctx.actor,
+                                                  now));
+          std::string note;
+          RETURN_IF_ERROR(LintPosted(inc, before, "", text.third_party_confirmed,
+                                     guard.lint_override_reason, "", u, &note));
+          m.kind = "resolved";
+          m.details = absl::StrCat("resolved with a resolution message", note);
+        } else {
+          ASSIGN_OR_RETURN(u, PostLocked(ctx, guard, text, {}, inc, now, tx, m));
+        }
         absl::StrAppend(&m.details, "; approved draft ", draft_id, " from ", approved.author,
                         edited ? " (edited)" : "");
         return absl::optional<Update>(std::move(u));

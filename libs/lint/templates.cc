@@ -4,8 +4,11 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "libs/base/field_violations.h"
+#include "libs/lint/clock_text.h"
 
 namespace statuscast {
 namespace lint {
@@ -32,7 +35,59 @@ std::string EndSentence(std::string s) {
   return s;
 }
 
+// The sentences of `text`: each ends at '.', '!' or '?' followed by white
+// space (or the end), or at a line break; trimmed, empty ones left out.
+std::vector<std::string> Sentences(absl::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    const bool end =
+        i == text.size() || text[i] == '\n' ||
+        ((text[i] == '.' || text[i] == '!' || text[i] == '?') &&
+         (i + 1 == text.size() || absl::ascii_isspace(static_cast<unsigned char>(text[i + 1]))));
+    if (!end) continue;
+    const size_t stop = i < text.size() && text[i] != '\n' ? i + 1 : i;
+    absl::string_view s = absl::StripAsciiWhitespace(text.substr(start, stop - start));
+    if (!s.empty()) out.emplace_back(s);
+    start = i + 1;
+  }
+  return out;
+}
+
+// The no-progress words for the state, without the closing promise.
+std::string StillWorking(State state, const std::string& scope) {
+  switch (state) {
+    case State::kIdentified:
+      return absl::StrCat("We're still working on the fix for the issue affecting ", scope,
+                          "; no ETA yet");
+    case State::kMonitoring:
+      return absl::StrCat("We're monitoring the fix for the issue affecting ", scope,
+                          " and will confirm once it is resolved");
+    default:
+      return absl::StrCat("We're still investigating the issue affecting ", scope, "; no ETA yet");
+  }
+}
+
 }  // namespace
+
+std::string RestatedSubstance(const std::string& last_message) {
+  std::string out;
+  for (const std::string& sentence : Sentences(last_message)) {
+    if (!FindPromisedClocks(sentence).empty()) continue;
+    if (out.empty() && sentence.size() > kMaxRestatedBytes) {
+      // One long sentence: cut at the last word that fits.
+      size_t cut = sentence.rfind(' ', kMaxRestatedBytes - 4);
+      if (cut == std::string::npos || cut == 0) cut = kMaxRestatedBytes - 4;
+      // Never split a UTF-8 sequence.
+      while (cut > 0 && (static_cast<unsigned char>(sentence[cut]) & 0xC0) == 0x80) --cut;
+      return absl::StrCat(absl::StripTrailingAsciiWhitespace(sentence.substr(0, cut)), " ...");
+    }
+    const size_t grown = out.size() + (out.empty() ? 0 : 1) + sentence.size();
+    if (grown > kMaxRestatedBytes) break;
+    absl::StrAppend(&out, out.empty() ? "" : " ", sentence);
+  }
+  return out.empty() ? out : EndSentence(out);
+}
 
 std::string ScopePhrase(const std::vector<std::string>& components) {
   if (components.empty()) return "some users";
@@ -74,23 +129,21 @@ absl::StatusOr<FilledTemplate> FillTemplate(Tone tone, const TemplateInput& in) 
       break;
     }
     case Tone::kNoProgress: {
-      // Follows the state: a no-progress update never sounds like a step back.
-      std::string still;
-      switch (in.state) {
-        case State::kIdentified:
-          still = absl::StrCat("We're still working on the fix for the issue affecting ", scope,
-                               "; no ETA yet");
-          break;
-        case State::kMonitoring:
-          still = absl::StrCat("We're monitoring the fix for the issue affecting ", scope,
-                               " and will confirm once it is resolved");
-          break;
-        default:
-          still =
-              absl::StrCat("We're still investigating the issue affecting ", scope, "; no ETA yet");
-          break;
-      }
-      if (in.next_update_at) {
+      // Follows the state (a no-progress update never sounds like a step
+      // back) and the last message (restated, so the update says where
+      // things stand, not only that nothing changed).
+      const std::string still = StillWorking(in.state, scope);
+      const std::string said = RestatedSubstance(in.last_message);
+      if (!said.empty()) {
+        // "Our last message, at 14:05 UTC, said": no word of an update
+        // before the clock, so the linter never reads that past time as the
+        // promise (and no "as we said", which reads as defensive).
+        out.message = absl::StrCat(
+            still, ". Our last message",
+            in.last_message_at ? absl::StrCat(", at ", FormatUtcClock(*in.last_message_at), ",")
+                               : std::string(),
+            " said: ", said, " ", NextUpdateSentence(in));
+      } else if (in.next_update_at) {
         out.message =
             absl::StrCat(still, "; next update by ", FormatUtcClock(*in.next_update_at), ".");
       } else {

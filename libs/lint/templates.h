@@ -33,7 +33,9 @@ enum class Tone {
   // Nothing new, worded for the state the incident is in: investigating
   // "We're still investigating ...; no ETA yet; next update by 14:30 UTC.",
   // identified "We're still working on the fix ...", monitoring "We're
-  // monitoring the fix ...". It keeps the banner text shown now.
+  // monitoring the fix ...". With TemplateInput.last_message it restates
+  // what that message said ("Our last message, at 14:05 UTC, said: ..."), so customers
+  // who missed it read where things stand. It keeps the banner text shown now.
   kNoProgress,
   // The resolution message, with its five parts.
   kResolving,
@@ -59,6 +61,13 @@ struct TemplateInput {
   // kNoProgress: the banner text shown now (the last banner update's); kept
   // when set, so "no progress" does not replace it with generic words.
   std::string banner_text;
+  // kNoProgress: the last update customers could read on the status page
+  // that said something new (not itself a no-progress update), and when it
+  // was posted. Its substance is restated: its first sentences, up to
+  // kMaxRestatedBytes, without the sentence that promised its next update
+  // (that time is past; the text states one promise).
+  std::string last_message;
+  absl::optional<absl::Time> last_message_at;
   // kResolving on a SEV-3: add the postmortem pointer anyway.
   bool postmortem_planned = false;
 };
@@ -80,6 +89,15 @@ inline constexpr size_t kMaxTemplateSentenceBytes = 1000;
 // INVALID_ARGUMENT naming each optional sentence over the limit
 // ("learned: is 1001 bytes; the limit is 1000").
 absl::Status CheckTemplateSentences(const TemplateInput& input);
+
+// At most this much of the last message is restated (whole sentences; the
+// first sentence is cut at a word when it alone is longer).
+inline constexpr size_t kMaxRestatedBytes = 300;
+
+// What kNoProgress restates of `last_message`: its sentences in order, up to
+// kMaxRestatedBytes, leaving out those that promise a next update at a clock
+// time ("Next update by 14:25 UTC."). Empty when nothing is left.
+std::string RestatedSubstance(const std::string& last_message);
 
 // The TemplateInput fields whose placeholder the filled `tone` would carry
 // ("what_happened", "impact", "prevention" for kResolving when empty), in

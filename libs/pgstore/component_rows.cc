@@ -10,8 +10,9 @@ namespace pgstore_internal {
 namespace {
 
 // Columns of ComponentFromRow after the status (column 4).
-constexpr char kComponentTail[] = "c.banner_apps, c.banner_paths, c.display_name, " PG_MICROS(
-    "c.retired_at") " FROM components c ";
+constexpr char kComponentTail[] =
+    "c.banner_apps, c.banner_paths, c.display_name, " PG_MICROS("c.retired_at") ", c.version "
+    "FROM components c ";
 
 constexpr char kSelectComponentsHead[] =
     "SELECT c.name, c.group_name, c.description, " PG_MICROS("c.created_at") ", "
@@ -35,6 +36,7 @@ Component ComponentFromRow(const pqxx::row& r) {
   c.banner_paths = absl::StrSplit(r[6].as<std::string>(), ',', absl::SkipEmpty());
   c.display_name = r[7].as<std::string>();
   c.retired_at = OptTimeAt(r[8]);
+  c.version = r[9].as<int64_t>();
   return c;
 }
 
@@ -45,7 +47,7 @@ constexpr char kOpenIncidentsAffecting[] =
 
 constexpr char kSaveComponent[] =
     "UPDATE components SET display_name = $2, description = $3, "
-    "retired_at = NULLIF($4, '')::timestamptz WHERE name = $1";
+    "retired_at = NULLIF($4, '')::timestamptz, version = $5 WHERE name = $1";
 
 }  // namespace
 
@@ -79,7 +81,7 @@ std::vector<std::string> OpenIncidentRefsAffecting(pqxx::transaction_base& tx,
 
 void SaveComponentRow(pqxx::transaction_base& tx, const Component& c) {
   tx.exec_params(kSaveComponent, c.name, c.display_name, c.description,
-                 NullableTimeParam(c.retired_at));
+                 NullableTimeParam(c.retired_at), c.version);
 }
 
 }  // namespace pgstore_internal

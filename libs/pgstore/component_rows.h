@@ -22,7 +22,7 @@ absl::StatusOr<Component> LockComponentRow(pqxx::transaction_base& tx, const std
 // Refs of open incidents naming component `name`, oldest first.
 std::vector<std::string> OpenIncidentRefsAffecting(pqxx::transaction_base& tx,
                                                    const std::string& name);
-// Writes display name, description and retired_at.
+// Writes display name, description, retired_at and version.
 void SaveComponentRow(pqxx::transaction_base& tx, const Component& c);
 
 }  // namespace pgstore_internal

@@ -1,5 +1,6 @@
 // PgIncidentStore's reads: one incident with its timeline, one update, a
-// page of incidents, components, the change log, drafts and the audit trail,
+// page of incidents, components, the change log, drafts, the audit trail and
+// the postmortem's versions,
 // each in a read-only transaction. The writes are in pg_incident_store.cc.
 #include <pqxx/pqxx>
 
@@ -12,6 +13,7 @@
 #include "libs/pgstore/pg_pool.h"
 #include "libs/pgstore/review_rows.h"
 #include "libs/pgstore/update_revisions.h"
+#include "libs/proto_convert/lint_proto.h"
 
 namespace statuscast {
 namespace {
@@ -44,6 +46,15 @@ constexpr char kSelectChanges[] =
     "ORDER BY cl.sequence LIMIT $2";
 
 constexpr char kHeadSequence[] = "SELECT value FROM change_sequence";
+
+// Every version of an incident's postmortem, oldest first; one row of NULLs
+// for an incident without one, none for an unknown incident.
+constexpr char kSelectPostmortemVersions[] =
+    "SELECT v.revision, v.url, v.body, " PG_MICROS("v.published_at") ", v.author, "
+    "v.lint_findings::text, v.lint_override_reason, "
+    PG_MICROS("min(v.published_at) OVER (PARTITION BY v.incident_id)") " "
+    "FROM incidents i LEFT JOIN postmortem_revisions v ON v.incident_id = i.id "
+    "WHERE i.ref = $1 ORDER BY v.revision";
 
 // Filters with fixed parameters; an empty text means "no filter".
 constexpr char kListIncidentsWhere[] =
@@ -200,6 +211,35 @@ absl::StatusOr<AuditPage> PgIncidentStore::ListAudit(const AuditQuery& query) {
     return absl::OkStatus();
   }));
   return page;
+}
+
+absl::StatusOr<std::vector<Postmortem>> PgIncidentStore::ListPostmortemVersions(
+    const std::string& incident_ref) {
+  std::vector<Postmortem> out;
+  RETURN_IF_ERROR(pool_.Read([&](pqxx::read_transaction& tx) -> absl::Status {
+    pqxx::result r = tx.exec_params(kSelectPostmortemVersions, incident_ref);
+    if (r.empty()) return NoIncident(incident_ref);
+    out.clear();
+    for (const pqxx::row& row : r) {
+      if (row[0].is_null()) continue;  // the incident, without a postmortem
+      Postmortem p;
+      p.revision = row[0].as<int>();
+      p.url = row[1].as<std::string>();
+      p.body = row[2].as<std::string>();
+      p.published_at = TimeAt(row[3]);
+      p.author = row[4].as<std::string>();
+      // Findings we cannot read (a newer release's shape) are left out, as
+      // an update's are.
+      absl::StatusOr<std::vector<lint::Finding>> findings =
+          lint::FindingsFromJson(row[5].as<std::string>());
+      if (findings.ok()) p.lint_findings = std::move(*findings);
+      p.lint_override_reason = row[6].as<std::string>();
+      p.first_published_at = TimeAt(row[7]);
+      out.push_back(std::move(p));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
 }
 
 absl::StatusOr<int64_t> PgIncidentStore::HeadSequence() {

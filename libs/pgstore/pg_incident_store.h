@@ -42,6 +42,8 @@ class PgIncidentStore final : public IncidentStore {
                                                 bool pending_only) override;
   absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
   absl::StatusOr<int64_t> HeadSequence() override;
+  absl::StatusOr<std::vector<Postmortem>> ListPostmortemVersions(
+      const std::string& incident_ref) override;
 
  private:
   PgPool& pool_;

@@ -127,10 +127,7 @@ absl::StatusOr<std::vector<Draft>> SelectDrafts(pqxx::transaction_base& tx,
                                                 bool pending_only) {
   if (!incident_ref.empty() &&
       tx.exec_params("SELECT 1 FROM incidents WHERE ref = $1", incident_ref).empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("no incident ", incident_ref,
-                     " (references look like INC-12; statuscastctl list shows "
-                     "them)"));
+    return NoIncident(incident_ref);
   }
   std::vector<Draft> out;
   for (const pqxx::row& r :

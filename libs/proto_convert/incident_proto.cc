@@ -50,6 +50,16 @@ void ToProto(const Component& in, v1::Component* out) {
   for (const std::string& p : in.banner_paths) out->add_banner_paths(p);
   out->set_display_name(in.display_name);
   if (in.retired_at) SetTime(*in.retired_at, out->mutable_retired_at());
+  out->set_version(in.version);
+}
+
+void ToProto(const Postmortem& in, v1::Postmortem* out) {
+  out->set_url(in.url);
+  out->set_body(in.body);
+  SetTime(in.published_at, out->mutable_published_at());
+  out->set_author(in.author);
+  out->set_revision(in.revision);
+  SetTime(in.first_published_at, out->mutable_first_published_at());
 }
 
 void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
@@ -77,15 +87,7 @@ void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
     p->set_name(a.name);
     p->set_status(ToProto(a.status));
   }
-  auto set_postmortem = [](const Postmortem& pm, v1::Postmortem* p) {
-    p->set_url(pm.url);
-    p->set_body(pm.body);
-    SetTime(pm.published_at, p->mutable_published_at());
-    p->set_author(pm.author);
-    p->set_revision(pm.revision);
-    SetTime(pm.first_published_at, p->mutable_first_published_at());
-  };
-  if (in.postmortem) set_postmortem(*in.postmortem, out->mutable_postmortem());
+  if (in.postmortem) ToProto(*in.postmortem, out->mutable_postmortem());
   out->set_commander(in.commander);
   out->set_comms_lead(in.comms_lead);
   if (!with_timeline) return;
@@ -135,7 +137,7 @@ void ToProto(const Incident& in, bool with_timeline, v1::Incident* out) {
   if (in.postmortem) {
     v1::TimelineEvent* e = out->add_timeline();
     SetTime(in.postmortem->published_at, e->mutable_at());
-    set_postmortem(*in.postmortem, e->mutable_postmortem());
+    ToProto(*in.postmortem, e->mutable_postmortem());
   }
 }
 

@@ -18,6 +18,7 @@ namespace statuscast {
 void ToProto(const Incident& in, bool with_timeline, v1::Incident* out);
 void ToProto(const Update& in, v1::Update* out);
 void ToProto(const Component& in, v1::Component* out);
+void ToProto(const Postmortem& in, v1::Postmortem* out);
 void ToProto(const UpdateDraft& in, v1::UpdateDraft* out);
 void ToProto(const Draft& in, v1::Draft* out);
 void ToProto(const AuditEvent& in, v1::AuditEvent* out);

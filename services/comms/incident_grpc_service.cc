@@ -226,6 +226,18 @@ grpc::Status IncidentGrpcService::GetIncident(grpc::ServerContext* ctx,
                 });
 }
 
+grpc::Status IncidentGrpcService::ListPostmortemVersions(
+    grpc::ServerContext* ctx, const v1::ListPostmortemVersionsRequest* req,
+    v1::ListPostmortemVersionsResponse* resp) {
+  return Handle(verifier_, ctx, "ListPostmortemVersions", Scope::kRead, req->incident_ref(),
+                [&](CallContext&) -> absl::Status {
+                  ASSIGN_OR_RETURN(std::vector<Postmortem> versions,
+                                   commands_.ListPostmortemVersions(req->incident_ref()));
+                  for (const Postmortem& p : versions) ToProto(p, resp->add_versions());
+                  return absl::OkStatus();
+                });
+}
+
 grpc::Status IncidentGrpcService::ListIncidents(grpc::ServerContext* ctx,
                                                 const v1::ListIncidentsRequest* req,
                                                 v1::ListIncidentsResponse* resp) {
@@ -331,6 +343,7 @@ grpc::Status IncidentGrpcService::UpdateComponent(grpc::ServerContext* ctx,
                   edit.name = req->name();
                   if (req->has_display_name()) edit.display_name = req->display_name().value();
                   if (req->has_description()) edit.description = req->description().value();
+                  edit.expected_version = req->expected_version();
                   ASSIGN_OR_RETURN(Component c, commands_.UpdateComponent(call, edit));
                   ToProto(c, resp);
                   return absl::OkStatus();
@@ -344,7 +357,8 @@ grpc::Status IncidentGrpcService::RetireComponent(grpc::ServerContext* ctx,
                 [&](CallContext& call) -> absl::Status {
                   KeepTokenActorOr(call, "api");
                   ASSIGN_OR_RETURN(Component c,
-                                   commands_.RetireComponent(call, req->name(), req->reason()));
+                                   commands_.RetireComponent(call, req->name(), req->reason(),
+                                                             req->expected_version()));
                   ToProto(c, resp);
                   return absl::OkStatus();
                 });

@@ -85,6 +85,9 @@ class IncidentGrpcService final : public v1::IncidentService::Service {
                            v1::DraftResponse* resp) override;
   grpc::Status ListAuditEvents(grpc::ServerContext* ctx, const v1::ListAuditEventsRequest* req,
                                v1::ListAuditEventsResponse* resp) override;
+  grpc::Status ListPostmortemVersions(grpc::ServerContext* ctx,
+                                      const v1::ListPostmortemVersionsRequest* req,
+                                      v1::ListPostmortemVersionsResponse* resp) override;
 
   // Managed components (libs/incident/component_commands.cc).
   grpc::Status UpdateComponent(grpc::ServerContext* ctx, const v1::UpdateComponentRequest* req,

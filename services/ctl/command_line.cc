@@ -57,6 +57,10 @@ ABSL_FLAG(std::string, incident, "", "lint: take the context from this incident"
 ABSL_FLAG(std::string, override, "", "post despite lint errors, for this reason (recorded)");
 ABSL_FLAG(std::string, tone, "", "template: acknowledging, updating, no_progress, resolving");
 ABSL_FLAG(bool, post, false, "template: post the filled template");
+ABSL_FLAG(bool, versions, false, "postmortem: list every published version");
+ABSL_FLAG(bool, edit, false,
+          "template: edit the filled message in $VISUAL or $EDITOR first (refused while a "
+          "<placeholder> is left)");
 ABSL_FLAG(std::string, what_happened, "", "template resolving: what happened, in plain words");
 ABSL_FLAG(std::string, impact, "", "template resolving: what customers could not do");
 ABSL_FLAG(std::string, prevention, "", "template resolving: what prevents a recurrence");
@@ -100,7 +104,8 @@ const std::vector<std::string>& OurFlags() {
       "link",          "app",         "banner_apps", "banner_paths",  "reminders_only",
       "token",         "scope",       "ttl",         "insecure",      "third_party_confirmed",
       "what_happened", "impact",      "prevention",  "learned",       "ic",
-      "comms",         "all",         "actor",       "update",        "display_name"};
+      "comms",         "all",         "actor",       "update",        "display_name",
+      "edit",          "versions"};
   return *kFlags;
 }
 
@@ -231,6 +236,8 @@ absl::StatusOr<CommandLine> ParseCommandLine(int argc, char** argv) {
   o.override_reason = absl::GetFlag(FLAGS_override);
   o.tone = absl::GetFlag(FLAGS_tone);
   o.post = absl::GetFlag(FLAGS_post);
+  o.edit = absl::GetFlag(FLAGS_edit);
+  o.versions = absl::GetFlag(FLAGS_versions);
   o.what_happened = absl::GetFlag(FLAGS_what_happened);
   o.impact = absl::GetFlag(FLAGS_impact);
   o.prevention = absl::GetFlag(FLAGS_prevention);

@@ -27,6 +27,15 @@ inline void ToProto(absl::Time t, google::protobuf::Timestamp* ts) {
   ts->set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(s))));
 }
 
+// How a user types the flag an option's canonical name names:
+// "no_progress" -> "--no-progress".
+inline std::string FlagSpelling(std::string name) {
+  for (char& c : name) {
+    if (c == '_') c = '-';
+  }
+  return absl::StrCat("--", name);
+}
+
 inline bool ServerAnswered(const grpc::ClientContext& ctx) {
   return !ctx.GetServerInitialMetadata().empty() || !ctx.GetServerTrailingMetadata().empty();
 }

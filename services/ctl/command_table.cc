@@ -130,12 +130,13 @@ const std::vector<CommandSpec>& CommandTable() {
        {},
        CommandScope::kWrite,
        &CommandRunner::Postmortem,
-       "INC-n --url URL [--body-file FILE|-] [--override REASON]",
+       "INC-n --url URL [--body-file FILE|-] [--override REASON]\n"
+       "              INC-n --versions",
        "Publish the postmortem (a link, its Markdown text, or both); the text is linted\n"
        "              like an update. Publishing again adds a version (the page says\n"
-       "              \"revised\"); every version is kept.",
+       "              \"revised\"); every version is kept, and --versions lists them.",
        "statuscastctl postmortem INC-n --url https://status.example.com/postmortems/INC-n",
-       {"url", "body_file", "override", "idempotency_key"}},
+       {"url", "body_file", "override", "idempotency_key", "versions"}},
       {"roles",
        {},
        CommandScope::kWrite,
@@ -156,7 +157,9 @@ const std::vector<CommandSpec>& CommandTable() {
        "              [--no-progress] [--third-party-confirmed]",
        "Propose an update for the communicator to review: checked and linted like an\n"
        "              update, kept private (never on the status page or a banner), and it\n"
-       "              keeps no promise. The communicator is reminded it is waiting.",
+       "              keeps no promise. The communicator is reminded it is waiting.\n"
+       "              --state resolved proposes the resolution (its message resolves the\n"
+       "              incident when approved; no --banner, --next or --no-progress).",
        "statuscastctl draft INC-n --message \"We found the cause of the failed card payments and "
        "are rolling back a change.\"",
        {"message", "state", "next", "banner", "channels", "no_progress", "third_party_confirmed",
@@ -176,7 +179,8 @@ const std::vector<CommandSpec>& CommandTable() {
        &CommandRunner::Approve,
        "INC-n ID [--message M] [--banner B] [--next WHEN] [--override REASON]",
        "Post draft ID as an update under your name, after your edits; every rule of\n"
-       "              update applies (state order, promise, lint policy).",
+       "              update applies (state order, promise, lint policy). A proposed\n"
+       "              resolution resolves the incident, under every rule of resolve.",
        "statuscastctl approve INC-n ID --message \"We found the cause of the failed card payments "
        "and are rolling back a change.\"",
        {"message", "banner", "next", "override", "idempotency_key"}},
@@ -255,15 +259,17 @@ const std::vector<CommandSpec>& CommandTable() {
        CommandScope::kWrite,
        &CommandRunner::Template,
        "INC-n --tone acknowledging|updating|no_progress|resolving [--next WHEN] [--post]\n"
-       "              [--channels CH,...] [--override REASON] [--learned TEXT]\n"
+       "              [--edit] [--channels CH,...] [--override REASON] [--learned TEXT]\n"
        "              [--what-happened TEXT --impact TEXT --prevention TEXT]",
        "An update filled from the incident (scope, next update time); it lints clean.\n"
        "              --post posts it (no_progress as a no-progress update; resolving resolves).\n"
        "              resolving needs --what-happened, --impact and --prevention to --post:\n"
-       "              without them the text has <...> placeholders (exit 2 names the missing).",
+       "              without them the text has <...> placeholders (exit 2 names the missing).\n"
+       "              --edit opens the filled message in $VISUAL or $EDITOR first; a\n"
+       "              placeholder left there is refused too (exit 2, naming it).",
        "statuscastctl template INC-n --tone no_progress --post",
        {"tone", "next", "post", "channels", "override", "learned", "what_happened", "impact",
-        "prevention", "idempotency_key"}},
+        "prevention", "idempotency_key", "edit"}},
       {"banner",
        {"banners"},
        CommandScope::kWrite,

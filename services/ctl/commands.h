@@ -106,6 +106,12 @@ class CommandRunner {
   // server for its default promise (use_default_next_update).
   bool BuildDraft(v1::IncidentState default_state, const std::string& default_channels,
                   v1::UpdateDraft* draft, int* code);
+  // postmortem --versions: every published version of args[1]'s postmortem.
+  int PostmortemVersions(const std::vector<std::string>& args);
+  // template --edit: opens the filled message of incident `ref` in
+  // $VISUAL/$EDITOR and puts the saved text in `filled`; exit 2 (nothing
+  // sent, naming them) while a placeholder is left or when the text is empty.
+  int EditTemplate(const std::string& ref, v1::FillTemplateResponse* filled);
 
   template <typename Stub, typename Req, typename Resp>
   int CallOn(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),

@@ -76,20 +76,34 @@ int CommandRunner::Component(const std::vector<std::string>& args) {
     }
     v1::Component resp;
     int code = kExitOk;
+    if (sub == "update" && !o.given.count("display_name") && !o.given.count("description")) {
+      return UsageError("component", "component update needs --display-name, --description or both");
+    }
+    // Read first, so the edit carries the version seen (a responder never
+    // types one); an unknown name goes unchecked and the server says so.
+    v1::ListComponentsRequest list;
+    list.set_include_retired(true);
+    v1::ListComponentsResponse listed;
+    code = Call(&v1::IncidentService::StubInterface::ListComponents, list, &listed,
+                "list components", "", "");
+    if (code != kExitOk) return code;
+    int64_t seen_version = 0;
+    for (const v1::Component& c : listed.components()) {
+      if (c.name() == args[2]) seen_version = c.version();
+    }
     if (sub == "update") {
-      if (!o.given.count("display_name") && !o.given.count("description")) {
-        return UsageError("component", "component update needs --display-name, --description or both");
-      }
       v1::UpdateComponentRequest req;
       req.set_name(args[2]);
       if (o.given.count("display_name")) req.mutable_display_name()->set_value(o.display_name);
       if (o.given.count("description")) req.mutable_description()->set_value(o.description);
+      req.set_expected_version(seen_version);
       code = Call(&v1::IncidentService::StubInterface::UpdateComponent, req, &resp,
                   absl::StrCat("update component ", args[2]), "", "");
     } else {
       v1::RetireComponentRequest req;
       req.set_name(args[2]);
       req.set_reason(o.reason);
+      req.set_expected_version(seen_version);
       code = Call(&v1::IncidentService::StubInterface::RetireComponent, req, &resp,
                   absl::StrCat("retire component ", args[2]), "", "");
     }

@@ -38,6 +38,10 @@ struct CtlOptions {
   std::string ic, comms, actor;
   // template: the sentences that replace its <...> placeholders.
   std::string what_happened, impact, prevention, learned;
+  // template: open the filled message in $VISUAL/$EDITOR before posting.
+  bool edit = false;
+  // postmortem: list every version instead of publishing.
+  bool versions = false;
   bool no_progress = false, open = false, closed = false, post = false, local = false,
        reminders_only = false, third_party_confirmed = false;
   // maintenance list: finished windows too; drafts: decided ones too.

@@ -1,4 +1,5 @@
 // statuscastctl declare, update, resolve, reopen, severity, postmortem.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -229,6 +230,7 @@ int CommandRunner::Severity(const std::vector<std::string>& args) {
 int CommandRunner::Postmortem(const std::vector<std::string>& args) {
   const CtlOptions& o = options_;
   if (args.size() > 2) return UsageError("postmortem", "postmortem takes one incident reference");
+  if (o.versions) return PostmortemVersions(args);
   if (o.url.empty() && o.body_file.empty()) {
     return UsageError("postmortem", "give --url, --body-file, or both");
   }
@@ -259,6 +261,29 @@ int CommandRunner::Postmortem(const std::vector<std::string>& args) {
   return WriteExisting(&v1::IncidentService::StubInterface::PublishPostmortem, inc, req,
                        absl::StrCat("publish the postmortem of ", inc.ref()),
                        "postmortem published");
+}
+
+int CommandRunner::PostmortemVersions(const std::vector<std::string>& args) {
+  for (const char* f : {"url", "body_file", "override", "idempotency_key"}) {
+    if (options_.given.count(f)) {
+      return UsageError("postmortem", absl::StrCat(FlagSpelling(f), " does not go with --versions"));
+    }
+  }
+  if (args.size() != 2) return UsageError("postmortem", "postmortem --versions takes INC-n");
+  absl::StatusOr<std::string> ref = ParseIncidentRef(args[1]);
+  if (!ref.ok()) return UsageError("postmortem", std::string(ref.status().message()));
+  v1::ListPostmortemVersionsRequest req;
+  req.set_incident_ref(*ref);
+  v1::ListPostmortemVersionsResponse resp;
+  int code = Call(&v1::IncidentService::StubInterface::ListPostmortemVersions, req, &resp,
+                  absl::StrCat("list the postmortem versions of ", *ref), *ref, "");
+  if (code != kExitOk) return code;
+  if (options_.json) {
+    PrintJson(resp);
+  } else {
+    *out_ << RenderPostmortemVersions(resp, *ref, clock_->Now());
+  }
+  return kExitOk;
 }
 
 int CommandRunner::Correct(const std::vector<std::string>& args) {

@@ -1,4 +1,5 @@
 // statuscastctl lint and template.
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "libs/lint/templates.h"
 #include "services/ctl/command_support.h"
 #include "services/ctl/commands.h"
+#include "services/ctl/editor.h"
 #include "services/ctl/inputs.h"
 #include "services/ctl/render.h"
 
@@ -35,6 +37,24 @@ lint::Tone ToLintTone(v1::TemplateTone tone) {
 std::string StripTrailingNewlines(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
   return s;
+}
+
+// The template placeholders ("<the cause, in plain words>") left in `text`,
+// as the linter's unfilled-placeholder rule finds them (its one home), in
+// order.
+absl::StatusOr<std::vector<std::string>> PlaceholdersLeft(const std::string& text) {
+  absl::StatusOr<std::unique_ptr<lint::Linter>> linter = lint::Linter::Default();
+  if (!linter.ok()) return linter.status();
+  lint::LintInput in;
+  in.message = text;
+  in.phase = lint::Phase::kUpdate;
+  absl::StatusOr<std::vector<lint::Finding>> findings = (*linter)->Lint(in);
+  if (!findings.ok()) return findings.status();
+  std::vector<std::string> out;
+  for (const lint::Finding& f : *findings) {
+    if (f.rule_id == "unfilled-placeholder") out.push_back(text.substr(f.begin, f.end - f.begin));
+  }
+  return out;
 }
 
 bool Unreachable(const grpc::Status& status, const grpc::ClientContext& ctx) {
@@ -174,12 +194,12 @@ int CommandRunner::Template(const std::vector<std::string>& args) {
   extras.learned = o.learned;
   std::vector<std::string> unfilled, named;
   for (const std::string& field : lint::UnfilledPlaceholders(ToLintTone(*tone), extras)) {
-    std::string flag = "--" + field;
-    std::replace(flag.begin(), flag.end(), '_', '-');
+    std::string flag = FlagSpelling(field);
     named.push_back(absl::StrCat(lint::PlaceholderFor(field), " (", flag, ")"));
     unfilled.push_back(std::move(flag));
   }
-  if (o.post && !unfilled.empty()) {
+  // With --edit the placeholders are filled in the editor and checked after.
+  if (o.post && !o.edit && !unfilled.empty()) {
     return UsageError(
         "template", absl::StrCat("the template has placeholders left: ", absl::StrJoin(named, ", "),
                                  "; fill them before --post, nothing was sent"));
@@ -203,6 +223,11 @@ int CommandRunner::Template(const std::vector<std::string>& args) {
   code = Call(&v1::IncidentService::StubInterface::FillTemplate, req, &filled,
               absl::StrCat("fill the template for ", inc.ref()), inc.ref(), "");
   if (code != kExitOk) return code;
+  if (o.edit) {
+    int edit_code = EditTemplate(inc.ref(), &filled);
+    if (edit_code != kExitOk) return edit_code;
+    unfilled.clear();
+  }
   if (!o.post) {
     if (o.json) {
       PrintJson(filled);
@@ -218,7 +243,8 @@ int CommandRunner::Template(const std::vector<std::string>& args) {
     if (!unfilled.empty()) {
       *out_ << "fill in the <...> placeholders with " << absl::StrJoin(unfilled, ", ") << "\n";
     }
-    *out_ << "post it: statuscastctl template " << inc.ref() << " --tone " << o.tone << " --post\n";
+    *out_ << "post it: statuscastctl template " << inc.ref() << " --tone " << o.tone
+          << (o.edit ? " --edit" : "") << " --post\n";
     return kExitOk;
   }
   v1::WriteIncidentResponse resp;
@@ -260,6 +286,40 @@ int CommandRunner::Template(const std::vector<std::string>& args) {
               absl::StrCat("post the update to ", inc.ref()), inc.ref(), r.idempotency_key());
   if (code != kExitOk) return code;
   return PrintWrite("updated", resp);
+}
+
+int CommandRunner::EditTemplate(const std::string& ref, v1::FillTemplateResponse* filled) {
+  absl::StatusOr<EditedText> edited = EditText(
+      EditorFromEnvironment(), filled->message(),
+      absl::StrCat("statuscastctl template ", ref, " --tone ", options_.tone,
+                   ": edit the message above, save and quit.\n"
+                   "Replace every <...> placeholder with plain words; lines starting with '#'\n"
+                   "are left out, and an empty message sends nothing."));
+  if (!edited.ok()) {
+    *err_ << "statuscastctl: " << edited.status().message() << "\n";
+    return edited.status().code() == absl::StatusCode::kFailedPrecondition ? kExitUsage
+                                                                           : kExitFailed;
+  }
+  if (edited->text.empty()) {
+    std::remove(edited->path.c_str());
+    return UsageError("template", "the edited message is empty; nothing was sent");
+  }
+  absl::StatusOr<std::vector<std::string>> left = PlaceholdersLeft(edited->text);
+  if (!left.ok()) {
+    *err_ << "statuscastctl: cannot check the edited message: " << left.status().message()
+          << "\n";
+    return kExitFailed;
+  }
+  if (!left->empty()) {
+    // The file stays, so the next try starts from what was typed.
+    return UsageError("template",
+                      absl::StrCat("the edited message still has placeholder",
+                                   left->size() > 1 ? "s " : " ", absl::StrJoin(*left, ", "),
+                                   "; nothing was sent (your text is kept in ", edited->path, ")"));
+  }
+  std::remove(edited->path.c_str());
+  filled->set_message(edited->text);
+  return kExitOk;
 }
 
 }  // namespace ctl

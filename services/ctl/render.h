@@ -127,6 +127,10 @@ std::string RenderBannerLine(const v1::ManualBanner& banner, absl::Time now);
 // channels, text, lint findings and either how to review it (pending) or
 // who decided and how. RenderDrafts: every draft, or "no drafts waiting".
 std::string RenderDraft(const v1::Draft& draft, absl::Time now);
+// Every version of `incident_ref`'s postmortem, newest last, each with its
+// number, time, author, link and body; "no postmortem published" when none.
+std::string RenderPostmortemVersions(const v1::ListPostmortemVersionsResponse& list,
+                                     const std::string& incident_ref, absl::Time now);
 std::string RenderDrafts(const v1::ListDraftsResponse& list, const std::string& incident_ref,
                          absl::Time now);
 

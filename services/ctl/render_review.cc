@@ -22,12 +22,35 @@ int Errors(const google::protobuf::RepeatedPtrField<v1::LintFinding>& findings) 
 
 }  // namespace
 
+std::string RenderPostmortemVersions(const v1::ListPostmortemVersionsResponse& list,
+                                     const std::string& incident_ref, absl::Time now) {
+  if (list.versions_size() == 0) {
+    return absl::StrCat("no postmortem published for ", incident_ref, "\n");
+  }
+  std::string out;
+  for (const v1::Postmortem& p : list.versions()) {
+    absl::StrAppend(&out, "version ", p.revision(), " of ", incident_ref, "'s postmortem  ",
+                    FormatUtcNear(TimeFromProto(p.published_at()), now), "  by ", p.author(),
+                    p.revision() == list.versions(list.versions_size() - 1).revision()
+                        ? "  (in force)"
+                        : "",
+                    "\n");
+    if (!p.url().empty()) absl::StrAppend(&out, "    ", p.url(), "\n");
+    for (const std::string& line : Wrap(p.body(), kWidth - 4)) {
+      absl::StrAppend(&out, "    ", line, "\n");
+    }
+  }
+  return out;
+}
+
 std::string RenderDraft(const v1::Draft& d, absl::Time now) {
   const v1::UpdateDraft& u = d.update();
   std::string head = absl::StrCat("draft ", d.id(), " of ", d.incident_ref(), "  ",
                                   DraftStatusLabel(d.status()), "  from ", d.author(), " at ",
                                   FormatUtcNear(TimeFromProto(d.proposed_at()), now));
-  if (u.state() != v1::INCIDENT_STATE_UNSPECIFIED) {
+  if (u.state() == v1::INCIDENT_STATE_RESOLVED) {
+    absl::StrAppend(&head, "  proposes the resolution");
+  } else if (u.state() != v1::INCIDENT_STATE_UNSPECIFIED) {
     absl::StrAppend(&head, "  state ", StateLabel(u.state()));
   }
   if (u.channels_size() > 0) absl::StrAppend(&head, "  to ", ChannelList(u.channels()));

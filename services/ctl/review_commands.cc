@@ -50,6 +50,25 @@ int CommandRunner::Draft(const std::vector<std::string>& args) {
   if (!Fetch(args, "draft", &inc, &code)) return code;
   v1::ProposeUpdateRequest req;
   if (!BuildDraft(inc.state(), kDefaultChannels, req.mutable_update(), &code)) return code;
+  if (req.update().state() == v1::INCIDENT_STATE_RESOLVED) {
+    // A proposed resolution: what resolve would send, for approval.
+    for (const char* f : {"banner", "next", "no_progress"}) {
+      if (options_.given.count(f)) {
+        return UsageError("draft", absl::StrCat(FlagSpelling(f), " does not go with --state resolved: a "
+                                                      "resolution clears the banner and promises "
+                                                      "no next update"));
+      }
+    }
+    v1::UpdateDraft* d = req.mutable_update();
+    d->clear_next_update_at();
+    d->set_use_default_next_update(false);
+    if (!options_.given.count("channels")) {
+      d->clear_channels();
+      absl::StatusOr<std::vector<v1::Channel>> channels = ParseChannelsInput(kResolveChannels);
+      if (!channels.ok()) return FlagError("channels", channels.status());
+      for (v1::Channel c : *channels) d->add_channels(c);
+    }
+  }
   req.set_incident_ref(inc.ref());
   req.set_expected_version(inc.version());
   req.set_author(options_.author);

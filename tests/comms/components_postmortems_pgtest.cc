@@ -167,6 +167,39 @@ TEST_F(PostmortemVersionsTest, RepublishingKeepsEveryVersion) {
             "revised the postmortem (version 2)");
 }
 
+TEST_F(PostmortemVersionsTest, ListPostmortemVersionsReadsEveryVersionOldestFirst) {
+  auto list = [&](const std::string& ref, v1::ListPostmortemVersionsResponse* resp) {
+    v1::ListPostmortemVersionsRequest req;
+    req.set_incident_ref(ref);
+    grpc::ClientContext ctx;
+    return stub_->ListPostmortemVersions(&ctx, req, resp);
+  };
+  v1::ListPostmortemVersionsResponse versions;
+  ASSERT_TRUE(list(incident_.ref(), &versions).ok());
+  EXPECT_EQ(versions.versions_size(), 0);
+  v1::WriteIncidentResponse resp;
+  ASSERT_TRUE(Publish("# What happened\n\nA settings change slowed search.", &resp).ok());
+  clock_.Advance(absl::Hours(3));
+  ASSERT_TRUE(
+      Publish("# What happened\n\nA settings change slowed search for 20 minutes.", &resp).ok());
+  grpc::Status s = list(incident_.ref(), &versions);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(versions.versions_size(), 2);
+  EXPECT_EQ(versions.versions(0).revision(), 1);
+  EXPECT_EQ(versions.versions(0).body(), "# What happened\n\nA settings change slowed search.");
+  EXPECT_EQ(versions.versions(0).author(), "carol");
+  EXPECT_EQ(versions.versions(1).revision(), 2);
+  EXPECT_EQ(FromTimestamp(versions.versions(1).published_at()), clock_.Now());
+  EXPECT_EQ(FromTimestamp(versions.versions(1).first_published_at()),
+            clock_.Now() - absl::Hours(3));
+
+  CallError e = Describe(list("INC-99", &versions));
+  EXPECT_EQ(e.code, grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(absl::StrContains(e.message, "no incident INC-99")) << e.message;
+  EXPECT_TRUE(HasViolation(Describe(list("", &versions)), "incident_ref", "is required"));
+  EXPECT_TRUE(HasViolation(Describe(list(std::string(65, 'I'), &versions)), "incident_ref"));
+}
+
 TEST_F(PostmortemVersionsTest, ABodyWithInternalDetailIsRefusedUnlessOverridden) {
   v1::WriteIncidentResponse resp;
   CallError e = Describe(Publish("Engineer Dave's deploy to search-prod-3 slowed search.", &resp));

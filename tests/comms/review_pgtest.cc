@@ -308,6 +308,64 @@ TEST_F(ReviewTest, ADraftStaysPrivateUntilTheCommsLeadApprovesItEdited) {
   EXPECT_EQ(drafts.drafts(0).update_id(), r.update().id());
 }
 
+TEST_F(ReviewTest, AProposedResolutionResolvesOnlyWhenTheCommunicatorApprovesIt) {
+  constexpr char kResolution[] =
+      "Resolved: the issue affecting users of checkout is fixed and the service is working "
+      "normally. What happened: a change to our payment settings made card payments fail. We "
+      "know this affected card payments for 20 minutes, and we're sorry. To prevent this from "
+      "happening again, we're adding a check before such changes. A more detailed postmortem "
+      "will be published next week.";
+  auto resolution = [&](const v1::Incident& inc) {
+    auto req = Guarded<v1::ProposeUpdateRequest>(inc, "");
+    req.mutable_update()->set_state(v1::INCIDENT_STATE_RESOLVED);
+    req.mutable_update()->set_message(kResolution);
+    req.mutable_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
+    return req;
+  };
+  v1::DraftResponse proposed;
+  v1::ProposeUpdateRequest with_banner = resolution(inc_);
+  with_banner.mutable_update()->set_banner_text("Payments work again.");
+  EXPECT_TRUE(HasViolation(Describe(Propose(dave_, with_banner, &proposed)), "update.banner_text",
+                           "resolving clears the banner"));
+  v1::ProposeUpdateRequest with_promise = resolution(inc_);
+  SetSeconds(At(14, 20), with_promise.mutable_update()->mutable_next_update_at());
+  EXPECT_TRUE(HasViolation(Describe(Propose(dave_, with_promise, &proposed)),
+                           "update.next_update_at", "promises no next update"));
+  grpc::Status s = Propose(dave_, resolution(inc_), &proposed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(proposed.draft().update().state(), v1::INCIDENT_STATE_RESOLVED);
+  EXPECT_EQ(Read(inc_.ref()).state(), v1::INCIDENT_STATE_INVESTIGATING);  // nothing public yet
+
+  v1::WriteIncidentResponse r;
+  EXPECT_EQ(Approve(dave_, Approval(inc_, proposed.draft().id()), &r).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ApproveDraftRequest banner_edit = Approval(inc_, proposed.draft().id());
+  banner_edit.set_banner_text("Payments work again.");
+  EXPECT_TRUE(HasViolation(Describe(Approve(bob_, banner_edit, &r)), "banner_text"));
+
+  const v1::ApproveDraftRequest approve = Approval(inc_, proposed.draft().id());
+  s = Approve(bob_, approve, &r);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(r.incident().state(), v1::INCIDENT_STATE_RESOLVED);
+  EXPECT_EQ(r.update().kind(), v1::UPDATE_KIND_RESOLUTION);
+  EXPECT_EQ(r.update().author(), "ic-bob");
+  EXPECT_FALSE(r.incident().has_next_update_at());
+  EXPECT_EQ(db_.Query("SELECT action || ': ' || details FROM audit_log WHERE update_id = " +
+                      std::to_string(r.update().id())),
+            "resolved: resolved with a resolution message; approved draft " +
+                std::to_string(proposed.draft().id()) + " from eng-dave");
+  // A retry of the approval is the same write, replayed.
+  v1::WriteIncidentResponse again;
+  s = Approve(bob_, approve, &again);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.update().id(), r.update().id());
+  // Once resolved, a proposed resolution gets resolve's error.
+  CallError e = Describe(Propose(dave_, resolution(r.incident()), &proposed));
+  EXPECT_EQ(e.code, grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(e.message, "is already resolved")) << e.message;
+}
+
 TEST_F(ReviewTest, ProposeUpdateRefusesBadInput) {
   v1::DraftResponse r;
   v1::ProposeUpdateRequest unknown = Proposal(inc_, "We are fixing it.");
@@ -377,6 +435,130 @@ TEST_F(ReviewTest, RejectDraftRefusesBadInputAndRecordsTheReason) {
       As(viewer_, [&](grpc::ClientContext& ctx) { return stub_->ListDrafts(&ctx, list, &drafts); })
           .error_code(),
       grpc::StatusCode::NOT_FOUND);
+}
+
+// ---------------------------------------------------------------------------
+// The other customer-facing writes: corrections, postmortems, components
+
+TEST_F(ReviewTest, CorrectUpdateIsForTheCommunicatorsOnly) {
+  v1::Incident shown = Read(inc_.ref());
+  ASSERT_GT(shown.timeline_size(), 0);
+  int64_t update_id = 0;
+  for (const v1::TimelineEvent& ev : shown.timeline()) {
+    if (ev.has_update()) update_id = ev.update().id();
+  }
+  ASSERT_GT(update_id, 0);
+  auto req = Guarded<v1::CorrectUpdateRequest>(inc_, "");
+  req.set_update_id(update_id);
+  req.set_message(
+      "We're investigating failed card payments at checkout for 5% of users. Next update by "
+      "14:25 UTC.");
+  v1::WriteIncidentResponse r;
+  CallError e = Describe(
+      As(dave_, [&](grpc::ClientContext& ctx) { return stub_->CorrectUpdate(&ctx, req, &r); }));
+  EXPECT_EQ(e.code, grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(absl::StrContains(e.message, "eng-dave may not correct its updates for INC-1"))
+      << e.message;
+  EXPECT_FALSE(absl::StrContains(e.message, "statuscastctl draft")) << e.message;
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM update_revisions"), "0");
+  grpc::Status s =
+      As(bob_, [&](grpc::ClientContext& ctx) { return stub_->CorrectUpdate(&ctx, req, &r); });
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
+TEST_F(ReviewTest, PublishPostmortemRefusesBadInput) {
+  auto resolve = Guarded<v1::ResolveIncidentRequest>(inc_, "");
+  resolve.set_message(
+      "Resolved: the issue affecting users of checkout is fixed and the service is working "
+      "normally. What happened: a change to our payment settings made card payments fail. We "
+      "know this affected card payments for 20 minutes, and we're sorry. To prevent this from "
+      "happening again, we're adding a check before such changes. A more detailed postmortem "
+      "will be published next week.");
+  resolve.add_channels(v1::CHANNEL_STATUS_PAGE);
+  v1::WriteIncidentResponse resolved;
+  grpc::Status s = As(
+      bob_, [&](grpc::ClientContext& ctx) { return stub_->ResolveIncident(&ctx, resolve, &resolved); });
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const v1::Incident inc = resolved.incident();
+  auto publish = [&](const std::string& token, v1::PublishPostmortemRequest req) {
+    v1::WriteIncidentResponse r;
+    return As(token,
+              [&](grpc::ClientContext& ctx) { return stub_->PublishPostmortem(&ctx, req, &r); });
+  };
+  auto good = Guarded<v1::PublishPostmortemRequest>(inc, "");
+  good.set_body("# What happened\n\nA change to our payment settings made card payments fail.");
+
+  v1::PublishPostmortemRequest unknown = good;
+  unknown.set_incident_ref("INC-99");
+  EXPECT_EQ(publish(bob_, unknown).error_code(), grpc::StatusCode::NOT_FOUND);
+  CallError e = Describe(publish(dave_, good));
+  EXPECT_EQ(e.code, grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(absl::StrContains(e.message, "may not publish its postmortem")) << e.message;
+  EXPECT_EQ(publish(viewer_, good).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  v1::PublishPostmortemRequest stale = good;
+  stale.set_expected_version(inc.version() - 1);
+  e = Describe(publish(bob_, stale));
+  EXPECT_EQ(e.code, grpc::StatusCode::ABORTED);
+  EXPECT_TRUE(absl::StrContains(e.message, "retry with expected_version")) << e.message;
+  v1::PublishPostmortemRequest empty = good;
+  empty.clear_body();
+  EXPECT_TRUE(HasViolation(Describe(publish(bob_, empty)), "url", "its body, or both"));
+  v1::PublishPostmortemRequest oversized = good;
+  oversized.set_body(std::string(100001, 'a'));
+  EXPECT_TRUE(HasViolation(Describe(publish(bob_, oversized)), "body", "the limit is 100000"));
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM postmortem_revisions"), "0");
+  s = publish(carol_, good);  // no communications lead named: carol is nobody here
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  s = publish(bob_, good);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM postmortem_revisions"), "1");
+}
+
+TEST_F(ReviewTest, ComponentEditsNeedAnAdminAndTheVersionLastSeen) {
+  auto update = [&](const std::string& token, const v1::UpdateComponentRequest& req,
+                    v1::Component* c) {
+    return As(token, [&](grpc::ClientContext& ctx) { return stub_->UpdateComponent(&ctx, req, c); });
+  };
+  auto retire = [&](const std::string& token, const v1::RetireComponentRequest& req,
+                    v1::Component* c) {
+    return As(token, [&](grpc::ClientContext& ctx) { return stub_->RetireComponent(&ctx, req, c); });
+  };
+  v1::Component c;
+  v1::UpdateComponentRequest edit;
+  edit.set_name("checkout");
+  edit.mutable_display_name()->set_value("Checkout");
+  edit.set_expected_version(1);
+  CallError e = Describe(update(bob_, edit, &c));
+  EXPECT_EQ(e.code, grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(absl::StrContains(e.message, "admin")) << e.message;
+  ASSERT_TRUE(update(admin_, edit, &c).ok());
+  EXPECT_EQ(c.version(), 2);
+
+  // An editor who read version 1 is refused, nothing overwritten.
+  edit.mutable_display_name()->set_value("Checkout and payments");
+  e = Describe(update(admin_, edit, &c));
+  EXPECT_EQ(e.code, grpc::StatusCode::ABORTED);
+  EXPECT_EQ(e.message,
+            "component checkout has changed since version 1 (it is now version 2); read it again "
+            "(statuscastctl component list), then retry with expected_version 2");
+  EXPECT_EQ(db_.Query("SELECT display_name || ' v' || version FROM components"), "Checkout v2");
+  edit.set_expected_version(-1);
+  EXPECT_TRUE(HasViolation(Describe(update(admin_, edit, &c)), "expected_version"));
+
+  v1::RetireComponentRequest ret;
+  ret.set_name("checkout");
+  ret.set_expected_version(1);
+  EXPECT_EQ(retire(bob_, ret, &c).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(retire(admin_, ret, &c).error_code(), grpc::StatusCode::ABORTED);
+  ret.set_name("nope");
+  EXPECT_EQ(retire(admin_, ret, &c).error_code(), grpc::StatusCode::NOT_FOUND);
+  ret.set_name("checkout");
+  ret.set_reason(std::string(1001, 'r'));
+  ret.set_expected_version(2);
+  EXPECT_TRUE(HasViolation(Describe(retire(admin_, ret, &c)), "reason"));
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM components WHERE retired_at IS NOT NULL"), "0");
+  EXPECT_EQ(db_.Query("SELECT count(*) FROM audit_log WHERE action LIKE 'component_%'"), "2")
+      << "created and updated once";
 }
 
 // ---------------------------------------------------------------------------

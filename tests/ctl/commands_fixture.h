@@ -70,6 +70,14 @@ class FakeIncidentService final : public v1::IncidentService::Service {
     f->set_suggestion("we made");
     return grpc::Status::OK;
   }
+  grpc::Status ResolveIncident(grpc::ServerContext*, const v1::ResolveIncidentRequest* req,
+                               v1::WriteIncidentResponse* resp) override {
+    absl::MutexLock lock(&mu);
+    last_resolve = *req;
+    *resp->mutable_incident() = incident;
+    resp->mutable_incident()->set_state(v1::INCIDENT_STATE_RESOLVED);
+    return grpc::Status::OK;
+  }
   grpc::Status DeclareIncident(grpc::ServerContext*, const v1::DeclareIncidentRequest* req,
                                v1::WriteIncidentResponse* resp) override {
     absl::MutexLock lock(&mu);
@@ -118,7 +126,7 @@ class FakeIncidentService final : public v1::IncidentService::Service {
                             v1::FillTemplateResponse* resp) override {
     absl::MutexLock lock(&mu);
     last_fill = *req;
-    resp->set_message("We're still investigating; no ETA yet; next update by 14:59 UTC.");
+    resp->set_message(fill_message);
     resp->mutable_next_update_at()->set_seconds(1234567);
     return grpc::Status::OK;
   }
@@ -164,6 +172,22 @@ class FakeIncidentService final : public v1::IncidentService::Service {
     absl::MutexLock lock(&mu);
     last_correct = *req;
     *resp->mutable_incident() = incident;
+    return grpc::Status::OK;
+  }
+  grpc::Status ListComponents(grpc::ServerContext*, const v1::ListComponentsRequest*,
+                              v1::ListComponentsResponse* resp) override {
+    absl::MutexLock lock(&mu);
+    *resp = components;
+    return grpc::Status::OK;
+  }
+  grpc::Status ListPostmortemVersions(grpc::ServerContext*,
+                                      const v1::ListPostmortemVersionsRequest* req,
+                                      v1::ListPostmortemVersionsResponse* resp) override {
+    absl::MutexLock lock(&mu);
+    if (req->incident_ref() != incident.ref()) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "no incident " + req->incident_ref());
+    }
+    *resp = postmortem_versions;
     return grpc::Status::OK;
   }
   grpc::Status UpdateComponent(grpc::ServerContext*, const v1::UpdateComponentRequest* req,
@@ -249,12 +273,19 @@ class FakeIncidentService final : public v1::IncidentService::Service {
   std::vector<v1::ListAuditEventsRequest> audit_requests;
   grpc::Status post_status;
   v1::CorrectUpdateRequest last_correct;
+  // What ListPostmortemVersions answers for `incident`.
+  v1::ListPostmortemVersionsResponse postmortem_versions;
+  // What ListComponents answers.
+  v1::ListComponentsResponse components;
   v1::UpdateComponentRequest last_component_update;
   v1::RetireComponentRequest last_retire;
   v1::PostUpdateRequest last_post;
   v1::DeclareIncidentRequest last_declare;
   v1::LintUpdateRequest last_lint;
   v1::FillTemplateRequest last_fill;
+  // What FillTemplate answers.
+  std::string fill_message = "We're still investigating; no ETA yet; next update by 14:59 UTC.";
+  v1::ResolveIncidentRequest last_resolve;
   v1::CreateComponentRequest last_component;
   std::vector<v1::ListIncidentsRequest> list_requests;
   std::vector<int64_t> watch_afters;

@@ -66,6 +66,64 @@ TEST_F(CommandsTest, ComponentUpdateSendsOnlyTheFieldsGiven) {
   EXPECT_EQ(Run({"component", "update", "checkout"}, CtlOptions()), kExitUsage);
 }
 
+TEST_F(CommandsTest, ComponentEditsCarryTheVersionListed) {
+  {
+    absl::MutexLock lock(&service_.mu);
+    v1::Component* c = service_.components.add_components();
+    c->set_name("checkout");
+    c->set_version(4);
+    service_.components.add_components()->set_name("legacy");
+    service_.components.mutable_components(1)->set_version(2);
+  }
+  CtlOptions o;
+  o.description = "Cart and payment";
+  o.given = {"description"};
+  ASSERT_EQ(Run({"component", "update", "checkout"}, o), kExitOk) << err_.str();
+  ASSERT_EQ(Run({"component", "retire", "legacy"}, CtlOptions()), kExitOk) << err_.str();
+  {
+    absl::MutexLock lock(&service_.mu);
+    EXPECT_EQ(service_.last_component_update.expected_version(), 4);
+    EXPECT_EQ(service_.last_retire.expected_version(), 2);
+  }
+  ASSERT_EQ(Run({"component", "retire", "unknown"}, CtlOptions()), kExitOk) << err_.str();
+  absl::MutexLock lock(&service_.mu);
+  // The last retire named a component the list did not have: no check, the
+  // server answers NOT_FOUND.
+  EXPECT_EQ(service_.last_retire.name(), "unknown");
+  EXPECT_EQ(service_.last_retire.expected_version(), 0);
+}
+
+TEST_F(CommandsTest, PostmortemVersionsListsEveryVersionAndPublishesNothing) {
+  {
+    absl::MutexLock lock(&service_.mu);
+    v1::Postmortem* p = service_.postmortem_versions.add_versions();
+    p->set_revision(1);
+    p->set_author("carol");
+    p->set_url("https://status.example.com/pm/1");
+    p->set_body("A settings change slowed payments.");
+    p = service_.postmortem_versions.add_versions();
+    p->set_revision(2);
+    p->set_author("carol");
+    p->set_body("A settings change slowed payments for 20 minutes.");
+  }
+  CtlOptions o;
+  o.versions = true;
+  o.given = {"versions"};
+  ASSERT_EQ(Run({"postmortem", "INC-12"}, o), kExitOk) << err_.str();
+  EXPECT_THAT(out_.str(), HasSubstr("version 1 of INC-12's postmortem"));
+  EXPECT_THAT(out_.str(), HasSubstr("    https://status.example.com/pm/1\n"));
+  EXPECT_THAT(out_.str(), HasSubstr("by carol  (in force)\n    A settings change slowed payments "
+                                    "for 20 minutes."));
+  o.url = "https://status.example.com/pm/2";
+  o.given.insert("url");
+  EXPECT_EQ(Run({"postmortem", "INC-12"}, o), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--url does not go with --versions"));
+  o = CtlOptions();
+  o.versions = true;
+  o.given = {"versions"};
+  EXPECT_EQ(Run({"postmortem", "INC-13"}, o), kExitFailed);
+}
+
 TEST_F(CommandsTest, ComponentRetireSendsTheReason) {
   CtlOptions o;
   o.reason = "was a test";

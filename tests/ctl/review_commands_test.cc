@@ -2,6 +2,7 @@
 // in-process fake IncidentService (commands_fixture.h).
 #include "commands_fixture.h"
 #include "services/ctl/commands.h"
+#include "services/ctl/render.h"
 
 namespace statuscast {
 namespace ctl {
@@ -38,6 +39,41 @@ TEST_F(CommandsTest, DraftProposesInTheIncidentsStateAndSaysItIsPrivate) {
   EXPECT_EQ(service_.last_proposal.expected_version(), 7);
   EXPECT_EQ(service_.last_proposal.update().state(), v1::INCIDENT_STATE_IDENTIFIED);
   EXPECT_TRUE(service_.last_proposal.update().use_default_next_update());
+}
+
+TEST_F(CommandsTest, DraftWithStateResolvedProposesTheResolution) {
+  CtlOptions o;
+  o.message = "Resolved: checkout works normally again.";
+  o.state = "resolved";
+  o.given = {"message", "state"};
+  ASSERT_EQ(Run({"draft", "INC-12"}, o), kExitOk) << err_.str();
+  {
+    absl::MutexLock lock(&service_.mu);
+    const v1::UpdateDraft& d = service_.last_proposal.update();
+    EXPECT_EQ(d.state(), v1::INCIDENT_STATE_RESOLVED);
+    EXPECT_EQ(d.message(), "Resolved: checkout works normally again.");
+    EXPECT_FALSE(d.use_default_next_update());
+    EXPECT_FALSE(d.has_next_update_at());
+    ASSERT_EQ(d.channels_size(), 1);  // resolve's default channels
+    EXPECT_EQ(d.channels(0), v1::CHANNEL_STATUS_PAGE);
+    service_.last_proposal.Clear();
+  }
+  o.banner = "Fixed";
+  o.given.insert("banner");
+  EXPECT_EQ(Run({"draft", "INC-12"}, o), kExitUsage);
+  EXPECT_THAT(err_.str(), HasSubstr("--banner does not go with --state resolved"));
+  absl::MutexLock lock(&service_.mu);
+  EXPECT_EQ(service_.last_proposal.incident_ref(), "") << "nothing sent";
+}
+
+TEST(RenderDraftTest, AProposedResolutionSaysSo) {
+  v1::Draft d;
+  d.set_id(3);
+  d.set_incident_ref("INC-12");
+  d.set_status(v1::DRAFT_STATUS_PENDING);
+  d.mutable_update()->set_state(v1::INCIDENT_STATE_RESOLVED);
+  d.mutable_update()->set_message("Resolved: checkout works normally again.");
+  EXPECT_THAT(RenderDraft(d, absl::UnixEpoch()), HasSubstr("proposes the resolution"));
 }
 
 TEST_F(CommandsTest, ApproveSendsTheDraftIdAndTheEdits) {

@@ -77,5 +77,25 @@ TEST_F(PostmortemVersionsTest, RepublishingAddsAVersionAndKeepsTheFirstPublicati
       << store_.Audit().back().details;
 }
 
+TEST_F(PostmortemVersionsTest, EveryVersionIsReadableOldestFirst) {
+  absl::StatusOr<std::vector<Postmortem>> none = commands_.ListPostmortemVersions(incident_.ref);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->empty());
+  ASSERT_TRUE(Publish(kClean).ok());
+  clock_.Advance(absl::Hours(2));
+  ASSERT_TRUE(Publish(std::string(kClean) + "\n\nUpdated with the timeline.").ok());
+  absl::StatusOr<std::vector<Postmortem>> all = commands_.ListPostmortemVersions(incident_.ref);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].revision, 1);
+  EXPECT_EQ((*all)[0].body, kClean);
+  EXPECT_EQ((*all)[1].revision, 2);
+  EXPECT_EQ((*all)[1].published_at, (*all)[0].published_at + absl::Hours(2));
+  EXPECT_EQ(commands_.ListPostmortemVersions("INC-9").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(commands_.ListPostmortemVersions("").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace statuscast

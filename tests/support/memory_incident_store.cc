@@ -133,6 +133,7 @@ class MemoryTransaction : public StoreTransaction {
 
   absl::Status SavePostmortem(int64_t incident_id, const Postmortem& p) override {
     s_.postmortems[incident_id] = p;
+    s_.postmortem_versions[incident_id].push_back(p);
     return absl::OkStatus();
   }
 
@@ -175,6 +176,7 @@ class MemoryTransaction : public StoreTransaction {
         c.display_name = component.display_name;
         c.description = component.description;
         c.retired_at = component.retired_at;
+        c.version = component.version;
         return absl::OkStatus();
       }
     }
@@ -379,6 +381,16 @@ absl::StatusOr<std::vector<Draft>> MemoryIncidentStore::ListDrafts(const std::st
     out.push_back(d);
   }
   return out;
+}
+
+absl::StatusOr<std::vector<Postmortem>> MemoryIncidentStore::ListPostmortemVersions(
+    const std::string& incident_ref) {
+  absl::MutexLock lock(&mu_);
+  auto inc = state_.incidents.find(incident_ref);
+  if (inc == state_.incidents.end()) return NoIncident(incident_ref);
+  auto v = state_.postmortem_versions.find(inc->second.id);
+  if (v == state_.postmortem_versions.end()) return std::vector<Postmortem>();
+  return v->second;
 }
 
 absl::StatusOr<AuditPage> MemoryIncidentStore::ListAudit(const AuditQuery& q) {

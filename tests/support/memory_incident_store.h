@@ -43,6 +43,8 @@ class MemoryIncidentStore : public IncidentStore {
   absl::StatusOr<std::vector<Draft>> ListDrafts(const std::string& incident_ref,
                                                 bool pending_only) override;
   absl::StatusOr<AuditPage> ListAudit(const AuditQuery& query) override;
+  absl::StatusOr<std::vector<Postmortem>> ListPostmortemVersions(
+      const std::string& incident_ref) override;
 
   // The audit rows (every MutationRecord recorded), oldest first.
   std::vector<MutationRecord> Audit() const;
@@ -57,6 +59,7 @@ class MemoryIncidentStore : public IncidentStore {
     std::vector<std::pair<int64_t, RoleChange>> role_changes;
     std::vector<Draft> drafts;  // in id order (id = position + 1)
     std::map<int64_t, Postmortem> postmortems;
+    std::map<int64_t, std::vector<Postmortem>> postmortem_versions;  // oldest first
     std::vector<Component> components;
     std::map<std::string, IdempotentResult> idempotency;
     std::vector<MutationRecord> audit;
