@@ -528,19 +528,14 @@ absl::StatusOr<std::vector<lint::Finding>> IncidentCommands::LintDraft(
   return linter_->Lint(in);
 }
 
-absl::StatusOr<FilledUpdate> IncidentCommands::FillTemplate(
-    const std::string& incident_ref, lint::Tone tone, absl::optional<absl::Time> next_update_at,
-    const lint::TemplateInput& extras) {
-  RETURN_IF_ERROR(lint::CheckTemplateSentences(extras));
-  if (incident_ref.empty()) return InvalidField("incident_ref", "is required (e.g. INC-12)");
-  // The timeline too: a no-progress update keeps the banner text shown now.
-  ASSIGN_OR_RETURN(Incident inc, store_.GetIncident(incident_ref, true));
-  const absl::Time now = Now();
-  lint::TemplateInput in = extras;
+void DescribeIncidentForTemplate(const Incident& inc, lint::TemplateInput& in) {
+  auto went_to = [](const Update& u, Channel c) {
+    return std::find(u.channels.begin(), u.channels.end(), c) != u.channels.end();
+  };
+  // A no-progress update keeps the banner text shown now ...
   in.banner_text.clear();
   for (auto u = inc.updates.rbegin(); u != inc.updates.rend(); ++u) {
-    if (std::find(u->channels.begin(), u->channels.end(), Channel::kInAppBanner) !=
-        u->channels.end()) {
+    if (went_to(*u, Channel::kInAppBanner)) {
       in.banner_text = u->banner_text;
       break;
     }
@@ -551,8 +546,7 @@ absl::StatusOr<FilledUpdate> IncidentCommands::FillTemplate(
   in.last_message_at.reset();
   for (auto u = inc.updates.rbegin(); u != inc.updates.rend(); ++u) {
     if (u->kind == UpdateKind::kNoProgress || u->message.empty() ||
-        std::find(u->channels.begin(), u->channels.end(), Channel::kStatusPage) ==
-            u->channels.end()) {
+        !went_to(*u, Channel::kStatusPage)) {
       continue;
     }
     in.last_message = u->message;
@@ -565,6 +559,18 @@ absl::StatusOr<FilledUpdate> IncidentCommands::FillTemplate(
                  ? lint::State::kInvestigating
                  : inc.state;
   in.affected_components = ComponentNames(inc.affected);
+}
+
+absl::StatusOr<FilledUpdate> IncidentCommands::FillTemplate(
+    const std::string& incident_ref, lint::Tone tone, absl::optional<absl::Time> next_update_at,
+    const lint::TemplateInput& extras) {
+  RETURN_IF_ERROR(lint::CheckTemplateSentences(extras));
+  if (incident_ref.empty()) return InvalidField("incident_ref", "is required (e.g. INC-12)");
+  // The timeline too: the banner text shown now and the last message.
+  ASSIGN_OR_RETURN(Incident inc, store_.GetIncident(incident_ref, true));
+  const absl::Time now = Now();
+  lint::TemplateInput in = extras;
+  DescribeIncidentForTemplate(inc, in);
   in.next_update_at.reset();
   const Promises& promises = rules_.promises();
   // The template follows the incident's state; resolving leaves nothing promised.

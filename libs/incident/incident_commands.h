@@ -90,6 +90,14 @@ struct FilledUpdate {
   std::vector<lint::Finding> findings;
 };
 
+// What a template says about `inc` (its timeline loaded): title, severity,
+// state (investigating for a resolved one), affected components, the banner
+// text of the last update that went to the in-app banner, and the last
+// status-page message that was not itself no-progress with its time. The
+// other fields of `in` are left as they are. FillTemplate and the
+// compliance reminders' suggested text both use it.
+void DescribeIncidentForTemplate(const Incident& inc, lint::TemplateInput& in);
+
 // A proposed draft, as ProposeUpdate and RejectDraft return it.
 struct DraftResult {
   Draft draft;

@@ -11,6 +11,7 @@
 #include "libs/base/status_macros.h"
 #include "libs/base/time_text.h"
 #include "libs/cadence/reminders.h"
+#include "libs/incident/incident_commands.h"
 #include "libs/incident/promise.h"
 #include "libs/lint/templates.h"
 #include "libs/proto_convert/vocabulary_proto.h"
@@ -44,14 +45,12 @@ void ToProto(const StoredReminder& r, v1::Reminder* out) {
 
 // The "no progress" update that keeps the cadence: the no-progress template
 // (the one statuscastctl template --tone no_progress posts), worded for the
-// incident's state, promising the next update a minute short of the
+// incident's state, restating its last status-page message and keeping its
+// banner text, promising the next update a minute short of the
 // severity's cadence from `now`.
 std::string NoProgressMessage(const Incident& inc, absl::Time now, const CadencePolicy& policy) {
   lint::TemplateInput in;
-  in.title = inc.title;
-  in.severity = inc.severity;
-  in.state = inc.state;
-  for (const AffectedComponent& a : inc.affected) in.affected_components.push_back(a.name);
+  DescribeIncidentForTemplate(inc, in);
   in.next_update_at = Promises(policy).Default(inc.severity, now, absl::Minutes(1));
   absl::StatusOr<lint::FilledTemplate> filled = lint::FillTemplate(lint::Tone::kNoProgress, in);
   return filled.ok() ? filled->message : "";

@@ -106,10 +106,17 @@ TEST_F(ComplianceServiceTest, RemindersComeBeforeTheDueTimeAndWhenMissedOnceEach
   EXPECT_EQ(first.text(), "INC-1 SEV-1: next update due by 14:30 UTC (in 4m)");
   EXPECT_EQ(second.kind(), v1::Reminder::KIND_MISSED);
   EXPECT_TRUE(absl::StrContains(second.text(), "was MISSED")) << second.text();
-  // The no-progress template, worded for the incident's state.
+  // The no-progress template, worded for the incident's state, restating
+  // the last status-page message without its old promise.
   EXPECT_TRUE(absl::StartsWith(second.suggested_message(),
                                "We're still investigating the issue affecting users of checkout; "
-                               "no ETA yet; next update by "))
+                               "no ETA yet. Our last message, at "))
+      << second.suggested_message();
+  EXPECT_TRUE(absl::StrContains(second.suggested_message(),
+                                "said: We're investigating failed checkouts affecting users of "
+                                "checkout. We'll post the next update by "))
+      << second.suggested_message();
+  EXPECT_FALSE(absl::StrContains(second.suggested_message(), "14:30"))
       << second.suggested_message();
   ctx.TryCancel();
 

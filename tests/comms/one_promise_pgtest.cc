@@ -115,9 +115,11 @@ TEST_F(OnePromiseTest, TheRemindersReadyUpdateFollowsTheState) {
   clock_.Set(At(14, 52));  // missed
   v1::Reminder missed = FirstReminder();
   EXPECT_EQ(missed.kind(), v1::Reminder::KIND_MISSED);
+  // It restates the last status-page message without its old promise.
   EXPECT_EQ(missed.suggested_message(),
             "We're still working on the fix for the issue affecting users of checkout; no ETA "
-            "yet; next update by 15:51 UTC.");
+            "yet. Our last message, at 14:20 UTC, said: We've found the cause of the slow "
+            "checkouts and are rolling back. We'll post the next update by 15:51 UTC.");
 }
 
 }  // namespace
