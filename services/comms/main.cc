@@ -143,6 +143,9 @@ ABSL_FLAG(std::string, link_token_secret_file, "",
 ABSL_FLAG(std::string, smtp_host, "",
           "SMTP relay for notification mail; empty: no mail is sent, it stays queued (env "
           "STATUSCAST_SMTP_HOST)");
+ABSL_FLAG(int, smtp_max_connections, 8,
+          "concurrent mails (SMTP sessions, each kept open for the next mail) to the relay from "
+          "this replica's notifier (env STATUSCAST_SMTP_MAX_CONNECTIONS)");
 ABSL_FLAG(int, smtp_port, 587, "SMTP relay port; 465 means implicit TLS (env STATUSCAST_SMTP_PORT)");
 ABSL_FLAG(std::string, smtp_starttls, "required",
           "required, optional or off: STARTTLS to the relay (env STATUSCAST_SMTP_STARTTLS)");
@@ -259,6 +262,7 @@ int Main(int argc, char** argv) {
   notify.enabled = absl::GetFlag(FLAGS_notify);
   notify.notifier.workers = absl::GetFlag(FLAGS_notify_workers);
   notify.notifier.max_per_host = absl::GetFlag(FLAGS_notify_max_per_host);
+  notify.notifier.max_smtp = absl::GetFlag(FLAGS_smtp_max_connections);
   notify.notifier.poll_interval = absl::GetFlag(FLAGS_notify_poll_interval);
   notify.notifier.retry.base = absl::GetFlag(FLAGS_notify_retry_base);
   notify.notifier.lease = absl::GetFlag(FLAGS_notify_lease);

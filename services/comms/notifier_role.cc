@@ -61,6 +61,9 @@ absl::StatusOr<std::unique_ptr<NotifierRole>> NotifierRole::Create(
   if (n.max_per_host < 1 || n.max_per_host > n.workers) {
     return absl::InvalidArgumentError("--notify_max_per_host must be 1..--notify_workers");
   }
+  if (n.max_smtp < 1 || n.max_smtp > n.workers) {
+    return absl::InvalidArgumentError("--smtp_max_connections must be 1..--notify_workers");
+  }
   if (n.poll_interval < absl::Milliseconds(10)) {
     return absl::InvalidArgumentError("--notify_poll_interval must be at least 10ms");
   }
@@ -147,7 +150,8 @@ void NotifierRole::Start() {
   });
   LogEvent("notifier_started", {{"workers", absl::StrCat(p->config.notifier.workers)},
                                 {"max_per_host", absl::StrCat(p->config.notifier.max_per_host)},
-                                {"smtp", p->smtp ? p->config.smtp_host : "none"}});
+                                {"smtp", p->smtp ? p->config.smtp_host : "none"},
+                                {"smtp_max_connections", absl::StrCat(p->config.notifier.max_smtp)}});
 }
 
 void NotifierRole::Stop() {
