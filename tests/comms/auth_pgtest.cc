@@ -5,15 +5,16 @@
 // revoked token and with a token below the scope it needs, with the code and
 // a message that says what to do, and writes nothing. With a token, the
 // token's name is the author and the audit actor.
-#include <grpcpp/grpcpp.h>
-
 #include <google/protobuf/descriptor.h>
+#include <grpcpp/grpcpp.h>
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "libs/auth/token_issuer.h"
 #include "libs/auth/token_secret.h"
@@ -530,7 +531,14 @@ TEST_F(AuthTest, TheTableCoversEveryMethodOfEveryRegisteredService) {
   for (const Rpc& rpc : AllRpcs()) covered.push_back(rpc.name);
   std::sort(served.begin(), served.end());
   std::sort(covered.begin(), covered.end());
-  EXPECT_EQ(covered, served) << "add the missing RPC to AuthTest::AllRpcs()";
+  std::vector<std::string> missing, unknown;
+  std::set_difference(served.begin(), served.end(), covered.begin(), covered.end(),
+                      std::back_inserter(missing));
+  std::set_difference(covered.begin(), covered.end(), served.begin(), served.end(),
+                      std::back_inserter(unknown));
+  EXPECT_TRUE(missing.empty()) << "served but not in AuthTest::AllRpcs(): " << absl::StrJoin(missing, ", ");
+  EXPECT_TRUE(unknown.empty()) << "in AuthTest::AllRpcs() but not served: " << absl::StrJoin(unknown, ", ");
+  EXPECT_EQ(covered.size(), served.size()) << "an RPC is in the table twice";
 }
 
 TEST_F(AuthTest, EveryRpcWithoutATokenIsUnauthenticatedAndChangesNothing) {
