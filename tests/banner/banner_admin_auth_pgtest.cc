@@ -5,24 +5,21 @@
 // The public BannerService needs no token and carries no author, token name
 // or other internal field, also in its JSON mapping (which SSE and the
 // snapshot serve).
-#include <google/protobuf/descriptor.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
-#include <algorithm>
 #include <functional>
-#include <iterator>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "libs/auth/pg_token_store.h"
 #include "libs/auth/token_issuer.h"
 #include "libs/pgstore/pg_pool.h"
 #include "tests/support/banner_test_server.h"
 #include "tests/support/comms_test_server.h"
+#include "tests/support/rpc_coverage.h"
 #include "tests/support/test_database.h"
 
 namespace statuscast {
@@ -166,24 +163,10 @@ class BannerAdminAuthTest : public ::testing::Test {
 // Every BannerAdminService method is in the table the tests below check
 // (BannerService, public by design, needs no token).
 TEST_F(BannerAdminAuthTest, TheTableCoversEveryAdminMethod) {
-  const google::protobuf::ServiceDescriptor* d =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-          v1::BannerAdminService::service_full_name());
-  ASSERT_NE(d, nullptr);
-  std::vector<std::string> served;
-  for (int i = 0; i < d->method_count(); ++i) served.push_back(d->method(i)->name());
   std::vector<std::string> covered;
   for (const Rpc& rpc : AllRpcs()) covered.push_back(rpc.name);
-  std::sort(served.begin(), served.end());
-  std::sort(covered.begin(), covered.end());
-  std::vector<std::string> missing, unknown;
-  std::set_difference(served.begin(), served.end(), covered.begin(), covered.end(),
-                      std::back_inserter(missing));
-  std::set_difference(covered.begin(), covered.end(), served.begin(), served.end(),
-                      std::back_inserter(unknown));
-  EXPECT_TRUE(missing.empty()) << "served but not in BannerAdminAuthTest::AllRpcs(): " << absl::StrJoin(missing, ", ");
-  EXPECT_TRUE(unknown.empty()) << "in BannerAdminAuthTest::AllRpcs() but not served: " << absl::StrJoin(unknown, ", ");
-  EXPECT_EQ(covered.size(), served.size()) << "an RPC is in the table twice";
+  testing::ExpectEveryMethodCovered({v1::BannerAdminService::service_full_name()}, covered,
+                                    "BannerAdminAuthTest::AllRpcs()");
 }
 
 TEST_F(BannerAdminAuthTest, EveryRpcWithoutATokenIsUnauthenticatedAndChangesNothing) {

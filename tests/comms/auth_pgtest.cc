@@ -5,20 +5,17 @@
 // revoked token and with a token below the scope it needs, with the code and
 // a message that says what to do, and writes nothing. With a token, the
 // token's name is the author and the audit actor.
-#include <google/protobuf/descriptor.h>
 #include <grpcpp/grpcpp.h>
 
-#include <algorithm>
 #include <functional>
-#include <iterator>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "libs/auth/token_issuer.h"
 #include "libs/auth/token_secret.h"
 #include "tests/support/comms_client_test.h"
+#include "tests/support/rpc_coverage.h"
 
 namespace statuscast {
 namespace {
@@ -440,8 +437,7 @@ class AuthTest : public testing::CommsClientTest {
                     }});
     rpcs.push_back({"ListSubscribers", Scope::kAdmin, [this](grpc::ClientContext& ctx) {
                       v1::ListSubscribersResponse r;
-                      return subscribers_->ListSubscribers(&ctx, v1::ListSubscribersRequest(),
-                                                           &r);
+                      return subscribers_->ListSubscribers(&ctx, v1::ListSubscribersRequest(), &r);
                     }});
     rpcs.push_back({"AddSubscriber", Scope::kAdmin, [this](grpc::ClientContext& ctx) {
                       v1::AddSubscriberRequest req;
@@ -469,22 +465,24 @@ class AuthTest : public testing::CommsClientTest {
   // a digest of the rows of the tables whose rows change in place.
   std::string Snapshot() {
     std::string digests;
-    for (const char* table : {"components", "update_drafts", "role_changes", "update_revisions",
-                              "postmortem_revisions", "maintenance_windows",
-                              "maintenance_components", "subscribers", "notifications"}) {
+    for (const char* table :
+         {"components", "update_drafts", "role_changes", "update_revisions", "postmortem_revisions",
+          "maintenance_windows", "maintenance_components", "subscribers", "notifications"}) {
       digests += db_.Query(absl::StrCat("SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY "
                                         "t::text), '')) FROM ",
                                         table, " t")) +
                  ",";
     }
-    return digests + db_.Query(
-        "SELECT concat_ws(',', (SELECT count(*) FROM incidents), (SELECT count(*) FROM "
-        "incident_updates), (SELECT count(*) FROM audit_log), (SELECT count(*) FROM change_log), "
-        "(SELECT count(*) FROM components), (SELECT count(*) FROM manual_banners), (SELECT "
-        "count(*) FROM kill_switches), (SELECT count(*) FROM idempotency_keys), (SELECT "
-        "string_agg(name || ':' || coalesce(revoked_at::text, '-'), ' ' ORDER BY name) FROM "
-        "api_tokens), (SELECT string_agg(ref || ':' || version, ' ' ORDER BY ref) FROM "
-        "incidents))");
+    return digests +
+           db_.Query(
+               "SELECT concat_ws(',', (SELECT count(*) FROM incidents), (SELECT count(*) FROM "
+               "incident_updates), (SELECT count(*) FROM audit_log), (SELECT count(*) FROM "
+               "change_log), "
+               "(SELECT count(*) FROM components), (SELECT count(*) FROM manual_banners), (SELECT "
+               "count(*) FROM kill_switches), (SELECT count(*) FROM idempotency_keys), (SELECT "
+               "string_agg(name || ':' || coalesce(revoked_at::text, '-'), ' ' ORDER BY name) FROM "
+               "api_tokens), (SELECT string_agg(ref || ':' || version, ' ' ORDER BY ref) FROM "
+               "incidents))");
   }
 
   // Calls every RPC with `token` and expects `code` with `message_part`
@@ -519,26 +517,10 @@ class AuthTest : public testing::CommsClientTest {
 // the test server registers (as main.cc does) must be in it, and nothing
 // else. gRPC health and reflection, public by design, are not registered here.
 TEST_F(AuthTest, TheTableCoversEveryMethodOfEveryRegisteredService) {
-  std::vector<std::string> served;
-  for (const std::string& service : server_.registered_services()) {
-    const google::protobuf::ServiceDescriptor* d =
-        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
-    ASSERT_NE(d, nullptr) << service;
-    for (int i = 0; i < d->method_count(); ++i) served.push_back(d->method(i)->name());
-  }
   EXPECT_EQ(server_.registered_services().size(), 5u);
   std::vector<std::string> covered;
   for (const Rpc& rpc : AllRpcs()) covered.push_back(rpc.name);
-  std::sort(served.begin(), served.end());
-  std::sort(covered.begin(), covered.end());
-  std::vector<std::string> missing, unknown;
-  std::set_difference(served.begin(), served.end(), covered.begin(), covered.end(),
-                      std::back_inserter(missing));
-  std::set_difference(covered.begin(), covered.end(), served.begin(), served.end(),
-                      std::back_inserter(unknown));
-  EXPECT_TRUE(missing.empty()) << "served but not in AuthTest::AllRpcs(): " << absl::StrJoin(missing, ", ");
-  EXPECT_TRUE(unknown.empty()) << "in AuthTest::AllRpcs() but not served: " << absl::StrJoin(unknown, ", ");
-  EXPECT_EQ(covered.size(), served.size()) << "an RPC is in the table twice";
+  testing::ExpectEveryMethodCovered(server_.registered_services(), covered, "AuthTest::AllRpcs()");
 }
 
 TEST_F(AuthTest, EveryRpcWithoutATokenIsUnauthenticatedAndChangesNothing) {
