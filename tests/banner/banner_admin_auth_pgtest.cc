@@ -19,6 +19,7 @@
 #include "libs/pgstore/pg_pool.h"
 #include "tests/support/banner_test_server.h"
 #include "tests/support/comms_test_server.h"
+#include "tests/support/rpc_coverage.h"
 #include "tests/support/test_database.h"
 
 namespace statuscast {
@@ -158,6 +159,15 @@ class BannerAdminAuthTest : public ::testing::Test {
   std::string admin_token_, writer_, reader_, expired_, revoked_;
   v1::ManualBanner existing_;
 };
+
+// Every BannerAdminService method is in the table the tests below check
+// (BannerService, public by design, needs no token).
+TEST_F(BannerAdminAuthTest, TheTableCoversEveryAdminMethod) {
+  std::vector<std::string> covered;
+  for (const Rpc& rpc : AllRpcs()) covered.push_back(rpc.name);
+  testing::ExpectEveryMethodCovered({v1::BannerAdminService::service_full_name()}, covered,
+                                    "BannerAdminAuthTest::AllRpcs()");
+}
 
 TEST_F(BannerAdminAuthTest, EveryRpcWithoutATokenIsUnauthenticatedAndChangesNothing) {
   ExpectEveryRpcRefused("", grpc::StatusCode::UNAUTHENTICATED,

@@ -1,6 +1,7 @@
 // Access control on statuscast-comms (--auth=required) over real gRPC and
-// PostgreSQL: every RPC of IncidentService, ComplianceService and
-// TokenService refuses a call without a token, with a wrong, expired or
+// PostgreSQL: every RPC of every service the server registers
+// (IncidentService, ComplianceService, TokenService, SubscriberService,
+// MaintenanceService) refuses a call without a token, with a wrong, expired or
 // revoked token and with a token below the scope it needs, with the code and
 // a message that says what to do, and writes nothing. With a token, the
 // token's name is the author and the audit actor.
@@ -14,12 +15,14 @@
 #include "libs/auth/token_issuer.h"
 #include "libs/auth/token_secret.h"
 #include "tests/support/comms_client_test.h"
+#include "tests/support/rpc_coverage.h"
 
 namespace statuscast {
 namespace {
 
 using testing::At;
 using testing::CommsTestOptions;
+using testing::SetSeconds;
 using testing::SetToken;
 
 // One RPC made with whatever credentials the context carries.
@@ -34,7 +37,9 @@ class AuthTest : public testing::CommsClientTest {
   AuthTest()
       : CommsClientTest(CommsTestOptions::WithTokens()),
         compliance_(server_.NewComplianceStub()),
-        tokens_(server_.NewTokenStub()) {}
+        tokens_(server_.NewTokenStub()),
+        subscribers_(server_.NewSubscriberStub()),
+        maintenance_(server_.NewMaintenanceStub()) {}
 
   void SetUp() override {
     ASSERT_TRUE(db_.ok());
@@ -54,17 +59,67 @@ class AuthTest : public testing::CommsClientTest {
     revoked_ = Issue("gone", Scope::kAdmin);
     ASSERT_TRUE(server_.tokens().Revoke("gone", "test", "setup").ok());
 
-    // INC-1 open, INC-2 and INC-3 resolved: every write below would succeed
-    // if allowed.
-    ASSERT_TRUE(Call(admin_, [&](grpc::ClientContext& ctx) {
-                  v1::CreateComponentRequest req;
-                  req.set_name("checkout");
-                  v1::Component c;
-                  return stub_->CreateComponent(&ctx, req, &c);
-                }).ok());
+    // INC-1 and INC-4 open (responder-bob their commander), INC-2 and INC-3
+    // resolved, two drafts on INC-4, two maintenance windows and a
+    // subscriber: every write below would succeed if allowed.
+    for (const char* name : {"checkout", "legacy-search"}) {
+      ASSERT_TRUE(Call(admin_, [&](grpc::ClientContext& ctx) {
+                    v1::CreateComponentRequest req;
+                    req.set_name(name);
+                    v1::Component c;
+                    return stub_->CreateComponent(&ctx, req, &c);
+                  }).ok());
+    }
     inc1_ = Declare("Checkout failing", writer_);
     inc2_ = DeclareResolved("Search slow");
     inc3_ = DeclareResolved("Login slow");
+    inc4_ = Declare("Emails delayed", writer_);
+    draft_to_approve_ = Propose(inc4_, "draft-approve");
+    draft_to_reject_ = Propose(inc4_, "draft-reject");
+    window_to_run_ = ScheduleWindow("Database upgrade");
+    window_to_cancel_ = ScheduleWindow("Network change");
+    ASSERT_TRUE(Call(admin_, [&](grpc::ClientContext& ctx) {
+                  v1::AddSubscriberRequest req;
+                  req.set_kind(v1::SUBSCRIBER_KIND_EMAIL);
+                  req.set_destination("ops-watcher@example.com");
+                  v1::AddSubscriberResponse r;
+                  grpc::Status s = subscribers_->AddSubscriber(&ctx, req, &r);
+                  subscriber_id_ = r.subscriber().id();
+                  return s;
+                }).ok());
+  }
+
+  // A waiting draft on `inc` by responder-bob; its id.
+  int64_t Propose(const v1::Incident& inc, const std::string& key) {
+    v1::DraftResponse r;
+    grpc::Status s = Call(writer_, [&](grpc::ClientContext& ctx) {
+      v1::ProposeUpdateRequest req;
+      req.set_incident_ref(inc.ref());
+      req.set_expected_version(Get(inc.ref()).version());
+      req.set_idempotency_key(key);
+      req.mutable_update()->set_state(v1::INCIDENT_STATE_IDENTIFIED);
+      req.mutable_update()->set_message("We've found the cause of the delayed emails.");
+      req.mutable_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
+      return stub_->ProposeUpdate(&ctx, req, &r);
+    });
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return r.draft().id();
+  }
+
+  // A window scheduled for tonight; its ref.
+  std::string ScheduleWindow(const std::string& title) {
+    v1::Maintenance m;
+    grpc::Status s = Call(writer_, [&](grpc::ClientContext& ctx) {
+      v1::ScheduleMaintenanceRequest req;
+      req.set_title(title);
+      req.set_message("Checkout may be slow for a few minutes.");
+      req.add_components("checkout");
+      SetSeconds(At(22, 0), req.mutable_scheduled_start());
+      SetSeconds(At(23, 0), req.mutable_scheduled_end());
+      return maintenance_->ScheduleMaintenance(&ctx, req, &m);
+    });
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return m.ref();
   }
 
   v1::Incident DeclareResolved(const std::string& title) {
@@ -123,7 +178,8 @@ class AuthTest : public testing::CommsClientTest {
     return inc;
   }
 
-  // Every RPC of the three services, with requests that would succeed.
+  // Every RPC of every service the server registers, with requests that
+  // would succeed (in this order) with a token of the scope it needs.
   std::vector<Rpc> AllRpcs() {
     // The incident's current version, so that each write would succeed.
     auto write_meta = [this](auto& req, const v1::Incident& inc, const std::string& key) {
@@ -264,19 +320,169 @@ class AuthTest : public testing::CommsClientTest {
                       v1::ApiToken r;
                       return tokens_->RevokeToken(&ctx, req, &r);
                     }});
+    rpcs.push_back({"UpdateComponent", Scope::kAdmin, [this](grpc::ClientContext& ctx) {
+                      v1::UpdateComponentRequest req;
+                      req.set_name("checkout");
+                      req.mutable_display_name()->set_value("Checkout and payments");
+                      v1::Component c;
+                      return stub_->UpdateComponent(&ctx, req, &c);
+                    }});
+    rpcs.push_back({"RetireComponent", Scope::kAdmin, [this](grpc::ClientContext& ctx) {
+                      v1::RetireComponentRequest req;
+                      req.set_name("legacy-search");
+                      req.set_reason("replaced");
+                      v1::Component c;
+                      return stub_->RetireComponent(&ctx, req, &c);
+                    }});
+    rpcs.push_back({"CorrectUpdate", Scope::kWrite, [this, write_meta](grpc::ClientContext& ctx) {
+                      v1::CorrectUpdateRequest req;
+                      write_meta(req, inc4_, "correct-intruder");
+                      req.set_update_id(Get(inc4_.ref()).timeline(0).update().id());
+                      req.set_message("We're investigating delayed emails for some users.");
+                      req.set_reason("typo");
+                      v1::WriteIncidentResponse r;
+                      return stub_->CorrectUpdate(&ctx, req, &r);
+                    }});
+    rpcs.push_back({"ProposeUpdate", Scope::kWrite, [this, write_meta](grpc::ClientContext& ctx) {
+                      v1::ProposeUpdateRequest req;
+                      write_meta(req, inc4_, "propose-intruder");
+                      req.mutable_update()->set_state(v1::INCIDENT_STATE_MONITORING);
+                      req.mutable_update()->set_message("A fix is deployed; we're monitoring.");
+                      req.mutable_update()->add_channels(v1::CHANNEL_STATUS_PAGE);
+                      v1::DraftResponse r;
+                      return stub_->ProposeUpdate(&ctx, req, &r);
+                    }});
+    rpcs.push_back({"ListDrafts", Scope::kRead, [this](grpc::ClientContext& ctx) {
+                      v1::ListDraftsRequest req;
+                      req.set_incident_ref(inc4_.ref());
+                      v1::ListDraftsResponse r;
+                      return stub_->ListDrafts(&ctx, req, &r);
+                    }});
+    rpcs.push_back({"ApproveDraft", Scope::kWrite, [this, write_meta](grpc::ClientContext& ctx) {
+                      v1::ApproveDraftRequest req;
+                      write_meta(req, inc4_, "approve-intruder");
+                      req.set_draft_id(draft_to_approve_);
+                      v1::WriteIncidentResponse r;
+                      return stub_->ApproveDraft(&ctx, req, &r);
+                    }});
+    rpcs.push_back({"RejectDraft", Scope::kWrite, [this](grpc::ClientContext& ctx) {
+                      v1::RejectDraftRequest req;
+                      req.set_incident_ref(inc4_.ref());
+                      req.set_draft_id(draft_to_reject_);
+                      req.set_idempotency_key("reject-intruder");
+                      req.set_author("intruder");
+                      req.set_reason("superseded");
+                      v1::DraftResponse r;
+                      return stub_->RejectDraft(&ctx, req, &r);
+                    }});
+    rpcs.push_back(
+        {"SetIncidentRoles", Scope::kWrite, [this, write_meta](grpc::ClientContext& ctx) {
+           v1::SetIncidentRolesRequest req;
+           write_meta(req, inc4_, "roles-intruder");
+           req.set_commander("responder-bob");
+           req.set_comms_lead("comms-carol");
+           v1::WriteIncidentResponse r;
+           return stub_->SetIncidentRoles(&ctx, req, &r);
+         }});
+    rpcs.push_back({"ListAuditEvents", Scope::kRead, [this](grpc::ClientContext& ctx) {
+                      v1::ListAuditEventsRequest req;
+                      req.set_incident_ref(inc4_.ref());
+                      v1::ListAuditEventsResponse r;
+                      return stub_->ListAuditEvents(&ctx, req, &r);
+                    }});
+    rpcs.push_back({"ListPostmortemVersions", Scope::kRead, [this](grpc::ClientContext& ctx) {
+                      v1::ListPostmortemVersionsRequest req;
+                      req.set_incident_ref(inc3_.ref());
+                      v1::ListPostmortemVersionsResponse r;
+                      return stub_->ListPostmortemVersions(&ctx, req, &r);
+                    }});
+    rpcs.push_back({"ScheduleMaintenance", Scope::kWrite, [this](grpc::ClientContext& ctx) {
+                      v1::ScheduleMaintenanceRequest req;
+                      req.set_title("Intruder's window");
+                      req.set_message("Everything will be down.");
+                      req.add_components("checkout");
+                      SetSeconds(At(20, 0), req.mutable_scheduled_start());
+                      SetSeconds(At(21, 0), req.mutable_scheduled_end());
+                      v1::Maintenance m;
+                      return maintenance_->ScheduleMaintenance(&ctx, req, &m);
+                    }});
+    rpcs.push_back({"ListMaintenances", Scope::kRead, [this](grpc::ClientContext& ctx) {
+                      v1::ListMaintenancesResponse r;
+                      return maintenance_->ListMaintenances(&ctx, v1::ListMaintenancesRequest(),
+                                                            &r);
+                    }});
+    rpcs.push_back({"GetMaintenance", Scope::kRead, [this](grpc::ClientContext& ctx) {
+                      v1::GetMaintenanceRequest req;
+                      req.set_ref(window_to_run_);
+                      v1::Maintenance m;
+                      return maintenance_->GetMaintenance(&ctx, req, &m);
+                    }});
+    rpcs.push_back({"StartMaintenance", Scope::kWrite, [this](grpc::ClientContext& ctx) {
+                      v1::StartMaintenanceRequest req;
+                      req.set_ref(window_to_run_);
+                      v1::Maintenance m;
+                      return maintenance_->StartMaintenance(&ctx, req, &m);
+                    }});
+    rpcs.push_back({"CompleteMaintenance", Scope::kWrite, [this](grpc::ClientContext& ctx) {
+                      v1::CompleteMaintenanceRequest req;
+                      req.set_ref(window_to_run_);
+                      v1::Maintenance m;
+                      return maintenance_->CompleteMaintenance(&ctx, req, &m);
+                    }});
+    rpcs.push_back({"CancelMaintenance", Scope::kWrite, [this](grpc::ClientContext& ctx) {
+                      v1::CancelMaintenanceRequest req;
+                      req.set_ref(window_to_cancel_);
+                      v1::Maintenance m;
+                      return maintenance_->CancelMaintenance(&ctx, req, &m);
+                    }});
+    rpcs.push_back({"ListSubscribers", Scope::kAdmin, [this](grpc::ClientContext& ctx) {
+                      v1::ListSubscribersResponse r;
+                      return subscribers_->ListSubscribers(&ctx, v1::ListSubscribersRequest(), &r);
+                    }});
+    rpcs.push_back({"AddSubscriber", Scope::kAdmin, [this](grpc::ClientContext& ctx) {
+                      v1::AddSubscriberRequest req;
+                      req.set_kind(v1::SUBSCRIBER_KIND_EMAIL);
+                      req.set_destination("intruder@example.com");
+                      v1::AddSubscriberResponse r;
+                      return subscribers_->AddSubscriber(&ctx, req, &r);
+                    }});
+    rpcs.push_back({"ListDeliveries", Scope::kAdmin, [this](grpc::ClientContext& ctx) {
+                      v1::ListDeliveriesRequest req;
+                      req.set_subscriber_id(subscriber_id_);
+                      v1::ListDeliveriesResponse r;
+                      return subscribers_->ListDeliveries(&ctx, req, &r);
+                    }});
+    rpcs.push_back({"RemoveSubscriber", Scope::kAdmin, [this](grpc::ClientContext& ctx) {
+                      v1::RemoveSubscriberRequest req;
+                      req.set_id(subscriber_id_);
+                      v1::Subscriber r;
+                      return subscribers_->RemoveSubscriber(&ctx, req, &r);
+                    }});
     return rpcs;
   }
 
-  // Row counts of every table a call could write, and every token's state.
+  // Row counts of every table a call could write, every token's state, and
+  // a digest of the rows of the tables whose rows change in place.
   std::string Snapshot() {
-    return db_.Query(
-        "SELECT concat_ws(',', (SELECT count(*) FROM incidents), (SELECT count(*) FROM "
-        "incident_updates), (SELECT count(*) FROM audit_log), (SELECT count(*) FROM change_log), "
-        "(SELECT count(*) FROM components), (SELECT count(*) FROM manual_banners), (SELECT "
-        "count(*) FROM kill_switches), (SELECT count(*) FROM idempotency_keys), (SELECT "
-        "string_agg(name || ':' || coalesce(revoked_at::text, '-'), ' ' ORDER BY name) FROM "
-        "api_tokens), (SELECT string_agg(ref || ':' || version, ' ' ORDER BY ref) FROM "
-        "incidents))");
+    std::string digests;
+    for (const char* table :
+         {"components", "update_drafts", "role_changes", "update_revisions", "postmortem_revisions",
+          "maintenance_windows", "maintenance_components", "subscribers", "notifications"}) {
+      digests += db_.Query(absl::StrCat("SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY "
+                                        "t::text), '')) FROM ",
+                                        table, " t")) +
+                 ",";
+    }
+    return digests +
+           db_.Query(
+               "SELECT concat_ws(',', (SELECT count(*) FROM incidents), (SELECT count(*) FROM "
+               "incident_updates), (SELECT count(*) FROM audit_log), (SELECT count(*) FROM "
+               "change_log), "
+               "(SELECT count(*) FROM components), (SELECT count(*) FROM manual_banners), (SELECT "
+               "count(*) FROM kill_switches), (SELECT count(*) FROM idempotency_keys), (SELECT "
+               "string_agg(name || ':' || coalesce(revoked_at::text, '-'), ' ' ORDER BY name) FROM "
+               "api_tokens), (SELECT string_agg(ref || ':' || version, ' ' ORDER BY ref) FROM "
+               "incidents))");
   }
 
   // Calls every RPC with `token` and expects `code` with `message_part`
@@ -292,15 +498,30 @@ class AuthTest : public testing::CommsClientTest {
       EXPECT_TRUE(absl::StrContains(s.error_message(), message_part)) << s.error_message();
       ++checked;
     }
-    EXPECT_EQ(checked, 19);
+    EXPECT_EQ(checked, 39);
     EXPECT_EQ(Snapshot(), before) << "a refused call changed the database";
   }
 
   std::unique_ptr<v1::ComplianceService::Stub> compliance_;
   std::unique_ptr<v1::TokenService::Stub> tokens_;
+  std::unique_ptr<v1::SubscriberService::Stub> subscribers_;
+  std::unique_ptr<v1::MaintenanceService::Stub> maintenance_;
   std::string admin_, writer_, reader_, expired_, revoked_;
-  v1::Incident inc1_, inc2_, inc3_;
+  v1::Incident inc1_, inc2_, inc3_, inc4_;
+  int64_t draft_to_approve_ = 0, draft_to_reject_ = 0;
+  std::string window_to_run_, window_to_cancel_, subscriber_id_;
 };
+
+// The table above is what the tests below check: a method the server serves
+// but the table lacks would go unchecked, so every method of every service
+// the test server registers (as main.cc does) must be in it, and nothing
+// else. gRPC health and reflection, public by design, are not registered here.
+TEST_F(AuthTest, TheTableCoversEveryMethodOfEveryRegisteredService) {
+  EXPECT_EQ(server_.registered_services().size(), 5u);
+  std::vector<std::string> covered;
+  for (const Rpc& rpc : AllRpcs()) covered.push_back(rpc.name);
+  testing::ExpectEveryMethodCovered(server_.registered_services(), covered, "AuthTest::AllRpcs()");
+}
 
 TEST_F(AuthTest, EveryRpcWithoutATokenIsUnauthenticatedAndChangesNothing) {
   ExpectEveryRpcRefused("no token", "", grpc::StatusCode::UNAUTHENTICATED,
@@ -344,7 +565,8 @@ TEST_F(AuthTest, EveryRpcBeyondTheTokensScopeIsPermissionDeniedAndChangesNothing
       ++denied;
     }
   }
-  EXPECT_EQ(denied, 10 + 4);  // read: 6 writes and 4 admin calls; write: the 4 admin calls
+  // read: 15 writes and 10 admin calls; write: the 10 admin calls.
+  EXPECT_EQ(denied, 25 + 10);
   EXPECT_EQ(Snapshot(), before);
 }
 

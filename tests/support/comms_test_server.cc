@@ -51,6 +51,7 @@ CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& c
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(service_.get());
+  registered_services_.push_back(v1::IncidentService::service_full_name());
   reminders_ = std::make_unique<PgReminderStore>(*pool_);
   ReminderOptions reminder;
   reminder.poll_interval = absl::Milliseconds(100);
@@ -61,17 +62,21 @@ CommsTestServer::CommsTestServer(const std::string& database_url, const Clock& c
   compliance_ = std::make_unique<ComplianceGrpcService>(
       *store_, *reminders_, clock, verifier, CadencePolicy(), ComplianceOptions(), reminder);
   builder.RegisterService(compliance_.get());
+  registered_services_.push_back(v1::ComplianceService::service_full_name());
   builder.RegisterService(token_service_.get());
+  registered_services_.push_back(v1::TokenService::service_full_name());
   notification_store_ = std::make_unique<PgNotificationStore>(*pool_);
   resolver_ = std::make_unique<SystemResolver>();
   directory_ = std::make_unique<SubscriberDirectory>(notification_store_.get(), resolver_.get(),
                                                      &clock, DirectoryOptions());
   subscriber_service_ = std::make_unique<SubscriberGrpcService>(*directory_, verifier);
   builder.RegisterService(subscriber_service_.get());
+  registered_services_.push_back(v1::SubscriberService::service_full_name());
   maintenance_store_ = std::make_unique<PgMaintenanceStore>(*pool_);
   maintenance_ = std::make_unique<MaintenanceCommands>(*maintenance_store_, clock);
   maintenance_service_ = std::make_unique<MaintenanceGrpcService>(*maintenance_, clock, verifier);
   builder.RegisterService(maintenance_service_.get());
+  registered_services_.push_back(v1::MaintenanceService::service_full_name());
   server_ = builder.BuildAndStart();
   address_ = absl::StrCat("127.0.0.1:", port);
 }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "libs/base/clock.h"
 #include "statuscast/v1/compliance.grpc.pb.h"
@@ -82,6 +83,9 @@ class CommsTestServer {
   // public addresses only).
   std::unique_ptr<v1::SubscriberService::Stub> NewSubscriberStub() const;
   std::unique_ptr<v1::MaintenanceService::Stub> NewMaintenanceStub() const;
+  // The full names of the services this server registers (as main.cc does),
+  // e.g. for a test that every method of every one is covered.
+  const std::vector<std::string>& registered_services() const { return registered_services_; }
   // Creates tokens directly (with the test's clock), e.g. the first admin.
   TokenIssuer& tokens() { return *issuer_; }
   // The verifier the services use, also when require_tokens is off.
@@ -112,6 +116,7 @@ class CommsTestServer {
   std::unique_ptr<PgMaintenanceStore> maintenance_store_;
   std::unique_ptr<MaintenanceCommands> maintenance_;
   std::unique_ptr<MaintenanceGrpcService> maintenance_service_;
+  std::vector<std::string> registered_services_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
 };
