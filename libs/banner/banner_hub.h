@@ -135,6 +135,12 @@ class BannerHub {
   void CloseAll();
 
   BannerHubStats stats() const;
+  // The current world's version (0 before the first). Heartbeats name it:
+  // every subscriber's set for a change up to it was handed to its sink
+  // before it returned (Publish hands sets out under the same lock), so a
+  // sink that has written everything it was handed may tell its client to
+  // resume from max(sequence(), the client's last_version) and a restarted
+  // replica sends that client nothing.
   int64_t sequence() const;
   std::shared_ptr<const BannerWorld> world() const;
   const BannerHubOptions& options() const { return options_; }
