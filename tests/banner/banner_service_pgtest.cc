@@ -143,6 +143,20 @@ class BannerServiceTest : public ::testing::Test {
     ASSERT_TRUE(comms_stub_->CreateComponent(&ctx, req, &c).ok());
   }
 
+  // A SEV-1 on checkout reaches `sub` (its set's version: `declared`), then a
+  // change elsewhere (blog's kill switch, no set for /checkout) moves the
+  // world past it, to `world`.
+  void DeclareThenChangeElsewhere(Subscription& sub, int64_t* declared, int64_t* world) {
+    DeclareSev1("Checkout is failing.");
+    auto set = sub.WaitFor([](const v1::BannerSet& s) { return s.banners_size() == 1; });
+    ASSERT_TRUE(set);
+    *declared = set->version();
+    ASSERT_TRUE(KillSwitch("blog", true).ok());
+    ASSERT_TRUE(banner_.follower().SyncOnce().ok());
+    *world = banner_.hub().sequence();
+    ASSERT_GT(*world, *declared);
+  }
+
   // A replica started after the world reached `world` (a restart): a client
   // of /checkout resuming from `world` gets no set, only a heartbeat at once;
   // one resuming from its last set's version `last_set` (older: the next
@@ -567,20 +581,16 @@ TEST_F(BannerServiceTest, SubscribeAndGetBannersRejectBadTargets) {
 // moved on after the client's last set (a change elsewhere).
 TEST_F(BannerServiceTest, AClientResumingFromAShutDownReplicaGetsNoFullResend) {
   Subscription sub(*stub_, "shop", "/checkout");
-  DeclareSev1("Checkout is failing.");
-  auto declared = sub.WaitFor([](const v1::BannerSet& s) { return s.banners_size() == 1; });
-  ASSERT_TRUE(declared);
-  ASSERT_TRUE(KillSwitch("blog", true).ok());  // not shop's: no set for /checkout
-  ASSERT_TRUE(banner_.follower().SyncOnce().ok());
-  const int64_t world = banner_.hub().sequence();
-  ASSERT_GT(world, declared->version());
+  int64_t declared = 0, world = 0;
+  DeclareThenChangeElsewhere(sub, &declared, &world);
+  if (HasFatalFailure()) return;
 
   banner_.hub().CloseAll();
   ASSERT_TRUE(sub.WaitEnded(absl::Seconds(5)));
   EXPECT_EQ(sub.heartbeat_version(), world);
   EXPECT_EQ(sub.sets(), 2);  // the first (empty) set and the SEV-1's; nothing for blog's switch
 
-  ExpectNextReplicaSendsNothingFrom(world, declared->version());
+  ExpectNextReplicaSendsNothingFrom(world, declared);
 }
 
 // A crash (nothing said at the end of the stream): heartbeats name the
@@ -588,19 +598,15 @@ TEST_F(BannerServiceTest, AClientResumingFromAShutDownReplicaGetsNoFullResend) {
 // from it, and the next replica sends it nothing either.
 TEST_F(BannerServiceTest, AClientResumingFromAHeartbeatGetsNoFullResendAfterACrash) {
   Subscription sub(*stub_, "shop", "/checkout");
-  DeclareSev1("Checkout is failing.");
-  auto declared = sub.WaitFor([](const v1::BannerSet& s) { return s.banners_size() == 1; });
-  ASSERT_TRUE(declared);
-  ASSERT_TRUE(KillSwitch("blog", true).ok());  // not shop's: no set for /checkout
-  ASSERT_TRUE(banner_.follower().SyncOnce().ok());
-  const int64_t world = banner_.hub().sequence();
-  ASSERT_GT(world, declared->version());
+  int64_t declared = 0, world = 0;
+  DeclareThenChangeElsewhere(sub, &declared, &world);
+  if (HasFatalFailure()) return;
 
   // 300 ms heartbeats; the replica is never shut down (no CloseAll).
   ASSERT_TRUE(sub.WaitForHeartbeat(world, absl::Seconds(5))) << sub.heartbeat_version();
   EXPECT_EQ(sub.heartbeat_version(), world);
   EXPECT_EQ(sub.sets(), 2);  // the first (empty) set and the SEV-1's
-  ExpectNextReplicaSendsNothingFrom(world, declared->version());
+  ExpectNextReplicaSendsNothingFrom(world, declared);
 }
 
 TEST_F(BannerServiceTest, TwoReplicasOnOneDatabaseServeIdenticalSets) {
