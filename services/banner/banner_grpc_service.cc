@@ -115,7 +115,7 @@ class GrpcBannerStream final : public SetSink {
   }
 
   // A heartbeat when the stream is quiet; extends the client's validity.
-  // `world`: BannerHub::sequence(), read before this call. Once subscribed,
+  // `world`: BannerHub::HeartbeatVersion(), read before this call. Once subscribed,
   // every set up to it was handed to this stream before (and, the stream
   // being quiet, written), so the heartbeat names it and a client that
   // resumes from it after a crash of this replica gets no full resend.
@@ -426,7 +426,7 @@ void BannerGrpcService::Start() {
       for (auto& s : check) s->CancelIfWriteStuck(now, write_timeout_);
       if (!beat.empty()) {
         // Read before any stream is told: see GrpcBannerStream::Heartbeat.
-        const int64_t world = hub_.sequence();
+        const int64_t world = hub_.HeartbeatVersion();
         // Not now + validity: while PostgreSQL is unreachable this stays put.
         absl::Time valid_until = hub_.ValidUntil();
         if (valid_until == absl::InfinitePast()) valid_until = absl::Now();  // nothing loaded yet

@@ -94,13 +94,13 @@ class BannerSubscription final : public SseSubscription {
   void OnConflated() override {
     if (metrics_ != nullptr) metrics_->SetConflated(Transport::kSse);
   }
-  // The world's version: the hub hands a change to its sinks before the
-  // version moves past it (BannerHub::sequence), so the set of every change
-  // up to it is on its way ahead of the heartbeat, and the client holds the
-  // target's content as of it once the heartbeat arrives. A client ahead of
-  // this replica keeps its own.
+  // The world's version once its sets are handed out
+  // (BannerHub::HeartbeatVersion, lock-free: this runs on an I/O thread),
+  // so the set of every change up to it is on its way ahead of the
+  // heartbeat, and the client holds the target's content as of it once the
+  // heartbeat arrives. A client ahead of this replica keeps its own.
   std::string HeartbeatId() override {
-    const int64_t version = std::max(hub_.sequence(), last_version_);
+    const int64_t version = std::max(hub_.HeartbeatVersion(), last_version_);
     return version > 0 ? std::to_string(version) : std::string();
   }
 
