@@ -3,7 +3,8 @@
 //
 // The library owns the connection, the framing (`id:`, `event:`, `data:`
 // lines, a jittered `retry:` hint first), heartbeats on a quiet stream (a
-// comment, or an id the route names: SseSubscription::HeartbeatId), conflation (at most one write in flight and only the newest event
+// comment, or an id the route names: SseSubscription::HeartbeatId),
+// conflation (at most one write in flight and only the newest event
 // pending, so a client that stops reading holds bounded memory and delays
 // nobody), the write timeout, the per-address stream cap and shutdown. The
 // route's owner only says whether a request may stream and what to send:

@@ -115,10 +115,11 @@ class GrpcBannerStream final : public SetSink {
   }
 
   // A heartbeat when the stream is quiet; extends the client's validity.
-  // `world`: BannerHub::HeartbeatVersion(), read before this call. Once subscribed,
-  // every set up to it was handed to this stream before (and, the stream
-  // being quiet, written), so the heartbeat names it and a client that
-  // resumes from it after a crash of this replica gets no full resend.
+  // `world`: BannerHub::HeartbeatVersion(), read before this call. Once
+  // subscribed, every set up to it was handed to this stream before (and,
+  // the stream being quiet, written), so the heartbeat names it and a
+  // client that resumes from it after a crash of this replica gets no full
+  // resend.
   void Heartbeat(absl::Time valid_until, int64_t world) {
     absl::MutexLock lock(&mu_);
     if (reactor_ == nullptr || finishing_ || draining_ || writing_) return;
