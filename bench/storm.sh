@@ -16,7 +16,9 @@
 #    (confirmed by the server, or sent in full), full resends, PostgreSQL
 #    transactions from the SIGTERM until 12 s after the last subscriber.
 #    --storm-crash: SIGKILL instead, so no stream is told the current
-#    version: subscribers resume from their last set's.
+#    version at the end: subscribers resume from the last heartbeat's
+#    (which named the world's version: the storm comes one heartbeat
+#    interval after the last change, and storm_heard_world counts them).
 # 5. The baseline: its gRPC streams, the server killed and started again
 #    (it sends every stream its one message on connect: a full resend).
 
@@ -35,6 +37,22 @@ pg_metrics() {
   metric "${prefix}_tup_fetched" $((a[2] - b[2]))
 }
 now_ns() { date +%s%N; }
+# status_at_least VERSION FILES...: how many subscribers would resume from
+# VERSION or later (the subscribers' `versions=V:N,...` status field).
+status_at_least() {
+  local version="$1" total=0 f pair
+  shift
+  for f in "$@"; do
+    for pair in $(grep '^status ' "$f" 2>/dev/null | tail -1 | tr ' ' '\n' \
+                  | sed -n 's/^versions=//p' | tr ',' ' '); do
+      [ "${pair%%:*}" -ge "$version" ] && total=$((total + ${pair##*:}))
+    done
+  done
+  echo "$total"
+}
+# statuscast-banner's default --heartbeat_interval: after a change, every
+# stream has heard a heartbeat naming the new version within one interval.
+HEARTBEAT_S=30
 # PostgreSQL backends report their counters within 10 s of going idle
 # (PGSTAT_IDLE_INTERVAL), so every reading waits that long after activity.
 PG_SETTLE=12
@@ -53,9 +71,11 @@ log "a SEV-1 elsewhere (component storm-elsewhere, app blog): the world moves pa
   || die "could not create the second component (see $OUT/driver.log)"
 "$DRIVER" --comms="127.0.0.1:$COMMS_PORT" declare --name=storm-elsewhere \
   >"$OUT/declare-elsewhere.txt" 2>>"$OUT/driver.log" || die "the second DeclareIncident failed"
+t_change=$(now_ns)
 sleep 2
 curl -fsS --max-time 2 "$SNAPSHOT" >"$OUT/snapshot-before-storm.json" || die "no snapshot"
-metric storm_world_version "$(grep -o '"version": *"[0-9]*"' "$OUT/snapshot-before-storm.json" | grep -o '[0-9]*')"
+world_version="$(grep -o '"version": *"[0-9]*"' "$OUT/snapshot-before-storm.json" | grep -o '[0-9]*')"
+metric storm_world_version "$world_version"
 metric storm_t1_left_behind $((TOTAL - $(status_sum t1 "${ALL_FILES[@]}")))
 
 log "PostgreSQL while idle (${PG_SETTLE}s to settle, then 20 s)"
@@ -66,6 +86,17 @@ sleep 20
 p1="$(pg_counts)"
 metric storm_pg_idle_window_ms $((($(now_ns) - t_idle0) / 1000000))
 pg_metrics storm_pg_idle "$p0" "$p1"
+
+# The storm comes at least one heartbeat interval after the last change
+# (the idle window above usually covers it): every stream has then heard a
+# heartbeat naming the world's version, so even a crash leaves each client
+# able to resume from it. A crash sooner after a change would find the
+# streams not yet heartbeaten since it resuming from their last set's.
+wait_s=$((HEARTBEAT_S + 2 - ($(now_ns) - t_change) / 1000000000))
+[ "$wait_s" -gt 0 ] && { log "waiting ${wait_s}s: one heartbeat interval after the last change"; sleep "$wait_s"; }
+sleep 0.3  # the subscribers' status lines (every 100 ms)
+metric storm_since_change_ms $((($(now_ns) - t_change) / 1000000))
+metric storm_heard_world "$(status_at_least "$world_version" "${ALL_FILES[@]}")"
 
 log "the storm: restarting statuscast-banner with $TOTAL subscribers connected" \
   "($([ "$STORM_CRASH" -eq 1 ] && echo SIGKILL || echo SIGTERM))"

@@ -71,6 +71,12 @@ def main():
                f"started again. Load average before the storm {m.get('loadavg_before_storm', '?')}, "
                f"after {m.get('loadavg_after_storm', '?')}; before the baseline's "
                f"{m.get('loadavg_before_base_storm', '?')}.")
+    if "storm_heard_world" in m:
+        out.append("")
+        out.append(f"At the {sig}, {int(m.get('storm_since_change_ms', '0')) / 1000:.1f} s after the "
+                   f"last change, {m['storm_heard_world']} of {og['n'] + os_['n']} subscribers would "
+                   f"resume from the world's version {m.get('storm_world_version', '?')} or later "
+                   "(heard it from a heartbeat: gRPC `Heartbeat.version`, SSE an id-only event).")
     out.append("")
     out.append(f"| who | subscribers | holding the current set again | within 5 s of {sig} | "
                f"full resends | p50 from {sig} | p99 from {sig} | max | p99 from the new "

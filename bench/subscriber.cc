@@ -576,6 +576,19 @@ void Dump(const std::string& path) {
   std::fflush(stdout);
 }
 
+// "versions=V:N,V:N": how many subscribers would resume from each version
+// (--reconnect: the last set's, heartbeat's or `id:`), so bench/storm.sh can
+// tell how many heard the current version before the server goes.
+std::string VersionCounts() {
+  std::map<int64_t, int> counts;
+  for (const Record& r : records) ++counts[r.version.load(std::memory_order_relaxed)];
+  std::string out;
+  for (const auto& [version, n] : counts) {
+    absl::StrAppend(&out, out.empty() ? "" : ",", version, ":", n);
+  }
+  return out;
+}
+
 void StatusLoop() {
   std::string last;
   for (;;) {
@@ -585,7 +598,7 @@ void StatusLoop() {
                      " t3=", counters.transitions[2].load(), " t4=", counters.transitions[3].load(),
                      " failed=", counters.failed.load(), " max_bytes=", counters.max_bytes.load(),
                      " dropped=", counters.dropped.load(), " current=", counters.current.load(),
-                     " resent=", counters.resent.load());
+                     " resent=", counters.resent.load(), " versions=", VersionCounts());
     if (line != last) {
       std::printf("%s\n", line.c_str());
       std::fflush(stdout);

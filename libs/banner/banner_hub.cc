@@ -137,6 +137,7 @@ void BannerHub::Publish(std::shared_ptr<const BannerWorld> world,
     if (seq > previous) fresh.emplace(seq, at);
   }
   Reconcile(fresh, /*by_time=*/false);
+  handed_out_sequence_.store(world_->sequence, std::memory_order_release);
 }
 
 void BannerHub::Refresh() {

@@ -28,6 +28,7 @@
 #ifndef STATUSCAST_LIBS_BANNER_BANNER_HUB_H_
 #define STATUSCAST_LIBS_BANNER_BANNER_HUB_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -135,7 +136,18 @@ class BannerHub {
   void CloseAll();
 
   BannerHubStats stats() const;
+  // The current world's version (0 before the first).
   int64_t sequence() const;
+  // The version heartbeats name: the last world whose sets have all been
+  // handed to the sinks (0 before the first). Every subscriber's set for a
+  // change up to it was handed to its sink before this returned it, so a
+  // sink that has written everything it was handed may tell its client to
+  // resume from max(HeartbeatVersion(), the client's last_version), and a
+  // restarted replica sends that client nothing. Lock-free: an I/O thread
+  // may call it while a fan-out holds the hub.
+  int64_t HeartbeatVersion() const {
+    return handed_out_sequence_.load(std::memory_order_acquire);
+  }
   std::shared_ptr<const BannerWorld> world() const;
   const BannerHubOptions& options() const { return options_; }
 
@@ -200,6 +212,9 @@ class BannerHub {
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;  // CloseAll was called
   BannerHubStats stats_ ABSL_GUARDED_BY(mu_);
+  // HeartbeatVersion: stored (release) after Publish has handed out the
+  // world's sets, so a reader that sees it also sees those hand-offs.
+  std::atomic<int64_t> handed_out_sequence_{0};
 };
 
 // The banners of `set` as a BannerSet message (for GetBanners and tests).

@@ -2,8 +2,9 @@
 // whose delivery the HTTP library owns.
 //
 // The library owns the connection, the framing (`id:`, `event:`, `data:`
-// lines, a jittered `retry:` hint first), heartbeat comments on a quiet
-// stream, conflation (at most one write in flight and only the newest event
+// lines, a jittered `retry:` hint first), heartbeats on a quiet stream (a
+// comment, or an id the route names: SseSubscription::HeartbeatId),
+// conflation (at most one write in flight and only the newest event
 // pending, so a client that stops reading holds bounded memory and delays
 // nobody), the write timeout, the per-address stream cap and shutdown. The
 // route's owner only says whether a request may stream and what to send:
@@ -82,6 +83,15 @@ class SseSubscription {
   virtual void OnWritten(const SseEvent& event) { (void)event; }
   // A waiting event was replaced by a newer one before it could be written.
   virtual void OnConflated() {}
+  // The id a heartbeat on a quiet stream names: the library writes it as an
+  // event without data (`id: <id>`, which moves the client's Last-Event-ID
+  // and dispatches nothing), so a client that reconnects after a crash of
+  // this server resumes from it. "" (the default): a comment instead, which
+  // moves nothing. Called on the stream's I/O thread; must not block.
+  // REQUIRES: every event for content up to the id was sent through the
+  // channel before this returns (the library writes the heartbeat behind
+  // them, and not at all while one of them is waiting or being written).
+  virtual std::string HeartbeatId() { return std::string(); }
 };
 
 class SseStreamRoute {

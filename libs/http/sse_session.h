@@ -6,8 +6,9 @@
 // It owns delivery, not content: the route's SseSubscription feeds an
 // SseChannel; the session writes the header, a jittered retry hint, then
 // every event with at most one write in flight and only the newest event
-// pending (conflation), a heartbeat comment on a quiet stream, and drops a
-// client whose write is stuck beyond the write timeout.
+// pending (conflation), a heartbeat on a quiet stream (a comment, or an
+// `id:` the route names), and drops a client whose write is stuck beyond
+// the write timeout.
 //
 // Lifetime: the session's pending operations (the probe read and the
 // heartbeat timer are always pending until it ends) keep it alive, and it
@@ -302,11 +303,32 @@ class SseSession final : public SseSessionBase,
     }
     if (closing_) return;
     if (now - last_write_ >= interval) {
-      WriteText(SseHeartbeatText(last_id_), /*is_event=*/false);
+      std::string id;
+      {
+        absl::MutexLock lock(&sub_mu_);
+        if (sub_ != nullptr) id = sub_->HeartbeatId();
+      }
+      if (id.empty()) {
+        WriteText(SseHeartbeatText(last_id_), /*is_event=*/false);
+      } else {
+        // Every event for content up to `id` was posted to this strand
+        // before HeartbeatId returned: write the id behind them.
+        boost::asio::post(stream_.get_executor(),
+                          boost::beast::bind_front_handler(&SseSession::WriteHeartbeatId, Self(),
+                                                           std::move(id)));
+      }
       return ArmHeartbeat(config_.heartbeat_interval);
     }
     timer_.expires_at(last_write_ + interval);
     timer_.async_wait(boost::beast::bind_front_handler(&SseSession::OnHeartbeat, Self()));
+  }
+
+  // A heartbeat naming the route's HeartbeatId. Skipped when an event was
+  // delivered meanwhile: it names its own id, and is as good a heartbeat.
+  void WriteHeartbeatId(std::string id) {
+    if (finished_ || closing_ || writing_ || pending_.has_value()) return;
+    last_id_ = std::move(id);
+    WriteText(SseIdText(last_id_), /*is_event=*/false);
   }
 
   // Closing: the event still waiting (CloseAt keeps it), then the final id,

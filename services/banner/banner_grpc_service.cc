@@ -115,9 +115,15 @@ class GrpcBannerStream final : public SetSink {
   }
 
   // A heartbeat when the stream is quiet; extends the client's validity.
-  void Heartbeat(absl::Time valid_until) {
+  // `world`: BannerHub::HeartbeatVersion(), read before this call. Once
+  // subscribed, every set up to it was handed to this stream before (and,
+  // the stream being quiet, written), so the heartbeat names it and a
+  // client that resumes from it after a crash of this replica gets no full
+  // resend.
+  void Heartbeat(absl::Time valid_until, int64_t world) {
     absl::MutexLock lock(&mu_);
     if (reactor_ == nullptr || finishing_ || draining_ || writing_) return;
+    if (subscribed_) last_version_ = std::max(last_version_, world);
     HeartbeatLocked(last_version_, valid_until);
   }
 
@@ -187,6 +193,13 @@ class GrpcBannerStream final : public SetSink {
     last_version_ = std::max(last_version_, v);
   }
 
+  // BannerHub::Subscribe has returned: from now on the hub hands this
+  // stream every change, so heartbeats may name the world's version.
+  void MarkSubscribed() {
+    absl::MutexLock lock(&mu_);
+    subscribed_ = true;
+  }
+
   uint64_t hub_id = 0;
   size_t heartbeat_slot = 0;  // BannerGrpcService's, set by Register
 
@@ -247,6 +260,7 @@ class GrpcBannerStream final : public SetSink {
   int64_t close_version_ ABSL_GUARDED_BY(mu_) = 0;  // 0: the heartbeat is written
   absl::Time close_valid_until_ ABSL_GUARDED_BY(mu_);
   bool wrote_ ABSL_GUARDED_BY(mu_) = false;  // any write started
+  bool subscribed_ ABSL_GUARDED_BY(mu_) = false;  // MarkSubscribed
   grpc::Status final_status_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const EncodedSets::Encoded> in_flight_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const EncodedSets::Encoded> pending_ ABSL_GUARDED_BY(mu_);
@@ -305,6 +319,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
     service_.Register(stream_);
     stream_->set_last_version(request.last_version());
     stream_->hub_id = hub_.Subscribe(target, request.last_version(), stream_);
+    stream_->MarkSubscribed();
     // The hub sends no first set to a client that has it; tell it so.
     std::shared_ptr<const RenderedSet> current = hub_.Current(target);
     if (current != nullptr && current->version >= request.last_version()) {
@@ -411,10 +426,12 @@ void BannerGrpcService::Start() {
       mu_.Unlock();
       for (auto& s : check) s->CancelIfWriteStuck(now, write_timeout_);
       if (!beat.empty()) {
+        // Read before any stream is told: see GrpcBannerStream::Heartbeat.
+        const int64_t world = hub_.HeartbeatVersion();
         // Not now + validity: while PostgreSQL is unreachable this stays put.
         absl::Time valid_until = hub_.ValidUntil();
         if (valid_until == absl::InfinitePast()) valid_until = absl::Now();  // nothing loaded yet
-        for (auto& s : beat) s->Heartbeat(valid_until);
+        for (auto& s : beat) s->Heartbeat(valid_until, world);
       }
       mu_.Lock();
     }

@@ -1,7 +1,8 @@
 // statuscast.v1.BannerService over the in-memory BannerHub, with the
 // callback API: no thread per stream. Each Subscribe stream has at most one
 // write in flight and only the newest set pending (conflation), so a slow
-// subscriber holds bounded memory and delays nobody. Heartbeats go out on
+// subscriber holds bounded memory and delays nobody. Heartbeats (naming the
+// world's version, so a client resumes from it even after a crash) go out on
 // quiet streams from one timer thread, spread evenly over the interval (not
 // one burst of every stream at once), and the thread also cancels a stream whose
 // write has not completed within the write timeout (a client that stopped

@@ -1,5 +1,6 @@
 #include "services/banner/banner_http_endpoints.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/ascii.h"
@@ -73,7 +74,7 @@ class BannerSubscription final : public SseSubscription {
   BannerSubscription(BannerHub& hub, TransportMetrics* metrics, const Clock& clock,
                      FramedEvents& events, const BannerTarget& target, int64_t last_version,
                      std::shared_ptr<SseChannel> channel)
-      : hub_(hub), metrics_(metrics), clock_(clock) {
+      : hub_(hub), metrics_(metrics), clock_(clock), last_version_(last_version) {
     if (metrics_ != nullptr) metrics_->SubscriberAdded(Transport::kSse);
     id_ = hub_.Subscribe(target, last_version,
                          std::make_shared<ChannelSink>(std::move(channel), events));
@@ -93,11 +94,21 @@ class BannerSubscription final : public SseSubscription {
   void OnConflated() override {
     if (metrics_ != nullptr) metrics_->SetConflated(Transport::kSse);
   }
+  // The world's version once its sets are handed out
+  // (BannerHub::HeartbeatVersion, lock-free: this runs on an I/O thread),
+  // so the set of every change up to it is on its way ahead of the
+  // heartbeat, and the client holds the target's content as of it once the
+  // heartbeat arrives. A client ahead of this replica keeps its own.
+  std::string HeartbeatId() override {
+    const int64_t version = std::max(hub_.HeartbeatVersion(), last_version_);
+    return version > 0 ? std::to_string(version) : std::string();
+  }
 
  private:
   BannerHub& hub_;
   TransportMetrics* const metrics_;
   const Clock& clock_;
+  const int64_t last_version_;
   uint64_t id_ = 0;
 };
 

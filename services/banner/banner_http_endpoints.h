@@ -3,8 +3,11 @@
 //       (protobuf JSON of statuscast.v1.BannerSet), ETag + If-None-Match 304.
 //   GET /v1/banners/stream?app=APP&path=PATH  Server-Sent Events: a retry hint
 //       with jitter, then `id: <version>` / `event: banners` / `data: <json>`
-//       for the current set and every change, `: heartbeat <version>` comments
-//       on a quiet stream. Last-Event-ID (or ?last_version=) resumes.
+//       for the current set and every change, and on a quiet stream an event
+//       with only `id: <current version>` (no data: EventSource dispatches
+//       nothing, but its Last-Event-ID moves, so a client that reconnects
+//       after a crash of this replica gets no set it holds already).
+//       Last-Event-ID (or ?last_version=) resumes.
 // The rules here (parameters, snapshot, what a stream carries); delivery
 // (framing, heartbeats, conflation, write timeout) is libs/http's.
 // Thread safety: free functions; the routes are as safe as BannerHub.

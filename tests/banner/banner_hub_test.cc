@@ -452,6 +452,35 @@ TEST_F(BannerHubTest, SubscriptionIdsAreDistinct) {
   EXPECT_NE(a, c);
 }
 
+// Heartbeats name HeartbeatVersion: it moves to a world only once that
+// world's sets are handed out, so no heartbeat names a version whose set a
+// sink has not been handed yet.
+TEST_F(BannerHubTest, HeartbeatVersionMovesOnlyAfterTheSetsAreHandedOut) {
+  class Probe final : public RecordingSink {
+   public:
+    explicit Probe(const BannerHub& hub) : hub_(hub) {}
+    void OnSet(std::shared_ptr<const RenderedSet> set) override {
+      seen_while_handed.push_back(hub_.HeartbeatVersion());  // lock-free: allowed here
+      RecordingSink::OnSet(std::move(set));
+    }
+    std::vector<int64_t> seen_while_handed;
+
+   private:
+    const BannerHub& hub_;
+  };
+  EXPECT_EQ(hub_.HeartbeatVersion(), 0);
+  hub_.Publish(World(3));
+  EXPECT_EQ(hub_.HeartbeatVersion(), 3);
+  auto probe = std::make_shared<Probe>(hub_);
+  hub_.Subscribe(kCheckout, 0, probe);
+  hub_.Publish(World(5, {CheckoutIncident()}));
+  hub_.Publish(World(8, {CheckoutIncident()}, {}));  // nothing for /checkout
+  EXPECT_THAT(probe->Versions(), ElementsAre(3, 5));
+  EXPECT_THAT(probe->seen_while_handed, ElementsAre(3, 3));
+  EXPECT_EQ(hub_.HeartbeatVersion(), 8);
+  EXPECT_EQ(hub_.sequence(), 8);
+}
+
 TEST_F(BannerHubTest, CloseAllClosesEverySinkOnceAndForgetsThem) {
   hub_.Publish(World(5));
   auto a = Sink();

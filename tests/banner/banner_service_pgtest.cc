@@ -84,6 +84,15 @@ class Subscription {
     absl::MutexLock lock(&mu_);
     return heartbeat_version_;
   }
+  // Waits until a heartbeat named `version` or later.
+  bool WaitForHeartbeat(int64_t version, absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    auto check = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return heartbeat_version_ >= version || ended_;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&check), timeout);
+    return heartbeat_version_ >= version;
+  }
   // Waits until the server ended the stream.
   bool WaitEnded(absl::Duration timeout) {
     absl::MutexLock lock(&mu_);
@@ -132,6 +141,37 @@ class BannerServiceTest : public ::testing::Test {
     req.add_banner_paths("/cart");
     v1::Component c;
     ASSERT_TRUE(comms_stub_->CreateComponent(&ctx, req, &c).ok());
+  }
+
+  // A SEV-1 on checkout reaches `sub` (its set's version: `declared`), then a
+  // change elsewhere (blog's kill switch, no set for /checkout) moves the
+  // world past it, to `world`.
+  void DeclareThenChangeElsewhere(Subscription& sub, int64_t* declared, int64_t* world) {
+    DeclareSev1("Checkout is failing.");
+    auto set = sub.WaitFor([](const v1::BannerSet& s) { return s.banners_size() == 1; });
+    ASSERT_TRUE(set);
+    *declared = set->version();
+    ASSERT_TRUE(KillSwitch("blog", true).ok());
+    ASSERT_TRUE(banner_.follower().SyncOnce().ok());
+    *world = banner_.hub().sequence();
+    ASSERT_GT(*world, *declared);
+  }
+
+  // A replica started after the world reached `world` (a restart): a client
+  // of /checkout resuming from `world` gets no set, only a heartbeat at once;
+  // one resuming from its last set's version `last_set` (older: the next
+  // replica cannot tell nothing of /checkout changed since) gets the set.
+  void ExpectNextReplicaSendsNothingFrom(int64_t world, int64_t last_set) {
+    BannerTestServer next(db_.url(), absl::Seconds(30));
+    auto next_stub = next.NewStub();
+    Subscription resumed(*next_stub, "shop", "/checkout", world);
+    absl::SleepFor(absl::Milliseconds(500));
+    EXPECT_EQ(resumed.sets(), 0);
+    EXPECT_EQ(resumed.heartbeats(), 1);  // at once, not a heartbeat interval later
+    EXPECT_EQ(resumed.heartbeat_version(), world);
+    Subscription from_last_set(*next_stub, "shop", "/checkout", last_set);
+    EXPECT_TRUE(
+        from_last_set.WaitFor([](const v1::BannerSet& s) { return s.banners_size() == 1; }));
   }
 
   v1::Incident DeclareSev1(const std::string& banner_text) {
@@ -541,30 +581,32 @@ TEST_F(BannerServiceTest, SubscribeAndGetBannersRejectBadTargets) {
 // moved on after the client's last set (a change elsewhere).
 TEST_F(BannerServiceTest, AClientResumingFromAShutDownReplicaGetsNoFullResend) {
   Subscription sub(*stub_, "shop", "/checkout");
-  DeclareSev1("Checkout is failing.");
-  auto declared = sub.WaitFor([](const v1::BannerSet& s) { return s.banners_size() == 1; });
-  ASSERT_TRUE(declared);
-  ASSERT_TRUE(KillSwitch("blog", true).ok());  // not shop's: no set for /checkout
-  ASSERT_TRUE(banner_.follower().SyncOnce().ok());
-  const int64_t world = banner_.hub().sequence();
-  ASSERT_GT(world, declared->version());
+  int64_t declared = 0, world = 0;
+  DeclareThenChangeElsewhere(sub, &declared, &world);
+  if (HasFatalFailure()) return;
 
   banner_.hub().CloseAll();
   ASSERT_TRUE(sub.WaitEnded(absl::Seconds(5)));
   EXPECT_EQ(sub.heartbeat_version(), world);
   EXPECT_EQ(sub.sets(), 2);  // the first (empty) set and the SEV-1's; nothing for blog's switch
 
-  BannerTestServer next(db_.url(), absl::Seconds(30));
-  auto next_stub = next.NewStub();
-  Subscription resumed(*next_stub, "shop", "/checkout", sub.heartbeat_version());
-  absl::SleepFor(absl::Milliseconds(500));
-  EXPECT_EQ(resumed.sets(), 0);
-  EXPECT_EQ(resumed.heartbeats(), 1);  // at once, not a heartbeat interval later
-  EXPECT_EQ(resumed.heartbeat_version(), world);
-  // From its last set's version, the next replica cannot tell nothing of
-  // /checkout changed since: it sends the set again.
-  Subscription from_last_set(*next_stub, "shop", "/checkout", declared->version());
-  EXPECT_TRUE(from_last_set.WaitFor([](const v1::BannerSet& s) { return s.banners_size() == 1; }));
+  ExpectNextReplicaSendsNothingFrom(world, declared);
+}
+
+// A crash (nothing said at the end of the stream): heartbeats name the
+// world's version, so a client that heard one since the last change resumes
+// from it, and the next replica sends it nothing either.
+TEST_F(BannerServiceTest, AClientResumingFromAHeartbeatGetsNoFullResendAfterACrash) {
+  Subscription sub(*stub_, "shop", "/checkout");
+  int64_t declared = 0, world = 0;
+  DeclareThenChangeElsewhere(sub, &declared, &world);
+  if (HasFatalFailure()) return;
+
+  // 300 ms heartbeats; the replica is never shut down (no CloseAll).
+  ASSERT_TRUE(sub.WaitForHeartbeat(world, absl::Seconds(5))) << sub.heartbeat_version();
+  EXPECT_EQ(sub.heartbeat_version(), world);
+  EXPECT_EQ(sub.sets(), 2);  // the first (empty) set and the SEV-1's
+  ExpectNextReplicaSendsNothingFrom(world, declared);
 }
 
 TEST_F(BannerServiceTest, TwoReplicasOnOneDatabaseServeIdenticalSets) {

@@ -157,6 +157,34 @@ describe('banner SDK and status page in Chromium', { concurrency: false }, () =>
     await within(1000, 'banners back on checkout', async () => (await banners(checkout).count()) === 2);
   });
 
+  test('a crash after a heartbeat: EventSource resumes from the heartbeat\'s id and gets no set again', async () => {
+    await connected(checkout);
+    const shown = await banners(checkout).count();
+    // Count the set events on the SDK's own stream, and its reconnects.
+    await checkout.evaluate(() => {
+      const es = document.querySelector('statuscast-banner')._es;
+      window.__es = es; window.__sets = 0; window.__opens = 0;
+      es.addEventListener('banners', () => window.__sets++);
+      es.addEventListener('open', () => window.__opens++);
+    });
+    // A change that is not checkout's: the world's version moves, checkout's
+    // stream gets no set, only heartbeats (1 s) naming the new version in an
+    // event without data, which moves Last-Event-ID and dispatches nothing.
+    stack.ctl('banner', 'create', '--text', 'Blog maintenance', '--level', 'maintenance', '--apps', 'blog');
+    await sleep(2500);
+    assert.equal(await checkout.evaluate(() => window.__sets), 0, 'a change elsewhere sends checkout nothing');
+
+    await stack.killBanner();  // SIGKILL: nothing is said at the end of the stream
+    await stack.startBanner();
+    await within(10000, 'the stream reconnected', async () => checkout.evaluate(() => window.__opens >= 1));
+    await sleep(1500);
+    const after = await checkout.evaluate(() => ({
+      sets: window.__sets, same: document.querySelector('statuscast-banner')._es === window.__es }));
+    assert.ok(after.same, 'EventSource reconnected by itself, with Last-Event-ID');
+    assert.equal(after.sets, 0, 'the restarted service sent no set: the heartbeat\'s id was current');
+    assert.equal(await banners(checkout).count(), shown);
+  });
+
   test('the banner service killed: banners hide at valid_until; restarted: the page reconnects and shows the new state', async () => {
     await stack.killBanner();
     // --banner_validity=6s: with the stream cut, nothing confirms the set.

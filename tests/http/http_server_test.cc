@@ -76,6 +76,34 @@ class HttpServerTest : public ::testing::Test {
     hub_.Publish(WorldWith(seq, texts));
   }
 
+  // A replica started on a world at `world` with `texts` (a restart): a
+  // client resuming from `world` gets no set; one resuming from its last
+  // set's `last_set` (older: the new replica cannot tell nothing changed
+  // since) gets the set again.
+  void ExpectRestartedReplicaSendsNothingFrom(int64_t world, int64_t last_set,
+                                              const std::vector<std::string>& texts) {
+    BannerHub restarted_hub(clock_, BannerHubOptions{});
+    restarted_hub.Publish(WorldWith(world, texts));
+    HttpServerOptions options;
+    options.address = "127.0.0.1";
+    options.port = 0;
+    options.clock = &clock_;
+    HttpServer restarted(std::move(options), &metrics_);
+    AddBannerRoutes(restarted, restarted_hub, &metrics_, clock_);
+    ASSERT_TRUE(restarted.Start().ok());
+    const std::string stream =
+        absl::StrCat("http://127.0.0.1:", restarted.port(), kStreamShopCheckout);
+    CurlProcess resumed(
+        {"-sN", "--max-time", "30", "-H", absl::StrCat("Last-Event-ID: ", world), stream});
+    ASSERT_TRUE(resumed.WaitFor("retry: ", absl::Seconds(5)));
+    resumed.Drain(absl::Milliseconds(300));
+    EXPECT_TRUE(SetEvents(resumed.output()).empty()) << resumed.output();
+    CurlProcess from_last_set(
+        {"-sN", "--max-time", "30", "-H", absl::StrCat("Last-Event-ID: ", last_set), stream});
+    EXPECT_TRUE(WaitForSet(from_last_set, world));
+    restarted.Stop();
+  }
+
   // Waits until `curl` has received the whole set event with id `version`.
   static bool WaitForSet(CurlProcess& curl, int64_t version,
                          absl::Duration timeout = absl::Seconds(5)) {
@@ -536,20 +564,26 @@ TEST_F(HttpServerTest, StreamResumesWithLastEventIdWithoutStaleOrDuplicateSets) 
   EXPECT_EQ(sets[0].id, "3");
 }
 
-TEST_F(HttpServerTest, QuietStreamGetsHeartbeatComments) {
+// Heartbeats are events with only an id (no data: EventSource dispatches
+// nothing but moves its Last-Event-ID): the world's version, which moves on
+// with changes elsewhere that send this stream nothing.
+TEST_F(HttpServerTest, QuietStreamGetsHeartbeatsNamingTheWorldsVersion) {
   Publish(4, {"x"});
   HttpServerOptions options;
   options.heartbeat_interval = absl::Milliseconds(150);
   StartServer(options);
   auto curl = Stream(kStreamShopCheckout);
   ASSERT_TRUE(WaitForSet(*curl, 4));
-  ASSERT_TRUE(curl->WaitFor(": heartbeat 4\n\n", absl::Seconds(5))) << curl->output();
+  ASSERT_TRUE(curl->WaitFor("id: 4\n\n", absl::Seconds(5))) << curl->output();
+  Publish(6, {"x"});  // the same content: no set
+  ASSERT_TRUE(curl->WaitFor("id: 6\n\n", absl::Seconds(5))) << curl->output();
   curl->Drain(absl::Milliseconds(500));
   int heartbeats = 0;
   for (const auto& e : testing_http::ParseSse(curl->output())) {
-    if (e.comment == "heartbeat 4") ++heartbeats;
+    if (e.data.empty() && e.event.empty() && (e.id == "4" || e.id == "6")) ++heartbeats;
+    EXPECT_TRUE(e.comment.empty()) << e.comment;
   }
-  EXPECT_GE(heartbeats, 2);
+  EXPECT_GE(heartbeats, 3);
   EXPECT_EQ(SetEvents(curl->output()).size(), 1u);
 }
 
@@ -678,26 +712,24 @@ TEST_F(HttpServerTest, ClientResumingFromTheCloseIdGetsNoSetFromARestartedReplic
   EXPECT_EQ(events.back().data, "");
   EXPECT_EQ(SetEvents(a->output()).size(), 1u);
 
-  BannerHub restarted_hub(clock_, BannerHubOptions{});
-  restarted_hub.Publish(WorldWith(4, {"x"}));
+  ExpectRestartedReplicaSendsNothingFrom(4, 1, {"x"});
+}
+
+// A crash (nothing said at the end of the stream): a client that heard a
+// heartbeat since the last change resumes from its id, the world's version,
+// and a replica started meanwhile sends it no set either.
+TEST_F(HttpServerTest, ClientResumingFromAHeartbeatIdGetsNoSetAfterACrash) {
+  Publish(1, {"x"});
   HttpServerOptions options;
-  options.address = "127.0.0.1";
-  options.port = 0;
-  options.clock = &clock_;
-  HttpServer restarted(std::move(options), &metrics_);
-  AddBannerRoutes(restarted, restarted_hub, &metrics_, clock_);
-  ASSERT_TRUE(restarted.Start().ok());
-  const std::string stream =
-      absl::StrCat("http://127.0.0.1:", restarted.port(), kStreamShopCheckout);
-  CurlProcess resumed({"-sN", "--max-time", "30", "-H", "Last-Event-ID: 4", stream});
-  ASSERT_TRUE(resumed.WaitFor("retry: ", absl::Seconds(5)));
-  resumed.Drain(absl::Milliseconds(300));
-  EXPECT_TRUE(SetEvents(resumed.output()).empty()) << resumed.output();
-  // From its last set's id, the restarted replica cannot tell nothing
-  // changed since: it sends the set again.
-  CurlProcess from_last_set({"-sN", "--max-time", "30", "-H", "Last-Event-ID: 1", stream});
-  EXPECT_TRUE(WaitForSet(from_last_set, 4));
-  restarted.Stop();
+  options.heartbeat_interval = absl::Milliseconds(150);
+  StartServer(options);
+  auto a = Stream(kStreamShopCheckout);
+  ASSERT_TRUE(WaitForSet(*a, 1));
+  Publish(4, {"x"});  // a change elsewhere: nothing to send
+  ASSERT_TRUE(a->WaitFor("id: 4\n\n", absl::Seconds(5))) << a->output();
+  EXPECT_EQ(SetEvents(a->output()).size(), 1u);
+  // The stream is never closed: the client knows "4" only from a heartbeat.
+  ExpectRestartedReplicaSendsNothingFrom(4, 1, {"x"});
 }
 
 TEST_F(HttpServerTest, StopWithAClientThatNeverReadsStillReturns) {

@@ -42,7 +42,15 @@ class TickRoute final : public SseStreamRoute {
     topic_ = *req.Query("topic") + " on " + req.route;
     channels_.push_back(channel);
     ++open_;
-    return std::make_unique<Subscription>(this);
+    return std::make_unique<Subscription>(this, std::move(channel));
+  }
+  // What the route's heartbeats name ("" for the default, a comment);
+  // with `send_first`, a tick with that id goes through the channel the
+  // first time a heartbeat asks (an event for the content up to the id).
+  void NameHeartbeats(std::string id, bool send_first) {
+    std::lock_guard<std::mutex> lock(mu_);
+    heartbeat_id_ = std::move(id);
+    send_first_ = send_first;
   }
 
   std::shared_ptr<SseChannel> Channel(size_t i) {
@@ -66,17 +74,33 @@ class TickRoute final : public SseStreamRoute {
  private:
   class Subscription final : public SseSubscription {
    public:
-    explicit Subscription(TickRoute* route) : route_(route) {}
+    Subscription(TickRoute* route, std::shared_ptr<SseChannel> channel)
+        : route_(route), channel_(std::move(channel)) {}
     ~Subscription() override { ++route_->closed_; }
     void OnWritten(const SseEvent&) override { ++route_->written_; }
+    std::string HeartbeatId() override {
+      std::lock_guard<std::mutex> lock(route_->mu_);
+      if (route_->send_first_) {
+        route_->send_first_ = false;
+        SseEvent e;
+        e.id = route_->heartbeat_id_;
+        e.event = "tick";
+        e.data = std::make_shared<const std::string>("before the heartbeat");
+        channel_->Send(std::move(e));
+      }
+      return route_->heartbeat_id_;
+    }
 
    private:
     TickRoute* const route_;
+    const std::shared_ptr<SseChannel> channel_;
   };
 
   std::mutex mu_;
   std::vector<std::shared_ptr<SseChannel>> channels_;
   std::string topic_;
+  std::string heartbeat_id_;
+  bool send_first_ = false;
 };
 
 class SseStreamRouteTest : public ::testing::Test {
@@ -123,6 +147,30 @@ TEST_F(SseStreamRouteTest, TheLibraryFramesWhatTheRouteSends) {
   ASSERT_TRUE(curl->WaitFor(": heartbeat t2\n\n", absl::Seconds(5))) << curl->output();
   EXPECT_GE(route_->written_.load(), 1);
   EXPECT_EQ(metrics_.Requests("/v1/ticks/{topic_id}", 200), 1);
+}
+
+// A route that names its heartbeats: an event with only that id (no data),
+// which moves the client's Last-Event-ID, instead of a comment.
+TEST_F(SseStreamRouteTest, ANamedHeartbeatIsAnEventWithOnlyAnId) {
+  route_->NameHeartbeats("h5", /*send_first=*/false);
+  auto curl = Stream("/v1/ticks/7?topic=deploys");
+  ASSERT_TRUE(curl->WaitFor("\nid: h5\n\n", absl::Seconds(5))) << curl->output();
+  ASSERT_TRUE(curl->WaitFor("\nid: h5\n\nid: h5\n\n", absl::Seconds(5))) << curl->output();
+  EXPECT_THAT(curl->output(), ::testing::Not(HasSubstr(": heartbeat")));
+  EXPECT_EQ(route_->written_.load(), 0);  // not an event the route sent
+}
+
+// An event the route sends while it names the heartbeat (the content up to
+// that id) reaches the client before the heartbeat's id does: a client that
+// reconnects in between resumes from the event's id, never past it.
+TEST_F(SseStreamRouteTest, AnEventSentBeforeTheHeartbeatIdGoesOutFirst) {
+  route_->NameHeartbeats("t9", /*send_first=*/true);
+  auto curl = Stream("/v1/ticks/7?topic=deploys");
+  ASSERT_TRUE(curl->WaitFor("\nid: t9\n\n", absl::Seconds(5))) << curl->output();
+  const std::string out = curl->output();
+  const size_t event = out.find("id: t9\nevent: tick\ndata: before the heartbeat\n\n");
+  ASSERT_NE(event, std::string::npos) << out;
+  EXPECT_LT(event, out.find("\nid: t9\n\n")) << out;
 }
 
 TEST_F(SseStreamRouteTest, AFramedEventIsWrittenAsFramedToHttp11AndHttp10) {
