@@ -12,6 +12,7 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/banner/banner_hub.h"
 #include "libs/banner/banner_world.h"
@@ -20,6 +21,11 @@
 
 namespace statuscast {
 namespace banner_hub_test {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
 
 
 // 2026-11-27 14:00:00 UTC: every test starts here and moves a FakeClock.

@@ -22,11 +22,7 @@
 namespace statuscast {
 namespace {
 
-using namespace banner_hub_test;  // NOLINT: the fixture's names read as the tests' own
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::SizeIs;
+using namespace banner_hub_test;  // NOLINT: the fixture's names (and matchers) read as the tests' own
 
 
 // ---------------------------------------------------------------------------
